@@ -1,0 +1,94 @@
+"""Where nbgrader meets the kit's grader, so both give the same score for the same notebook.
+
+- `SandboxGrades`: an autograde preprocessor that runs in nbgrader's own process, right after
+  the learner's kernel has executed the notebook. It grades the notebook with the same
+  pipeline as `python -m autograder grade` (learner code in the sandbox worker) and writes each
+  test cell's outputs: the feedback, then the points earned as the cell's result, which
+  nbgrader takes as partial credit. Whatever the learner's kernel did to those outputs, or to
+  numpy, is overwritten: scores never come from the learner's kernel.
+- `grade_cell`: what a test cell's hidden block calls. Under `nbgrader autograde` it does
+  nothing (the preprocessor scores the cell); run by hand (an instructor in Jupyter, or
+  `nbgrader validate` on the source notebook) it grades the notebook file beside it.
+- `StripHiddenTests`: a feedback preprocessor; nbgrader's feedback shows test cells in full,
+  hidden blocks and tracebacks included, so we cut both before rendering.
+"""
+import os
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import Preprocessor
+from nbgrader.preprocessors import ClearHiddenTests
+
+TEST_PREFIX = "test_"
+
+
+def _grade(path, lang="zh"):
+    from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
+    return grade_submission(path, lang=lang)
+
+
+def _test_cells(nb):
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id", "")
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") and grade_id.startswith(TEST_PREFIX):
+            yield cell, grade_id[len(TEST_PREFIX):]
+
+
+def function_report(results, name, lang="zh"):
+    """(points earned for contract function `name`, the feedback text for its checks)."""
+    tests = [t for t in results.tests if name in t.tags]
+    earned = sum(t.score for t in tests)
+    lines = [t.render(lang) for t in tests if not t.passed]
+    if not lines:
+        lines = ["✓ 全部隐藏检查通过（all hidden checks passed）" if lang == "zh" else "✓ all hidden checks passed"]
+    return round(earned, 6), "\n".join(lines) + "\n"
+
+
+class SandboxGrades(Preprocessor):
+    """Autograde step: score every test cell from the sandboxed grader's results."""
+
+    def preprocess(self, nb, resources):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "submission.ipynb"
+            nbformat.write(nb, path)
+            results = _grade(path)
+        for cell, name in _test_cells(nb):
+            earned, feedback = function_report(results, name)
+            cell.outputs = [
+                nbformat.v4.new_output("stream", name="stdout", text=feedback),
+                nbformat.v4.new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=cell.get("execution_count")),
+            ]
+        return nb, resources
+
+
+_cache = {}
+
+
+def grade_cell(name, notebook="ch01.ipynb"):
+    """A test cell's hidden block: the points earned for `name` (None under autograde)."""
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        return None
+    path = Path(notebook).resolve()
+    if not path.exists():
+        print(f"找不到 {notebook}，无法评分（cannot find {notebook} to grade）")
+        return None
+    key = (path, path.stat().st_mtime_ns)
+    if key not in _cache:
+        _cache[key] = _grade(path)
+    earned, feedback = function_report(_cache[key], name)
+    print(feedback, end="")
+    return earned
+
+
+class StripHiddenTests(ClearHiddenTests):
+    """Feedback step: hidden blocks out of the source, tracebacks out of test-cell errors."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+            for output in cell.get("outputs", []):
+                if output.output_type == "error":
+                    output.traceback = [f"{output.ename}: {output.evalue}"]
+        return cell, resources

@@ -1,0 +1,159 @@
+"""Generate everything learners receive from the hand-written sources (`make release`).
+
+Steps, in order (each later step reads what the one before wrote):
+1. sync    -- source/ch01/ch01.ipynb: answer cells from solutions/nn_basics.py, test-cell points
+              from autograder/rubric.toml, hidden blocks that call the grader's checks.
+2. nbgrader -- `nbgrader generate_assignment ch01`: strips solutions and hidden tests, locks
+              cells, writes release/ch01/ (and copies public_checks.py, the public tests).
+3. stub    -- release/ch01/nn_basics.py from solutions/nn_basics.py, solutions cleared by
+              nbgrader's own ClearSolutions (nbgrader leaves .py files alone, its issue #1237).
+
+`python -m tools.release --check` regenerates into a temporary copy and reports any committed
+file that differs, so a test can hold the committed release in sync with its sources.
+"""
+import argparse
+import ast
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import ClearSolutions
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "ch01"
+NOTEBOOK = Path("source") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+SOLUTIONS = Path("solutions") / "nn_basics.py"
+RUBRIC = Path("autograder") / "rubric.toml"
+RELEASE = Path("release") / ASSIGNMENT
+STUB = RELEASE / "nn_basics.py"
+# Everything `make release` writes; --check compares exactly these.
+GENERATED = [NOTEBOOK, RELEASE]
+# What a regeneration needs to read.
+INPUTS = ["source", "solutions", "autograder/rubric.toml", "nbgrader_config.py", "tools"]
+
+CODE_STUB = "# 在这里写你的代码（YOUR CODE HERE）\nraise NotImplementedError()"
+HIDDEN_BLOCK = """\
+### BEGIN HIDDEN TESTS
+from autograder.nbgrader_hooks import grade_cell
+grade_cell({name!r})
+### END HIDDEN TESTS"""
+
+
+def function_sources(path):
+    """{function name: its full source text, solution markers included}."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    return {
+        node.name: "\n".join(lines[node.lineno - 1:node.end_lineno])
+        for node in ast.parse(text).body
+        if isinstance(node, ast.FunctionDef)
+    }
+
+
+def rubric_points(path):
+    """{contract function: its autograded points}, the sum of its checks' points."""
+    rubric = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {name: sum(checks.values()) for name, checks in rubric.items() if isinstance(checks, dict)}
+
+
+def without_hidden_block(source):
+    head, _, _ = source.partition("### BEGIN HIDDEN TESTS")
+    return head.rstrip("\n")
+
+
+def sync_notebook(root):
+    """Step 1: write answer cells, hidden blocks and points into the source notebook."""
+    functions = function_sources(root / SOLUTIONS)
+    points = rubric_points(root / RUBRIC)
+    nb = nbformat.read(root / NOTEBOOK, as_version=4)
+    answered = set()
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id", "")
+        if meta.get("solution") and not meta.get("grade") and grade_id in functions:
+            cell.source = functions[grade_id]
+            answered.add(grade_id)
+        elif meta.get("grade") and not meta.get("solution") and grade_id.startswith("test_"):
+            name = grade_id[len("test_"):]
+            if name not in points:
+                raise SystemExit(f"{NOTEBOOK}: test cell {grade_id!r} has no entry in {RUBRIC}")
+            visible = without_hidden_block(cell.source)
+            cell.source = f"{visible}\n{HIDDEN_BLOCK.format(name=name)}".lstrip("\n")
+            meta["points"] = points[name]
+    missing = sorted(set(points) - answered)
+    if missing:
+        raise SystemExit(f"{NOTEBOOK}: no answer cell for {', '.join(missing)}")
+    nbformat.write(nb, root / NOTEBOOK)
+
+
+def run_nbgrader(root):
+    """Step 2: nbgrader's own pipeline makes the release notebook (no gradebook needed to release)."""
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force", "--no-db", "--log-level=WARN"],
+        cwd=root, env=env, check=True,
+    )
+
+
+def write_stub(root):
+    """Step 3: the stub module, cleared by the same preprocessor nbgrader uses on notebooks."""
+    cell = nbformat.v4.new_code_cell((root / SOLUTIONS).read_text(encoding="utf-8"))
+    cell.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "stub"}
+    clear = ClearSolutions(code_stub={"python": CODE_STUB})
+    clear.preprocess_cell(cell, {"language": "python"}, 0)
+    (root / STUB).write_text(cell.source, encoding="utf-8")
+
+
+def release(root):
+    sync_notebook(root)
+    run_nbgrader(root)
+    write_stub(root)
+
+
+def differences(root):
+    """Committed generated files that a fresh regeneration would change."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp)
+        for name in INPUTS:
+            src = root / name
+            (shutil.copytree if src.is_dir() else shutil.copy)(src, copy / name)
+        shutil.rmtree(copy / RELEASE, ignore_errors=True)
+        release(copy)
+        return sorted(_diff_tree(root, copy, GENERATED))
+
+
+def _diff_tree(a_root, b_root, paths):
+    for rel in paths:
+        a, b = a_root / rel, b_root / rel
+        if a.is_dir() or b.is_dir():
+            names = {p.name for p in (a.iterdir() if a.is_dir() else [])}
+            names |= {p.name for p in (b.iterdir() if b.is_dir() else [])}
+            names -= {"__pycache__", ".ipynb_checkpoints", ".pytest_cache"}
+            yield from _diff_tree(a_root, b_root, [rel / n for n in names])
+        elif not (a.exists() and b.exists() and filecmp.cmp(a, b, shallow=False)):
+            yield str(rel)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.release", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report generated files that are out of date")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = differences(ROOT)
+        for path in stale:
+            print(f"out of date: {path}")
+        print("release is in sync with its sources" if not stale else "run `make release`")
+        return 1 if stale else 0
+    release(ROOT)
+    print(f"wrote {NOTEBOOK}, {RELEASE}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
