@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Each bootstraps .venv.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# nbgrader runs alembic from PATH, so the venv's bin/ comes first for every recipe.
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+export MPLBACKEND := Agg
+
+.PHONY: demo test release release-check bench lock clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+## demo: generate the release, autograde the bundled demo class with nbgrader, print the gradebook
+demo: $(VENV)/.installed
+	$(PY) -m tools.release
+	$(PY) -m tools.demo
+
+## test: the kit's own test suite
+test: $(VENV)/.installed
+	$(PY) -m pytest -n 2 -q -p no:cacheprovider
+
+## release: regenerate source-notebook answer cells, release/ and the stub from their sources
+release: $(VENV)/.installed
+	$(PY) -m tools.release
+
+release-check: $(VENV)/.installed
+	$(PY) -m tools.release --check
+
+## lock: re-pin requirements.txt from requirements.in (needs the registry)
+lock:
+	rm -rf /tmp/nn-kit-lock && $(PYTHON) -m venv /tmp/nn-kit-lock
+	/tmp/nn-kit-lock/bin/pip install --quiet -r requirements.in
+	/tmp/nn-kit-lock/bin/pip freeze > requirements.txt
+
+clean:
+	rm -rf demo/work reports gradebook.db submitted autograded feedback
