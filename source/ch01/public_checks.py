@@ -7,8 +7,8 @@ check_<函数名>(f)。它们只检查形状、几个已知值和数值稳定性
 每个检查失败时抛出 AssertionError，说明输入、期望值、实际返回值和可以尝试的做法；
 学习者的函数还没有实现（抛出 NotImplementedError）时，抛出 NotImplementedYet。
 
-评分时（环境变量 NN_KIT_AUTOGRADE=1，由 nbgrader autograde 设置），每个检查立即返回，
-不调用学习者的函数：分数只由隐藏检查决定。
+评分时（nbgrader autograde 设置的 NBGRADER_EXECUTION=autograde，或 NN_KIT_AUTOGRADE=1），
+每个检查立即返回，不调用学习者的函数：分数只由评分器（grader）的隐藏检查决定。
 """
 import functools
 import math
@@ -40,7 +40,9 @@ class NotImplementedYet(NotImplementedError):
 # ---------------------------------------------------------------------------
 
 def _autograding():
-    return os.environ.get("NN_KIT_AUTOGRADE") == "1"
+    """评分时公开检查让位：nbgrader autograde 在内核环境里设置 NBGRADER_EXECUTION=autograde。"""
+    return (os.environ.get("NBGRADER_EXECUTION") == "autograde"
+            or os.environ.get("NN_KIT_AUTOGRADE") == "1")
 
 
 def _show(value):
@@ -584,6 +586,7 @@ def check_numerical_gradient(numerical_gradient):
     def square(x):
         return float(np.sum(x ** 2))
 
+    one_at_a_time = "每次只扰动一个元素，其余元素保持原值；算完这个元素后先恢复它，再扰动下一个。"
     x = np.array([3.0])
     call = "numerical_gradient(f, array([3.])), f(x) = x²"
     got = numerical_gradient.array(square, x)
@@ -592,7 +595,7 @@ def check_numerical_gradient(numerical_gradient):
 
     x = np.array([[1.0, -2.0], [0.5, 3.0]])
     got = numerical_gradient.array(square, x)
-    _expect_close(got, 2 * x, "numerical_gradient(f, x)（x 形状 (2, 2)），f(x) = Σ x²", "")
+    _expect_close(got, 2 * x, "numerical_gradient(f, x)（x 形状 (2, 2)），f(x) = Σ x²", one_at_a_time)
 
     def product(x):
         return float(x[0] * x[1])
@@ -600,7 +603,7 @@ def check_numerical_gradient(numerical_gradient):
     x = np.array([2.0, 3.0])
     got = numerical_gradient.array(product, x)
     _expect_close(got, [3.0, 2.0], "numerical_gradient(f, array([2., 3.]))，f(x) = x0·x1",
-                  "每次只扰动一个元素，其余元素保持原值；算完这个元素后先恢复它，再扰动下一个。")
+                  one_at_a_time)
 
 
 @_public_check
