@@ -1,0 +1,114 @@
+"""`make demo`: a demo class graded end to end with nbgrader, the way an instructor would.
+
+Builds a course in demo/work/ (never committed): the released notebook, three demo learners who
+submit it, `nbgrader autograde`, `nbgrader generate_feedback`, then prints the gradebook
+(`nbgrader export`) beside the kit's own CLI grade of the same notebooks.
+
+The demo learners are derived from the release and the reference, so they never go stale:
+- ada:   every answer cell filled with the reference's code (expects full autograded marks)
+- blank: the release notebook untouched (expects 0)
+- trap:  the reference, but with three of the chapter's own bugs copied in (partial marks)
+"""
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from tools.release import ASSIGNMENT, ROOT, SOLUTIONS, function_sources
+
+COURSE = ROOT / "demo" / "work"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+# (function, the reference's line, the chapter's buggy line)
+CHAPTER_BUGS = [
+    ("swish", "return x * sigmoid(beta * x)", "return 2 * x * sigmoid(beta * x)"),
+    ("tanh", "return np.tanh(np.asarray(x, dtype=float))",
+     "return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))"),
+    ("softmax", "e = np.exp(x - np.max(x, axis=axis, keepdims=True))\n    return e / np.sum(e, axis=axis, keepdims=True)",
+     "return np.exp(x) / np.sum(np.exp(x), axis=0)"),
+]
+
+
+def answers():
+    """{function: the reference's code without solution markers}, as a learner would write it."""
+    return {
+        name: "\n".join(line for line in source.splitlines() if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+        for name, source in function_sources(ROOT / SOLUTIONS).items()
+    }
+
+
+def with_bugs(code):
+    code = dict(code)
+    for name, right, wrong in CHAPTER_BUGS:
+        assert right in code[name], f"demo: {name} no longer contains {right!r}"
+        code[name] = code[name].replace(right, wrong)
+    return code
+
+
+def submission(release_nb, code):
+    """The release notebook with the answer cells named in `code` filled in."""
+    nb = nbformat.from_dict(release_nb)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in code:
+            cell.source = code[grade_id]
+    return nb
+
+
+def demo_learners(release_nb):
+    code = answers()
+    return {"ada": submission(release_nb, code), "blank": submission(release_nb, {}),
+            "trap": submission(release_nb, with_bugs(code))}
+
+
+def nbgrader(course, *args):
+    """Run one nbgrader command on `course` with the kit's nbgrader_config.py."""
+    env = dict(os.environ, NN_KIT_COURSE_ROOT=str(course))
+    subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"], cwd=ROOT, env=env, check=True)
+
+
+def build_course(course, learners=demo_learners):
+    """A course folder with the assignment released and `learners(release_nb)` submitted."""
+    shutil.rmtree(course, ignore_errors=True)
+    shutil.copytree(ROOT / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    release_nb = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    submitted = learners(release_nb)
+    for learner, nb in submitted.items():
+        folder = course / "submitted" / learner / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / NOTEBOOK)
+        nbgrader(course, "db", "student", "add", learner)
+    return sorted(submitted)
+
+
+def gradebook(course):
+    """{learner: autograded points} from `nbgrader export`."""
+    export = course / "grades.csv"
+    nbgrader(course, "export", f"--to={export}")
+    with open(export, newline="") as f:
+        return {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
+
+
+def main():
+    print(f"demo course: {COURSE.relative_to(ROOT)}")
+    print("1/4 nbgrader generate_assignment, and the demo learners submit")
+    learners = build_course(COURSE)
+    print(f"2/4 nbgrader autograde ({len(learners)} learners)")
+    nbgrader(COURSE, "autograde", ASSIGNMENT, "--force")
+    print("3/4 nbgrader generate_feedback")
+    nbgrader(COURSE, "generate_feedback", ASSIGNMENT, "--force")
+    print("4/4 gradebook (nbgrader export), beside the kit's CLI on the same notebooks")
+    from autograder.grade import grade_submission
+    print(f"\n{'learner':<8} {'nbgrader':>9} {'kit CLI':>8} {'max':>5}   (autograded points; written answers await manual grading)")
+    for learner, score in sorted(gradebook(COURSE).items()):
+        cli = grade_submission(COURSE / "submitted" / learner / ASSIGNMENT / NOTEBOOK)
+        print(f"{learner:<8} {score:>9.2f} {cli.score:>8.2f} {cli.max_score:>5.0f}")
+    print(f"\nfeedback: {(COURSE / 'feedback').relative_to(ROOT)}/<learner>/{ASSIGNMENT}/{NOTEBOOK.replace('ipynb', 'html')}")
+
+
+if __name__ == "__main__":
+    main()
