@@ -1,0 +1,192 @@
+"""Run untrusted learner code in a separate, confined worker process (see docs/isolation.md).
+
+    with open_submission(path) as sub:
+        sub.load_error, sub.defined, sub.output
+        value = sub.call("sigmoid", x)
+        value, args_after, kwargs_after = sub.call_full("numerical_gradient", f, x)
+"""
+import contextlib
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from . import codec
+from .errors import (BadReturn, CallTimeout, LearnerException, Missing, NotImplementedByLearner,
+                     SubmissionError, WorkerCrashed)
+from .process import Died, Timeout, WorkerProcess
+from .workdir import Workdir
+
+__all__ = ["open_submission", "Submission", "TestFunction", "SubmissionError", "Missing",
+           "NotImplementedByLearner", "LearnerException", "CallTimeout", "WorkerCrashed",
+           "BadReturn"]
+
+OUTPUT_CAP_BYTES = 64 * 1024
+
+DEFAULT_LIMITS = {
+    "cpu_seconds": 120,           # whole worker; wall time per call is enforced by the grader
+    "memory_bytes": 1 << 30,      # address space of the learner process
+    "file_bytes": 16 << 20,       # any one file it writes, its captured output included
+    "open_files": 64,
+    "max_processes": 32,
+}
+
+
+@dataclass(frozen=True)
+class TestFunction:
+    """A function the grader hands to learner code, built in the worker by testfns.build."""
+    kind: str
+    data: Any
+
+
+def _encode_test_function(obj):
+    if isinstance(obj, TestFunction):
+        return {codec.TESTFN_TAG: {"kind": obj.kind, "data": codec.encode(obj.data)}}
+    return None
+
+
+class Submission:
+    def __init__(self, path, *, call_timeout=10.0, load_timeout=15.0, budget=90.0, limits=None):
+        self.call_timeout, self.load_timeout, self.budget = call_timeout, load_timeout, budget
+        self._workdir = Workdir(path, {**DEFAULT_LIMITS, **(limits or {})})
+        self._worker = None
+        self._spent = 0.0
+        self._earlier_output = b""
+        self._fatal = None  # an error every call raises: the code cannot even load
+        self.sandbox_info = {}
+        self.load_error, self.defined = None, set()
+        try:
+            loaded = self._start()
+        except SubmissionError as exc:
+            self._fatal = exc
+            self.load_error = str(exc)
+        else:
+            self.load_error, self.defined = loaded["load_error"], set(loaded["defined"])
+
+    # -- the interface of docs/architecture.md -------------------------------------------------
+
+    def call(self, name, *args, timeout=None, **kwargs):
+        return self._call(name, args, kwargs, timeout, full=False)[0]
+
+    def call_full(self, name, *args, timeout=None, **kwargs):
+        return self._call(name, args, kwargs, timeout, full=True)
+
+    @property
+    def output(self):
+        raw = self._earlier_output
+        if self._worker is not None:
+            raw += self._worker.output(OUTPUT_CAP_BYTES + 1)
+        text = raw[:OUTPUT_CAP_BYTES].decode("utf-8", "replace")
+        if len(raw) > OUTPUT_CAP_BYTES:
+            text += "\n[... output truncated ...]"
+        return text
+
+    def close(self):
+        self._stop_worker(graceful=True)
+        self._workdir.remove()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _remaining(self):
+        return self.budget - self._spent
+
+    def _start(self):
+        """Start a worker and wait for it to load the submission; raise if it cannot."""
+        if self._remaining() <= 0:
+            raise CallTimeout(f"the submission's time budget of {self.budget:.0f} s is spent")
+        load_id = secrets.token_hex(8)
+        limit = min(self.load_timeout, self._remaining())
+        started = time.monotonic()
+        worker = WorkerProcess(self._workdir, load_id, lifetime=self._remaining() + 5)
+        self._worker = worker
+        try:
+            message = codec.loads(worker.receive(started + limit))
+            if type(message) is not dict or message.get("id") != load_id \
+                    or message.get("status") != "loaded":
+                raise codec.CodecError("unexpected first message")
+        except Timeout:
+            self._stop_worker(graceful=False)
+            raise CallTimeout(f"the code did not finish loading within {limit:.1f} s") from None
+        except Died:
+            how = worker.exit_description()
+            self._stop_worker(graceful=False)
+            raise WorkerCrashed(f"the worker ended while loading the code ({how})") from None
+        except codec.CodecError as exc:
+            self._stop_worker(graceful=False)
+            raise WorkerCrashed(f"the worker broke protocol while loading: {exc}") from None
+        finally:
+            self._spent += time.monotonic() - started
+        self.sandbox_info = message.get("sandbox", {})
+        return message
+
+    def _stop_worker(self, graceful):
+        if self._worker is not None:
+            self._worker.close(graceful=graceful)
+            self._earlier_output += self._worker.output(OUTPUT_CAP_BYTES + 1)
+            self._earlier_output = self._earlier_output[:OUTPUT_CAP_BYTES + 1]
+            self._worker.output_file.close()
+            self._worker = None
+
+    def _call(self, name, args, kwargs, timeout, full):
+        if self._fatal is not None:
+            raise type(self._fatal)(str(self._fatal))
+        request_id = secrets.token_hex(8)
+        payload = codec.dumps({"id": request_id, "name": name, "args": list(args),
+                               "kwargs": kwargs, "full": full}, extra=_encode_test_function)
+        if self._worker is None:  # the last call killed it: a fresh one re-loads the code
+            self._start()
+        limit = min(timeout or self.call_timeout, self._remaining())
+        if limit <= 0:
+            raise CallTimeout(f"the submission's time budget of {self.budget:.0f} s is spent")
+        started = time.monotonic()
+        try:
+            self._worker.send(payload, started + limit)
+            response = self._worker.receive(started + limit)
+            message = codec.loads(response, testfn=TestFunction)
+            if type(message) is not dict or message.get("id") != request_id:
+                raise codec.CodecError("a response to another request")
+        except Timeout:
+            self._stop_worker(graceful=False)
+            raise CallTimeout(f"{name} did not return within {limit:.1f} s") from None
+        except Died:
+            how = self._worker.exit_description()
+            self._stop_worker(graceful=False)
+            raise WorkerCrashed(f"the worker ended during {name} ({how})") from None
+        except codec.CodecError as exc:
+            self._stop_worker(graceful=False)
+            raise BadReturn(f"{name}: {exc}") from None
+        finally:
+            self._spent += time.monotonic() - started
+        return self._result(name, message, full)
+
+    def _result(self, name, message, full):
+        status = message.get("status")
+        if status == "ok":
+            if full:
+                return message.get("value"), message.get("args"), message.get("kwargs")
+            return message.get("value"), None, None
+        if status == "missing":
+            raise Missing(f"{name} is not defined")
+        if status == "not_implemented":
+            raise NotImplementedByLearner(f"{name} still raises NotImplementedError")
+        if status == "exception":
+            raise LearnerException(str(message.get("exc_type")), str(message.get("message")),
+                                   str(message.get("traceback", "")))
+        if status == "bad_return":
+            raise BadReturn(f"{name} returned something that is not plain data: "
+                            f"{message.get('message')}")
+        if status == "request_error":  # the grader sent something the worker cannot build
+            raise ValueError(f"sandbox request for {name} rejected: {message.get('message')}")
+        self._stop_worker(graceful=False)
+        raise BadReturn(f"{name}: unexpected reply from the worker")
+
+
+@contextlib.contextmanager
+def open_submission(path, **options):
+    """A Submission for a .py file, a folder holding nn_basics.py, or a notebook (.ipynb).
+    FileNotFoundError when there is none: that is the grader's error, not the learner's."""
+    sub = Submission(path, **options)
+    try:
+        yield sub
+    finally:
+        sub.close()

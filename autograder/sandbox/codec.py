@@ -1,0 +1,204 @@
+"""Plain-data codec between the grader and the sandbox worker.
+
+Self-contained (stdlib + numpy): the worker runs a copy of this file, so it must not import the
+kit. Values are JSON; numpy arrays travel as dtype string, shape and base64 bytes and are rebuilt
+with np.frombuffer into a fresh array. Nothing is ever unpickled, so no learner object can reach
+the grader: what the grader decodes is a tree of float/int/bool/None/str/list/dict and arrays of
+a whitelisted dtype kind.
+
+Frames on the pipes are a 4-byte big-endian length followed by that many bytes of JSON.
+"""
+import base64
+import json
+import struct
+
+import numpy as np
+
+MAX_DEPTH = 32
+MAX_FRAME_BYTES = 64 * 1024 * 1024
+MAX_NDIM = 32
+ALLOWED_DTYPE_KINDS = "biuf"  # bool, signed int, unsigned int, float: no object/complex/struct
+
+ARRAY_TAG = "__ndarray__"
+TESTFN_TAG = "__testfn__"
+_TAGS = (ARRAY_TAG, TESTFN_TAG)
+
+
+class CodecError(ValueError):
+    """A value that is not plain data, or a frame that is malformed or too large."""
+
+
+def _type_name(obj):
+    return type(obj).__module__ + "." + type(obj).__qualname__
+
+
+def encode(obj, extra=None, _depth=0):
+    """Turn `obj` into a JSON-able tree; `extra(obj)` may encode one more type (or return None)."""
+    if _depth > MAX_DEPTH:
+        raise CodecError(f"nested deeper than {MAX_DEPTH} levels")
+    if obj is None or type(obj) in (bool, str):
+        return obj
+    if isinstance(obj, str):
+        return str.__str__(obj)  # a str subclass travels as its plain text
+    if isinstance(obj, np.generic):
+        # numpy scalars keep their type (np.float64 vs float matters to checks of return types)
+        return _encode_array(np.asarray(obj), scalar=True)
+    if isinstance(obj, int):
+        return int(obj)
+    if isinstance(obj, float):
+        return float(obj)
+    if type(obj) is np.ndarray:
+        return _encode_array(obj, scalar=False)
+    if isinstance(obj, (list, tuple)):
+        return [encode(v, extra, _depth + 1) for v in list(obj)]
+    if isinstance(obj, dict):
+        out = {}
+        for k, v in list(obj.items()):
+            if type(k) is not str:
+                raise CodecError(f"dict key {k!r} is not a str")
+            if k in _TAGS:
+                raise CodecError(f"dict key {k!r} is reserved")
+            out[k] = encode(v, extra, _depth + 1)
+        return out
+    if extra is not None:
+        tree = extra(obj)
+        if tree is not None:
+            return tree
+    raise CodecError(f"cannot send a {_type_name(obj)}: only numbers, str, None, lists, "
+                     f"dicts with str keys and numeric numpy arrays cross the sandbox")
+
+
+def _encode_array(arr, scalar):
+    dtype = arr.dtype
+    if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise CodecError(f"numpy arrays of dtype {dtype} cannot be sent (only bool/int/uint/float)")
+    data = np.ascontiguousarray(arr).tobytes()
+    return {ARRAY_TAG: {"dtype": dtype.str, "shape": list(arr.shape),
+                        "data": base64.b64encode(data).decode("ascii"), "scalar": scalar}}
+
+
+def decode(tree, testfn=None, _depth=0):
+    """Rebuild values from a tree made by `encode`; `testfn(kind, data)` builds test functions."""
+    if _depth > MAX_DEPTH:
+        raise CodecError(f"nested deeper than {MAX_DEPTH} levels")
+    if tree is None or type(tree) in (bool, int, float, str):
+        return tree
+    if type(tree) is list:
+        return [decode(v, testfn, _depth + 1) for v in tree]
+    if type(tree) is dict:
+        if len(tree) == 1 and ARRAY_TAG in tree:
+            return _decode_array(tree[ARRAY_TAG])
+        if len(tree) == 1 and TESTFN_TAG in tree:
+            if testfn is None:
+                raise CodecError("a test function cannot be sent in this direction")
+            spec = tree[TESTFN_TAG]
+            if type(spec) is not dict or type(spec.get("kind")) is not str:
+                raise CodecError("malformed test function")
+            return testfn(spec["kind"], decode(spec.get("data"), None, _depth + 1))
+        out = {}
+        for k, v in tree.items():
+            if k in _TAGS:
+                raise CodecError(f"dict key {k!r} is reserved")
+            out[k] = decode(v, testfn, _depth + 1)
+        return out
+    raise CodecError(f"unexpected {type(tree).__name__} in message")
+
+
+def _decode_array(spec):
+    if type(spec) is not dict:
+        raise CodecError("malformed array")
+    dtype_str, shape, data, scalar = (spec.get("dtype"), spec.get("shape"), spec.get("data"),
+                                      spec.get("scalar", False))
+    if type(dtype_str) is not str or len(dtype_str) > 8:
+        raise CodecError("malformed array dtype")
+    try:
+        dtype = np.dtype(dtype_str)
+    except TypeError as exc:
+        raise CodecError(f"unknown dtype {dtype_str!r}") from exc
+    if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise CodecError(f"dtype {dtype} is not allowed")
+    if (type(shape) is not list or len(shape) > MAX_NDIM
+            or any(type(n) is not int or n < 0 for n in shape)):
+        raise CodecError("malformed array shape")
+    if type(data) is not str:
+        raise CodecError("malformed array data")
+    try:
+        raw = base64.b64decode(data.encode("ascii"), validate=True)
+    except ValueError as exc:
+        raise CodecError("array data is not base64") from exc
+    count = 1
+    for n in shape:
+        count *= n
+    if count * dtype.itemsize != len(raw):
+        raise CodecError(f"array of shape {tuple(shape)} and dtype {dtype} needs "
+                         f"{count * dtype.itemsize} bytes, got {len(raw)}")
+    # a fresh, writeable, native-order copy: nothing aliases the message buffer
+    arr = np.frombuffer(raw, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=True)
+    if scalar is True:
+        if arr.shape != ():
+            raise CodecError("scalar with a non-empty shape")
+        return arr[()]
+    return arr
+
+
+def dumps(obj, extra=None):
+    """Encode and serialise; CodecError when not plain data or larger than MAX_FRAME_BYTES."""
+    try:
+        payload = json.dumps(encode(obj, extra), separators=(",", ":")).encode("utf-8")
+    except RecursionError as exc:
+        raise CodecError("value nested too deeply") from exc
+    except ValueError as exc:  # e.g. an int too long to print
+        if isinstance(exc, CodecError):
+            raise
+        raise CodecError(str(exc)) from exc
+    if len(payload) > MAX_FRAME_BYTES:
+        raise CodecError(f"message of {len(payload)} bytes is over the {MAX_FRAME_BYTES}-byte limit")
+    return payload
+
+
+def loads(payload, testfn=None):
+    if len(payload) > MAX_FRAME_BYTES:
+        raise CodecError(f"message of {len(payload)} bytes is over the {MAX_FRAME_BYTES}-byte limit")
+    try:
+        tree = json.loads(payload.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:
+        raise CodecError(f"malformed message: {str(exc)[:200]}") from exc
+    return decode(tree, testfn)
+
+
+def frame(payload):
+    return struct.pack(">I", len(payload)) + payload
+
+
+def read_frame_blocking(fd):
+    """Read one frame from `fd` (the worker side, which may block). None on EOF."""
+    header = _read_exact(fd, 4)
+    if header is None:
+        return None
+    (size,) = struct.unpack(">I", header)
+    if size > MAX_FRAME_BYTES:
+        raise CodecError("frame too large")
+    body = _read_exact(fd, size)
+    if body is None:
+        raise CodecError("truncated frame")
+    return body
+
+
+def _read_exact(fd, n):
+    import os
+    chunks, got = [], 0
+    while got < n:
+        chunk = os.read(fd, min(n - got, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def write_frame_blocking(fd, payload):
+    import os
+    view = memoryview(frame(payload))
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]

@@ -1,0 +1,118 @@
+"""Process containment for the worker: rlimits, network namespace, privilege drop, reaping.
+
+Self-contained (stdlib only): the worker runs a copy of this file.
+"""
+import ctypes
+import os
+import resource
+import signal
+
+CLONE_NEWNET = 0x40000000
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+NOBODY = 65534
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def prctl(option, value):
+    if _libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def become_subreaper():
+    """Orphaned descendants (double fork, setsid) are reparented to us, not to init, so the
+    supervisor can find and kill every process the learner started."""
+    prctl(PR_SET_CHILD_SUBREAPER, 1)
+
+
+def die_with_parent():
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def unshare_network():
+    """A fresh, empty network namespace (root only): no interface but a down loopback."""
+    if _libc.unshare(CLONE_NEWNET) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def set_rlimits(cpu_seconds, memory_bytes, file_bytes, open_files, processes):
+    # SIGXFSZ would kill the worker on a big write; ignored, the write fails with EFBIG instead
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    for res, value in [(resource.RLIMIT_CPU, cpu_seconds), (resource.RLIMIT_AS, memory_bytes),
+                       (resource.RLIMIT_FSIZE, file_bytes), (resource.RLIMIT_CORE, 0),
+                       (resource.RLIMIT_NOFILE, open_files), (resource.RLIMIT_NPROC, processes)]:
+        if value is None:
+            continue
+        soft, hard = resource.getrlimit(res)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(res, (value, value))
+
+
+def tasks_of_uid(uid):
+    """Threads currently owned by `uid` (what RLIMIT_NPROC counts)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{entry}").st_uid == uid:
+                count += len(os.listdir(f"/proc/{entry}/task"))
+        except OSError:
+            pass
+    return count
+
+
+def drop_privileges(uid=NOBODY, gid=NOBODY):
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+    if os.getuid() != uid or os.geteuid() != uid:
+        raise OSError("privilege drop did not take")
+
+
+def children_of(pid):
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # the command name may hold spaces and parentheses: fields resume after the last ')'
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 1 and int(fields[1]) == pid:
+            out.append(int(entry))
+    return out
+
+
+def kill_all_children():
+    """SIGKILL every descendant. As a subreaper, the grandchildren of a killed child come back to
+    us as children, so repeating until none is left reaches the whole tree, setsid or not."""
+    me = os.getpid()
+    for _ in range(10000):
+        kids = children_of(me)
+        if not kids:
+            break
+        for k in kids:
+            try:
+                os.kill(k, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for k in kids:
+            try:
+                os.waitpid(k, 0)
+            except ChildProcessError:
+                pass
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            break

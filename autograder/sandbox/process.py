@@ -1,0 +1,133 @@
+"""One worker process seen from the grader: spawn, send a frame, read a frame by a deadline, kill.
+
+Requests and responses go over a pipe pair, not the worker's stdout (which the learner writes
+to): stdout and stderr go to an unlinked temporary file, so a flood can neither deadlock a pipe
+nor reach anything but the captured-output text.
+"""
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+from . import codec
+
+
+class Timeout(Exception):
+    pass
+
+
+class Died(Exception):
+    pass
+
+
+class WorkerProcess:
+    def __init__(self, workdir, load_id, lifetime):
+        workdir.write_config(load_id, lifetime)
+        req_r, self.req_w = os.pipe()
+        self.resp_r, resp_w = os.pipe()
+        self.output_file = tempfile.TemporaryFile(prefix="nn-sandbox-out-")
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", "-B", str(workdir.rt / "worker.py"), str(workdir.config_path),
+                 str(req_r), str(resp_w)],
+                stdin=subprocess.DEVNULL, stdout=self.output_file, stderr=self.output_file,
+                pass_fds=(req_r, resp_w), env=workdir.env(), cwd=str(workdir.sub),
+                start_new_session=True)
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
+        os.set_blocking(self.req_w, False)
+        os.set_blocking(self.resp_r, False)
+        self._buffer = b""
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def send(self, payload, deadline):
+        view = memoryview(codec.frame(payload))
+        while view:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise Timeout()
+            _, writable, _ = select.select([], [self.req_w], [], remaining)
+            if writable:
+                try:
+                    view = view[os.write(self.req_w, view):]
+                except BrokenPipeError as exc:
+                    raise Died() from exc
+
+    def receive(self, deadline):
+        while True:
+            if len(self._buffer) >= 4:
+                (size,) = struct.unpack(">I", self._buffer[:4])
+                if size > codec.MAX_FRAME_BYTES:
+                    raise codec.CodecError(f"frame of {size} bytes is over the limit")
+                if len(self._buffer) >= 4 + size:
+                    payload, self._buffer = self._buffer[4:4 + size], self._buffer[4 + size:]
+                    return payload
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise Timeout()
+            readable, _, _ = select.select([self.resp_r], [], [], remaining)
+            if readable:
+                chunk = os.read(self.resp_r, 1 << 20)
+                if not chunk:
+                    raise Died()
+                self._buffer += chunk
+
+    def exit_description(self, wait=1.0):
+        """How the worker ended (after Died): its exit code, or the signal that killed it."""
+        try:
+            code = self.proc.wait(wait)
+        except subprocess.TimeoutExpired:
+            return "the worker stopped answering"
+        if code > 128:
+            try:
+                return f"killed by {signal.Signals(code - 128).name}"
+            except ValueError:
+                pass
+        return f"exit code {code}"
+
+    def output(self, limit):
+        return os.pread(self.output_file.fileno(), limit, 0)
+
+    def close(self, graceful=True):
+        """End the worker and everything it started. Closing the request pipe lets it exit by
+        itself; SIGTERM makes the supervisor kill its subtree; SIGKILL of the whole process
+        group is the backstop if the supervisor itself is gone or stuck."""
+        if self.req_w is not None:
+            os.close(self.req_w)
+            self.req_w = None
+        pid = self.proc.pid
+        if not (graceful and self._exited_within(2.0)):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            self._exited_within(2.0)
+        try:  # the supervisor is at worst a zombie here, so its pid (= pgid) cannot be reused yet
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.kill()
+        self.proc.wait()
+        os.close(self.resp_r)
+
+    def _exited_within(self, seconds):
+        """Wait without reaping, so the pid stays ours for the killpg that follows."""
+        end = time.monotonic() + seconds
+        while True:
+            try:
+                info = os.waitid(os.P_PID, self.proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except ChildProcessError:
+                return True
+            if info is not None:
+                return True
+            if time.monotonic() > end:
+                return False
+            time.sleep(0.005)

@@ -1,0 +1,279 @@
+"""The sandbox worker: runs one submission's code and answers the grader's calls.
+
+Self-contained: copied with codec.py, limits.py, landlock.py and testfns.py into a fresh folder
+and run as `python -I worker.py CONFIG REQ_FD RESP_FD`; it never imports the kit.
+
+Two processes:
+- the supervisor (this script's process) imports numpy and the common modules, becomes a child
+  subreaper and forks the learner process; it never runs learner code. When the learner process
+  ends, on SIGTERM from the grader, when the grader goes away or at the end of its lifetime, it
+  SIGKILLs every remaining descendant (orphans come back to it, even after setsid) and exits.
+- the learner process confines itself (network namespace, rlimits, Landlock, privilege drop,
+  in that order: each step needs what the next one takes away), loads the submission, reports
+  what it defines, then serves one call per request frame until the request pipe closes.
+"""
+import io
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+import types
+
+RUNTIME_DIR = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, RUNTIME_DIR)  # -I leaves the script's folder off sys.path
+
+import numpy as np  # noqa: E402  (imported before the privilege drop: the learner user may not read it)
+
+import codec  # noqa: E402
+import landlock  # noqa: E402
+import limits  # noqa: E402
+import testfns  # noqa: E402
+
+# Imported before the privilege drop: as root, Python's stdlib lives under /root, which the
+# unprivileged learner user cannot read, so anything not imported here fails to import later.
+COMMON_MODULES = [
+    "math", "cmath", "random", "itertools", "functools", "collections", "collections.abc", "copy",
+    "time", "datetime", "json", "typing", "dataclasses", "re", "warnings", "numbers", "enum",
+    "string", "textwrap", "operator", "heapq", "bisect", "contextlib", "pathlib", "pprint",
+    "abc", "struct", "array", "weakref", "numpy.linalg", "numpy.random", "numpy.fft",
+    "encodings.utf_8", "encodings.latin_1", "encodings.ascii",
+]
+# Heavier modules, imported only when the submission names them (the grader scans its imports).
+ON_DEMAND_MODULES = {
+    "statistics", "fractions", "decimal", "inspect", "unittest", "doctest", "numpy.testing",
+    "matplotlib", "matplotlib.pyplot", "scipy", "scipy.special", "scipy.optimize", "tqdm",
+    "tqdm.auto", "IPython", "IPython.display",
+}
+OUTPUT_CAP_BYTES = 1024 * 1024  # per process; the grader keeps far less, this bounds the disk
+
+
+def main():
+    config_path, req_fd, resp_fd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    with open(config_path, encoding="utf-8") as f:
+        cfg = json.load(f)
+    for name in COMMON_MODULES + [m for m in cfg.get("preload", []) if m in ON_DEMAND_MODULES]:
+        try:
+            __import__(name)
+        except Exception:  # an optional module that is not installed: the learner's import fails later
+            pass
+    limits.become_subreaper()
+    # blocked before the fork so no SIGCHLD is lost; the learner process unblocks them
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD, signal.SIGTERM})
+    learner = os.fork()
+    if learner == 0:
+        code = 70
+        try:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD, signal.SIGTERM})
+            code = learner_process(cfg, req_fd, resp_fd)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    os.close(req_fd)
+    os.close(resp_fd)
+    supervise(learner, cfg["lifetime"])
+
+
+def supervise(learner, lifetime):
+    parent = os.getppid()
+    deadline = time.monotonic() + lifetime
+    status = None
+    while status is None:
+        sig = signal.sigtimedwait({signal.SIGCHLD, signal.SIGTERM}, 0.2)
+        while True:  # reap the learner process and any orphan handed to us
+            try:
+                pid, st = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                pid = 0
+            if pid == 0:
+                break
+            if pid == learner:
+                status = st
+        if sig is not None and sig.si_signo == signal.SIGTERM:
+            break
+        if os.getppid() != parent or time.monotonic() > deadline:
+            break
+    if status is None:
+        try:
+            os.kill(learner, signal.SIGKILL)
+            _, status = os.waitpid(learner, 0)
+        except (ProcessLookupError, ChildProcessError):
+            status = 0
+    limits.kill_all_children()
+    code = os.waitstatus_to_exitcode(status)
+    os._exit(code if code >= 0 else 128 - code)
+
+
+class CappedStream(io.TextIOBase):
+    """stdout/stderr for learner code: passes the first OUTPUT_CAP_BYTES on, drops the rest, so
+    a print loop never fails or fills the disk. (Raw os.write is bounded by RLIMIT_FSIZE.)"""
+
+    shared = {"written": 0}
+
+    def __init__(self, fd):
+        self._fd = fd
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        data = str(s).encode("utf-8", "replace")
+        room = OUTPUT_CAP_BYTES - self.shared["written"]
+        self.shared["written"] += len(data)
+        if room > 0:
+            try:
+                os.write(self._fd, data[:room])
+            except OSError:
+                pass
+        return len(s)
+
+    def flush(self):
+        pass
+
+    def fileno(self):
+        return self._fd
+
+    def isatty(self):
+        return False
+
+
+def confine(cfg):
+    """Apply every containment layer available; return what took effect (for tests and docs)."""
+    info = {"uid_before": os.getuid()}
+    limits.die_with_parent()
+    as_root = os.getuid() == 0 and cfg["drop_to_uid"] is not None
+    if as_root:
+        try:
+            limits.unshare_network()
+            info["netns"] = True
+        except OSError as exc:
+            info["netns"] = f"unavailable: {exc}"
+    processes = cfg["max_processes"]
+    if not as_root:  # RLIMIT_NPROC counts every task of the uid, the grader's own included
+        processes += limits.tasks_of_uid(os.getuid())
+    limits.set_rlimits(cpu_seconds=cfg["cpu_seconds"], memory_bytes=cfg["memory_bytes"],
+                       file_bytes=cfg["file_bytes"], open_files=cfg["open_files"],
+                       processes=processes)
+    try:
+        info["landlock_abi"] = landlock.restrict(cfg["read_paths"], [cfg["sub_dir"]])
+    except OSError as exc:
+        info["landlock_abi"] = 0
+        info["landlock_error"] = str(exc)
+    if as_root:
+        limits.drop_privileges(cfg["drop_to_uid"], cfg["drop_to_uid"])
+    info["uid"] = os.getuid()
+    return info
+
+
+class _NoIPython:
+    """What `get_ipython()` returns in a notebook's cells: magics and shell calls do nothing."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+class TestFunction:
+    """A grader-chosen function handed to learner code (e.g. the f of numerical_gradient)."""
+
+    def __init__(self, kind, data):
+        self.kind, self.data = kind, data
+        self._fn = testfns.build(kind, data)
+
+    def __call__(self, x):
+        return self._fn(x)
+
+
+def encode_test_function(obj):
+    if isinstance(obj, TestFunction):
+        return {codec.TESTFN_TAG: {"kind": obj.kind, "data": codec.encode(obj.data)}}
+    return None
+
+
+def describe(exc):
+    try:
+        text = str(exc)
+    except BaseException:
+        text = "<unprintable>"
+    return type(exc).__name__, text[:1000]
+
+
+def load(cfg):
+    module = types.ModuleType("nn_basics")
+    module.__file__ = os.path.join(cfg["sub_dir"], "nn_basics.py")
+    sys.modules["nn_basics"] = module
+    errors = []
+    if cfg["kind"] == "py":
+        try:
+            with open(module.__file__, "rb") as f:
+                exec(compile(f.read(), module.__file__, "exec"), module.__dict__)
+        except BaseException as exc:  # SystemExit/KeyboardInterrupt at import too: recorded
+            errors.append("%s: %s" % describe(exc))
+    else:
+        module.__dict__["get_ipython"] = _NoIPython
+        for cell in cfg["cells"]:
+            try:  # like nbgrader's allow_errors: a failing cell is recorded, the next one runs
+                exec(compile(cell["source"], f"<cell {cell['index']}>", "exec"), module.__dict__)
+            except BaseException as exc:
+                errors.append("cell %d: %s: %s" % ((cell["index"],) + describe(exc)))
+    return module, ("; ".join(errors)[:2000] or None)
+
+
+def learner_process(cfg, req_fd, resp_fd):
+    sandbox = confine(cfg)
+    sys.path[:] = [p for p in sys.path if p != RUNTIME_DIR]
+    sys.path.insert(0, cfg["sub_dir"])
+    os.chdir(cfg["sub_dir"])
+    sys.stdout, sys.stderr = CappedStream(1), CappedStream(2)
+    sys.stdin = io.StringIO("")
+    module, load_error = load(cfg)
+    sys.stdout, sys.stderr = CappedStream(1), CappedStream(2)  # the learner may have replaced them
+    defined = [n for n in cfg["contract"] if callable(module.__dict__.get(n))]
+    send(resp_fd, {"id": cfg["load_id"], "status": "loaded", "load_error": load_error,
+                   "defined": defined, "sandbox": sandbox})
+    while True:
+        payload = codec.read_frame_blocking(req_fd)
+        if payload is None:
+            return 0
+        reply = serve(module, payload)
+        codec.write_frame_blocking(resp_fd, reply if isinstance(reply, bytes) else codec.dumps(reply))
+
+
+def send(fd, message):
+    codec.write_frame_blocking(fd, codec.dumps(message, extra=encode_test_function))
+
+
+def serve(module, payload):
+    try:
+        req = codec.loads(payload, testfn=TestFunction)
+    except Exception as exc:
+        return {"id": None, "status": "request_error", "message": str(exc)[:1000]}
+    rid = req["id"]
+    fn = module.__dict__.get(req["name"])
+    if not callable(fn):
+        return {"id": rid, "status": "missing"}
+    args, kwargs = req["args"], req["kwargs"]
+    try:
+        value = fn(*args, **kwargs)
+    except NotImplementedError as exc:
+        return {"id": rid, "status": "not_implemented", "message": describe(exc)[1]}
+    except BaseException as exc:  # SystemExit, KeyboardInterrupt...: that call fails, we go on
+        exc_type, message = describe(exc)
+        try:
+            tb = "".join(traceback.format_exception(exc))[-4000:]
+        except BaseException:
+            tb = ""
+        return {"id": rid, "status": "exception", "exc_type": exc_type, "message": message,
+                "traceback": tb}
+    reply = {"id": rid, "status": "ok", "value": value}
+    if req.get("full"):
+        reply["args"], reply["kwargs"] = args, kwargs
+    try:  # encoding walks learner objects: done here, so a bad value is reported, not fatal
+        return codec.dumps(reply, extra=encode_test_function)
+    except BaseException as exc:
+        return {"id": rid, "status": "bad_return", "message": describe(exc)[1]}
+
+
+if __name__ == "__main__":
+    main()
