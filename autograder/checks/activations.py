@@ -1,0 +1,162 @@
+"""Activations and their derivatives, checked element-wise against the reference.
+
+Each activation has separate checks for ordinary inputs, extreme inputs and argument
+mutation, so a function right on ordinary arrays but NaN at ±1000 loses only the extremes
+check (partial credit). Derivatives are also compared with a central difference of the
+reference activation, with the non-default alpha/beta, away from kinks.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..messages import t
+from ..results import Text
+from .common import Failed, close, expect_array, expect_unchanged, fmt, register
+
+# Fixed here, never in learner material: the inputs the checks use.
+_rng = np.random.default_rng(20260417)
+ORDINARY = [0.7, -1.3, _rng.normal(0, 3, size=7), _rng.normal(0, 3, size=(3, 4))]
+EXTREME = np.array([0.0, 1e-3, -1e-3, 50.0, -50.0, 709.0, -709.0, 710.0, -710.0, 1000.0, -1000.0])
+# Away from the kink at 0 (|x| >= 0.2), so a central difference with h = 1e-6 is exact enough.
+_smooth = _rng.uniform(0.2, 4.0, size=(2, 5)) * _rng.choice([-1.0, 1.0], size=(2, 5))
+NUMERIC_H = 1e-6
+
+# name: (its non-default keyword for the "other parameter" call, or None)
+ACTIVATIONS = {
+    "sigmoid": None,
+    "tanh": None,
+    "relu": None,
+    "leaky_relu": ("alpha", 0.2),
+    "elu": ("alpha", 1.5),
+    "swish": ("beta", 2.0),
+}
+
+
+def _label(fn: str, x, kwargs=None) -> str:
+    extra = "".join(f", {k}={v}" for k, v in (kwargs or {}).items())
+    if np.ndim(x) == 0:
+        return f"{fn}({fmt(x)}{extra})"
+    return f"{fn}(x{extra}), x.shape = {np.shape(x)}"
+
+
+def _kink_mask(fn: str, x):
+    """Elements where either one-sided value is acceptable (the derivative's kink at 0)."""
+    if fn in ("relu_derivative", "leaky_relu_derivative"):
+        return np.asarray(x) == 0
+    return None
+
+
+def _kink_ok(fn: str, got, x, kwargs) -> None:
+    """At the kink, the derivative must still be one of the two one-sided values."""
+    mask = _kink_mask(fn, x)
+    if mask is None or not mask.any():
+        return
+    low = kwargs.get("alpha", 0.01) if fn == "leaky_relu_derivative" else 0.0
+    values = np.asarray(got, dtype=float)[mask]
+    if not np.all((values == low) | (values == 1.0)):
+        raise Failed(t("wrong_value", call=_label(fn, x, kwargs), where="x = 0",
+                       expected=f"{fmt(low)} / 1", got=fmt(values[0])))
+
+
+def _hint(fn: str, x, kwargs):
+    """Recognise the chapter's known slips from the values alone."""
+    def hint(got, expected):
+        text = Text()
+        if fn == "swish" and close(got, 2 * expected):
+            text += t("hint_swish_factor")
+        if fn == "elu" and "alpha" not in kwargs and np.any(np.asarray(x) < 0) and close(got, np.where(np.asarray(x) < 0, 0.01 * expected, expected)):
+            text += t("hint_elu_alpha")
+        if fn == "sigmoid_derivative":
+            xs = np.asarray(x, dtype=float)
+            if close(got, xs * (1 - xs)):
+                text += t("hint_pre_activation")
+        if fn == "softmax":
+            for axis in range(np.ndim(x)):
+                e = np.exp(np.asarray(x) - np.max(x, axis=axis, keepdims=True))
+                if close(got, e / e.sum(axis=axis, keepdims=True)):
+                    text += t("hint_softmax_axis")
+                    break
+        return text
+    return hint
+
+
+def _compare(ctx, fn, x, kwargs=None, **options):
+    kwargs = kwargs or {}
+    expected = getattr(ctx.ref, fn)(np.copy(x), **kwargs)
+    label = _label(fn, x, kwargs)
+    got = ctx.call(fn, np.copy(x) if np.ndim(x) else x, label=label, **kwargs)
+    expect_array(got, expected, label, x=x, allow=_kink_mask(fn, x), hint=_hint(fn, x, kwargs), **options)
+    _kink_ok(fn, got, x, kwargs)
+
+
+def _matches_reference(fn, other):
+    def run(ctx):
+        for x in ORDINARY:
+            _compare(ctx, fn, x)
+        if other:
+            _compare(ctx, fn, ORDINARY[-1], {other[0]: other[1]})
+    return run
+
+
+def _correct_at_extreme_inputs(fn):
+    def run(ctx):
+        # Scalars one at a time first would cost 11 calls; the array names the bad element.
+        _compare(ctx, fn, EXTREME)
+    return run
+
+
+def _leaves_input_unchanged(fn):
+    def run(ctx):
+        x = np.array([[-2.0, -0.5, 0.0], [0.5, 2.0, -3.0]])
+        label = _label(fn, x)
+        _, args_after, _ = ctx.call_full(fn, x.copy(), label=label)
+        expect_unchanged(x, args_after[0], label, "x")
+    return run
+
+
+def _matches_numerical_gradient(fn, base, other):
+    def run(ctx):
+        kwargs = {other[0]: other[1]} if other else {}
+        f = getattr(ctx.ref, base)
+        numeric = (f(_smooth + NUMERIC_H, **kwargs) - f(_smooth - NUMERIC_H, **kwargs)) / (2 * NUMERIC_H)
+        label = _label(fn, _smooth, kwargs)
+        got = ctx.call(fn, _smooth.copy(), label=label, **kwargs)
+        expect_array(got, numeric, label, x=_smooth, rtol=1e-5, atol=1e-7, hint=_hint(fn, _smooth, kwargs))
+    return run
+
+
+for _base, _other in ACTIVATIONS.items():
+    for _fn in (_base, f"{_base}_derivative"):
+        register(_fn, f"{_fn}_matches_reference", _matches_reference(_fn, _other))
+        if _fn != _base:
+            register(_fn, f"{_fn}_matches_numerical_gradient", _matches_numerical_gradient(_fn, _base, _other))
+        register(_fn, f"{_fn}_correct_at_extreme_inputs", _correct_at_extreme_inputs(_fn))
+        register(_fn, f"{_fn}_leaves_input_unchanged", _leaves_input_unchanged(_fn))
+
+
+# --- softmax ----------------------------------------------------------------------------------
+
+_rows = _rng.normal(0, 2, size=(4, 5))
+_cube = _rng.normal(0, 2, size=(2, 3, 4))
+_large = np.array([[1000.0, 999.0, -1000.0], [-1000.0, -999.0, -1001.0], [800.0, 0.0, -800.0]])
+
+
+def softmax_matches_reference_on_rows(ctx):
+    """One vector, then a batch of rows normalised row by row (the default axis=-1)."""
+    _compare(ctx, "softmax", _rows[0])
+    _compare(ctx, "softmax", _rows)
+
+
+def softmax_normalises_along_given_axis(ctx):
+    for axis in (0, 1):
+        _compare(ctx, "softmax", _cube, {"axis": axis})
+
+
+def softmax_stable_for_large_inputs(ctx):
+    _compare(ctx, "softmax", _large)
+
+
+for _run in (softmax_matches_reference_on_rows, softmax_normalises_along_given_axis,
+             softmax_stable_for_large_inputs):
+    register("softmax", _run.__name__, _run)
+register("softmax", "softmax_leaves_input_unchanged", _leaves_input_unchanged("softmax"))

@@ -1,0 +1,170 @@
+"""Gradient checking: numerical_gradient, relative_error, gradient_check.
+
+The learner's functions receive `TestFunction`s (smooth functions with known gradients, see
+sandbox/testfns.py); the expected numbers are computed here with the same functions, so the
+central difference is compared exactly and x's restoration is checked after the call.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..messages import t
+from ..sandbox import TestFunction
+from ..sandbox import testfns
+from .common import Failed, as_array, check, expect_array, fmt, index_text, type_name
+
+_rng = np.random.default_rng(5150)
+
+
+def _poly_sin_problem(shape):
+    coeffs = {k: _rng.normal(size=shape) for k in "abc"}
+    return coeffs, _rng.normal(size=shape)
+
+
+NG_PROBLEMS = [_poly_sin_problem((5,)), _poly_sin_problem((2, 3))]
+
+
+def central_difference(coeffs, x, eps):
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[index] += eps
+        minus[index] -= eps
+        grad[index] = (testfns.poly_sin(plus, **coeffs) - testfns.poly_sin(minus, **coeffs)) / (2 * eps)
+    return grad
+
+
+def _numerical_gradient(ctx, coeffs, x, epsilon=None):
+    kwargs = {} if epsilon is None else {"epsilon": epsilon}
+    label = f"numerical_gradient(f, x{''.join(f', epsilon={v}' for v in kwargs.values())}), x.shape = {x.shape}"
+    got, args_after, _ = ctx.call_full("numerical_gradient", TestFunction("poly_sin", coeffs), x.copy(),
+                                       label=label, **kwargs)
+    return label, got, args_after
+
+
+@check("numerical_gradient")
+def numerical_gradient_matches_central_difference(ctx):
+    for coeffs, x in NG_PROBLEMS:
+        label, got, _ = _numerical_gradient(ctx, coeffs, x)
+        # atol 1e-7 sits between rounding noise (~1e-10) and a one-sided difference's error (~1e-5).
+        expect_array(got, central_difference(coeffs, x, 1e-5), label, x=x, rtol=1e-6, atol=1e-7,
+                     float64=False, hint=lambda *_: t("hint_central_difference"))
+
+
+@check("numerical_gradient")
+def numerical_gradient_uses_given_epsilon(ctx):
+    coeffs, x = NG_PROBLEMS[1]
+    # With epsilon = 1e-2 the central difference differs from the one at 1e-5 by ~1e-4 (the
+    # cubic term), far above the tolerance: the epsilon argument must be used.
+    label, got, _ = _numerical_gradient(ctx, coeffs, x, epsilon=1e-2)
+    expect_array(got, central_difference(coeffs, x, 1e-2), label, x=x, rtol=1e-6, atol=1e-7,
+                 float64=False, hint=lambda *_: t("hint_central_difference"))
+
+
+@check("numerical_gradient")
+def numerical_gradient_restores_x(ctx):
+    coeffs, x = NG_PROBLEMS[1]
+    label, _, args_after = _numerical_gradient(ctx, coeffs, x)
+    after = as_array(args_after[1], label)
+    # x ± ε then back by arithmetic may leave a rounding error of ~1e-16; that counts as restored.
+    bad = ~np.isclose(after, x, rtol=0, atol=1e-12) if after.shape == x.shape else np.ones(x.shape, bool)
+    if bad.any():
+        index = tuple(np.argwhere(bad)[0])
+        raise Failed(t("not_restored", call=label, where=f"x{index_text(index)}", expected=fmt(x[index]),
+                       got=fmt(after[index]) if after.shape == x.shape else fmt(after)))
+
+
+# --- relative_error ---------------------------------------------------------------------------
+
+_a, _b = _rng.normal(size=(3, 4)), _rng.normal(size=(3, 4))
+RELATIVE_ERROR_PAIRS = [(_a, _b), (_a[0], _a[0] * (1 + 1e-6)), (np.zeros(3), _b[0, :3]), (_a, _a)]
+
+
+def _relative_error(ctx, a, b):
+    label = f"relative_error(a, b), a = {fmt(a)}, b = {fmt(b)}"
+    got = ctx.call("relative_error", a.copy(), b.copy(), label=label)
+    arr = as_array(got, label)
+    if arr.size != 1:
+        raise Failed(t("wrong_type", call=label, expected="float", got=type_name(got)))
+    return label, float(arr.reshape(()))
+
+
+@check("relative_error")
+def relative_error_matches_reference(ctx):
+    for a, b in RELATIVE_ERROR_PAIRS:
+        label, got = _relative_error(ctx, a, b)
+        expected = ctx.ref.relative_error(a, b)
+        if not np.isclose(got, expected, rtol=1e-9, atol=1e-15):
+            raise Failed(t("wrong_value", call=label, where="‖a - b‖ / (‖a‖ + ‖b‖)", expected=fmt(expected), got=fmt(got)))
+
+
+@check("relative_error")
+def relative_error_both_zero_gives_zero(ctx):
+    zero = np.zeros((2, 3))
+    label, got = _relative_error(ctx, zero, zero)
+    if got != 0.0:
+        raise Failed(t("wrong_value", call=label, where="a = b = 0", expected="0.0", got=fmt(got))
+                     + t("hint_relative_error_zero"))
+
+
+# --- gradient_check ---------------------------------------------------------------------------
+
+def _dict_problem():
+    shapes = {"Wxh": (3, 4), "bh": (1, 4), "Why": (4, 2), "by": (1, 2)}
+    data = {k: {c: _rng.normal(size=s) for c in "abc"} for k, s in shapes.items()}
+    params = {k: _rng.normal(size=s) for k, s in shapes.items()}
+    coeffs = {k: (v["a"], v["b"], v["c"]) for k, v in data.items()}
+    return data, params, testfns.dict_poly_sin_gradient(params, coeffs)
+
+
+GC_DATA, GC_PARAMS, GC_GRADS = _dict_problem()
+GC_LIMIT = 1e-7
+
+
+def _gradient_check(ctx, grads, label, full=False):
+    call = ctx.call_full if full else ctx.call
+    return call("gradient_check", TestFunction("dict_poly_sin", GC_DATA),
+                {k: v.copy() for k, v in GC_PARAMS.items()}, {k: v.copy() for k, v in grads.items()}, label=label)
+
+
+def _as_float(got, label):
+    arr = as_array(got, label)
+    if arr.size != 1:
+        raise Failed(t("wrong_type", call=label, expected="float", got=type_name(got)))
+    return float(arr.reshape(()))
+
+
+@check("gradient_check")
+def gradient_check_accepts_correct_gradient(ctx):
+    label = "gradient_check(cost_fn, params, grads), grads correct"
+    got = _as_float(_gradient_check(ctx, GC_GRADS, label), label)
+    if not got < GC_LIMIT:
+        raise Failed(t("gradcheck_rejects_correct", call=label, got=fmt(got)) + t("hint_one_at_a_time"))
+
+
+@check("gradient_check")
+def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
+    cost_fn = testfns.build("dict_poly_sin", GC_DATA)
+    for n, key in enumerate(GC_GRADS):
+        wrong = {k: v.copy() for k, v in GC_GRADS.items()}
+        index = tuple(i % s for i, s in zip((n + 1, n + 2), wrong[key].shape))
+        wrong[key][index] += 1e-3 * (1 + abs(wrong[key][index]))
+        label = f"gradient_check(cost_fn, params, grads), grads[{key!r}]{index_text(index)} wrong"
+        got = _as_float(_gradient_check(ctx, wrong, label), label)
+        expected = ctx.ref.gradient_check(cost_fn, GC_PARAMS, wrong)
+        if not np.isclose(got, expected, rtol=1e-3):
+            raise Failed(t("gradcheck_misses_wrong", call=label, param=key, index=index_text(index),
+                           expected=fmt(expected), got=fmt(got)) + t("hint_one_at_a_time"))
+
+
+@check("gradient_check")
+def gradient_check_leaves_params_unchanged(ctx):
+    label = "gradient_check(cost_fn, params, grads)"
+    _, args_after, _ = _gradient_check(ctx, GC_GRADS, label, full=True)
+    for name, before, after in (("params", GC_PARAMS, args_after[1]), ("grads", GC_GRADS, args_after[2])):
+        if not isinstance(after, dict) or set(after) != set(before):
+            raise Failed(t("mutated", call=label, arg=name))
+        for key in before:
+            arr = as_array(after[key], label)
+            if arr.shape != before[key].shape or not np.allclose(arr, before[key], rtol=0, atol=1e-12):
+                raise Failed(t("mutated", call=label, arg=f"{name}[{key!r}]"))

@@ -1,0 +1,307 @@
+"""The two-layer network: init_params, forward_prop, cost_function, backward_prop,
+update_params, predict.
+
+Every check runs on random non-zero parameters (biases too) on two network shapes, so a
+transposed weight or a forgotten bias cannot pass by accident on 2-5-1 with zero biases.
+backward_prop is compared both with the reference and with a central-difference gradient of
+the reference cost, computed here in float64.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..messages import t
+from .common import (Failed, as_array, check, expect_array, expect_dict_of_arrays,
+                     expect_unchanged, fmt, index_text, type_name)
+
+KEYS = ("Wxh", "bh", "Why", "by")
+SHAPES = [(2, 5, 1, 4), (3, 4, 2, 6)]  # (D, H, K, N)
+GRADIENT_LIMIT = 1e-7
+NUMERIC_EPS = 1e-5
+
+
+def _problem(D, H, K, N, seed):
+    rng = np.random.default_rng(seed)
+    params = {"Wxh": rng.normal(size=(D, H)), "bh": rng.normal(size=(1, H)),
+              "Why": rng.normal(size=(H, K)), "by": rng.normal(size=(1, K))}
+    X = rng.normal(size=(N, D))
+    y = (rng.random((N, K)) < 0.5).astype(float)
+    return X, y, params
+
+
+PROBLEMS = [_problem(*shape, seed=7001 + i) for i, shape in enumerate(SHAPES)]
+
+
+def _net(X, params) -> str:
+    return f"X.shape = {X.shape}, network {params['Wxh'].shape[0]}-{params['Wxh'].shape[1]}-{params['Why'].shape[1]}"
+
+
+def _copy(params):
+    return {k: np.copy(v) for k, v in params.items()}
+
+
+# --- init_params ------------------------------------------------------------------------------
+
+def _init(ctx, D, H, K, seed):
+    label = f"init_params({D}, {H}, {K}, seed={seed})"
+    got = ctx.call("init_params", D, H, K, seed=seed, label=label)
+    shapes = {"Wxh": (D, H), "bh": (1, H), "Why": (H, K), "by": (1, K)}
+    return label, expect_dict_of_arrays(got, {k: np.zeros(s) for k, s in shapes.items()}, label)
+
+
+@check("init_params")
+def init_params_shapes_and_zero_biases(ctx):
+    for D, H, K, _ in SHAPES:
+        label, got = _init(ctx, D, H, K, seed=11)
+        for key in ("bh", "by"):
+            expect_array(got[key], np.zeros_like(got[key]), f"{label}[{key!r}]", float64=False)
+        for key in ("Wxh", "Why"):
+            if not np.all(np.isfinite(got[key])) or np.all(got[key] == 0):
+                raise Failed(t("wrong_value_whole", call=f"{label}[{key!r}]",
+                               expected="standard normal", got=fmt(got[key])))
+
+
+@check("init_params")
+def init_params_matches_reference_for_seed(ctx):
+    label, got = _init(ctx, 3, 4, 2, seed=2024)
+    expected = ctx.ref.init_params(3, 4, 2, seed=2024)
+    for key in KEYS:
+        expect_array(got[key], expected[key], f"{label}[{key!r}]", rtol=1e-12, atol=0, float64=False)
+
+
+@check("init_params")
+def init_params_same_seed_same_params(ctx):
+    label, first = _init(ctx, 2, 3, 1, seed=5)
+    _, again = _init(ctx, 2, 3, 1, seed=5)
+    _, other = _init(ctx, 2, 3, 1, seed=6)
+    if any(not np.array_equal(first[k], again[k]) for k in KEYS):
+        raise Failed(t("init_not_deterministic", call=label))
+    if all(np.array_equal(first[k], other[k]) for k in ("Wxh", "Why")):
+        raise Failed(t("init_seed_ignored", call="init_params(2, 3, 1, seed=5 / 6)"))
+
+
+# --- forward_prop -----------------------------------------------------------------------------
+
+@check("forward_prop")
+def forward_prop_matches_reference(ctx):
+    for X, _, params in PROBLEMS:
+        label = f"forward_prop(X, params), {_net(X, params)}"
+        got = ctx.call("forward_prop", X.copy(), _copy(params), label=label)
+        if not isinstance(got, (list, tuple)) or len(got) != 4:
+            raise Failed(t("wrong_type", call=label, expected="(z1, a1, z2, y_hat)", got=type_name(got)))
+        for name, value, expected in zip(("z1", "a1", "z2", "y_hat"), got, ctx.ref.forward_prop(X, params)):
+            expect_array(value, expected, f"{label} → {name}", rtol=1e-7, atol=1e-10,
+                         hint=lambda *_: t("hint_forward"))
+
+
+@check("forward_prop")
+def forward_prop_leaves_arguments_unchanged(ctx):
+    X, _, params = PROBLEMS[1]
+    label = f"forward_prop(X, params), {_net(X, params)}"
+    _, args_after, _ = ctx.call_full("forward_prop", X.copy(), _copy(params), label=label)
+    expect_unchanged(X, args_after[0], label, "X")
+    expect_unchanged(params, args_after[1], label, "params")
+
+
+# --- cost_function ----------------------------------------------------------------------------
+
+def _cost_inputs(N, K, seed):
+    rng = np.random.default_rng(seed)
+    return (rng.random((N, K)) < 0.5).astype(float), rng.uniform(0.05, 0.95, size=(N, K))
+
+
+def _cost(ctx, N, K, seed):
+    y, y_hat = _cost_inputs(N, K, seed)
+    label = f"cost_function(y, y_hat), y.shape = {y.shape}"
+    got = ctx.call("cost_function", y.copy(), y_hat.copy(), label=label)
+    return label, got, ctx.ref.cost_function(y, y_hat)
+
+
+def _expect_cost(label, got, expected):
+    arr = as_array(got, label)
+    if arr.size != 1:
+        raise Failed(t("wrong_shape", call=label, expected="() (a float)", got=arr.shape) + t("hint_cost_builtin_sum"))
+    value = float(arr.reshape(()))
+    if not np.isclose(value, expected, rtol=1e-9, atol=1e-12):
+        text = t("wrong_value", call=label, where="J", expected=fmt(expected), got=fmt(value))
+        if np.isclose(value, 2 * expected) or np.isclose(value, expected / arr.size) or np.isclose(2 * value, expected):
+            text += t("hint_cost_half")
+        raise Failed(text)
+
+
+@check("cost_function")
+def cost_function_matches_reference(ctx):
+    _expect_cost(*_cost(ctx, 6, 1, 31))
+
+
+@check("cost_function")
+def cost_function_sums_over_samples_and_outputs(ctx):
+    _expect_cost(*_cost(ctx, 5, 3, 32))
+
+
+@check("cost_function")
+def cost_function_returns_scalar_float(ctx):
+    label, got, _ = _cost(ctx, 6, 1, 31)
+    if isinstance(got, bool) or not (isinstance(got, float) or (isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "f")):
+        raise Failed(t("wrong_type", call=label, expected="float", got=type_name(got)) + t("hint_cost_builtin_sum"))
+
+
+# --- backward_prop ----------------------------------------------------------------------------
+
+def _backward(ctx, X, y, params):
+    cache = list(ctx.ref.forward_prop(X, params))
+    label = f"backward_prop(X, y, params, cache), {_net(X, params)}"
+    got = ctx.call("backward_prop", X.copy(), y.copy(), _copy(params), [c.copy() for c in cache], label=label)
+    return label, expect_dict_of_arrays(got, params, label)
+
+
+def numerical_gradients(ref, X, y, params, eps=NUMERIC_EPS):
+    """Central differences of the reference cost, one element at a time, in float64."""
+    grads = {}
+    for key in KEYS:
+        grad = np.zeros_like(params[key])
+        for index in np.ndindex(grad.shape):
+            shifted = _copy(params)
+            shifted[key][index] += eps
+            plus = ref.cost_function(y, ref.forward_prop(X, shifted)[3])
+            shifted[key][index] -= 2 * eps
+            minus = ref.cost_function(y, ref.forward_prop(X, shifted)[3])
+            grad[index] = (plus - minus) / (2 * eps)
+        grads[key] = grad
+    return grads
+
+
+def gradient_relative_error(got: dict, numeric: dict) -> float:
+    a = np.concatenate([got[k].ravel() for k in KEYS])
+    b = np.concatenate([numeric[k].ravel() for k in KEYS])
+    denominator = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
+
+
+@check("backward_prop")
+def backward_prop_returns_all_gradients(ctx):
+    X, y, params = PROBLEMS[1]
+    _backward(ctx, X, y, params)
+
+
+@check("backward_prop")
+def backward_prop_matches_reference(ctx):
+    for X, y, params in PROBLEMS:
+        label, got = _backward(ctx, X, y, params)
+        expected = ctx.ref.backward_prop(X, y, params, ctx.ref.forward_prop(X, params))
+        for key in KEYS:
+            hint = t("hint_biases") if key in ("bh", "by") else t("hint_backprop_chain")
+            expect_array(got[key], expected[key], f"{label} → grads[{key!r}]", rtol=1e-6, atol=1e-10,
+                         float64=False, hint=lambda *_: hint)
+
+
+@check("backward_prop")
+def backward_prop_matches_numerical_gradient(ctx):
+    for X, y, params in PROBLEMS:
+        label, got = _backward(ctx, X, y, params)
+        numeric = numerical_gradients(ctx.ref, X, y, params)
+        error = gradient_relative_error(got, numeric)
+        if not error < GRADIENT_LIMIT:  # also catches NaN
+            key, index = max(((k, i) for k in KEYS for i in np.ndindex(numeric[k].shape)),
+                             key=lambda ki: np.nan_to_num(abs(got[ki[0]][ki[1]] - numeric[ki[0]][ki[1]]), nan=np.inf))
+            raise Failed(t("gradient_mismatch", call=label, error=fmt(error), limit=GRADIENT_LIMIT,
+                           param=key, index=index_text(index), expected=fmt(numeric[key][index]),
+                           got=fmt(got[key][index])) + t("hint_backprop_chain"))
+
+
+@check("backward_prop")
+def backward_prop_leaves_arguments_unchanged(ctx):
+    X, y, params = PROBLEMS[1]
+    cache = [c.copy() for c in ctx.ref.forward_prop(X, params)]
+    label = f"backward_prop(X, y, params, cache), {_net(X, params)}"
+    _, args_after, _ = ctx.call_full("backward_prop", X.copy(), y.copy(), _copy(params),
+                                     [c.copy() for c in cache], label=label)
+    for name, before, after in zip(("X", "y", "params"), (X, y, params), args_after):
+        expect_unchanged(before, after, label, name)
+    for name, before, after in zip(("z1", "a1", "z2", "y_hat"), cache, args_after[3]):
+        expect_unchanged(before, after, label, f"cache → {name}")
+
+
+# --- update_params ----------------------------------------------------------------------------
+
+ALPHA = 0.3
+
+
+def _update(ctx):
+    X, _, params = PROBLEMS[1]
+    grads = {k: np.random.default_rng(41 + i).normal(size=v.shape) for i, (k, v) in enumerate(params.items())}
+    label = f"update_params(params, grads, alpha={ALPHA}), {_net(X, params)}"
+    got, args_after, _ = ctx.memo("update", lambda: ctx.call_full(
+        "update_params", _copy(params), _copy(grads), ALPHA, label=label))
+    return label, params, grads, got, args_after
+
+
+def _expect_updated(ctx, keys, hint):
+    label, params, grads, got, _ = _update(ctx)
+    got = expect_dict_of_arrays(got, params, label)
+    expected = ctx.ref.update_params(params, grads, ALPHA)
+    for key in keys:
+        expect_array(got[key], expected[key], f"{label} → [{key!r}]", rtol=1e-9, atol=1e-12,
+                     float64=False, hint=lambda *_: hint)
+
+
+@check("update_params")
+def update_params_matches_reference_for_weights(ctx):
+    _expect_updated(ctx, ("Wxh", "Why"), t("hint_update"))
+
+
+@check("update_params")
+def update_params_updates_biases(ctx):
+    _expect_updated(ctx, ("bh", "by"), t("hint_biases"))
+
+
+@check("update_params")
+def update_params_leaves_arguments_unchanged(ctx):
+    label, params, grads, _, args_after = _update(ctx)
+    expect_unchanged(params, args_after[0], label, "params")
+    expect_unchanged(grads, args_after[1], label, "grads")
+
+
+# --- predict ----------------------------------------------------------------------------------
+
+def _near_threshold(D, H, K, N, seed):
+    """Params whose outputs lie within ~0.01 of 0.5 on both sides, never within 1e-9 of it:
+    a wrong threshold or comparison flips some, while rounding differences cannot."""
+    X, _, params = _problem(D, H, K, N, seed)
+    params["Why"] = params["Why"] * 0.01
+    z2 = sigmoid_free_z2(X, params)
+    params["by"] = params["by"] * 0 - np.median(z2, axis=0, keepdims=True) - 1e-4
+    assert np.all(np.abs(sigmoid_free_z2(X, params)) > 1e-9)
+    return X, params
+
+
+def sigmoid_free_z2(X, params):
+    a1 = 1 / (1 + np.exp(-(X @ params["Wxh"] + params["bh"])))
+    return a1 @ params["Why"] + params["by"]
+
+
+PREDICT_PROBLEMS = [_near_threshold(3, 4, 2, 9, 8101), _near_threshold(2, 5, 1, 7, 8102)]
+
+
+def _predict(ctx, X, params):
+    label = f"predict(X, params), {_net(X, params)}"
+    return label, ctx.call("predict", X.copy(), _copy(params), label=label)
+
+
+@check("predict")
+def predict_matches_reference_near_threshold(ctx):
+    for X, params in PREDICT_PROBLEMS:
+        label, got = _predict(ctx, X, params)
+        expected = ctx.ref.predict(X, params)
+        expect_array(got, expected, label, rtol=0, atol=0, float64=False, hint=lambda *_: t("hint_threshold"))
+
+
+@check("predict")
+def predict_returns_int_zeros_and_ones(ctx):
+    X, params = PREDICT_PROBLEMS[0]
+    label, got = _predict(ctx, X, params)
+    arr = as_array(got, label)
+    if arr.dtype.kind not in "iu":
+        raise Failed(t("wrong_int_dtype", call=label, got=arr.dtype))
+    if arr.shape != (X.shape[0], params["by"].shape[1]) or not np.isin(arr, (0, 1)).all():
+        raise Failed(t("wrong_value_whole", call=label, expected=fmt(ctx.ref.predict(X, params)), got=fmt(arr)))

@@ -1,0 +1,34 @@
+"""`python -m autograder`: argparse wiring only.
+
+Each subcommand lives in its own module with `add_parser(subparsers)` (which sets
+`func=run` on its parser) and `run(args) -> exit status`. Adding a subcommand is adding its
+module to COMMANDS.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+COMMANDS = (
+    "autograder.commands.grade",
+    "autograder.commands.grade_all",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder",
+                                     description="Grade chapter 1 (nn_basics) submissions.")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        import_module(name).add_parser(subparsers)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

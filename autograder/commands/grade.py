@@ -1,0 +1,45 @@
+"""`grade SUBMISSION`: grade one submission and print (or write) one report."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..reporters import FORMATS
+
+EXIT_GRADED, EXIT_CANNOT_GRADE = 0, 2
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser("grade", help="grade one submission",
+                                   description="Grade a nn_basics.py file, a folder holding one, or a notebook (.ipynb).")
+    parser.add_argument("submission", type=Path, help="nn_basics.py, a folder holding it, or a .ipynb")
+    add_report_options(parser)
+    parser.add_argument("--output", type=Path, default=None, help="write the report here instead of stdout")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def add_report_options(parser) -> None:
+    parser.add_argument("--format", choices=tuple(FORMATS), default="text", help="report format (default: text)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="feedback language (default: zh)")
+
+
+def run(args) -> int:
+    from ..grade import grade_submission
+    from ..reporters import render
+
+    if not args.submission.exists():
+        print(f"autograder: no such file or folder: {args.submission}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    try:
+        results = grade_submission(args.submission, lang=args.lang)
+    except FileNotFoundError as exc:  # a folder without nn_basics.py: nothing to grade
+        print(f"autograder: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    report = render(results, args.format, args.lang)
+    if args.output is None:
+        sys.stdout.write(report)
+    else:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(report, encoding="utf-8")
+    return EXIT_GRADED

@@ -1,0 +1,37 @@
+"""`grade-all DIR`: grade a class in parallel into a CSV gradebook and a report per learner."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..batch import DEFAULT_TIMEOUT, grade_all
+
+EXIT_GRADED, EXIT_CANNOT_GRADE = 0, 2
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser("grade-all", help="grade every submission in a folder",
+                                   description="Grade each entry of DIR (a learner's folder, .py or .ipynb) in "
+                                               "parallel; write gradebook.csv and one JSON report per learner.")
+    parser.add_argument("directory", type=Path, help="folder with one entry per learner")
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="submissions graded at once (default: 1)")
+    parser.add_argument("--output-dir", type=Path, default=Path("reports"), help="where the gradebook and reports go (default: reports)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="feedback language (default: zh)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                        help=f"seconds before one learner's grading is stopped and scored 0 (default: {DEFAULT_TIMEOUT:g})")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args) -> int:
+    if not args.directory.is_dir():
+        print(f"autograder: not a folder: {args.directory}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    if args.jobs < 1:
+        print("autograder: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    rows = grade_all(args.directory, args.output_dir, jobs=args.jobs, lang=args.lang, timeout=args.timeout)
+    failed = sum(1 for row in rows if row.error)
+    print(f"graded {len(rows)} submissions into {args.output_dir / 'gradebook.csv'}"
+          + (f" ({failed} could not be graded fully; see the error column)" if failed else ""), file=sys.stderr)
+    return EXIT_GRADED

@@ -1,0 +1,206 @@
+"""Every learner-facing text of the grader, in Simplified Chinese (default) and English.
+
+Checks never write prose themselves: they pick a key here and fill in the input, the expected
+value and what came back, so both languages always say the same thing. Texts describe inputs
+and values only, never the grader's code or the reference's.
+"""
+from __future__ import annotations
+
+from .results import Text
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- how a call went wrong -------------------------------------------------------------
+    "missing": (
+        "没有找到函数 `{fn}`（missing）：请保留练习里给出的函数名和签名（signature）。",
+        "Function `{fn}` is missing: keep the function name and signature given in the exercise.",
+    ),
+    "not_implemented": (
+        "`{fn}` 还没有实现（not implemented）：它仍然抛出 NotImplementedError，记为未作答（not attempted）。",
+        "`{fn}` is not implemented yet (it still raises NotImplementedError): not attempted.",
+    ),
+    "exception": (
+        "调用 {call} 时抛出了异常（exception）：{error}",
+        "Calling {call} raised an exception: {error}",
+    ),
+    "timeout": (
+        "调用 {call} 超时（timeout）：没有在限定时间内返回。检查是否有死循环（infinite loop）或不必要的大量计算。",
+        "Calling {call} timed out: it did not return in time. Look for an infinite loop or needless work.",
+    ),
+    "crashed": (
+        "调用 {call} 时进程崩溃或退出（crashed / exited）：{detail}。不要调用 exit()、sys.exit() 或 os._exit()。",
+        "Calling {call} crashed or exited the process: {detail}. Do not call exit(), sys.exit() or os._exit().",
+    ),
+    "bad_return": (
+        "{call} 的返回值无法被评分程序读取（bad return value）：{detail}。请返回数字、numpy 数组、列表、元组或字典。",
+        "The value returned by {call} cannot be read by the grader: {detail}. Return numbers, numpy arrays, lists, tuples or dicts.",
+    ),
+    "grader_could_not_compare": (
+        "无法检查 {call} 的返回值（unexpected return value）：{detail}。",
+        "Could not check the value returned by {call}: {detail}.",
+    ),
+    "load_error": (
+        "加载你的代码时出错（error while loading）：{error}。之后的函数可能都没有定义。",
+        "Loading your code failed: {error}. Functions after that point may be undefined.",
+    ),
+    # --- what came back ----------------------------------------------------------------------
+    "returned_none": (
+        "{call} 返回了 None：是不是忘了写 return？",
+        "{call} returned None: is a `return` missing?",
+    ),
+    "wrong_type": (
+        "{call}：期望返回 {expected}，得到的是 {got}。",
+        "{call}: expected a return value of type {expected}, got {got}.",
+    ),
+    "wrong_shape": (
+        "{call}：期望形状（shape）{expected}，得到 {got}。",
+        "{call}: expected shape {expected}, got {got}.",
+    ),
+    "wrong_dtype": (
+        "{call}：期望 float64 数组，得到 dtype {got}。用 float 运算，或者 .astype(float)。",
+        "{call}: expected a float64 array, got dtype {got}. Compute in floats, or use .astype(float).",
+    ),
+    "wrong_int_dtype": (
+        "{call}：期望元素为 0/1 的 int 数组，得到 dtype {got}。用 .astype(int) 转换。",
+        "{call}: expected an int array of 0/1, got dtype {got}. Convert with .astype(int).",
+    ),
+    "wrong_value": (
+        "{call}：在 {where} 处期望 {expected}，得到 {got}。",
+        "{call}: at {where} expected {expected}, got {got}.",
+    ),
+    "wrong_value_whole": (
+        "{call}：\n  期望（expected）{expected}\n  得到（got）    {got}",
+        "{call}:\n  expected {expected}\n  got      {got}",
+    ),
+    "not_finite": (
+        "{call}：在 {where} 处得到 {got}（NaN 或 inf），期望 {expected}。",
+        "{call}: at {where} got {got} (NaN or inf), expected {expected}.",
+    ),
+    "mutated": (
+        "{call} 原地修改了（modified in place）参数 {arg}：函数不得改变传入的数组，先复制（.copy()）或返回新数组。",
+        "{call} modified its argument {arg} in place: functions must not change the arrays passed in; copy (.copy()) or build a new array.",
+    ),
+    "missing_keys": (
+        "{call}：返回的字典应当有键（keys）{expected}，得到 {got}。",
+        "{call}: the returned dict should have keys {expected}, got {got}.",
+    ),
+    "not_restored": (
+        "{call} 返回后 x 没有恢复原值（not restored）：在 {where} 处原来是 {expected}，现在是 {got}。扰动（perturb）之后要把元素改回去。",
+        "{call} did not restore x: at {where} it was {expected}, now {got}. Put each element back after perturbing it.",
+    ),
+    # --- the network and training ---------------------------------------------------------------
+    "gradient_mismatch": (
+        "{call}：与数值梯度（numerical gradient）的相对误差（relative error）为 {error}，应当 < {limit}。"
+        "差别最大的是 {param}{index}：数值梯度 {expected}，你的梯度 {got}。",
+        "{call}: relative error against the numerical gradient is {error}, should be < {limit}. "
+        "The largest difference is at {param}{index}: numerical {expected}, yours {got}.",
+    ),
+    "init_not_deterministic": (
+        "{call}：同一个 seed 调用两次，得到的参数不同。用 np.random.default_rng(seed) 建一个生成器（generator），不要用全局随机状态。",
+        "{call}: two calls with the same seed gave different params. Build one generator with np.random.default_rng(seed); do not use global random state.",
+    ),
+    "init_seed_ignored": (
+        "{call}：不同的 seed 给出了相同的参数：seed 没有被使用。",
+        "{call}: different seeds gave the same params: the seed is not used.",
+    ),
+    "train_not_learned": (
+        "train 在 {table} 上（seed = {seed}，alpha = {alpha}，{iterations} 次迭代）没有学会："
+        "用你返回的参数重新计算，代价（cost）= {cost}（应当 < {limit}），预测 {got}，正确答案 {expected}。",
+        "train did not learn {table} (seed = {seed}, alpha = {alpha}, {iterations} iterations): "
+        "recomputed from the params you returned, cost = {cost} (should be < {limit}), predictions {got}, correct {expected}.",
+    ),
+    "costs_wrong_length": (
+        "train 的 costs 应当每次迭代一个：{iterations} 次迭代，得到 {got} 个。",
+        "train's costs should hold one value per iteration: {iterations} iterations, got {got}.",
+    ),
+    "costs_not_floats": (
+        "train 的 costs 应当是 float 的列表，第 {index} 个元素是 {got}。",
+        "train's costs should be a list of floats; element {index} is {got}.",
+    ),
+    "costs_not_falling": (
+        "train 的 costs 整体没有下降：开始约 {first}，结束约 {last}。",
+        "train's costs do not fall overall: about {first} at the start, {last} at the end.",
+    ),
+    "gradcheck_rejects_correct": (
+        "{call}：给出的梯度是正确的，期望相对误差 < 1e-7，得到 {got}。",
+        "{call}: the gradient given is correct, expected a relative error < 1e-7, got {got}.",
+    ),
+    "gradcheck_misses_wrong": (
+        "{call}：梯度在 {param}{index} 处被故意改错了，期望相对误差约 {expected}，得到 {got}。",
+        "{call}: the gradient was made wrong on purpose at {param}{index}, expected a relative error of about {expected}, got {got}.",
+    ),
+    # --- hints ----------------------------------------------------------------------------------
+    "hint_overflow": (
+        "提示：e^x 在 |x| 很大时溢出（overflow），inf / inf 得到 NaN。改用数值稳定（numerically stable）的写法，例如只计算 e^(-|x|)，或先减去最大值。",
+        "Hint: e^x overflows for large |x| and inf / inf is NaN. Use a numerically stable form, e.g. compute only e^(-|x|), or subtract the maximum first.",
+    ),
+    "hint_if_on_array": (
+        "提示：`if x < 0:` 对数组不起作用（数组的真值不明确，truth value of an array is ambiguous）。用 np.where 或 np.maximum 逐元素（element-wise）计算。",
+        "Hint: `if x < 0:` does not work on arrays (the truth value of an array is ambiguous). Compute element-wise with np.where or np.maximum.",
+    ),
+    "hint_swish_factor": (
+        "提示：结果正好是期望值的 2 倍：swish(x) = x · σ(βx)，没有因子 2。",
+        "Hint: the result is exactly twice the expected value: swish(x) = x · σ(βx), with no factor 2.",
+    ),
+    "hint_softmax_axis": (
+        "提示：结果沿错误的轴（axis）归一化了。一批样本每行一个，沿 axis 参数（默认 -1，即每一行）求和，并用 keepdims=True。",
+        "Hint: the result is normalised along the wrong axis. A batch has one sample per row; sum along the `axis` argument (default -1, each row) with keepdims=True.",
+    ),
+    "hint_elu_alpha": (
+        "提示：负半轴的值差了一个常数倍：本练习使用标准的 alpha = 1.0（教材代码的默认值是 0.01）。",
+        "Hint: negative inputs are off by a constant factor: this exercise uses the standard alpha = 1.0 (the chapter's code defaults to 0.01).",
+    ),
+    "hint_pre_activation": (
+        "提示：参数 x 是预激活值 z（pre-activation），不是 σ(z)；先计算 s = sigmoid(x)，再求 s · (1 - s)。",
+        "Hint: the argument x is the pre-activation z, not σ(z); compute s = sigmoid(x) first, then s · (1 - s).",
+    ),
+    "hint_cost_builtin_sum": (
+        "提示：内置的 sum 只沿第一个轴求和，返回的是数组。用 np.sum，再用 float(...) 转成 Python float。",
+        "Hint: the built-in sum only adds along the first axis and returns an array. Use np.sum, then float(...).",
+    ),
+    "hint_cost_half": (
+        "提示：代价带有因子 0.5：J = 0.5 · Σ (y - ŷ)²，后面的梯度依赖它。",
+        "Hint: the cost carries a factor 0.5: J = 0.5 · Σ (y - ŷ)²; the gradients rely on it.",
+    ),
+    "hint_biases": (
+        "提示：偏置（bias）也是参数：它们的梯度是 delta 沿样本轴求和（np.sum(delta, axis=0, keepdims=True)），也要更新。",
+        "Hint: biases are parameters too: their gradient is delta summed over samples (np.sum(delta, axis=0, keepdims=True)), and they must be updated.",
+    ),
+    "hint_backprop_chain": (
+        "提示：delta2 = -(y - ŷ) ⊙ σ'(z2)，delta1 = (delta2 · Whyᵀ) ⊙ σ'(z1)；σ' 的参数是预激活值 z。",
+        "Hint: delta2 = -(y - ŷ) ⊙ σ'(z2), delta1 = (delta2 · Whyᵀ) ⊙ σ'(z1); σ' takes the pre-activation z.",
+    ),
+    "hint_forward": (
+        "提示：z1 = X · Wxh + bh，a1 = σ(z1)，z2 = a1 · Why + by，ŷ = σ(z2)；用矩阵乘法（@），别忘了偏置（bias）。",
+        "Hint: z1 = X · Wxh + bh, a1 = σ(z1), z2 = a1 · Why + by, ŷ = σ(z2); use matrix products (@) and do not forget the biases.",
+    ),
+    "hint_update": (
+        "提示：梯度下降（gradient descent）的一步是 p ← p - alpha · dJ/dp，使用传入的 alpha。",
+        "Hint: one gradient descent step is p ← p - alpha · dJ/dp, with the alpha passed in.",
+    ),
+    "hint_threshold": (
+        "提示：ŷ >= 0.5 记为 1，否则为 0；用 forward_prop 得到 ŷ。",
+        "Hint: ŷ >= 0.5 is class 1, otherwise 0; get ŷ from forward_prop.",
+    ),
+    "hint_one_at_a_time": (
+        "提示：一次只扰动一个元素（one element at a time），用 numerical_gradient；同时扰动所有权重得到的是方向导数（directional derivative）。",
+        "Hint: perturb one element at a time (use numerical_gradient); perturbing all weights at once gives a directional derivative.",
+    ),
+    "hint_central_difference": (
+        "提示：中心差分（central difference）：(f(x + ε) - f(x - ε)) / (2ε)，使用传入的 epsilon，每次只扰动一个元素。",
+        "Hint: central difference: (f(x + ε) - f(x - ε)) / (2ε), with the epsilon passed in, one element at a time.",
+    ),
+    "hint_relative_error_zero": (
+        "提示：两个都为 0 时分母是 0：这种情况直接返回 0.0。",
+        "Hint: when both are zero the denominator is 0: return 0.0 in that case.",
+    ),
+    "hint_alpha": (
+        "提示：使用传入的学习率 alpha；alpha = 0.01 时 5000 次迭代也学不会 XOR。检查每一步是否更新了所有参数（包括偏置）。",
+        "Hint: use the learning rate alpha passed in; with alpha = 0.01 even 5000 iterations never learn XOR. Check that every step updates all params (biases too).",
+    ),
+}
+
+
+def t(key: str, **values) -> Text:
+    """The message `key` in both languages, with `values` filled in."""
+    zh, en = MESSAGES[key]
+    return Text(zh.format(**values), en.format(**values))

@@ -1,0 +1,96 @@
+"""The one results model every reporter renders.
+
+Flat dataclasses in the manner of otter-grader's test results: a `CheckResult` per check, a
+`Results` per submission. Scores are computed from `passed` and the rubric points, never
+stored, so a renderer cannot disagree with the total.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A learner-facing text in both languages; `render(lang)` picks one."""
+
+    zh: str = ""
+    en: str = ""
+
+    def render(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def __add__(self, other: "Text") -> "Text":
+        join = lambda a, b: "\n".join(part for part in (a, b) if part)
+        return Text(join(self.zh, other.zh), join(self.en, other.en))
+
+    def __bool__(self) -> bool:
+        return bool(self.zh or self.en)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    function: str  # the contract function this check grades (its tag)
+    max_score: float
+    passed: bool
+    feedback: Text = Text()
+
+    @property
+    def score(self) -> float:
+        return self.max_score if self.passed else 0.0
+
+    @property
+    def tags(self) -> list[str]:
+        return [self.function]
+
+    def render(self, lang: str = "zh") -> str:
+        """One line of status, then the feedback (failed checks only)."""
+        mark = "✓" if self.passed else "✗"
+        head = f"{mark} {self.name} ({_num(self.score)}/{_num(self.max_score)})"
+        body = self.feedback.render(lang) if not self.passed else ""
+        return head + ("\n" + _indent(body) if body else "")
+
+
+@dataclass
+class Results:
+    submission: str
+    tests: list[CheckResult]
+    execution_time: float = 0.0
+    load_error: str | None = None  # what the learner's module raised while loading, if anything
+    learner_output: str = ""  # what the learner's code printed (already quoted and truncated)
+    functions: list[str] = field(default_factory=list)  # contract functions in rubric order
+    lang: str = "zh"  # the language reporters use unless told otherwise
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.score for c in self.tests), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(c.max_score for c in self.tests), 6)
+
+    def for_function(self, function: str) -> list[CheckResult]:
+        return [c for c in self.tests if c.function == function]
+
+    def by_function(self) -> dict[str, tuple[float, float]]:
+        """{function: (score, max_score)} in rubric order."""
+        order = self.functions or list(dict.fromkeys(c.function for c in self.tests))
+        return {
+            f: (round(sum(c.score for c in self.for_function(f)), 6),
+                round(sum(c.max_score for c in self.for_function(f)), 6))
+            for f in order
+        }
+
+    def failed(self) -> list[CheckResult]:
+        return [c for c in self.tests if not c.passed]
+
+
+def _num(value: float) -> str:
+    """Points without a trailing .0 (3 rather than 3.0, but 1.5 stays)."""
+    return f"{value:g}"
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
