@@ -38,11 +38,12 @@ COMMON_MODULES = [
     "time", "datetime", "json", "typing", "dataclasses", "re", "warnings", "numbers", "enum",
     "string", "textwrap", "operator", "heapq", "bisect", "contextlib", "pathlib", "pprint",
     "abc", "struct", "array", "weakref", "numpy.linalg", "numpy.random", "numpy.fft",
-    "encodings.utf_8", "encodings.latin_1", "encodings.ascii",
+    "encodings.utf_8", "encodings.latin_1", "encodings.ascii", "statistics", "fractions",
+    "decimal", "inspect",
 ]
 # Heavier modules, imported only when the submission names them (the grader scans its imports).
 ON_DEMAND_MODULES = {
-    "statistics", "fractions", "decimal", "inspect", "unittest", "doctest", "numpy.testing",
+    "unittest", "doctest", "numpy.testing", "socket", "subprocess",
     "matplotlib", "matplotlib.pyplot", "scipy", "scipy.special", "scipy.optimize", "tqdm",
     "tqdm.auto", "IPython", "IPython.display",
 }

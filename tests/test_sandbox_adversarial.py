@@ -1,0 +1,297 @@
+"""The hostile corpus in tests/adversarial/: each attack is graded, bounded in time, leaves no
+process behind and leaves the kit's tree unchanged."""
+import hashlib
+import os
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.sandbox import open_submission
+from autograder.sandbox.errors import (BadReturn, CallTimeout, LearnerException,
+                                       NotImplementedByLearner, WorkerCrashed)
+
+KIT = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).resolve().parent / "adversarial"
+AS_ROOT = os.getuid() == 0
+BOUND = 15.0  # seconds: generous, an upper bound, not a benchmark
+GUARDED_DIRS = [KIT / "solutions", KIT / "autograder" / "sandbox", CORPUS]
+FORK_MARKER = b"4242.4242"
+
+
+def tree_digest():
+    digest = hashlib.sha256()
+    for folder in GUARDED_DIRS:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts:
+                digest.update(str(p).encode() + p.read_bytes())
+    for name in ("pwned.txt", "results.json"):
+        digest.update(str((KIT / name).exists()).encode())
+    return digest.hexdigest()
+
+
+def processes_matching(needle):
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if needle in cmdline:
+                found.append(int(entry))
+    return found
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    """Grade a corpus file; afterwards assert the bound, no leftover process, the tree intact."""
+    state = {}
+    before = tree_digest()
+
+    def copy(name):
+        text = (CORPUS / name).read_text().replace("__KIT_ROOT__", str(KIT))
+        target = tmp_path / "nn_basics.py"
+        target.write_text(text)
+        state["started"] = time.monotonic()
+        return target
+
+    def opened(sub):
+        state["base"] = str(sub._workdir.base).encode()
+        return sub
+
+    yield copy, opened
+    assert time.monotonic() - state["started"] < BOUND
+    assert processes_matching(state["base"]) == [], "a worker process outlived grading"
+    assert processes_matching(FORK_MARKER) == [], "a learner's child outlived grading"
+    assert tree_digest() == before, "the kit's tree changed"
+    assert not Path("/tmp/nn-sandbox-escape-marker.txt").exists()
+
+
+def test_sys_exit_at_import_is_a_load_error(hostile):
+    copy, opened = hostile
+    with open_submission(copy("exit_at_import_sys.py")) as sub:
+        opened(sub)
+        assert "SystemExit" in sub.load_error
+        # what was defined before the exit stays callable, like a module that raised
+        assert sub.call("sigmoid", 0.0) == 0.5
+
+
+def test_os_exit_at_import_fails_every_call_fast(hostile):
+    copy, opened = hostile
+    with open_submission(copy("exit_at_import_os.py")) as sub:
+        opened(sub)
+        assert "exit code 0" in sub.load_error
+        assert sub.defined == set()
+        started = time.monotonic()
+        with pytest.raises(WorkerCrashed):
+            sub.call("sigmoid", 0.0)
+        assert time.monotonic() - started < 1.0  # no re-load of code that cannot load
+
+
+def test_hang_at_import_times_out_and_every_call_fails_fast(hostile):
+    copy, opened = hostile
+    with open_submission(copy("hang_at_import.py"), load_timeout=2) as sub:
+        opened(sub)
+        assert "did not finish loading" in sub.load_error
+        started = time.monotonic()
+        with pytest.raises(CallTimeout):
+            sub.call("sigmoid", 0.0)
+        assert time.monotonic() - started < 1.0
+
+
+def test_hang_in_one_function_fails_that_call_only(hostile):
+    copy, opened = hostile
+    with open_submission(copy("hang_in_function.py"), call_timeout=1) as sub:
+        opened(sub)
+        with pytest.raises(CallTimeout):
+            sub.call("sigmoid", 0.0)
+        with pytest.raises(CallTimeout):
+            sub.call("tanh", 0.0, timeout=0.5)
+        np.testing.assert_array_equal(sub.call("relu", np.array([-1.0, 2.0])), [0.0, 2.0])
+
+
+def test_total_budget_makes_further_calls_fail_fast(hostile):
+    copy, opened = hostile
+    with open_submission(copy("hang_in_function.py"), call_timeout=1, budget=2.5) as sub:
+        opened(sub)
+        for _ in range(3):
+            with pytest.raises(CallTimeout):
+                sub.call("sigmoid", 0.0)
+        started = time.monotonic()
+        with pytest.raises(CallTimeout):
+            sub.call("relu", 1.0)
+        assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.parametrize("name, exc_type", [("sigmoid", "KeyboardInterrupt"),
+                                            ("tanh", "SystemExit"), ("relu", "Escape"),
+                                            ("elu", "GeneratorExit")])
+def test_base_exceptions_fail_that_call_and_the_worker_survives(hostile, name, exc_type):
+    copy, opened = hostile
+    with open_submission(copy("base_exceptions.py")) as sub:
+        opened(sub)
+        pid = sub.call("leaky_relu", 0.0)
+        with pytest.raises(LearnerException) as info:
+            sub.call(name, 0.0)
+        assert info.value.exc_type == exc_type
+        assert sub.call("leaky_relu", 0.0) == pid  # the same worker answers
+
+
+def test_exit_inside_a_call_crashes_that_call_only(hostile):
+    copy, opened = hostile
+    with open_submission(copy("base_exceptions.py")) as sub:
+        opened(sub)
+        pid = sub.call("leaky_relu", 0.0)
+        with pytest.raises(WorkerCrashed, match="exit code 3"):
+            sub.call("swish", 0.0)
+        assert sub.call("leaky_relu", 0.0) != pid  # a fresh worker re-loaded the code
+        with pytest.raises(NotImplementedByLearner):
+            sub.call("softmax", np.zeros(3))
+
+
+def test_learner_cannot_signal_its_supervisor_or_the_grader(hostile):
+    copy, opened = hostile
+    with open_submission(copy("kill_parent.py")) as sub:
+        opened(sub)
+        assert sub.load_error is None
+        results = sub.call("sigmoid", 0.0)
+    # reaching this line means the grader (this process) survived; each signal was refused
+    for when in ("import", "call"):
+        assert set(results[when].values()) == {"PermissionError"}, results
+
+
+def test_children_daemons_and_fork_bombs_do_not_outlive_grading(hostile):
+    copy, opened = hostile
+    with open_submission(copy("fork_lingering.py")) as sub:
+        opened(sub)
+        assert sub.call("sigmoid", 0.0) == 1.0
+        started = sub.call("relu", 0.0)
+        if AS_ROOT:  # RLIMIT_NPROC for the dropped uid; the 4 sleepers above count too
+            assert started < 32
+        assert processes_matching(FORK_MARKER), "the attack did not even start its children"
+    # the fixture asserts that none of them is left
+
+
+def test_flooding_output_is_capped_without_deadlock(hostile):
+    copy, opened = hostile
+    with open_submission(copy("flood_output.py")) as sub:
+        opened(sub)
+        assert sub.load_error is None
+        assert sub.call("sigmoid", 0.0) == 0.5
+        assert len(sub.output) < 70_000
+        assert sub.output.startswith("x" * 100)
+        assert "truncated" in sub.output
+
+
+def test_writes_outside_its_own_folder_are_denied(hostile):
+    copy, opened = hostile
+    with open_submission(copy("write_files.py")) as sub:
+        opened(sub)
+        results = sub.call("sigmoid", 0.0)
+    for when in ("import", "call"):
+        for path, outcome in results[when].items():
+            expected = "written" if path == "own_file.txt" else "PermissionError"
+            assert outcome == expected, (when, path, outcome)
+
+
+def test_reference_and_grader_cannot_be_read_or_imported(hostile):
+    copy, opened = hostile
+    with open_submission(copy("read_reference.py")) as sub:
+        opened(sub)
+        results = sub.call("sigmoid", 0.0)
+    assert results["read solutions"] == "PermissionError"
+    assert results["read checks"] == "PermissionError"
+    assert results["read runtime copy"] == "PermissionError"
+    assert results["import solutions"] in ("ModuleNotFoundError", "PermissionError")
+    assert results["import autograder"] in ("ModuleNotFoundError", "PermissionError")
+    assert results["list kit"] == "PermissionError"
+    assert results["list tmp"] == "PermissionError"
+
+
+def test_monkeypatching_numpy_cannot_reach_the_grader(hostile):
+    copy, opened = hostile
+    with open_submission(copy("monkeypatch_numpy.py")) as sub:
+        opened(sub)
+        value = sub.call("sigmoid", np.array([0.0, 1.0]))
+    assert not np.isclose(0.0, 1.0)
+    assert not np.allclose(value, [0.5, 0.7310585786300049])
+    with pytest.raises(AssertionError):
+        np.testing.assert_allclose(value, [0.5, 0.7310585786300049])
+
+
+def test_printed_or_written_fake_results_are_only_quoted_output(hostile):
+    copy, opened = hostile
+    with open_submission(copy("fake_results.py")) as sub:
+        opened(sub)
+        assert sub.call("sigmoid", 0.0) == 0.0
+        assert "23 passed" in sub.output and "100/100" in sub.output
+    assert not (KIT / "results.json").exists()
+
+
+def test_a_memory_hog_fails_alone(hostile):
+    copy, opened = hostile
+    with open_submission(copy("memory_hog.py"), call_timeout=10) as sub:
+        opened(sub)
+        with pytest.raises(LearnerException) as info:
+            sub.call("sigmoid", 0.0)
+        assert info.value.exc_type == "MemoryError"
+        with pytest.raises((LearnerException, WorkerCrashed)):
+            sub.call("tanh", 0.0)
+        np.testing.assert_array_equal(sub.call("relu", np.array([-1.0])), [0.0])
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 1024 * 1024  # KiB: < 1 GB
+
+
+def test_no_network(hostile):
+    copy, opened = hostile
+    with open_submission(copy("network.py")) as sub:
+        opened(sub)
+        assert sub.load_error is None  # the attack itself ran
+        results = sub.call("sigmoid", 0.0)
+    assert "ok" not in results.values(), results
+
+
+def test_environment_is_scrubbed_and_the_graders_unreadable(hostile, monkeypatch):
+    monkeypatch.setenv("NN_KIT_SECRET_TOKEN", "hunter2")
+    copy, opened = hostile
+    with open_submission(copy("env_leak.py")) as sub:
+        opened(sub)
+        results = sub.call("sigmoid", 0.0)
+    assert "NN_KIT_SECRET_TOKEN" not in results["own"]
+    assert set(results["own"]) <= {"PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "MPLBACKEND",
+                                   "MPLCONFIGDIR", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                   "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+                                   "VECLIB_MAXIMUM_THREADS", "LC_CTYPE"}
+    assert results["grader"] == "PermissionError"
+    assert results["supervisor"] == "PermissionError"
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "elu", "swish", "softmax",
+                                  "leaky_relu", "relu_derivative"])
+def test_objects_that_are_not_plain_data_are_bad_returns(hostile, name):
+    copy, opened = hostile
+    with open_submission(copy("bad_returns.py")) as sub:
+        opened(sub)
+        if name == "elu":  # a float subclass arrives as a plain float, its __eq__ left behind
+            value = sub.call(name, 0.0)
+            assert type(value) is float and value == 0.25 and value != 0.3
+            return
+        with pytest.raises(BadReturn):
+            sub.call(name, 0.0)
+
+
+def test_in_place_mutation_is_visible_to_the_grader(hostile):
+    copy, opened = hostile
+    from autograder.sandbox import TestFunction
+    with open_submission(copy("mutates_args.py")) as sub:
+        opened(sub)
+        x = np.array([1.0, 2.0])
+        _, args, _ = sub.call_full("sigmoid", x)
+        np.testing.assert_array_equal(args[0], [0.0, 0.0])
+        np.testing.assert_array_equal(x, [1.0, 2.0])  # the grader's own copy is untouched
+        f = TestFunction("poly_sin", {"a": x, "b": x, "c": x})
+        _, (f_after, x_after), _ = sub.call_full("numerical_gradient", f, x)
+        assert (f_after.kind, f_after.data.keys()) == (f.kind, f.data.keys())
+        assert not np.array_equal(x_after, x)  # x was not restored, and the grader can tell
