@@ -52,6 +52,7 @@ _TEXT = {
         "trust": "分数只来自评分程序自己的检查；修改测试文件或工作流（workflow）文件不会改变分数。",
         "truncated": "（报告过长，这里只显示了开头；完整报告见这次运行的摘要（job summary）。）",
         "cannot_grade": "无法评分（could not grade）：{error}",
+        "missing": "这个拉取请求里没有 `{name}`（file not found）：提交的文件要用这个文件名，放在约定的位置。",
         "grader_error": "评分程序自身出错，这不是你的代码造成的；请联系老师（instructor）。",
     },
     "en": {
@@ -63,6 +64,7 @@ _TEXT = {
         "trust": "The score comes only from the grader's own checks; editing test or workflow files does not change it.",
         "truncated": "(The report is too long for a comment and was cut; the run's job summary has all of it.)",
         "cannot_grade": "Could not grade: {error}",
+        "missing": "`{name}` is not in this pull request: the submission must keep this file name and place.",
         "grader_error": "the grader itself failed, not because of your code; please tell your instructor.",
     },
 }
@@ -135,9 +137,9 @@ def run(args: argparse.Namespace) -> int:
     if not submission.exists():
         # A PR that deletes or renames the submission is the learner's doing but not a grade:
         # say so where the learner looks, and fail the check.
-        error = f"`{args.submission}` not found in the pull request"
-        _publish(_cannot_grade_body(error, pr, args.lang), None, args, github, pr)
-        print(f"autograder ci: {error}", file=sys.stderr)
+        missing = _TEXT[args.lang]["missing"].format(name=submission.name)
+        _publish(_cannot_grade_body(missing, pr, args.lang), None, args, github, pr)
+        print(f"autograder ci: {submission} not found", file=sys.stderr)
         return EXIT_CANNOT_GRADE
 
     # Imported here so that `--help` and argument errors work even while a grader dependency
@@ -148,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         results = grade_submission(str(submission), lang=args.lang)
     except FileNotFoundError as exc:  # e.g. a folder without nn_basics.py
-        _publish(_cannot_grade_body(str(exc), pr, args.lang), None, args, github, pr)
+        missing = _TEXT[args.lang]["missing"].format(name=Path(exc.filename or submission).name)
+        _publish(_cannot_grade_body(missing, pr, args.lang), None, args, github, pr)
         print(f"autograder ci: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
     except Exception:

@@ -333,3 +333,12 @@ def test_a_missing_submission_fails_the_check_and_says_why(tmp_path):
     assert run.outputs["passed"] == "false" and "score" not in run.outputs
     assert run.comment.startswith(ci.COMMENT_MARKER)
     assert "nn_basics.py" in run.comment and "nn_basics.py" in run.summary.read_text()
+
+
+def test_an_unreadable_event_is_a_grader_failure_not_a_grade(tmp_path):
+    run = Run(tmp_path, correct_source())
+    run.event.write_text("not json", encoding="utf-8")
+    proc = run.ci()
+    assert proc.returncode == 2
+    assert "event payload" in proc.stderr
+    assert run.output.read_text() == ""  # nothing for the verdict job to mistake for a score
