@@ -35,6 +35,7 @@ DEFAULT_LIMITS = {
 @dataclass(frozen=True, eq=False)
 class TestFunction:
     """A function the grader hands to learner code, built in the worker by testfns.build."""
+    __test__ = False  # not a pytest test class, despite the name
     kind: str
     data: Any
 

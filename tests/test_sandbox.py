@@ -1,0 +1,123 @@
+"""The Submission interface of docs/architecture.md, run against the reference solutions."""
+import os
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.sandbox import TestFunction, open_submission, testfns
+from autograder.sandbox.contract import CONTRACT_FUNCTIONS
+from autograder.sandbox.errors import LearnerException, Missing, NotImplementedByLearner
+from solutions import nn_basics as reference
+
+KIT = Path(__file__).resolve().parent.parent
+REFERENCE = KIT / "solutions" / "nn_basics.py"
+
+
+@pytest.fixture(scope="module")
+def sub():
+    with open_submission(REFERENCE) as s:
+        yield s
+
+
+def test_the_reference_defines_every_contract_function(sub):
+    assert sub.load_error is None
+    assert sub.defined == set(CONTRACT_FUNCTIONS)
+
+
+def test_values_match_the_reference_computed_in_process(sub):
+    x = np.linspace(-1000, 1000, 11)
+    for name in ("sigmoid", "tanh", "relu", "elu", "swish", "softmax", "sigmoid_derivative"):
+        np.testing.assert_allclose(sub.call(name, x), getattr(reference, name)(x))
+    np.testing.assert_allclose(sub.call("leaky_relu", x, alpha=0.2), reference.leaky_relu(x, 0.2))
+    params = sub.call("init_params", 2, 3, 1, seed=0)
+    assert set(params) == {"Wxh", "bh", "Why", "by"}
+    np.testing.assert_array_equal(params["Wxh"], reference.init_params(2, 3, 1, seed=0)["Wxh"])
+    cache = sub.call("forward_prop", np.eye(2), params)
+    assert isinstance(cache, list) and len(cache) == 4  # a tuple crosses as a list
+    assert type(sub.call("cost_function", np.ones((2, 1)), np.zeros((2, 1)))) is float
+
+
+def test_call_full_returns_arguments_after_the_call(sub):
+    x = np.array([0.3, -1.2, 2.0])
+    coeffs = {"a": np.array([1.0, 2.0, 3.0]), "b": np.ones(3), "c": np.full(3, 0.5)}
+    f = TestFunction("poly_sin", coeffs)
+    grad, (f_after, x_after), kwargs = sub.call_full("numerical_gradient", f, x, epsilon=1e-6)
+    np.testing.assert_allclose(grad, testfns.poly_sin_gradient(x, **coeffs), rtol=1e-6)
+    np.testing.assert_array_equal(x_after, x)  # restored, as the contract asks
+    assert isinstance(f_after, TestFunction) and f_after.kind == "poly_sin"
+    assert kwargs == {"epsilon": 1e-6}
+
+
+def test_dict_test_function_reaches_gradient_check(sub):
+    params = sub.call("init_params", 2, 3, 1, seed=1)
+    coeffs = {k: {"a": np.ones_like(v), "b": np.ones_like(v), "c": np.zeros_like(v)}
+              for k, v in params.items()}
+    grads = testfns.dict_poly_sin_gradient(params, {k: (c["a"], c["b"], c["c"])
+                                                    for k, c in coeffs.items()})
+    assert sub.call("gradient_check", TestFunction("dict_poly_sin", coeffs), params, grads) < 1e-7
+
+
+def test_errors_of_the_learner_are_told_apart(tmp_path):
+    (tmp_path / "nn_basics.py").write_text(
+        "import numpy as np\n"
+        "def sigmoid(x):\n    raise NotImplementedError()\n"
+        "def tanh(x):\n    return np.asarray(x) + undefined_name\n"
+        "relu = 3\n"
+        "print('hello from the learner')\n")
+    with open_submission(tmp_path) as s:  # a folder holding nn_basics.py
+        assert s.defined == {"sigmoid", "tanh"}
+        with pytest.raises(NotImplementedByLearner):
+            s.call("sigmoid", 0.0)
+        with pytest.raises(LearnerException) as info:
+            s.call("tanh", 1.0)
+        assert info.value.exc_type == "NameError" and "undefined_name" in info.value.message
+        with pytest.raises(Missing):
+            s.call("relu", 0.0)  # defined, but not callable
+        with pytest.raises(Missing):
+            s.call("softmax", 0.0)
+        assert s.output == "hello from the learner\n"
+
+
+def test_a_syntax_error_is_a_load_error(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text("def sigmoid(x):\n    return x +\n")
+    with open_submission(path) as s:
+        assert s.load_error.startswith("SyntaxError")
+        assert s.defined == set()
+
+
+def test_a_missing_submission_is_the_graders_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        with open_submission(tmp_path / "nothing.py"):
+            pass
+    with pytest.raises(FileNotFoundError):
+        with open_submission(tmp_path):  # a folder without nn_basics.py
+            pass
+
+
+def test_the_worker_is_confined(sub):
+    info = sub.sandbox_info
+    if os.getuid() == 0:
+        assert info["uid"] == 65534
+        assert info["netns"] is True
+    else:
+        assert info["uid"] == os.getuid()
+    assert info["landlock_abi"] >= 6, "Landlock missing: filesystem and signal guards are off"
+
+
+def test_the_temporary_folder_is_removed(tmp_path):
+    shutil.copy(REFERENCE, tmp_path / "nn_basics.py")
+    with open_submission(tmp_path / "nn_basics.py") as s:
+        base = s._workdir.base
+        assert base.is_dir()
+    assert not base.exists()
+
+
+def test_opening_is_cheap():
+    started = time.monotonic()
+    with open_submission(REFERENCE) as s:
+        s.call("sigmoid", 0.0)
+    assert time.monotonic() - started < 5.0  # a bound, not a benchmark: see bench/
