@@ -1,0 +1,1 @@
+"""Benchmarks of the grader: `python -m bench.grading` (see bench/README.md)."""

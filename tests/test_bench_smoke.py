@@ -1,0 +1,96 @@
+"""The benchmark's class is the class it claims to be: correct, mistaken, blank and hostile
+submissions, as modules and as notebooks, derived from the release and the reference. And its
+overhead method grades in-process exactly as the sandbox does. No timing is asserted here."""
+import json
+
+import nbformat
+import pytest
+
+from bench import class_builder
+from bench.learner_time import InProcess, Timed
+from tools.demo import answers
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("class")
+    return dest, class_builder.build_class(dest, 10)
+
+
+def test_class_has_the_intended_mix(built):
+    dest, entries = built
+    assert len(entries) == 10
+    categories = [e.category for e in entries]
+    assert categories.count("correct") == 2 and categories.count("hostile") == 3
+    assert "mistaken" in categories and "blank" in categories
+    assert {e.profile for e in entries} >= {"hang_in_softmax", "exit_at_import", "flood_stdout"}
+    assert {e.format for e in entries} == {"py", "ipynb"}
+    for e in entries:
+        assert (dest / e.path).is_file() and e.path.endswith("." + e.format)
+    manifest = json.loads((dest / "class.json").read_text())
+    assert [(m["path"], m["category"]) for m in manifest] == [(e.path, e.category) for e in entries]
+
+
+def test_every_profile_comes_in_both_formats_by_twenty():
+    seen = {(profile.name, fmt) for _, profile, fmt in class_builder.plan(20)}
+    assert seen == {(p.name, f) for p in class_builder.PROFILES for f in class_builder.FORMATS}
+
+
+def test_notebooks_are_the_release_with_answer_cells_filled(built):
+    dest, entries = built
+    release = class_builder.release_notebook()
+    reference = answers()
+    for e in entries:
+        if e.format != "ipynb":
+            continue
+        nb = nbformat.read(dest / e.path, as_version=4)
+        nbformat.validate(nb)
+        assert len(nb.cells) == len(release.cells)
+        cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in nb.cells}
+        if e.profile == "correct":
+            assert all(cells[name] == code for name, code in reference.items())
+        if e.profile == "blank":
+            assert all("NotImplementedError" in cells[name] for name in reference)
+        if e.profile == "hang_in_softmax":
+            assert "while True" in cells["softmax"]
+
+
+def test_modules_hold_the_hostile_code_where_it_bites(built):
+    dest, entries = built
+    for e in entries:
+        if e.format != "py":
+            continue
+        text = (dest / e.path).read_text(encoding="utf-8")
+        compile(text, e.path, "exec")
+        first_def = text.index("\ndef ")
+        if e.profile == "exit_at_import":
+            assert "sys.exit(3)" in text[:first_def]
+        if e.profile == "flood_stdout":
+            assert "print(" in text[:first_def]
+        if e.category == "correct":
+            assert "NotImplementedError()" not in text
+
+
+@pytest.mark.slow
+def test_in_process_grading_makes_the_sandbox_calls(tmp_path):
+    """The overhead figure subtracts in-process call time: valid only if the checks make the
+    same calls and reach the same score either way."""
+    from autograder.grade import grade_submission
+    path = tmp_path / "nn_basics.py"
+    entries = class_builder.build_class(tmp_path / "one", 1, formats=("py",))
+    path.write_text((tmp_path / "one" / entries[0].path).read_text(encoding="utf-8"), encoding="utf-8")
+    holder = {}
+
+    def in_process(p):
+        import contextlib
+
+        @contextlib.contextmanager
+        def opened():
+            holder["sub"] = InProcess(p)
+            yield holder["sub"]
+        return opened()
+    direct = grade_submission(path, opener=in_process)
+    timed = Timed()
+    sandboxed = grade_submission(path, opener=timed)
+    assert direct.score == sandboxed.score == sandboxed.max_score
+    assert holder["sub"].calls == timed.calls
