@@ -121,3 +121,9 @@ def test_opening_is_cheap():
     with open_submission(REFERENCE) as s:
         s.call("sigmoid", 0.0)
     assert time.monotonic() - started < 5.0  # a bound, not a benchmark: see bench/
+
+
+def test_an_unknown_test_function_is_the_graders_error(sub):
+    with pytest.raises(ValueError, match="unknown test function kind"):
+        sub.call("numerical_gradient", TestFunction("no_such_kind", {}), np.zeros(2))
+    assert sub.call("sigmoid", 0.0) == 0.5  # the worker is still serving

@@ -295,3 +295,31 @@ def test_in_place_mutation_is_visible_to_the_grader(hostile):
         _, (f_after, x_after), _ = sub.call_full("numerical_gradient", f, x)
         assert (f_after.kind, f_after.data.keys()) == (f.kind, f.data.keys())
         assert not np.array_equal(x_after, x)  # x was not restored, and the grader can tell
+
+
+def test_nothing_outlives_a_grader_that_is_killed(tmp_path):
+    """The supervisor notices its parent is gone and kills the learner's whole tree."""
+    import signal
+    import subprocess
+    import sys
+    text = (CORPUS / "fork_lingering.py").read_text()
+    (tmp_path / "nn_basics.py").write_text(text)
+    grader = subprocess.run(
+        [sys.executable, "-c",
+         "import os, signal, sys\n"
+         "from autograder.sandbox import Submission\n"
+         f"sub = Submission({str(tmp_path)!r})\n"
+         "sub.call('sigmoid', 0.0)\n"
+         "print(sub._workdir.base, flush=True)\n"
+         "os.kill(os.getpid(), signal.SIGKILL)\n"],
+        cwd=KIT, capture_output=True, text=True, timeout=BOUND)
+    assert grader.returncode == -signal.SIGKILL
+    base = grader.stdout.strip().encode()
+    assert base
+    deadline = time.monotonic() + 5
+    while (processes_matching(base) or processes_matching(FORK_MARKER)) \
+            and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_matching(base) == [] and processes_matching(FORK_MARKER) == []
+    import shutil
+    shutil.rmtree(base, ignore_errors=True)  # a killed grader cannot clean its temp folder

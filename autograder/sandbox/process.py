@@ -42,7 +42,7 @@ class WorkerProcess:
             os.close(resp_w)
         os.set_blocking(self.req_w, False)
         os.set_blocking(self.resp_r, False)
-        self._buffer = b""
+        self._buffer = bytearray()  # appended in place: a 64 MiB reply must not copy quadratically
 
     @property
     def pid(self):
@@ -68,7 +68,8 @@ class WorkerProcess:
                 if size > codec.MAX_FRAME_BYTES:
                     raise codec.CodecError(f"frame of {size} bytes is over the limit")
                 if len(self._buffer) >= 4 + size:
-                    payload, self._buffer = self._buffer[4:4 + size], self._buffer[4 + size:]
+                    payload = bytes(self._buffer[4:4 + size])
+                    del self._buffer[:4 + size]
                     return payload
             remaining = deadline - time.monotonic()
             if remaining <= 0:
