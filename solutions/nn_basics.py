@@ -254,8 +254,8 @@ def init_params(num_input, num_hidden, num_output, seed=None):
     返回（Returns）：
     - params: 字典，"Wxh" 形状 (D, H)，"bh" 形状 (1, H)，"Why" 形状 (H, K)，"by" 形状 (1, K)
 
-    提示：只建一个 rng = np.random.default_rng(seed)，先抽 Wxh，再抽 Why
-    （rng.standard_normal），这样同一个 seed 总是给出同样的网络。
+    提示：只用 np.random.default_rng(seed) 建一个生成器（generator），先抽 Wxh，再抽 Why
+    （standard_normal），这样同一个 seed 总是给出同样的网络。
     """
     ### BEGIN SOLUTION
     rng = np.random.default_rng(seed)

@@ -24,7 +24,6 @@ NAMES = public_checks.CONTRACT_FUNCTIONS
 
 @pytest.fixture(autouse=True)
 def _not_autograding(monkeypatch):
-    monkeypatch.delenv("NN_KIT_AUTOGRADE", raising=False)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
 
 
@@ -53,7 +52,7 @@ def test_unfinished_function_is_reported_as_not_implemented(name):
         check(name)(stub)
 
 
-@pytest.mark.parametrize("variable,value", [("NN_KIT_AUTOGRADE", "1"), ("NBGRADER_EXECUTION", "autograde")])
+@pytest.mark.parametrize("variable,value", [("NBGRADER_EXECUTION", "autograde")])
 @pytest.mark.parametrize("name", NAMES)
 def test_checks_never_call_the_function_while_autograding(name, variable, value, monkeypatch, capsys):
     monkeypatch.setenv(variable, value)

@@ -16,14 +16,15 @@ RELEASE_DIR = ROOT / release.RELEASE
 
 
 def solution_lines():
-    """Every non-trivial line inside a solution region: of the reference and of the model
-    answers to the written questions in the source notebook."""
+    """Every line inside a solution region, of the reference and of the model answers to the
+    written questions, that is long enough to be an answer: shorter ones (`return {`,
+    `costs = []`) are generic Python that prose and checks may contain too."""
     sources = [(ROOT / release.SOLUTIONS).read_text(encoding="utf-8")]
     sources += [cell.source for cell in nbformat.read(ROOT / release.NOTEBOOK, as_version=4).cells]
     lines = set()
     for text in sources:
         for region in re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", text, flags=re.S):
-            lines |= {line.strip() for line in region.splitlines() if len(line.strip()) >= 8}
+            lines |= {line.strip() for line in region.splitlines() if len(line.strip()) >= 12}
     return lines
 
 

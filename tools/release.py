@@ -49,17 +49,23 @@ def function_sources(path):
     """{function name: its full source text, solution markers included}."""
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    return {
-        node.name: "\n".join(lines[node.lineno - 1:node.end_lineno])
-        for node in ast.parse(text).body
-        if isinstance(node, ast.FunctionDef)
-    }
+    sources = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef):
+            # ast ends a function at its last statement; its closing `### END SOLUTION`
+            # comment (and any other indented comment) belongs to it too.
+            end = node.end_lineno
+            while end < len(lines) and lines[end].startswith(" ") and lines[end].strip().startswith("#"):
+                end += 1
+            sources[node.name] = "\n".join(lines[node.lineno - 1:end])
+    return sources
 
 
 def rubric_points(path):
     """{contract function: its autograded points}, the sum of its checks' points."""
     rubric = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {name: sum(checks.values()) for name, checks in rubric.items() if isinstance(checks, dict)}
+    totals = {name: sum(checks.values()) for name, checks in rubric.items() if isinstance(checks, dict)}
+    return {name: int(total) if total == int(total) else total for name, total in totals.items()}
 
 
 def without_hidden_block(source):
@@ -121,8 +127,9 @@ def differences(root):
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp)
         for name in INPUTS:
-            src = root / name
-            (shutil.copytree if src.is_dir() else shutil.copy)(src, copy / name)
+            src, dst = root / name, copy / name
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
         shutil.rmtree(copy / RELEASE, ignore_errors=True)
         release(copy)
         return sorted(_diff_tree(root, copy, GENERATED))

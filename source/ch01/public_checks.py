@@ -7,7 +7,7 @@ check_<函数名>(f)。它们只检查形状、几个已知值和数值稳定性
 每个检查失败时抛出 AssertionError，说明输入、期望值、实际返回值和可以尝试的做法；
 学习者的函数还没有实现（抛出 NotImplementedError）时，抛出 NotImplementedYet。
 
-评分时（nbgrader autograde 设置的 NBGRADER_EXECUTION=autograde，或 NN_KIT_AUTOGRADE=1），
+评分时（nbgrader autograde 设置的 NBGRADER_EXECUTION=autograde），
 每个检查立即返回，不调用学习者的函数：分数只由评分器（grader）的隐藏检查决定。
 """
 import functools
@@ -41,8 +41,7 @@ class NotImplementedYet(NotImplementedError):
 
 def _autograding():
     """评分时公开检查让位：nbgrader autograde 在内核环境里设置 NBGRADER_EXECUTION=autograde。"""
-    return (os.environ.get("NBGRADER_EXECUTION") == "autograde"
-            or os.environ.get("NN_KIT_AUTOGRADE") == "1")
+    return os.environ.get("NBGRADER_EXECUTION") == "autograde"
 
 
 def _show(value):
@@ -417,12 +416,14 @@ def _small_network():
 
 
 def _forward(X, params):
-    """独立写的前向传播，用来生成期望值。"""
+    """独立写的前向传播，逐个元素求和（不是向量化的写法，那是你的练习），用来生成期望值。"""
+    def layer(inputs, W, b):
+        return np.array([[sum(row[i] * W[i, j] for i in range(W.shape[0])) + b[0, j]
+                          for j in range(W.shape[1])] for row in inputs])
     sig = np.vectorize(_sigmoid)
-    z1 = X @ params["Wxh"] + params["bh"]
-    a1 = sig(z1)
-    z2 = a1 @ params["Why"] + params["by"]
-    return z1, a1, z2, sig(z2)
+    z1 = layer(X, params["Wxh"], params["bh"])
+    z2 = layer(sig(z1), params["Why"], params["by"])
+    return z1, sig(z1), z2, sig(z2)
 
 
 @_public_check
@@ -491,22 +492,14 @@ def check_cost_function(cost_function):
                   hint)
 
 
-def _numeric_grads(X, y, params, h=1e-6):
-    """独立的数值梯度（中心差分），用来生成期望的反向传播结果。"""
-    def cost(p):
-        return 0.5 * float(np.sum((y - _forward(X, p)[3]) ** 2))
-
-    grads = {}
-    for key in PARAM_KEYS:
-        grad = np.zeros_like(params[key])
-        for index in np.ndindex(grad.shape):
-            plus = {k: v.copy() for k, v in params.items()}
-            minus = {k: v.copy() for k, v in params.items()}
-            plus[key][index] += h
-            minus[key][index] -= h
-            grad[index] = (cost(plus) - cost(minus)) / (2 * h)
-        grads[key] = grad
-    return grads
+def _directional_derivative(X, y, params, key, direction, h=1e-6):
+    """代价沿 params[key] 上一个方向（direction）的导数，中心差分。
+    一个参数的梯度 g 正确时，它等于 Σ g ⊙ direction：一个随机方向就能查出大多数错误，
+    又不必逐个元素扰动（那是 numerical_gradient 的练习）。"""
+    def cost(step):
+        moved = dict(params, **{key: params[key] + step * direction})
+        return 0.5 * float(np.sum((y - _forward(X, moved)[3]) ** 2))
+    return (cost(h) - cost(-h)) / (2 * h)
 
 
 @_public_check
@@ -514,18 +507,20 @@ def check_backward_prop(backward_prop):
     params, X, y = _small_network()
     cache = _forward(X, params)
     call = "backward_prop(X, y, params, cache)（D=2, H=3, K=2, N=4）"
-    grads = backward_prop(X, y, params, cache)
-    _expect_params(grads, _shapes(2, 3, 2), call, "梯度字典")
-    expected = _numeric_grads(X, y, params)
+    gradients = backward_prop(X, y, params, cache)
+    _expect_params(gradients, _shapes(2, 3, 2), call, "梯度字典")
+    directions = np.random.default_rng(0)
     for key in PARAM_KEYS:
-        got = np.asarray(grads[key], dtype=float)
+        got = np.asarray(gradients[key], dtype=float)
+        direction = directions.standard_normal(params[key].shape)
         hint = {
             "Why": "dJ/dWhy = a1ᵀ · delta2，delta2 = -(y - ŷ) ⊙ σ'(z2)。",
             "by": "⚠️ 陷阱（trap）：教材忘了偏置。dJ/dby = delta2 沿样本轴求和（axis=0, keepdims=True）。",
             "Wxh": "dJ/dWxh = Xᵀ · delta1，delta1 = (delta2 · Whyᵀ) ⊙ σ'(z1)。",
             "bh": "⚠️ 陷阱（trap）：教材忘了偏置。dJ/dbh = delta1 沿样本轴求和（axis=0, keepdims=True）。",
         }[key]
-        _expect_close(got, expected[key], f"{call} 的 {key!r}（期望值是数值梯度）",
+        _expect_close(np.sum(got * direction), _directional_derivative(X, y, params, key, direction),
+                      f"{call} 的 {key!r} 沿一个随机方向的导数 Σ grads[{key!r}] ⊙ d（期望值是数值导数）",
                       hint + "\n记住 σ' 的参数是 z，不是 a。", rtol=1e-5, atol=1e-7)
 
 

@@ -1,0 +1,657 @@
+"""公开检查（public checks）：第 1 章每个函数的几条快速检查。
+
+笔记本里的测试单元格（test cell）和 `pytest`（test_nn_basics.py）都调用这里的
+check_<函数名>(f)。它们只检查形状、几个已知值和数值稳定性，不是评分用的隐藏检查
+（hidden checks）：通过了公开检查不代表一定满分。
+
+每个检查失败时抛出 AssertionError，说明输入、期望值、实际返回值和可以尝试的做法；
+学习者的函数还没有实现（抛出 NotImplementedError）时，抛出 NotImplementedYet。
+
+评分时（nbgrader autograde 设置的 NBGRADER_EXECUTION=autograde），
+每个检查立即返回，不调用学习者的函数：分数只由评分器（grader）的隐藏检查决定。
+"""
+import functools
+import math
+import os
+import traceback
+
+import numpy as np
+
+CONTRACT_FUNCTIONS = [
+    "sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
+    "leaky_relu", "leaky_relu_derivative", "elu", "elu_derivative", "swish",
+    "swish_derivative", "softmax", "init_params", "forward_prop", "cost_function",
+    "backward_prop", "update_params", "predict", "train", "numerical_gradient",
+    "relative_error", "gradient_check",
+]
+
+__all__ = ["NotImplementedYet"] + [f"check_{name}" for name in CONTRACT_FUNCTIONS]
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+
+
+class NotImplementedYet(NotImplementedError):
+    """学习者的函数还在抛出 NotImplementedError。"""
+
+
+# ---------------------------------------------------------------------------
+# 工具（helpers）
+# ---------------------------------------------------------------------------
+
+def _autograding():
+    """评分时公开检查让位：nbgrader autograde 在内核环境里设置 NBGRADER_EXECUTION=autograde。"""
+    return os.environ.get("NBGRADER_EXECUTION") == "autograde"
+
+
+def _show(value):
+    """输入或输出的简短文字形式。"""
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=6, threshold=12, separator=", ")
+        return f"array({text})" if value.ndim else f"array({text}) (0 维数组)"
+    if isinstance(value, dict):
+        inner = ", ".join(f"{k!r}: {_show_shape(v)}" for k, v in value.items())
+        return "{" + inner + "}"
+    if callable(value):
+        return getattr(value, "__name__", "函数")
+    return repr(value)
+
+
+def _show_shape(value):
+    if isinstance(value, np.ndarray):
+        return f"形状 {value.shape} 的数组"
+    return _show(value)
+
+
+def _snapshot(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: _snapshot(v) for k, v in value.items()}
+    return None
+
+
+def _changed(before, after):
+    if isinstance(before, np.ndarray):
+        return not (isinstance(after, np.ndarray) and after.shape == before.shape
+                    and np.array_equal(after, before, equal_nan=True))
+    if isinstance(before, dict):
+        return any(_changed(v, after.get(k)) for k, v in before.items())
+    return False
+
+
+def _where(error):
+    """异常发生在学习者代码中的哪一行（跳过本模块和 numpy 内部的帧）。"""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if frame.filename != __file__ and "site-packages" not in frame.filename]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    line = f"：{frame.line}" if frame.line else ""
+    return f"\n位置：{os.path.basename(frame.filename)} 第 {frame.lineno} 行{line}"
+
+
+class _Learner:
+    """包装学习者的函数：把异常和原地修改（in-place modification）变成易读的提示。"""
+
+    def __init__(self, name, f):
+        self.name = name
+        self.f = f
+
+    def describe(self, args, kwargs):
+        parts = [_show(a) for a in args] + [f"{k}={_show(v)}" for k, v in kwargs.items()]
+        return f"{self.name}({', '.join(parts)})"
+
+    def __call__(self, *args, **kwargs):
+        call = self.describe(args, kwargs)
+        before = [_snapshot(a) for a in args]
+        try:
+            out = self.f(*args, **kwargs)
+        except NotImplementedError:
+            raise NotImplementedYet(
+                f"{self.name} 尚未实现 (not implemented yet)：把答案单元格里的 "
+                f"`raise NotImplementedError()` 换成你的代码，运行它，再运行这个检查。"
+            ) from None
+        except Exception as error:
+            hint = ""
+            if "truth value of an array" in str(error):
+                hint = ("\n提示：`if x < 0:` 只对单个数有效；对数组请用逐元素（element-wise）的 "
+                        "np.where 或 np.maximum。")
+            raise AssertionError(
+                f"调用 {call} 时抛出了 {type(error).__name__}: {error}{_where(error)}{hint}"
+            ) from error
+        for i, (old, new) in enumerate(zip(before, args)):
+            if _changed(old, new):
+                raise AssertionError(
+                    f"调用 {call} 之后，第 {i + 1} 个参数被改变了（原地修改，in place）。\n"
+                    f"调用前：{_show(old)}\n调用后：{_show(new)}\n"
+                    f"请在新数组上计算（例如 a - b 而不是 a -= b），或在扰动后恢复原值。"
+                )
+        if out is None:
+            raise AssertionError(f"{call} 返回了 None：是不是忘了 return？")
+        return out
+
+    def array(self, *args, **kwargs):
+        """调用并把结果转成 float 数组。"""
+        out = self(*args, **kwargs)
+        try:
+            return np.asarray(out, dtype=float)
+        except (TypeError, ValueError):
+            raise AssertionError(
+                f"{self.describe(args, kwargs)} 应返回数值数组，实际返回了 {type(out).__name__}: "
+                f"{_show(out)}"
+            ) from None
+
+
+def _public_check(check):
+    name = check.__name__[len("check_"):]
+
+    @functools.wraps(check)
+    def run(f):
+        if _autograding():
+            return None
+        try:
+            check(_Learner(name, f))
+        except (AssertionError, NotImplementedError) as failure:
+            error = failure
+        else:
+            print(f"✓ {name} 通过公开检查")
+            return None
+        # 重新抛出、不带内部回溯（traceback）：说明文字已经写明输入、期望和实际
+        raise type(error)(str(error)) from None
+
+    return run
+
+
+def _expect_close(got, expected, call, hint="", rtol=1e-6, atol=1e-9):
+    expected = np.asarray(expected, dtype=float)
+    if got.shape != expected.shape:
+        raise AssertionError(
+            f"{call}\n期望形状 {expected.shape}，实际返回形状 {got.shape}。"
+            "\n返回值应与输入同形状（不要把结果压平或改变维度）。"
+        )
+    if not np.all(np.isfinite(got)):
+        raise AssertionError(
+            f"{call}\n期望 {_show(expected)}\n实际 {_show(got)}：含有 NaN 或 inf。"
+            f"\n{hint or '检查是否有 e^x 在 |x| 很大时溢出（overflow）。'}"
+        )
+    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        raise AssertionError(
+            f"{call}\n期望 {_show(expected)}\n实际 {_show(got)}"
+            + (f"\n{hint}" if hint else "")
+        )
+
+
+def _expect_same_shape(got, x, call):
+    if got.shape != np.shape(x):
+        raise AssertionError(
+            f"{call}\n期望形状 {np.shape(x)}（与输入相同），实际返回形状 {got.shape}。"
+            "\n激活函数要逐元素（element-wise）计算，返回与输入同形状的数组。"
+        )
+
+
+def _check_activation(learner, reference, points, hint, **kwargs):
+    """一个激活函数（或其导数）的通用检查：已知值、形状、[-1000, 1000] 内有限。"""
+    xs = np.array(points, dtype=float)
+    expected = np.array([reference(float(v)) for v in xs])
+    _expect_close(learner.array(xs, **kwargs), expected,
+                  learner.describe((xs,), kwargs), hint)
+
+    grid = np.array([[-2.0, -0.5, 0.0], [0.5, 1.0, 3.0]])
+    got = learner.array(grid, **kwargs)
+    _expect_same_shape(got, grid, learner.describe((grid,), kwargs))
+
+    got = learner.array(0.5, **kwargs)
+    _expect_same_shape(got, np.float64(0.5), learner.describe((0.5,), kwargs))
+
+    extremes = np.array([-1000.0, -710.0, 710.0, 1000.0])
+    expected = np.array([reference(float(v)) for v in extremes])
+    _expect_close(learner.array(extremes, **kwargs), expected,
+                  learner.describe((extremes,), kwargs),
+                  hint or "对很大或很小的输入，先改写公式避免 e^x 溢出（overflow）。")
+
+
+# 独立的标量公式（用 math 逐个计算，溢出时取极限值），作为已知值。
+def _sigmoid(x):
+    if x >= 0:
+        return 1 / (1 + math.exp(-x))
+    return math.exp(x) / (1 + math.exp(x))
+
+
+def _central(fn, x, h=1e-6):
+    return (fn(x + h) - fn(x - h)) / (2 * h)
+
+
+# ---------------------------------------------------------------------------
+# 激活函数（activation functions）
+# ---------------------------------------------------------------------------
+
+@_public_check
+def check_sigmoid(sigmoid):
+    _check_activation(sigmoid, _sigmoid, [-3.0, -1.0, 0.0, 1.0, 3.0], "")
+
+
+@_public_check
+def check_sigmoid_derivative(sigmoid_derivative):
+    got = sigmoid_derivative.array(np.array([0.0]))
+    if np.allclose(got, [0.0]):
+        raise AssertionError(
+            "sigmoid_derivative(array([0.])) 期望 0.25，实际 0。\n参数 x 是预激活值 z"
+            "（pre-activation），不是 σ(z)：请先算 s = σ(x)，再返回 s·(1 - s)。"
+        )
+    _check_activation(
+        sigmoid_derivative, lambda x: _sigmoid(x) * (1 - _sigmoid(x)),
+        [-3.0, -1.0, 0.0, 1.0, 3.0],
+        "⚠️ 陷阱（trap）：e^(-x) / (1 + e^(-x))^2 在 x <= -710 时是 inf/inf = NaN；"
+        "复用数值稳定的 sigmoid：σ(x)·(1 - σ(x))。",
+    )
+
+
+@_public_check
+def check_tanh(tanh):
+    _check_activation(
+        tanh, math.tanh, [-3.0, -1.0, 0.0, 1.0, 3.0],
+        "⚠️ 陷阱（trap）：照公式 (e^x - e^-x)/(e^x + e^-x) 计算，x = 1000 时是 inf/inf = NaN；"
+        "用 np.tanh，或恒等式 tanh(x) = 2σ(2x) - 1。",
+    )
+
+
+@_public_check
+def check_tanh_derivative(tanh_derivative):
+    _check_activation(tanh_derivative, lambda x: 1 - math.tanh(x) ** 2,
+                      [-3.0, -1.0, 0.0, 1.0, 3.0], "tanh'(x) = 1 - tanh(x)^2。")
+
+
+@_public_check
+def check_relu(relu):
+    _check_activation(relu, lambda x: max(0.0, x), [-2.0, -0.5, 0.0, 0.5, 3.0], "")
+
+
+@_public_check
+def check_relu_derivative(relu_derivative):
+    _check_activation(relu_derivative, lambda x: 1.0 if x > 0 else 0.0,
+                      [-2.0, -0.5, 0.5, 3.0], "x < 0 时导数为 0，x > 0 时为 1。")
+    at_zero = relu_derivative.array(np.array([0.0]))
+    if at_zero[0] not in (0.0, 1.0):
+        raise AssertionError(f"relu_derivative(array([0.])) 应为 0 或 1，实际 {_show(at_zero)}。")
+
+
+@_public_check
+def check_leaky_relu(leaky_relu):
+    _check_activation(leaky_relu, lambda x: x if x >= 0 else 0.01 * x,
+                      [-2.0, -0.5, 0.0, 0.5, 3.0], "默认 alpha = 0.01：x < 0 时返回 alpha·x。")
+    _check_activation(leaky_relu, lambda x: x if x >= 0 else 0.2 * x,
+                      [-2.0, 3.0], "参数 alpha 要用上，不要写死 0.01。", alpha=0.2)
+
+
+@_public_check
+def check_leaky_relu_derivative(leaky_relu_derivative):
+    _check_activation(leaky_relu_derivative, lambda x: 1.0 if x >= 0 else 0.01,
+                      [-2.0, -0.5, 0.5, 3.0], "x >= 0 时导数为 1，x < 0 时为 alpha。")
+    _check_activation(leaky_relu_derivative, lambda x: 1.0 if x >= 0 else 0.2,
+                      [-2.0, 3.0], "参数 alpha 要用上，不要写死 0.01。", alpha=0.2)
+
+
+@_public_check
+def check_elu(elu):
+    _check_activation(
+        elu, lambda x: x if x >= 0 else math.expm1(x), [-2.0, -1.0, 0.0, 1.0, 3.0],
+        "默认 alpha = 1.0（标准 ELU；教材代码的默认值 0.01 不是标准值）："
+        "x < 0 时返回 alpha·(e^x - 1)。",
+    )
+    _check_activation(elu, lambda x: x if x >= 0 else 0.5 * math.expm1(x),
+                      [-1.0, 2.0], "参数 alpha 要用上。", alpha=0.5)
+
+
+@_public_check
+def check_elu_derivative(elu_derivative):
+    _check_activation(
+        elu_derivative, lambda x: 1.0 if x >= 0 else math.exp(x), [-2.0, -1.0, 0.5, 3.0],
+        "x >= 0 时导数为 1，x < 0 时为 alpha·e^x（默认 alpha = 1.0）。",
+    )
+    _check_activation(elu_derivative, lambda x: 1.0 if x >= 0 else 0.5 * math.exp(x),
+                      [-1.0, 2.0], "参数 alpha 要用上。", alpha=0.5)
+
+
+@_public_check
+def check_swish(swish):
+    xs = np.array([1.0, 2.0])
+    got = swish.array(xs)
+    expected = np.array([x * _sigmoid(x) for x in xs])
+    if got.shape == xs.shape and np.allclose(got, 2 * expected):
+        raise AssertionError(
+            f"swish({_show(xs)}) 期望 {_show(expected)}，实际 {_show(got)}：正好是 2 倍。\n"
+            "⚠️ 陷阱（trap）：教材写成 2·x·σ(βx)；Swish 的定义是 x·σ(βx)。"
+        )
+    _check_activation(swish, lambda x: x * _sigmoid(x), [-3.0, -1.0, 0.0, 1.0, 3.0],
+                      "swish(x) = x·σ(βx)，默认 beta = 1。")
+    _check_activation(swish, lambda x: x * _sigmoid(2 * x), [-1.0, 1.0],
+                      "参数 beta 要用上：x·σ(beta·x)。", beta=2.0)
+
+
+@_public_check
+def check_swish_derivative(swish_derivative):
+    def swish_(x, beta=1.0):
+        return x * _sigmoid(beta * x)
+
+    hint = "乘积法则（product rule）：d/dx [x·s] = s + x·s'，其中 s = σ(βx)，s' = β·s·(1 - s)。"
+    _check_activation(swish_derivative, lambda x: _central(swish_, x) if abs(x) < 50
+                      else float(x > 0), [-3.0, -1.0, 0.0, 1.0, 3.0], hint)
+    _check_activation(swish_derivative, lambda x: _central(lambda t: swish_(t, 2.0), x),
+                      [-1.0, 1.0], "参数 beta 要用上。" + hint, beta=2.0)
+
+
+@_public_check
+def check_softmax(softmax):
+    x = np.array([1.0, 2.0, 3.0])
+    total = sum(math.exp(v) for v in x)
+    _expect_close(softmax.array(x), [math.exp(v) / total for v in x], softmax.describe((x,), {}),
+                  "softmax(x)_i = e^(x_i) / Σ_j e^(x_j)。")
+
+    batch = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
+    got = softmax.array(batch)
+    call = softmax.describe((batch,), {})
+    _expect_same_shape(got, batch, call)
+    if not np.allclose(got.sum(axis=1), 1.0):
+        raise AssertionError(
+            f"{call}\n每一行（每个样本）的和应为 1，实际每行的和为 {_show(got.sum(axis=1))}。\n"
+            "⚠️ 陷阱（trap）：教材沿 axis 0 归一化；一批行样本要沿最后一个轴（axis=-1）求和，"
+            "并用 keepdims=True 保持形状以便广播（broadcasting）。"
+        )
+    _expect_close(got[1], [1 / 3] * 3, call)
+
+    big = np.array([1000.0, 1000.0, 1000.0])
+    _expect_close(softmax.array(big), [1 / 3] * 3, softmax.describe((big,), {}),
+                  "⚠️ 陷阱（trap）：e^1000 溢出成 inf，inf/inf = NaN。先减去最大值再取指数："
+                  "softmax(x) = softmax(x - max(x))（平移不变性，shift invariance）。")
+
+    cols = batch.T
+    got = softmax.array(cols, axis=0)
+    call = softmax.describe((cols,), {"axis": 0})
+    if not np.allclose(got.sum(axis=0), 1.0):
+        raise AssertionError(f"{call}\n每一列的和应为 1，实际为 {_show(got.sum(axis=0))}。"
+                             "参数 axis 要用上。")
+
+
+# ---------------------------------------------------------------------------
+# 网络（the network）
+# ---------------------------------------------------------------------------
+
+PARAM_KEYS = ("Wxh", "bh", "Why", "by")
+
+
+def _expect_params(params, shapes, call, what="参数字典"):
+    if not isinstance(params, dict):
+        raise AssertionError(f"{call} 应返回一个字典（dict），实际返回了 {type(params).__name__}。")
+    if set(params) != set(shapes):
+        raise AssertionError(
+            f"{call} 返回的{what}的键是 {sorted(params)}，期望恰好是 {sorted(shapes)}。"
+        )
+    for key, shape in shapes.items():
+        value = np.asarray(params[key])
+        if value.shape != shape:
+            raise AssertionError(
+                f"{call} 返回的{what}中 {key!r} 的形状是 {value.shape}，期望 {shape}。"
+                + ("\n偏置（bias）是一行：形状 (1, ·)，求和时用 keepdims=True。"
+                   if key.startswith("b") else "")
+            )
+
+
+def _shapes(n_in, n_hidden, n_out):
+    return {"Wxh": (n_in, n_hidden), "bh": (1, n_hidden), "Why": (n_hidden, n_out),
+            "by": (1, n_out)}
+
+
+def _small_network():
+    """一组固定的小参数（D=2, H=3, K=2）和数据，用来检查网络函数。"""
+    params = {
+        "Wxh": np.array([[0.5, -1.0, 0.25], [1.5, 0.75, -0.5]]),
+        "bh": np.array([[0.1, -0.2, 0.3]]),
+        "Why": np.array([[1.0, -0.5], [-1.5, 0.25], [0.5, 2.0]]),
+        "by": np.array([[-0.1, 0.2]]),
+    }
+    X = np.array([[0.0, 1.0], [1.0, -1.0], [2.0, 0.5], [-1.0, -0.5]])
+    y = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    return params, X, y
+
+
+def _forward(X, params):
+    """独立写的前向传播，逐个元素求和（不是向量化的写法，那是你的练习），用来生成期望值。"""
+    def layer(inputs, W, b):
+        return np.array([[sum(row[i] * W[i, j] for i in range(W.shape[0])) + b[0, j]
+                          for j in range(W.shape[1])] for row in inputs])
+    sig = np.vectorize(_sigmoid)
+    z1 = layer(X, params["Wxh"], params["bh"])
+    z2 = layer(sig(z1), params["Why"], params["by"])
+    return z1, sig(z1), z2, sig(z2)
+
+
+@_public_check
+def check_init_params(init_params):
+    params = init_params(2, 5, 1, seed=0)
+    call = "init_params(2, 5, 1, seed=0)"
+    _expect_params(params, _shapes(2, 5, 1), call)
+    for key in ("bh", "by"):
+        if not np.all(np.asarray(params[key]) == 0):
+            raise AssertionError(f"{call}：偏置 {key!r} 应全为 0，实际 {_show(np.asarray(params[key]))}。")
+    for key in ("Wxh", "Why"):
+        w = np.asarray(params[key])
+        if np.all(w == w.flat[0]):
+            raise AssertionError(
+                f"{call}：权重 {key!r} 的元素全都相同（{w.flat[0]}）。权重要随机初始化"
+                "（标准正态分布，standard normal），否则同一层的神经元永远学得一样（对称性，symmetry）。"
+            )
+    again = init_params(2, 5, 1, seed=0)
+    if any(not np.array_equal(params[k], again[k]) for k in PARAM_KEYS):
+        raise AssertionError(f"两次调用 {call} 结果不同。用 np.random.default_rng(seed) 建立随机数生成器。")
+    other = init_params(2, 5, 1, seed=1)
+    if np.array_equal(params["Wxh"], other["Wxh"]):
+        raise AssertionError("seed=0 和 seed=1 给出了相同的 Wxh：参数 seed 要传给 np.random.default_rng。")
+    big = init_params(20, 50, 10, seed=0)["Wxh"]
+    if not (0.8 < np.std(big) < 1.2 and abs(np.mean(big)) < 0.1):
+        raise AssertionError(
+            f"init_params(20, 50, 10, seed=0) 的 Wxh 均值 {np.mean(big):.3f}、标准差 {np.std(big):.3f}；"
+            "标准正态分布的均值约 0、标准差约 1：用 rng.standard_normal。"
+        )
+
+
+@_public_check
+def check_forward_prop(forward_prop):
+    params, X, _ = _small_network()
+    call = "forward_prop(X, params)（X 形状 (4, 2)，H = 3，K = 2）"
+    out = forward_prop(X, params)
+    if not isinstance(out, (tuple, list)) or len(out) != 4:
+        raise AssertionError(f"{call} 应返回 4 个值 (z1, a1, z2, y_hat)，实际返回了 {_show(out)}。")
+    names = ("z1", "a1", "z2", "y_hat")
+    for name, got, expected in zip(names, out, _forward(X, params)):
+        _expect_close(np.asarray(got, dtype=float), expected, f"{call} 的 {name}",
+                      "z1 = X·Wxh + bh，a1 = σ(z1)，z2 = a1·Why + by，ŷ = σ(z2)；矩阵乘法用 @。")
+
+
+@_public_check
+def check_cost_function(cost_function):
+    y = np.array([[1.0], [0.0]])
+    y_hat = np.array([[0.5], [0.5]])
+    call = cost_function.describe((y, y_hat), {})
+    got = cost_function(y, y_hat)
+    if isinstance(got, np.ndarray) or not isinstance(got, float):
+        raise AssertionError(
+            f"{call} 应返回一个 Python float，实际返回了 {type(got).__name__}: {_show(got)}。\n"
+            "⚠️ 陷阱（trap）：内置的 sum 只沿第一个轴求和，返回的是数组；用 np.sum，再 float(...)。"
+        )
+    hint = "J = 0.5 · Σ (y - ŷ)^2，对所有样本和所有输出求和（注意因子 0.5）。"
+    _expect_close(np.asarray(got), 0.25, call, hint)
+
+    _, _, y2 = _small_network()
+    y_hat2 = np.full_like(y2, 0.25)
+    got = cost_function(y2, y_hat2)
+    if isinstance(got, np.ndarray) or not isinstance(got, float):
+        raise AssertionError(f"cost_function 对形状 (4, 2) 的 y 返回了 {_show(got)}，应是一个 Python float。")
+    expected = 0.5 * sum((a - b) ** 2 for a, b in zip(y2.ravel(), y_hat2.ravel()))
+    _expect_close(np.asarray(got), expected, "cost_function(y, y_hat)（y 形状 (4, 2)，ŷ 全为 0.25）",
+                  hint)
+
+
+def _directional_derivative(X, y, params, key, direction, h=1e-6):
+    """代价沿 params[key] 上一个方向（direction）的导数，中心差分。
+    一个参数的梯度 g 正确时，它等于 Σ g ⊙ direction：一个随机方向就能查出大多数错误，
+    又不必逐个元素扰动（那是 numerical_gradient 的练习）。"""
+    def cost(step):
+        moved = dict(params, **{key: params[key] + step * direction})
+        return 0.5 * float(np.sum((y - _forward(X, moved)[3]) ** 2))
+    return (cost(h) - cost(-h)) / (2 * h)
+
+
+@_public_check
+def check_backward_prop(backward_prop):
+    params, X, y = _small_network()
+    cache = _forward(X, params)
+    call = "backward_prop(X, y, params, cache)（D=2, H=3, K=2, N=4）"
+    gradients = backward_prop(X, y, params, cache)
+    _expect_params(gradients, _shapes(2, 3, 2), call, "梯度字典")
+    directions = np.random.default_rng(0)
+    for key in PARAM_KEYS:
+        got = np.asarray(gradients[key], dtype=float)
+        direction = directions.standard_normal(params[key].shape)
+        hint = {
+            "Why": "dJ/dWhy = a1ᵀ · delta2，delta2 = -(y - ŷ) ⊙ σ'(z2)。",
+            "by": "⚠️ 陷阱（trap）：教材忘了偏置。dJ/dby = delta2 沿样本轴求和（axis=0, keepdims=True）。",
+            "Wxh": "dJ/dWxh = Xᵀ · delta1，delta1 = (delta2 · Whyᵀ) ⊙ σ'(z1)。",
+            "bh": "⚠️ 陷阱（trap）：教材忘了偏置。dJ/dbh = delta1 沿样本轴求和（axis=0, keepdims=True）。",
+        }[key]
+        _expect_close(np.sum(got * direction), _directional_derivative(X, y, params, key, direction),
+                      f"{call} 的 {key!r} 沿一个随机方向的导数 Σ grads[{key!r}] ⊙ d（期望值是数值导数）",
+                      hint + "\n记住 σ' 的参数是 z，不是 a。", rtol=1e-5, atol=1e-7)
+
+
+@_public_check
+def check_update_params(update_params):
+    params, _, _ = _small_network()
+    grads = {k: np.full_like(v, 2.0) for k, v in params.items()}
+    new = update_params(params, grads, 0.5)
+    call = "update_params(params, grads, 0.5)（grads 全为 2）"
+    _expect_params(new, {k: v.shape for k, v in params.items()}, call)
+    for key in PARAM_KEYS:
+        _expect_close(np.asarray(new[key], dtype=float), params[key] - 1.0, f"{call} 的 {key!r}",
+                      "梯度下降（gradient descent）：p ← p - alpha · dJ/dp，每个参数都要更新"
+                      "（⚠️ 陷阱（trap）：教材从不更新偏置）。")
+
+
+@_public_check
+def check_predict(predict):
+    params, X, _ = _small_network()
+    call = "predict(X, params)（X 形状 (4, 2)，K = 2）"
+    got = predict(X, params)
+    got_array = np.asarray(got)
+    expected = (_forward(X, params)[3] >= 0.5).astype(int)
+    if got_array.shape != expected.shape:
+        raise AssertionError(f"{call} 应返回形状 {expected.shape}，实际 {got_array.shape}。")
+    if not np.issubdtype(got_array.dtype, np.integer):
+        raise AssertionError(f"{call} 应返回 int 数组，实际 dtype 是 {got_array.dtype}：用 .astype(int)。")
+    if not np.array_equal(got_array, expected):
+        raise AssertionError(f"{call}\n期望 {_show(expected)}\n实际 {_show(got_array)}\n"
+                             "ŷ >= 0.5 记为 1，否则为 0；ŷ 来自前向传播。")
+
+
+@_public_check
+def check_train(train):
+    call = "train(XOR_X, XOR_Y, num_hidden=5, alpha=1.0, num_iterations=3000, seed=0)"
+    out = train(XOR_X, XOR_Y, num_hidden=5, alpha=1.0, num_iterations=3000, seed=0)
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise AssertionError(f"{call} 应返回 (params, costs) 两个值，实际返回了 {_show(out)}。")
+    params, costs = out
+    _expect_params(params, _shapes(2, 5, 1), call)
+    if not isinstance(costs, list) or len(costs) != 3000:
+        raise AssertionError(f"{call} 的 costs 应是长度 3000 的 list（每次迭代一个），"
+                             f"实际是 {type(costs).__name__}，长度 {len(costs) if hasattr(costs, '__len__') else '?'}。")
+    if not all(isinstance(c, float) and not isinstance(c, np.ndarray) for c in costs):
+        raise AssertionError(f"{call} 的 costs 里应全是 Python float（cost_function 的返回值）。")
+    if not costs[-1] < costs[0]:
+        raise AssertionError(f"{call}：代价没有下降（第一次 {costs[0]:.4f}，最后一次 {costs[-1]:.4f}）。"
+                             "检查更新的符号：p - alpha·grad。")
+    final = 0.5 * float(np.sum((XOR_Y - _forward(XOR_X, {k: np.asarray(v, float) for k, v in params.items()})[3]) ** 2))
+    if not final < 0.05 or costs[-1] > 0.05:
+        raise AssertionError(
+            f"{call}：训练后的代价是 {final:.4f}（costs 最后一项 {costs[-1]:.4f}），期望 < 0.05。\n"
+            "alpha = 1.0 时 XOR 在几百次迭代内就能学会；先确认 backward_prop 和 update_params 的检查都通过了，"
+            "并且循环里每次都用更新后的参数。"
+        )
+
+
+# ---------------------------------------------------------------------------
+# 梯度检验（gradient checking）
+# ---------------------------------------------------------------------------
+
+@_public_check
+def check_numerical_gradient(numerical_gradient):
+    def square(x):
+        return float(np.sum(x ** 2))
+
+    one_at_a_time = "每次只扰动一个元素，其余元素保持原值；算完这个元素后先恢复它，再扰动下一个。"
+    x = np.array([3.0])
+    call = "numerical_gradient(f, array([3.])), f(x) = x²"
+    got = numerical_gradient.array(square, x)
+    _expect_close(got, [6.0], call, "中心差分（central difference）：(f(x+ε) - f(x-ε)) / (2ε)。",
+                  rtol=1e-6)
+
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    got = numerical_gradient.array(square, x)
+    _expect_close(got, 2 * x, "numerical_gradient(f, x)（x 形状 (2, 2)），f(x) = Σ x²", one_at_a_time)
+
+    def product(x):
+        return float(x[0] * x[1])
+
+    x = np.array([2.0, 3.0])
+    got = numerical_gradient.array(product, x)
+    _expect_close(got, [3.0, 2.0], "numerical_gradient(f, array([2., 3.]))，f(x) = x0·x1",
+                  one_at_a_time)
+
+
+@_public_check
+def check_relative_error(relative_error):
+    zero = np.zeros(3)
+    got = relative_error(zero, zero)
+    if not isinstance(got, float) or got != 0.0:
+        raise AssertionError(f"relative_error(0, 0)（两个全零数组）应返回 0.0，实际 {_show(got)}。\n"
+                             "分母 ‖a‖ + ‖b‖ 为 0 时单独处理，返回 0.0。")
+    a, b = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    got = relative_error(a, b)
+    if isinstance(got, np.ndarray) or not isinstance(got, float):
+        raise AssertionError(f"relative_error 应返回 Python float，实际 {type(got).__name__}。")
+    _expect_close(np.asarray(got), math.sqrt(2) / 2, relative_error.describe((a, b), {}),
+                  "relative_error = ‖a - b‖ / (‖a‖ + ‖b‖)，用 2-范数（np.linalg.norm）。")
+    a, b = np.array([[3.0, 4.0]]), np.array([[3.0, 4.0]])
+    _expect_close(np.asarray(relative_error(a, b)), 0.0, relative_error.describe((a, b), {}))
+
+
+@_public_check
+def check_gradient_check(gradient_check):
+    params, _, _ = _small_network()
+
+    def cost_fn(p):
+        # 不可分（non-separable）的二次函数：同时扰动所有元素会得到错误的结果
+        return float(0.5 * sum(np.sum(p[k] ** 2) for k in p) + np.sum(p["Wxh"]) * np.sum(p["by"]))
+
+    grads = {k: v.copy() for k, v in params.items()}
+    grads["Wxh"] = params["Wxh"] + np.sum(params["by"])
+    grads["by"] = params["by"] + np.sum(params["Wxh"])
+
+    got = gradient_check(cost_fn, params, grads)
+    call = "gradient_check(cost_fn, params, grads)（grads 是正确的解析梯度）"
+    if isinstance(got, np.ndarray) or not isinstance(got, float):
+        raise AssertionError(f"{call} 应返回 Python float，实际 {type(got).__name__}: {_show(got)}。")
+    if not got < 1e-7:
+        raise AssertionError(
+            f"{call}\n期望相对误差 < 1e-7，实际 {got:.3e}。\n"
+            "⚠️ 陷阱（trap）：教材一次扰动所有权重，得到的是方向导数（directional derivative），"
+            "正确的梯度也会被判错。对每个参数调用 numerical_gradient（每次扰动一个元素），"
+            "把所有参数的梯度拼在一起再算 relative_error。"
+        )
+    wrong = {k: v.copy() for k, v in grads.items()}
+    wrong["bh"] = wrong["bh"] + 0.5
+    got = gradient_check(cost_fn, params, wrong)
+    if not got > 1e-3:
+        raise AssertionError(
+            f"gradient_check 对一个错误的梯度（bh 多了 0.5）返回了 {got:.3e}，应该明显大于 1e-3。\n"
+            "所有参数（包括偏置）都要参与比较。"
+        )
