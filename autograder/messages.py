@@ -103,9 +103,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{call}: different seeds gave the same params: the seed is not used.",
     ),
     "train_not_learned": (
-        "train 在 {table} 上（seed = {seed}，alpha = {alpha}，{iterations} 次迭代）没有学会："
+        "train 在 {table} 上（一个隐藏的 seed，alpha = {alpha}，{iterations} 次迭代）没有学会："
         "用你返回的参数重新计算，代价（cost）= {cost}（应当 < {limit}），预测 {got}，正确答案 {expected}。",
-        "train did not learn {table} (seed = {seed}, alpha = {alpha}, {iterations} iterations): "
+        "train did not learn {table} (a hidden seed, alpha = {alpha}, {iterations} iterations): "
         "recomputed from the params you returned, cost = {cost} (should be < {limit}), predictions {got}, correct {expected}.",
     ),
     "costs_wrong_length": (

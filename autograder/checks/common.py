@@ -67,10 +67,10 @@ class Context:
         self._memo: dict = {}
         self._broken: dict[str, Failed] = {}
 
-    def call(self, fn: str, *args, label: str | None = None, timeout: float = CALL_TIMEOUT, **kwargs):
+    def call(self, fn: str, *args, label: str | None = None, timeout: float | None = None, **kwargs):
         return self._call(self.sub.call, fn, args, kwargs, label, timeout)
 
-    def call_full(self, fn: str, *args, label: str | None = None, timeout: float = CALL_TIMEOUT, **kwargs):
+    def call_full(self, fn: str, *args, label: str | None = None, timeout: float | None = None, **kwargs):
         """(value, args_after, kwargs_after): the arguments as they were after the call."""
         return self._call(self.sub.call_full, fn, args, kwargs, label, timeout)
 
@@ -79,7 +79,7 @@ class Context:
             raise self._broken[fn]
         label = label or f"{fn}(...)"
         try:
-            return method(fn, *args, timeout=timeout, **kwargs)
+            return method(fn, *args, timeout=timeout or CALL_TIMEOUT, **kwargs)
         except SubmissionError as exc:
             failed = Failed(describe_error(exc, fn, label))
             if isinstance(exc, (Missing, NotImplementedByLearner, CallTimeout, WorkerCrashed)):
@@ -231,7 +231,7 @@ def expect_dict_of_arrays(got, expected: dict, call: str) -> dict:
         arr = as_array(got[key], f"{call}[{key!r}]")
         if arr.shape != np.shape(value):
             raise Failed(t("wrong_shape", call=f"{call}[{key!r}]", expected=np.shape(value), got=arr.shape))
-        out[key] = arr.astype(float)
+        out[key] = arr
     return out
 
 

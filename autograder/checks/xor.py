@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..messages import t
-from .common import TRAIN_TIMEOUT, Failed, as_array, check, expect_dict_of_arrays, fmt
+from . import common
+from .common import Failed, as_array, check, expect_dict_of_arrays, fmt
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 TABLES = {"XOR": [0, 1, 1, 0], "XNOR": [1, 0, 0, 1], "AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1]}
@@ -34,7 +35,7 @@ def _train(ctx, table: str, seed: int):
         label = (f"train(X, y, num_hidden={NUM_HIDDEN}, alpha={ALPHA}, num_iterations={NUM_ITERATIONS}, "
                  f"seed=...), y = {table}")
         got = ctx.call("train", X.copy(), targets(table), num_hidden=NUM_HIDDEN, alpha=ALPHA,
-                       num_iterations=NUM_ITERATIONS, seed=seed, label=label, timeout=TRAIN_TIMEOUT)
+                       num_iterations=NUM_ITERATIONS, seed=seed, label=label, timeout=common.TRAIN_TIMEOUT)
         if not isinstance(got, (list, tuple)) or len(got) != 2:
             raise Failed(t("wrong_type", call=label, expected="(params, costs)", got=type(got).__name__))
         shapes = {"Wxh": (2, NUM_HIDDEN), "bh": (1, NUM_HIDDEN), "Why": (NUM_HIDDEN, 1), "by": (1, 1)}
@@ -52,7 +53,7 @@ def _learns(table: str):
                 cost = ctx.ref.cost_function(y, ctx.ref.forward_prop(X, params)[3])
                 predictions = ctx.ref.predict(X, params)
             if not (cost < COST_LIMIT and np.array_equal(predictions, y)):
-                raise Failed(t("train_not_learned", table=table, seed="(hidden)", alpha=ALPHA,
+                raise Failed(t("train_not_learned", table=table, alpha=ALPHA,
                                iterations=NUM_ITERATIONS, cost=fmt(cost), limit=COST_LIMIT,
                                got=fmt(predictions.ravel()), expected=fmt(y.ravel().astype(int)))
                              + t("hint_alpha"))

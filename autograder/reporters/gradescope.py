@@ -1,13 +1,14 @@
 """Gradescope's results.json shape (SPEC "The grader's contract")."""
 import json
 
+from ..messages import t
 from . import number
 
 PASSED_TEXT = {"zh": "通过（passed）", "en": "passed"}
 
 
 def to_dict(results, lang: str) -> dict:
-    return {
+    data = {
         "score": number(results.score),
         "max_score": number(results.max_score),
         "execution_time": round(results.execution_time, 3),
@@ -23,6 +24,9 @@ def to_dict(results, lang: str) -> dict:
             for test in results.tests
         ],
     }
+    if results.load_error:  # Gradescope shows a top-level `output` above the tests
+        data["output"] = t("load_error", error=results.load_error).render(lang)
+    return data
 
 
 def render(results, lang: str = "zh") -> str:

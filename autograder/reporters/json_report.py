@@ -10,6 +10,5 @@ def render(results, lang: str = "zh") -> str:
     data["submission"] = results.submission
     data["functions"] = {f: {"score": number(s), "max_score": number(m)}
                          for f, (s, m) in results.by_function().items()}
-    if results.load_error:
-        data["load_error"] = results.load_error
+    data["load_error"] = results.load_error
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

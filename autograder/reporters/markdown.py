@@ -1,5 +1,6 @@
 """Markdown for a pull-request comment or a job summary: a score table per function, then the
 feedback of failed checks in collapsed sections (code blocks, so feedback cannot break the table)."""
+from ..messages import t
 from . import number
 
 HEAD = {
@@ -11,6 +12,7 @@ HEAD = {
 def render(results, lang: str = "zh") -> str:
     score_title, function_col, score_col, max_col, failed_title = HEAD[lang]
     lines = [f"**{score_title}: {number(results.score)} / {number(results.max_score)}**", "",
+             *([f"> {t('load_error', error=results.load_error).render(lang)}", ""] if results.load_error else []),
              f"| {function_col} | {score_col} | {max_col} |  |", "|---|---:|---:|:-:|"]
     for function, (score, max_score) in results.by_function().items():
         lines.append(f"| `{function}` | {number(score)} | {number(max_score)} | {'✅' if score == max_score else '❌'} |")

@@ -1,4 +1,5 @@
 """Plain text for a terminal: the total, a line per function, then what to fix."""
+from ..messages import t
 from . import number
 
 HEAD = {
@@ -9,8 +10,10 @@ HEAD = {
 
 def render(results, lang: str = "zh") -> str:
     score_title, per_function, to_fix, all_passed = HEAD[lang]
-    lines = [f"{results.submission}", f"{score_title}: {number(results.score)} / {number(results.max_score)}", "",
-             per_function + ":"]
+    lines = [f"{results.submission}", f"{score_title}: {number(results.score)} / {number(results.max_score)}", ""]
+    if results.load_error:
+        lines += [t("load_error", error=results.load_error).render(lang), ""]
+    lines.append(per_function + ":")
     width = max(len(f) for f in results.by_function())
     for function, (score, max_score) in results.by_function().items():
         mark = "✓" if score == max_score else "✗"

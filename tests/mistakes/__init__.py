@@ -1,0 +1,381 @@
+"""The corpus: mistaken submissions (one mistake each) and correct ones written differently,
+all derived from the reference by replacing the body of a function's SOLUTION region, so the
+corpus follows the reference and each entry reads as the one function a learner got wrong.
+
+MISTAKES: each names the contract function it breaks (the tag that must lose points), the
+functions that may lose points too because they call it (`cascade`), and optionally `only`:
+the exact checks of that function expected to fail (partial credit).
+"""
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REFERENCE = Path(__file__).resolve().parents[2] / "solutions" / "nn_basics.py"
+REGION = re.compile(r"(?P<indent>[ \t]*)### BEGIN SOLUTION\n(?P<body>.*?)(?P=indent)### END SOLUTION", re.S)
+
+
+def reference_source() -> str:
+    return REFERENCE.read_text(encoding="utf-8")
+
+
+def stub_source() -> str:
+    """The reference with every SOLUTION region replaced by `raise NotImplementedError()`."""
+    return REGION.sub(lambda m: f"{m['indent']}raise NotImplementedError()", reference_source())
+
+
+def with_bodies(bodies: dict[str, str], source: str | None = None) -> str:
+    """`source` with the SOLUTION region of each function in `bodies` replaced."""
+    source = source or reference_source()
+    for function, body in bodies.items():
+        start = source.index(f"\ndef {function}(")
+        match = REGION.search(source, start)
+        assert match, function
+        indented = textwrap.indent(textwrap.dedent(body).strip("\n"), match["indent"])
+        source = source[: match.start()] + indented + source[match.end():]
+    return source
+
+
+@dataclass(frozen=True)
+class Mistake:
+    name: str
+    function: str
+    body: str
+    cascade: frozenset = field(default_factory=frozenset)
+    only: frozenset | None = None  # exactly these checks of `function` fail
+    trap: bool = False  # one of the chapter's own bugs (SPEC "traps")
+
+    def source(self) -> str:
+        return with_bodies({self.function: self.body})
+
+
+def M(name, function, body, cascade=(), only=None, trap=False):
+    return Mistake(name, function, body, frozenset(cascade), frozenset(only) if only else None, trap)
+
+
+SIGMOID_USERS = ("sigmoid_derivative", "swish", "swish_derivative", "forward_prop", "backward_prop",
+                 "predict", "train", "tanh", "tanh_derivative")
+TRAINING = ("train",)
+
+MISTAKES = [
+    # --- activations ---------------------------------------------------------------------------
+    M("sigmoid_wrong_sign", "sigmoid", "return 1 / (1 + np.exp(np.asarray(x, dtype=float)))",
+      cascade=SIGMOID_USERS),
+    M("sigmoid_overflows_at_large_x", "sigmoid",
+      "e = np.exp(np.asarray(x, dtype=float))\nreturn e / (1 + e)",
+      only={"sigmoid_correct_at_extreme_inputs"}, cascade=("sigmoid_derivative", "swish", "swish_derivative")),
+    M("sigmoid_derivative_chapter_nan_below_minus_710", "sigmoid_derivative",
+      "x = np.asarray(x, dtype=float)\nreturn np.exp(-x) / (1 + np.exp(-x)) ** 2",
+      only={"sigmoid_derivative_correct_at_extreme_inputs"}, trap=True),
+    M("sigmoid_derivative_of_activation", "sigmoid_derivative",
+      "x = np.asarray(x, dtype=float)\nreturn x * (1 - x)", cascade=("backward_prop", "train")),
+    M("tanh_chapter_nan_at_large_x", "tanh",
+      "x = np.asarray(x, dtype=float)\nreturn (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))",
+      only={"tanh_correct_at_extreme_inputs"}, cascade=("tanh_derivative",), trap=True),
+    M("tanh_derivative_forgets_square", "tanh_derivative", "return 1 - tanh(x)"),
+    M("relu_chapter_if_on_arrays", "relu", "if x < 0:\n    return 0.0\nreturn x", trap=True),
+    M("relu_clips_input_in_place", "relu",
+      "x = np.asarray(x, dtype=float)\nx[x < 0] = 0\nreturn x", only={"relu_leaves_input_unchanged"}),
+    M("relu_derivative_wrong_side", "relu_derivative", "return (np.asarray(x, dtype=float) < 0).astype(float)"),
+    M("relu_derivative_returns_bool", "relu_derivative", "return np.asarray(x, dtype=float) > 0"),
+    M("leaky_relu_chapter_if_on_arrays", "leaky_relu", "if x < 0:\n    return alpha * x\nreturn x", trap=True),
+    M("leaky_relu_derivative_ignores_alpha", "leaky_relu_derivative",
+      "x = np.asarray(x, dtype=float)\nreturn np.where(x >= 0, 1.0, 0.01)",
+      only={"leaky_relu_derivative_matches_reference", "leaky_relu_derivative_matches_numerical_gradient"}),
+    M("elu_chapter_alpha_0_01", "elu",
+      "alpha = 0.01 if alpha == 1.0 else alpha\nx = np.asarray(x, dtype=float)\n"
+      "return np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0)))", trap=True),
+    M("elu_chapter_if_on_arrays", "elu", "if x < 0:\n    return alpha * (np.exp(x) - 1)\nreturn x", trap=True),
+    M("elu_derivative_ignores_alpha", "elu_derivative",
+      "x = np.asarray(x, dtype=float)\nreturn np.where(x >= 0, 1.0, np.exp(np.minimum(x, 0)))",
+      only={"elu_derivative_matches_reference", "elu_derivative_matches_numerical_gradient"}),
+    M("swish_chapter_factor_2", "swish", "x = np.asarray(x, dtype=float)\nreturn 2 * x * sigmoid(beta * x)",
+      trap=True),
+    M("swish_derivative_misses_product_rule_term", "swish_derivative",
+      "x = np.asarray(x, dtype=float)\ns = sigmoid(beta * x)\nreturn beta * x * s * (1 - s)"),
+    M("softmax_chapter_axis_0_and_overflow", "softmax",
+      "x = np.asarray(x, dtype=float)\nreturn np.exp(x) / np.sum(np.exp(x), axis=0)", trap=True),
+    M("softmax_chapter_axis_0", "softmax",
+      "x = np.asarray(x, dtype=float)\ne = np.exp(x - np.max(x, axis=0, keepdims=True))\n"
+      "return e / np.sum(e, axis=0, keepdims=True)", trap=True),
+    M("softmax_overflows_at_large_x", "softmax",
+      "x = np.asarray(x, dtype=float)\ne = np.exp(x)\nreturn e / np.sum(e, axis=axis, keepdims=True)",
+      only={"softmax_stable_for_large_inputs"}, trap=True),
+    # --- the network ---------------------------------------------------------------------------
+    M("init_params_random_biases", "init_params", """
+        rng = np.random.default_rng(seed)
+        return {"Wxh": rng.standard_normal((num_input, num_hidden)), "bh": rng.standard_normal((1, num_hidden)),
+                "Why": rng.standard_normal((num_hidden, num_output)), "by": rng.standard_normal((1, num_output))}
+        """, cascade=TRAINING),
+    M("init_params_ignores_seed", "init_params", """
+        return {"Wxh": np.random.standard_normal((num_input, num_hidden)), "bh": np.zeros((1, num_hidden)),
+                "Why": np.random.standard_normal((num_hidden, num_output)), "by": np.zeros((1, num_output))}
+        """, only={"init_params_matches_reference_for_seed", "init_params_same_seed_same_params"},
+      cascade=TRAINING),
+    M("forward_prop_forgets_biases", "forward_prop", """
+        z1 = X @ params["Wxh"]
+        a1 = sigmoid(z1)
+        z2 = a1 @ params["Why"]
+        return z1, a1, z2, sigmoid(z2)
+        """, cascade=("predict", "train")),
+    M("forward_prop_relu_hidden_layer", "forward_prop", """
+        z1 = X @ params["Wxh"] + params["bh"]
+        a1 = relu(z1)
+        z2 = a1 @ params["Why"] + params["by"]
+        return z1, a1, z2, sigmoid(z2)
+        """, cascade=("predict", "train")),
+    M("cost_function_chapter_builtin_sum", "cost_function", "return 0.5 * sum((y - y_hat) ** 2)",
+      cascade=TRAINING, trap=True),
+    M("cost_function_forgets_half", "cost_function", "return float(np.sum((y - y_hat) ** 2))"),
+    M("backward_prop_chapter_no_bias_gradients", "backward_prop", """
+        z1, a1, z2, y_hat = cache
+        delta2 = -(y - y_hat) * sigmoid_derivative(z2)
+        delta1 = (delta2 @ params["Why"].T) * sigmoid_derivative(z1)
+        return {"Wxh": X.T @ delta1, "bh": np.zeros_like(params["bh"]),
+                "Why": a1.T @ delta2, "by": np.zeros_like(params["by"])}
+        """, cascade=TRAINING, trap=True),
+    M("backward_prop_derivative_of_activation", "backward_prop", """
+        z1, a1, z2, y_hat = cache
+        delta2 = -(y - y_hat) * sigmoid_derivative(y_hat)
+        delta1 = (delta2 @ params["Why"].T) * sigmoid_derivative(a1)
+        return {"Wxh": X.T @ delta1, "bh": np.sum(delta1, axis=0, keepdims=True),
+                "Why": a1.T @ delta2, "by": np.sum(delta2, axis=0, keepdims=True)}
+        """, cascade=TRAINING),
+    M("backward_prop_bias_gradient_mean", "backward_prop", """
+        z1, a1, z2, y_hat = cache
+        delta2 = -(y - y_hat) * sigmoid_derivative(z2)
+        delta1 = (delta2 @ params["Why"].T) * sigmoid_derivative(z1)
+        return {"Wxh": X.T @ delta1, "bh": np.mean(delta1, axis=0, keepdims=True),
+                "Why": a1.T @ delta2, "by": np.mean(delta2, axis=0, keepdims=True)}
+        """, cascade=TRAINING),
+    M("backward_prop_float32", "backward_prop", """
+        z1, a1, z2, y_hat = [np.asarray(c, dtype=np.float32) for c in cache]
+        X32, y32, Why = X.astype(np.float32), y.astype(np.float32), params["Why"].astype(np.float32)
+        delta2 = -(y32 - y_hat) * (y_hat * (1 - y_hat))
+        delta1 = (delta2 @ Why.T) * (a1 * (1 - a1))
+        return {"Wxh": X32.T @ delta1, "bh": np.sum(delta1, axis=0, keepdims=True),
+                "Why": a1.T @ delta2, "by": np.sum(delta2, axis=0, keepdims=True)}
+        """, only={"backward_prop_matches_reference"}),
+    M("update_params_chapter_biases_not_updated", "update_params", """
+        new = {key: params[key] - alpha * grads[key] for key in ("Wxh", "Why")}
+        new.update(bh=params["bh"].copy(), by=params["by"].copy())
+        return new
+        """, only={"update_params_updates_biases"}, cascade=TRAINING, trap=True),
+    M("update_params_in_place", "update_params", """
+        for key in params:
+            params[key] -= alpha * grads[key]
+        return params
+        """, only={"update_params_leaves_arguments_unchanged"}),
+    M("update_params_ascends", "update_params", "return {key: params[key] + alpha * grads[key] for key in params}",
+      cascade=TRAINING),
+    M("predict_returns_bool", "predict", "return forward_prop(X, params)[3] >= 0.5",
+      only={"predict_returns_int_zeros_and_ones"}),
+    M("predict_wrong_threshold", "predict", "return (forward_prop(X, params)[3] >= 0.51).astype(int)",
+      only={"predict_matches_reference_near_threshold"}),
+    M("predict_returns_probabilities", "predict", "return forward_prop(X, params)[3]"),
+    M("train_chapter_alpha_0_01", "train", """
+        alpha = 0.01
+        params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
+        costs = []
+        for _ in range(num_iterations):
+            cache = forward_prop(X, params)
+            costs.append(cost_function(y, cache[3]))
+            params = update_params(params, backward_prop(X, y, params, cache), alpha)
+        return params, costs
+        """, trap=True),
+    M("train_records_cost_every_100", "train", """
+        params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
+        costs = []
+        for i in range(num_iterations):
+            cache = forward_prop(X, params)
+            if i % 100 == 0:
+                costs.append(cost_function(y, cache[3]))
+            params = update_params(params, backward_prop(X, y, params, cache), alpha)
+        return params, costs
+        """, only={"train_returns_one_cost_per_iteration", "train_costs_fall_overall"}),
+    M("train_hardcodes_xor_targets", "train", """
+        y = np.array([[0.0], [1.0], [1.0], [0.0]])
+        params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
+        costs = []
+        for _ in range(num_iterations):
+            cache = forward_prop(X, params)
+            costs.append(cost_function(y, cache[3]))
+            params = update_params(params, backward_prop(X, y, params, cache), alpha)
+        return params, costs
+        """, only={"train_learns_xnor", "train_learns_and", "train_learns_or"}),
+    # --- gradient checking ---------------------------------------------------------------------
+    M("numerical_gradient_forward_difference", "numerical_gradient", """
+        grad = np.zeros(x.shape)
+        for index in np.ndindex(x.shape):
+            old = x[index]
+            f_x = f(x)
+            x[index] = old + epsilon
+            grad[index] = (f(x) - f_x) / epsilon
+            x[index] = old
+        return grad
+        """, cascade=("gradient_check",)),
+    M("numerical_gradient_does_not_restore", "numerical_gradient", """
+        grad = np.zeros(x.shape)
+        for index in np.ndindex(x.shape):
+            old = x[index]
+            x[index] = old + epsilon
+            f_plus = f(x)
+            x[index] = old - epsilon
+            grad[index] = (f_plus - f(x)) / (2 * epsilon)
+        return grad
+        """, cascade=("gradient_check",)),
+    M("numerical_gradient_ignores_epsilon", "numerical_gradient", """
+        grad = np.zeros(x.shape)
+        for index in np.ndindex(x.shape):
+            old = x[index]
+            x[index] = old + 1e-5
+            f_plus = f(x)
+            x[index] = old - 1e-5
+            f_minus = f(x)
+            x[index] = old
+            grad[index] = (f_plus - f_minus) / 2e-5
+        return grad
+        """, only={"numerical_gradient_uses_given_epsilon"}),
+    M("relative_error_no_zero_guard", "relative_error",
+      "return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))",
+      only={"relative_error_both_zero_gives_zero"}),
+    M("relative_error_wrong_denominator", "relative_error", """
+        if not np.any(a) and not np.any(b):
+            return 0.0
+        return float(np.linalg.norm(a - b) / np.linalg.norm(a + b))
+        """, cascade=("gradient_check",)),
+    M("gradient_check_chapter_perturbs_all_at_once", "gradient_check", """
+        plus = {key: np.array(value, dtype=float) + epsilon for key, value in params.items()}
+        minus = {key: np.array(value, dtype=float) - epsilon for key, value in params.items()}
+        directional = (cost_fn(plus) - cost_fn(minus)) / (2 * epsilon)
+        analytic = np.concatenate([np.ravel(grads[key]) for key in params])
+        return relative_error(analytic, np.full_like(analytic, directional))
+        """, only={"gradient_check_accepts_correct_gradient", "gradient_check_flags_wrong_gradient_in_each_parameter"},
+      trap=True),
+    M("gradient_check_float32_copies", "gradient_check", """
+        params = {key: np.array(value, dtype=np.float32) for key, value in params.items()}
+        analytic, numeric = [], []
+        for key in params:
+            numeric.append(numerical_gradient(lambda _: cost_fn(params), params[key], epsilon))
+            analytic.append(np.asarray(grads[key], dtype=np.float32))
+        flat = lambda arrays: np.concatenate([a.ravel() for a in arrays])
+        return relative_error(flat(analytic), flat(numeric))
+        """, only={"gradient_check_accepts_correct_gradient", "gradient_check_flags_wrong_gradient_in_each_parameter"},
+      trap=True),
+    M("gradient_check_compares_weights_only", "gradient_check", """
+        params = {key: np.array(value, dtype=float) for key, value in params.items()}
+        analytic, numeric = [], []
+        for key in ("Wxh", "Why"):
+            numeric.append(numerical_gradient(lambda _: cost_fn(params), params[key], epsilon))
+            analytic.append(np.asarray(grads[key], dtype=float))
+        flat = lambda arrays: np.concatenate([a.ravel() for a in arrays])
+        return relative_error(flat(analytic), flat(numeric))
+        """, only={"gradient_check_flags_wrong_gradient_in_each_parameter"}),
+]
+
+# Correct submissions written differently from the reference: each must get full marks.
+VARIANTS = {
+    "other_formulas": {
+        "sigmoid": "return np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=float)))",
+        "tanh": "x = np.clip(np.asarray(x, dtype=float), -350.0, 350.0)\n"
+                "return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))",
+        "tanh_derivative": "return 1.0 / np.cosh(np.clip(np.asarray(x, dtype=float), -350.0, 350.0)) ** 2",
+        "relu": "x = np.asarray(x, dtype=float)\nreturn x * (x > 0)",
+        "relu_derivative": "return np.heaviside(np.asarray(x, dtype=float), 1.0)",
+        "leaky_relu": "x = np.asarray(x, dtype=float)\nreturn np.maximum(x, alpha * x)",
+        "elu": "x = np.asarray(x, dtype=float)\nreturn np.where(x >= 0, x, alpha * (np.exp(np.minimum(x, 0.0)) - 1.0))",
+        "swish_derivative": "f = swish(x, beta)\ns = sigmoid(beta * np.asarray(x, dtype=float))\n"
+                            "return beta * f + s * (1 - beta * f)",
+        "softmax": "x = np.asarray(x, dtype=float)\nm = np.max(x, axis=axis, keepdims=True)\n"
+                   "log_z = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))\nreturn np.exp(x - log_z)",
+        "init_params": "rng = np.random.default_rng(seed)\nWxh = rng.normal(0.0, 1.0, size=(num_input, num_hidden))\n"
+                       "Why = rng.normal(0.0, 1.0, size=(num_hidden, num_output))\n"
+                       "return dict(Wxh=Wxh, bh=np.zeros((1, num_hidden)), Why=Why, by=np.zeros((1, num_output)))",
+        "backward_prop": """
+            z1, a1, z2, y_hat = cache
+            delta2 = (y_hat - y) * y_hat * (1 - y_hat)
+            delta1 = delta2.dot(params["Why"].T) * a1 * (1 - a1)
+            return {"Wxh": np.dot(X.T, delta1), "bh": delta1.sum(axis=0).reshape(1, -1),
+                    "Why": np.dot(a1.T, delta2), "by": delta2.sum(axis=0).reshape(1, -1)}
+            """,
+        "predict": "return np.where(forward_prop(X, params)[3] >= 0.5, 1, 0)",
+    },
+    "loops_and_in_place": {
+        "cost_function": """
+            total = 0.0
+            for i in range(y.shape[0]):
+                for j in range(y.shape[1]):
+                    total += 0.5 * (y[i, j] - y_hat[i, j]) ** 2
+            return total
+            """,
+        "update_params": """
+            new = {key: value.copy() for key, value in params.items()}
+            for key in new:
+                new[key] -= alpha * grads[key]
+            return new
+            """,
+        "train": """
+            params = init_params(X.shape[1], num_hidden, y.shape[1], seed)
+            costs = []
+            iteration = 0
+            while iteration < num_iterations:
+                z1, a1, z2, y_hat = forward_prop(X, params)
+                costs.append(float(cost_function(y, y_hat)))
+                grads = backward_prop(X, y, params, (z1, a1, z2, y_hat))
+                params = update_params(params, grads, alpha)
+                iteration += 1
+            return params, costs
+            """,
+        "numerical_gradient": """
+            grad = np.zeros_like(x, dtype=float)
+            it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+            while not it.finished:
+                i = it.multi_index
+                saved = x[i]
+                x[i] = saved + epsilon
+                up = f(x)
+                x[i] = saved - epsilon
+                down = f(x)
+                x[i] = saved
+                grad[i] = (up - down) / (2 * epsilon)
+                it.iternext()
+            return grad
+            """,
+        "relative_error": """
+            a, b = np.ravel(a), np.ravel(b)
+            na = sum(v * v for v in a) ** 0.5
+            nb = sum(v * v for v in b) ** 0.5
+            if na + nb == 0:
+                return 0.0
+            return float(sum((p - q) ** 2 for p, q in zip(a, b)) ** 0.5 / (na + nb))
+            """,
+        "gradient_check": """
+            import copy
+            work = copy.deepcopy({key: np.asarray(value, dtype=float) for key, value in params.items()})
+            analytic, numeric = [], []
+            for key in work:
+                for index in np.ndindex(work[key].shape):
+                    saved = work[key][index]
+                    work[key][index] = saved + epsilon
+                    up = cost_fn(work)
+                    work[key][index] = saved - epsilon
+                    down = cost_fn(work)
+                    work[key][index] = saved
+                    numeric.append((up - down) / (2 * epsilon))
+                    analytic.append(float(np.asarray(grads[key])[index]))
+            return relative_error(np.array(analytic), np.array(numeric))
+            """,
+    },
+}
+
+
+def variant_source(name: str) -> str:
+    return with_bodies(VARIANTS[name])
+
+
+def write(directory: Path, name: str, source: str) -> Path:
+    path = directory / f"{name}.py"
+    path.write_text(source, encoding="utf-8")
+    return path

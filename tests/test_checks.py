@@ -1,0 +1,232 @@
+"""The hidden checks, proven against the corpus in tests/mistakes: the reference gets 100, the
+stub 0, every mistake loses points in the function it breaks (and, where it can, nowhere
+else), every correct variant 100. Graded through the real sandbox unless a test says why not."""
+from __future__ import annotations
+
+import re
+import tomllib
+
+import numpy as np
+import pytest
+
+from autograder.checks import common, xor
+from autograder.grade import grade_submission, load_reference, load_rubric
+from tests.fakes import FakeSubmission, opener
+from tests.mistakes import MISTAKES, REFERENCE, VARIANTS, reference_source, stub_source, variant_source, with_bodies, write
+
+CONTRACT = ["sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
+            "leaky_relu", "leaky_relu_derivative", "elu", "elu_derivative", "swish", "swish_derivative",
+            "softmax", "init_params", "forward_prop", "cost_function", "backward_prop", "update_params",
+            "predict", "train", "numerical_gradient", "relative_error", "gradient_check"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def grade_source(tmp_path, name, source, lang="zh"):
+    return grade_submission(write(tmp_path, name, source), lang=lang)
+
+
+@pytest.fixture(scope="module")
+def reference_results():
+    return grade_submission(REFERENCE)
+
+
+# --- the rubric ---------------------------------------------------------------------------------
+
+def test_rubric_gives_points_to_every_contract_function_and_totals_100():
+    rubric = load_rubric()
+    assert list(rubric) == CONTRACT
+    assert all(sum(table.values()) > 0 for table in rubric.values())
+    assert sum(sum(table.values()) for table in rubric.values()) == 100
+
+
+def test_rubric_file_is_one_table_of_points_per_function():
+    """The lead's release tool sums each table: every value must be a plain number."""
+    raw = tomllib.loads((REFERENCE.parents[1] / "autograder" / "rubric.toml").read_text(encoding="utf-8"))
+    assert all(isinstance(v, (int, float)) for table in raw.values() for v in table.values())
+
+
+# --- reference and stub ------------------------------------------------------------------------
+
+def test_reference_gets_full_marks(reference_results):
+    assert [t.name for t in reference_results.failed()] == []
+    assert reference_results.score == reference_results.max_score == 100
+
+
+def test_stub_gets_zero_and_every_check_says_not_implemented(tmp_path):
+    results = grade_source(tmp_path, "stub", stub_source())
+    assert results.score == 0 and results.max_score == 100
+    for test in results.tests:
+        assert "未实现" in test.feedback.zh or "not implemented" in test.feedback.zh, test.name
+        assert "not implemented" in test.feedback.en
+
+
+def test_grading_the_same_submission_twice_gives_identical_results(tmp_path):
+    mistake = next(m for m in MISTAKES if m.name == "softmax_chapter_axis_0")
+    path = write(tmp_path, mistake.name, mistake.source())
+    first, second = grade_submission(path), grade_submission(path)
+    assert [(t.name, t.passed, t.feedback) for t in first.tests] == [(t.name, t.passed, t.feedback) for t in second.tests]
+    assert first.score == second.score < 100
+
+
+# --- the corpus ----------------------------------------------------------------------------------
+
+def test_corpus_has_a_mistake_for_every_contract_function():
+    assert {m.function for m in MISTAKES} == set(CONTRACT)
+
+
+# SPEC "traps": each of the chapter's own bugs has a mistake in the corpus, named after it.
+CHAPTER_TRAPS = {
+    "swish factor 2": "swish_chapter_factor_2",
+    "relu if x<0 on arrays": "relu_chapter_if_on_arrays",
+    "leaky relu if x<0 on arrays": "leaky_relu_chapter_if_on_arrays",
+    "elu if x<0 on arrays": "elu_chapter_if_on_arrays",
+    "tanh NaN for large inputs": "tanh_chapter_nan_at_large_x",
+    "softmax NaN for large inputs": "softmax_overflows_at_large_x",
+    "softmax over axis 0": "softmax_chapter_axis_0",
+    "softmax as written (axis 0 and NaN)": "softmax_chapter_axis_0_and_overflow",
+    "sigmoid derivative NaN at z <= -710": "sigmoid_derivative_chapter_nan_below_minus_710",
+    "elu alpha 0.01": "elu_chapter_alpha_0_01",
+    "cost via built-in sum": "cost_function_chapter_builtin_sum",
+    "biases never updated (gradients)": "backward_prop_chapter_no_bias_gradients",
+    "biases never updated (update)": "update_params_chapter_biases_not_updated",
+    "gradient check perturbs all weights at once": "gradient_check_chapter_perturbs_all_at_once",
+    "alpha 0.01 never learns XOR": "train_chapter_alpha_0_01",
+    "1e-7 threshold only in float64": "gradient_check_float32_copies",
+}
+
+
+def test_corpus_has_a_mistake_for_every_chapter_trap():
+    names = {m.name for m in MISTAKES}
+    assert set(CHAPTER_TRAPS.values()) <= names
+    assert {m.name for m in MISTAKES if m.trap} == set(CHAPTER_TRAPS.values())
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
+def test_mistake_loses_points_in_the_function_it_breaks(tmp_path, mistake):
+    results = grade_source(tmp_path, mistake.name, mistake.source())
+    by_function = results.by_function()
+    score, max_score = by_function[mistake.function]
+    assert score < max_score, f"{mistake.name} lost nothing in {mistake.function}"
+    untouched = set(CONTRACT) - {mistake.function} - mistake.cascade
+    assert {f for f in untouched if by_function[f][0] < by_function[f][1]} == set()
+    if mistake.only is not None:  # partial credit: exactly these checks fail
+        assert {t.name for t in results.for_function(mistake.function) if not t.passed} == mistake.only
+    for test in results.failed():  # every lost point comes with feedback in both languages
+        assert CJK.search(test.feedback.zh) and test.feedback.en and not CJK.search(test.feedback.en)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_correct_variant_written_differently_gets_full_marks(tmp_path, variant):
+    results = grade_source(tmp_path, variant, variant_source(variant))
+    assert [(t.name, t.feedback.en) for t in results.failed()] == []
+
+
+# --- feedback ----------------------------------------------------------------------------------
+
+def _solution_lines():
+    """Distinctive lines of the reference's answers: none may appear in feedback."""
+    bodies = re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", reference_source(), re.S)
+    return {line.strip() for body in bodies for line in body.splitlines() if len(line.strip()) > 12}
+
+
+def test_feedback_reveals_neither_reference_code_nor_hidden_seeds(tmp_path):
+    hidden = [str(s) for seeds in xor.SEEDS.values() for s in seeds] + ["default_rng(", "ORDINARY", "def "]
+    secrets = _solution_lines() | set(hidden)
+    sources = {m.name: m.source() for m in MISTAKES[::4]} | {"stub": stub_source()}
+    for name, source in sources.items():
+        results = grade_source(tmp_path, name, source)
+        for test in results.failed():
+            for lang in ("zh", "en"):
+                text = test.feedback.render(lang)
+                leaked = [s for s in secrets if s in text]
+                assert leaked == [], (name, test.name, leaked)
+
+
+def test_partial_credit_nan_at_extremes_loses_only_the_extremes_check(tmp_path):
+    mistake = next(m for m in MISTAKES if m.name == "sigmoid_overflows_at_large_x")
+    results = grade_source(tmp_path, mistake.name, mistake.source(), lang="en")
+    (failed,) = [t for t in results.for_function("sigmoid") if not t.passed]
+    assert failed.name == "sigmoid_correct_at_extreme_inputs"
+    assert results.by_function()["sigmoid"] == (2.5, 4.0)
+    assert "nan" in failed.feedback.en and "overflow" in failed.feedback.en
+    assert re.search(r"at x\[\d+\] = (710|1000) got nan", failed.feedback.en)
+    assert "溢出" in failed.feedback.zh
+
+
+def test_backward_prop_failure_names_worst_parameter_and_element(tmp_path):
+    mistake = next(m for m in MISTAKES if m.name == "backward_prop_chapter_no_bias_gradients")
+    results = grade_source(tmp_path, mistake.name, mistake.source(), lang="en")
+    (test,) = [t for t in results.tests if t.name == "backward_prop_matches_numerical_gradient"]
+    assert not test.passed
+    assert re.search(r"largest difference is at b[hy]\[0, \d\]", test.feedback.en)
+
+
+def test_timeout_costs_only_the_hanging_function(tmp_path, monkeypatch):
+    # A short limit keeps the test quick; the hang is real, in the real sandbox.
+    monkeypatch.setattr(common, "CALL_TIMEOUT", 1.0)
+    source = with_bodies({"relu_derivative": "while True:\n    pass"})
+    results = grade_source(tmp_path, "hangs", source)
+    assert {f for f, (s, m) in results.by_function().items() if s < m} == {"relu_derivative"}
+    assert all("超时" in t.feedback.zh and "timed out" in t.feedback.en for t in results.for_function("relu_derivative"))
+
+
+def test_exit_in_learner_code_costs_only_that_function(tmp_path):
+    source = with_bodies({"tanh_derivative": "import os\nos._exit(3)"})
+    results = grade_source(tmp_path, "exits", source)
+    assert {f for f, (s, m) in results.by_function().items() if s < m} == {"tanh_derivative"}
+    assert all("crashed or exited" in t.feedback.en for t in results.for_function("tanh_derivative"))
+
+
+def test_value_that_cannot_cross_the_sandbox_is_a_bad_return(tmp_path):
+    source = with_bodies({"relative_error": "return lambda: 0.0"})
+    results = grade_source(tmp_path, "bad_return", source)
+    assert results.by_function()["relative_error"][0] == 0
+    assert all("cannot be read by the grader" in t.feedback.en for t in results.for_function("relative_error"))
+
+
+def test_missing_function_is_reported_as_missing_not_wrong(tmp_path):
+    source = reference_source().replace("def predict(", "def predict_labels(")
+    results = grade_source(tmp_path, "renamed", source)
+    assert results.by_function()["predict"][0] == 0
+    assert all("missing" in t.feedback.en for t in results.for_function("predict"))
+
+
+def test_a_function_that_timed_out_is_not_called_again():
+    """One hang costs one time limit per function, not one per check (in-process double)."""
+    fake = FakeSubmission(reference_source(), timeouts={"train"})
+    results = grade_submission("fake.py", opener=opener(fake))
+    assert fake.calls.count("train") == 1
+    assert {f for f, (s, m) in results.by_function().items() if s < m} == {"train"}
+
+
+def test_learner_numbers_are_never_trusted_for_training(tmp_path):
+    """A train returning untrained params with invented low costs learns nothing."""
+    source = with_bodies({"train": """
+        params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
+        return params, [1.0 / (i + 1) for i in range(num_iterations)]
+        """})
+    results = grade_source(tmp_path, "fake_costs", source)
+    failed = {t.name for t in results.for_function("train") if not t.passed}
+    assert {"train_learns_xor", "train_learns_xnor"} <= failed
+
+
+# --- the XOR margin ----------------------------------------------------------------------------
+
+def iterations_to_learn(ref, table, seed):
+    """Iterations the reference needs before cost < limit and all four predictions are right."""
+    X, y = xor.X, xor.targets(table)
+    params = ref.init_params(2, xor.NUM_HIDDEN, 1, seed=seed)
+    for i in range(xor.NUM_ITERATIONS):
+        cache = ref.forward_prop(X, params)
+        if ref.cost_function(y, cache[3]) < xor.COST_LIMIT and np.array_equal(ref.predict(X, params), y):
+            return i
+        params = ref.update_params(params, ref.backward_prop(X, y, params, cache), xor.ALPHA)
+    return None
+
+
+def test_reference_learns_every_graded_table_within_a_quarter_of_the_iterations_given():
+    ref = load_reference()
+    needed = {(table, seed): iterations_to_learn(ref, table, seed)
+              for table, seeds in xor.SEEDS.items() for seed in seeds}
+    assert None not in needed.values()
+    assert max(needed.values()) <= xor.NUM_ITERATIONS // 4, needed
