@@ -8,8 +8,6 @@ import pytest
 from autograder.sandbox import codec
 from autograder.sandbox.codec import CodecError
 
-pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix case
-
 
 def roundtrip(value, **kw):
     return codec.loads(codec.dumps(value), **kw)
@@ -60,11 +58,15 @@ class Custom:
     pass
 
 
+class SubArray(np.ndarray):
+    """An ndarray subclass can override comparisons: only exact ndarrays cross."""
+
+
 @pytest.mark.parametrize("value", [
     Custom(), np.array([Custom()], dtype=object), np.array([1 + 2j]), np.array(["text"]),
     np.zeros(2, dtype=[("a", "f8")]), np.array(["2020-01-01"], dtype="datetime64[D]"),
     {1: "int key"}, {"__ndarray__": 1}, (v for v in [1]), lambda x: x, {1.5}, b"bytes",
-    np.ma.masked_array([1.0]), np.matrix([[1.0]]),
+    np.ma.masked_array([1.0]), np.zeros(2).view(SubArray),
 ], ids=lambda v: type(v).__name__)
 def test_anything_but_plain_data_is_refused(value):
     with pytest.raises(CodecError):
