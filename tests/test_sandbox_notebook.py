@@ -79,3 +79,26 @@ def test_a_cell_that_kills_the_worker_is_a_load_error(tmp_path):
 ])
 def test_ipython_syntax_becomes_plain_python(source, expected):
     assert to_python(source) == expected
+
+
+def test_a_file_that_is_not_a_notebook_is_a_load_error(tmp_path):
+    path = tmp_path / "ch01.ipynb"
+    path.write_text("{ this is not json")
+    with open_submission(path) as sub:
+        assert "the notebook cannot be read" in sub.load_error
+        assert sub.defined == set()
+
+
+def test_setup_cells_find_the_sibling_modules_and_a_stand_in_matplotlib(tmp_path):
+    (tmp_path / "public_checks.py").write_text("OFFSET = 0.25\n")
+    (tmp_path / "test_nn_basics.py").write_text("raise SystemExit('pytest file, never loaded')\n")
+    path = write(tmp_path, [
+        nbformat.v4.new_code_cell("import numpy as np\nimport matplotlib.pyplot as plt\n"
+                                  "from public_checks import *", metadata={"tags": ["setup"]}),
+        answer("def sigmoid(x):\n    fig, ax = plt.subplots()\n    ax.plot([x], [x])\n"
+               "    plt.show()\n    return OFFSET + 0.25", "sigmoid"),
+    ])
+    with open_submission(path) as sub:
+        assert sub.load_error is None
+        assert sub.call("sigmoid", 0.0) == 0.5
+        assert sorted(p.name for p in sub._workdir.sub.glob("*.py")) == ["public_checks.py"]

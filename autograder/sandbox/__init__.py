@@ -49,13 +49,20 @@ def _encode_test_function(obj):
 class Submission:
     def __init__(self, path, *, call_timeout=10.0, load_timeout=15.0, budget=90.0, limits=None):
         self.call_timeout, self.load_timeout, self.budget = call_timeout, load_timeout, budget
-        self._workdir = Workdir(path, {**DEFAULT_LIMITS, **(limits or {})})
         self._worker = None
         self._spent = 0.0
         self._earlier_output = b""
         self._fatal = None  # an error every call raises: the code cannot even load
         self.sandbox_info = {}
         self.load_error, self.defined = None, set()
+        self._workdir = Workdir(path, {**DEFAULT_LIMITS, **(limits or {})})
+        try:
+            self._open()
+        except BaseException:  # a grader-side failure: leave no folder or process behind
+            self.close()
+            raise
+
+    def _open(self):
         try:
             loaded = self._start()
         except SubmissionError as exc:

@@ -33,11 +33,22 @@ def to_python(source):
         if magic not in _PYTHON_BODY_CELL_MAGICS:
             return ""
         lines = lines[1:]
-    kept = [ln for ln in lines if not ln.lstrip().startswith(("%", "!"))]
-    return TransformerManager().transform_cell("\n".join(kept) + "\n")
+    kept = "\n".join(ln for ln in lines if not ln.lstrip().startswith(("%", "!"))) + "\n"
+    try:
+        return TransformerManager().transform_cell(kept)
+    except Exception:  # left as is: the worker's compile reports it as that cell's error
+        return kept
+
+
+class UnreadableNotebook(ValueError):
+    """The file is not a notebook nbformat can read: the learner's problem, graded as such."""
 
 
 def extract_cells(path):
     """[{"index": cell number in the notebook, "source": plain Python}] to execute, in order."""
-    nb = nbformat.read(str(path), as_version=4)
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # not JSON, wrong schema, wrong encoding...
+        raise UnreadableNotebook(f"the notebook cannot be read: {type(exc).__name__}: "
+                                 f"{str(exc)[:300]}") from exc
     return [{"index": i, "source": to_python(c.source)} for i, c in select_cells(nb)]

@@ -29,16 +29,35 @@ THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
 
+MAX_SIBLINGS, MAX_SIBLING_BYTES = 20, 1 << 20
+
+
+def sibling_modules(folder, skip):
+    """The learner's other modules beside a notebook or in a folder, e.g. the public_checks.py
+    that the notebook's setup cell imports. Test files are pytest's business, not the module's."""
+    found = []
+    for p in sorted(Path(folder).glob("*.py")):
+        if p.name in skip or p.name == "conftest.py" or p.name.startswith("test_"):
+            continue
+        if p.is_file() and not p.is_symlink() and p.stat().st_size <= MAX_SIBLING_BYTES:
+            found.append(p)
+    return found[:MAX_SIBLINGS]
+
+
 def resolve_source(path):
-    """("py", None) or ("cells", cells) plus the .py file to copy; FileNotFoundError otherwise."""
+    """("py", None, file to copy) or ("cells", cells, None); FileNotFoundError when there is no
+    submission. A notebook that cannot be read becomes a single cell raising why."""
     path = Path(path)
     if path.is_dir():
         path = path / "nn_basics.py"
     if not path.is_file():
         raise FileNotFoundError(f"no submission at {path}")
     if path.suffix == ".ipynb":
-        from .notebook import extract_cells  # nbformat and IPython take a second to import
-        return "cells", extract_cells(path), None
+        from .notebook import UnreadableNotebook, extract_cells  # a second to import: lazily
+        try:
+            return "cells", extract_cells(path), None
+        except UnreadableNotebook as exc:
+            return "cells", [{"index": 0, "source": f"raise ValueError({str(exc)!r})"}], None
     return "py", None, path
 
 
@@ -88,9 +107,14 @@ class Workdir:
         self.sub.mkdir(mode=0o700)
         for name in RUNTIME_FILES:
             shutil.copyfile(HERE / name, self.rt / name)
+        if self.kind == "cells" or Path(path).is_dir():
+            for p in sibling_modules(Path(path).parent if self.kind == "cells" else path,
+                                     skip={"nn_basics.py"}):
+                shutil.copyfile(p, self.sub / p.name)
         if py_file is not None:
             shutil.copyfile(py_file, self.sub / "nn_basics.py")
-            sources = [(self.sub / "nn_basics.py").read_text(encoding="utf-8", errors="replace")]
+            with open(self.sub / "nn_basics.py", encoding="utf-8", errors="replace") as f:
+                sources = [f.read(1 << 20)]  # enough to find the imports of any honest file
         else:
             sources = [c["source"] for c in self.cells]
         self.as_root = os.getuid() == 0

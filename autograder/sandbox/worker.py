@@ -44,7 +44,7 @@ COMMON_MODULES = [
 # Heavier modules, imported only when the submission names them (the grader scans its imports).
 ON_DEMAND_MODULES = {
     "unittest", "doctest", "numpy.testing", "socket", "subprocess",
-    "matplotlib", "matplotlib.pyplot", "scipy", "scipy.special", "scipy.optimize", "tqdm",
+    "scipy", "scipy.special", "scipy.optimize", "tqdm",
     "tqdm.auto", "IPython", "IPython.display",
 }
 OUTPUT_CAP_BYTES = 1024 * 1024  # per process; the grader keeps far less, this bounds the disk
@@ -168,6 +168,36 @@ def confine(cfg):
     return info
 
 
+class _NoOp:
+    """Stands for any matplotlib object: every call, attribute and item is another no-op."""
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+    def __iter__(self):  # `fig, ax = plt.subplots()`
+        return iter((self, self))
+
+
+def stub_plotting():
+    """Plots are never graded, and importing matplotlib.pyplot costs over a second per worker
+    start (often more than everything else together), so matplotlib is a no-op stand-in."""
+    for name in ("matplotlib", "matplotlib.pyplot", "matplotlib.cm", "matplotlib.colors",
+                 "matplotlib.animation", "matplotlib.ticker"):
+        module = types.ModuleType(name)
+        module.__getattr__ = lambda attr: _NoOp()
+        module.__path__ = []  # a package, so `import matplotlib.pyplot` finds the submodule stub
+        sys.modules[name] = module
+    sys.modules["matplotlib"].pyplot = sys.modules["matplotlib.pyplot"]
+
+
 class _NoIPython:
     """What `get_ipython()` returns in a notebook's cells: magics and shell calls do nothing."""
 
@@ -228,6 +258,8 @@ def learner_process(cfg, req_fd, resp_fd):
     os.chdir(cfg["sub_dir"])
     sys.stdout, sys.stderr = CappedStream(1), CappedStream(2)
     sys.stdin = io.StringIO("")
+    if cfg.get("stub_plotting", True):
+        stub_plotting()
     module, load_error = load(cfg)
     sys.stdout, sys.stderr = CappedStream(1), CappedStream(2)  # the learner may have replaced them
     defined = [n for n in cfg["contract"] if callable(module.__dict__.get(n))]
