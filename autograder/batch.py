@@ -17,8 +17,6 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
 # Beyond the sandbox's own per-submission budget (90 s) plus start-up, so it only fires when
 # grading itself is stuck.
 DEFAULT_TIMEOUT = 180.0
@@ -93,6 +91,8 @@ def grade_one(entry: Path, report: Path, lang: str = "zh", timeout: float = DEFA
 def grade_all(directory: Path, output_dir: Path, jobs: int = 1, lang: str = "zh",
               timeout: float = DEFAULT_TIMEOUT) -> list[Row]:
     """Grade every entry of `directory`; write output_dir/gradebook.csv and output_dir/<learner>.json."""
+    from tqdm import tqdm  # here, not at import: `grade` should not pay for it
+
     from .grade import load_rubric
     functions = list(load_rubric())
     output_dir.mkdir(parents=True, exist_ok=True)

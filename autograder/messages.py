@@ -15,7 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Function `{fn}` is missing: keep the function name and signature given in the exercise.",
     ),
     "not_implemented": (
-        "`{fn}` 还没有实现（not implemented）：它仍然抛出 NotImplementedError，记为未作答（not attempted）。",
+        "`{fn}` 未实现（not implemented）：它仍然抛出 NotImplementedError，记为未作答（not attempted）。",
         "`{fn}` is not implemented yet (it still raises NotImplementedError): not attempted.",
     ),
     "exception": (

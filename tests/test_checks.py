@@ -56,7 +56,7 @@ def test_stub_gets_zero_and_every_check_says_not_implemented(tmp_path):
     results = grade_source(tmp_path, "stub", stub_source())
     assert results.score == 0 and results.max_score == 100
     for test in results.tests:
-        assert "未实现" in test.feedback.zh or "not implemented" in test.feedback.zh, test.name
+        assert "未实现" in test.feedback.zh and "未作答" in test.feedback.zh, test.name
         assert "not implemented" in test.feedback.en
 
 

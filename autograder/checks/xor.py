@@ -18,11 +18,12 @@ NUM_HIDDEN = 5
 ALPHA = 1.0
 COST_LIMIT = 0.05
 # Margin, measured with the reference (iterations until cost < 0.05 and all four right):
-# XOR seeds 1729/4242/31337 need 345/266/257, XNOR 2718 needs 305, AND 1618 needs 102,
-# OR 4669 needs 78. The most is 345 <= NUM_ITERATIONS / 4 = 500, so a correct but differently
-# written train has ~5.8x the iterations the reference needs. tests/test_checks.py re-measures it.
-NUM_ITERATIONS = 2000
-SEEDS = {"XOR": (1729, 4242, 31337), "XNOR": (2718,), "AND": (1618,), "OR": (4669,)}
+# XOR seeds 4242/31337 need 266/257, XNOR 1729 needs 247, AND 1618 needs 102, OR 4669 needs 78.
+# The most is 266 <= NUM_ITERATIONS / 4 = 300, so a correct but differently written train has
+# 4.5x the iterations the reference needs; 1200 (not more) keeps grading near a second.
+# tests/test_checks.py re-measures the margin.
+NUM_ITERATIONS = 1200
+SEEDS = {"XOR": (4242, 31337), "XNOR": (1729,), "AND": (1618,), "OR": (4669,)}
 
 
 def targets(table: str) -> np.ndarray:
