@@ -323,3 +323,21 @@ def test_nothing_outlives_a_grader_that_is_killed(tmp_path):
     assert processes_matching(base) == [] and processes_matching(FORK_MARKER) == []
     import shutil
     shutil.rmtree(base, ignore_errors=True)  # a killed grader cannot clean its temp folder
+
+
+def test_forged_protocol_frames_are_protocol_errors_not_grader_crashes(hostile):
+    copy, opened = hostile
+    with open_submission(copy("forge_replies.py")) as sub:
+        opened(sub)
+        assert "broke protocol" in sub.load_error  # the malformed "loaded" came first
+        with pytest.raises(WorkerCrashed):
+            sub.call("sigmoid", 0.0)
+
+
+def test_a_reply_forged_ahead_of_the_real_one_is_a_bad_return(hostile):
+    copy, opened = hostile
+    with open_submission(copy("forge_extra_reply.py")) as sub:
+        opened(sub)
+        with pytest.raises(BadReturn, match="another request"):
+            sub.call("sigmoid", 0.0)
+        assert sub.call("relu", 0.0) == 0.0  # a fresh worker: no stale frame is left to read

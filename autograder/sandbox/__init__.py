@@ -109,8 +109,7 @@ class Submission:
         self._worker = worker
         try:
             message = codec.loads(worker.receive(started + limit))
-            if type(message) is not dict or message.get("id") != load_id \
-                    or message.get("status") != "loaded":
+            if not _is_loaded_message(message, load_id):
                 raise codec.CodecError("unexpected first message")
         except Timeout:
             self._stop_worker(graceful=False)
@@ -124,7 +123,7 @@ class Submission:
             raise WorkerCrashed(f"the worker broke protocol while loading: {exc}") from None
         finally:
             self._spent += time.monotonic() - started
-        self.sandbox_info = message.get("sandbox", {})
+        self.sandbox_info = message["sandbox"]
         return message
 
     def _stop_worker(self, graceful):
@@ -187,6 +186,17 @@ class Submission:
             raise ValueError(f"sandbox request for {name} rejected: {message.get('message')}")
         self._stop_worker(graceful=False)
         raise BadReturn(f"{name}: unexpected reply from the worker")
+
+
+def _is_loaded_message(message, load_id):
+    """Learner code runs in the process that writes this message and could forge it: check
+    its shape, so a forgery is a protocol error rather than a crash of the grader."""
+    return (type(message) is dict and message.get("id") == load_id
+            and message.get("status") == "loaded"
+            and (message.get("load_error") is None or type(message.get("load_error")) is str)
+            and type(message.get("defined")) is list
+            and all(type(n) is str for n in message["defined"])
+            and type(message.get("sandbox")) is dict)
 
 
 @contextlib.contextmanager
