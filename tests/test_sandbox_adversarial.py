@@ -341,3 +341,18 @@ def test_a_reply_forged_ahead_of_the_real_one_is_a_bad_return(hostile):
         with pytest.raises(BadReturn, match="another request"):
             sub.call("sigmoid", 0.0)
         assert sub.call("relu", 0.0) == 0.0  # a fresh worker: no stale frame is left to read
+
+
+def test_a_function_that_keeps_hanging_can_be_given_up_on(hostile):
+    copy, opened = hostile
+    with open_submission(copy("hang_in_function.py"), call_timeout=0.5,
+                         timeouts_per_function=2) as sub:
+        opened(sub)
+        for _ in range(2):
+            with pytest.raises(CallTimeout, match="did not return"):
+                sub.call("sigmoid", 0.0)
+        started = time.monotonic()
+        with pytest.raises(CallTimeout, match="not called again"):
+            sub.call("sigmoid", 1.0)
+        assert time.monotonic() - started < 0.2
+        assert sub.call("relu", 1.0) == 1.0  # other functions are still called

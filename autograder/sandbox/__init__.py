@@ -47,8 +47,13 @@ def _encode_test_function(obj):
 
 
 class Submission:
-    def __init__(self, path, *, call_timeout=10.0, load_timeout=15.0, budget=90.0, limits=None):
+    def __init__(self, path, *, call_timeout=10.0, load_timeout=15.0, budget=90.0, limits=None,
+                 timeouts_per_function=None):
         self.call_timeout, self.load_timeout, self.budget = call_timeout, load_timeout, budget
+        # opt-in: after this many timeouts of one function, its later calls fail at once
+        # instead of each waiting out its own timeout (a hang costs that much per check)
+        self.timeouts_per_function = timeouts_per_function
+        self._timeouts = {}
         self._worker = None
         self._spent = 0.0
         self._earlier_output = b""
@@ -137,6 +142,9 @@ class Submission:
     def _call(self, name, args, kwargs, timeout, full):
         if self._fatal is not None:
             raise type(self._fatal)(str(self._fatal))
+        if self.timeouts_per_function is not None \
+                and self._timeouts.get(name, 0) >= self.timeouts_per_function:
+            raise CallTimeout(f"{name} timed out {self._timeouts[name]} times: not called again")
         request_id = secrets.token_hex(8)
         payload = codec.dumps({"id": request_id, "name": name, "args": list(args),
                                "kwargs": kwargs, "full": full}, extra=_encode_test_function)
@@ -154,6 +162,7 @@ class Submission:
                 raise codec.CodecError("a response to another request")
         except Timeout:
             self._stop_worker(graceful=False)
+            self._timeouts[name] = self._timeouts.get(name, 0) + 1
             raise CallTimeout(f"{name} did not return within {limit:.1f} s") from None
         except Died:
             how = self._worker.exit_description()
