@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 from nbgrader.preprocessors import ClearHiddenTests
+from traitlets import Bool
 
 TEST_PREFIX = "test_"
 
@@ -48,6 +49,8 @@ def function_report(results, name, lang="zh"):
 
 class SandboxGrades(Preprocessor):
     """Autograde step: score every test cell from the sandboxed grader's results."""
+
+    enabled = Bool(True)  # nbconvert skips preprocessors that are not enabled
 
     def preprocess(self, nb, resources):
         with tempfile.TemporaryDirectory() as tmp:
