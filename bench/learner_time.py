@@ -41,18 +41,29 @@ def _encode_test_function(obj):
     return None
 
 
+class _NoIPython:
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
 class InProcess:
     """The Submission interface over trusted code loaded in this process, with call timing."""
 
     def __init__(self, path):
         kind, cells, py_file = resolve_source(path)
         self.module = types.ModuleType("nn_basics_inprocess")
+        self.module.get_ipython = lambda: _NoIPython()
         sources = [py_file.read_text(encoding="utf-8")] if kind == "py" else [c["source"] for c in cells]
-        for source in sources:
-            exec(compile(source, str(path), "exec"), self.module.__dict__)
-        self.load_error, self.output = None, ""
+        errors = []
+        for source in sources:  # like the worker: a failing cell is recorded, the next one runs
+            try:
+                exec(compile(source, str(path), "exec"), self.module.__dict__)
+            except Exception as exc:
+                errors.append(f"{type(exc).__name__}: {exc}")
+        self.load_error, self.output = ("; ".join(errors) or None), ""
         self.defined = {n for n, v in vars(self.module).items() if callable(v)}
         self.seconds, self.calls = 0.0, 0
+        self.by_function = {}  # name: seconds inside it
 
     def call(self, name, *args, timeout=None, **kwargs):
         return self._call(name, args, kwargs, full=False)[0]
@@ -75,8 +86,10 @@ class InProcess:
         except Exception as exc:
             raise LearnerException(type(exc).__name__, str(exc), "") from None
         finally:
-            self.seconds += time.perf_counter() - started
+            spent = time.perf_counter() - started
+            self.seconds += spent
             self.calls += 1
+            self.by_function[name] = self.by_function.get(name, 0.0) + spent
         from autograder.sandbox import TestFunction
         reply = codec.loads(codec.dumps({"value": value, "args": args, "kwargs": kwargs}, extra=_encode_test_function),
                             testfn=TestFunction)
@@ -110,7 +123,8 @@ class Timed:
 
 
 def learner_seconds(path):
-    """(seconds inside learner functions, number of calls, score) for trusted code at path."""
+    """(seconds inside learner functions, number of calls, score) for trusted code at path;
+    for a notebook, its answer and set-up cells are run here as the worker would run them."""
     from autograder.grade import grade_submission
     holder = {}
 
