@@ -67,7 +67,7 @@ def test_nbgrader_and_cli_give_the_same_total(course, scores, learner):
 @pytest.mark.parametrize("learner", ["ada", "trap"])
 def test_feedback_shows_no_hidden_test_or_solution(course, learner):
     html = (course / "feedback" / learner / demo.ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")).read_text()
-    for secret in ("BEGIN HIDDEN TESTS", "grade_cell", "nbgrader_hooks", "Traceback", "/autograder/"):
+    for secret in ("BEGIN HIDDEN TESTS", "grade_cell", "nbgrader_hooks", "most recent call last", "/autograder/"):
         assert secret not in html, f"{learner}'s feedback shows {secret!r}"
     assert "return np.exp(-np.abs(x))" not in html  # nothing of the reference's code
 
