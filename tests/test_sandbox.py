@@ -127,3 +127,15 @@ def test_an_unknown_test_function_is_the_graders_error(sub):
     with pytest.raises(ValueError, match="unknown test function kind"):
         sub.call("numerical_gradient", TestFunction("no_such_kind", {}), np.zeros(2))
     assert sub.call("sigmoid", 0.0) == 0.5  # the worker is still serving
+
+
+def test_a_submission_dropped_without_close_cleans_up():
+    import gc
+    from autograder.sandbox import Submission
+    sub = Submission(REFERENCE)
+    base, pid = sub._workdir.base, sub._worker.pid
+    del sub
+    gc.collect()
+    assert not base.exists()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: the worker is gone, not even a zombie

@@ -18,7 +18,8 @@ CORPUS = Path(__file__).resolve().parent / "adversarial"
 AS_ROOT = os.getuid() == 0
 BOUND = 15.0  # seconds: generous, an upper bound, not a benchmark
 GUARDED_DIRS = [KIT / "solutions", KIT / "autograder" / "sandbox", CORPUS]
-FORK_MARKER = b"4242.4242"
+# sleep seconds that mark the corpus's forked children, unique per test run and xdist worker
+FORK_MARKER = f"4242.{os.getpid()}{time.monotonic_ns() % 10**6:06d}".encode()
 
 
 def tree_digest():
@@ -52,7 +53,8 @@ def hostile(tmp_path):
     before = tree_digest()
 
     def copy(name):
-        text = (CORPUS / name).read_text().replace("__KIT_ROOT__", str(KIT))
+        text = (CORPUS / name).read_text().replace("__KIT_ROOT__", str(KIT)).replace(
+            "__SLEEP_MARKER__", FORK_MARKER.decode())
         target = tmp_path / "nn_basics.py"
         target.write_text(text)
         state["started"] = time.monotonic()
@@ -298,11 +300,13 @@ def test_in_place_mutation_is_visible_to_the_grader(hostile):
 
 
 def test_nothing_outlives_a_grader_that_is_killed(tmp_path):
-    """The supervisor notices its parent is gone and kills the learner's whole tree."""
+    """The supervisor notices its parent is gone, kills the learner's whole tree and removes
+    the temporary folder the dead grader can no longer remove."""
     import signal
     import subprocess
     import sys
-    text = (CORPUS / "fork_lingering.py").read_text()
+    text = (CORPUS / "fork_lingering.py").read_text().replace("__SLEEP_MARKER__",
+                                                               FORK_MARKER.decode())
     (tmp_path / "nn_basics.py").write_text(text)
     grader = subprocess.run(
         [sys.executable, "-c",
@@ -321,8 +325,9 @@ def test_nothing_outlives_a_grader_that_is_killed(tmp_path):
             and time.monotonic() < deadline:
         time.sleep(0.05)
     assert processes_matching(base) == [] and processes_matching(FORK_MARKER) == []
-    import shutil
-    shutil.rmtree(base, ignore_errors=True)  # a killed grader cannot clean its temp folder
+    while Path(base.decode()).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(base.decode()).exists(), "the supervisor did not remove the orphaned folder"
 
 
 def test_forged_protocol_frames_are_protocol_errors_not_grader_crashes(hostile):

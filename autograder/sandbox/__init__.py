@@ -8,6 +8,7 @@
 import contextlib
 import secrets
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +62,8 @@ class Submission:
         self.sandbox_info = {}
         self.load_error, self.defined = None, set()
         self._workdir = Workdir(path, {**DEFAULT_LIMITS, **(limits or {})})
+        # a Submission dropped without close() still ends its worker and removes its folder
+        self._finalizer = weakref.finalize(self, Submission._release, self.__dict__)
         try:
             self._open()
         except BaseException:  # a grader-side failure: leave no folder or process behind
@@ -96,7 +99,16 @@ class Submission:
 
     def close(self):
         self._stop_worker(graceful=True)
+        self._finalizer.detach()
         self._workdir.remove()
+
+    @staticmethod
+    def _release(state):
+        worker = state.get("_worker")
+        if worker is not None:
+            worker.close(graceful=False)
+            worker.output_file.close()
+        state["_workdir"].remove()
 
     # -- internals -----------------------------------------------------------------------------
 

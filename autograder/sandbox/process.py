@@ -15,6 +15,8 @@ import time
 
 from . import codec
 
+BYE = b'{"op":"bye"}'  # the same bytes as worker.BYE (the worker cannot import this module)
+
 
 class Timeout(Exception):
     pass
@@ -81,7 +83,7 @@ class WorkerProcess:
                     raise Died()
                 self._buffer += chunk
 
-    def exit_description(self, wait=1.0):
+    def exit_description(self, wait=5.0):
         """How the worker ended (after Died): its exit code, or the signal that killed it."""
         try:
             code = self.proc.wait(wait)
@@ -102,6 +104,10 @@ class WorkerProcess:
         itself; SIGTERM makes the supervisor kill its subtree; SIGKILL of the whole process
         group is the backstop if the supervisor itself is gone or stuck."""
         if self.req_w is not None:
+            try:  # tells the worker the grader is alive and done (see worker.BYE)
+                os.write(self.req_w, codec.frame(BYE))
+            except OSError:  # a full pipe (a hung worker) or a dead one: SIGTERM follows
+                pass
             os.close(self.req_w)
             self.req_w = None
         pid = self.proc.pid

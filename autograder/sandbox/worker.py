@@ -7,7 +7,8 @@ Two processes:
 - the supervisor (this script's process) imports numpy and the common modules, becomes a child
   subreaper and forks the learner process; it never runs learner code. When the learner process
   ends, on SIGTERM from the grader, when the grader goes away or at the end of its lifetime, it
-  SIGKILLs every remaining descendant (orphans come back to it, even after setsid) and exits.
+  SIGKILLs every remaining descendant (orphans come back to it, even after setsid) and exits;
+  if the grader went away, it also removes the submission's temporary folder.
 - the learner process confines itself (network namespace, rlimits, Landlock, privilege drop,
   in that order: each step needs what the next one takes away), loads the submission, reports
   what it defines, then serves one call per request frame until the request pipe closes.
@@ -15,6 +16,7 @@ Two processes:
 import io
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -47,7 +49,9 @@ ON_DEMAND_MODULES = {
     "scipy", "scipy.special", "scipy.optimize", "tqdm",
     "tqdm.auto", "IPython", "IPython.display",
 }
-OUTPUT_CAP_BYTES = 1024 * 1024  # per process; the grader keeps far less, this bounds the disk
+OUTPUT_CAP_BYTES = 1024 * 1024
+BYE = b'{"op":"bye"}'  # the grader's last frame; the pipe closing without it means the grader died
+GRADER_GONE = 75  # per process; the grader keeps far less, this bounds the disk
 
 
 def main():
@@ -96,6 +100,16 @@ def supervise(learner, lifetime):
             break
         if os.getppid() != parent or time.monotonic() > deadline:
             break
+    orphaned = os.getppid() != parent
+    if not orphaned and status is not None and os.waitstatus_to_exitcode(status) == GRADER_GONE:
+        # The grader's pipes close before the kernel reparents us, so a dead grader can look
+        # alive for a moment. The learner could fake this exit code, so check the parent.
+        for _ in range(40):
+            if signal.sigtimedwait({signal.SIGTERM}, 0.05) is not None:
+                break  # only a live grader sends SIGTERM
+            if os.getppid() != parent:
+                orphaned = True
+                break
     if status is None:
         try:
             os.kill(learner, signal.SIGKILL)
@@ -103,6 +117,8 @@ def supervise(learner, lifetime):
         except (ProcessLookupError, ChildProcessError):
             status = 0
     limits.kill_all_children()
+    if orphaned:  # the grader died without cleaning up: its temporary folder is ours to remove
+        shutil.rmtree(os.path.dirname(RUNTIME_DIR), ignore_errors=True)
     code = os.waitstatus_to_exitcode(status)
     os._exit(code if code >= 0 else 128 - code)
 
@@ -267,8 +283,10 @@ def learner_process(cfg, req_fd, resp_fd):
                    "defined": defined, "sandbox": sandbox})
     while True:
         payload = codec.read_frame_blocking(req_fd)
-        if payload is None:
+        if payload == BYE:
             return 0
+        if payload is None:
+            return GRADER_GONE
         reply = serve(module, payload)
         codec.write_frame_blocking(resp_fd, reply if isinstance(reply, bytes) else codec.dumps(reply))
 

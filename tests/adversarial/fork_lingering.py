@@ -1,5 +1,6 @@
 """Starts processes meant to outlive grading: a plain child, a setsid'd double-forked daemon
-(at import), and more of them from inside a call. `sleep 4242.4242` marks them."""
+(at import), and more of them from inside a call. `sleep __SLEEP_MARKER__` marks them (the
+test puts a number unique to the run there)."""
 import os
 
 
@@ -7,13 +8,13 @@ def _daemon():
     if os.fork() == 0:
         os.setsid()
         if os.fork() == 0:
-            os.execv("/bin/sleep", ["sleep", "4242.4242"])
+            os.execv("/bin/sleep", ["sleep", "__SLEEP_MARKER__"])
         os._exit(0)
 
 
 def _child():
     if os.fork() == 0:
-        os.execv("/bin/sleep", ["sleep", "4242.4242"])
+        os.execv("/bin/sleep", ["sleep", "__SLEEP_MARKER__"])
 
 
 _daemon()
@@ -32,7 +33,7 @@ def relu(x):
     for _ in range(300):
         try:
             if os.fork() == 0:
-                os.execv("/bin/sleep", ["sleep", "4242.4242"])
+                os.execv("/bin/sleep", ["sleep", "__SLEEP_MARKER__"])
             started += 1
         except OSError:
             break
