@@ -52,9 +52,11 @@ def hostile(tmp_path):
     state = {}
     before = tree_digest()
 
-    def copy(name):
+    def copy(name, **placeholders):
         text = (CORPUS / name).read_text().replace("__KIT_ROOT__", str(KIT)).replace(
             "__SLEEP_MARKER__", FORK_MARKER.decode())
+        for key, value in placeholders.items():
+            text = text.replace(f"__{key}__", value)
         target = tmp_path / "nn_basics.py"
         target.write_text(text)
         state["started"] = time.monotonic()
@@ -361,3 +363,16 @@ def test_a_function_that_keeps_hanging_can_be_given_up_on(hostile):
             sub.call("sigmoid", 1.0)
         assert time.monotonic() - started < 0.2
         assert sub.call("relu", 1.0) == 1.0  # other functions are still called
+
+
+def test_cleanup_removes_a_booby_trapped_folder_without_following_links(hostile, tmp_path):
+    copy, opened = hostile
+    target = tmp_path / "graders_file.txt"
+    target.write_text("keep me")
+    target.chmod(0o600)
+    with open_submission(copy("cleanup_traps.py", TARGET=str(target))) as sub:
+        opened(sub)
+        assert sub.load_error is None  # the traps were set
+        base = sub._workdir.base
+    assert not base.exists()
+    assert target.read_text() == "keep me" and (target.stat().st_mode & 0o777) == 0o600

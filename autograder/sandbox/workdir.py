@@ -143,11 +143,15 @@ class Workdir:
         return env
 
     def remove(self):
-        def force(func, p, _exc):  # the learner may have chmod'ed its own files read-only
-            try:
-                os.chmod(os.path.dirname(p), 0o700)
-                os.chmod(p, 0o700)
-                func(p)
-            except OSError:
-                pass
-        shutil.rmtree(self.base, onerror=force)
+        """Called once the learner's processes are dead. It may have made folders unreadable:
+        make its real folders ours again first. Symlinks are skipped, so this never chmods a
+        file the learner points at."""
+        for folder, dirs, _files in os.walk(self.base, onerror=lambda exc: None):
+            for d in dirs:
+                path = os.path.join(folder, d)
+                if not os.path.islink(path):
+                    try:
+                        os.chmod(path, 0o700)
+                    except OSError:
+                        pass
+        shutil.rmtree(self.base, ignore_errors=True)
