@@ -21,9 +21,10 @@ c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# 在这里写你的代码（YOUR CODE HERE）\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "在这里写下你的回答（YOUR ANSWER HERE）"
 # Scores come from the sandboxed grader, not from the learner's kernel: right after the kernel
-# has run the notebook, SandboxGrades writes each test cell's feedback and points.
+# has run the notebook, SandboxGrades writes each test cell's feedback and points. A learner
+# whose code kills the kernel (os._exit) would otherwise get no grade at all.
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
+    "autograder.nbgrader_hooks.KernelSafeExecute",
     "autograder.nbgrader_hooks.SandboxGrades",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",

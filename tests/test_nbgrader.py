@@ -24,7 +24,9 @@ def learners(release_nb):
     deleted.cells = [c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_sigmoid"]
     # a wrong sigmoid, and numpy's comparisons patched in the kernel
     forger = demo.submission(release_nb, dict(code, sigmoid=FORGER + WRONG_SIGMOID))
-    return dict(classes, deleted=deleted, forger=forger)
+    # kills its kernel in the last answer cell, after defining everything
+    exiter = demo.submission(release_nb, dict(code, gradient_check=code["gradient_check"] + "\nimport os\nos._exit(0)\n"))
+    return dict(classes, deleted=deleted, forger=forger, exiter=exiter)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,14 @@ def test_patching_numpy_in_the_kernel_earns_nothing(scores):
     assert scores["forger"] < scores["ada"]
 
 
-@pytest.mark.parametrize("learner", ["ada", "blank", "trap", "forger"])
+def test_killing_the_kernel_still_gets_a_grade(course, scores):
+    # plain nbgrader leaves this learner without a grade; the sandbox sees the same exit at load
+    assert scores["exiter"] == 0
+    autograded = nbformat.read(course / "autograded" / "exiter" / demo.ASSIGNMENT / NOTEBOOK, as_version=4)
+    assert all(c.outputs for c in autograded.cells if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("test_"))
+
+
+@pytest.mark.parametrize("learner", ["ada", "blank", "trap", "forger", "exiter"])
 def test_nbgrader_and_cli_give_the_same_total(course, scores, learner):
     assert scores[learner] == pytest.approx(cli_score(course, learner), abs=1e-6)
 
