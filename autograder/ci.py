@@ -314,15 +314,3 @@ def _fmt(value: float) -> str:
     from autograder.reporters import number
 
     return str(number(value))
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m autograder.ci`: the same command before the CLI registers it."""
-    parser = argparse.ArgumentParser(prog="python -m autograder")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["ci", *(sys.argv[1:] if argv is None else argv)])
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

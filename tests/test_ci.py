@@ -211,7 +211,7 @@ class Run:
             GITHUB_OUTPUT=str(self.output), RUNNER_TEMP=str(self.runner_temp),
             PYTHONPATH=str(ROOT), **env)
         return subprocess.run(
-            [*ci_command(), str(self.repo / "nn_basics.py"), *args],
+            [*CI_COMMAND, str(self.repo / "nn_basics.py"), *args],
             cwd=self.workdir, env=environment, capture_output=True, text=True, timeout=600)
 
     @property
@@ -223,19 +223,8 @@ class Run:
         return Path(self.outputs["comment_path"]).read_text(encoding="utf-8")
 
 
-_CI_COMMAND: list[str] = []
-
-
-def ci_command() -> list[str]:
-    """`python -m autograder ci`, as the workflow runs it. Until the CLI registers the
-    subcommand (one line in autograder/cli.py), `python -m autograder.ci` runs the same code."""
-    if not _CI_COMMAND:
-        wired = subprocess.run([sys.executable, "-m", "autograder", "ci", "--help"], cwd=ROOT,
-                               capture_output=True, text=True)
-        registered = wired.returncode == 0 and "--pass-mark" in wired.stdout
-        _CI_COMMAND.extend([sys.executable, "-m", "autograder", "ci"] if registered
-                           else [sys.executable, "-m", "autograder.ci"])
-    return _CI_COMMAND
+# `python -m autograder ci`, exactly as the workflow runs it.
+CI_COMMAND = [sys.executable, "-m", "autograder", "ci"]
 
 
 def graded(path: Path, lang="zh"):
