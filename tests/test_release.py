@@ -114,3 +114,9 @@ def test_release_ships_what_learners_need():
     names = {p.name for p in RELEASE_DIR.iterdir()}
     assert {"ch01.ipynb", "nn_basics.py", "public_checks.py", "test_nn_basics.py"} <= names
     assert "nn_basics.py" not in {p.name for p in (ROOT / "source" / "ch01").iterdir()}
+
+
+def test_notebooks_use_the_python3_kernelspec():
+    # nbgrader 0.9.6's autograde breaks on a source notebook whose kernelspec is not python3
+    for path in (ROOT / release.NOTEBOOK, RELEASE_DIR / "ch01.ipynb"):
+        assert nbformat.read(path, as_version=4).metadata.kernelspec.name == "python3", path
