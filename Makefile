@@ -29,6 +29,10 @@ release: $(VENV)/.installed
 release-check: $(VENV)/.installed
 	$(PY) -m tools.release --check
 
+## bench: grading speed and scale against nbgrader (about 10 minutes on 2 cores)
+bench: $(VENV)/.installed
+	$(PY) -m bench.grading
+
 ## lock: re-pin requirements.txt from requirements.in (needs the registry)
 lock:
 	rm -rf /tmp/nn-kit-lock && $(PYTHON) -m venv /tmp/nn-kit-lock
