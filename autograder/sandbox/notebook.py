@@ -8,8 +8,6 @@ and whatever `get_ipython()` call remains is a no-op in the worker.
 import json
 from pathlib import Path
 
-from IPython.core.inputtransformer2 import TransformerManager
-
 # cell magics whose body is still Python; any other cell magic (%%bash, %%html...) drops the cell
 _PYTHON_BODY_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
 
@@ -41,6 +39,12 @@ def to_python(source):
             return ""
         lines = lines[1:]
     kept = "\n".join(ln for ln in lines if not ln.lstrip().startswith(("%", "!"))) + "\n"
+    try:
+        compile(kept, "<cell>", "exec")
+        return kept  # plain Python, as nearly every cell is: no need to import IPython (0.15 s)
+    except SyntaxError:
+        pass
+    from IPython.core.inputtransformer2 import TransformerManager
     try:
         return TransformerManager().transform_cell(kept)
     except Exception:  # left as is: the worker's compile reports it as that cell's error

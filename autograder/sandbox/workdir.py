@@ -53,7 +53,7 @@ def resolve_source(path):
     if not path.is_file():
         raise FileNotFoundError(f"no submission at {path}")
     if path.suffix == ".ipynb":
-        from .notebook import UnreadableNotebook, extract_cells  # imports IPython: only for notebooks
+        from .notebook import UnreadableNotebook, extract_cells
         try:
             return "cells", extract_cells(path), None
         except UnreadableNotebook as exc:
