@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from autograder import ci
+from tests.mistakes import correct_source, stub_source
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD_SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -123,27 +123,12 @@ def test_a_huge_report_is_cut_to_fit_a_comment():
 
 # --- end to end: a simulated pull_request_target run ----------------------------------------
 
-def correct_source() -> str:
-    """The reference with nbgrader's marker lines removed: a learner who got everything right."""
-    source = (ROOT / "solutions/nn_basics.py").read_text(encoding="utf-8")
-    kept = [line for line in source.splitlines(keepends=True)
-            if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
-    return "".join(kept)
-
-
 def wrong_source() -> str:
     """Everything right except sigmoid, which computes sigmoid(-x)."""
     source = correct_source()
     right = "return np.where(x >= 0, 1 / (1 + e), e / (1 + e))"
     assert source.count(right) == 1, "the reference's sigmoid changed; update this mistake"
     return source.replace(right, "return np.where(x >= 0, e / (1 + e), 1 / (1 + e))")
-
-
-def stub_source() -> str:
-    """Every answer left as the stub has it: nothing attempted."""
-    source = (ROOT / "solutions/nn_basics.py").read_text(encoding="utf-8")
-    return re.sub(r"( *)### BEGIN SOLUTION\n.*?### END SOLUTION\n",
-                  r"\1raise NotImplementedError()\n", source, flags=re.S)
 
 
 CHEAT = '''

@@ -21,6 +21,12 @@ def reference_source() -> str:
     return REFERENCE.read_text(encoding="utf-8")
 
 
+def correct_source() -> str:
+    """The reference with nbgrader's marker lines removed: a learner who got everything right."""
+    return "".join(line for line in reference_source().splitlines(keepends=True)
+                   if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+
+
 def stub_source() -> str:
     """The reference with every SOLUTION region replaced by `raise NotImplementedError()`."""
     return REGION.sub(lambda m: f"{m['indent']}raise NotImplementedError()", reference_source())
