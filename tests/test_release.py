@@ -148,3 +148,26 @@ def test_notebooks_use_the_python3_kernelspec():
     # nbgrader 0.9.6's autograde breaks on a source notebook whose kernelspec is not python3
     for path in (ROOT / release.NOTEBOOK, RELEASE_DIR / "ch01.ipynb"):
         assert nbformat.read(path, as_version=4).metadata.kernelspec.name == "python3", path
+
+
+def written_answer_points(path):
+    nb = nbformat.read(path, as_version=4)
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell.metadata["nbgrader"]["points"]
+        for cell in nb.cells
+        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("grade")
+    }
+
+
+def test_every_written_answer_has_a_rubric_whose_criteria_sum_to_its_points():
+    points = written_answer_points(ROOT / release.NOTEBOOK)
+    assert points == {f"question_{n}": 2 for n in range(1, 8)}
+    rubric = (ROOT / "docs" / "written-answers-rubric.md").read_text(encoding="utf-8")
+    sections = re.split(r"^## Question (\d)\. ", rubric, flags=re.M)[1:]
+    criteria = {f"question_{n}": sum(float(p) for p in re.findall(r"^\| (\d(?:\.\d)?) \|", body, flags=re.M))
+                for n, body in zip(sections[::2], sections[1::2])}
+    assert criteria == points
+    for body in sections[1::2]:
+        assert "Accepted variants" in body and "Common misconceptions" in body
+    assert "docs/written-answers-rubric.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert not any(p.name == "written-answers-rubric.md" for p in RELEASE_DIR.rglob("*"))
