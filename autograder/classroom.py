@@ -36,6 +36,7 @@ CLASSROOM_CSV = "classroom.csv"
 DEFAULT_SUBMISSION = "nn_basics.py"
 DEFAULT_PASS_MARK = 60.0
 MAX_ARCHIVE_BYTES = 50 * 1024 * 1024
+MAX_REPOSITORIES = 500  # per run: GitHub scopes one App token to at most 500 repositories
 # GitHub rejects comments over 65,536 characters.
 COMMENT_LIMIT = 60_000
 _SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -130,14 +131,20 @@ def already_graded(statuses: list[dict], bot: str, context: str = STATUS_CONTEXT
 
 
 def fetch(github: GitHub, learners: list[tuple[str, str]], out_dir: Path, bot: str,
-          submission: str = DEFAULT_SUBMISSION, regrade: bool = False, log=print) -> dict:
+          submission: str = DEFAULT_SUBMISSION, regrade: bool = False,
+          max_repositories: int = MAX_REPOSITORIES, log=print) -> dict:
     """Phase 1: write out_dir/submissions/<entry>/... and out_dir/manifest.json; return the
-    manifest. A repository GitHub will not show is logged and left for the next run."""
+    manifest. A repository GitHub will not show is logged and left for the next run, and so
+    are those past `max_repositories` with something to grade (the post job's token is scoped
+    to the repositories it writes to, and GitHub scopes one token to at most 500)."""
     submissions = out_dir / SUBMISSIONS
     submissions.mkdir(parents=True, exist_ok=True)
     pulls: list[Pull] = []
-    skipped, failed = 0, []
+    skipped, failed, deferred = 0, [], 0
     for login, repo in learners:
+        if len({p.repo for p in pulls}) >= max_repositories:
+            deferred += 1
+            continue
         try:
             for pr in github.open_pulls(repo):
                 sha = (pr.get("head") or {}).get("sha", "")
@@ -157,10 +164,11 @@ def fetch(github: GitHub, learners: list[tuple[str, str]], out_dir: Path, bot: s
             failed.append(repo)
             log(f"cannot read {_safe(repo)}: {exc.status}; it is graded at the next run")
     manifest = {"submission": submission, "pulls": [asdict(p) for p in pulls],
-                "skipped": skipped, "unreadable": failed}
+                "skipped": skipped, "unreadable": failed, "deferred": deferred}
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     log(f"{len(pulls)} pull requests to grade ({sum(1 for p in pulls if p.refused)} refused), "
-        f"{skipped} unchanged since graded, {len(failed)} repositories unreadable")
+        f"{skipped} unchanged since graded, {len(failed)} repositories unreadable, "
+        f"{deferred} repositories left for the next run")
     return manifest
 
 

@@ -137,7 +137,11 @@ def _fetch_phase(github, bot, args) -> dict:
     except (GitHubError, OSError) as exc:
         raise SystemExit(_fail(f"cannot list the class: {exc}")) from None
     manifest = fetch(github, learners, args.work_dir, bot, args.submission, regrade=args.regrade, log=log)
-    _github_output(count=len(manifest["pulls"]))
+    pulls = manifest["pulls"]
+    # For the workflow: whether there is anything to grade or post, and the repositories the
+    # post job's write token is scoped to (names, as create-github-app-token takes them).
+    _github_output(count=len(pulls), to_grade=sum(1 for p in pulls if not p["refused"]),
+                   repositories=",".join(sorted({p["repo"].split("/", 1)[1] for p in pulls})))
     if manifest["unreadable"] and os.environ.get("GITHUB_ACTIONS"):
         # Our own text: the run goes on with the others, and the instructor sees the warning.
         print(f"::warning::{len(manifest['unreadable'])} learner repositories could not be read; "
