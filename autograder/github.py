@@ -7,13 +7,19 @@ follows the `Link: <...>; rel="next"` header, as GitHub documents.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import httpx
 
 API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
+# GitHub's rate limits answer 403 or 429 with Retry-After (secondary limits: comments and
+# statuses count as content creation) or x-ratelimit-remaining: 0 (primary). We wait as told,
+# a few times, never past MAX_WAIT each: a run that must wait longer ends, the next one resumes.
+RETRIES = 3
+MAX_WAIT = 120.0
 
 
 class GitHubError(RuntimeError):
@@ -29,7 +35,9 @@ class TooLarge(GitHubError):
 
 
 class GitHub:
-    def __init__(self, token: str, base_url: str = API_URL, timeout: float = 30.0):
+    def __init__(self, token: str, base_url: str = API_URL, timeout: float = 30.0,
+                 sleep: Callable[[float], None] = time.sleep):
+        self._sleep = sleep
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"), timeout=timeout, follow_redirects=True,
             headers={"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
@@ -105,10 +113,15 @@ class GitHub:
 
     def _request(self, method: str, path: str, body: dict | None = None,
                  params: dict | None = None) -> httpx.Response:
-        try:
-            response = self._client.request(method, path, json=body, params=params)
-        except httpx.HTTPError as exc:
-            raise GitHubError(method, path, 0, type(exc).__name__) from exc
+        for attempt in range(RETRIES + 1):
+            try:
+                response = self._client.request(method, path, json=body, params=params)
+            except httpx.HTTPError as exc:
+                raise GitHubError(method, path, 0, type(exc).__name__) from exc
+            wait = _rate_limit_wait(response)
+            if wait is None or attempt == RETRIES or wait > MAX_WAIT:
+                break
+            self._sleep(wait)
         if response.status_code >= 400:
             raise GitHubError(method, path, response.status_code, _message(response))
         return response
@@ -124,6 +137,21 @@ class GitHub:
             yield from response.json()
             match = _NEXT_LINK.search(response.headers.get("link", ""))
             url, params = (match.group(1), None) if match else (None, None)
+
+
+def _rate_limit_wait(response: httpx.Response) -> float | None:
+    """Seconds GitHub asks us to wait, or None when the answer is not a rate limit."""
+    if response.status_code not in (403, 429):
+        return None
+    headers = response.headers
+    if "retry-after" in headers:
+        try:
+            return max(0.0, float(headers["retry-after"]))
+        except ValueError:
+            return MAX_WAIT
+    if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
+        return max(0.0, float(headers["x-ratelimit-reset"]) - time.time())
+    return None
 
 
 def _message(response: httpx.Response) -> str:

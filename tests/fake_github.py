@@ -61,6 +61,7 @@ class FakeGitHub:
         self.statuses: dict[tuple[str, str], list[dict]] = {}  # newest first, as GitHub lists
         self.tokens: dict[str, Token] = {}
         self.requests: list[tuple[str, str, str]] = []  # (method, path, login)
+        self.limited: list[dict] = []  # headers of rate-limit answers to give, one per write
         self._ids = itertools.count(1000)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -114,6 +115,8 @@ class FakeGitHub:
             return 401, {}, {"message": "Bad credentials"}
         if method != "GET" and not token.write:
             return 403, {}, {"message": "Resource not accessible by integration"}
+        if method != "GET" and self.limited:
+            return 403, self.limited.pop(0), {"message": "You have exceeded a secondary rate limit."}
         for pattern, handler in self._routes():
             match = re.fullmatch(pattern, path)
             if match and handler[0] == method:

@@ -136,6 +136,17 @@ def test_the_client_pages_and_reports_errors():
         with GitHub(READ, fake.url) as github:
             with pytest.raises(TooLarge):
                 github.tarball("course/ch01-big", "b" * 40, max_bytes=10)
+        # A secondary rate limit: wait as told, then carry on; past the retries, an error.
+        fake.tokens[WRITE] = Token("writer", write=True)
+        fake.limited = [{"Retry-After": "7"}, {"Retry-After": "3"}]
+        waits = []
+        with GitHub(WRITE, fake.url, sleep=waits.append) as github:
+            github.create_status("course/ch01-l0", "a" * 40, "success", "c", "d")
+            assert waits == [7.0, 3.0] and len(fake.statuses_by("course/ch01-l0", "a" * 40, "writer")) == 1
+            fake.limited = [{"Retry-After": "1"}] * 4
+            with pytest.raises(GitHubError) as limited:
+                github.create_status("course/ch01-l0", "a" * 40, "success", "c", "d")
+            assert limited.value.status == 403 and "rate limit" in str(limited.value)
         with GitHub("stolen", fake.url) as github:
             with pytest.raises(GitHubError) as bad:
                 github.open_pulls("course/ch01-l0")
