@@ -12,11 +12,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 MARKER = "shard.json"
+# A learner id names a report file to copy: any name grade-all gives, but no path and no dot-file.
+_LEARNER = re.compile(r"[^./\\\x00][^/\\\x00]*")
 MERGE_SUMMARY = "merge.json"
 
 
@@ -98,6 +101,8 @@ def merge(parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv",
         elif table[0] != header:
             raise MergeError(f"{part}'s gradebook has other columns than the first shard's")
         for row in table[1:]:
+            if not _LEARNER.fullmatch(row[0]):
+                raise MergeError(f"{part}'s gradebook has a learner id that is not a file name")
             if row[0] in source:
                 raise MergeError(f"learner {row[0]!r} is in two shards")
             source[row[0]] = part

@@ -324,3 +324,27 @@ def test_fetch_never_writes_and_a_missing_token_is_a_clear_error(tmp_path):
         [pull] = json.loads((tmp_path / "manifest.json").read_text())["pulls"]
         assert pull["refused"] == "link"
         assert not any((tmp_path / "submissions").iterdir())
+
+
+TOKEN_THIEF = '''
+import os
+raise RuntimeError("token:" + "|".join(os.environ.get(n, "-") for n in ("GH_TOKEN", "GITHUB_TOKEN")))
+'''
+
+
+@pytest.mark.slow
+def test_run_grades_and_posts_in_one_go_and_learner_code_never_sees_the_token(tmp_path):
+    secret = "ghs_" + "s3cr3t" * 6
+    with FakeGitHub() as fake:
+        fake.tokens[secret] = Token(BOT, write=True, user_endpoint=False)
+        fake.add_repo("course/ch01-mallory", Pull(4, SHA["frank"], {"nn_basics.py": (stub_source() + TOKEN_THIEF).encode()}))
+        run = command("classroom", "run", "--org", "course", "--assignment", "ch01", "--lang", "en",
+                      "--work-dir", str(tmp_path), token=secret, api=fake.url)
+        assert run.returncode == 0, run.stderr
+        [comment] = fake.comments_by("course/ch01-mallory", 4, BOT)
+        [status] = fake.statuses_by("course/ch01-mallory", SHA["frank"], BOT)
+        assert status["state"] == "failure" and status["description"].startswith("0 / 100")
+        # The learner's code ran (its error is in the report) and found no token to print.
+        assert "token:-|-" in comment["body"] and "Autograder" in comment["body"]
+        assert secret not in comment["body"] and "s3cr3t" not in run.stdout + run.stderr
+        assert not any(secret in p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file())
