@@ -207,14 +207,14 @@ def post(github: GitHub, out_dir: Path, reports: Path, bot: str, pass_mark: floa
     the next run grades them again. Writes reports/classroom.csv, one row per pull request."""
     manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
     errors = _gradebook_errors(reports / "gradebook.csv")
-    counts = dict.fromkeys(("comments_created", "comments_updated", "statuses", "unchanged",
-                            "not_graded", "failed"), 0)
+    counts = dict.fromkeys(("comments created", "comments updated", "comments unchanged",
+                            "statuses set", "not graded", "failed"), 0)
     rows = []
     for data in manifest["pulls"]:
         pull = Pull(**data)
         outcome = decide(pull, reports, errors, pass_mark, lang, manifest["submission"])
         if outcome is None:
-            counts["not_graded"] += 1
+            counts["not graded"] += 1
             rows.append([pull.repo, pull.number, pull.login, pull.head_sha, "not graded", "", "", ""])
             continue
         try:
@@ -224,9 +224,8 @@ def post(github: GitHub, out_dir: Path, reports: Path, bot: str, pass_mark: floa
             counts["failed"] += 1
             log(f"cannot post to {_safe(pull.repo)}#{pull.number}: {exc.status}")
             continue
-        counts["comments_" + comment] = counts.get("comments_" + comment, 0) + 1
-        counts["statuses"] += status
-        counts["unchanged"] += comment == "unchanged" and not status
+        counts[f"comments {comment}"] += 1
+        counts["statuses set"] += status
         rows.append([pull.repo, pull.number, pull.login, pull.head_sha, outcome.state,
                      "" if outcome.score is None else _fmt(outcome.score),
                      "" if outcome.max_score is None else _fmt(outcome.max_score), pull.refused or ""])
@@ -235,7 +234,7 @@ def post(github: GitHub, out_dir: Path, reports: Path, bot: str, pass_mark: floa
         writer = csv.writer(f)
         writer.writerow(["repository", "pull_request", "login", "head_sha", "state", "score", "max_score", "refused"])
         writer.writerows(rows)
-    log(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items()))
+    log(", ".join(f"{name} {count}" for name, count in counts.items()))
     return counts
 
 

@@ -175,7 +175,7 @@ def _run(args) -> int:
         reports = args.work_dir / "reports"
         grade_all(args.work_dir / SUBMISSIONS, reports, jobs=max(1, args.jobs), lang=args.lang)
         counts = post(github, args.work_dir, reports, bot, args.pass_mark, args.lang, log=log)
-    return EXIT_INCOMPLETE if counts["failed"] or counts["not_graded"] else EXIT_DONE
+    return EXIT_INCOMPLETE if counts["failed"] or counts["not graded"] else EXIT_DONE
 
 
 def _github_output(**values) -> None:
