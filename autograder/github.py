@@ -62,9 +62,6 @@ class GitHub:
     def org_repos(self, org: str) -> list[dict]:
         return list(self._pages(f"/orgs/{org}/repos", {"type": "all"}))
 
-    def repo(self, full_name: str) -> dict:
-        return self._json("GET", f"/repos/{full_name}")
-
     def open_pulls(self, repo: str) -> list[dict]:
         return list(self._pages(f"/repos/{repo}/pulls", {"state": "open"}))
 
