@@ -183,8 +183,9 @@ def _entry(login: str, number: int) -> str:
     return f"{_UNSAFE.sub('_', login).lstrip('._') or 'learner'}-pr{int(number)}"
 
 
-def _safe(text: str) -> str:
-    return _UNSAFE.sub("?", text.replace("/", "\0")).replace("\0", "/")
+def _safe(repo: str) -> str:
+    """A repository name fit for the log: GitHub's own characters, anything else a `?`."""
+    return re.sub(r"[^A-Za-z0-9._/-]", "?", repo)
 
 
 # --- phase 3: post ----------------------------------------------------------------------------

@@ -190,9 +190,9 @@ def the_class(fake: FakeGitHub) -> dict[str, str]:
     return repos
 
 
-def command(*args: str, token: str | None = None, api: str = "") -> subprocess.CompletedProcess:
+def command(*args: str, token: str | None = None, api: str = "", **extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_", "AUTOGRADER_"))}
-    env.update(PYTHONPATH=str(ROOT), GITHUB_API_URL=api, AUTOGRADER_BOT_LOGIN=BOT)
+    env.update(PYTHONPATH=str(ROOT), GITHUB_API_URL=api, AUTOGRADER_BOT_LOGIN=BOT, **extra)
     if token:
         env["GH_TOKEN"] = token
     return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, env=env,
@@ -312,18 +312,33 @@ def test_fetch_never_writes_and_a_missing_token_is_a_clear_error(tmp_path):
     with FakeGitHub() as fake:
         fake.tokens[READ] = Token("teacher", write=False)
         fake.add_repo("course/ch01-carol", Pull(1, SHA["carol"], {"nn_basics.py": Link("/etc/passwd")}))
+        fake.add_repo("course/ch01-alice", Pull(2, SHA["alice"], {"nn_basics.py": b"x = 1\n"}),
+                      Pull(3, SHA["bob"], {"README.md": b"no submission here"}))
         # A user token: whom it acts as comes from GET /user, no --bot-login needed.
         env_free = command("classroom", "fetch", "--org", "course", "--assignment", "ch01",
                            "--work-dir", str(tmp_path), api=fake.url)
         assert env_free.returncode == 2 and "no token" in env_free.stderr
-        fetch = command("classroom", "fetch", "--org", "course", "--assignment", "ch01",
-                        "--work-dir", str(tmp_path), "--bot-login", "", token=READ, api=fake.url)
+        # A roster naming a repository that does not exist: logged, the others fetched.
+        roster = tmp_path / "roster.txt"
+        roster.write_text("alice\ncarol\nghost\n", encoding="utf-8")
+        outputs = tmp_path / "github_output"
+        fetch = command("classroom", "fetch", "--org", "course", "--assignment", "ch01", "--roster", str(roster),
+                        "--work-dir", str(tmp_path / "work"), "--bot-login", "", token=READ, api=fake.url,
+                        GITHUB_OUTPUT=str(outputs), GITHUB_ACTIONS="true")
         assert fetch.returncode == 0, fetch.stderr
         assert ("GET", "/user", "teacher") in fake.requests
         assert fake.writes() == []
-        [pull] = json.loads((tmp_path / "manifest.json").read_text())["pulls"]
-        assert pull["refused"] == "link"
-        assert not any((tmp_path / "submissions").iterdir())
+        manifest = json.loads((tmp_path / "work/manifest.json").read_text())
+        assert {(p["entry"], p["refused"]) for p in manifest["pulls"]} == {
+            ("alice-pr2", None), ("alice-pr3", "missing"), ("carol-pr1", "link")}
+        assert manifest["unreadable"] == ["course/ch01-ghost"]
+        assert "cannot read course/ch01-ghost: 404" in fetch.stdout
+        assert fetch.stdout.count("::warning::") == 1 and "1 learner repositories" in fetch.stdout
+        submitted = sorted(p.relative_to(tmp_path / "work/submissions").as_posix()
+                           for p in (tmp_path / "work/submissions").rglob("*") if p.is_file())
+        assert submitted == ["alice-pr2/nn_basics.py"]
+        # What the workflow reads: whether to grade, and the repositories to scope the write token to.
+        assert outputs.read_text().splitlines() == ["count=3", "to_grade=1", "repositories=ch01-alice,ch01-carol"]
 
 
 TOKEN_THIEF = '''
