@@ -189,6 +189,7 @@ def test_learner_code_runs_only_in_the_grade_job_which_holds_no_token(classroom)
                          {"pattern": "shard-*", "path": "shards"}]
     assert classroom["jobs"]["grade"]["strategy"]["fail-fast"] is False
     assert "!cancelled()" in classroom["jobs"]["post"]["if"]
+    assert classroom["jobs"]["fetch"]["if"] == "vars.AUTOGRADER_ORG != ''"  # unconfigured: no run
 
 
 def cli_args(script: str, variables: dict[str, str]) -> list[str]:
