@@ -13,7 +13,8 @@ from importlib import import_module
 COMMANDS = (
     "autograder.commands.grade",
     "autograder.commands.grade_all",
-    "autograder.ci",  # GitHub Actions pull-request grading (its own module)
+    "autograder.commands.merge",
+    "autograder.commands.classroom",
 )
 
 
