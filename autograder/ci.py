@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"autograder ci: cannot read the event payload: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
     submission = Path(args.submission)
-    if not submission.exists():
+    if not os.path.lexists(submission):  # a link is graded (and refused by the intake)
         # A PR that deletes or renames the submission is the learner's doing but not a grade:
         # say so where the learner looks, and fail the check.
         missing = _TEXT[args.lang]["missing"].format(name=submission.name)

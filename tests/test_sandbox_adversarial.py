@@ -319,7 +319,10 @@ def test_nothing_outlives_a_grader_that_is_killed(tmp_path):
          "import os, signal, sys\n"
          "from autograder.sandbox import Submission\n"
          f"sub = Submission({str(tmp_path)!r})\n"
-         "sub.call('sigmoid', 0.0)\n"
+         "try:\n"
+         "    sub.call('sigmoid', 0.0)\n"
+         "except Exception:  # RLIMIT_NPROC may stop its forks first\n"
+         "    pass\n"
          "print(sub._workdir.base, flush=True)\n"
          "os.kill(os.getpid(), signal.SIGKILL)\n"],
         cwd=KIT, capture_output=True, text=True, timeout=BOUND)
@@ -380,3 +383,172 @@ def test_cleanup_removes_a_booby_trapped_folder_without_following_links(hostile,
         base = sub._workdir.base
     assert not base.exists()
     assert target.read_text() == "keep me" and (target.stat().st_mode & 0o777) == 0o600
+
+
+# --- issue 10: budgets that hold together, no way out through sockets ---------------------------
+
+def test_a_disk_filler_is_stopped_at_its_quota(hostile):
+    copy, opened = hostile
+    quota = DEFAULT_LIMITS["disk_bytes"]
+    with open_submission(copy("disk_filler.py")) as sub:
+        opened(sub)
+        try:
+            written = sub.call("sigmoid", 0.0)
+        except WorkerCrashed as exc:  # the watchdog (not root): killed past the quota
+            assert "disk quota" in str(exc)
+        else:  # the tmpfs (root): writes fail with ENOSPC at the quota
+            assert written["import"] + written["call"] <= quota
+            assert sub.sandbox_info["mounts"]["disk_quota"] is True
+    # the fixture asserts the kit's tree is unchanged; what it wrote went with its folder
+
+
+class _Listeners:
+    """A pathname and an abstract UNIX socket, TCP and UDP on the loopback; what they receive."""
+
+    def __init__(self, tmp_path):
+        import socket
+        import threading
+        tmp_path.chmod(0o755)
+        self.path = str(tmp_path / "host.sock")
+        self.abstract = f"nn-kit-test-{os.getpid()}-{time.monotonic_ns()}"
+        self.received = []
+        self.servers = []
+        for family, kind, address in [(socket.AF_UNIX, socket.SOCK_STREAM, self.path),
+                                      (socket.AF_UNIX, socket.SOCK_STREAM, "\0" + self.abstract),
+                                      (socket.AF_INET, socket.SOCK_STREAM, ("127.0.0.1", 0)),
+                                      (socket.AF_INET, socket.SOCK_DGRAM, ("127.0.0.1", 0))]:
+            s = socket.socket(family, kind)
+            s.bind(address)
+            if kind == socket.SOCK_STREAM:
+                s.listen()
+            s.settimeout(0.2)
+            self.servers.append(s)
+        os.chmod(self.path, 0o777)  # anyone may connect: only the sandbox stands in the way
+        self.tcp_port = self.servers[2].getsockname()[1]
+        self.udp_port = self.servers[3].getsockname()[1]
+        self._stop = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        import socket
+        while not self._stop:
+            for s in self.servers:
+                try:
+                    if s.type == socket.SOCK_DGRAM:
+                        self.received.append(s.recv(100))
+                    else:
+                        conn, _ = s.accept()
+                        conn.settimeout(1)
+                        self.received.append(conn.recv(100) or b"connected")
+                        conn.close()
+                except OSError:
+                    pass
+
+    def placeholders(self):
+        return {"UNIX_PATH": self.path, "ABSTRACT": self.abstract,
+                "TCP_PORT": str(self.tcp_port), "UDP_PORT": str(self.udp_port)}
+
+    def close(self):
+        time.sleep(0.5)
+        self._stop = True
+        self._thread.join()
+        for s in self.servers:
+            s.close()
+
+
+@pytest.fixture
+def listeners(tmp_path_factory):
+    found = _Listeners(tmp_path_factory.mktemp("host"))
+    yield found
+    found.close()
+
+
+def test_no_socket_reaches_the_host(hostile, listeners):
+    copy, opened = hostile
+    with open_submission(copy("sockets.py", **listeners.placeholders())) as sub:
+        opened(sub)
+        assert sub.load_error is None
+        results = sub.call("sigmoid", 0.0)
+    for when in ("import", "call"):
+        assert set(results[when].values()) == {"PermissionError"}, results  # seccomp: no socket at all
+    listeners.close()
+    assert listeners.received == []
+
+
+def test_the_socket_attack_works_where_nothing_confines_it(listeners, tmp_path):
+    """The attack above is real: unconfined, each of its four connections arrives."""
+    import subprocess
+    import sys
+    text = (CORPUS / "sockets.py").read_text()
+    for key, value in listeners.placeholders().items():
+        text = text.replace(f"__{key}__", value)
+    (tmp_path / "attack.py").write_text(text)
+    done = subprocess.run([sys.executable, "-c", "import attack; print(attack.sigmoid(0))"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=BOUND, check=True)
+    assert done.stdout.count("'ok'") == 8, done.stdout
+    listeners.close()
+    assert listeners.received.count(b"pwned") == 8
+
+
+def test_a_reply_frame_past_the_cap_is_refused_before_it_is_read(hostile):
+    """The learner writes its own frames: the grader reads the 4-byte length and stops."""
+    copy, opened = hostile
+    path = copy("reply_amplifier.py")
+    with open_submission(path) as sub:
+        opened(sub)
+        with pytest.raises(BadReturn, match="over the limit"):
+            sub.call("sigmoid", 0.0)
+        with pytest.raises(BadReturn):  # decoded (under the cap), then not the reply asked for
+            sub.call("tanh", 0.0)
+
+
+def test_the_graders_peak_memory_under_the_amplifier(tmp_path):
+    """Measured in a fresh grader process (this one's peak holds everything pytest did)."""
+    import subprocess
+    import sys
+    path = tmp_path / "nn_basics.py"
+    path.write_text((CORPUS / "reply_amplifier.py").read_text())
+    code = ("import resource\nfrom autograder.sandbox import open_submission\n"
+            f"with open_submission({str(path)!r}) as sub:\n"
+            "    for name in ('sigmoid', 'tanh', 'sigmoid', 'tanh'):\n"
+            "        try:\n"
+            "            sub.call(name, 0.0)\n"
+            "        except Exception:\n"
+            "            pass\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=KIT, capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert int(done.stdout.split()[-1]) < 200 * 1024  # KiB
+
+
+def test_memory_is_capped_for_the_whole_process_tree(hostile):
+    copy, opened = hostile
+    with open_submission(copy("memory_tree.py"), call_timeout=15) as sub:
+        opened(sub)
+        result = sub.call("sigmoid", 0.0, timeout=15)
+    # each holder has 400 MB resident; the learner process itself ~100 MB
+    held_bytes = (result["holding"] * 400 << 20)
+    budget = DEFAULT_LIMITS["memory_bytes"] * DEFAULT_LIMITS["max_processes"]
+    assert held_bytes < budget, result
+    if AS_ROOT:  # its own uid: the process count is the submission's alone
+        assert result["children"] < DEFAULT_LIMITS["max_processes"]
+
+
+def test_workers_cannot_see_each_other(hostile, tmp_path):
+    """Two submissions graded at once: the spy sees no process of the other, nor the grader."""
+    copy, opened = hostile
+    import shutil
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(KIT / "solutions" / "nn_basics.py", other / "nn_basics.py")
+    with open_submission(other) as neighbour, open_submission(copy("spy.py")) as sub:
+        opened(sub)
+        seen = sub.call("sigmoid", 0.0)
+        neighbour_base = str(neighbour._workdir.base)
+        assert neighbour.sandbox_info["uid"] != seen["uid"] or not AS_ROOT
+    if AS_ROOT:  # hidepid in the worker's own /proc: only its own uid's processes exist
+        assert str(os.getpid()) not in seen["pids"]
+        assert not any(neighbour_base in c for c in seen["cmdlines"])
+    else:  # one uid for all: /proc/<pid>/cmdline is world-readable; Landlock keeps their files
+        assert seen["uid"] == os.getuid()
