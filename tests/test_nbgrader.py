@@ -130,7 +130,8 @@ def test_an_intruder_changes_nothing_but_its_own_grade(course, scores):
     """No learner code runs outside the sandbox under autograde: the intruder's cell reached
     neither the reference, nor its classmate's notebook, nor the gradebook."""
     assert scores["bea"] == 100  # the classmate it rewrote, graded after it
-    assert scores["aaron"] == pytest.approx(cli_score(course, "aaron"), abs=1e-6) < 100
+    assert scores["aaron"] == pytest.approx(cli_score(course, "aaron"), abs=1e-6)
+    assert scores["aaron"] < 100  # its wrong sigmoid
     assert not (course / "loot.txt").exists()
     assert digest(course / "submitted", course / "source", KIT / "solutions") \
         == course.joinpath("before.sha256").read_text()
