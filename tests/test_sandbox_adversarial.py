@@ -175,7 +175,12 @@ def test_children_daemons_and_fork_bombs_do_not_outlive_grading(hostile):
             assert sub.call("sigmoid", 0.0) == 1.0
         except LearnerException as exc:  # RLIMIT_NPROC stopped its forks first
             assert exc.exc_type == "BlockingIOError"
-        started = sub.call("relu", 0.0)
+        try:
+            started = sub.call("relu", 0.0)
+        except (LearnerException, BadReturn):
+            # a fork that failed inside one of its own children left that child running the
+            # learner's code too, answering on the same pipe: its own grade's loss, no one else's
+            started = 0
         if AS_ROOT:  # RLIMIT_NPROC of the worker's own uid; the sleepers above count too
             assert started < DEFAULT_LIMITS["max_processes"]
         assert processes_matching(FORK_MARKER), "the attack did not even start its children"
