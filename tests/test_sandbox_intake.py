@@ -273,3 +273,17 @@ def test_the_kit_is_carved_out_of_every_read_path(kit):
     assert not any(kit == a or kit.startswith(a.rstrip("/") + "/") for a in allowed)
     # its neighbours stay readable
     assert any(a.startswith("/usr/lib") or a == "/usr/bin" for a in allowed)
+
+
+@pytest.mark.parametrize("target", [str(REFERENCE), "/proc/self/cwd/solutions/nn_basics.py"])
+def test_a_committed_symlink_scores_zero_through_ci(tmp_path, target):
+    """Git keeps a committed symlink as a link: the CI job grades it as refused, 0 points."""
+    from tests.test_ci import Run
+    run = Run(tmp_path, "")
+    (run.repo / "nn_basics.py").unlink()
+    (run.repo / "nn_basics.py").symlink_to(target)
+    run.workdir = KIT  # the grader's working directory is the kit, as /proc/self/cwd hopes
+    proc = run.ci()
+    assert proc.returncode == 1, proc.stderr  # graded, below the pass mark
+    assert float(run.outputs["score"]) == 0
+    assert "symbolic link" in run.comment
