@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 REFERENCE = KIT / "solutions" / "nn_basics.py"
 BOUND = 600.0  # seconds for the whole class on a loaded 2-CPU machine: a bound, not a benchmark
-CORRECT = ["ada", "bob", "cyd"]
+CORRECT = ["ada", "bob"]
 # What the attackers' code earns without the attack: a sigmoid returning a dict (most of them
 # return what they saw). Whatever that earns (0 once property checks pay only with values),
 # an attacker may not earn more.
@@ -34,7 +34,6 @@ def build_class(folder):
     (folder / "ada").mkdir()
     shutil.copy(REFERENCE, folder / "ada" / "nn_basics.py")
     shutil.copy(REFERENCE, folder / "bob.py")
-    shutil.copy(REFERENCE, folder / "cyd.py")
     for learner, name in ATTACKERS.items():
         text = (CORPUS / name).read_text()
         for key, value in {"UNIX_PATH": "/run/docker.sock", "ABSTRACT": "nn-kit", "TCP_PORT": "22",

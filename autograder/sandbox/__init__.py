@@ -234,7 +234,9 @@ def _is_loaded_message(message, load_id):
 @contextlib.contextmanager
 def open_submission(path, **options):
     """A Submission for a .py file, a folder holding nn_basics.py, or a notebook (.ipynb).
-    FileNotFoundError when there is none: that is the grader's error, not the learner's."""
+    FileNotFoundError when there is none: that is the grader's error, not the learner's. A path
+    that is not data (a link, a FIFO, a device, too large: see intake.py) opens as a submission
+    whose every call raises Refused, with the reason as its load error."""
     sub = Submission(path, **options)
     try:
         yield sub

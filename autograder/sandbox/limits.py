@@ -71,7 +71,17 @@ def tasks_of_uid(uid):
 
 
 def worker_uid(supervisor_pid):
-    return UID_BASE + supervisor_pid
+    """The learner's uid; `nobody` where this user namespace cannot map it (rootless containers
+    map only a small range), since a tmpfs, chown or setuid to an unmapped uid would fail."""
+    uid = UID_BASE + supervisor_pid
+    try:
+        with open("/proc/self/uid_map") as f:
+            ranges = [tuple(map(int, line.split())) for line in f if line.strip()]
+    except OSError:
+        return NOBODY
+    if any(inside <= uid < inside + count for inside, _outside, count in ranges):
+        return uid
+    return NOBODY
 
 
 def drop_privileges(uid=NOBODY, gid=NOBODY):

@@ -13,7 +13,6 @@ import numpy as np
 MAX_JSON_DEPTH = 64   # a notebook nests about 6 deep; its outputs a few more
 MAX_CELLS = 2000
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_OPENERS, _CLOSERS = np.frombuffer(b"[{", np.uint8), np.frombuffer(b"]}", np.uint8)
 # what IPython's transformer rewrites beyond the magic and shell lines dropped above:
 # `x = !ls`, `y = %time f()`, `obj?`, `??obj`
 _IPYTHON_SYNTAX = re.compile(r"^[ \t]*[\w., \t]+=[ \t]*[!%]|\?[ \t]*$|^[ \t]*\?", re.MULTILINE)
@@ -78,11 +77,12 @@ class UnreadableNotebook(ValueError):
 def _json_depth(data):
     """How deeply the JSON text nests, strings left out: checked before json.loads, so a
     100,000-level notebook is refused without the parser recursing into it."""
-    text = _JSON_STRING.sub(b'""', data)
-    marks = np.frombuffer(text, dtype=np.uint8)
-    steps = np.select([np.isin(marks, _OPENERS), np.isin(marks, _CLOSERS)], [1, -1], 0)
-    steps = steps[steps != 0]
-    return int(np.cumsum(steps, dtype=np.int64).max(initial=0))
+    marks = np.frombuffer(_JSON_STRING.sub(b'""', data), dtype=np.uint8)
+    opens = np.flatnonzero((marks == ord("[")) | (marks == ord("{")))
+    closes = np.flatnonzero((marks == ord("]")) | (marks == ord("}")))
+    steps = np.concatenate([np.ones(len(opens), np.int64), -np.ones(len(closes), np.int64)])
+    order = np.argsort(np.concatenate([opens, closes]), kind="stable")  # memory: one per bracket
+    return int(np.cumsum(steps[order]).max(initial=0))
 
 
 def read_notebook(data):

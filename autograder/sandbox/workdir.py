@@ -1,11 +1,13 @@
 """The fresh folder one submission runs in, and the worker's configuration and environment.
 
-Layout (base is mkdtemp'd, private to the grader's user; as root it is 0711 so the dropped user
+Layout (base is mkdtemp'd, private to the grader's user; as root it is 0711 so the worker's uid
 can reach sub/ without listing base):
-    base/rt/    the worker's runtime: worker.py, codec.py, limits.py, landlock.py, testfns.py,
-                config.json. Read by the supervisor before any confinement, never by learner code.
-    base/sub/   a copy of the submission; the learner's cwd, HOME and TMPDIR, and the only place
-                it may write (owned by the dropped user when running as root).
+    base/rt/    the worker's runtime: worker.py, codec.py, limits.py, landlock.py, seccomp.py,
+                mounts.py, testfns.py, config.json. Read by the supervisor before any
+                confinement, never by learner code.
+    base/sub/   the bytes the intake read (never the learner's path), written afresh; the
+                learner's cwd, HOME and TMPDIR and the only place it may write. As root the
+                learner process mounts a size-limited tmpfs over it holding the same files.
 """
 import json
 import os

@@ -240,10 +240,7 @@ def confine(cfg):
     except OSError as exc:
         info["seccomp"] = str(exc)
     if as_root:
-        try:
-            limits.drop_privileges(uid, uid)
-        except OSError:  # a uid outside this user namespace's map (rootless containers)
-            limits.drop_privileges(limits.NOBODY, limits.NOBODY)
+        limits.drop_privileges(uid, uid)
     info["uid"] = os.getuid()
     return info
 
