@@ -27,7 +27,6 @@ HERE = Path(__file__).resolve().parent
 RUNTIME_FILES = ("worker.py", "codec.py", "limits.py", "landlock.py", "seccomp.py", "mounts.py",
                  "testfns.py")
 KIT_ROOT = HERE.parent.parent
-NOBODY = 65534
 SYSTEM_READ_PATHS = ["/usr", "/lib", "/lib64", "/lib32", "/etc", "/proc", "/sys/devices/system/cpu",
                      "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"]
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
