@@ -20,11 +20,11 @@ c.Autograde.exclude_overwriting = {"ch01": ["nn_basics.py"]}
 c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# 在这里写你的代码（YOUR CODE HERE）\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "在这里写下你的回答（YOUR ANSWER HERE）"
-# Scores come from the sandboxed grader, not from the learner's kernel: right after the kernel
-# has run the notebook, SandboxGrades writes each test cell's feedback and points. A learner
-# whose code kills the kernel (os._exit) would otherwise get no grade at all.
+# nbgrader runs no learner code: its Execute step (a kernel running the notebook as the
+# instructor's user, free to read solutions/, rewrite classmates' notebooks, start daemons that
+# outlive grading) is left out. SandboxGrades grades the notebook in the kit's sandbox, the
+# same pipeline as `python -m autograder grade`, and writes each test cell's feedback and points.
 c.Autograde.autograde_preprocessors = [
-    "autograder.nbgrader_hooks.KernelSafeExecute",
     "autograder.nbgrader_hooks.SandboxGrades",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",

@@ -70,7 +70,9 @@ def _write_failure_report(entry: Path, report: Path, error: str, lang: str) -> R
 
 
 def grade_one(entry: Path, report: Path, lang: str = "zh", timeout: float = DEFAULT_TIMEOUT) -> Row:
-    command = [sys.executable, "-m", "autograder", "grade", str(entry.resolve()), "--format", "json",
+    # absolute(), not resolve(): a learner's entry that is a link is refused by the grader's
+    # intake, never followed here (resolve() would hand it the link's target, the reference).
+    command = [sys.executable, "-m", "autograder", "grade", str(entry.absolute()), "--format", "json",
                "--lang", lang, "--output", str(report.resolve())]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
     report.unlink(missing_ok=True)

@@ -1,13 +1,10 @@
 """Where nbgrader meets the kit's grader, so both give the same score for the same notebook.
 
-- `SandboxGrades`: an autograde preprocessor that runs in nbgrader's own process, right after
-  the learner's kernel has executed the notebook. It grades the notebook with the same
-  pipeline as `python -m autograder grade` (learner code in the sandbox worker) and writes each
-  test cell's outputs: the feedback, then the points earned as the cell's result, which
-  nbgrader takes as partial credit. Whatever the learner's kernel did to those outputs, or to
-  numpy, is overwritten: scores never come from the learner's kernel.
-- `KernelSafeExecute`: nbgrader's Execute, except that a learner who kills the kernel
-  (`os._exit`) stops the run there instead of leaving the whole notebook ungraded.
+- `SandboxGrades`: the autograde preprocessor that takes the place of nbgrader's Execute
+  (nbgrader_config.py): no kernel runs the learner's notebook. It grades the notebook with the
+  same pipeline as `python -m autograder grade` (learner code only in the sandbox worker) and
+  writes each test cell's outputs: the feedback, then the points earned as the cell's result,
+  which nbgrader takes as partial credit.
 - `grade_cell`: what a test cell's hidden block calls. Under `nbgrader autograde` it does
   nothing (the preprocessor scores the cell); run by hand (an instructor in Jupyter, or
   `nbgrader validate` on the source notebook) it grades the notebook file beside it.
@@ -20,8 +17,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
-from nbclient.exceptions import DeadKernelError
-from nbgrader.preprocessors import ClearHiddenTests, Execute
+from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Bool
 
 TEST_PREFIX = "test_"
@@ -48,17 +44,6 @@ def function_report(results, name, lang="zh"):
     if not lines:
         lines = ["✓ 全部隐藏检查通过（all hidden checks passed）" if lang == "zh" else "✓ all hidden checks passed"]
     return round(earned, 6), "\n".join(lines) + "\n"
-
-
-class KernelSafeExecute(Execute):
-    """Execute; if the learner's code kills the kernel, keep what ran and let grading go on."""
-
-    def preprocess(self, nb, resources, km=None):
-        try:
-            return super().preprocess(nb, resources, km=km)
-        except DeadKernelError as error:
-            self.log.warning("the learner's kernel died (%s); grading what ran", error)
-            return nb, resources
 
 
 class SandboxGrades(Preprocessor):

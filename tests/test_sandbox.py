@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.sandbox import TestFunction, open_submission, testfns
+from autograder.sandbox import TestFunction, limits, open_submission, testfns
 from autograder.sandbox.contract import CONTRACT_FUNCTIONS
 from autograder.sandbox.errors import LearnerException, Missing, NotImplementedByLearner
 from solutions import nn_basics as reference
@@ -101,11 +101,13 @@ def test_a_missing_submission_is_the_graders_error(tmp_path):
 def test_the_worker_is_confined(sub):
     info = sub.sandbox_info
     if os.getuid() == 0:
-        assert info["uid"] == 65534
+        assert info["uid"] == limits.UID_BASE + sub._worker.pid  # a uid of its own
         assert info["netns"] is True
+        assert info["mounts"]["disk_quota"] is True and info["mounts"]["hidepid"] is True
     else:
         assert info["uid"] == os.getuid()
     assert info["landlock_abi"] >= 6, "Landlock missing: filesystem and signal guards are off"
+    assert info["seccomp"] is True, "seccomp missing: sockets can be created"
 
 
 def test_the_temporary_folder_is_removed(tmp_path):

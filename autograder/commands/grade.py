@@ -1,6 +1,7 @@
 """`grade SUBMISSION`: grade one submission and print (or write) one report."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def run(args) -> int:
     from ..grade import grade_submission
     from ..reporters import render
 
-    if not args.submission.exists():
+    if not os.path.lexists(args.submission):  # a dangling link is a submission: refused, graded 0
         print(f"autograder: no such file or folder: {args.submission}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
     try:

@@ -14,22 +14,24 @@ from typing import Any
 
 from . import codec
 from .errors import (BadReturn, CallTimeout, LearnerException, Missing, NotImplementedByLearner,
-                     SubmissionError, WorkerCrashed)
+                     Refused, SubmissionError, WorkerCrashed)
+from .intake import read_submission
 from .process import Died, Timeout, WorkerProcess
 from .workdir import Workdir
 
 __all__ = ["open_submission", "Submission", "TestFunction", "SubmissionError", "Missing",
            "NotImplementedByLearner", "LearnerException", "CallTimeout", "WorkerCrashed",
-           "BadReturn"]
+           "BadReturn", "Refused"]
 
 OUTPUT_CAP_BYTES = 64 * 1024
 
 DEFAULT_LIMITS = {
     "cpu_seconds": 120,           # whole worker; wall time per call is enforced by the grader
-    "memory_bytes": 1 << 30,      # address space of the learner process
+    "memory_bytes": 512 << 20,    # address space of each learner process (numpy needs ~140 MB)
+    "max_processes": 4,           # tasks of the learner's uid: memory_bytes x this = 2 GiB in all
     "file_bytes": 16 << 20,       # any one file it writes, its captured output included
+    "disk_bytes": 32 << 20,       # everything it writes (tmpfs as root, else a watchdog)
     "open_files": 64,
-    "max_processes": 32,
 }
 
 
@@ -61,10 +63,17 @@ class Submission:
         self._fatal = None  # an error every call raises: the code cannot even load
         self.sandbox_info = {}
         self.load_error, self.defined = None, set()
-        self._workdir = Workdir(path, {**DEFAULT_LIMITS, **(limits or {})})
+        self._workdir = None
         # a Submission dropped without close() still ends its worker and removes its folder
         self._finalizer = weakref.finalize(self, Submission._release, self.__dict__)
         try:
+            received = read_submission(path)  # FileNotFoundError: nothing there at all
+        except Refused as exc:  # graded, as a submission with nothing in it, with the reason
+            self._fatal = exc
+            self.load_error = f"the submission was refused: {exc}"
+            return
+        try:
+            self._workdir = Workdir(received, {**DEFAULT_LIMITS, **(limits or {})})
             self._open()
         except BaseException:  # a grader-side failure: leave no folder or process behind
             self.close()
@@ -100,7 +109,8 @@ class Submission:
     def close(self):
         self._stop_worker(graceful=True)
         self._finalizer.detach()
-        self._workdir.remove()
+        if self._workdir is not None:
+            self._workdir.remove()
 
     @staticmethod
     def _release(state):
@@ -108,7 +118,8 @@ class Submission:
         if worker is not None:
             worker.close(graceful=False)
             worker.output_file.close()
-        state["_workdir"].remove()
+        if state.get("_workdir") is not None:
+            state["_workdir"].remove()
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -223,7 +234,9 @@ def _is_loaded_message(message, load_id):
 @contextlib.contextmanager
 def open_submission(path, **options):
     """A Submission for a .py file, a folder holding nn_basics.py, or a notebook (.ipynb).
-    FileNotFoundError when there is none: that is the grader's error, not the learner's."""
+    FileNotFoundError when there is none: that is the grader's error, not the learner's. A path
+    that is not data (a link, a FIFO, a device, too large: see intake.py) opens as a submission
+    whose every call raises Refused, with the reason as its load error."""
     sub = Submission(path, **options)
     try:
         yield sub

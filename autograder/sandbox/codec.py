@@ -16,6 +16,10 @@ import numpy as np
 
 MAX_DEPTH = 32
 MAX_FRAME_BYTES = 64 * 1024 * 1024
+# Replies are what the learner writes: the grader reads at most this much per frame and
+# decodes nothing larger (64 MiB of `[0,0,...]` would be ~33 M objects, GBs in the grader).
+# The largest honest reply, train's params and 5,000 costs, is ~150 KB.
+MAX_REPLY_BYTES = 4 * 1024 * 1024
 MAX_NDIM = 32
 ALLOWED_DTYPE_KINDS = "biuf"  # bool, signed int, unsigned int, float: no object/complex/struct
 
@@ -141,8 +145,8 @@ def _decode_array(spec):
     return arr
 
 
-def dumps(obj, extra=None):
-    """Encode and serialise; CodecError when not plain data or larger than MAX_FRAME_BYTES."""
+def dumps(obj, extra=None, limit=MAX_FRAME_BYTES):
+    """Encode and serialise; CodecError when not plain data or larger than `limit` bytes."""
     try:
         payload = json.dumps(encode(obj, extra), separators=(",", ":")).encode("utf-8")
     except RecursionError as exc:
@@ -151,14 +155,14 @@ def dumps(obj, extra=None):
         if isinstance(exc, CodecError):
             raise
         raise CodecError(str(exc)) from exc
-    if len(payload) > MAX_FRAME_BYTES:
-        raise CodecError(f"message of {len(payload)} bytes is over the {MAX_FRAME_BYTES}-byte limit")
+    if len(payload) > limit:
+        raise CodecError(f"message of {len(payload)} bytes is over the {limit}-byte limit")
     return payload
 
 
-def loads(payload, testfn=None):
-    if len(payload) > MAX_FRAME_BYTES:
-        raise CodecError(f"message of {len(payload)} bytes is over the {MAX_FRAME_BYTES}-byte limit")
+def loads(payload, testfn=None, limit=MAX_FRAME_BYTES):
+    if len(payload) > limit:
+        raise CodecError(f"message of {len(payload)} bytes is over the {limit}-byte limit")
     try:
         tree = json.loads(payload.decode("utf-8"))
     except (ValueError, RecursionError) as exc:

@@ -34,3 +34,8 @@ class WorkerCrashed(SubmissionError):
 
 class BadReturn(SubmissionError):
     """The value (or an argument after the call) is not plain data, or the worker broke protocol."""
+
+
+class Refused(SubmissionError):
+    """The submission is not data the grader reads: a link, a device, a FIFO, a hard link,
+    a file over the size limit. Nothing of it was loaded; every call fails with the reason."""

@@ -11,6 +11,10 @@ CLONE_NEWNET = 0x40000000
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 NOBODY = 65534
+# Learner uids: one per worker, UID_BASE + the supervisor's pid (unique while it lives), so
+# workers graded at the same time cannot read each other's files, see each other in /proc
+# (hidepid) or share one RLIMIT_NPROC count. No account has them; nothing outlives a worker.
+UID_BASE = 0x70000000
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -64,6 +68,20 @@ def tasks_of_uid(uid):
         except OSError:
             pass
     return count
+
+
+def worker_uid(supervisor_pid):
+    """The learner's uid; `nobody` where this user namespace cannot map it (rootless containers
+    map only a small range), since a tmpfs, chown or setuid to an unmapped uid would fail."""
+    uid = UID_BASE + supervisor_pid
+    try:
+        with open("/proc/self/uid_map") as f:
+            ranges = [tuple(map(int, line.split())) for line in f if line.strip()]
+    except OSError:
+        return NOBODY
+    if any(inside <= uid < inside + count for inside, _outside, count in ranges):
+        return uid
+    return NOBODY
 
 
 def drop_privileges(uid=NOBODY, gid=NOBODY):

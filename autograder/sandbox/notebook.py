@@ -6,7 +6,16 @@ notebooks: every code cell. IPython syntax is transformed; magics and shell line
 and whatever `get_ipython()` call remains is a no-op in the worker.
 """
 import json
-from pathlib import Path
+import re
+
+import numpy as np
+
+MAX_JSON_DEPTH = 64   # a notebook nests about 6 deep; its outputs a few more
+MAX_CELLS = 2000
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+# what IPython's transformer rewrites beyond the magic and shell lines dropped above:
+# `x = !ls`, `y = %time f()`, `obj?`, `??obj`
+_IPYTHON_SYNTAX = re.compile(r"^[ \t]*[\w., \t]+=[ \t]*[!%]|\?[ \t]*$|^[ \t]*\?", re.MULTILINE)
 
 # cell magics whose body is still Python; any other cell magic (%%bash, %%html...) drops the cell
 _PYTHON_BODY_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
@@ -17,8 +26,19 @@ def _source(cell):
     return "".join(source) if isinstance(source, list) else source
 
 
+def _metadata(cell):
+    meta = cell.get("metadata")
+    return meta if isinstance(meta, dict) else {}
+
+
 def _nbgrader(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+    meta = _metadata(cell).get("nbgrader")
+    return meta if isinstance(meta, dict) else {}  # a string or a list is no nbgrader metadata
+
+
+def _tags(cell):
+    tags = _metadata(cell).get("tags")
+    return tags if isinstance(tags, list) else []
 
 
 def select_cells(nb):
@@ -27,7 +47,7 @@ def select_cells(nb):
             if not (_nbgrader(c).get("grade") and not _nbgrader(c).get("solution"))]
     if any(_nbgrader(c).get("solution") for _, c in code):
         code = [(i, c) for i, c in code
-                if _nbgrader(c).get("solution") or "setup" in c.get("metadata", {}).get("tags", [])]
+                if _nbgrader(c).get("solution") or "setup" in _tags(c)]
     return code
 
 
@@ -39,11 +59,10 @@ def to_python(source):
             return ""
         lines = lines[1:]
     kept = "\n".join(ln for ln in lines if not ln.lstrip().startswith(("%", "!"))) + "\n"
-    try:
-        compile(kept, "<cell>", "exec")
-        return kept  # plain Python, as nearly every cell is: no need to import IPython (0.15 s)
-    except SyntaxError:
-        pass
+    if not _IPYTHON_SYNTAX.search(kept):
+        # plain Python, as nearly every cell is. Never compiled here: the grader does not parse
+        # learner code (200,000 nested unary minus signs exhaust the parser); the worker does.
+        return kept
     from IPython.core.inputtransformer2 import TransformerManager
     try:
         return TransformerManager().transform_cell(kept)
@@ -55,23 +74,52 @@ class UnreadableNotebook(ValueError):
     """The file is not a notebook we can read: the learner's problem, graded as such."""
 
 
-def read_notebook(path):
-    """The notebook's JSON, checked for the little we use. Plain json, not nbformat: importing
-    nbformat (and the jsonschema stack behind it) costs about a second per grading."""
+def _json_depth(data):
+    """How deeply the JSON text nests, strings left out: checked before json.loads, so a
+    100,000-level notebook is refused without the parser recursing into it."""
+    marks = np.frombuffer(_JSON_STRING.sub(b'""', data), dtype=np.uint8)
+    opens = np.flatnonzero((marks == ord("[")) | (marks == ord("{")))
+    closes = np.flatnonzero((marks == ord("]")) | (marks == ord("}")))
+    steps = np.concatenate([np.ones(len(opens), np.int64), -np.ones(len(closes), np.int64)])
+    order = np.argsort(np.concatenate([opens, closes]), kind="stable")  # memory: one per bracket
+    return int(np.cumsum(steps[order]).max(initial=0))
+
+
+def read_notebook(data):
+    """The notebook's JSON from its bytes, checked for the little we use. Plain json, not
+    nbformat: importing nbformat (and the jsonschema stack behind it) costs about a second per
+    grading. Size (by intake), nesting and cell count are capped before or right after parsing."""
     try:
-        nb = json.loads(Path(path).read_text(encoding="utf-8"))
-        if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-            raise ValueError("no list of cells: not an nbformat 4 notebook")
-        for cell in nb["cells"]:
-            if not isinstance(cell, dict) or not isinstance(cell.get("source", ""), (str, list)):
-                raise ValueError("a cell is not an object with a source")
-    except (OSError, ValueError) as exc:  # not JSON, wrong shape, wrong encoding...
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableNotebook(f"the notebook cannot be read: it is not UTF-8 ({exc.reason} "
+                                 f"at byte {exc.start})") from None
+    depth = _json_depth(data)
+    if depth > MAX_JSON_DEPTH:
+        raise UnreadableNotebook(f"the notebook cannot be read: its JSON nests {depth} levels "
+                                 f"deep (at most {MAX_JSON_DEPTH})")
+    try:
+        nb = json.loads(text)
+    except (ValueError, RecursionError, MemoryError) as exc:  # not JSON
         raise UnreadableNotebook(f"the notebook cannot be read: {type(exc).__name__}: "
-                                 f"{str(exc)[:300]}") from exc
+                                 f"{str(exc)[:300]}") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise UnreadableNotebook("the notebook cannot be read: no list of cells (not an "
+                                 "nbformat 4 notebook)")
+    if len(nb["cells"]) > MAX_CELLS:
+        raise UnreadableNotebook(f"the notebook cannot be read: {len(nb['cells'])} cells "
+                                 f"(at most {MAX_CELLS})")
+    for number, cell in enumerate(nb["cells"]):
+        source = cell.get("source", "") if isinstance(cell, dict) else None
+        if not (isinstance(source, str) or (isinstance(source, list)
+                                            and all(isinstance(s, str) for s in source))):
+            raise UnreadableNotebook(f"the notebook cannot be read: cell {number} is not an "
+                                     "object whose source is text")
     return nb
 
 
-def extract_cells(path):
-    """[{"index": cell number in the notebook, "source": plain Python}] to execute, in order."""
-    nb = read_notebook(path)
+def extract_cells(data):
+    """[{"index": cell number in the notebook, "source": plain Python}] to execute, in order,
+    from the notebook's bytes."""
+    nb = read_notebook(data)
     return [{"index": i, "source": to_python(_source(c))} for i, c in select_cells(nb)]

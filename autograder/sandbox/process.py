@@ -16,6 +16,7 @@ import time
 from . import codec
 
 BYE = b'{"op":"bye"}'  # the same bytes as worker.BYE (the worker cannot import this module)
+DISK_FULL = 76  # worker.DISK_FULL
 
 
 class Timeout(Exception):
@@ -67,8 +68,9 @@ class WorkerProcess:
         while True:
             if len(self._buffer) >= 4:
                 (size,) = struct.unpack(">I", self._buffer[:4])
-                if size > codec.MAX_FRAME_BYTES:
-                    raise codec.CodecError(f"frame of {size} bytes is over the limit")
+                if size > codec.MAX_REPLY_BYTES:  # before reading it: the learner wrote it
+                    raise codec.CodecError(f"a reply of {size} bytes is over the limit of "
+                                           f"{codec.MAX_REPLY_BYTES}")
                 if len(self._buffer) >= 4 + size:
                     payload = bytes(self._buffer[4:4 + size])
                     del self._buffer[:4 + size]
@@ -77,7 +79,7 @@ class WorkerProcess:
             if remaining <= 0:
                 raise Timeout()
             readable, _, _ = select.select([self.resp_r], [], [], remaining)
-            if readable:
+            if readable:  # never more than the frame being read needs, plus one chunk
                 chunk = os.read(self.resp_r, 1 << 20)
                 if not chunk:
                     raise Died()
@@ -89,6 +91,8 @@ class WorkerProcess:
             code = self.proc.wait(wait)
         except subprocess.TimeoutExpired:
             return "the worker stopped answering"
+        if code == DISK_FULL:
+            return "it wrote more than its disk quota"
         if code > 128:
             try:
                 return f"killed by {signal.Signals(code - 128).name}"

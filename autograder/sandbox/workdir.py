@@ -1,15 +1,17 @@
 """The fresh folder one submission runs in, and the worker's configuration and environment.
 
-Layout (base is mkdtemp'd, private to the grader's user; as root it is 0711 so the dropped user
+Layout (base is mkdtemp'd, private to the grader's user; as root it is 0711 so the worker's uid
 can reach sub/ without listing base):
-    base/rt/    the worker's runtime: worker.py, codec.py, limits.py, landlock.py, testfns.py,
-                config.json. Read by the supervisor before any confinement, never by learner code.
-    base/sub/   a copy of the submission; the learner's cwd, HOME and TMPDIR, and the only place
-                it may write (owned by the dropped user when running as root).
+    base/rt/    the worker's runtime: worker.py, codec.py, limits.py, landlock.py, seccomp.py,
+                mounts.py, testfns.py, config.json. Read by the supervisor before any
+                confinement, never by learner code.
+    base/sub/   the bytes the intake read (never the learner's path), written afresh; the
+                learner's cwd, HOME and TMPDIR and the only place it may write. As root the
+                learner process mounts a size-limited tmpfs over it holding the same files.
 """
-import ast
 import json
 import os
+import re
 import shutil
 import site
 import sys
@@ -18,114 +20,133 @@ import tempfile
 from pathlib import Path
 
 from .contract import CONTRACT_FUNCTIONS
+from .intake import MAIN_MODULE, read_submission
+from .notebook import UnreadableNotebook, extract_cells
 
 HERE = Path(__file__).resolve().parent
-RUNTIME_FILES = ("worker.py", "codec.py", "limits.py", "landlock.py", "testfns.py")
+RUNTIME_FILES = ("worker.py", "codec.py", "limits.py", "landlock.py", "seccomp.py", "mounts.py",
+                 "testfns.py")
 KIT_ROOT = HERE.parent.parent
-NOBODY = 65534
 SYSTEM_READ_PATHS = ["/usr", "/lib", "/lib64", "/lib32", "/etc", "/proc", "/sys/devices/system/cpu",
                      "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"]
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
 
-MAX_SIBLINGS, MAX_SIBLING_BYTES = 20, 1 << 20
-
-
-def sibling_modules(folder, skip):
-    """The learner's other modules beside a notebook or in a folder, e.g. the public_checks.py
-    that the notebook's setup cell imports. Test files are pytest's business, not the module's."""
-    found = []
-    for p in sorted(Path(folder).glob("*.py")):
-        if p.name in skip or p.name == "conftest.py" or p.name.startswith("test_"):
-            continue
-        if p.is_file() and not p.is_symlink() and p.stat().st_size <= MAX_SIBLING_BYTES:
-            found.append(p)
-    return found[:MAX_SIBLINGS]
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w., \t]+)|import[ \t]+([\w., \t]+))",
+                          re.MULTILINE)
 
 
 def resolve_source(path):
-    """("py", None, file to copy) or ("cells", cells, None); FileNotFoundError when there is no
-    submission. A notebook that cannot be read becomes a single cell raising why."""
+    """("py", None, path of the module) or ("cells", cells, None), for trusted code (bench/)."""
+    received = read_submission(path)
+    if received.kind == "ipynb":
+        return "cells", cells_of(received.data), None
     path = Path(path)
-    if path.is_dir():
-        path = path / "nn_basics.py"
-    if not path.is_file():
-        raise FileNotFoundError(f"no submission at {path}")
-    if path.suffix == ".ipynb":
-        from .notebook import UnreadableNotebook, extract_cells
-        try:
-            return "cells", extract_cells(path), None
-        except UnreadableNotebook as exc:
-            return "cells", [{"index": 0, "source": f"raise ValueError({str(exc)!r})"}], None
-    return "py", None, path
+    return "py", None, path / MAIN_MODULE if path.is_dir() else path
+
+
+def cells_of(data):
+    """The notebook's cells to run; a notebook that cannot be read becomes one cell raising why."""
+    try:
+        return extract_cells(data)
+    except UnreadableNotebook as exc:
+        return [{"index": 0, "source": f"raise ValueError({str(exc)!r})"}]
 
 
 def imported_modules(sources):
-    """Module names the code imports, so the worker can import them before dropping privileges."""
+    """Module names the code imports, so the worker can import them before dropping privileges.
+    A line scan, not a parse: the grader never parses learner code (see notebook.to_python)."""
     names = set()
     for src in sources:
         if ".testing" in src:  # np.testing is imported lazily, on first attribute access
             names.add("numpy.testing")
-        try:
-            tree = ast.parse(src)
-        except (SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names.update(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names.add(node.module)
-                names.update(f"{node.module}.{a.name}" for a in node.names)
-    return sorted(names)[:200]
+        for found in _IMPORT_LINE.finditer(src):
+            module, items, plain = found.groups()
+            if module:
+                names.add(module)
+                names.update(f"{module}.{a.split()[0]}" for a in items.split(",") if a.split())
+            else:
+                names.update(a.split()[0] for a in plain.split(",") if a.split())
+    return sorted(n for n in names if len(n) < 100)[:200]
 
 
-def read_paths():
+def read_paths(protected=()):
     """What Python needs to read after confinement: the stdlib and site-packages, never the kit.
-    The venv lives inside the kit tree, so only its site-packages is allowed, not its root."""
+    Wherever the kit lives (a checkout, site-packages, /usr/src/app, /opt), an allowed folder
+    that holds it is replaced by its other entries, so the reference stays out of reach."""
     paths = set(SYSTEM_READ_PATHS)
     candidates = [sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")]
     candidates += site.getsitepackages() + [p for p in sys.path if p]
     for p in candidates:
         p = os.path.realpath(p)
-        if not os.path.isdir(p):
-            continue
         inside_base = p.startswith(os.path.realpath(sys.base_prefix) + os.sep)
         is_site = os.path.basename(p) in ("site-packages", "dist-packages")
-        holds_kit = str(KIT_ROOT).startswith(p.rstrip(os.sep) + os.sep) or str(KIT_ROOT) == p
-        if (inside_base or is_site) and not holds_kit:
+        if os.path.isdir(p) and (inside_base or is_site):
             paths.add(p)
-    return sorted(paths)
+    return sorted(carve_out(paths, set(kit_paths()) | {os.path.realpath(p) for p in protected}))
+
+
+def kit_paths():
+    """The kit's own folders: its packages, and its root unless that is a shared site folder."""
+    root = str(KIT_ROOT)
+    paths = [os.path.join(root, name) for name in ("autograder", "solutions", "source", "release")]
+    if os.path.basename(root) not in ("site-packages", "dist-packages"):
+        paths.append(root)
+    return paths
+
+
+def carve_out(allowed, protected):
+    """`allowed` minus everything in `protected`, as folders Landlock can take: an allowed folder
+    holding a protected one is replaced by its entries, recursively down to it."""
+    result = set()
+    for a in allowed:
+        inside = {p for p in protected if p == a or p.startswith(a.rstrip(os.sep) + os.sep)}
+        if not inside:
+            result.add(a)
+        elif a not in inside:
+            try:
+                entries = os.listdir(a)
+            except OSError:
+                continue
+            result |= carve_out({os.path.join(a, e) for e in entries}, inside)
+    return result
 
 
 class Workdir:
-    def __init__(self, path, limits):
-        self.kind, self.cells, py_file = resolve_source(path)
+    def __init__(self, received, limits):
+        """`received`: the intake's copy of the submission (its bytes, never its path)."""
+        if received.kind == "ipynb":
+            self.kind, self.cells = "cells", cells_of(received.data)
+            sources = [c["source"] for c in self.cells]
+        else:
+            self.kind, self.cells = "py", None
+            sources = [received.data[:1 << 20].decode("utf-8", "replace")]
         self.base = Path(tempfile.mkdtemp(prefix="nn-sandbox-"))
+        try:
+            self._fill(received, sources, limits)
+        except BaseException:
+            self.remove()
+            raise
+
+    def _fill(self, received, sources, limits):
         self.rt, self.sub = self.base / "rt", self.base / "sub"
         self.rt.mkdir(mode=0o700)
         self.sub.mkdir(mode=0o700)
         for name in RUNTIME_FILES:
             shutil.copyfile(HERE / name, self.rt / name)
-        if self.kind == "cells" or Path(path).is_dir():
-            for p in sibling_modules(Path(path).parent if self.kind == "cells" else path,
-                                     skip={"nn_basics.py"}):
-                shutil.copyfile(p, self.sub / p.name)
-        if py_file is not None:
-            shutil.copyfile(py_file, self.sub / "nn_basics.py")
-            with open(self.sub / "nn_basics.py", encoding="utf-8", errors="replace") as f:
-                sources = [f.read(1 << 20)]  # enough to find the imports of any honest file
-        else:
-            sources = [c["source"] for c in self.cells]
+        files = dict(received.siblings)
+        if self.kind == "py":
+            files[MAIN_MODULE] = received.data
+        for name, data in files.items():  # names come from listdir: no separator, no ".."
+            (self.sub / name).write_bytes(data)
         self.as_root = os.getuid() == 0
         if self.as_root:
-            os.chmod(self.base, 0o711)
-            for p in [self.sub, *self.sub.rglob("*")]:
-                os.chown(p, NOBODY, NOBODY)
+            os.chmod(self.base, 0o711)  # the worker's uid reaches sub/ without listing base
         self.config = {
             "kind": self.kind, "cells": self.cells or [], "sub_dir": str(self.sub),
             "contract": list(CONTRACT_FUNCTIONS), "preload": imported_modules(sources),
-            "read_paths": read_paths(), "drop_to_uid": NOBODY if self.as_root else None,
+            "read_paths": read_paths(), "drop_privileges": self.as_root,
             **limits,
         }
         self.config_path = self.rt / "config.json"

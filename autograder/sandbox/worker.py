@@ -31,6 +31,8 @@ import numpy as np  # noqa: E402  (imported before the privilege drop: the learn
 import codec  # noqa: E402
 import landlock  # noqa: E402
 import limits  # noqa: E402
+import mounts  # noqa: E402
+import seccomp  # noqa: E402
 import testfns  # noqa: E402
 
 # Imported before the privilege drop: as root, Python's stdlib lives under /root, which the
@@ -42,6 +44,10 @@ COMMON_MODULES = [
     "abc", "struct", "array", "weakref", "numpy.linalg", "numpy.random", "numpy.fft",
     "encodings.utf_8", "encodings.latin_1", "encodings.ascii", "statistics", "fractions",
     "decimal", "inspect",
+    # non-ASCII identifiers (学习率 = 1.0) are NFKC-normalised by the compiler through
+    # unicodedata; a declared source encoding needs its codec (`# -*- coding: gbk -*-`)
+    "unicodedata", "encodings.gbk", "encodings.gb2312", "encodings.gb18030", "encodings.big5",
+    "encodings.hz", "encodings.utf_16", "encodings.utf_8_sig", "encodings.cp1252",
 ]
 # Heavier modules, imported only when the submission names them (the grader scans its imports).
 ON_DEMAND_MODULES = {
@@ -52,6 +58,7 @@ ON_DEMAND_MODULES = {
 OUTPUT_CAP_BYTES = 1024 * 1024
 BYE = b'{"op":"bye"}'  # the grader's last frame; the pipe closing without it means the grader died
 GRADER_GONE = 75  # per process; the grader keeps far less, this bounds the disk
+DISK_FULL = 76  # the supervisor's exit when the learner wrote past its disk quota
 
 
 def main():
@@ -78,13 +85,52 @@ def main():
             os._exit(code)
     os.close(req_fd)
     os.close(resp_fd)
-    supervise(learner, cfg["lifetime"])
+    supervise(learner, cfg["lifetime"], cfg["sub_dir"], cfg["disk_bytes"])
 
 
-def supervise(learner, lifetime):
+def disk_use(folder, max_entries=10000):
+    """Bytes the folder holds, links not followed; over `max_entries` entries counts as full.
+    A folder the learner made unreadable is made ours again (same uid when not root)."""
+    total, count = 0, 0
+
+    def reopen(exc):
+        try:
+            os.chmod(exc.filename, 0o700)
+        except OSError:
+            pass
+    for root, dirs, files in os.walk(folder, onerror=reopen):
+        for name in dirs + files:
+            count += 1
+            if count > max_entries:
+                return float("inf")
+            try:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+            except OSError:
+                pass
+    return total
+
+
+def remove_all_but(folder, keep):
+    for entry in os.listdir(folder):
+        if entry not in keep:
+            path = os.path.join(folder, entry)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+
+
+def supervise(learner, lifetime, sub_dir, disk_bytes):
+    """The disk watchdog matters where no tmpfs bounds sub/ (not root): past its quota, the
+    learner's processes are killed and what they wrote is removed, before it fills the disk
+    that other submissions need."""
     parent = os.getppid()
     deadline = time.monotonic() + lifetime
     status = None
+    original = set(os.listdir(sub_dir))
     while status is None:
         sig = signal.sigtimedwait({signal.SIGCHLD, signal.SIGTERM}, 0.2)
         while True:  # reap the learner process and any orphan handed to us
@@ -100,6 +146,11 @@ def supervise(learner, lifetime):
             break
         if os.getppid() != parent or time.monotonic() > deadline:
             break
+        if status is None and disk_use(sub_dir) > disk_bytes:
+            os.kill(learner, signal.SIGKILL)
+            limits.kill_all_children()
+            remove_all_but(sub_dir, original)
+            os._exit(DISK_FULL)
     orphaned = os.getppid() != parent
     if not orphaned and status is not None and os.waitstatus_to_exitcode(status) == GRADER_GONE:
         # The grader's pipes close before the kernel reparents us, so a dead grader can look
@@ -160,13 +211,19 @@ def confine(cfg):
     """Apply every containment layer available; return what took effect (for tests and docs)."""
     info = {"uid_before": os.getuid()}
     limits.die_with_parent()
-    as_root = os.getuid() == 0 and cfg["drop_to_uid"] is not None
+    as_root = os.getuid() == 0 and cfg["drop_privileges"]
+    uid = limits.worker_uid(os.getppid()) if as_root else os.getuid()
     if as_root:
         try:
             limits.unshare_network()
             info["netns"] = True
         except OSError as exc:
             info["netns"] = f"unavailable: {exc}"
+        info["mounts"] = mounts.isolate(cfg["sub_dir"], cfg["disk_bytes"], uid, cfg["read_paths"])
+        if info["mounts"].get("disk_quota") is not True:  # no tmpfs: the folder itself, chowned
+            for folder, _dirs, files in os.walk(cfg["sub_dir"]):
+                for name in [folder] + [os.path.join(folder, f) for f in files]:
+                    os.chown(name, uid, uid)
     processes = cfg["max_processes"]
     if not as_root:  # RLIMIT_NPROC counts every task of the uid, the grader's own included
         processes += limits.tasks_of_uid(os.getuid())
@@ -178,8 +235,12 @@ def confine(cfg):
     except OSError as exc:
         info["landlock_abi"] = 0
         info["landlock_error"] = str(exc)
+    try:
+        info["seccomp"] = seccomp.deny_sockets()
+    except OSError as exc:
+        info["seccomp"] = str(exc)
     if as_root:
-        limits.drop_privileges(cfg["drop_to_uid"], cfg["drop_to_uid"])
+        limits.drop_privileges(uid, uid)
     info["uid"] = os.getuid()
     return info
 
@@ -325,7 +386,7 @@ def serve(module, payload):
     if req.get("full"):
         reply["args"], reply["kwargs"] = args, kwargs
     try:  # encoding walks learner objects: done here, so a bad value is reported, not fatal
-        return codec.dumps(reply, extra=encode_test_function)
+        return codec.dumps(reply, extra=encode_test_function, limit=codec.MAX_REPLY_BYTES)
     except BaseException as exc:
         return {"id": rid, "status": "bad_return", "message": describe(exc)[1]}
 

@@ -11,8 +11,11 @@ def _read(path):
 
 
 def _grandparent():
-    with open(f"/proc/{os.getppid()}/stat") as f:
-        stat = f.read()
+    try:
+        with open(f"/proc/{os.getppid()}/stat") as f:
+            stat = f.read()
+    except OSError:  # hidden (hidepid, as root): an attacker who guessed the pid
+        return int("__GRADER_PID__")
     return int(stat[stat.rfind(")") + 2:].split()[1])
 
 

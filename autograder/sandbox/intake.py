@@ -1,0 +1,174 @@
+"""Read a submission as data: regular files only, no link ever followed, each file read once.
+
+A submission may be a symlink to the reference (`/proc/self/cwd/solutions/nn_basics.py`, a
+relative `../../solutions`, a folder that is itself a link), a hard link to it, a FIFO that
+blocks the grader, a device, or a file of 180 MB. None of them is followed or parsed: every
+path component is opened with O_NOFOLLOW relative to its parent's descriptor, and what was
+opened is checked with fstat (a regular file with one link, or a folder). The bytes read here
+are the only copy the sandbox ever sees; nothing reopens the learner's path afterwards.
+
+`read_submission(path)` returns a `Submission`, raises `Refused` with a reason the learner
+reads (graded 0, exit 0), or `FileNotFoundError` when there is nothing at the path at all (the
+grader's error: a wrong argument).
+"""
+import os
+import stat
+from dataclasses import dataclass, field
+
+from .errors import Refused
+
+MAX_MODULE_BYTES = 1 << 20       # a complete nn_basics.py is ~20 KB
+MAX_NOTEBOOK_BYTES = 16 << 20    # a notebook with every plot rendered is ~1-2 MB
+MAX_SIBLINGS = 20
+MAIN_MODULE = "nn_basics.py"
+
+_KIND = {stat.S_IFLNK: "a symbolic link", stat.S_IFIFO: "a FIFO (named pipe)",
+         stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+         stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
+_DIR_FLAGS = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+
+
+@dataclass
+class Submission:
+    kind: str                      # "py" or "ipynb"
+    name: str                      # the file's name, as the learner gave it
+    data: bytes
+    siblings: dict = field(default_factory=dict)  # other modules beside it: {name: bytes}
+
+
+def _what(mode):
+    return _KIND.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def _open_dir(name, dir_fd, shown):
+    """A descriptor of folder `name` inside dir_fd; a link there is refused, not followed."""
+    try:
+        fd = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no submission at {shown}") from None
+    except NotADirectoryError:  # a link (O_NOFOLLOW) or a file where a folder should be
+        mode = os.lstat(name, dir_fd=dir_fd).st_mode
+        if stat.S_ISLNK(mode):
+            raise Refused(f"{shown} is a symbolic link: submissions are read as data and links "
+                          "are never followed") from None
+        raise FileNotFoundError(f"no submission at {shown} (not a folder)") from None
+    except OSError as exc:
+        raise Refused(f"{shown} cannot be opened: {exc.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISDIR(mode):
+        os.close(fd)
+        raise Refused(f"{shown} is {_what(mode)}, not a folder")
+    return fd
+
+
+def _walk_to_parent(path):
+    """(descriptor of the folder holding the last component, that component's name). Every
+    component on the way is opened without following links."""
+    absolute = os.path.abspath(path)  # lexical; no component may be a link, so it is the real path
+    parts = [p for p in absolute.split(os.sep) if p]
+    if not parts:
+        raise FileNotFoundError(f"no submission at {path}")
+    fd = os.open("/", _DIR_FLAGS)
+    shown = ""
+    try:
+        for part in parts[:-1]:
+            shown += os.sep + part
+            next_fd = _open_dir(part, fd, shown)
+            os.close(fd)
+            fd = next_fd
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, parts[-1]
+
+
+def _read_regular(name, dir_fd, shown, limit):
+    """The bytes of regular file `name` in dir_fd (at most `limit`), or Refused with why not."""
+    try:
+        before = os.lstat(name, dir_fd=dir_fd)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no submission at {shown}") from None
+    if not stat.S_ISREG(before.st_mode):  # decided before opening: a FIFO or device is never opened
+        raise Refused(f"{shown} is {_what(before.st_mode)}: only regular files are graded")
+    if before.st_nlink != 1:
+        raise Refused(f"{shown} has {before.st_nlink} hard links: only a file of its own is graded")
+    if before.st_size > limit:
+        raise Refused(f"{shown} is {before.st_size} bytes, over the limit of {limit}")
+    try:
+        fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
+    except OSError as exc:  # ELOOP: it became a link since the lstat
+        raise Refused(f"{shown} cannot be opened as a regular file: {exc.strerror}") from None
+    try:
+        after = os.fstat(fd)
+        if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino) \
+                or not stat.S_ISREG(after.st_mode) or after.st_nlink != 1:
+            raise Refused(f"{shown} changed while it was being read")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except BlockingIOError:
+        raise Refused(f"{shown} cannot be read as a regular file") from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise Refused(f"{shown} grew past the limit of {limit} bytes while it was read")
+    return b"".join(chunks)
+
+
+def _listing(dir_fd):
+    fd = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=dir_fd)
+    try:
+        return os.listdir(fd)
+    finally:
+        os.close(fd)
+
+
+def _siblings(dir_fd, shown_dir, skip):
+    """Other modules beside the submission (e.g. public_checks.py, which the notebook's setup
+    cell imports); test files are pytest's business. A linked one refuses the submission: it
+    could be the reference under another name."""
+    found = {}
+    names = sorted(n for n in _listing(dir_fd) if n.endswith(".py") and n != skip
+                   and n != "conftest.py" and not n.startswith("test_"))
+    for name in names[:MAX_SIBLINGS]:
+        shown = f"{shown_dir}{os.sep}{name}"
+        try:
+            found[name] = _read_regular(name, dir_fd, shown, MAX_MODULE_BYTES)
+        except FileNotFoundError:
+            continue
+        except Refused as exc:
+            if "over the limit" in str(exc):
+                continue  # a large sibling is simply not brought along, as before
+            raise
+    return found
+
+
+def read_submission(path):
+    """The submission at `path`: a .py file, a folder holding nn_basics.py, or a .ipynb."""
+    parent_fd, last = _walk_to_parent(path)
+    shown = os.path.abspath(path)
+    try:
+        try:
+            mode = os.lstat(last, dir_fd=parent_fd).st_mode
+        except FileNotFoundError:
+            raise FileNotFoundError(f"no submission at {path}") from None
+        if stat.S_ISDIR(mode):
+            folder_fd = _open_dir(last, parent_fd, shown)
+            try:
+                data = _read_regular(MAIN_MODULE, folder_fd, f"{shown}{os.sep}{MAIN_MODULE}",
+                                     MAX_MODULE_BYTES)
+                return Submission("py", MAIN_MODULE, data, _siblings(folder_fd, shown, MAIN_MODULE))
+            finally:
+                os.close(folder_fd)
+        if last.endswith(".ipynb"):
+            data = _read_regular(last, parent_fd, shown, MAX_NOTEBOOK_BYTES)
+            return Submission("ipynb", last, data,
+                              _siblings(parent_fd, os.path.dirname(shown), MAIN_MODULE))
+        return Submission("py", last, _read_regular(last, parent_fd, shown, MAX_MODULE_BYTES))
+    finally:
+        os.close(parent_fd)
