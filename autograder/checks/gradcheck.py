@@ -61,7 +61,7 @@ def numerical_gradient_uses_given_epsilon(ctx):
                  float64=False, hint=lambda *_: t("hint_central_difference"))
 
 
-@check("numerical_gradient")
+@check("numerical_gradient", requires=("numerical_gradient_matches_central_difference",))
 def numerical_gradient_restores_x(ctx):
     coeffs, x = NG_PROBLEMS[1]
     label, _, args_after = _numerical_gradient(ctx, coeffs, x)
@@ -98,7 +98,7 @@ def relative_error_matches_reference(ctx):
             raise Failed(t("wrong_value", call=label, where="‖a - b‖ / (‖a‖ + ‖b‖)", expected=fmt(expected), got=fmt(got)))
 
 
-@check("relative_error")
+@check("relative_error", requires=("relative_error_matches_reference",))
 def relative_error_both_zero_gives_zero(ctx):
     zero = np.zeros((2, 3))
     label, got = _relative_error(ctx, zero, zero)
@@ -134,7 +134,7 @@ def _as_float(got, label):
     return float(arr.reshape(()))
 
 
-@check("gradient_check")
+@check("gradient_check", requires=("gradient_check_flags_wrong_gradient_in_each_parameter",))
 def gradient_check_accepts_correct_gradient(ctx):
     label = "gradient_check(cost_fn, params, grads), grads correct"
     got = _as_float(_gradient_check(ctx, GC_GRADS, label), label)
@@ -157,7 +157,7 @@ def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
                            expected=fmt(expected), got=fmt(got)) + t("hint_one_at_a_time"))
 
 
-@check("gradient_check")
+@check("gradient_check", requires=("gradient_check_flags_wrong_gradient_in_each_parameter",))
 def gradient_check_leaves_params_unchanged(ctx):
     label = "gradient_check(cost_fn, params, grads)"
     _, args_after, _ = _gradient_check(ctx, GC_GRADS, label, full=True)

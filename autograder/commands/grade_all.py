@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..batch import DEFAULT_TIMEOUT, grade_all
 
-EXIT_GRADED, EXIT_CANNOT_GRADE = 0, 2
+EXIT_GRADED, EXIT_CANNOT_GRADE, EXIT_GRADER_ERRORS = 0, 2, 3
 
 
 def add_parser(subparsers):
@@ -32,6 +32,9 @@ def run(args) -> int:
         return EXIT_CANNOT_GRADE
     rows = grade_all(args.directory, args.output_dir, jobs=args.jobs, lang=args.lang, timeout=args.timeout)
     failed = sum(1 for row in rows if row.error)
+    errors = sum(row.grader_errors for row in rows)
     print(f"graded {len(rows)} submissions into {args.output_dir / 'gradebook.csv'}"
-          + (f" ({failed} could not be graded fully; see the error column)" if failed else ""), file=sys.stderr)
-    return EXIT_GRADED
+          + (f" ({failed} could not be graded fully; see the error column)" if failed else "")
+          + (f"; {errors} grader errors (the grader's fault, not the learners': fix and re-grade)" if errors else ""),
+          file=sys.stderr)
+    return EXIT_GRADER_ERRORS if errors else EXIT_GRADED
