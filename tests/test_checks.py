@@ -13,7 +13,7 @@ from autograder.checks import common, xor
 from autograder.checks.common import REGISTRY, Check
 from autograder.grade import grade_submission, load_reference, load_rubric
 from tests.fakes import FakeSubmission, opener
-from tests.mistakes import (HOLLOW, MISTAKES, REFERENCE, VARIANTS, hollow_source, reference_source, stub_source,
+from tests.mistakes import (HOLLOW, MISTAKES, STRANGE_RETURNS, _signatures, REFERENCE, VARIANTS, hollow_source, reference_source, stub_source,
                             variant_source, with_bodies, write)
 
 CONTRACT = ["sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
@@ -131,6 +131,23 @@ def test_hollow_submission_scores_exactly_zero(name):
     """In-process for speed; tests/test_cli.py grades the same corpus through grade-all."""
     results = grade_submission(f"{name}.py", opener=opener(FakeSubmission(hollow_source(name))))
     assert [t.name for t in results.tests if t.passed] == []
+    assert results.grader_errors == []
+
+
+@pytest.mark.parametrize("name", sorted(STRANGE_RETURNS))
+def test_strange_returns_are_graded_never_a_grader_error(name):
+    source = with_bodies({fn: STRANGE_RETURNS[name] for fn in _signatures()})
+    results = grade_submission(f"{name}.py", opener=opener(FakeSubmission(source)))
+    assert [(t.name, t.feedback.en) for t in results.grader_errors] == []
+    assert results.score == 0 and all(t.feedback.en for t in results.tests)
+
+
+@pytest.mark.parametrize("costs", ['["x"] * num_iterations', "[[c] for c in costs]", "np.array(costs)[:, None]", "None"])
+def test_train_with_strange_costs_loses_only_the_costs_checks(costs):
+    source = reference_source().replace("    return params, costs\n    ### END SOLUTION",
+                                        f"    costs = {costs}\n    return params, costs\n    ### END SOLUTION")
+    results = grade_submission("costs.py", opener=opener(FakeSubmission(source)))
+    assert {t.name for t in results.failed()} == {"train_records_cost_before_each_step", "train_uses_contract_defaults"}
     assert results.grader_errors == []
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..messages import t
 from . import common
-from .common import Failed, as_array, check, expect_dict_of_arrays, fmt, index_text
+from .common import Failed, check, expect_dict_of_arrays, fmt, index_text
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 TABLES = {"XOR": [0, 1, 1, 0], "XNOR": [1, 0, 0, 1], "AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1]}
@@ -137,25 +137,31 @@ def train_follows_gradient_descent(ctx):
     _expect_descent(ctx, run, label, params, t("hint_train_arguments"))
 
 
-@check("train", requires=("train_follows_gradient_descent",))
-def train_records_cost_before_each_step(ctx):
-    run, label, _, costs = _trajectory_run(ctx)
+def _expect_costs(ctx, run, label, costs, compared: int, hint):
+    """Fail unless `costs` is a list of run["num_iterations"] floats whose first `compared` are the
+    costs before each reference gradient step (from one of the starts)."""
     n = run["num_iterations"]
     if not isinstance(costs, (list, tuple, np.ndarray)):
         raise Failed(t("wrong_type", call=f"{label} → costs", expected="list of float", got=type(costs).__name__))
     if len(costs) != n:
-        raise Failed(t("costs_wrong_length", iterations=n, got=len(costs)))
+        raise Failed(t("costs_wrong_length", iterations=n, got=len(costs)) + hint)
     for index, cost in enumerate(costs):
         scalar = isinstance(cost, (int, float)) and not isinstance(cost, bool)
-        if not (scalar or (isinstance(cost, np.ndarray) and cost.shape == ())):
+        if not (scalar or (isinstance(cost, np.ndarray) and cost.shape == () and cost.dtype.kind in "iuf")):
             raise Failed(t("costs_not_floats", index=index, got=fmt(cost)) + t("hint_cost_builtin_sum"))
-    got = as_array(list(costs), f"{label} → costs").astype(float)
-    trajectories = [expected for _, expected in _trajectories(ctx, run)]
+    got = np.array([float(c) for c in costs[:compared]])
+    trajectories = [expected for _, expected in _trajectories(ctx, {**run, "num_iterations": compared})]
     if any(np.allclose(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for expected in trajectories):
         return
     expected = trajectories[0]
     index = int(np.argmax(~np.isclose(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL)))
-    raise Failed(t("costs_not_trajectory", index=index, expected=fmt(expected[index]), got=fmt(got[index])))
+    raise Failed(t("costs_not_trajectory", index=index, expected=fmt(expected[index]), got=fmt(got[index])) + hint)
+
+
+@check("train", requires=("train_follows_gradient_descent",))
+def train_records_cost_before_each_step(ctx):
+    run, label, _, costs = _trajectory_run(ctx)
+    _expect_costs(ctx, run, label, costs, run["num_iterations"], t("hint_train_arguments"))
 
 
 @check("train", requires=("train_follows_gradient_descent",))
@@ -166,17 +172,7 @@ def train_uses_contract_defaults(ctx):
     run = DEFAULTS
     label = f"train(X, y), y = {run['table']}"
     _, _, costs = _call_train(ctx, label, (targets(run["table"]),), {})
-    if not isinstance(costs, (list, tuple, np.ndarray)) or len(costs) != run["num_iterations"]:
-        got = len(costs) if isinstance(costs, (list, tuple, np.ndarray)) else type(costs).__name__
-        raise Failed(t("costs_wrong_length", iterations=run["num_iterations"], got=got) + t("hint_train_defaults"))
-    head = {**run, "num_iterations": DEFAULTS_COMPARED}
-    got = as_array([np.asarray(c, dtype=float).reshape(()) if np.size(c) == 1 else np.nan
-                    for c in costs[:DEFAULTS_COMPARED]], f"{label} → costs")
-    trajectories = [expected for _, expected in _trajectories(ctx, head)]
-    if not any(np.allclose(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for expected in trajectories):
-        index = int(np.argmax(~np.isclose(got, trajectories[0], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL)))
-        raise Failed(t("costs_not_trajectory", index=index, expected=fmt(trajectories[0][index]), got=fmt(got[index]))
-                     + t("hint_train_defaults"))
+    _expect_costs(ctx, run, label, costs, DEFAULTS_COMPARED, t("hint_train_defaults"))
 
 
 def _learns(table: str):

@@ -497,6 +497,22 @@ def hollow_bodies() -> dict[str, dict[str, str]]:
 
 HOLLOW = hollow_bodies()
 
+# Values no check expects, returned by every function: each must be graded (0, with feedback),
+# never a grader error.
+STRANGE_RETURNS = {
+    "string": 'return "0.5"',
+    "nan": "return float('nan')",
+    "ragged_list": "return [[1.0, 2.0], [3.0]]",
+    "bool": "return True",
+    "dict_of_junk": 'return {"Wxh": "a", "bh": None, "Why": [1], "by": {}}',
+    "tuple_of_none": "return (None, None, None, None)",
+    "params_and_junk": 'return ({"Wxh": 1}, "costs")',
+    "inf_matrix": "return np.full((3, 3), np.inf)",
+    "empty_array": "return np.zeros((0, 5))",
+    "huge_int": "return 10 ** 400",
+    "bool_array": "return np.ones((4, 1), dtype=bool)",
+}
+
 
 def hollow_source(name: str) -> str:
     return with_bodies(HOLLOW[name])
