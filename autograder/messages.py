@@ -209,6 +209,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "提示：中心差分（central difference）：(f(x + ε) - f(x - ε)) / (2ε)，使用传入的 epsilon，每次只扰动一个元素。",
         "Hint: central difference: (f(x + ε) - f(x - ε)) / (2ε), with the epsilon passed in, one element at a time.",
     ),
+    "hint_default_epsilon": (
+        "提示：不传 epsilon 时使用签名里的默认值 epsilon=1e-5（这里的差别在第 7 位有效数字：三次项让中心差分在 "
+        "ε = 1e-5 时是 1 + 1e-6，ε = 2e-5 时是 1 + 4e-6）。",
+        "Hint: without an epsilon argument, use the signature's default epsilon=1e-5 (the difference shows in the "
+        "7th significant digit: cubic terms make the central difference 1 + 1e-6 at ε = 1e-5, 1 + 4e-6 at 2e-5).",
+    ),
     "hint_relative_error_zero": (
         "提示：两个都为 0 时分母是 0：这种情况直接返回 0.0。",
         "Hint: when both are zero the denominator is 0: return 0.0 in that case.",

@@ -49,9 +49,12 @@ def _defuse(match: re.Match) -> str:
     return f"{match.group(3)}# #["
 
 
+_SLACK = 48  # the cut notice's length: text already cut is not cut again (clean is idempotent)
+
+
 def cap(text: str, limit: int = FEEDBACK_LIMIT) -> str:
     """`text` cut to about `limit` characters, saying how much was cut."""
-    if len(text) <= limit:
+    if len(text) <= limit + _SLACK:
         return text
     cut = len(text) - limit
     return f"{text[:limit]}… [{cut} more characters cut]"

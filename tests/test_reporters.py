@@ -246,3 +246,12 @@ def test_a_dict_with_500000_keys_gives_a_small_report():
                                              False, failed.value.text)], functions=["update_params"])
     for fmt in FORMATS:
         assert len(render(results, fmt, "en").encode("utf-8")) < 16 * 1024, fmt
+
+
+def test_quoting_is_idempotent_and_fences_outrun_the_text():
+    from autograder.quoting import clean, code_span, fenced
+    text = INJECTION + "y" * 10_000
+    assert clean(clean(text)) == clean(text) and clean(text).count("more characters cut") == 1
+    block = fenced("a ``` b\n`````")
+    assert block.startswith("``````text\n") and block.endswith("\n``````")
+    assert code_span("x `y` z") == "``x `y` z``" and code_span("`") == "`` ` ``"

@@ -33,7 +33,26 @@ TIMEOUT = 300.0  # seconds per mutant: a hang counts as killed (the real sandbox
 
 # Survivors that are correct under the contract (SPEC.md), keyed by (the line, stripped; the
 # index of the mutation on that line, as mutmut numbers them) with the reason.
-EQUIVALENT: dict[tuple[str, int], str] = {}
+_AT_ZERO = "differs only at x = 0, where both branches give the same value"
+_KINK = ("differs only at x = 0, the kink, where the derivative does not exist: SPEC accepts either "
+         "one-sided value there (the checks' kink rule)")
+_CLIPPED = ("np.minimum(x, 1) instead of (x, 0) changes only the branch np.where discards (x >= 0); "
+            "it only moves where the discarded branch stops overflowing")
+EQUIVALENT: dict[tuple[str, int], str] = {
+    ("return np.where(x >= 0, 1 / (1 + e), e / (1 + e))", 0): _AT_ZERO + " (1/2 and 1/2)",
+    ("return (np.asarray(x, dtype=float) > 0).astype(float)", 0): _KINK + " (SPEC: 'either at 0')",
+    ("return np.where(x >= 0, x, alpha * x)", 0): _AT_ZERO + " (0 and alpha·0)",
+    ("return np.where(x >= 0, 1.0, alpha)", 0): _KINK + " (1 or alpha)",
+    ("return np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0)))", 0): _AT_ZERO + " (0 and alpha·(e^0 - 1))",
+    ("return np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0)))", 3): _CLIPPED,
+    ("return np.where(x >= 0, 1.0, alpha * np.exp(np.minimum(x, 0)))", 0):
+        _KINK + " (1 or alpha·e^0; the same when alpha = 1)",
+    ("return np.where(x >= 0, 1.0, alpha * np.exp(np.minimum(x, 0)))", 4): _CLIPPED,
+    ("return (y_hat >= 0.5).astype(int)", 0):
+        "differs only when ŷ is exactly 0.5 (SPEC: 'threshold 0.5', no side). The checks keep every ŷ "
+        "at least 1e-9 from 0.5 on purpose, so that a correct sigmoid written another way (its last bit "
+        "differs) can never flip a prediction",
+}
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ def render(results, lang: str = "zh") -> str:
     lines = [one_line(results.submission), f"{score_title}: {number(results.score)} / {number(results.max_score)}", ""]
     if results.grader_errors:
         lines += ["⚠ " + grader_errors.format(n=len(results.grader_errors)), ""]
-    if results.load_error:
-        lines += [clean(t("load_error", error=results.load_error).render(lang)), ""]
+    if results.load_error:  # indented like feedback, so its lines cannot pass for the report's own
+        first, *rest = clean(t("load_error", error=results.load_error).render(lang)).split("\n")
+        lines += [first, *("    " + line for line in rest), ""]
     lines.append(per_function + ":")
     width = max(len(f) for f in results.by_function())
     errored = {test.function for test in results.grader_errors}
