@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: demo test release release-check bench lock clean
+.PHONY: demo test release release-check bench mutants lock clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ release-check: $(VENV)/.installed
 ## bench: grading speed and scale against nbgrader (about 10 minutes on 2 cores)
 bench: $(VENV)/.installed
 	$(PY) -m bench.grading
+
+## mutants: mutation testing of the hidden checks on solutions/nn_basics.py; prints the mutation score
+mutants: $(VENV)/.installed
+	$(PY) -m tools.mutants --report docs/mutants.md
 
 ## lock: re-pin requirements.txt from requirements.in (needs the registry)
 lock:

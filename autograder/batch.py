@@ -31,6 +31,7 @@ class Row:
     max_score: float = 0.0
     functions: dict[str, float] = field(default_factory=dict)
     error: str = ""
+    grader_errors: int = 0  # checks the grader itself failed to run (not the learner's loss)
 
 
 def entries(directory: Path) -> list[Path]:
@@ -57,8 +58,11 @@ def learner_names(paths: list[Path]) -> dict[Path, str]:
 
 def _row_from_report(learner: str, report: Path) -> Row:
     data = json.loads(report.read_text(encoding="utf-8"))
+    errors = data.get("grader_errors") or []  # checks that broke in the grader: re-grade after a fix
     return Row(learner, data["score"], data["max_score"],
-               {f: v["score"] for f, v in data.get("functions", {}).items()})
+               {f: v["score"] for f, v in data.get("functions", {}).items()},
+               f"grader error in {len(errors)} checks: {', '.join(errors)}" if errors else "",
+               grader_errors=len(errors))
 
 
 def _write_failure_report(entry: Path, report: Path, error: str, lang: str) -> Row:

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 import sys
 import time
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 from . import checks
 from .checks.common import REGISTRY, Context, Failed
 from .messages import t
+from .quoting import clean
 from .results import CheckResult, Results, Text
 
+log = logging.getLogger("autograder")
 RUBRIC_PATH = Path(__file__).with_name("rubric.toml")
 REFERENCE_PATH = Path(__file__).resolve().parents[1] / "solutions" / "nn_basics.py"
 
@@ -34,6 +38,9 @@ def load_rubric(path: Path = RUBRIC_PATH) -> dict[str, dict[str, float]]:
         for name in table:
             if REGISTRY[name].function != function:
                 raise RuntimeError(f"check {name} grades {REGISTRY[name].function}, listed under [{function}]")
+            for required in REGISTRY[name].requires:
+                if required not in table or REGISTRY[required].requires:
+                    raise RuntimeError(f"check {name} requires {required}: not an ungated check of [{function}]")
     return rubric
 
 
@@ -49,16 +56,41 @@ def load_reference():
         return module
 
 
-def run_check(ctx: Context, name: str, points: float) -> CheckResult:
+def run_check(ctx: Context, name: str, points: float, done: dict[str, CheckResult] | None = None) -> CheckResult:
+    """One check's result. Only `Failed` is the learner's loss: any other exception is the
+    grader's own fault (a bug in a check, a value it did not expect), an `error` result that is
+    logged for the instructor and never reads as the learner's mistake.
+
+    done: results so far; a gated check pays only when the checks it requires passed."""
     check = REGISTRY[name]
+    priors = [(done or {}).get(required) for required in check.requires]
+    for required, prior in zip(check.requires, priors):
+        if prior is not None and prior.error:
+            return CheckResult(name, check.function, points, False, t("requires_grader_error", check=required),
+                               error=True)
     try:
         check.run(ctx)
     except Failed as failed:
         return CheckResult(name, check.function, points, False, failed.text)
-    except Exception as exc:  # noqa: BLE001 - a value the check could not digest is the learner's loss, not a grader crash
+    except Exception as exc:  # noqa: BLE001 - whatever broke, it broke in the grader
+        log.error("grader error in check %s", name, exc_info=True)
         return CheckResult(name, check.function, points, False,
-                           t("grader_could_not_compare", call=check.function, detail=f"{type(exc).__name__}: {exc}"))
+                           t("grader_error", check=name, detail=f"{type(exc).__name__}: {exc}"), error=True)
+    for required, prior in zip(check.requires, priors):
+        if prior is not None and not prior.passed:  # the property holds, but so it does for hollow code
+            return CheckResult(name, check.function, points, False, t("requires", check=required, fn=check.function))
     return CheckResult(name, check.function, points, True)
+
+
+def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckResult]:
+    """Every check in rubric order; gated checks after the ones they require."""
+    entries = [(name, float(points)) for table in rubric.values() for name, points in table.items()]
+    done: dict[str, CheckResult] = {}
+    for gated in (False, True):
+        for name, points in entries:
+            if bool(REGISTRY[name].requires) == gated:
+                done[name] = run_check(ctx, name, points, done)
+    return [done[name] for name, _ in entries]
 
 
 def grade_submission(path, lang: str = "zh", *, opener=None) -> Results:
@@ -72,17 +104,12 @@ def grade_submission(path, lang: str = "zh", *, opener=None) -> Results:
     rubric = load_rubric()
     reference = load_reference()
     started = time.perf_counter()
-    tests: list[CheckResult] = []
     with opener(path) as sub:
-        ctx = Context(sub, reference)
-        for table in rubric.values():
-            for name, points in table.items():
-                tests.append(run_check(ctx, name, float(points)))
+        tests = run_rubric(Context(sub, reference), rubric)
         load_error, output = sub.load_error, sub.output
     if load_error:
-        note = t("load_error", error=load_error)
-        tests = [r if r.passed else CheckResult(r.name, r.function, r.max_score, False, note + r.feedback)
-                 for r in tests]
+        note = t("load_error", error=clean(load_error))
+        tests = [r if r.passed or r.error else replace(r, feedback=note + r.feedback) for r in tests]
     return Results(submission=str(path), tests=tests, execution_time=round(time.perf_counter() - started, 3),
                    load_error=load_error, learner_output=output, functions=list(rubric), lang=lang)
 

@@ -34,9 +34,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{call} 的返回值无法被评分程序读取（bad return value）：{detail}。请返回数字、numpy 数组、列表、元组或字典。",
         "The value returned by {call} cannot be read by the grader: {detail}. Return numbers, numpy arrays, lists, tuples or dicts.",
     ),
-    "grader_could_not_compare": (
-        "无法检查 {call} 的返回值（unexpected return value）：{detail}。",
-        "Could not check the value returned by {call}: {detail}.",
+    "grader_error": (
+        "评分程序自身出错（grader error），这一项没有被评分，不算你的错误：检查 {check} 出错：{detail}。请告诉教师。",
+        "The grader itself failed (grader error); this check was not graded and is not your mistake: check {check} broke: {detail}. Please tell your instructor.",
+    ),
+    "requires_grader_error": (
+        "没有评分：它依赖的检查 {check} 遇到了评分程序错误（grader error），不算你的错误。",
+        "Not graded: the check it depends on, {check}, hit a grader error; not your mistake.",
+    ),
+    "requires": (
+        "这一项只在检查 {check} 通过之后计分：先让 {fn} 返回正确的值（correct values）。",
+        "This check scores only once {check} passes: first make {fn} return the right values.",
     ),
     "load_error": (
         "加载你的代码时出错（error while loading）：{error}。之后的函数可能都没有定义。",
@@ -116,9 +124,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "train 的 costs 应当是 float 的列表，第 {index} 个元素是 {got}。",
         "train's costs should be a list of floats; element {index} is {got}.",
     ),
-    "costs_not_falling": (
-        "train 的 costs 整体没有下降：开始约 {first}，结束约 {last}。",
-        "train's costs do not fall overall: about {first} at the start, {last} at the end.",
+    "train_not_gradient_descent": (
+        "{call} 返回的参数不是梯度下降（gradient descent）的结果：从 init_params(seed) 出发、"
+        "每步 p ← p - alpha · dJ/dp（alpha = {alpha}）走 {iterations} 步，{param}{index} 应当是 {expected}，得到 {got}。",
+        "{call} returned params that gradient descent does not reach: from init_params(seed), "
+        "{iterations} steps of p ← p - alpha · dJ/dp (alpha = {alpha}) give {param}{index} = {expected}, got {got}.",
+    ),
+    "costs_not_trajectory": (
+        "train 的 costs[{index}] 应当是第 {index} 次更新之前的代价（cost）{expected}，得到 {got}。",
+        "train's costs[{index}] should be the cost before update {index}, {expected}; got {got}.",
+    ),
+    "init_no_seed": (
+        "{call}：不给 seed（默认 seed=None）时，应当每次得到新的随机参数（fresh random params），"
+        "形状正确、偏置为 0；两次调用得到 {got}。",
+        "{call}: without a seed (the default seed=None) each call should draw fresh random params of the "
+        "right shapes with zero biases; two calls gave {got}.",
     ),
     "gradcheck_rejects_correct": (
         "{call}：给出的梯度是正确的，期望相对误差 < 1e-7，得到 {got}。",
@@ -189,9 +209,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "提示：中心差分（central difference）：(f(x + ε) - f(x - ε)) / (2ε)，使用传入的 epsilon，每次只扰动一个元素。",
         "Hint: central difference: (f(x + ε) - f(x - ε)) / (2ε), with the epsilon passed in, one element at a time.",
     ),
+    "hint_default_epsilon": (
+        "提示：不传 epsilon 时使用签名里的默认值 epsilon=1e-5（这里的差别在第 7 位有效数字：三次项让中心差分在 "
+        "ε = 1e-5 时是 1 + 1e-6，ε = 2e-5 时是 1 + 4e-6）。",
+        "Hint: without an epsilon argument, use the signature's default epsilon=1e-5 (the difference shows in the "
+        "7th significant digit: cubic terms make the central difference 1 + 1e-6 at ε = 1e-5, 1 + 4e-6 at 2e-5).",
+    ),
     "hint_relative_error_zero": (
         "提示：两个都为 0 时分母是 0：这种情况直接返回 0.0。",
         "Hint: when both are zero the denominator is 0: return 0.0 in that case.",
+    ),
+    "hint_train_arguments": (
+        "提示：使用传入的 num_hidden、alpha、num_iterations 和 seed，先 init_params(…, seed=seed)，"
+        "然后每次迭代：forward_prop → cost_function → backward_prop → update_params。",
+        "Hint: use the num_hidden, alpha, num_iterations and seed passed in: init_params(..., seed=seed), "
+        "then each iteration forward_prop → cost_function → backward_prop → update_params.",
+    ),
+    "hint_train_defaults": (
+        "提示：保留签名里的默认值 train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0)；"
+        "教材的 alpha = 0.01 学不会 XOR。",
+        "Hint: keep the signature's defaults train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0); "
+        "the chapter's alpha = 0.01 never learns XOR.",
     ),
     "hint_alpha": (
         "提示：使用传入的学习率 alpha；alpha = 0.01 时 5000 次迭代也学不会 XOR。检查每一步是否更新了所有参数（包括偏置）。",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .quoting import clean
+
 LANGS = ("zh", "en")
 
 
@@ -29,6 +31,10 @@ class Text:
         return bool(self.zh or self.en)
 
 
+GRADER_ERROR = Text("[评分程序错误（grader error）：不是你的错误，教师会修复后重新评分]",
+                    "[grader error: not your mistake; the instructor will fix it and re-grade]")
+
+
 @dataclass(frozen=True)
 class CheckResult:
     name: str
@@ -36,10 +42,23 @@ class CheckResult:
     max_score: float
     passed: bool
     feedback: Text = Text()
+    # The check itself broke (a grader fault, not the learner's): scored 0 until the grader is
+    # fixed and the submission re-graded, but shown as a grader error, never as a learner's miss.
+    error: bool = False
+
+    def __post_init__(self):
+        # Feedback quotes learner text: cleaned and capped once here, so every consumer of the
+        # model (reporters, Gradescope, CI, nbgrader) gets text that is inert and encodable.
+        object.__setattr__(self, "feedback", Text(clean(self.feedback.zh), clean(self.feedback.en)))
 
     @property
     def score(self) -> float:
         return self.max_score if self.passed else 0.0
+
+    @property
+    def status(self) -> str:
+        """passed / failed / error (pytest's three outcomes)."""
+        return "passed" if self.passed else "error" if self.error else "failed"
 
     @property
     def tags(self) -> list[str]:
@@ -47,8 +66,10 @@ class CheckResult:
 
     def render(self, lang: str = "zh") -> str:
         """One line of status, then the feedback (failed checks only)."""
-        mark = "✓" if self.passed else "✗"
+        mark = "✓" if self.passed else "⚠" if self.error else "✗"
         head = f"{mark} {self.name} ({_num(self.score)}/{_num(self.max_score)})"
+        if self.error:
+            head += " " + GRADER_ERROR.render(lang)
         body = self.feedback.render(lang) if not self.passed else ""
         return head + ("\n" + _indent(body) if body else "")
 
@@ -62,6 +83,10 @@ class Results:
     learner_output: str = ""  # what the learner's code printed (already quoted and truncated)
     functions: list[str] = field(default_factory=list)  # contract functions in rubric order
     lang: str = "zh"  # the language reporters use unless told otherwise
+
+    def __post_init__(self):
+        self.load_error = clean(self.load_error) if self.load_error else self.load_error
+        self.learner_output = clean(self.learner_output)
 
     @property
     def score(self) -> float:
@@ -84,7 +109,13 @@ class Results:
         }
 
     def failed(self) -> list[CheckResult]:
+        """Every check that did not pass: the learner's misses and the grader's errors."""
         return [c for c in self.tests if not c.passed]
+
+    @property
+    def grader_errors(self) -> list[CheckResult]:
+        """Checks that broke inside the grader: never the learner's loss; re-grade after a fix."""
+        return [c for c in self.tests if c.error]
 
 
 def _num(value: float) -> str:

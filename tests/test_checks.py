@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 
 from autograder.checks import common, xor
+from autograder.checks.common import REGISTRY, Check
 from autograder.grade import grade_submission, load_reference, load_rubric
 from tests.fakes import FakeSubmission, opener
-from tests.mistakes import MISTAKES, REFERENCE, VARIANTS, reference_source, stub_source, variant_source, with_bodies, write
+from tests.mistakes import (HOLLOW, MISTAKES, STRANGE_RETURNS, _signatures, REFERENCE, VARIANTS, hollow_source, reference_source, stub_source,
+                            variant_source, with_bodies, write)
 
 CONTRACT = ["sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
             "leaky_relu", "leaky_relu_derivative", "elu", "elu_derivative", "swish", "swish_derivative",
@@ -113,12 +115,79 @@ def test_mistake_loses_points_in_the_function_it_breaks(tmp_path, mistake):
         assert {t.name for t in results.for_function(mistake.function) if not t.passed} == mistake.only
     for test in results.failed():  # every lost point comes with feedback in both languages
         assert CJK.search(test.feedback.zh) and test.feedback.en and not CJK.search(test.feedback.en)
+    assert [(t.name, t.feedback.en) for t in results.grader_errors] == []
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_correct_variant_written_differently_gets_full_marks(tmp_path, variant):
     results = grade_source(tmp_path, variant, variant_source(variant))
     assert [(t.name, t.feedback.en) for t in results.failed()] == []
+
+
+# --- every point is earned by a right value ------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(HOLLOW))
+def test_hollow_submission_scores_exactly_zero(name):
+    """In-process for speed; tests/test_cli.py grades the same corpus through grade-all."""
+    results = grade_submission(f"{name}.py", opener=opener(FakeSubmission(hollow_source(name))))
+    assert [t.name for t in results.tests if t.passed] == []
+    assert results.grader_errors == []
+
+
+@pytest.mark.parametrize("name", sorted(STRANGE_RETURNS))
+def test_strange_returns_are_graded_never_a_grader_error(name):
+    source = with_bodies({fn: STRANGE_RETURNS[name] for fn in _signatures()})
+    results = grade_submission(f"{name}.py", opener=opener(FakeSubmission(source)))
+    assert [(t.name, t.feedback.en) for t in results.grader_errors] == []
+    assert results.score == 0 and all(t.feedback.en for t in results.tests)
+
+
+@pytest.mark.parametrize("costs", ['["x"] * num_iterations', "[[c] for c in costs]", "np.array(costs)[:, None]", "None"])
+def test_train_with_strange_costs_loses_only_the_costs_checks(costs):
+    source = reference_source().replace("    return params, costs\n    ### END SOLUTION",
+                                        f"    costs = {costs}\n    return params, costs\n    ### END SOLUTION")
+    results = grade_submission("costs.py", opener=opener(FakeSubmission(source)))
+    assert {t.name for t in results.failed()} == {"train_records_cost_before_each_step", "train_uses_contract_defaults"}
+    assert results.grader_errors == []
+
+
+def test_every_property_check_is_gated_on_a_value_check_of_its_function():
+    """A check that hollow code can pass (arguments unchanged, x restored, a float returned, a
+    correct gradient accepted) pays only beside a value check: the rubric says which."""
+    load_rubric()
+    properties = [c for c in REGISTRY.values() if re.search(
+        r"leaves|restores|returns_scalar|returns_all|returns_int|both_zero|accepts|same_seed|without_seed"
+        r"|records_cost|uses_contract|learns", c.name)]
+    assert len(properties) >= 25
+    for check in properties:
+        assert check.requires, check.name
+        assert all(REGISTRY[r].function == check.function and not REGISTRY[r].requires for r in check.requires)
+
+
+def test_gradient_check_that_always_returns_zero_earns_nothing():
+    source = with_bodies({"gradient_check": "return 0.0"})
+    results = grade_submission("zero.py", opener=opener(FakeSubmission(source)))
+    assert results.by_function()["gradient_check"][0] == 0
+    (accepts,) = [t for t in results.tests if t.name == "gradient_check_accepts_correct_gradient"]
+    assert "gradient_check_flags_wrong_gradient_in_each_parameter" in accepts.feedback.en
+
+
+# --- grader faults are grader errors -------------------------------------------------------------
+
+def test_a_broken_check_is_a_grader_error_not_the_learners_loss(monkeypatch, caplog):
+    def broken(ctx):
+        return {}["no such message key"]
+    load_rubric()  # registers the real checks first
+    monkeypatch.setitem(REGISTRY, "sigmoid_matches_reference", Check("sigmoid_matches_reference", "sigmoid", broken))
+    results = grade_submission("ref.py", opener=opener(FakeSubmission(reference_source())))
+    error, gated = results.grader_errors
+    assert error.name == "sigmoid_matches_reference" and error.status == "error" and error.score == 0
+    assert "grader error" in error.feedback.en and "not your mistake" in error.feedback.en
+    assert "评分程序" in error.feedback.zh and "KeyError" in error.feedback.en
+    # what it gates is not graded either, and says why; nothing else is touched
+    assert gated.name == "sigmoid_leaves_input_unchanged" and gated.score == 0
+    assert results.score == 100 - 2 - 0.5 and len(results.failed()) == 2
+    assert "grader error in check sigmoid_matches_reference" in caplog.text
 
 
 # --- feedback ----------------------------------------------------------------------------------

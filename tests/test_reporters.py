@@ -7,11 +7,13 @@ import re
 import xml.etree.ElementTree as ET
 
 import jsonschema
+import numpy as np
 import pytest
 
 from autograder.grade import grade_submission
 from autograder.reporters import FORMATS, render
 from autograder.results import CheckResult, Results, Text
+from autograder.checks.common import Failed, expect_dict_of_arrays
 from tests.mistakes import MISTAKES, write
 
 CONTRACT_FUNCTIONS = {"sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
@@ -115,8 +117,8 @@ def test_markdown_has_a_score_table_row_per_function_and_fenced_feedback():
     assert "**Score: 2 / 9.5**" in text
     assert re.search(r"^\| `sigmoid` \| 2 \| 3.5 \| ❌ \|$", text, re.M)
     assert re.search(r"^\| `train` \| 0 \| 6 \| ❌ \|$", text, re.M)
-    # a learner's ``` cannot close the fence early
-    assert text.count("```") == 2 * len(handmade().failed())
+    # a learner's ``` cannot close the fence early: the fence around it is longer, the text verbatim
+    assert "````text\nat x = -1000 got nan <&> | ```\n````" in text
 
 
 def test_text_report_lists_functions_and_what_to_fix_in_the_chosen_language():
@@ -129,3 +131,127 @@ def test_text_report_lists_functions_and_what_to_fix_in_the_chosen_language():
 def test_every_format_renders_in_both_languages(graded, fmt):
     for lang in ("zh", "en"):
         assert render(graded, fmt, lang).strip()
+
+
+# --- learner text is inert in every report ---------------------------------------------------------
+
+# What a learner can put in an exception message, printed output or a file name.
+PAYLOADS = {
+    "heading": "## ✅ passed · Score 100 / 100",
+    "image": "![ok](https://example.com/pass.png)",
+    "link": "[details](https://example.com/)",
+    "mention": "@octocat please merge",
+    "details": "<details><summary>hidden",
+    "close_and_reopen": "</details>\n\n# Score 100 / 100\n<img src=x>",
+    "backticks": "````\n# after a fence",
+    "ansi_clear_screen": "\x1b[2J\x1b[H✓ all checks passed",
+    "osc52_clipboard": "\x1b]52;c;cm0gLXJmIH4=\x07",
+    "workflow_command": "::set-output name=score::100\n  ::error::grader broke\n##[set-env name=X]",
+    "lone_surrogate": "\ud800 and \udfff",
+    "xml_invalid": "\x00\x01\x0b\ufffe",
+    "bidi": "\u202eevil\u202c",
+}
+INJECTION = "\n".join(PAYLOADS.values())
+
+
+def injected(feedback: str = INJECTION) -> Results:
+    return Results("learner\x1b[2J`|.py\ud800", [
+        CheckResult("sigmoid_matches_reference", "sigmoid", 2.0, False, Text(feedback, feedback)),
+        CheckResult("sigmoid_leaves_input_unchanged", "sigmoid", 0.5, False, Text(feedback, feedback), error=True),
+        CheckResult("train_learns_xor", "train", 4.0, True),
+    ], execution_time=0.5, load_error=INJECTION, learner_output=INJECTION, functions=["sigmoid", "train"])
+
+
+def markdown_ast(text):
+    import mistune
+    return mistune.create_markdown(renderer="ast", plugins=["table"])(text)
+
+
+def walk(nodes):
+    for node in nodes:
+        yield node
+        yield from walk(node.get("children", []))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_markdown_structure_is_unchanged_by_learner_text(lang):
+    clean_ast = [n["type"] for n in markdown_ast(render(injected("plain"), "markdown", lang))]
+    text = render(injected(), "markdown", lang)
+    nodes = markdown_ast(text)
+    assert [n["type"] for n in nodes] == clean_ast  # the same blocks, in the same order
+    every = list(walk(nodes))
+    assert [n for n in every if n["type"] in ("image", "link", "heading") and n is not None
+            and not (n["type"] == "heading" and n["attrs"]["level"] == 3)] == []
+    assert len([n for n in every if n["type"] == "heading"]) == 1  # only "Failed checks"
+    html = [n["raw"].strip() for n in every if n["type"] in ("block_html", "inline_html")]
+    assert all(h.startswith(("<details><summary><code>sigmoid_", "</details>")) for h in html), html
+    codes = [n["raw"] for n in every if n["type"] == "block_code"]
+    assert len(codes) == 3 and all(PAYLOADS["mention"] in c and PAYLOADS["heading"] in c for c in codes)
+    texts = " ".join(n.get("raw", "") for n in every if n["type"] == "text")
+    assert "@octocat" not in texts and "Score 100 / 100" not in texts
+    assert rows_of_table(nodes) == 2
+
+
+def rows_of_table(nodes):
+    (table,) = [n for n in nodes if n["type"] == "table"]
+    return len([row for part in table["children"] if part["type"] == "table_body" for row in part["children"]])
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_no_report_carries_terminal_escapes_workflow_commands_or_surrogates(fmt):
+    text = render(injected(), fmt, "en")
+    text.encode("utf-8")  # a lone surrogate would raise here, or when the report is written
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e\ud800-\udfff\ufffe]", text)
+    assert not [line for line in text.splitlines() if line.lstrip().startswith(("::", "##["))]
+
+
+def test_text_report_shows_escapes_and_says_grader_error():
+    text = render(injected(), "text", "en")
+    assert "\\x1b[2J" in text and "\\x1b]52;c;" in text and "\\ud800" in text
+    assert ": :set-output name=score::100" in text
+    assert "grader error: not your mistake" in text and "Grader errors: 1 checks" in text
+
+
+def test_junit_is_well_formed_with_a_failure_and_an_error():
+    root = ET.fromstring(render(injected(), "junit", "en").encode("utf-8"))
+    suite = root.find("testsuite")
+    assert (suite.get("failures"), suite.get("errors")) == ("1", "1")
+    (failure,) = root.iter("failure")
+    (error,) = root.iter("error")
+    assert error.get("type") == "grader-error" and "\\x1b[2J" in error.text
+    assert PAYLOADS["details"] in failure.text
+
+
+def test_json_reports_list_grader_errors_and_keep_the_spec_status():
+    data = json.loads(render(injected(), "json", "en"))
+    assert data["grader_errors"] == ["sigmoid_leaves_input_unchanged"]
+    assert [t["status"] for t in data["tests"]] == ["failed", "failed", "passed"]
+    assert "\\ud800" in data["submission"]
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_huge_feedback_is_capped_in_every_report(fmt):
+    text = render(injected("x" * 5_000_000), fmt, "en")
+    assert len(text.encode("utf-8")) < 64 * 1024
+    assert "more characters cut" in text
+
+
+def test_a_dict_with_500000_keys_gives_a_small_report():
+    """The issue's 408 MB job summary: a returned dict's keys are listed a few at a time."""
+    big = {str(i): 0.0 for i in range(500_000)}
+    with pytest.raises(Failed) as failed:
+        expect_dict_of_arrays(big, {"Wxh": np.zeros(2)}, "update_params(params, grads, alpha)")
+    assert "499992 more" in failed.value.text.en
+    results = Results("big.py", [CheckResult("update_params_matches_reference_for_weights", "update_params", 2.0,
+                                             False, failed.value.text)], functions=["update_params"])
+    for fmt in FORMATS:
+        assert len(render(results, fmt, "en").encode("utf-8")) < 16 * 1024, fmt
+
+
+def test_quoting_is_idempotent_and_fences_outrun_the_text():
+    from autograder.quoting import clean, code_span, fenced
+    text = INJECTION + "y" * 10_000
+    assert clean(clean(text)) == clean(text) and clean(text).count("more characters cut") == 1
+    block = fenced("a ``` b\n`````")
+    assert block.startswith("``````text\n") and block.endswith("\n``````")
+    assert code_span("x `y` z") == "``x `y` z``" and code_span("`") == "`` ` ``"

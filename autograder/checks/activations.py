@@ -131,7 +131,8 @@ for _base, _other in ACTIVATIONS.items():
         if _fn != _base:
             register(_fn, f"{_fn}_matches_numerical_gradient", _matches_numerical_gradient(_fn, _base, _other))
         register(_fn, f"{_fn}_correct_at_extreme_inputs", _correct_at_extreme_inputs(_fn))
-        register(_fn, f"{_fn}_leaves_input_unchanged", _leaves_input_unchanged(_fn))
+        register(_fn, f"{_fn}_leaves_input_unchanged", _leaves_input_unchanged(_fn),
+                 requires=(f"{_fn}_matches_reference",))
 
 
 # --- softmax ----------------------------------------------------------------------------------
@@ -159,4 +160,5 @@ def softmax_stable_for_large_inputs(ctx):
 for _run in (softmax_matches_reference_on_rows, softmax_normalises_along_given_axis,
              softmax_stable_for_large_inputs):
     register("softmax", _run.__name__, _run)
-register("softmax", "softmax_leaves_input_unchanged", _leaves_input_unchanged("softmax"))
+register("softmax", "softmax_leaves_input_unchanged", _leaves_input_unchanged("softmax"),
+         requires=("softmax_matches_reference_on_rows",))

@@ -38,21 +38,25 @@ class Check:
     name: str
     function: str
     run: Callable[["Context"], None]
+    # Checks of the same function that must pass before this one pays: a property (arguments
+    # unchanged, x restored, returns a float, ...) holds for hollow code too, so it is worth
+    # points only beside a right value.
+    requires: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, Check] = {}
 
 
-def register(function: str, name: str, run: Callable[["Context"], None]) -> None:
+def register(function: str, name: str, run: Callable[["Context"], None], requires=()) -> None:
     if name in REGISTRY:
         raise ValueError(f"duplicate check name {name!r}")
-    REGISTRY[name] = Check(name, function, run)
+    REGISTRY[name] = Check(name, function, run, tuple(requires))
 
 
-def check(function: str):
+def check(function: str, requires=()):
     """Decorator: register the decorated function as a check of `function`, named after it."""
     def decorate(run):
-        register(function, run.__name__, run)
+        register(function, run.__name__, run, requires)
         return run
     return decorate
 
@@ -141,6 +145,13 @@ def fmt(value) -> str:
     return short(repr(value), 200)
 
 
+def keys_text(mapping: dict, shown: int = 8) -> str:
+    """A dict's keys for feedback, a few of them: a learner's dict may have 500,000."""
+    keys = [short(repr(k), 40) for k in list(mapping)[:shown]]
+    more = len(mapping) - shown
+    return "[" + ", ".join(keys) + (f", … ({more} more)" if more > 0 else "") + "]"
+
+
 def type_name(value) -> str:
     if isinstance(value, np.ndarray):
         return f"numpy array, shape {value.shape}, dtype {value.dtype}"
@@ -225,7 +236,7 @@ def expect_dict_of_arrays(got, expected: dict, call: str) -> dict:
     if not isinstance(got, dict):
         raise Failed(t("wrong_type", call=call, expected="dict", got=type_name(got)))
     if set(got) != set(expected):
-        raise Failed(t("missing_keys", call=call, expected=sorted(expected), got=sorted(map(str, got))))
+        raise Failed(t("missing_keys", call=call, expected=sorted(expected), got=keys_text(got)))
     out = {}
     for key, value in expected.items():
         arr = as_array(got[key], f"{call}[{key!r}]")

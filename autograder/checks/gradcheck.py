@@ -22,6 +22,11 @@ def _poly_sin_problem(shape):
 
 
 NG_PROBLEMS = [_poly_sin_problem((5,)), _poly_sin_problem((2, 3))]
+# The default epsilon made visible: at x = 0 the central difference of sin(x) + c·x³ is
+# sin(ε)/ε + c·ε² = 1 + 1e-6 at ε = 1e-5 but 1 + 4e-6 at 2e-5, while rounding stays ~1e-16
+# (f is ~1e-5 there). A default other than SPEC's 1e-5 shows; any correct loop does not.
+STEEP_CUBIC = 1e4
+DEFAULT_EPSILON_PROBLEM = ({"a": np.ones(4), "b": np.zeros(4), "c": np.full(4, STEEP_CUBIC)}, np.zeros(4))
 
 
 def central_difference(coeffs, x, eps):
@@ -49,6 +54,10 @@ def numerical_gradient_matches_central_difference(ctx):
         # atol 1e-7 sits between rounding noise (~1e-10) and a one-sided difference's error (~1e-5).
         expect_array(got, central_difference(coeffs, x, 1e-5), label, x=x, rtol=1e-6, atol=1e-7,
                      float64=False, hint=lambda *_: t("hint_central_difference"))
+    coeffs, x = DEFAULT_EPSILON_PROBLEM
+    label, got, _ = _numerical_gradient(ctx, coeffs, x)
+    expect_array(got, central_difference(coeffs, x, 1e-5), label, x=x, rtol=1e-8, atol=0,
+                 float64=False, hint=lambda *_: t("hint_default_epsilon"))
 
 
 @check("numerical_gradient")
@@ -61,7 +70,7 @@ def numerical_gradient_uses_given_epsilon(ctx):
                  float64=False, hint=lambda *_: t("hint_central_difference"))
 
 
-@check("numerical_gradient")
+@check("numerical_gradient", requires=("numerical_gradient_matches_central_difference",))
 def numerical_gradient_restores_x(ctx):
     coeffs, x = NG_PROBLEMS[1]
     label, _, args_after = _numerical_gradient(ctx, coeffs, x)
@@ -98,7 +107,7 @@ def relative_error_matches_reference(ctx):
             raise Failed(t("wrong_value", call=label, where="‖a - b‖ / (‖a‖ + ‖b‖)", expected=fmt(expected), got=fmt(got)))
 
 
-@check("relative_error")
+@check("relative_error", requires=("relative_error_matches_reference",))
 def relative_error_both_zero_gives_zero(ctx):
     zero = np.zeros((2, 3))
     label, got = _relative_error(ctx, zero, zero)
@@ -119,6 +128,12 @@ def _dict_problem():
 
 GC_DATA, GC_PARAMS, GC_GRADS = _dict_problem()
 GC_LIMIT = 1e-7
+# The default epsilon made visible (as DEFAULT_EPSILON_PROBLEM above): steep cubic terms at 0,
+# so the relative error of a correct gradient is c·ε²-sized and 4x larger at ε = 2e-5.
+GC_STEEP_DATA = {k: {"a": np.ones(v.shape), "b": np.zeros(v.shape), "c": np.full(v.shape, STEEP_CUBIC)}
+                 for k, v in GC_PARAMS.items()}
+GC_STEEP_PARAMS = {k: np.zeros(v.shape) for k, v in GC_PARAMS.items()}
+GC_STEEP_GRADS = {k: np.ones(v.shape) for k, v in GC_PARAMS.items()}
 
 
 def _gradient_check(ctx, grads, label, full=False):
@@ -134,7 +149,7 @@ def _as_float(got, label):
     return float(arr.reshape(()))
 
 
-@check("gradient_check")
+@check("gradient_check", requires=("gradient_check_flags_wrong_gradient_in_each_parameter",))
 def gradient_check_accepts_correct_gradient(ctx):
     label = "gradient_check(cost_fn, params, grads), grads correct"
     got = _as_float(_gradient_check(ctx, GC_GRADS, label), label)
@@ -155,9 +170,17 @@ def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
         if not np.isclose(got, expected, rtol=1e-3):
             raise Failed(t("gradcheck_misses_wrong", call=label, param=key, index=index_text(index),
                            expected=fmt(expected), got=fmt(got)) + t("hint_one_at_a_time"))
+    label = "gradient_check(cost_fn, params, grads), cost_fn with steep cubic terms"
+    got = _as_float(ctx.call("gradient_check", TestFunction("dict_poly_sin", GC_STEEP_DATA),
+                             {k: v.copy() for k, v in GC_STEEP_PARAMS.items()},
+                             {k: v.copy() for k, v in GC_STEEP_GRADS.items()}, label=label), label)
+    expected = ctx.ref.gradient_check(testfns.build("dict_poly_sin", GC_STEEP_DATA), GC_STEEP_PARAMS, GC_STEEP_GRADS)
+    if not np.isclose(got, expected, rtol=1e-3):
+        raise Failed(t("wrong_value", call=label, where="ε = 1e-5", expected=fmt(expected), got=fmt(got))
+                     + t("hint_default_epsilon"))
 
 
-@check("gradient_check")
+@check("gradient_check", requires=("gradient_check_flags_wrong_gradient_in_each_parameter",))
 def gradient_check_leaves_params_unchanged(ctx):
     label = "gradient_check(cost_fn, params, grads)"
     _, args_after, _ = _gradient_check(ctx, GC_GRADS, label, full=True)

@@ -69,7 +69,7 @@ def init_params_matches_reference_for_seed(ctx):
         expect_array(got[key], expected[key], f"{label}[{key!r}]", rtol=1e-12, atol=0, float64=False)
 
 
-@check("init_params")
+@check("init_params", requires=("init_params_shapes_and_zero_biases",))
 def init_params_same_seed_same_params(ctx):
     label, first = _init(ctx, 2, 3, 1, seed=5)
     _, again = _init(ctx, 2, 3, 1, seed=5)
@@ -78,6 +78,19 @@ def init_params_same_seed_same_params(ctx):
         raise Failed(t("init_not_deterministic", call=label))
     if all(np.array_equal(first[k], other[k]) for k in ("Wxh", "Why")):
         raise Failed(t("init_seed_ignored", call="init_params(2, 3, 1, seed=5 / 6)"))
+
+
+@check("init_params", requires=("init_params_matches_reference_for_seed",))
+def init_params_without_seed_draws_fresh_params(ctx):
+    """SPEC: seed=None by default, i.e. np.random.default_rng(None), fresh entropy each call."""
+    label = "init_params(2, 3, 1)"
+    first, second = (ctx.call("init_params", 2, 3, 1, label=label) for _ in range(2))
+    shapes = {"Wxh": np.zeros((2, 3)), "bh": np.zeros((1, 3)), "Why": np.zeros((3, 1)), "by": np.zeros((1, 1))}
+    first, second = (expect_dict_of_arrays(p, shapes, label) for p in (first, second))
+    fresh = not any(np.array_equal(first[k], second[k]) for k in ("Wxh", "Why"))
+    zero_biases = all(not np.any(p[k]) for p in (first, second) for k in ("bh", "by"))
+    if not (fresh and zero_biases):
+        raise Failed(t("init_no_seed", call=label, got=f"{fmt(first['Wxh'])} / {fmt(second['Wxh'])}"))
 
 
 # --- forward_prop -----------------------------------------------------------------------------
@@ -94,7 +107,7 @@ def forward_prop_matches_reference(ctx):
                          hint=lambda *_: t("hint_forward"))
 
 
-@check("forward_prop")
+@check("forward_prop", requires=("forward_prop_matches_reference",))
 def forward_prop_leaves_arguments_unchanged(ctx):
     X, _, params = PROBLEMS[1]
     label = f"forward_prop(X, params), {_net(X, params)}"
@@ -139,7 +152,7 @@ def cost_function_sums_over_samples_and_outputs(ctx):
     _expect_cost(*_cost(ctx, 5, 3, 32))
 
 
-@check("cost_function")
+@check("cost_function", requires=("cost_function_matches_reference",))
 def cost_function_returns_scalar_float(ctx):
     label, got, _ = _cost(ctx, 6, 1, 31)
     if isinstance(got, bool) or not (isinstance(got, float) or (isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "f")):
@@ -178,7 +191,7 @@ def gradient_relative_error(got: dict, numeric: dict) -> float:
     return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
 
 
-@check("backward_prop")
+@check("backward_prop", requires=("backward_prop_matches_numerical_gradient",))
 def backward_prop_returns_all_gradients(ctx):
     X, y, params = PROBLEMS[1]
     _backward(ctx, X, y, params)
@@ -209,7 +222,7 @@ def backward_prop_matches_numerical_gradient(ctx):
                            got=fmt(got[key][index])) + t("hint_backprop_chain"))
 
 
-@check("backward_prop")
+@check("backward_prop", requires=("backward_prop_matches_numerical_gradient",))
 def backward_prop_leaves_arguments_unchanged(ctx):
     X, y, params = PROBLEMS[1]
     cache = [c.copy() for c in ctx.ref.forward_prop(X, params)]
@@ -255,7 +268,7 @@ def update_params_updates_biases(ctx):
     _expect_updated(ctx, ("bh", "by"), t("hint_biases"))
 
 
-@check("update_params")
+@check("update_params", requires=("update_params_matches_reference_for_weights",))
 def update_params_leaves_arguments_unchanged(ctx):
     label, params, grads, _, args_after = _update(ctx)
     expect_unchanged(params, args_after[0], label, "params")
@@ -296,7 +309,7 @@ def predict_matches_reference_near_threshold(ctx):
         expect_array(got, expected, label, rtol=0, atol=0, float64=False, hint=lambda *_: t("hint_threshold"))
 
 
-@check("predict")
+@check("predict", requires=("predict_matches_reference_near_threshold",))
 def predict_returns_int_zeros_and_ones(ctx):
     X, params = PREDICT_PROBLEMS[0]
     label, got = _predict(ctx, X, params)

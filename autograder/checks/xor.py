@@ -1,8 +1,12 @@
-"""Training: the learner's train must learn XOR (and XNOR, AND, OR, so hard-coded weights earn
-nothing) at alpha = 1.0 from seeds fixed here and never shown to learners.
+"""Training: the learner's train must be gradient descent, and must learn XOR (and XNOR, AND,
+OR, so hard-coded weights earn nothing) at alpha = 1.0 from seeds fixed here and never shown to
+learners.
 
-The learner's numbers are never trusted: cost and predictions are recomputed by the reference
-from the params train returns. Only the costs list's form and trend come from the learner.
+The learner's numbers are never trusted: the params train returns are compared with the ones
+the reference's gradient steps reach from the same start (the learner's own
+init_params(seed), so a learner whose init_params differs is not charged twice), and cost and
+predictions are recomputed by the reference. A lookup table, a closed form or another update
+rule cannot match that trajectory; the costs list must match it step by step too.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import numpy as np
 
 from ..messages import t
 from . import common
-from .common import Failed, as_array, check, expect_dict_of_arrays, fmt
+from .common import Failed, check, expect_dict_of_arrays, fmt, index_text
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 TABLES = {"XOR": [0, 1, 1, 0], "XNOR": [1, 0, 0, 1], "AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1]}
@@ -26,23 +30,149 @@ NUM_ITERATIONS = 1200
 SEEDS = {"XOR": (4242, 31337), "XNOR": (1729,), "AND": (1618,), "OR": (4669,)}
 
 
+# The trajectory run: arguments unlike the defaults, so a train that ignores num_hidden, alpha
+# or seed cannot follow it. DEFAULTS is the signature's own (SPEC): train(X, y) must use them.
+# AND, not XOR: all-zero weights are a fixed point of descent on XOR (every gradient is 0 by
+# symmetry), so a hollow train "following" a hollow init_params must not be graded on it.
+TRAJECTORY = {"table": "AND", "num_hidden": 3, "alpha": 0.5, "num_iterations": 150, "seed": 2718}
+DEFAULTS = {"table": "AND", "num_hidden": 5, "alpha": 1.0, "num_iterations": 5000, "seed": 0}
+# Float64 rounding differences between correct implementations stay below 1e-7 relative over
+# 5000 steps (measured: 1e-14 typically, 1e-8 at worst with alpha = 2); any other rule or rate
+# is off by far more within a few steps.
+TRAJECTORY_RTOL, TRAJECTORY_ATOL = 1e-6, 1e-9
+KEYS = ("Wxh", "bh", "Why", "by")
+DEFAULTS_COMPARED = 100  # costs of the defaults run compared step by step with the reference's
+
+
 def targets(table: str) -> np.ndarray:
     return np.array(TABLES[table], dtype=float).reshape(4, 1)
 
 
-def _train(ctx, table: str, seed: int):
+def _shapes(num_hidden: int) -> dict:
+    return {"Wxh": (2, num_hidden), "bh": (1, num_hidden), "Why": (num_hidden, 1), "by": (1, 1)}
+
+
+def _call_train(ctx, label, args, kwargs):
     """(params as float arrays, costs) from the learner's train; one sandbox call per run."""
     def run():
-        label = (f"train(X, y, num_hidden={NUM_HIDDEN}, alpha={ALPHA}, num_iterations={NUM_ITERATIONS}, "
-                 f"seed=...), y = {table}")
-        got = ctx.call("train", X.copy(), targets(table), num_hidden=NUM_HIDDEN, alpha=ALPHA,
-                       num_iterations=NUM_ITERATIONS, seed=seed, label=label, timeout=common.TRAIN_TIMEOUT)
+        got = ctx.call("train", X.copy(), *args, label=label, timeout=common.TRAIN_TIMEOUT, **kwargs)
         if not isinstance(got, (list, tuple)) or len(got) != 2:
             raise Failed(t("wrong_type", call=label, expected="(params, costs)", got=type(got).__name__))
-        shapes = {"Wxh": (2, NUM_HIDDEN), "bh": (1, NUM_HIDDEN), "Why": (NUM_HIDDEN, 1), "by": (1, 1)}
-        params = expect_dict_of_arrays(got[0], {k: np.zeros(s) for k, s in shapes.items()}, label)
+        num_hidden = kwargs.get("num_hidden", DEFAULTS["num_hidden"])
+        params = expect_dict_of_arrays(got[0], {k: np.zeros(s) for k, s in _shapes(num_hidden).items()}, label)
         return label, params, got[1]
-    return ctx.memo(("train", table, seed), run)
+    return ctx.memo(("train", label, repr(sorted(kwargs.items()))), run)
+
+
+def _train(ctx, table: str, seed: int):
+    label = (f"train(X, y, num_hidden={NUM_HIDDEN}, alpha={ALPHA}, num_iterations={NUM_ITERATIONS}, "
+             f"seed=...), y = {table}")
+    return _call_train(ctx, label, (targets(table),), dict(num_hidden=NUM_HIDDEN, alpha=ALPHA,
+                                                          num_iterations=NUM_ITERATIONS, seed=seed))
+
+
+def descent(ref, y, params, alpha, num_iterations):
+    """(params after num_iterations reference gradient steps, the cost before each step)."""
+    costs = []
+    with np.errstate(all="ignore"):
+        for _ in range(num_iterations):
+            cache = ref.forward_prop(X, params)
+            costs.append(ref.cost_function(y, cache[3]))
+            params = ref.update_params(params, ref.backward_prop(X, y, params, cache), alpha)
+    return params, np.array(costs)
+
+
+def _starts(ctx, num_hidden, seed):
+    """Where train may start: the learner's own init_params(2, H, 1, seed), and the reference's
+    (a learner may draw the same numbers without calling init_params)."""
+    starts = [ctx.ref.init_params(2, num_hidden, 1, seed=seed)]
+    try:
+        label = f"init_params(2, {num_hidden}, 1, seed={seed})"
+        got = ctx.memo(("init", num_hidden, seed), lambda: ctx.call("init_params", 2, num_hidden, 1, seed=seed,
+                                                                     label=label))
+        own = expect_dict_of_arrays(got, starts[0], label)
+        if all(np.all(np.isfinite(own[k])) and np.any(own[k]) for k in ("Wxh", "Why")):
+            starts.insert(0, {k: v.astype(float) for k, v in own.items()})
+    except Failed:
+        pass  # a broken init_params costs its own points, not train's
+    return starts
+
+
+def _trajectories(ctx, run):
+    """[(params, costs)] of the reference's descent from each possible start (cached)."""
+    def compute():
+        y = targets(run["table"])
+        return [descent(ctx.ref, y, start, run["alpha"], run["num_iterations"])
+                for start in _starts(ctx, run["num_hidden"], run["seed"])]
+    return ctx.memo(("trajectory", tuple(run.items())), compute)
+
+
+def _expect_descent(ctx, run, label, params, hint):
+    """Fail unless `params` is where gradient descent from one of the starts ends up."""
+    trajectories = _trajectories(ctx, run)
+    for expected, _ in trajectories:
+        if all(np.allclose(params[k], expected[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for k in KEYS):
+            return
+    expected = trajectories[0][0]
+    key = next(k for k in KEYS if not np.allclose(params[k], expected[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL))
+    with np.errstate(invalid="ignore"):
+        index = tuple(np.argwhere(~np.isclose(params[key], expected[key], rtol=TRAJECTORY_RTOL,
+                                              atol=TRAJECTORY_ATOL))[0])
+    raise Failed(t("train_not_gradient_descent", call=label, iterations=run["num_iterations"],
+                   alpha=run["alpha"], param=key, index=index_text(index),
+                   expected=fmt(expected[key][index]), got=fmt(params[key][index])) + hint)
+
+
+def _trajectory_run(ctx):
+    run = TRAJECTORY
+    label = (f"train(X, y, num_hidden={run['num_hidden']}, alpha={run['alpha']}, "
+             f"num_iterations={run['num_iterations']}, seed={run['seed']}), y = {run['table']}")
+    kwargs = {k: v for k, v in run.items() if k != "table"}
+    return run, *_call_train(ctx, label, (targets(run["table"]),), kwargs)
+
+
+@check("train")
+def train_follows_gradient_descent(ctx):
+    run, label, params, _ = _trajectory_run(ctx)
+    _expect_descent(ctx, run, label, params, t("hint_train_arguments"))
+
+
+def _expect_costs(ctx, run, label, costs, compared: int, hint):
+    """Fail unless `costs` is a list of run["num_iterations"] floats whose first `compared` are the
+    costs before each reference gradient step (from one of the starts)."""
+    n = run["num_iterations"]
+    if not isinstance(costs, (list, tuple, np.ndarray)):
+        raise Failed(t("wrong_type", call=f"{label} → costs", expected="list of float", got=type(costs).__name__))
+    if len(costs) != n:
+        raise Failed(t("costs_wrong_length", iterations=n, got=len(costs)) + hint)
+    for index, cost in enumerate(costs):
+        scalar = isinstance(cost, (int, float)) and not isinstance(cost, bool)
+        if not (scalar or (isinstance(cost, np.ndarray) and cost.shape == () and cost.dtype.kind in "iuf")):
+            raise Failed(t("costs_not_floats", index=index, got=fmt(cost)) + t("hint_cost_builtin_sum"))
+    got = np.array([float(c) for c in costs[:compared]])
+    trajectories = [expected for _, expected in _trajectories(ctx, {**run, "num_iterations": compared})]
+    if any(np.allclose(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for expected in trajectories):
+        return
+    expected = trajectories[0]
+    index = int(np.argmax(~np.isclose(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL)))
+    raise Failed(t("costs_not_trajectory", index=index, expected=fmt(expected[index]), got=fmt(got[index])) + hint)
+
+
+@check("train", requires=("train_follows_gradient_descent",))
+def train_records_cost_before_each_step(ctx):
+    run, label, _, costs = _trajectory_run(ctx)
+    _expect_costs(ctx, run, label, costs, run["num_iterations"], t("hint_train_arguments"))
+
+
+@check("train", requires=("train_follows_gradient_descent",))
+def train_uses_contract_defaults(ctx):
+    """train(X, y) as the stub's signature gives it: num_hidden=5, alpha=1.0, 5000 iterations,
+    seed=0. Its first costs pin num_hidden, alpha and seed (so the reference need not run all
+    5000 steps); their count pins num_iterations."""
+    run = DEFAULTS
+    label = f"train(X, y), y = {run['table']}"
+    _, _, costs = _call_train(ctx, label, (targets(run["table"]),), {})
+    _expect_costs(ctx, run, label, costs, DEFAULTS_COMPARED, t("hint_train_defaults"))
 
 
 def _learns(table: str):
@@ -63,31 +193,4 @@ def _learns(table: str):
 
 
 for _table in TABLES:
-    _run = _learns(_table)
-    check("train")(_run)
-
-
-def _costs(ctx) -> np.ndarray:
-    _, _, costs = _train(ctx, "XOR", SEEDS["XOR"][0])
-    if not isinstance(costs, (list, tuple, np.ndarray)):
-        raise Failed(t("wrong_type", call="train → costs", expected="list of float", got=type(costs).__name__))
-    if len(costs) != NUM_ITERATIONS:
-        raise Failed(t("costs_wrong_length", iterations=NUM_ITERATIONS, got=len(costs)))
-    for index, cost in enumerate(costs):
-        scalar = isinstance(cost, (int, float)) and not isinstance(cost, bool)
-        if not (scalar or (isinstance(cost, np.ndarray) and cost.shape == ())):
-            raise Failed(t("costs_not_floats", index=index, got=fmt(cost)) + t("hint_cost_builtin_sum"))
-    return as_array(list(costs), "train → costs").astype(float)
-
-
-@check("train")
-def train_returns_one_cost_per_iteration(ctx):
-    _costs(ctx)
-
-
-@check("train")
-def train_costs_fall_overall(ctx):
-    costs = _costs(ctx)
-    head, tail = costs[: NUM_ITERATIONS // 10].mean(), costs[-NUM_ITERATIONS // 10:].mean()
-    if not (tail < head and costs[-1] < costs[0]):
-        raise Failed(t("costs_not_falling", first=fmt(costs[0]), last=fmt(costs[-1])))
+    check("train", requires=("train_follows_gradient_descent",))(_learns(_table))

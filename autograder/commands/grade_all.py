@@ -8,7 +8,7 @@ from pathlib import Path
 from ..batch import DEFAULT_TIMEOUT, grade_all
 from ..shard import Shard, write_marker
 
-EXIT_GRADED, EXIT_CANNOT_GRADE = 0, 2
+EXIT_GRADED, EXIT_CANNOT_GRADE, EXIT_GRADER_ERRORS = 0, 2, 3
 
 
 def add_parser(subparsers):
@@ -39,9 +39,12 @@ def run(args) -> int:
     if args.shard is not None:
         write_marker(args.output_dir, args.shard, [row.learner for row in rows])
     failed = sum(1 for row in rows if row.error)
+    errors = sum(row.grader_errors for row in rows)
     print(f"graded {len(rows)} submissions into {args.output_dir / 'gradebook.csv'}"
-          + (f" ({failed} could not be graded fully; see the error column)" if failed else ""), file=sys.stderr)
-    return EXIT_GRADED
+          + (f" ({failed} could not be graded fully; see the error column)" if failed else "")
+          + (f"; {errors} grader errors (the grader's fault, not the learners': fix and re-grade)" if errors else ""),
+          file=sys.stderr)
+    return EXIT_GRADER_ERRORS if errors else EXIT_GRADED
 
 
 def _shard(text: str) -> Shard:

@@ -1,6 +1,7 @@
 """Reporters: each module renders the one results model (`render(results, lang) -> str`).
 
-Adding a format is adding a module with a `render` function and a line in FORMATS.
+Adding a format is adding a module with a `render` function and a line in FORMATS. Learner
+text reaches a report only through autograder/quoting.py.
 """
 from importlib import import_module
 
@@ -14,8 +15,11 @@ FORMATS = {
 
 
 def render(results, fmt: str, lang: str | None = None) -> str:
+    """The report as text that always encodes: a lone surrogate that slipped past quoting is
+    written as an escape, never the crash of the report's write."""
     module = import_module(f"{__name__}.{FORMATS[fmt]}")
-    return module.render(results, lang=lang or results.lang)
+    report = module.render(results, lang=lang or results.lang)
+    return report.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def number(value: float):

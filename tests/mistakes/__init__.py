@@ -52,13 +52,33 @@ class Mistake:
     cascade: frozenset = field(default_factory=frozenset)
     only: frozenset | None = None  # exactly these checks of `function` fail
     trap: bool = False  # one of the chapter's own bugs (SPEC "traps")
+    signature: tuple[str, str] | None = None  # (old, new): a changed default in the def line
 
     def source(self) -> str:
-        return with_bodies({self.function: self.body})
+        source = reference_source()
+        if self.signature:
+            old, new = self.signature
+            assert source.count(old) == 1, old
+            source = source.replace(old, new)
+        return with_bodies({self.function: self.body}, source) if self.body else source
 
 
-def M(name, function, body, cascade=(), only=None, trap=False):
-    return Mistake(name, function, body, frozenset(cascade), frozenset(only) if only else None, trap)
+def M(name, function, body, cascade=(), only=None, trap=False, signature=None):
+    return Mistake(name, function, body, frozenset(cascade), frozenset(only) if only else None, trap, signature)
+
+
+# A train that does no training: a network built in closed form for whatever truth table it is
+# given (a hidden unit per input pattern), and a made-up falling list of costs.
+LOOKUP_TABLE_TRAIN = """
+    Wxh, bh = np.zeros((X.shape[1], num_hidden)), np.full((1, num_hidden), -20.0)
+    Why, by = np.zeros((num_hidden, y.shape[1])), np.zeros((1, y.shape[1]))
+    for j, (pattern, target) in enumerate(zip(X[:num_hidden], y[:num_hidden])):
+        Wxh[:, j] = 20 * (2 * pattern - 1)
+        bh[0, j] = -20 * (pattern.sum() - 0.5)
+        Why[j] = 20 * (2 * target - 1)
+    costs = [0.5 / (i + 1) for i in range(num_iterations)]
+    return {"Wxh": Wxh, "bh": bh, "Why": Why, "by": by}, costs
+    """
 
 
 SIGMOID_USERS = ("sigmoid_derivative", "swish", "swish_derivative", "forward_prop", "backward_prop",
@@ -89,14 +109,16 @@ MISTAKES = [
     M("leaky_relu_chapter_if_on_arrays", "leaky_relu", "if x < 0:\n    return alpha * x\nreturn x", trap=True),
     M("leaky_relu_derivative_ignores_alpha", "leaky_relu_derivative",
       "x = np.asarray(x, dtype=float)\nreturn np.where(x >= 0, 1.0, 0.01)",
-      only={"leaky_relu_derivative_matches_reference", "leaky_relu_derivative_matches_numerical_gradient"}),
+      only={"leaky_relu_derivative_matches_reference", "leaky_relu_derivative_matches_numerical_gradient",
+            "leaky_relu_derivative_leaves_input_unchanged"}),
     M("elu_chapter_alpha_0_01", "elu",
       "alpha = 0.01 if alpha == 1.0 else alpha\nx = np.asarray(x, dtype=float)\n"
       "return np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0)))", trap=True),
     M("elu_chapter_if_on_arrays", "elu", "if x < 0:\n    return alpha * (np.exp(x) - 1)\nreturn x", trap=True),
     M("elu_derivative_ignores_alpha", "elu_derivative",
       "x = np.asarray(x, dtype=float)\nreturn np.where(x >= 0, 1.0, np.exp(np.minimum(x, 0)))",
-      only={"elu_derivative_matches_reference", "elu_derivative_matches_numerical_gradient"}),
+      only={"elu_derivative_matches_reference", "elu_derivative_matches_numerical_gradient",
+            "elu_derivative_leaves_input_unchanged"}),
     M("swish_chapter_factor_2", "swish", "x = np.asarray(x, dtype=float)\nreturn 2 * x * sigmoid(beta * x)",
       trap=True),
     M("swish_derivative_misses_product_rule_term", "swish_derivative",
@@ -118,8 +140,18 @@ MISTAKES = [
     M("init_params_ignores_seed", "init_params", """
         return {"Wxh": np.random.standard_normal((num_input, num_hidden)), "bh": np.zeros((1, num_hidden)),
                 "Why": np.random.standard_normal((num_hidden, num_output)), "by": np.zeros((1, num_output))}
-        """, only={"init_params_matches_reference_for_seed", "init_params_same_seed_same_params"},
+        """, only={"init_params_matches_reference_for_seed", "init_params_same_seed_same_params",
+                 "init_params_without_seed_draws_fresh_params"},
       cascade=TRAINING),
+    M("init_params_seed_none_raises", "init_params", """
+        if seed is None:
+            raise ValueError("seed is required")
+        rng = np.random.default_rng(seed)
+        return {"Wxh": rng.standard_normal((num_input, num_hidden)), "bh": np.zeros((1, num_hidden)),
+                "Why": rng.standard_normal((num_hidden, num_output)), "by": np.zeros((1, num_output))}
+        """, only={"init_params_without_seed_draws_fresh_params"}),
+    M("init_params_default_seed_0", "init_params", None, only={"init_params_without_seed_draws_fresh_params"},
+      signature=("num_output, seed=None)", "num_output, seed=0)")),
     M("forward_prop_forgets_biases", "forward_prop", """
         z1 = X @ params["Wxh"]
         a1 = sigmoid(z1)
@@ -134,7 +166,7 @@ MISTAKES = [
         """, cascade=("predict", "train")),
     M("cost_function_chapter_builtin_sum", "cost_function", "return 0.5 * sum((y - y_hat) ** 2)",
       cascade=TRAINING, trap=True),
-    M("cost_function_forgets_half", "cost_function", "return float(np.sum((y - y_hat) ** 2))"),
+    M("cost_function_forgets_half", "cost_function", "return float(np.sum((y - y_hat) ** 2))", cascade=TRAINING),
     M("backward_prop_chapter_no_bias_gradients", "backward_prop", """
         z1, a1, z2, y_hat = cache
         delta2 = -(y - y_hat) * sigmoid_derivative(z2)
@@ -179,7 +211,7 @@ MISTAKES = [
     M("predict_returns_bool", "predict", "return forward_prop(X, params)[3] >= 0.5",
       only={"predict_returns_int_zeros_and_ones"}),
     M("predict_wrong_threshold", "predict", "return (forward_prop(X, params)[3] >= 0.51).astype(int)",
-      only={"predict_matches_reference_near_threshold"}),
+      only={"predict_matches_reference_near_threshold", "predict_returns_int_zeros_and_ones"}),
     M("predict_returns_probabilities", "predict", "return forward_prop(X, params)[3]"),
     M("train_chapter_alpha_0_01", "train", """
         alpha = 0.01
@@ -200,7 +232,40 @@ MISTAKES = [
                 costs.append(cost_function(y, cache[3]))
             params = update_params(params, backward_prop(X, y, params, cache), alpha)
         return params, costs
-        """, only={"train_returns_one_cost_per_iteration", "train_costs_fall_overall"}),
+        """, only={"train_records_cost_before_each_step", "train_uses_contract_defaults"}),
+    M("train_records_cost_after_each_step", "train", """
+        params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
+        costs = []
+        for _ in range(num_iterations):
+            cache = forward_prop(X, params)
+            params = update_params(params, backward_prop(X, y, params, cache), alpha)
+            costs.append(cost_function(y, forward_prop(X, params)[3]))
+        return params, costs
+        """, only={"train_records_cost_before_each_step", "train_uses_contract_defaults"}),
+    M("train_lookup_table_with_fake_costs", "train", LOOKUP_TABLE_TRAIN),
+    M("train_ignores_num_hidden_alpha_and_seed", "train", """
+        params = init_params(X.shape[1], 5, y.shape[1], seed=0)
+        costs = []
+        for _ in range(num_iterations):
+            cache = forward_prop(X, params)
+            costs.append(cost_function(y, cache[3]))
+            params = update_params(params, backward_prop(X, y, params, cache), 1.0)
+        return params, costs
+        """),
+    M("train_chapter_default_alpha_0_01", "train", None, only={"train_uses_contract_defaults"},
+      signature=("num_hidden=5, alpha=1.0, num_iterations=5000", "num_hidden=5, alpha=0.01, num_iterations=5000")),
+    M("train_default_1000_iterations", "train", None, only={"train_uses_contract_defaults"},
+      signature=("alpha=1.0, num_iterations=5000, seed=0", "alpha=1.0, num_iterations=1000, seed=0")),
+    M("train_other_update_rule", "train", """
+        params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
+        costs = []
+        for _ in range(num_iterations):
+            cache = forward_prop(X, params)
+            costs.append(cost_function(y, cache[3]))
+            grads = backward_prop(X, y, params, cache)
+            params = {key: params[key] - alpha * grads[key] * (0.9 if key == "by" else 1.0) for key in params}
+        return params, costs
+        """),
     M("train_hardcodes_xor_targets", "train", """
         y = np.array([[0.0], [1.0], [1.0], [0.0]])
         params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
@@ -210,7 +275,7 @@ MISTAKES = [
             costs.append(cost_function(y, cache[3]))
             params = update_params(params, backward_prop(X, y, params, cache), alpha)
         return params, costs
-        """, only={"train_learns_xnor", "train_learns_and", "train_learns_or"}),
+        """),
     # --- gradient checking ---------------------------------------------------------------------
     M("numerical_gradient_forward_difference", "numerical_gradient", """
         grad = np.zeros(x.shape)
@@ -258,8 +323,8 @@ MISTAKES = [
         directional = (cost_fn(plus) - cost_fn(minus)) / (2 * epsilon)
         analytic = np.concatenate([np.ravel(grads[key]) for key in params])
         return relative_error(analytic, np.full_like(analytic, directional))
-        """, only={"gradient_check_accepts_correct_gradient", "gradient_check_flags_wrong_gradient_in_each_parameter"},
-      trap=True),
+        """, only={"gradient_check_accepts_correct_gradient", "gradient_check_flags_wrong_gradient_in_each_parameter",
+                 "gradient_check_leaves_params_unchanged"}, trap=True),
     M("gradient_check_float32_copies", "gradient_check", """
         params = {key: np.array(value, dtype=np.float32) for key, value in params.items()}
         analytic, numeric = [], []
@@ -268,8 +333,8 @@ MISTAKES = [
             analytic.append(np.asarray(grads[key], dtype=np.float32))
         flat = lambda arrays: np.concatenate([a.ravel() for a in arrays])
         return relative_error(flat(analytic), flat(numeric))
-        """, only={"gradient_check_accepts_correct_gradient", "gradient_check_flags_wrong_gradient_in_each_parameter"},
-      trap=True),
+        """, only={"gradient_check_accepts_correct_gradient", "gradient_check_flags_wrong_gradient_in_each_parameter",
+                 "gradient_check_leaves_params_unchanged"}, trap=True),
     M("gradient_check_compares_weights_only", "gradient_check", """
         params = {key: np.array(value, dtype=float) for key, value in params.items()}
         analytic, numeric = [], []
@@ -278,7 +343,8 @@ MISTAKES = [
             analytic.append(np.asarray(grads[key], dtype=float))
         flat = lambda arrays: np.concatenate([a.ravel() for a in arrays])
         return relative_error(flat(analytic), flat(numeric))
-        """, only={"gradient_check_flags_wrong_gradient_in_each_parameter"}),
+        """, only={"gradient_check_flags_wrong_gradient_in_each_parameter", "gradient_check_accepts_correct_gradient",
+                 "gradient_check_leaves_params_unchanged"}),
 ]
 
 # Correct submissions written differently from the reference: each must get full marks.
@@ -379,6 +445,77 @@ VARIANTS = {
 
 def variant_source(name: str) -> str:
     return with_bodies(VARIANTS[name])
+
+
+# Hollow submissions: code that has the contract's shape and none of its work. Each must score
+# exactly 0 (rules of the house: every point is earned by a right value).
+def _signatures() -> dict[str, list[str]]:
+    """{function: argument names} of every contract function, read from the reference."""
+    import ast
+    tree = ast.parse(reference_source())
+    return {node.name: [a.arg for a in node.args.args] for node in tree.body
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")}
+
+
+ZEROS_OF_THE_RIGHT_SHAPE = {
+    **{fn: "return np.zeros(np.shape(x))" for fn in _signatures() if _signatures()[fn][0] == "x"
+       and fn != "numerical_gradient"},
+    "init_params": """
+        return {"Wxh": np.zeros((num_input, num_hidden)), "bh": np.zeros((1, num_hidden)),
+                "Why": np.zeros((num_hidden, num_output)), "by": np.zeros((1, num_output))}
+        """,
+    "forward_prop": """
+        N, H, K = X.shape[0], params["Wxh"].shape[1], params["Why"].shape[1]
+        return np.zeros((N, H)), np.zeros((N, H)), np.zeros((N, K)), np.zeros((N, K))
+        """,
+    "cost_function": "return 0.0",
+    "backward_prop": "return {key: np.zeros_like(value) for key, value in params.items()}",
+    "update_params": "return {key: np.zeros_like(value) for key, value in params.items()}",
+    "predict": "return np.zeros((X.shape[0], params[\"Why\"].shape[1]), dtype=int)",
+    "train": """
+        params = {"Wxh": np.zeros((X.shape[1], num_hidden)), "bh": np.zeros((1, num_hidden)),
+                  "Why": np.zeros((num_hidden, y.shape[1])), "by": np.zeros((1, y.shape[1]))}
+        return params, [0.0] * num_iterations
+        """,
+    "numerical_gradient": "return np.zeros(np.shape(x))",
+    "relative_error": "return 0.0",
+    "gradient_check": "return 0.0",
+}
+
+
+def hollow_bodies() -> dict[str, dict[str, str]]:
+    """{name: {function: body}}: every function `pass`, `return 0.0`, zeros of the right shape
+    and type, or its own first argument."""
+    signatures = _signatures()
+    return {
+        "hollow_all_none": {fn: "pass" for fn in signatures},
+        "hollow_all_constant_0": {fn: "return 0.0" for fn in signatures},
+        "hollow_zeros_of_the_right_shape": ZEROS_OF_THE_RIGHT_SHAPE,
+        "hollow_identity": {fn: f"return {args[0]}" for fn, args in signatures.items()},
+    }
+
+
+HOLLOW = hollow_bodies()
+
+# Values no check expects, returned by every function: each must be graded (0, with feedback),
+# never a grader error.
+STRANGE_RETURNS = {
+    "string": 'return "0.5"',
+    "nan": "return float('nan')",
+    "ragged_list": "return [[1.0, 2.0], [3.0]]",
+    "bool": "return True",
+    "dict_of_junk": 'return {"Wxh": "a", "bh": None, "Why": [1], "by": {}}',
+    "tuple_of_none": "return (None, None, None, None)",
+    "params_and_junk": 'return ({"Wxh": 1}, "costs")',
+    "inf_matrix": "return np.full((3, 3), np.inf)",
+    "empty_array": "return np.zeros((0, 5))",
+    "huge_int": "return 10 ** 400",
+    "bool_array": "return np.ones((4, 1), dtype=bool)",
+}
+
+
+def hollow_source(name: str) -> str:
+    return with_bodies(HOLLOW[name])
 
 
 def write(directory: Path, name: str, source: str) -> Path:

@@ -1,0 +1,50 @@
+"""Every point is earned by a right value, through the CLI as an instructor runs it: hollow
+submissions (every function `pass`, `return 0.0`, zeros of the right shape, or its first
+argument), as modules and as notebooks, graded by `grade-all` (one `grade --format json`
+process each, in the real sandbox) score exactly 0, and a grader error shows in grade-all's
+summary and exit status."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from autograder.batch import Row, _row_from_report
+from tests.mistakes import HOLLOW, hollow_source
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_hollow_modules_and_notebooks_score_zero_through_grade_all(tmp_path):
+    submissions = tmp_path / "class"
+    submissions.mkdir()
+    for name in HOLLOW:
+        (submissions / f"{name}.py").write_text(hollow_source(name), encoding="utf-8")
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell("# 第 1 章"), nbformat.v4.new_code_cell(hollow_source(name))]
+        nbformat.write(nb, submissions / f"{name}_nb.ipynb")
+    out = tmp_path / "reports"
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", submissions, "--jobs", "2",
+                           "--output-dir", out, "--lang", "en"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    with (out / "gradebook.csv").open(encoding="utf-8") as f:
+        rows = {row["learner"]: row for row in csv.DictReader(f)}
+    assert set(rows) == {*HOLLOW, *(f"{name}_nb" for name in HOLLOW)}
+    assert {name: (row["score"], row["max_score"], row["error"]) for name, row in rows.items()} == \
+        {name: ("0", "100", "") for name in rows}
+    for name in rows:
+        report = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+        assert report["grader_errors"] == [] and all(t["status"] == "failed" for t in report["tests"])
+
+
+def test_grader_errors_in_a_report_reach_the_gradebook_row(tmp_path):
+    report = tmp_path / "alice.json"
+    report.write_text(json.dumps({"score": 98, "max_score": 100, "functions": {"sigmoid": {"score": 2}},
+                                  "grader_errors": ["sigmoid_matches_reference"]}), encoding="utf-8")
+    row = _row_from_report("alice", report)
+    assert row == Row("alice", 98, 100, {"sigmoid": 2}, "grader error in 1 checks: sigmoid_matches_reference",
+                      grader_errors=1)
