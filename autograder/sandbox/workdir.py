@@ -17,6 +17,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
+from ..submission import graded_file
 from .contract import CONTRACT_FUNCTIONS
 
 HERE = Path(__file__).resolve().parent
@@ -46,12 +47,9 @@ def sibling_modules(folder, skip):
 
 def resolve_source(path):
     """("py", None, file to copy) or ("cells", cells, None); FileNotFoundError when there is no
-    submission. A notebook that cannot be read becomes a single cell raising why."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / "nn_basics.py"
-    if not path.is_file():
-        raise FileNotFoundError(f"no submission at {path}")
+    submission (which file of a folder: autograder.submission.graded_file, the one rule).
+    A notebook that cannot be read becomes a single cell raising why."""
+    path = graded_file(path)
     if path.suffix == ".ipynb":
         from .notebook import UnreadableNotebook, extract_cells
         try:
@@ -108,8 +106,7 @@ class Workdir:
         for name in RUNTIME_FILES:
             shutil.copyfile(HERE / name, self.rt / name)
         if self.kind == "cells" or Path(path).is_dir():
-            for p in sibling_modules(Path(path).parent if self.kind == "cells" else path,
-                                     skip={"nn_basics.py"}):
+            for p in sibling_modules(graded_file(path).parent, skip={"nn_basics.py"}):
                 shutil.copyfile(p, self.sub / p.name)
         if py_file is not None:
             shutil.copyfile(py_file, self.sub / "nn_basics.py")
