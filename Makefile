@@ -6,11 +6,14 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: demo test release release-check bench lock clean
+.PHONY: demo test release release-check bench lint lock clean
 
-$(VENV)/.installed: requirements.txt
+# The pinned requirements, then the kit itself, editable (pyproject.toml): `autograder` and the
+# `nn-grade` command work from any folder, and edits to the repository take effect at once.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 ## demo: generate the release, autograde the bundled demo class with nbgrader, print the gradebook
@@ -33,11 +36,16 @@ release-check: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m bench.grading
 
+## lint: ruff, configured in pyproject.toml
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+
 ## lock: re-pin requirements.txt from requirements.in (needs the registry)
 lock:
 	rm -rf /tmp/nn-kit-lock && $(PYTHON) -m venv /tmp/nn-kit-lock
 	/tmp/nn-kit-lock/bin/pip install --quiet -r requirements.in
 	/tmp/nn-kit-lock/bin/pip freeze > requirements.txt
 
+## clean: what nbgrader and grade-all write into the repository (all ignored by git)
 clean:
-	rm -rf demo/work reports gradebook.db submitted autograded feedback
+	rm -rf demo/work reports gradebook.db grades.csv submitted autograded feedback downloaded
