@@ -193,8 +193,7 @@ class Run:
         environment.update(
             GITHUB_ACTIONS="true", GITHUB_EVENT_NAME="pull_request_target",
             GITHUB_EVENT_PATH=str(self.event), GITHUB_STEP_SUMMARY=str(self.summary),
-            GITHUB_OUTPUT=str(self.output), RUNNER_TEMP=str(self.runner_temp),
-            PYTHONPATH=str(ROOT), **env)
+            GITHUB_OUTPUT=str(self.output), RUNNER_TEMP=str(self.runner_temp), **env)
         return subprocess.run(
             [*CI_COMMAND, str(self.repo / "nn_basics.py"), *args],
             cwd=self.workdir, env=environment, capture_output=True, text=True, timeout=600)
