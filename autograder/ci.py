@@ -29,7 +29,7 @@ from pathlib import Path
 # Hidden in the rendered comment; the workflow finds the comment to update by it. It is also
 # written to GITHUB_OUTPUT, so the workflow and this module cannot disagree about it.
 COMMENT_MARKER = "<!-- nn-kit-autograder:score-comment -->"
-DEFAULT_SUBMISSION = "nn_basics.py"
+DEFAULT_SUBMISSION = "."  # a folder: graded by autograder.submission.graded_file, the one rule
 DEFAULT_PASS_MARK = 60.0  # percent of the maximum score; the rubric totals 100 points
 COMMENT_FILENAME = "autograder-comment.md"
 # GitHub rejects comments over 65,536 characters; the job summary keeps the full report.
@@ -94,7 +94,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument(
         "submission", nargs="?",
         default=os.environ.get("AUTOGRADER_SUBMISSION", DEFAULT_SUBMISSION),
-        help="nn_basics.py, a folder holding it, or a notebook "
+        help="a folder (graded from ch01.ipynb when it holds one, else nn_basics.py), a .py or a notebook "
              "(default: $AUTOGRADER_SUBMISSION or %(default)s)",
     )
     parser.add_argument(

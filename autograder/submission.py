@@ -22,7 +22,15 @@ SUFFIXES = (".ipynb", ".py")
 
 
 class NoSubmission(FileNotFoundError):
-    """Nothing gradable at the path: the grader cannot run, the learner scores 0."""
+    """Nothing gradable at the path: the grader cannot run, the learner scores 0. `filename`
+    names what was looked for (for messages such as CI's "... is not in this pull request")."""
+
+    def __init__(self, message, filename=None):
+        super().__init__(message)
+        self.filename = filename
+
+    def __str__(self):
+        return self.args[0]
 
 
 class LinkRefused(NoSubmission):
@@ -57,4 +65,4 @@ def graded_file(path) -> Path:
             raise LinkRefused(f"{candidate} is a symbolic link: refused, not followed")
         if stat.S_ISREG(st.st_mode):
             return candidate
-    raise NoSubmission(f"no submission in {path}: neither {NOTEBOOK} nor {MODULE}")
+    raise NoSubmission(f"no submission in {path}: neither {NOTEBOOK} nor {MODULE}", f"{NOTEBOOK} / {MODULE}")
