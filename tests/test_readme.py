@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 MARKED_BLOCK = re.compile(r"<!-- readme-test: (?P<name>[\w-]+) -->\n```sh\n(?P<body>.*?)\n```", re.S)
 # What nbgrader printed before the kit's config fixed its cause (issue 12).
@@ -69,6 +68,7 @@ def clone(tmp_path_factory):
     return clone, done
 
 
+@pytest.mark.slow
 def test_the_instructor_sequence_exports_the_demo_class_grades(clone):
     clone, _ = clone
     grades = read_csv(clone / "grades.csv", "student_id", None)
@@ -79,6 +79,7 @@ def test_the_instructor_sequence_exports_the_demo_class_grades(clone):
     assert 0 < float(grades["trap"]["raw_score"]) < 100
 
 
+@pytest.mark.slow
 def test_grade_all_on_submitted_gives_the_totals_nbgrader_exports(clone):
     clone, _ = clone
     nbgrader = read_csv(clone / "grades.csv", "student_id", "raw_score")
@@ -86,6 +87,7 @@ def test_grade_all_on_submitted_gives_the_totals_nbgrader_exports(clone):
     assert kit == pytest.approx(nbgrader, abs=1e-6)
 
 
+@pytest.mark.slow
 def test_the_sequence_is_quiet_and_leaves_the_clone_clean(clone):
     clone, done = clone
     output = done.stdout + done.stderr
@@ -94,3 +96,11 @@ def test_the_sequence_is_quiet_and_leaves_the_clone_clean(clone):
     status = subprocess.run(["git", "status", "--porcelain", "--ignored=no"], cwd=clone,
                             capture_output=True, text=True, check=True).stdout
     assert status == "", status
+
+
+@pytest.mark.parametrize("path", ["gradebook.db", "grades.csv", "submitted/a/ch01/ch01.ipynb", "autograded/a/x",
+                                  "feedback/a/ch01/ch01.html", "downloaded/ch01/archive/a_ch01.ipynb",
+                                  "reports/gradebook.csv", "autograder-comment.md", "demo/work/gradebook.db",
+                                  "nn_ch01.egg-info/PKG-INFO", ".venv"])
+def test_what_instructors_and_tools_generate_is_ignored_by_git(path):
+    assert subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT).returncode == 0, path
