@@ -4,6 +4,7 @@ Each setting below guards a pitfall of nbgrader 0.9.6 that we hit and verified. 
 grader (`autograder`) is importable because `make` installs it into .venv (pyproject.toml).
 """
 import importlib.util
+import logging
 import os
 import sys
 import warnings
@@ -74,6 +75,11 @@ c.GenerateAssignment.post_convert_hook = write_release_extras
 # submitted/<student>/ch01/ch01.ipynb. nbgrader grades the notebook only.
 c.FileNameCollectorPlugin.named_regexp = r"^(?:.*/)?(?P<student_id>[A-Za-z0-9][A-Za-z0-9_.-]*?)_(?P<file_id>ch01\.ipynb)$"
 c.FileNameCollectorPlugin.valid_ext = [".ipynb"]
+
+# zip_collect warns "Directory not found. Creating: ..." for every folder it is there to create
+# (extracted/, each submitted/<student>/ch01/); a missing archive/ is still reported.
+logging.getLogger("ZipCollectApp").addFilter(
+    lambda record: not record.getMessage().startswith("Directory not found. Creating:"))
 
 # nbgrader 0.9.6 on SQLAlchemy 2 warns "Object of type ... not in session" on every gradebook
 # write (its backref cascades); the writes are right, so the warning is noise for instructors.
