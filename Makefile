@@ -21,9 +21,9 @@ demo: $(VENV)/.installed
 	$(PY) -m tools.release
 	$(PY) -m tools.demo
 
-## test: the kit's own test suite
+## test: the kit's own test suite (loadgroup: a module-scoped nbgrader course is built by one worker, once)
 test: $(VENV)/.installed
-	$(PY) -m pytest -n 2 -q -p no:cacheprovider
+	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 
 ## release: regenerate source-notebook answer cells, release/ and the stub from their sources
 release: $(VENV)/.installed

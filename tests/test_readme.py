@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The clone fixture is module-scoped; one xdist worker runs all its tests (`make test` uses
+# --dist loadgroup), or each worker would run the whole sequence again.
+in_one_worker = pytest.mark.xdist_group("readme_clone")
 MARKED_BLOCK = re.compile(r"<!-- readme-test: (?P<name>[\w-]+) -->\n```sh\n(?P<body>.*?)\n```", re.S)
 # What nbgrader printed before the kit's config fixed or filtered it (issue 12).
 NOISE = ("checksum", "has changed", "Skipping existing", "No assignment", "not in session", "Traceback",
@@ -70,6 +73,7 @@ def clone(tmp_path_factory):
 
 
 @pytest.mark.slow
+@in_one_worker
 def test_the_instructor_sequence_exports_the_demo_class_grades(clone):
     clone, _ = clone
     grades = read_csv(clone / "grades.csv", "student_id", None)
@@ -81,6 +85,7 @@ def test_the_instructor_sequence_exports_the_demo_class_grades(clone):
 
 
 @pytest.mark.slow
+@in_one_worker
 def test_grade_all_on_submitted_gives_the_totals_nbgrader_exports(clone):
     clone, _ = clone
     nbgrader = read_csv(clone / "grades.csv", "student_id", "raw_score")
@@ -89,6 +94,7 @@ def test_grade_all_on_submitted_gives_the_totals_nbgrader_exports(clone):
 
 
 @pytest.mark.slow
+@in_one_worker
 def test_the_sequence_is_quiet_and_leaves_the_clone_clean(clone):
     clone, done = clone
     output = done.stdout + done.stderr
