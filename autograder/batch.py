@@ -41,8 +41,9 @@ class Row:
 
 @dataclass(frozen=True)
 class Found:
-    """One learner of a class folder: the path to grade, or why there is nothing to grade."""
+    """One learner of a class folder: their entry, the path to grade, or why there is nothing."""
     learner: str
+    entry: Path
     path: Path | None
     problem: str = ""
 
@@ -68,7 +69,7 @@ def learner_names(paths: list[Path]) -> dict[Path, str]:
     ch01-alice/ is alice; when two entries give one name, the later keeps its full name."""
     names, taken = {}, set()
     for path in paths:
-        name = path.stem if path.suffix in SUFFIXES and not path.is_dir() else path.name
+        name = path.stem if path.suffix in SUFFIXES and not stat.S_ISDIR(path.lstat().st_mode) else path.name
         name = name.removeprefix(CLASSROOM_PREFIX) or name
         if name in taken:
             name = path.name
@@ -104,11 +105,11 @@ def find_submissions(directory: Path) -> list[Found]:
     found = []
     for path in paths:
         try:
-            found.append(Found(names[path], submission_in(path)))
+            found.append(Found(names[path], path, submission_in(path)))
         except LinkRefused as refused:
-            found.append(Found(names[path], None, f"{NO_SUBMISSION}: {refused}"))
+            found.append(Found(names[path], path, None, f"{NO_SUBMISSION}: {refused}"))
         except NoSubmission:
-            found.append(Found(names[path], None, NO_SUBMISSION))
+            found.append(Found(names[path], path, None, NO_SUBMISSION))
     return found
 
 
@@ -155,7 +156,7 @@ def grade_all(directory: Path, output_dir: Path, jobs: int = 1, lang: str = "zh"
     functions = list(load_rubric())
     output_dir.mkdir(parents=True, exist_ok=True)
     learners = find_submissions(directory)
-    rows = [_write_failure_report(directory / found.learner, output_dir / f"{found.learner}.json", found.problem, lang)
+    rows = [_write_failure_report(found.entry, output_dir / f"{found.learner}.json", found.problem, lang)
             for found in learners if found.path is None]
     gradable = [found for found in learners if found.path is not None]
     with ThreadPoolExecutor(max_workers=jobs) as pool, \
