@@ -6,11 +6,14 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: demo test release release-check bench mutants lock clean
+.PHONY: demo test release release-check bench lint mutants lock clean
 
-$(VENV)/.installed: requirements.txt
+# The pinned requirements, then the kit itself, editable (pyproject.toml): `autograder` and the
+# `nn-grade` command work from any folder, and edits to the repository take effect at once.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 ## demo: generate the release, autograde the bundled demo class with nbgrader, print the gradebook
@@ -18,9 +21,9 @@ demo: $(VENV)/.installed
 	$(PY) -m tools.release
 	$(PY) -m tools.demo
 
-## test: the kit's own test suite
+## test: the kit's own test suite (loadgroup: a module-scoped nbgrader course is built by one worker, once)
 test: $(VENV)/.installed
-	$(PY) -m pytest -n 2 -q -p no:cacheprovider
+	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 
 ## release: regenerate source-notebook answer cells, release/ and the stub from their sources
 release: $(VENV)/.installed
@@ -37,11 +40,16 @@ bench: $(VENV)/.installed
 mutants: $(VENV)/.installed
 	$(PY) -m tools.mutants --report docs/mutants.md
 
+## lint: ruff, configured in pyproject.toml
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+
 ## lock: re-pin requirements.txt from requirements.in (needs the registry)
 lock:
 	rm -rf /tmp/nn-kit-lock && $(PYTHON) -m venv /tmp/nn-kit-lock
 	/tmp/nn-kit-lock/bin/pip install --quiet -r requirements.in
 	/tmp/nn-kit-lock/bin/pip freeze > requirements.txt
 
+## clean: what nbgrader and grade-all write into the repository (all ignored by git)
 clean:
-	rm -rf demo/work reports gradebook.db submitted autograded feedback
+	rm -rf demo/work reports gradebook.db grades.csv submitted autograded feedback downloaded

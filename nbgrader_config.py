@@ -1,14 +1,22 @@
 """nbgrader configuration for the chapter-1 course. Run nbgrader from the repository root.
 
-Each setting below guards a pitfall of nbgrader 0.9.6 that we hit and verified.
+Each setting below guards a pitfall of nbgrader 0.9.6 that we hit and verified. The kit's
+grader (`autograder`) is importable because `make` installs it into .venv (pyproject.toml).
 """
+import importlib.util
+import logging
 import os
 import sys
+import warnings
 from pathlib import Path
 
 c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
 
 KIT = Path(__file__).resolve().parent
+
+# Quiet: warnings and errors only (nbgrader's INFO is a line per file per student); a command's
+# own --log-level=INFO still shows everything.
+c.Application.log_level = "WARN"
 
 c.CourseDirectory.course_id = "nn-ch01"
 c.CourseDirectory.root = os.environ.get("NN_KIT_COURSE_ROOT", str(KIT))
@@ -40,10 +48,45 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
-# nbgrader runs alembic (for the gradebook) from PATH, and kernels inherit this environment:
-# put this Python's bin/ first, and the kit root on the path so nbgrader and hidden cells find
-# the grader. (Under autograde nbgrader sets NBGRADER_EXECUTION=autograde in the kernel; visible
-# checks then stand aside, since nbgrader zeroes a cell that raises or writes to stderr.)
+
+# `nbgrader generate_assignment ch01` must never "skip the existing assignment" (it would then
+# not reach the gradebook, and autograde finds no assignment): it always regenerates release/ch01,
+# byte for byte what `make release` commits. It deletes release/ch01 first, so the post-convert
+# hook writes back what nbgrader does not make itself: the stub nn_basics.py (tools/release.py,
+# loaded by path: it is the repository's tool, not part of the installed package).
+c.GenerateAssignment.force = True
+
+
+def write_release_extras(assignment, **_):
+    spec = importlib.util.spec_from_file_location("nn_kit_release", KIT / "tools" / "release.py")
+    release = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(release)
+    try:
+        release.after_nbgrader(KIT, Path(c.CourseDirectory.root) / "release" / assignment)
+    except Exception as error:  # nbgrader logs a failed hook at INFO only: say it out loud
+        print(f"nbgrader_config.py: could not write the stub into release/{assignment}: {error!r}", file=sys.stderr)
+        raise
+
+
+c.GenerateAssignment.post_convert_hook = write_release_extras
+
+# Submissions downloaded from an LMS: `nbgrader zip_collect ch01` reads
+# downloaded/ch01/archive/<student>_ch01.ipynb (or zips of such files) into
+# submitted/<student>/ch01/ch01.ipynb. nbgrader grades the notebook only.
+c.FileNameCollectorPlugin.named_regexp = r"^(?:.*/)?(?P<student_id>[A-Za-z0-9][A-Za-z0-9_.-]*?)_(?P<file_id>ch01\.ipynb)$"
+c.FileNameCollectorPlugin.valid_ext = [".ipynb"]
+
+# zip_collect warns "Directory not found. Creating: ..." for every folder it is there to create
+# (extracted/, each submitted/<student>/ch01/); a missing archive/ is still reported.
+logging.getLogger("ZipCollectApp").addFilter(
+    lambda record: not record.getMessage().startswith("Directory not found. Creating:"))
+
+# nbgrader 0.9.6 on SQLAlchemy 2 warns "Object of type ... not in session" on every gradebook
+# write (its backref cascades); the writes are right, so the warning is noise for instructors.
+warnings.filterwarnings("ignore", message=r"Object of type .* not in session")
+
+# nbgrader runs alembic (for the gradebook) from PATH: put this Python's bin/ first, so the
+# venv's alembic is found however nbgrader was started. (Under autograde nbgrader sets
+# NBGRADER_EXECUTION=autograde in the kernel; visible checks then stand aside, since nbgrader
+# zeroes a cell that raises or writes to stderr.)
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-sys.path.insert(0, str(KIT))
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(KIT), os.environ.get("PYTHONPATH")]))

@@ -1,4 +1,7 @@
-"""Grade a whole class: each entry of a folder in its own grader process, in parallel.
+"""Grade a whole class: each learner of a folder in its own grader process, in parallel.
+
+`find_submissions` reads every layout an instructor has (see its docstring) and lists every
+learner, those without a submission too; links are refused by name, never followed.
 
 Each learner is graded by `python -m autograder grade ... --format json` in a process of its
 own session, so nothing one submission does (hang, crash, a value the grader chokes on) can
@@ -11,17 +14,20 @@ import csv
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .submission import ASSIGNMENT, SUFFIXES, LinkRefused, NoSubmission, graded_file
+
 # Beyond the sandbox's own per-submission budget (90 s) plus start-up, so it only fires when
 # grading itself is stuck.
 DEFAULT_TIMEOUT = 180.0
-REPO_ROOT = Path(__file__).resolve().parents[1]
 GRADEBOOK = "gradebook.csv"
+CLASSROOM_PREFIX = f"{ASSIGNMENT}-"  # GitHub Classroom names a learner's repository ch01-<login>
 
 
 @dataclass
@@ -34,26 +40,78 @@ class Row:
     grader_errors: int = 0  # checks the grader itself failed to run (not the learner's loss)
 
 
+@dataclass(frozen=True)
+class Found:
+    """One learner of a class folder: their entry, the path to grade, or why there is nothing."""
+    learner: str
+    entry: Path
+    path: Path | None
+    problem: str = ""
+
+
+NO_SUBMISSION = "no submission"
+
+
 def entries(directory: Path) -> list[Path]:
-    """One submission per learner: a folder, a .py or a .ipynb; hidden entries are skipped."""
+    """One entry per learner: a folder, a .py or a .ipynb (links too, to be refused by name);
+    hidden entries and other files are skipped. Nothing is followed: lstat only."""
     found = []
     for entry in sorted(directory.iterdir()):
         if entry.name.startswith((".", "__")):
             continue
-        if entry.is_dir() or entry.suffix in (".py", ".ipynb"):
+        mode = entry.lstat().st_mode
+        if stat.S_ISDIR(mode) or stat.S_ISLNK(mode) or (stat.S_ISREG(mode) and entry.suffix in SUFFIXES):
             found.append(entry)
     return found
 
 
 def learner_names(paths: list[Path]) -> dict[Path, str]:
+    """A learner's name from their entry: alice/ and alice.py are alice, a Classroom clone
+    ch01-alice/ is alice; when two entries give one name, the later keeps its full name."""
     names, taken = {}, set()
     for path in paths:
-        name = path.name if path.is_dir() else path.stem
-        if name in taken:  # alice.py beside alice/: keep both, told apart by the suffix
+        name = path.stem if path.suffix in SUFFIXES and not stat.S_ISDIR(path.lstat().st_mode) else path.name
+        name = name.removeprefix(CLASSROOM_PREFIX) or name
+        if name in taken:
             name = path.name
         taken.add(name)
         names[path] = name
     return names
+
+
+def submission_in(entry: Path) -> Path:
+    """The folder or file `grade` is given for one entry: the entry itself, or <entry>/ch01/
+    (nbgrader's submitted/<student>/ch01/, or a clone that keeps the assignment in a folder of
+    its own) when only that holds a submission. Which file of it is graded is the one rule,
+    autograder.submission.graded_file. NoSubmission (LinkRefused for a link) when there is none."""
+    try:
+        graded_file(entry)
+        return entry
+    except LinkRefused:
+        raise
+    except NoSubmission:
+        inner = entry / ASSIGNMENT
+        if not (stat.S_ISDIR(entry.lstat().st_mode) and os.path.lexists(inner)):
+            raise
+        graded_file(inner)
+        return inner
+
+
+def find_submissions(directory: Path) -> list[Found]:
+    """Every learner of `directory`, in any layout an instructor has: nbgrader's submitted/
+    (<student>/ch01/), a folder of learner folders, flat files (alice.py, bob.ipynb), Classroom
+    clones (ch01-<login>/). A learner without a submission is listed with the reason, not dropped."""
+    paths = entries(directory)
+    names = learner_names(paths)
+    found = []
+    for path in paths:
+        try:
+            found.append(Found(names[path], path, submission_in(path)))
+        except LinkRefused as refused:
+            found.append(Found(names[path], path, None, f"{NO_SUBMISSION}: {refused}"))
+        except NoSubmission:
+            found.append(Found(names[path], path, None, NO_SUBMISSION))
+    return found
 
 
 def _row_from_report(learner: str, report: Path) -> Row:
@@ -66,6 +124,7 @@ def _row_from_report(learner: str, report: Path) -> Row:
 
 
 def _write_failure_report(entry: Path, report: Path, error: str, lang: str) -> Row:
+    """A learner scored 0 with `error` as the reason, in the gradebook and in their report."""
     from .grade import without_results
     from .reporters import render
     results = without_results(entry, error, lang=lang)
@@ -76,11 +135,11 @@ def _write_failure_report(entry: Path, report: Path, error: str, lang: str) -> R
 def grade_one(entry: Path, report: Path, lang: str = "zh", timeout: float = DEFAULT_TIMEOUT) -> Row:
     # absolute(), not resolve(): a learner's entry that is a link is refused by the grader's
     # intake, never followed here (resolve() would hand it the link's target, the reference).
-    command = [sys.executable, "-m", "autograder", "grade", str(entry.absolute()), "--format", "json",
-               "--lang", lang, "--output", str(report.resolve())]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    # -P: the grader's imports come from the installed kit, never from the folder it runs in
+    command = [sys.executable, "-P", "-m", "autograder", "grade", str(entry.absolute()), "--format", "json",
+               "--lang", lang, "--output", str(report.absolute())]
     report.unlink(missing_ok=True)
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
+    process = subprocess.Popen(command, cwd=report.parent, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
         _, stderr = process.communicate(timeout=timeout)
@@ -103,15 +162,16 @@ def grade_all(directory: Path, output_dir: Path, jobs: int = 1, lang: str = "zh"
     from .grade import load_rubric
     functions = list(load_rubric())
     output_dir.mkdir(parents=True, exist_ok=True)
-    paths = entries(directory)
-    names = learner_names(paths)
+    learners = find_submissions(directory)
     if shard is not None:  # after naming, so a learner's name does not depend on the split
-        paths = [path for path in paths if shard.holds(names[path])]
-    rows = []
+        learners = [found for found in learners if shard.holds(found.learner)]
+    rows = [_write_failure_report(found.entry, output_dir / f"{found.learner}.json", found.problem, lang)
+            for found in learners if found.path is None]
+    gradable = [found for found in learners if found.path is not None]
     with ThreadPoolExecutor(max_workers=jobs) as pool, \
-            tqdm(total=len(paths), desc="grading", unit="learner", file=sys.stderr, disable=False) as bar:
-        futures = {pool.submit(grade_one, path, output_dir / f"{names[path]}.json", lang, timeout): path
-                   for path in paths}
+            tqdm(total=len(learners), initial=len(rows), desc="grading", unit="learner", file=sys.stderr) as bar:
+        futures = [pool.submit(grade_one, found.path, output_dir / f"{found.learner}.json", lang, timeout)
+                   for found in gradable]
         for future in as_completed(futures):
             rows.append(future.result())
             bar.update(1)

@@ -6,7 +6,6 @@ worker; this process holds the reference and the checks.
 """
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import logging
 import sys
@@ -24,6 +23,7 @@ from .results import CheckResult, Results, Text
 log = logging.getLogger("autograder")
 RUBRIC_PATH = Path(__file__).with_name("rubric.toml")
 REFERENCE_PATH = Path(__file__).resolve().parents[1] / "solutions" / "nn_basics.py"
+REFERENCE_MODULE = "_autograder_reference"
 
 
 def load_rubric(path: Path = RUBRIC_PATH) -> dict[str, dict[str, float]]:
@@ -45,15 +45,16 @@ def load_rubric(path: Path = RUBRIC_PATH) -> dict[str, dict[str, float]]:
 
 
 def load_reference():
-    """The trusted reference, imported only in the grader's process."""
-    try:
-        return importlib.import_module("solutions.nn_basics")
-    except ImportError:  # the grader run from outside the repository root
-        spec = importlib.util.spec_from_file_location("_autograder_reference", REFERENCE_PATH)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules[spec.name] = module
-        return module
+    """The trusted reference, imported only in the grader's process, from the kit beside this
+    package, by path: never by module name, which `python -m` run in a learner's folder would
+    resolve to the learner's own `solutions/`."""
+    if REFERENCE_MODULE in sys.modules:
+        return sys.modules[REFERENCE_MODULE]
+    spec = importlib.util.spec_from_file_location(REFERENCE_MODULE, REFERENCE_PATH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[REFERENCE_MODULE] = module
+    return module
 
 
 def run_check(ctx: Context, name: str, points: float, done: dict[str, CheckResult] | None = None) -> CheckResult:

@@ -49,9 +49,7 @@ MB = 1024 * 1024
 
 
 def env():
-    e = dict(os.environ, MPLBACKEND="Agg")
-    e["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    return e
+    return dict(os.environ, MPLBACKEND="Agg")
 
 
 def peak_rss(pid):

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-KIT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(KIT))
+from autograder.sandbox import TestFunction, open_submission
 
-from autograder.sandbox import TestFunction, open_submission  # noqa: E402
+KIT = Path(__file__).resolve().parent.parent
 
 REFERENCE = KIT / "solutions" / "nn_basics.py"
 

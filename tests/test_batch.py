@@ -11,7 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.batch import entries, learner_names
+from autograder.batch import NO_SUBMISSION, entries, find_submissions, learner_names
+from autograder.submission import graded_file
 from tests.mistakes import MISTAKES, reference_source, stub_source, with_bodies
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +71,7 @@ def test_grade_all_grades_a_class_of_51_past_hanging_and_broken_submissions(tmp_
         else:  # a mistake: points lost in the column of the function it breaks
             assert float(row[kind]) < report["functions"][kind]["max_score"], learner
     assert "stopped after 20 s" in rows["hangs_in_train"]["error"]
-    assert rows["empty_folder"]["error"].startswith("grader exited with 2")
+    assert rows["empty_folder"]["error"] == "no submission"
 
 
 def test_entries_are_learner_folders_and_submission_files_only(tmp_path):
@@ -84,6 +85,56 @@ def test_entries_are_learner_folders_and_submission_files_only(tmp_path):
     assert [p.name for p in found] == ["alice", "alice.py", "bob.ipynb"]
     # alice/ and alice.py would both be "alice": the second keeps its full name
     assert sorted(learner_names(found).values()) == ["alice", "alice.py", "bob"]
+
+
+def write(path: Path, text: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_every_layout_an_instructor_has_is_read_and_every_learner_listed(tmp_path):
+    write(tmp_path / "alice" / "ch01" / "ch01.ipynb", "{}")    # nbgrader's submitted/<student>/ch01/
+    write(tmp_path / "alice" / "ch01" / "timestamp.txt")
+    write(tmp_path / "bob" / "ch01" / "nn_basics.py")          # the same, a module
+    write(tmp_path / "carol" / "nn_basics.py")                 # a folder of learner folders
+    write(tmp_path / "dave" / "nn_basics.py")
+    write(tmp_path / "dave" / "ch01.ipynb", "{}")              # the rule: the notebook wins
+    write(tmp_path / "erin.py")                                # flat files
+    write(tmp_path / "frank.ipynb", "{}")
+    write(tmp_path / "ch01-gina" / "nn_basics.py")             # a Classroom clone
+    write(tmp_path / "ch01-gina" / ".git" / "HEAD")
+    write(tmp_path / "ch01-hank" / "README.md")                # a clone with nothing handed in
+    (tmp_path / "ivan").mkdir()                                # an empty folder
+    (tmp_path / "judy" / "ch01").mkdir(parents=True)           # nbgrader's layout, empty
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    write(outside / "nn_basics.py")
+    (tmp_path / "mallory").symlink_to(outside)                 # links: refused, not followed
+    write(tmp_path / "oscar" / "nn_basics.py")
+    (tmp_path / "oscar" / "ch01.ipynb").symlink_to("/etc/passwd")
+    (tmp_path / "trent.py").symlink_to(outside / "nn_basics.py")
+    found = {f.learner: f for f in find_submissions(tmp_path)}
+    graded = {name: str(graded_file(f.path).relative_to(tmp_path)) for name, f in found.items() if f.path}
+    assert graded == {"alice": "alice/ch01/ch01.ipynb", "bob": "bob/ch01/nn_basics.py",
+                      "carol": "carol/nn_basics.py", "dave": "dave/ch01.ipynb", "erin": "erin.py",
+                      "frank": "frank.ipynb", "gina": "ch01-gina/nn_basics.py"}
+    problems = {name: f.problem for name, f in found.items() if not f.path}
+    assert set(problems) == {"hank", "ivan", "judy", "mallory", "oscar", "trent"}
+    assert all(problems[name] == NO_SUBMISSION for name in ("hank", "ivan", "judy"))
+    assert all("symbolic link" in problems[name] for name in ("mallory", "oscar", "trent"))
+
+
+def test_a_learner_without_a_submission_is_in_the_gradebook_with_zero(tmp_path):
+    (tmp_path / "class" / "ivan").mkdir(parents=True)
+    (tmp_path / "class" / "linked").symlink_to(ROOT / "solutions")
+    out = tmp_path / "reports"
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", tmp_path / "class", "--output-dir", out],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with (out / "gradebook.csv").open(encoding="utf-8") as f:
+        rows = {row["learner"]: row for row in csv.DictReader(f)}
+    assert rows["ivan"]["score"] == "0" and rows["ivan"]["error"] == "no submission"
+    assert rows["linked"]["score"] == "0" and "refused, not followed" in rows["linked"]["error"]
+    assert json.loads((out / "ivan.json").read_text(encoding="utf-8"))["score"] == 0
 
 
 def test_grade_all_refuses_a_missing_folder(tmp_path):

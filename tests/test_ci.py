@@ -192,7 +192,7 @@ def the_class(fake: FakeGitHub) -> dict[str, str]:
 
 def command(*args: str, token: str | None = None, api: str = "", **extra: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_", "AUTOGRADER_"))}
-    env.update(PYTHONPATH=str(ROOT), GITHUB_API_URL=api, AUTOGRADER_BOT_LOGIN=BOT, **extra)
+    env.update(GITHUB_API_URL=api, AUTOGRADER_BOT_LOGIN=BOT, **extra)
     if token:
         env["GH_TOKEN"] = token
     return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, env=env,

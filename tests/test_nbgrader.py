@@ -14,7 +14,7 @@ import pytest
 from autograder.grade import grade_submission
 from tools import demo
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader_course")]  # one course, one worker
 NOTEBOOK = demo.NOTEBOOK
 
 WRONG_SIGMOID = "def sigmoid(x):\n    return np.asarray(x, dtype=float) * 0 + 0.5\n"

@@ -3,7 +3,6 @@ import ast
 import importlib.util
 import inspect
 import re
-from pathlib import Path
 
 import nbformat
 import pytest

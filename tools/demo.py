@@ -4,11 +4,15 @@ Builds a course in demo/work/ (never committed): the released notebook, three de
 submit it, `nbgrader autograde`, `nbgrader generate_feedback`, then prints the gradebook
 (`nbgrader export`) beside the kit's own CLI grade of the same notebooks.
 
+`python -m tools.demo class DIR` only writes the demo class as an LMS download would hold it
+(DIR/<learner>_ch01.ipynb), for the README's instructor walk-through (`nbgrader zip_collect`).
+
 The demo learners are derived from the release and the reference, so they never go stale:
 - ada:   every answer cell filled with the reference's code (expects full autograded marks)
 - blank: the release notebook untouched (expects 0)
 - trap:  the reference, but with three of the chapter's own bugs copied in (partial marks)
 """
+import argparse
 import csv
 import os
 import shutil
@@ -65,25 +69,35 @@ def demo_learners(release_nb):
 
 
 def nbgrader(course, *args):
-    """Run one nbgrader command on `course` with the kit's nbgrader_config.py."""
-    # nbgrader's own chatter (a checksum warning per hidden-test cell, SQLAlchemy session warnings) is
-    # expected noise; errors still show, and a failing command still stops the run.
-    env = dict(os.environ, NN_KIT_COURSE_ROOT=str(course), PYTHONWARNINGS="ignore:Object of type")
-    subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=ERROR"], cwd=ROOT, env=env, check=True)
+    """Run one nbgrader command on `course` with the kit's nbgrader_config.py (quiet but for
+    warnings and errors, which it leaves on; a failing command stops the run)."""
+    env = dict(os.environ, NN_KIT_COURSE_ROOT=str(course))
+    subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=ROOT, env=env, check=True)
+
+
+def write_class(folder, learners=demo_learners):
+    """The demo class as an LMS download: folder/<learner>_ch01.ipynb, from the committed release."""
+    release_nb = nbformat.read(ROOT / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    submitted = learners(release_nb)
+    for learner, nb in submitted.items():
+        nbformat.write(nb, folder / f"{learner}_{NOTEBOOK}")
+    return sorted(submitted)
 
 
 def build_course(course, learners=demo_learners):
-    """A course folder with the assignment released and `learners(release_nb)` submitted."""
+    """A course folder with the assignment released and `learners(release_nb)` submitted, by the
+    README's documented copy into submitted/<learner>/ch01/ (autograde adds the students)."""
     shutil.rmtree(course, ignore_errors=True)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
-    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    nbgrader(course, "generate_assignment", ASSIGNMENT)
     release_nb = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
     submitted = learners(release_nb)
     for learner, nb in submitted.items():
         folder = course / "submitted" / learner / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / NOTEBOOK)
-        nbgrader(course, "db", "student", "add", learner)
     return sorted(submitted)
 
 
@@ -95,7 +109,16 @@ def gradebook(course):
         return {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.demo", description=__doc__.splitlines()[0])
+    parser.add_argument("what", nargs="?", choices=("run", "class"), default="run",
+                        help="run: the whole demo (default); class: only write the demo class into DIR")
+    parser.add_argument("dir", nargs="?", type=Path, default=Path("downloaded") / ASSIGNMENT / "archive")
+    args = parser.parse_args(argv)
+    if args.what == "class":
+        learners = write_class(args.dir)
+        print(f"wrote {len(learners)} demo submissions into {args.dir}: {', '.join(learners)}")
+        return
     print(f"demo course: {COURSE.relative_to(ROOT)}")
     print("1/4 nbgrader generate_assignment, and the demo learners submit")
     learners = build_course(COURSE)

@@ -2,11 +2,20 @@
 
 Steps, in order (each later step reads what the one before wrote):
 1. sync    -- source/ch01/ch01.ipynb: answer cells from solutions/nn_basics.py, test-cell points
-              from autograder/rubric.toml, hidden blocks that call the grader's checks.
-2. nbgrader -- `nbgrader generate_assignment ch01`: strips solutions and hidden tests, locks
-              cells, writes release/ch01/ (and copies public_checks.py, the public tests).
+              from autograder/rubric.toml.
+2. nbgrader -- `nbgrader generate_assignment ch01`, into the course's gradebook.db: strips
+              solutions, locks cells, writes release/ch01/ (and copies public_checks.py, the
+              public tests), records the assignment and its cells for autograde.
 3. stub    -- release/ch01/nn_basics.py from solutions/nn_basics.py, solutions cleared by
               nbgrader's own ClearSolutions (nbgrader leaves .py files alone, its issue #1237).
+              nbgrader_config.py runs this step as generate_assignment's post-convert hook, so
+              an instructor's own `nbgrader generate_assignment ch01` (which first deletes
+              release/ch01) writes the stub too: `after_nbgrader` is everything nbgrader does
+              not make itself, and anything else generated into release/ch01 belongs there.
+
+Test cells hold no hidden block: scores come from the sandboxed grader (SandboxGrades, after the
+kernel), and a hidden block makes nbgrader's autograde restore it with a "checksum has changed"
+warning for every test cell of every learner.
 
 `python -m tools.release --check` regenerates into a temporary copy and reports any committed
 file that differs, so a test can hold the committed release in sync with its sources.
@@ -38,11 +47,6 @@ GENERATED = [NOTEBOOK, RELEASE]
 INPUTS = ["source", "solutions", "autograder/rubric.toml", "nbgrader_config.py", "tools"]
 
 CODE_STUB = "# 在这里写你的代码（YOUR CODE HERE）\nraise NotImplementedError()"
-HIDDEN_BLOCK = """\
-### BEGIN HIDDEN TESTS
-from autograder.nbgrader_hooks import grade_cell
-grade_cell({name!r})
-### END HIDDEN TESTS"""
 
 
 def function_sources(path):
@@ -74,7 +78,7 @@ def without_hidden_block(source):
 
 
 def sync_notebook(root):
-    """Step 1: write answer cells, hidden blocks and points into the source notebook."""
+    """Step 1: write answer cells and test-cell points into the source notebook."""
     functions = function_sources(root / SOLUTIONS)
     points = rubric_points(root / RUBRIC)
     nb = nbformat.read(root / NOTEBOOK, as_version=4)
@@ -89,8 +93,7 @@ def sync_notebook(root):
             name = grade_id[len("test_"):]
             if name not in points:
                 raise SystemExit(f"{NOTEBOOK}: test cell {grade_id!r} has no entry in {RUBRIC}")
-            visible = without_hidden_block(cell.source)
-            cell.source = f"{visible}\n{HIDDEN_BLOCK.format(name=name)}".lstrip("\n")
+            cell.source = without_hidden_block(cell.source)
             meta["points"] = points[name]
     missing = sorted(set(points) - answered)
     if missing:
@@ -99,27 +102,35 @@ def sync_notebook(root):
 
 
 def run_nbgrader(root):
-    """Step 2: nbgrader's own pipeline makes the release notebook (no gradebook needed to release)."""
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    subprocess.run(
-        [sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force", "--no-db", "--log-level=WARN"],
-        cwd=root, env=env, check=True,
-    )
+    """Step 2 (and 3, by nbgrader_config.py's post-convert hook): nbgrader's own pipeline makes
+    the release and records the assignment in root/gradebook.db. The old release is removed
+    first, so nbgrader neither skips the assignment nor warns that it replaces it."""
+    shutil.rmtree(root / RELEASE, ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k != "NN_KIT_COURSE_ROOT"}  # this root's course
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--log-level=WARN"],
+                   cwd=root, env=env, check=True)
+    if not (root / STUB).is_file():
+        raise SystemExit(f"nbgrader's post-convert hook (nbgrader_config.py) did not write {STUB}")
 
 
-def write_stub(root):
+def write_stub(kit, release_dir):
     """Step 3: the stub module, cleared by the same preprocessor nbgrader uses on notebooks."""
-    cell = nbformat.v4.new_code_cell((root / SOLUTIONS).read_text(encoding="utf-8"))
+    cell = nbformat.v4.new_code_cell((kit / SOLUTIONS).read_text(encoding="utf-8"))
     cell.metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "stub"}
     clear = ClearSolutions(code_stub={"python": CODE_STUB})
     clear.preprocess_cell(cell, {"language": "python"}, 0)
-    (root / STUB).write_text(cell.source, encoding="utf-8")
+    (release_dir / STUB.name).write_text(cell.source, encoding="utf-8")
+
+
+def after_nbgrader(kit, release_dir):
+    """What release/ch01 holds that nbgrader does not make: run by generate_assignment's hook."""
+    write_stub(Path(kit), Path(release_dir))
 
 
 def release(root):
     sync_notebook(root)
     run_nbgrader(root)
-    write_stub(root)
 
 
 def differences(root):

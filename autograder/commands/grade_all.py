@@ -13,8 +13,12 @@ EXIT_GRADED, EXIT_CANNOT_GRADE, EXIT_GRADER_ERRORS = 0, 2, 3
 
 def add_parser(subparsers):
     parser = subparsers.add_parser("grade-all", help="grade every submission in a folder",
-                                   description="Grade each entry of DIR (a learner's folder, .py or .ipynb) in "
-                                               "parallel; write gradebook.csv and one JSON report per learner.")
+                                   description="Grade each learner of DIR in parallel; write gradebook.csv and one "
+                                               "JSON report per learner. DIR is nbgrader's submitted/ "
+                                               "(<student>/ch01/), a folder of learner folders, flat files "
+                                               "(alice.py, bob.ipynb) or Classroom clones (ch01-<login>/). A folder "
+                                               "is graded from ch01.ipynb when it holds one, else from nn_basics.py; "
+                                               "a learner without either is listed with 0 and \"no submission\".")
     parser.add_argument("directory", type=Path, help="folder with one entry per learner")
     parser.add_argument("--jobs", "-j", type=int, default=1, help="submissions graded at once (default: 1)")
     parser.add_argument("--output-dir", type=Path, default=Path("reports"), help="where the gradebook and reports go (default: reports)")

@@ -1,4 +1,4 @@
-"""The contract functions of ../shared/SPEC.md: what `Submission.defined` reports on."""
+"""The contract functions of docs/contract.md: what `Submission.defined` reports on."""
 
 CONTRACT_FUNCTIONS = (
     "sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",

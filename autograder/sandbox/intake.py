@@ -15,12 +15,12 @@ import os
 import stat
 from dataclasses import dataclass, field
 
+from ..submission import GRADED_NAMES, MODULE as MAIN_MODULE
 from .errors import Refused
 
 MAX_MODULE_BYTES = 1 << 20       # a complete nn_basics.py is ~20 KB
 MAX_NOTEBOOK_BYTES = 16 << 20    # a notebook with every plot rendered is ~1-2 MB
 MAX_SIBLINGS = 20
-MAIN_MODULE = "nn_basics.py"
 
 _KIND = {stat.S_IFLNK: "a symbolic link", stat.S_IFIFO: "a FIFO (named pipe)",
          stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
@@ -148,8 +148,24 @@ def _siblings(dir_fd, shown_dir, skip):
     return found
 
 
+def _read_folder(folder_fd, shown):
+    """The file of a folder that the one rule picks (autograder.submission.GRADED_NAMES: the
+    notebook when there is one, else the module), read as data like any other."""
+    for name in GRADED_NAMES:
+        try:
+            os.lstat(name, dir_fd=folder_fd)
+        except FileNotFoundError:
+            continue
+        if name.endswith(".ipynb"):
+            data = _read_regular(name, folder_fd, f"{shown}{os.sep}{name}", MAX_NOTEBOOK_BYTES)
+            return Submission("ipynb", name, data, _siblings(folder_fd, shown, MAIN_MODULE))
+        data = _read_regular(name, folder_fd, f"{shown}{os.sep}{name}", MAX_MODULE_BYTES)
+        return Submission("py", name, data, _siblings(folder_fd, shown, name))
+    raise FileNotFoundError(f"no submission in {shown}: neither {' nor '.join(GRADED_NAMES)}")
+
+
 def read_submission(path):
-    """The submission at `path`: a .py file, a folder holding nn_basics.py, or a .ipynb."""
+    """The submission at `path`: a .py file, a .ipynb, or a folder (graded by the one rule)."""
     parent_fd, last = _walk_to_parent(path)
     shown = os.path.abspath(path)
     try:
@@ -160,9 +176,7 @@ def read_submission(path):
         if stat.S_ISDIR(mode):
             folder_fd = _open_dir(last, parent_fd, shown)
             try:
-                data = _read_regular(MAIN_MODULE, folder_fd, f"{shown}{os.sep}{MAIN_MODULE}",
-                                     MAX_MODULE_BYTES)
-                return Submission("py", MAIN_MODULE, data, _siblings(folder_fd, shown, MAIN_MODULE))
+                return _read_folder(folder_fd, shown)
             finally:
                 os.close(folder_fd)
         if last.endswith(".ipynb"):

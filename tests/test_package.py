@@ -1,0 +1,31 @@
+"""The kit is an installed package: its commands work from any folder, and the trusted reference
+is found beside the package, never in the folder the grader happens to run in."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.mistakes import correct_source
+
+BIN = Path(sys.executable).parent
+
+
+def test_python_m_autograder_grades_from_any_folder_with_the_kit_reference(tmp_path):
+    # a learner's folder holding its own solutions/ package: importing it as the reference would
+    # let the learner choose the right answers (here it would stop the grader outright)
+    decoy = tmp_path / "solutions"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("")
+    (decoy / "nn_basics.py").write_text("raise SystemExit('the decoy reference was imported')\n")
+    (tmp_path / "nn_basics.py").write_text(correct_source(), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", "nn_basics.py", "--format", "json"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == 100
+
+
+def test_the_nn_grade_command_is_installed(tmp_path):
+    done = subprocess.run([BIN / "nn-grade", "grade-all", "--help"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "ch01-<login>" in done.stdout
