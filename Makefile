@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: demo test release release-check bench lock clean
+.PHONY: demo test release release-check bench gradescope browser-deps lock clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ release-check: $(VENV)/.installed
 ## bench: grading speed and scale against nbgrader (about 10 minutes on 2 cores)
 bench: $(VENV)/.installed
 	$(PY) -m bench.grading
+
+## gradescope: autograder.zip for Gradescope (VISIBILITY= when learners see each check's details)
+VISIBILITY ?= after_published
+gradescope: $(VENV)/.installed
+	$(PY) -m tools.gradescope --visibility $(VISIBILITY)
 
 ## lock: re-pin requirements.txt from requirements.in (needs the registry)
 lock:

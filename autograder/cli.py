@@ -13,6 +13,7 @@ from importlib import import_module
 COMMANDS = (
     "autograder.commands.grade",
     "autograder.commands.grade_all",
+    "autograder.commands.gradescope",  # the Gradescope bundle's run_autograder step
     "autograder.ci",  # GitHub Actions pull-request grading (its own module)
 )
 
