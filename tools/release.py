@@ -7,6 +7,8 @@ Steps, in order (each later step reads what the one before wrote):
               cells, writes release/ch01/ (and copies public_checks.py, the public tests).
 3. stub    -- release/ch01/nn_basics.py from solutions/nn_basics.py, solutions cleared by
               nbgrader's own ClearSolutions (nbgrader leaves .py files alone, its issue #1237).
+4. points  -- release/ch01/points.json: each function's autograded points, for the learner's
+              local estimate (release/ch01/conftest.py).
 
 `python -m tools.release --check` regenerates into a temporary copy and reports any committed
 file that differs, so a test can hold the committed release in sync with its sources.
@@ -14,6 +16,7 @@ file that differs, so a test can hold the committed release in sync with its sou
 import argparse
 import ast
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -32,6 +35,7 @@ SOLUTIONS = Path("solutions") / "nn_basics.py"
 RUBRIC = Path("autograder") / "rubric.toml"
 RELEASE = Path("release") / ASSIGNMENT
 STUB = RELEASE / "nn_basics.py"
+POINTS = RELEASE / "points.json"
 # Everything `make release` writes; --check compares exactly these.
 GENERATED = [NOTEBOOK, RELEASE]
 # What a regeneration needs to read.
@@ -116,10 +120,17 @@ def write_stub(root):
     (root / STUB).write_text(cell.source, encoding="utf-8")
 
 
+def write_points(root):
+    """Step 4: the rubric's points per function, where the learner's pytest can read them."""
+    text = json.dumps(rubric_points(root / RUBRIC), ensure_ascii=False, indent=1)
+    (root / POINTS).write_text(text + "\n", encoding="utf-8")
+
+
 def release(root):
     sync_notebook(root)
     run_nbgrader(root)
     write_stub(root)
+    write_points(root)
 
 
 def differences(root):
