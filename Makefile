@@ -20,7 +20,7 @@ demo: $(VENV)/.installed
 
 ## test: the kit's own test suite
 test: $(VENV)/.installed
-	$(PY) -m pytest -n 2 -q -p no:cacheprovider
+	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 
 ## release: regenerate source-notebook answer cells, release/ and the stub from their sources
 release: $(VENV)/.installed
@@ -37,6 +37,18 @@ bench: $(VENV)/.installed
 VISIBILITY ?= after_published
 gradescope: $(VENV)/.installed
 	$(PY) -m tools.gradescope --visibility $(VISIBILITY)
+
+## browser-deps: Debian's chromium, chromium-driver and a CJK font for tests/test_browser.py (as root;
+## the browser tests run it themselves when something is missing, and skip if it fails)
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-microhei fontconfig
+browser-deps:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	    && command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; then \
+	    echo "browser-deps: chromium, chromedriver and a CJK font are installed"; \
+	else \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); \
+	fi
 
 ## lock: re-pin requirements.txt from requirements.in (needs the registry)
 lock:
