@@ -89,8 +89,9 @@ def grade_one(entry: Path, report: Path, lang: str = "zh", timeout: float = DEFA
 
 
 def grade_all(directory: Path, output_dir: Path, jobs: int = 1, lang: str = "zh",
-              timeout: float = DEFAULT_TIMEOUT) -> list[Row]:
-    """Grade every entry of `directory`; write output_dir/gradebook.csv and output_dir/<learner>.json."""
+              timeout: float = DEFAULT_TIMEOUT, shard=None) -> list[Row]:
+    """Grade every entry of `directory` (only those of `shard`, a shard.Shard, if given); write
+    output_dir/gradebook.csv and output_dir/<learner>.json."""
     from tqdm import tqdm  # here, not at import: `grade` should not pay for it
 
     from .grade import load_rubric
@@ -98,6 +99,8 @@ def grade_all(directory: Path, output_dir: Path, jobs: int = 1, lang: str = "zh"
     output_dir.mkdir(parents=True, exist_ok=True)
     paths = entries(directory)
     names = learner_names(paths)
+    if shard is not None:  # after naming, so a learner's name does not depend on the split
+        paths = [path for path in paths if shard.holds(names[path])]
     rows = []
     with ThreadPoolExecutor(max_workers=jobs) as pool, \
             tqdm(total=len(paths), desc="grading", unit="learner", file=sys.stderr, disable=False) as bar:

@@ -13,8 +13,9 @@ from importlib import import_module
 COMMANDS = (
     "autograder.commands.grade",
     "autograder.commands.grade_all",
+    "autograder.commands.merge",
+    "autograder.commands.classroom",
     "autograder.commands.gradescope",  # the Gradescope bundle's run_autograder step
-    "autograder.ci",  # GitHub Actions pull-request grading (its own module)
 )
 
 

@@ -192,3 +192,50 @@ def test_broken_version_fails_with_a_useful_message(name, broken, says):
     with pytest.raises(AssertionError) as failure:
         check(name)(broken)
     assert says in str(failure.value)
+
+
+# The learner path: what a failure says, and in which order backward_prop's keys are blamed.
+
+def chapter_tanh_as_printed(x):
+    with np.errstate(all="ignore"):
+        return (1 - np.exp(-2 * x)) / (1 + np.exp(-2 * x))
+
+
+def backprop_missing_output_derivative(X, y, params, cache):
+    z1, a1, z2, y_hat = cache
+    delta2 = -(y - y_hat)                              # sigma'(z2) left out
+    delta1 = (delta2 @ params["Why"].T) * reference.sigmoid_derivative(z1)
+    return {"Wxh": X.T @ delta1, "bh": delta1.sum(axis=0, keepdims=True),
+            "Why": a1.T @ delta2, "by": delta2.sum(axis=0, keepdims=True)}
+
+
+def test_the_chapters_tanh_is_told_where_it_fails():
+    chapter_tanh_as_printed.__name__ = "tanh"
+    with pytest.raises(AssertionError) as failure:
+        check("tanh")(chapter_tanh_as_printed)
+    assert "-355" in str(failure.value) and "NaN" in str(failure.value)
+
+
+def test_a_wrong_output_delta_is_blamed_on_the_output_layer_first():
+    with pytest.raises(AssertionError) as failure:
+        check("backward_prop")(backprop_missing_output_derivative)
+    message = str(failure.value)
+    assert "'by'" in message and "'Wxh'" not in message
+    assert message.count("随机方向 d") == 2 and "检查方法" in message   # the comparison, explained once
+
+
+@pytest.mark.parametrize("name,broken", [("backward_prop", backprop_missing_output_derivative),
+                                         ("tanh", chapter_tanh_as_printed),
+                                         ("cost_function", chapter_cost_function)])
+def test_failure_messages_print_plain_numbers(name, broken):
+    broken.__name__ = name
+    with pytest.raises(AssertionError) as failure:
+        check(name)(broken)
+    message = str(failure.value)
+    assert "array(" not in message and "np.float64" not in message and "0 维" not in message
+
+
+def test_plain_numbers_for_numpy_scalars():
+    show = public_checks._show
+    assert show(np.float64(0.0)) == "0" and show(np.array(-0.05641)) == "-0.05641"
+    assert show(np.array([np.nan, 1.0])) == "[nan,  1.]"

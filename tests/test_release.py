@@ -53,6 +53,34 @@ def test_release_holds_no_solution_line_marker_or_hidden_test():
         assert not leaks_in(text, lines), f"{path.relative_to(ROOT)} leaks {leaks_in(text, lines)[:3]}"
 
 
+# Answers short enough to hide inside a longer line of a visible file, with other names around
+# them: the vectorised cost and predict's threshold. Matched with all whitespace removed.
+ANSWER_EXPRESSIONS = {
+    "vectorised cost": re.compile(r"np\.sum\(\(\w+-"),
+    "predict's threshold": re.compile(r">=0\.5\)\.astype\(int\)"),
+}
+
+
+def expression_leaks(text):
+    squeezed = re.sub(r"\s+", "", text)
+    return [name for name, pattern in ANSWER_EXPRESSIONS.items() if pattern.search(squeezed)]
+
+
+def test_release_holds_no_answer_expression():
+    reference = (ROOT / release.SOLUTIONS).read_text(encoding="utf-8")
+    assert expression_leaks(reference) == list(ANSWER_EXPRESSIONS)  # each pattern finds its answer
+    for path, text in release_texts():
+        assert not expression_leaks(text), f"{path.relative_to(ROOT)} holds {expression_leaks(text)}"
+
+
+def test_the_expression_check_catches_a_check_that_computes_the_answer():
+    # what the visible checks once held to compute their expected values
+    old_checks = """
+        return 0.5 * float(np.sum((y - _forward(X, moved)[3]) ** 2))
+    expected = (_forward(X, params)[3] >= 0.5).astype(int)"""
+    assert expression_leaks(old_checks) == list(ANSWER_EXPRESSIONS)
+
+
 def test_the_leak_check_catches_a_leaked_answer():
     """Feed the check a leak: the release notebook with the source's sigmoid cell left in."""
     lines = solution_lines()
@@ -120,3 +148,26 @@ def test_notebooks_use_the_python3_kernelspec():
     # nbgrader 0.9.6's autograde breaks on a source notebook whose kernelspec is not python3
     for path in (ROOT / release.NOTEBOOK, RELEASE_DIR / "ch01.ipynb"):
         assert nbformat.read(path, as_version=4).metadata.kernelspec.name == "python3", path
+
+
+def written_answer_points(path):
+    nb = nbformat.read(path, as_version=4)
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell.metadata["nbgrader"]["points"]
+        for cell in nb.cells
+        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("grade")
+    }
+
+
+def test_every_written_answer_has_a_rubric_whose_criteria_sum_to_its_points():
+    points = written_answer_points(ROOT / release.NOTEBOOK)
+    assert points == {f"question_{n}": 2 for n in range(1, 8)}
+    rubric = (ROOT / "docs" / "written-answers-rubric.md").read_text(encoding="utf-8")
+    sections = re.split(r"^## Question (\d)\. ", rubric, flags=re.M)[1:]
+    criteria = {f"question_{n}": sum(float(p) for p in re.findall(r"^\| (\d(?:\.\d)?) \|", body, flags=re.M))
+                for n, body in zip(sections[::2], sections[1::2])}
+    assert criteria == points
+    for body in sections[1::2]:
+        assert "Accepted variants" in body and "Common misconceptions" in body
+    assert "docs/written-answers-rubric.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert not any(p.name == "written-answers-rubric.md" for p in RELEASE_DIR.rglob("*"))

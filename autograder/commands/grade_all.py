@@ -1,10 +1,12 @@
 """`grade-all DIR`: grade a class in parallel into a CSV gradebook and a report per learner."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from ..batch import DEFAULT_TIMEOUT, grade_all
+from ..shard import Shard, write_marker
 
 EXIT_GRADED, EXIT_CANNOT_GRADE = 0, 2
 
@@ -19,6 +21,8 @@ def add_parser(subparsers):
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="feedback language (default: zh)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help=f"seconds before one learner's grading is stopped and scored 0 (default: {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--shard", type=_shard, default=None, metavar="i/N",
+                        help="grade only part i of N (a stable split by learner id); combine the parts with `merge`")
     parser.set_defaults(func=run)
     return parser
 
@@ -30,8 +34,18 @@ def run(args) -> int:
     if args.jobs < 1:
         print("autograder: --jobs must be at least 1", file=sys.stderr)
         return EXIT_CANNOT_GRADE
-    rows = grade_all(args.directory, args.output_dir, jobs=args.jobs, lang=args.lang, timeout=args.timeout)
+    rows = grade_all(args.directory, args.output_dir, jobs=args.jobs, lang=args.lang, timeout=args.timeout,
+                     shard=args.shard)
+    if args.shard is not None:
+        write_marker(args.output_dir, args.shard, [row.learner for row in rows])
     failed = sum(1 for row in rows if row.error)
     print(f"graded {len(rows)} submissions into {args.output_dir / 'gradebook.csv'}"
           + (f" ({failed} could not be graded fully; see the error column)" if failed else ""), file=sys.stderr)
     return EXIT_GRADED
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

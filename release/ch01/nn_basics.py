@@ -24,8 +24,8 @@ def sigmoid(x):
     返回（Returns）：
     - 与 x 同形状的数组，取值在 [0, 1]
 
-    提示：x = -1000 时 e^(-x) 会溢出（overflow）。对 x < 0 改写为 e^x / (1 + e^x)，
-    只计算 e^(-|x|)，就永远不会溢出。
+    提示：x = -1000 时 e^(-x) = e^1000 会溢出（overflow）。想一想：对负的 x，能不能把公式
+    改写成一个等价的形式，让要取指数的数永远不是很大的正数？
     """
     # 在这里写你的代码（YOUR CODE HERE）
     raise NotImplementedError()
@@ -56,8 +56,9 @@ def tanh(x):
     返回（Returns）：
     - 与 x 同形状的数组，取值在 [-1, 1]
 
-    陷阱（trap）：照公式直接计算，x = 1000 时是 inf / inf = NaN。
-    可以用 np.tanh，或恒等式 tanh(x) = 2σ(2x) - 1。
+    陷阱（trap）：教材写成 (1 - e^(-2x)) / (1 + e^(-2x))：x = 1000 时没问题（得 1.0），
+    但 x 约 <= -355 时 e^(-2x) 溢出，-inf / inf = NaN。
+    可以用 np.tanh，或恒等式 tanh(x) = 2σ(2x) - 1（借助数值稳定的 sigmoid）。
     """
     # 在这里写你的代码（YOUR CODE HERE）
     raise NotImplementedError()
@@ -77,7 +78,7 @@ def tanh_derivative(x):
 
 
 def relu(x):
-    """修正线性单元（ReLU）：relu(x) = max(0, x)。
+    """修正线性单元（ReLU，教材译作矫正线性单元）：relu(x) = max(0, x)。
 
     输入（Inputs）：
     - x: 标量或任意形状的数组
@@ -106,7 +107,7 @@ def relu_derivative(x):
 
 
 def leaky_relu(x, alpha=0.01):
-    """带泄露的 ReLU（leaky ReLU）：x >= 0 时为 x，x < 0 时为 alpha · x。
+    """带泄漏的 ReLU（leaky ReLU）：x >= 0 时为 x，x < 0 时为 alpha · x。
 
     输入（Inputs）：
     - x: 标量或任意形状的数组
@@ -146,8 +147,8 @@ def elu(x, alpha=1.0):
     返回（Returns）：
     - 与 x 同形状的数组
 
-    提示：np.where 会把两个分支都算出来，e^1000 会溢出并发出警告；先用 np.minimum(x, 0)
-    截断再取指数。
+    提示：np.where 会把两个分支都算出来，x = 1000 时 e^1000 会溢出并发出警告；
+    让取指数的那个分支只看到不大于 0 的输入。
     """
     # 在这里写你的代码（YOUR CODE HERE）
     raise NotImplementedError()
@@ -177,7 +178,9 @@ def swish(x, beta=1.0):
     返回（Returns）：
     - 与 x 同形状的数组
 
-    陷阱（trap）：教材写成 2 · x · σ(beta · x)，多了一个因子 2。
+    注意：教材用的是重新参数化（re-parameterised）的形式 2 · x · σ(beta · x)
+    （beta = 0 时是恒等函数 x，beta → ∞ 时趋于 2 · ReLU）；本作业评分用标准形式
+    x · σ(beta · x)，beta = 1 时就是 SiLU。
     """
     # 在这里写你的代码（YOUR CODE HERE）
     raise NotImplementedError()
@@ -208,7 +211,7 @@ def softmax(x, axis=-1):
     - 与 x 同形状的数组，沿 axis 求和为 1
 
     陷阱（trap）：教材沿 axis 0 归一化（对一批行样本是错的），而且 e^1000 会溢出成 NaN。
-    先减去沿 axis 的最大值（结果不变，平移不变性 shift invariance），再取指数。
+    提示：平移不变性（shift invariance）——所有输入减去同一个数，结果不变。
     """
     # 在这里写你的代码（YOUR CODE HERE）
     raise NotImplementedError()
@@ -260,8 +263,9 @@ def cost_function(y, y_hat):
     返回（Returns）：
     - J: Python float
 
-    陷阱（trap）：教材用内置的 sum，它只沿第一个轴求和，返回的是数组而不是数。
-    用 np.sum，再用 float(...) 转成 Python float。注意因子 0.5：后面的梯度依赖它。
+    陷阱（trap）：教材称它为均方误差（mean squared error），代码算的却是 0.5 · Σ（不除以样本数）；
+    本作业用 0.5 · Σ，后面的梯度依赖这个因子 0.5。教材还用了内置的 sum：对二维数组它只沿
+    第一个轴求和，返回的是数组而不是数。要返回一个 Python float。
     """
     # 在这里写你的代码（YOUR CODE HERE）
     raise NotImplementedError()
@@ -270,9 +274,8 @@ def cost_function(y, y_hat):
 def backward_prop(X, y, params, cache):
     """反向传播（backpropagation）：cost_function 对每个参数的梯度。
 
-    链式法则（chain rule），从输出层往回：
-    delta2 = -(y - ŷ) ⊙ σ'(z2)          dJ/dWhy = a1ᵀ · delta2    dJ/dby = Σ_行 delta2
-    delta1 = (delta2 · Whyᵀ) ⊙ σ'(z1)   dJ/dWxh = Xᵀ · delta1     dJ/dbh = Σ_行 delta1
+    用链式法则（chain rule）从输出层往回算：先求输出层的误差项，再把它经过 Why 传回隐藏层。
+    笔记本 1.6 节推导了每一步，并列出了每个量的形状（shape check）。
 
     输入（Inputs）：
     - X: 形状 (N, D)；y: 形状 (N, K)
@@ -282,8 +285,8 @@ def backward_prop(X, y, params, cache):
     返回（Returns）：
     - grads: 字典，键和形状都与 params 相同（"Wxh", "bh", "Why", "by"）
 
-    陷阱（trap）：教材不计算、也不更新偏置。偏置的梯度是 delta 沿样本轴（axis 0）求和，
-    保持形状 (1, ·)（keepdims=True）。
+    陷阱（trap）：教材不计算、也不更新偏置。偏置对每个样本都起作用，所以它的梯度要把
+    所有样本的贡献加起来，形状仍是 (1, ·)。
     """
     # 在这里写你的代码（YOUR CODE HERE）
     raise NotImplementedError()

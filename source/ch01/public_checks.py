@@ -8,7 +8,7 @@ check_<函数名>(f)。它们只检查形状、几个已知值和数值稳定性
 学习者的函数还没有实现（抛出 NotImplementedError）时，抛出 NotImplementedYet。
 
 评分时（nbgrader autograde 设置的 NBGRADER_EXECUTION=autograde），
-每个检查立即返回，不调用学习者的函数：分数只由评分器（grader）的隐藏检查决定。
+每个检查立即返回，不调用学习者的函数：得分只由评分器（grader）的隐藏检查决定。
 """
 import functools
 import math
@@ -45,10 +45,13 @@ def _autograding():
 
 
 def _show(value):
-    """输入或输出的简短文字形式。"""
+    """输入或输出的简短文字形式：数写成普通的数，数组写成 [..]（不带 numpy 的类型名）。"""
+    if isinstance(value, np.ndarray) and value.ndim == 0 or isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return f"{value:.6g}"
     if isinstance(value, np.ndarray):
-        text = np.array2string(value, precision=6, threshold=12, separator=", ")
-        return f"array({text})" if value.ndim else f"array({text}) (0 维数组)"
+        return np.array2string(value, precision=6, threshold=12, separator=", ")
     if isinstance(value, dict):
         inner = ", ".join(f"{k!r}: {_show_shape(v)}" for k, v in value.items())
         return "{" + inner + "}"
@@ -251,8 +254,9 @@ def check_sigmoid_derivative(sigmoid_derivative):
 def check_tanh(tanh):
     _check_activation(
         tanh, math.tanh, [-3.0, -1.0, 0.0, 1.0, 3.0],
-        "⚠️ 陷阱（trap）：照公式 (e^x - e^-x)/(e^x + e^-x) 计算，x = 1000 时是 inf/inf = NaN；"
-        "用 np.tanh，或恒等式 tanh(x) = 2σ(2x) - 1。",
+        "⚠️ 陷阱（trap）：教材的 (1 - e^(-2x)) / (1 + e^(-2x)) 在 x = 1000 时没问题，"
+        "但 x 约 <= -355 时 e^(-2x) 溢出，-inf/inf = NaN；直接用 (e^x - e^-x)/(e^x + e^-x) "
+        "则两端都会溢出。用 np.tanh，或恒等式 tanh(x) = 2σ(2x) - 1。",
     )
 
 
@@ -321,7 +325,7 @@ def check_swish(swish):
     if got.shape == xs.shape and np.allclose(got, 2 * expected):
         raise AssertionError(
             f"swish({_show(xs)}) 期望 {_show(expected)}，实际 {_show(got)}：正好是 2 倍。\n"
-            "⚠️ 陷阱（trap）：教材写成 2·x·σ(βx)；Swish 的定义是 x·σ(βx)。"
+            "教材用的是重新参数化的形式 2·x·σ(βx)；本作业评分用标准形式 x·σ(βx)（β = 1 时即 SiLU）。"
         )
     _check_activation(swish, lambda x: x * _sigmoid(x), [-3.0, -1.0, 0.0, 1.0, 3.0],
                       "swish(x) = x·σ(βx)，默认 beta = 1。")
@@ -355,15 +359,15 @@ def check_softmax(softmax):
     if not np.allclose(got.sum(axis=1), 1.0):
         raise AssertionError(
             f"{call}\n每一行（每个样本）的和应为 1，实际每行的和为 {_show(got.sum(axis=1))}。\n"
-            "⚠️ 陷阱（trap）：教材沿 axis 0 归一化；一批行样本要沿最后一个轴（axis=-1）求和，"
-            "并用 keepdims=True 保持形状以便广播（broadcasting）。"
+            "⚠️ 陷阱（trap）：教材沿 axis 0 归一化；一批行样本要沿参数 axis（默认最后一个轴）求和，"
+            "而且求出的和要能广播（broadcasting）回原来的形状。"
         )
     _expect_close(got[1], [1 / 3] * 3, call)
 
     big = np.array([1000.0, 1000.0, 1000.0])
     _expect_close(softmax.array(big), [1 / 3] * 3, softmax.describe((big,), {}),
-                  "⚠️ 陷阱（trap）：e^1000 溢出成 inf，inf/inf = NaN。先减去最大值再取指数："
-                  "softmax(x) = softmax(x - max(x))（平移不变性，shift invariance）。")
+                  "⚠️ 陷阱（trap）：e^1000 溢出成 inf，inf/inf = NaN。想想平移不变性（shift invariance）："
+                  "所有输入减去同一个数，softmax 不变；减去哪个数能让每个指数都不溢出？")
 
     cols = batch.T
     got = softmax.array(cols, axis=0)
@@ -392,7 +396,7 @@ def _expect_params(params, shapes, call, what="参数字典"):
         if value.shape != shape:
             raise AssertionError(
                 f"{call} 返回的{what}中 {key!r} 的形状是 {value.shape}，期望 {shape}。"
-                + ("\n偏置（bias）是一行：形状 (1, ·)，求和时用 keepdims=True。"
+                + ("\n偏置（bias）是一行：形状 (1, ·)；对样本求和后也要保持这个形状。"
                    if key.startswith("b") else "")
             )
 
@@ -487,7 +491,7 @@ def check_cost_function(cost_function):
     got = cost_function(y2, y_hat2)
     if isinstance(got, np.ndarray) or not isinstance(got, float):
         raise AssertionError(f"cost_function 对形状 (4, 2) 的 y 返回了 {_show(got)}，应是一个 Python float。")
-    expected = 0.5 * sum((a - b) ** 2 for a, b in zip(y2.ravel(), y_hat2.ravel()))
+    expected = _squared_error(y2, y_hat2)
     _expect_close(np.asarray(got), expected, "cost_function(y, y_hat)（y 形状 (4, 2)，ŷ 全为 0.25）",
                   hint)
 
@@ -498,8 +502,21 @@ def _directional_derivative(X, y, params, key, direction, h=1e-6):
     又不必逐个元素扰动（那是 numerical_gradient 的练习）。"""
     def cost(step):
         moved = dict(params, **{key: params[key] + step * direction})
-        return 0.5 * float(np.sum((y - _forward(X, moved)[3]) ** 2))
+        return _squared_error(y, _forward(X, moved)[3])
     return (cost(h) - cost(-h)) / (2 * h)
+
+
+def _squared_error(y, y_hat):
+    """独立写的代价 0.5·Σ(y - ŷ)²，逐个元素相加。"""
+    return 0.5 * sum((a - b) ** 2 for a, b in zip(np.ravel(y), np.ravel(y_hat)))
+
+
+# 反向传播从输出层往回算，所以按这个顺序检查：输出层的错先在 by、Why 上暴露出来
+BACKPROP_ORDER = ("by", "Why", "bh", "Wxh")
+DIRECTION_NOTE = (
+    "\n检查方法：取一个与 {key!r} 同形状的随机方向 d，比较 Σ grads[{key!r}] ⊙ d（你的梯度沿 d 的分量）"
+    "与代价沿 d 的数值导数（数值上算出的“沿 d 走一小步，代价变化多快”）。梯度正确时两者相等。"
+)
 
 
 @_public_check
@@ -510,18 +527,21 @@ def check_backward_prop(backward_prop):
     gradients = backward_prop(X, y, params, cache)
     _expect_params(gradients, _shapes(2, 3, 2), call, "梯度字典")
     directions = np.random.default_rng(0)
-    for key in PARAM_KEYS:
+    for key in BACKPROP_ORDER:
         got = np.asarray(gradients[key], dtype=float)
         direction = directions.standard_normal(params[key].shape)
         hint = {
-            "Why": "dJ/dWhy = a1ᵀ · delta2，delta2 = -(y - ŷ) ⊙ σ'(z2)。",
-            "by": "⚠️ 陷阱（trap）：教材忘了偏置。dJ/dby = delta2 沿样本轴求和（axis=0, keepdims=True）。",
-            "Wxh": "dJ/dWxh = Xᵀ · delta1，delta1 = (delta2 · Whyᵀ) ⊙ σ'(z1)。",
-            "bh": "⚠️ 陷阱（trap）：教材忘了偏置。dJ/dbh = delta1 沿样本轴求和（axis=0, keepdims=True）。",
+            "by": "输出层的误差项错了，或者偏置的梯度没有把所有样本的贡献加起来"
+                  "（⚠️ 陷阱（trap）：教材忘了偏置）。",
+            "Why": "输出层：链式法则的每一项都要乘上，包括 σ'(z2)；再用隐藏层的激活值 a1 把误差项变成 Why 的梯度。",
+            "bh": "by、Why 已经对了：隐藏层的误差项要经过 Why 传回来，再乘上 σ'(z1)；"
+                  "偏置的梯度要把所有样本的贡献加起来。",
+            "Wxh": "by、Why、bh 都对了：隐藏层的误差项怎样变成 Wxh 的梯度？对照笔记本里的形状表。",
         }[key]
         _expect_close(np.sum(got * direction), _directional_derivative(X, y, params, key, direction),
-                      f"{call} 的 {key!r} 沿一个随机方向的导数 Σ grads[{key!r}] ⊙ d（期望值是数值导数）",
-                      hint + "\n记住 σ' 的参数是 z，不是 a。", rtol=1e-5, atol=1e-7)
+                      f"{call} 的 {key!r} 沿一个随机方向 d 的分量 Σ grads[{key!r}] ⊙ d（期望值是数值导数）",
+                      hint + "\n记住 σ' 的参数是 z，不是 a。" + DIRECTION_NOTE.format(key=key),
+                      rtol=1e-5, atol=1e-7)
 
 
 @_public_check
@@ -543,7 +563,7 @@ def check_predict(predict):
     call = "predict(X, params)（X 形状 (4, 2)，K = 2）"
     got = predict(X, params)
     got_array = np.asarray(got)
-    expected = (_forward(X, params)[3] >= 0.5).astype(int)
+    expected = np.array([[1 if p >= 0.5 else 0 for p in row] for row in _forward(X, params)[3]])
     if got_array.shape != expected.shape:
         raise AssertionError(f"{call} 应返回形状 {expected.shape}，实际 {got_array.shape}。")
     if not np.issubdtype(got_array.dtype, np.integer):
@@ -569,7 +589,7 @@ def check_train(train):
     if not costs[-1] < costs[0]:
         raise AssertionError(f"{call}：代价没有下降（第一次 {costs[0]:.4f}，最后一次 {costs[-1]:.4f}）。"
                              "检查更新的符号：p - alpha·grad。")
-    final = 0.5 * float(np.sum((XOR_Y - _forward(XOR_X, {k: np.asarray(v, float) for k, v in params.items()})[3]) ** 2))
+    final = _squared_error(XOR_Y, _forward(XOR_X, {k: np.asarray(v, float) for k, v in params.items()})[3])
     if not final < 0.05 or costs[-1] > 0.05:
         raise AssertionError(
             f"{call}：训练后的代价是 {final:.4f}（costs 最后一项 {costs[-1]:.4f}），期望 < 0.05。\n"
@@ -579,7 +599,7 @@ def check_train(train):
 
 
 # ---------------------------------------------------------------------------
-# 梯度检验（gradient checking）
+# 梯度检验（gradient checking；教材称梯度检查）
 # ---------------------------------------------------------------------------
 
 @_public_check

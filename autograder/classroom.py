@@ -1,0 +1,355 @@
+"""Grade a class's pull requests from the instructor's side: fetch, (grade-all), post.
+
+The grade of record is computed where learners cannot write: the instructor's private kit
+repository runs this with a token only it holds (docs/ci.md). Three phases, so that the job
+holding a write token never runs learner code and the grading jobs hold no token at all:
+
+1. `fetch`: list the assignment's repositories (GitHub Classroom's `<assignment>-<login>`
+   names, or a roster), each open pull request, and take the submission at the PR's head
+   commit out of the API's tarball as data (tarball.py: regular files only, links refused).
+   A head commit that already carries our status is skipped: an unchanged PR posts nothing.
+   Writes `submissions/<entry>/...` (what grade-all grades) and `manifest.json`.
+2. `grade-all submissions --shard i/N`, then `merge` (shard.py): the class's gradebook.
+3. `post`: one comment per pull request, found by its hidden marker AND by its author being
+   the token's own identity (a learner quoting the marker is not us), updated rather than
+   duplicated; and a commit status with a fixed context, the check the instructor requires.
+
+Learner text never goes to stdout (a line starting with `::` would be a workflow command):
+the log names repositories (GitHub restricts their characters), numbers and our own words.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .github import GitHub, GitHubError
+from .tarball import Refused, extract_member
+
+COMMENT_MARKER = "<!-- nn-kit-autograder:score-comment -->"
+STATUS_CONTEXT = "autograder / ch01"  # the required check; keep it fixed once a ruleset names it
+MANIFEST = "manifest.json"
+SUBMISSIONS = "submissions"
+CLASSROOM_CSV = "classroom.csv"
+DEFAULT_SUBMISSION = "nn_basics.py"
+DEFAULT_PASS_MARK = 60.0
+MAX_ARCHIVE_BYTES = 50 * 1024 * 1024
+MAX_REPOSITORIES = 500  # per run: GitHub scopes one App token to at most 500 repositories
+# GitHub rejects comments over 65,536 characters.
+COMMENT_LIMIT = 60_000
+_SHA = re.compile(r"^[0-9a-f]{40}$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+REFUSALS = ("missing", "link", "special", "too-large", "bad-archive")  # tarball.Refused kinds
+GRADED_STATES = ("success", "failure")  # "error" (our fault) and "pending" are graded again
+
+_TEXT = {
+    "zh": {
+        "title": "自动评分（autograder）",
+        "passed": "✅ 通过（passed）",
+        "failed": "❌ 未通过（not passed）",
+        "verdict_line": "{verdict}：及格线（pass mark）是满分的 {pass_mark}%。",
+        "commit": "评分的提交（commit）：`{sha}`。向这个拉取请求（pull request）推送新的提交后，下一轮定时评分会重新评分并更新这条评论。",
+        "trust": "分数由老师一方的评分程序给出；修改测试文件或工作流（workflow）文件不会改变分数。",
+        "truncated": "（报告过长，这里只显示了开头。）",
+        "refused": "无法评分（could not grade）：{reason}。提交的文件必须是普通文件（regular file），放在约定的位置；得分为 0。",
+        "missing": "拉取请求（pull request）里没有 `{name}`（missing）",
+        "link": "`{name}` 是一个链接（symbolic link / hard link），不是普通文件；链接不会被打开",
+        "special": "`{name}` 不是普通文件（设备、FIFO 或文件夹）",
+        "too-large": "`{name}` 太大（too large）",
+        "bad-archive": "无法读取仓库的归档（archive），请再推送一次",
+        "grader_error": "评分程序自身出错（grader error），这不是你的代码造成的；下一轮会重新评分。如果一直这样，请联系老师（instructor）。",
+    },
+    "en": {
+        "title": "Autograder",
+        "passed": "✅ passed",
+        "failed": "❌ not passed",
+        "verdict_line": "{verdict}: the pass mark is {pass_mark}% of the maximum score.",
+        "commit": "Graded commit: `{sha}`. After you push a new commit to this pull request, the next scheduled grading grades it and updates this comment.",
+        "trust": "The score comes from the instructor's grader; editing test or workflow files does not change it.",
+        "truncated": "(The report is too long for a comment and was cut.)",
+        "refused": "Could not grade: {reason}. The submission must be a regular file at the agreed place; the score is 0.",
+        "missing": "`{name}` is not in the pull request",
+        "link": "`{name}` is a link (symbolic or hard), not a regular file; links are never opened",
+        "special": "`{name}` is not a regular file (a device, FIFO or folder)",
+        "too-large": "`{name}` is too large",
+        "bad-archive": "the repository's archive could not be read; push again",
+        "grader_error": "The grader itself failed, not because of your code; the next run grades again. If this persists, tell your instructor.",
+    },
+}
+
+
+@dataclass
+class Pull:
+    """One open pull request to grade: where it is, what was taken, under which name."""
+
+    entry: str  # the learner id in the gradebook and the submissions folder
+    login: str
+    repo: str  # owner/name of the learner's repository (the PR's base)
+    number: int
+    head_sha: str
+    refused: str | None = None  # why the submission could not be taken: a tarball.Refused kind
+
+
+# --- phase 1: fetch ---------------------------------------------------------------------------
+
+def read_roster(path: Path, org: str, assignment: str) -> list[tuple[str, str]]:
+    """(login, owner/repo) per learner. A line is `login` (the repository is then GitHub
+    Classroom's `org/<assignment>-<login>`) or `login owner/repo`; `#` starts a comment.
+    GitHub Classroom's roster export (a CSV with a `github_username` column) works as is."""
+    text = path.read_text(encoding="utf-8-sig")
+    first = text.splitlines()[0] if text.strip() else ""
+    if "github_username" in first:
+        logins = [row["github_username"].strip() for row in csv.DictReader(text.splitlines())]
+        return [(login, f"{org}/{assignment}-{login}") for login in logins if login]
+    learners = []
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if fields:
+            learners.append((fields[0], fields[1] if len(fields) > 1 else f"{org}/{assignment}-{fields[0]}"))
+    return learners
+
+
+def classroom_repos(github: GitHub, org: str, assignment: str) -> list[tuple[str, str]]:
+    """(login, owner/repo) for each repository named `<assignment>-<login>` in the org."""
+    prefix = f"{assignment}-".lower()
+    found = []
+    for repo in github.org_repos(org):
+        name = repo["name"]
+        if name.lower().startswith(prefix) and len(name) > len(prefix):
+            found.append((name[len(prefix):], repo["full_name"]))
+    return sorted(found)
+
+
+def already_graded(statuses: list[dict], bot: str, context: str = STATUS_CONTEXT) -> bool:
+    """Our own final status is on this commit: grading it again would change nothing. A
+    status with our context set by anyone else (a learner's workflow can set statuses on its
+    own repository) does not count."""
+    return any(s.get("context") == context and (s.get("creator") or {}).get("login") == bot
+               and s.get("state") in GRADED_STATES for s in statuses)
+
+
+def fetch(github: GitHub, learners: list[tuple[str, str]], out_dir: Path, bot: str,
+          submission: str = DEFAULT_SUBMISSION, regrade: bool = False,
+          max_repositories: int = MAX_REPOSITORIES, log=print) -> dict:
+    """Phase 1: write out_dir/submissions/<entry>/... and out_dir/manifest.json; return the
+    manifest. A repository GitHub will not show is logged and left for the next run, and so
+    are those past `max_repositories` with something to grade (the post job's token is scoped
+    to the repositories it writes to, and GitHub scopes one token to at most 500)."""
+    submissions = out_dir / SUBMISSIONS
+    submissions.mkdir(parents=True, exist_ok=True)
+    pulls: list[Pull] = []
+    skipped, failed, deferred = 0, [], 0
+    for login, repo in learners:
+        if len({p.repo for p in pulls}) >= max_repositories:
+            deferred += 1
+            continue
+        try:
+            for pr in github.open_pulls(repo):
+                sha = (pr.get("head") or {}).get("sha", "")
+                if not _SHA.match(sha):
+                    raise GitHubError("GET", f"/repos/{repo}/pulls", 200, "a pull request without a head commit")
+                if not regrade and already_graded(github.statuses(repo, sha), bot):
+                    skipped += 1
+                    continue
+                pull = Pull(_entry(login, pr["number"]), login, repo, int(pr["number"]), sha)
+                try:
+                    archive = github.tarball(repo, sha, MAX_ARCHIVE_BYTES)
+                    extract_member(archive, submission, submission_path(out_dir, pull.entry, submission))
+                except Refused as refused:
+                    pull.refused = refused.kind
+                pulls.append(pull)
+        except GitHubError as exc:
+            failed.append(repo)
+            log(f"cannot read {_safe(repo)}: {exc.status}; it is graded at the next run")
+    manifest = {"submission": submission, "pulls": [asdict(p) for p in pulls],
+                "skipped": skipped, "unreadable": failed, "deferred": deferred}
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    log(f"{len(pulls)} pull requests to grade ({sum(1 for p in pulls if p.refused)} refused), "
+        f"{skipped} unchanged since graded, {len(failed)} repositories unreadable, "
+        f"{deferred} repositories left for the next run")
+    return manifest
+
+
+def submission_path(out_dir: Path, entry: str, submission: str) -> Path:
+    """A notebook is graded as `<entry>.ipynb`; a module keeps its name in `<entry>/`."""
+    if submission.endswith(".ipynb"):
+        return out_dir / SUBMISSIONS / f"{entry}.ipynb"
+    return out_dir / SUBMISSIONS / entry / Path(submission).name
+
+
+def _entry(login: str, number: int) -> str:
+    return f"{_UNSAFE.sub('_', login).lstrip('._') or 'learner'}-pr{int(number)}"
+
+
+def _safe(repo: str) -> str:
+    """A repository name fit for the log: GitHub's own characters, anything else a `?`."""
+    return re.sub(r"[^A-Za-z0-9._/-]", "?", repo)
+
+
+# --- phase 3: post ----------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """What phase 3 decided for one pull request: the status it sets and the comment body."""
+
+    state: str  # success / failure / error
+    description: str
+    body: str
+    score: float | None = None
+    max_score: float | None = None
+
+
+def post(github: GitHub, out_dir: Path, reports: Path, bot: str, pass_mark: float = DEFAULT_PASS_MARK,
+         lang: str = "zh", log=print) -> dict[str, int]:
+    """Phase 3: a comment and a status per pull request of the manifest that has a result.
+    Pull requests of a shard that did not finish have none: nothing is posted for them, so
+    the next run grades them again. Writes reports/classroom.csv, one row per pull request."""
+    manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    errors = _gradebook_errors(reports / "gradebook.csv")
+    counts = dict.fromkeys(("comments created", "comments updated", "comments unchanged",
+                            "statuses set", "not graded", "failed"), 0)
+    rows = []
+    for data in manifest["pulls"]:
+        pull = Pull(**data)
+        outcome = decide(pull, reports, errors, pass_mark, lang, manifest["submission"])
+        if outcome is None:
+            counts["not graded"] += 1
+            rows.append([pull.repo, pull.number, pull.login, pull.head_sha, "not graded", "", "", ""])
+            continue
+        try:
+            comment = upsert_comment(github, pull.repo, pull.number, outcome.body, bot)
+            status = set_status(github, pull.repo, pull.head_sha, outcome.state, outcome.description, bot)
+        except GitHubError as exc:
+            counts["failed"] += 1
+            log(f"cannot post to {_safe(pull.repo)}#{pull.number}: {exc.status}")
+            continue
+        counts[f"comments {comment}"] += 1
+        counts["statuses set"] += status
+        rows.append([pull.repo, pull.number, pull.login, pull.head_sha, outcome.state,
+                     "" if outcome.score is None else _fmt(outcome.score),
+                     "" if outcome.max_score is None else _fmt(outcome.max_score), pull.refused or ""])
+    reports.mkdir(parents=True, exist_ok=True)
+    with (reports / CLASSROOM_CSV).open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["repository", "pull_request", "login", "head_sha", "state", "score", "max_score", "refused"])
+        writer.writerows(rows)
+    log(", ".join(f"{name} {count}" for name, count in counts.items()))
+    return counts
+
+
+def decide(pull: Pull, reports: Path, errors: dict[str, str], pass_mark: float, lang: str,
+           submission: str = DEFAULT_SUBMISSION) -> Outcome | None:
+    """The status and comment for one pull request, from its report (None: not graded)."""
+    text = _TEXT[lang]
+    if pull.refused:
+        max_score = _rubric_total()
+        reason = text[pull.refused if pull.refused in REFUSALS else "special"].format(name=submission)
+        body = _body([_verdict(False, pass_mark, lang), text["refused"].format(reason=reason)], pull, lang)
+        return Outcome("failure", _describe(0.0, max_score, pass_mark, f"refused ({pull.refused})"), body, 0.0, max_score)
+    report = reports / f"{pull.entry}.json"
+    if not report.is_file():
+        return None
+    if errors.get(pull.entry):  # the grader's fault (a timeout, a crash): never the learner's 0
+        return Outcome("error", "grader error; graded again at the next run",
+                       _body([text["grader_error"]], pull, lang))
+    from .reporters import markdown
+
+    results = results_from_report(json.loads(report.read_text(encoding="utf-8")), lang)
+    passed = reaches_pass_mark(results.score, results.max_score, pass_mark)
+    body = _body([_verdict(passed, pass_mark, lang), markdown.render(results, lang=lang).strip()], pull, lang)
+    return Outcome("success" if passed else "failure",
+                   _describe(results.score, results.max_score, pass_mark), body,
+                   results.score, results.max_score)
+
+
+def results_from_report(data: dict, lang: str):
+    """The results model again from grade-all's JSON report, for the Markdown reporter."""
+    from .results import CheckResult, Results, Text
+
+    tests = [CheckResult(t["name"], (t.get("tags") or [""])[0], float(t["max_score"]),
+                         t["status"] == "passed", Text(t.get("output", ""), t.get("output", "")))
+             for t in data["tests"]]
+    return Results(submission=data.get("submission", ""), tests=tests,
+                   load_error=data.get("load_error"), functions=list(data.get("functions", {})), lang=lang)
+
+
+def upsert_comment(github: GitHub, repo: str, number: int, body: str, bot: str) -> str:
+    """created / updated / unchanged. Ours is the first comment that both carries the marker
+    and was written by `bot`, the identity of the token: marker alone is not proof."""
+    for comment in github.issue_comments(repo, number):
+        if (comment.get("user") or {}).get("login") == bot and COMMENT_MARKER in (comment.get("body") or ""):
+            if comment["body"] == body:
+                return "unchanged"
+            github.update_comment(repo, comment["id"], body)
+            return "updated"
+    github.create_comment(repo, number, body)
+    return "created"
+
+
+def set_status(github: GitHub, repo: str, sha: str, state: str, description: str, bot: str) -> bool:
+    """Set our status unless our newest one on this commit already says the same."""
+    ours = [s for s in github.statuses(repo, sha)
+            if s.get("context") == STATUS_CONTEXT and (s.get("creator") or {}).get("login") == bot]
+    if ours and ours[0].get("state") == state and ours[0].get("description") == description:
+        return False
+    github.create_status(repo, sha, state, STATUS_CONTEXT, description)
+    return True
+
+
+def reaches_pass_mark(score: float, max_score: float, pass_mark: float) -> bool:
+    """Pass mark in percent of the maximum; reaching it exactly passes. The tolerance absorbs
+    float sums of partial credit (59.99999999 of 100 is 60)."""
+    if max_score <= 0:
+        return False
+    return score * 100 >= pass_mark * max_score - 1e-6
+
+
+def fit_comment(body: str, lang: str) -> str:
+    """Cut an over-long body after the last whole <details> section of the report, so no code
+    fence is left open (the rest of the comment would read as code)."""
+    if len(body) <= COMMENT_LIMIT:
+        return body
+    cut = body[:COMMENT_LIMIT]
+    end = cut.rfind("\n</details>\n")
+    cut = cut[:end + len("\n</details>")] if end > 0 else cut.rsplit("\n", 1)[0]
+    return cut + "\n\n" + _TEXT[lang]["truncated"] + "\n"
+
+
+def _body(paragraphs: list[str], pull: Pull, lang: str) -> str:
+    text = _TEXT[lang]
+    lines = [COMMENT_MARKER, f"## {text['title']}", ""]
+    for paragraph in paragraphs:
+        lines += [paragraph, ""]
+    lines += [text["commit"].format(sha=pull.head_sha[:12]), "", f"<sub>{text['trust']}</sub>", ""]
+    return fit_comment("\n".join(lines), lang)
+
+
+def _verdict(passed: bool, pass_mark: float, lang: str) -> str:
+    text = _TEXT[lang]
+    return text["verdict_line"].format(verdict=text["passed" if passed else "failed"], pass_mark=_fmt(pass_mark))
+
+
+def _describe(score: float, max_score: float, pass_mark: float, note: str = "") -> str:
+    """The status description (GitHub keeps 140 characters): the score, then the pass mark."""
+    return f"{_fmt(score)} / {_fmt(max_score)} (pass mark {_fmt(pass_mark)}%)" + (f": {note}" if note else "")
+
+
+def _gradebook_errors(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8") as f:
+        return {row["learner"]: row.get("error", "") for row in csv.DictReader(f)}
+
+
+def _rubric_total() -> float:
+    from .grade import load_rubric
+
+    return sum(float(p) for table in load_rubric().values() for p in table.values())
+
+
+def _fmt(value: float) -> str:
+    from .reporters import number
+
+    return str(number(value))

@@ -1,0 +1,36 @@
+"""`merge PART...`: combine the folders written by `grade-all --shard i/N` into one gradebook."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+EXIT_MERGED, EXIT_INCOMPLETE, EXIT_CANNOT_MERGE = 0, 1, 2
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "merge", help="combine shard gradebooks into one",
+        description="Combine the output folders of `grade-all --shard i/N` into one gradebook.csv and "
+                    "one folder of reports. Exits 1 (after writing what it has) when a shard is missing.")
+    parser.add_argument("parts", type=Path, nargs="*", help="the shards' output folders (missing ones are fine)")
+    parser.add_argument("--output-dir", type=Path, default=Path("reports"), help="where the merged gradebook goes (default: reports)")
+    parser.add_argument("--shards", type=int, default=None, help="how many shards there were (default: as the shards say)")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args) -> int:
+    from ..shard import MergeError, merge
+
+    try:
+        result = merge(args.parts, args.output_dir, expect=args.shards)
+    except MergeError as exc:
+        print(f"autograder merge: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_MERGE
+    print(f"merged {len(result.merged)} of {result.count} shards, {result.learners} learners, into "
+          f"{args.output_dir / 'gradebook.csv'}", file=sys.stderr)
+    if result.missing:
+        print(f"autograder merge: shards {', '.join(map(str, result.missing))} of {result.count} did not finish; "
+              f"their learners have no row (grade them again)", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    return EXIT_MERGED

@@ -1,0 +1,126 @@
+"""Grade a class in N parts and put the parts back together.
+
+`grade-all --shard i/N` grades only the learners whose id hashes to part i (1-based), so the
+split depends on each learner's id alone: not on the order of the folder, nor on who else is
+in the class, and every machine of a CI matrix computes the same one. Each part writes its
+gradebook, its reports and `shard.json`; `merge` combines the parts into one gradebook and
+one folder of reports, the same as one unsharded `grade-all` (tested), and says which parts
+are missing, whose learners then simply have no row: the other parts' results stand.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = "shard.json"
+# A learner id names a report file to copy: any name grade-all gives, but no path and no dot-file.
+_LEARNER = re.compile(r"[^./\\\x00][^/\\\x00]*")
+MERGE_SUMMARY = "merge.json"
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based, as people count the jobs of a matrix
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Shard":
+        """"2/4" -> Shard(2, 4); ValueError for anything else."""
+        try:
+            index, count = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise ValueError(f"expected i/N such as 1/4, got {text!r}") from None
+        if not 1 <= index <= count:
+            raise ValueError(f"i must be between 1 and N, got {text!r}")
+        return cls(index, count)
+
+    def holds(self, learner: str) -> bool:
+        digest = hashlib.sha256(learner.encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+def write_marker(output_dir: Path, shard: Shard, learners: list[str]) -> None:
+    """Written after the part's gradebook: its presence says the part finished."""
+    (output_dir / MARKER).write_text(
+        json.dumps({"shard": str(shard), "learners": sorted(learners)}, indent=2) + "\n",
+        encoding="utf-8")
+
+
+@dataclass
+class MergeResult:
+    count: int
+    merged: list[int]
+    missing: list[int]
+    learners: int
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+class MergeError(ValueError):
+    """The parts cannot be combined (different classes, rubrics or shard counts)."""
+
+
+def merge(parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv",
+          expect: int | None = None) -> MergeResult:
+    """Combine the finished parts among `parts` (folders written by grade-all --shard) into
+    output_dir: gradebook rows sorted by learner as grade-all sorts them, reports copied.
+    A folder without shard.json or gradebook is a part that did not finish: skipped, reported."""
+    finished: dict[int, tuple[Path, list[str]]] = {}
+    count = expect
+    for part in parts:
+        marker, book = part / MARKER, part / gradebook
+        if not (marker.is_file() and book.is_file()):
+            continue
+        shard = Shard.parse(json.loads(marker.read_text(encoding="utf-8"))["shard"])
+        if count is None:
+            count = shard.count
+        if shard.count != count:
+            raise MergeError(f"{part} is part of {shard.count} shards, the others of {count}")
+        if shard.index in finished:
+            raise MergeError(f"shard {shard} given twice: {finished[shard.index][0]} and {part}")
+        finished[shard.index] = (part, book.read_text(encoding="utf-8").splitlines())
+    if count is None:
+        raise MergeError("no finished shard among the folders given (no shard.json with a gradebook)")
+
+    header, rows, source = None, [], {}
+    for index in sorted(finished):
+        part, lines = finished[index]
+        table = list(csv.reader(lines))
+        if header is None:
+            header = table[0]
+        elif table[0] != header:
+            raise MergeError(f"{part}'s gradebook has other columns than the first shard's")
+        for row in table[1:]:
+            if not _LEARNER.fullmatch(row[0]):
+                raise MergeError(f"{part}'s gradebook has a learner id that is not a file name")
+            if row[0] in source:
+                raise MergeError(f"learner {row[0]!r} is in two shards")
+            source[row[0]] = part
+            rows.append(row)
+    rows.sort(key=lambda row: row[0])
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    with (output_dir / gradebook).open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    for learner, part in source.items():
+        report = part / f"{learner}.json"
+        if report.is_file():
+            shutil.copyfile(report, output_dir / report.name)
+    result = MergeResult(count, sorted(finished), sorted(set(range(1, count + 1)) - set(finished)),
+                         len(rows))
+    (output_dir / MERGE_SUMMARY).write_text(json.dumps(
+        {"shards": count, "merged": result.merged, "missing": result.missing,
+         "learners": result.learners}, indent=2) + "\n", encoding="utf-8")
+    return result

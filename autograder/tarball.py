@@ -1,0 +1,72 @@
+"""Take one file out of a repository tarball, as data.
+
+GitHub's tarball of a commit holds one top folder (`owner-repo-sha/`) and the repository
+beneath it. We want exactly one member, the submission, and only if it is a regular file:
+a symbolic or hard link, a device or a FIFO is refused, never extracted or followed (a
+link named nn_basics.py pointing at /etc/passwd or at the grader's files is the classic
+way to make a grader read what it should not). Nothing else of the archive touches the disk.
+"""
+from __future__ import annotations
+
+import io
+import tarfile
+import zlib
+from pathlib import Path, PurePosixPath
+
+# A submission is one module or notebook; anything bigger is not one.
+MAX_MEMBER_BYTES = 5 * 1024 * 1024
+
+_KINDS = [
+    (tarfile.TarInfo.issym, "symbolic link"),
+    (tarfile.TarInfo.islnk, "hard link"),
+    (tarfile.TarInfo.isdir, "folder"),
+    (tarfile.TarInfo.ischr, "character device"),
+    (tarfile.TarInfo.isblk, "block device"),
+    (tarfile.TarInfo.isfifo, "FIFO"),
+]
+
+
+class Refused(Exception):
+    """The submission cannot be taken: `reason` is our own short English text (never the
+    learner's), `kind` one of missing / link / special / too-large / bad-archive."""
+
+    def __init__(self, kind: str, reason: str):
+        super().__init__(reason)
+        self.kind, self.reason = kind, reason
+
+
+def extract_member(archive: bytes, member: str, destination: Path) -> Path:
+    """Write the regular file `member` (a path inside the repository) of the gzipped tar
+    `archive` to `destination` (a file path) and return it; raise Refused otherwise."""
+    data = _read_member(archive, member)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_bytes(data)
+    destination.chmod(0o644)
+    return destination
+
+
+def _read_member(archive: bytes, member: str) -> bytes:
+    wanted = PurePosixPath(member)
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+            for info in tar:
+                parts = PurePosixPath(info.name).parts
+                if len(parts) < 2 or PurePosixPath(*parts[1:]) != wanted:
+                    continue
+                _check_regular(info, member)
+                data = tar.extractfile(info).read(MAX_MEMBER_BYTES + 1)
+                if len(data) > MAX_MEMBER_BYTES:
+                    raise Refused("too-large", f"{member} is larger than {MAX_MEMBER_BYTES} bytes")
+                return data
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:  # gzip's errors are OSErrors
+        raise Refused("bad-archive", f"the repository archive could not be read ({type(exc).__name__})") from exc
+    raise Refused("missing", f"{member} is not in the pull request's files")
+
+
+def _check_regular(info: tarfile.TarInfo, member: str) -> None:
+    if info.isreg():
+        if info.size > MAX_MEMBER_BYTES:
+            raise Refused("too-large", f"{member} is larger than {MAX_MEMBER_BYTES} bytes")
+        return
+    kind = next((name for test, name in _KINDS if test(info)), "special file")
+    raise Refused("link" if "link" in kind else "special", f"{member} is a {kind}, not a regular file")
