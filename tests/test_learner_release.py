@@ -17,7 +17,7 @@ from tests.mistakes import MISTAKES
 from tools.release import RELEASE, RUBRIC, rubric_points
 
 ROOT = Path(__file__).resolve().parents[1]
-LEARNER_PACKAGES = {"numpy", "matplotlib", "pytest", "jupyterlab"}
+LEARNER_PACKAGES = {"numpy", "matplotlib", "pylopdf-fonts-zh-cn", "pytest", "jupyterlab"}
 
 
 def pins(path: Path) -> dict[str, str]:
