@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: demo test release release-check bench gradescope browser-deps lock clean
+.PHONY: demo test release release-check bench gradescope learner-check browser-deps lock clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ bench: $(VENV)/.installed
 VISIBILITY ?= after_published
 gradescope: $(VENV)/.installed
 	$(PY) -m tools.gradescope --visibility $(VISIBILITY)
+
+## learner-check: what a learner does with release/ch01/ alone: a fresh venv from its own
+## requirements.txt (needs the registry), then pytest there (ends with the points estimate)
+LEARNER_TMP := /tmp/nn-kit-learner
+learner-check:
+	rm -rf $(LEARNER_TMP) && mkdir -p $(LEARNER_TMP) && cp -r release/ch01 $(LEARNER_TMP)/ch01
+	$(PYTHON) -m venv $(LEARNER_TMP)/venv
+	$(LEARNER_TMP)/venv/bin/python -m pip install --quiet --disable-pip-version-check -r $(LEARNER_TMP)/ch01/requirements.txt
+	cd $(LEARNER_TMP)/ch01 && $(LEARNER_TMP)/venv/bin/python -m pytest -q -p no:cacheprovider
 
 ## browser-deps: Debian's chromium, chromium-driver and a CJK font for tests/test_browser.py (as root;
 ## the browser tests run it themselves when something is missing, and skip if it fails)
