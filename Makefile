@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: demo test release release-check bench lint mutants lock clean
+.PHONY: demo test release release-check bench lint mutants gradescope learner-check browser-deps lock clean
 
 # The pinned requirements, then the kit itself, editable (pyproject.toml): `autograder` and the
 # `nn-grade` command work from any folder, and edits to the repository take effect at once.
@@ -43,6 +43,32 @@ mutants: $(VENV)/.installed
 ## lint: ruff, configured in pyproject.toml
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
+
+## gradescope: autograder.zip for Gradescope (VISIBILITY= when learners see each check's details)
+VISIBILITY ?= after_published
+gradescope: $(VENV)/.installed
+	$(PY) -m tools.gradescope --visibility $(VISIBILITY)
+
+## learner-check: what a learner does with release/ch01/ alone: a fresh venv from its own
+## requirements.txt (needs the registry), then pytest there (ends with the points estimate)
+LEARNER_TMP := /tmp/nn-kit-learner
+learner-check:
+	rm -rf $(LEARNER_TMP) && mkdir -p $(LEARNER_TMP) && cp -r release/ch01 $(LEARNER_TMP)/ch01
+	$(PYTHON) -m venv $(LEARNER_TMP)/venv
+	$(LEARNER_TMP)/venv/bin/python -m pip install --quiet --disable-pip-version-check -r $(LEARNER_TMP)/ch01/requirements.txt
+	cd $(LEARNER_TMP)/ch01 && $(LEARNER_TMP)/venv/bin/python -m pytest -q -p no:cacheprovider
+
+## browser-deps: Debian's chromium, chromium-driver and a CJK font for tests/test_browser.py (as root;
+## the browser tests run it themselves when something is missing, and skip if it fails)
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-microhei fontconfig
+browser-deps:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	    && command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; then \
+	    echo "browser-deps: chromium, chromedriver and a CJK font are installed"; \
+	else \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); \
+	fi
 
 ## lock: re-pin requirements.txt from requirements.in (needs the registry)
 lock:

@@ -15,6 +15,7 @@ COMMANDS = (
     "autograder.commands.grade_all",
     "autograder.commands.merge",
     "autograder.commands.classroom",
+    "autograder.commands.gradescope",  # the Gradescope bundle's run_autograder step
 )
 
 

@@ -12,6 +12,8 @@ Steps, in order (each later step reads what the one before wrote):
               an instructor's own `nbgrader generate_assignment ch01` (which first deletes
               release/ch01) writes the stub too: `after_nbgrader` is everything nbgrader does
               not make itself, and anything else generated into release/ch01 belongs there.
+4. points  -- release/ch01/points.json: each function's autograded points, for the learner's
+              local estimate (release/ch01/conftest.py); written by the same hook.
 
 Test cells hold no hidden block: scores come from the sandboxed grader (SandboxGrades, after the
 kernel), and a hidden block makes nbgrader's autograde restore it with a "checksum has changed"
@@ -23,6 +25,7 @@ file that differs, so a test can hold the committed release in sync with its sou
 import argparse
 import ast
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -41,6 +44,7 @@ SOLUTIONS = Path("solutions") / "nn_basics.py"
 RUBRIC = Path("autograder") / "rubric.toml"
 RELEASE = Path("release") / ASSIGNMENT
 STUB = RELEASE / "nn_basics.py"
+POINTS = RELEASE / "points.json"
 # Everything `make release` writes; --check compares exactly these.
 GENERATED = [NOTEBOOK, RELEASE]
 # What a regeneration needs to read.
@@ -126,6 +130,13 @@ def write_stub(kit, release_dir):
 def after_nbgrader(kit, release_dir):
     """What release/ch01 holds that nbgrader does not make: run by generate_assignment's hook."""
     write_stub(Path(kit), Path(release_dir))
+    write_points(Path(kit), Path(release_dir))
+
+
+def write_points(kit, release_dir):
+    """Step 4: the rubric's points per function, where the learner's pytest can read them."""
+    text = json.dumps(rubric_points(kit / RUBRIC), ensure_ascii=False, indent=1)
+    (release_dir / POINTS.name).write_text(text + "\n", encoding="utf-8")
 
 
 def release(root):

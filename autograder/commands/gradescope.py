@@ -1,0 +1,146 @@
+"""`gradescope`: what the bundle's run_autograder runs for each submission on Gradescope.
+
+Gradescope's autograder spec: the learner's files are in /autograder/submission, and
+/autograder/results/results.json is what it shows. This door always writes that file: a
+submission with nothing gradable (no file, a link, an empty folder) gets every check failed
+with the reason and 0 points, a report and exit 0 like any graded submission.
+
+The graded file follows the kit's rule: `ch01.ipynb` when present, else `nn_basics.py`.
+The submission is untrusted data: a link in the graded file's path is refused, never followed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+from ..reporters.gradescope import VISIBILITIES
+
+EXIT_GRADED, EXIT_CANNOT_GRADE = 0, 2
+DEFAULT_ROOT = "/autograder"
+ROOT_ENV = "NN_GRADESCOPE_ROOT"  # tests point the door at a simulated /autograder tree
+GRADED_NAMES = ("ch01.ipynb", "nn_basics.py")  # in order of precedence
+MAX_DEPTH = 3  # a zip upload or a repository may nest the files a folder or two down
+
+NOTHING_TO_GRADE = {
+    "missing": ("提交里没有找到 ch01.ipynb 或 nn_basics.py（nothing to grade）：请上传作业文件夹里的"
+                "笔记本 ch01.ipynb（或模块 nn_basics.py），不要改文件名。",
+                "No ch01.ipynb or nn_basics.py in the submission (nothing to grade): upload the "
+                "assignment's notebook ch01.ipynb (or the module nn_basics.py) under its own name."),
+    "link": ("{name} 是符号链接（symlink），不是普通文件：评分只读取普通文件。请上传文件本身。",
+             "{name} is a symbolic link, not a regular file: only regular files are graded. "
+             "Upload the file itself."),
+}
+
+
+class NothingToGrade(Exception):
+    """The submission holds no gradable file; `key` and `name` say why, in both languages."""
+
+    def __init__(self, key: str, name: str = ""):
+        super().__init__(key)
+        self.key, self.name = key, name
+
+    def text(self, lang: str) -> str:
+        zh, en = NOTHING_TO_GRADE[self.key]
+        return (en if lang == "en" else zh).format(name=self.name)
+
+
+def graded_file(folder: Path) -> Path:
+    """The file this door grades: the shallowest ch01.ipynb, else the shallowest nn_basics.py,
+    walking real folders only. A link met where a graded name or the folder itself should be is
+    refused, not skipped: silently grading another file would surprise the learner."""
+    if _is_link(folder):
+        raise NothingToGrade("link", folder.name)
+    levels, level = [], [folder]
+    for _ in range(MAX_DEPTH + 1):
+        levels.append(level)
+        level = sorted(p for d in level for p in _entries(d) if _is_real_dir(p))
+    for name in GRADED_NAMES:
+        for level in levels:
+            for candidate in (d / name for d in level):
+                if _is_link(candidate):
+                    raise NothingToGrade("link", str(candidate.relative_to(folder)))
+                if _is_regular(candidate):
+                    return candidate
+    raise NothingToGrade("missing")
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _lstat_mode(path: Path) -> int:
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return 0
+
+
+def _is_link(path: Path) -> bool:
+    return stat.S_ISLNK(_lstat_mode(path))
+
+
+def _is_real_dir(path: Path) -> bool:
+    return stat.S_ISDIR(_lstat_mode(path)) and not path.name.startswith((".", "__"))
+
+
+def _is_regular(path: Path) -> bool:
+    return stat.S_ISREG(_lstat_mode(path))
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "gradescope", help="grade /autograder/submission into /autograder/results/results.json",
+        description="Gradescope's run_autograder step. Paths default to the spec's /autograder tree "
+                    f"(or ${ROOT_ENV}); the bundle's gradescope.json sets visibility and language.")
+    parser.add_argument("--root", type=Path, default=None,
+                        help=f"the autograder tree (default: ${ROOT_ENV} or {DEFAULT_ROOT})")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="JSON with `visibility` and `lang` (default: ROOT/source/gradescope.json if present)")
+    parser.add_argument("--visibility", choices=VISIBILITIES, default=None,
+                        help="when learners see each check's name and feedback (default: after_published)")
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help="feedback language (default: zh)")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def settings(args) -> tuple[Path, str, str]:
+    root = args.root or Path(os.environ.get(ROOT_ENV, DEFAULT_ROOT))
+    config_path = args.config or root / "source" / "gradescope.json"
+    config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
+    visibility = args.visibility or config.get("visibility", "after_published")
+    lang = args.lang or config.get("lang", "zh")
+    if visibility not in VISIBILITIES or lang not in ("zh", "en"):
+        raise ValueError(f"{config_path}: visibility {visibility!r} or lang {lang!r} is not allowed")
+    return root, visibility, lang
+
+
+def run(args) -> int:
+    from ..grade import grade_submission, without_results
+    from ..reporters.gradescope import to_dict
+
+    try:
+        root, visibility, lang = settings(args)
+    except ValueError as exc:
+        print(f"autograder: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
+    submission = root / "submission"
+    try:
+        path = graded_file(submission)
+    except NothingToGrade as reason:
+        results = without_results(submission, reason.text(lang), lang=lang)
+        data = to_dict(results, lang, visibility)
+        data["output"] = reason.text(lang)  # the reason itself, not "error while loading"
+    else:
+        print(f"grading {path.relative_to(submission)}")  # run_autograder's stdout: instructors only
+        data = to_dict(grade_submission(path, lang=lang), lang, visibility)
+    out = root / "results" / "results.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"{data['score']} / {data['max_score']} written to {out}")
+    return EXIT_GRADED
