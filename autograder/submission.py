@@ -51,7 +51,7 @@ def graded_file(path) -> Path:
     if st is None:
         raise NoSubmission(f"no submission at {path}")
     if stat.S_ISLNK(st.st_mode):
-        raise LinkRefused(f"{path} is a symbolic link: refused, not followed")
+        raise LinkRefused(f"{path} is a symbolic link: refused, not followed", path)
     if stat.S_ISREG(st.st_mode):
         return path
     if not stat.S_ISDIR(st.st_mode):
@@ -62,7 +62,7 @@ def graded_file(path) -> Path:
         if st is None:
             continue
         if stat.S_ISLNK(st.st_mode):
-            raise LinkRefused(f"{candidate} is a symbolic link: refused, not followed")
+            raise LinkRefused(f"{candidate} is a symbolic link: refused, not followed", candidate)
         if stat.S_ISREG(st.st_mode):
             return candidate
     raise NoSubmission(f"no submission in {path}: neither {NOTEBOOK} nor {MODULE}", f"{NOTEBOOK} / {MODULE}")

@@ -16,12 +16,12 @@ import stat
 import sys
 from pathlib import Path
 
+from .. import submission
 from ..reporters.gradescope import VISIBILITIES
 
 EXIT_GRADED, EXIT_CANNOT_GRADE = 0, 2
 DEFAULT_ROOT = "/autograder"
 ROOT_ENV = "NN_GRADESCOPE_ROOT"  # tests point the door at a simulated /autograder tree
-GRADED_NAMES = ("ch01.ipynb", "nn_basics.py")  # in order of precedence
 MAX_DEPTH = 3  # a zip upload or a repository may nest the files a folder or two down
 
 NOTHING_TO_GRADE = {
@@ -48,22 +48,22 @@ class NothingToGrade(Exception):
 
 
 def graded_file(folder: Path) -> Path:
-    """The file this door grades: the shallowest ch01.ipynb, else the shallowest nn_basics.py,
-    walking real folders only. A link met where a graded name or the folder itself should be is
-    refused, not skipped: silently grading another file would surprise the learner."""
+    """The file this door grades: the kit's one rule (autograder.submission.graded_file) applied
+    to the shallowest real folder that holds a submission, since a zip upload or a repository may
+    nest it a folder or two down. A link met on the way is refused, not skipped: silently
+    grading another file would surprise the learner."""
     if _is_link(folder):
         raise NothingToGrade("link", folder.name)
-    levels, level = [], [folder]
+    level = [folder]
     for _ in range(MAX_DEPTH + 1):
-        levels.append(level)
+        for candidate in level:
+            try:
+                return submission.graded_file(candidate)
+            except submission.LinkRefused as refused:
+                raise NothingToGrade("link", str(Path(refused.filename).relative_to(folder))) from None
+            except submission.NoSubmission:
+                continue
         level = sorted(p for d in level for p in _entries(d) if _is_real_dir(p))
-    for name in GRADED_NAMES:
-        for level in levels:
-            for candidate in (d / name for d in level):
-                if _is_link(candidate):
-                    raise NothingToGrade("link", str(candidate.relative_to(folder)))
-                if _is_regular(candidate):
-                    return candidate
     raise NothingToGrade("missing")
 
 
@@ -87,10 +87,6 @@ def _is_link(path: Path) -> bool:
 
 def _is_real_dir(path: Path) -> bool:
     return stat.S_ISDIR(_lstat_mode(path)) and not path.name.startswith((".", "__"))
-
-
-def _is_regular(path: Path) -> bool:
-    return stat.S_ISREG(_lstat_mode(path))
 
 
 def add_parser(subparsers):
