@@ -67,16 +67,22 @@ def entries(directory: Path) -> list[Path]:
 
 def learner_names(paths: list[Path]) -> dict[Path, str]:
     """A learner's name from their entry: alice/ and alice.py are alice, a Classroom clone
-    ch01-alice/ is alice; when two entries give one name, the later keeps its full name."""
-    names, taken = {}, set()
+    ch01-alice/ is alice; when two entries give one name, the later keeps its full name.
+    A name some entry holds as it is (a folder alice/) is never given to another entry, so no
+    one can take a classmate's report by naming a folder ch01-<classmate>/."""
+    wanted = {}
     for path in paths:
         name = path.stem if path.suffix in SUFFIXES and not stat.S_ISDIR(path.lstat().st_mode) else path.name
-        name = name.removeprefix(CLASSROOM_PREFIX) or name
-        if name in taken:
+        wanted[path] = name.removeprefix(CLASSROOM_PREFIX) or name
+    exact = {path.name for path in paths}  # unique in a folder
+    names, taken = {}, set()
+    for path in sorted(paths, key=lambda p: wanted[p] != p.name):  # entries named as they are first
+        name = wanted[path]
+        if name in taken or (name != path.name and name in exact):
             name = path.name
         taken.add(name)
         names[path] = name
-    return names
+    return {path: names[path] for path in paths}
 
 
 def submission_in(entry: Path) -> Path:
@@ -185,5 +191,19 @@ def write_gradebook(path: Path, rows: list[Row], functions: list[str]) -> None:
         writer = csv.writer(f)
         writer.writerow(["learner", "score", "max_score", *functions, "error"])
         for row in rows:
-            writer.writerow([row.learner, f"{row.score:g}", f"{row.max_score:g}",
-                             *(f"{row.functions.get(fn, 0.0):g}" for fn in functions), row.error])
+            writer.writerow([spreadsheet_text(row.learner), f"{row.score:g}", f"{row.max_score:g}",
+                             *(f"{row.functions.get(fn, 0.0):g}" for fn in functions), spreadsheet_text(row.error)])
+
+
+# A cell a spreadsheet would run as a formula (=HYPERLINK(...), +, -, @; tab and CR too) when a
+# learner names their file so; a leading apostrophe shows it as text. One already starting with
+# an apostrophe gets another, so `plain_text` undoes it exactly (merge reads the names back).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def spreadsheet_text(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def plain_text(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") else cell

@@ -17,6 +17,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .batch import plain_text
+
 MARKER = "shard.json"
 # A learner id names a report file to copy: any name grade-all gives, but no path and no dot-file.
 _LEARNER = re.compile(r"[^./\\\x00][^/\\\x00]*")
@@ -101,13 +103,14 @@ def merge(parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv",
         elif table[0] != header:
             raise MergeError(f"{part}'s gradebook has other columns than the first shard's")
         for row in table[1:]:
-            if not _LEARNER.fullmatch(row[0]):
+            learner = plain_text(row[0])  # the gradebook shows a formula-like id as text
+            if not _LEARNER.fullmatch(learner):
                 raise MergeError(f"{part}'s gradebook has a learner id that is not a file name")
-            if row[0] in source:
-                raise MergeError(f"learner {row[0]!r} is in two shards")
-            source[row[0]] = part
+            if learner in source:
+                raise MergeError(f"learner {learner!r} is in two shards")
+            source[learner] = part
             rows.append(row)
-    rows.sort(key=lambda row: row[0])
+    rows.sort(key=lambda row: plain_text(row[0]))
 
     output_dir.mkdir(parents=True, exist_ok=True)
     with (output_dir / gradebook).open("w", newline="", encoding="utf-8") as f:

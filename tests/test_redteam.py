@@ -1,0 +1,81 @@
+"""Attacks a hostile learner made on the merged kit that its builders had not tried, each fed to
+the door it came through and failing without its fix (red-team pass; see tests/adversarial/ for
+the sandbox's own corpus)."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from autograder.batch import Row, find_submissions, write_gradebook
+from autograder.grade import grade_submission
+from autograder.shard import Shard, merge, write_marker
+from tests.fakes import FakeSubmission, opener
+from tests.mistakes import reference_source, stub_source
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_classroom_clone_cannot_take_a_classmates_name(tmp_path):
+    """ch01-victim/ would be named victim, beside the real victim/: one report file for two
+    learners, the later written over the earlier. A name an entry holds as it is stays its own."""
+    for name in ("ch01-victim", "victim", "ch01-ch01-zed", "ch01-zed", "zed"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "nn_basics.py").write_text("x = 1\n", encoding="utf-8")
+    names = {found.entry.name: found.learner for found in find_submissions(tmp_path)}
+    assert names["victim"] == "victim" and names["zed"] == "zed"
+    assert len(set(names.values())) == len(names), names
+
+
+def test_a_classroom_clone_alone_is_still_named_by_login(tmp_path):
+    (tmp_path / "ch01-alice").mkdir()
+    (tmp_path / "ch01-alice" / "nn_basics.py").write_text("x = 1\n", encoding="utf-8")
+    assert [found.learner for found in find_submissions(tmp_path)] == ["alice"]
+
+
+FORMULAS = ['=HYPERLINK("evil.example","grade")', "+1+1", "-2+3", "@SUM(1)", "'=quoted"]
+
+
+def test_gradebook_shows_formula_like_names_as_text_and_merge_reads_them_back(tmp_path):
+    """A learner who names their file =HYPERLINK(...).py gets a gradebook cell a spreadsheet
+    would run as a formula; it is written with a leading apostrophe, and merge still finds the
+    learner's report and sorts as grade-all does."""
+    rows = [Row(name, 1.0, 100.0, {}, "") for name in sorted(["bob", *FORMULAS])]
+    part = tmp_path / "part"
+    part.mkdir()
+    write_gradebook(part / "gradebook.csv", rows, ["sigmoid"])
+    for row in rows:
+        (part / f"{row.learner}.json").write_text("{}", encoding="utf-8")
+    write_marker(part, Shard(1, 1), [row.learner for row in rows])
+    with (part / "gradebook.csv").open(encoding="utf-8") as f:
+        cells = [line[0] for line in csv.reader(f)][1:]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), cells
+    merged = tmp_path / "merged"
+    merge([part], merged)
+    assert (merged / "gradebook.csv").read_text(encoding="utf-8") == (part / "gradebook.csv").read_text(encoding="utf-8")
+    assert {p.stem for p in merged.glob("*.json")} >= {row.learner for row in rows}
+
+
+def test_grade_all_gradebook_through_the_cli(tmp_path):
+    submissions = tmp_path / "class"
+    submissions.mkdir()
+    (submissions / "=1+1.py").write_text(stub_source(), encoding="utf-8")
+    out = tmp_path / "reports"
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", submissions, "--output-dir", out],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    with (out / "gradebook.csv").open(encoding="utf-8") as f:
+        assert next(iter(csv.DictReader(f)))["learner"] == "'=1+1"
+    assert json.loads((out / "=1+1.json").read_text(encoding="utf-8"))["score"] == 0
+
+
+def test_an_int_too_large_for_a_float_in_costs_is_the_learners_miss_not_a_grader_error():
+    """costs[0] = 10 ** 400 crosses the sandbox as a JSON int; float() of it raised in the check,
+    which the grader reported as its own error (grade-all exit 3, 'not your mistake')."""
+    source = reference_source().replace("    return params, costs", "    costs[0] = 10 ** 400\n    return params, costs")
+    results = grade_submission("x.py", lang="en", opener=opener(FakeSubmission(source)))
+    assert not results.grader_errors, [t.feedback.en for t in results.grader_errors]
+    failed = {t.name for t in results.failed()}
+    assert failed == {"train_records_cost_before_each_step", "train_uses_contract_defaults"}
