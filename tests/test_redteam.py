@@ -79,3 +79,18 @@ def test_an_int_too_large_for_a_float_in_costs_is_the_learners_miss_not_a_grader
     assert not results.grader_errors, [t.feedback.en for t in results.grader_errors]
     failed = {t.name for t in results.failed()}
     assert failed == {"train_records_cost_before_each_step", "train_uses_contract_defaults"}
+
+
+def test_gradescope_shows_learner_text_as_plain_text_at_every_visibility():
+    """Without output_format, Gradescope renders `output` as simple_format, which lets some HTML
+    through: a learner's exception message `<a href=...>` or `<img>` became a live link in their
+    (and, when visible, the instructor's) results page. Only the hidden-by-default door set it."""
+    from autograder.reporters.gradescope import VISIBILITIES, to_dict
+    from autograder.results import CheckResult, Results, Text
+    payload = '<a href="https://evil.example">查看成绩</a><img src=x>'
+    results = Results("x.py", [CheckResult("sigmoid_matches_reference", "sigmoid", 1.0, False, Text(payload, payload))],
+                      load_error=payload, functions=["sigmoid"])
+    for visibility in VISIBILITIES:  # the door always passes one
+        data = to_dict(results, "en", visibility)
+        assert data["output_format"] == "text" and data["output"]
+        assert all(test["output_format"] == "text" for test in data["tests"]), visibility

@@ -132,6 +132,7 @@ def run(args) -> int:
         results = without_results(submission, reason.text(lang), lang=lang)
         data = to_dict(results, lang, visibility)
         data["output"] = reason.text(lang)  # the reason itself, not "error while loading"
+        data["output_format"] = "text"
     else:
         print(f"grading {path.relative_to(submission)}")  # run_autograder's stdout: instructors only
         data = to_dict(grade_submission(path, lang=lang), lang, visibility)

@@ -28,7 +28,8 @@ def to_dict(results, lang: str, visibility: str | None = None) -> dict:
         for test in tests:
             test["visibility"] = visibility
         tests.insert(0, summary_test(results, lang, visibility))
-        for test in tests:  # learner text shown as plain text, never as Markdown or HTML
+    if visibility is not None:  # the door: learner text as plain text, never Markdown or HTML,
+        for test in tests:  # "visible" too (Gradescope's default, simple_format, renders some HTML)
             test["output_format"] = "text"
     data = {
         "score": number(results.score),
@@ -38,6 +39,8 @@ def to_dict(results, lang: str, visibility: str | None = None) -> dict:
     }
     if results.load_error:  # Gradescope shows a top-level `output` above the tests
         data["output"] = t("load_error", error=results.load_error).render(lang)
+        if visibility is not None:
+            data["output_format"] = "text"
     return data
 
 
