@@ -32,8 +32,11 @@ c.ClearSolutions.text_stub = "在这里写下你的回答（YOUR ANSWER HERE）"
 # instructor's user, free to read solutions/, rewrite classmates' notebooks, start daemons that
 # outlive grading) is left out. SandboxGrades grades the notebook in the kit's sandbox, the
 # same pipeline as `python -m autograder grade`, and writes each test cell's feedback and points.
+# InertLearnerHTML escapes HTML a learner wrote in markdown or raw cells: formgrader shows the
+# autograded notebook inside the instructor's Jupyter, where a <script> could act as them.
 c.Autograde.autograde_preprocessors = [
     "autograder.nbgrader_hooks.SandboxGrades",
+    "autograder.nbgrader_hooks.InertLearnerHTML",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",

@@ -8,6 +8,9 @@
 - `grade_cell`: what a test cell's hidden block calls. Under `nbgrader autograde` it does
   nothing (the preprocessor scores the cell); run by hand (an instructor in Jupyter, or
   `nbgrader validate` on the source notebook) it grades the notebook file beside it.
+- `InertLearnerHTML`: the autograde step after it: raw HTML in a learner's markdown or raw
+  cells (`<script>`, `<img onerror=...>`) is escaped in the autograded notebook, which the
+  feedback page and formgrader (in the instructor's Jupyter, same origin) both render.
 - `StripHiddenTests`: a feedback preprocessor; nbgrader's feedback shows test cells in full,
   hidden blocks and tracebacks included, so we cut both before rendering.
 """
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
+from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Bool
 
@@ -63,6 +67,16 @@ class SandboxGrades(Preprocessor):
                 nbformat.v4.new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=cell.get("execution_count")),
             ]
         return nb, resources
+
+
+class InertLearnerHTML(SanitizeHTML):
+    """nbconvert's own sanitizer (bleach), on by default; text without a tag is left as it is,
+    so a Markdown blockquote of the prose keeps its `>`."""
+
+    enabled = Bool(True)
+
+    def sanitize_html_tags(self, html_str):
+        return super().sanitize_html_tags(html_str) if "<" in html_str else html_str
 
 
 _cache = {}

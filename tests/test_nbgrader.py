@@ -78,7 +78,16 @@ def learners(release_nb, course):
     # graded before bea (alphabetical), whom it attacks; its own sigmoid is wrong
     intruder = demo.submission(release_nb, dict(code, sigmoid=intrusion(course, "loot.txt") + WRONG_SIGMOID))
     bea = demo.submission(release_nb, code)
-    return dict(classes, deleted=deleted, forger=forger, exiter=exiter, aaron=intruder, bea=bea)
+    # HTML in a written answer and in a cell of its own: formgrader renders it in the instructor's Jupyter
+    scripter = demo.submission(release_nb, code)
+    answer = next(c for c in scripter.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "question_1")
+    answer.source = XSS
+    scripter.cells.append(nbformat.v4.new_markdown_cell("> 引用\n\n" + XSS))
+    scripter.cells.append(nbformat.v4.new_raw_cell(XSS, metadata={"raw_mimetype": "text/html"}))
+    return dict(classes, deleted=deleted, forger=forger, exiter=exiter, aaron=intruder, bea=bea, scripter=scripter)
+
+
+XSS = "答案 <script>alert('xss')</script><img src=x onerror=\"alert(1)\"><a href='javascript:alert(2)'>x</a>"
 
 
 def digest(*paths):
@@ -185,6 +194,17 @@ def test_feedback_shows_no_hidden_test_or_solution(course, learner):
     for secret in ("BEGIN HIDDEN TESTS", "grade_cell", "nbgrader_hooks", "most recent call last", "/autograder/"):
         assert secret not in html, f"{learner}'s feedback shows {secret!r}"
     assert "return np.exp(-np.abs(x))" not in html  # nothing of the reference's code
+
+
+def test_learner_html_is_inert_in_feedback_and_formgrader(course, scores):
+    """The autograded notebook (what formgrader and the feedback page render) holds the learner's
+    HTML as escaped text, and the feedback page runs none of it; the written answer is kept."""
+    autograded = nbformat.read(course / "autograded" / "scripter" / demo.ASSIGNMENT / NOTEBOOK, as_version=4)
+    html = (course / "feedback" / "scripter" / demo.ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")).read_text()
+    for text in ("".join(c.source for c in autograded.cells if c.cell_type != "code"), html):
+        assert "<script>alert" not in text and "<img src" not in text and "href='javascript" not in text
+    assert "&lt;script&gt;alert" in html and "答案" in html
+    assert scores["scripter"] == scores["ada"]
 
 
 def test_trap_feedback_explains_the_swish_bug(course):
