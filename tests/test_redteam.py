@@ -94,3 +94,16 @@ def test_gradescope_shows_learner_text_as_plain_text_at_every_visibility():
         data = to_dict(results, "en", visibility)
         assert data["output_format"] == "text" and data["output"]
         assert all(test["output_format"] == "text" for test in data["tests"]), visibility
+
+
+def test_init_params_filled_with_the_seed_earns_nothing():
+    """Weights np.full(shape, seed) with zero biases passed `shapes_and_zero_biases` (non-zero,
+    finite) and `same_seed_same_params` (deterministic, seed-dependent): 2.5 points of hollow code."""
+    from tests.mistakes import with_bodies
+    hollow = with_bodies({"init_params": """
+        w = 1.0 if seed is None else float(seed)
+        return {"Wxh": np.full((num_input, num_hidden), w), "bh": np.zeros((1, num_hidden)),
+                "Why": np.full((num_hidden, num_output), w), "by": np.zeros((1, num_output))}
+        """})
+    results = grade_submission("x.py", lang="en", opener=opener(FakeSubmission(hollow)))
+    assert results.by_function()["init_params"][0] == 0

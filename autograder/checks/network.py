@@ -42,6 +42,8 @@ def _copy(params):
 
 # --- init_params ------------------------------------------------------------------------------
 
+NORMAL_SHAPE = (40, 30, 1)  # (D, H, K): Wxh holds 1200 weights
+
 def _init(ctx, D, H, K, seed):
     label = f"init_params({D}, {H}, {K}, seed={seed})"
     got = ctx.call("init_params", D, H, K, seed=seed, label=label)
@@ -59,6 +61,14 @@ def init_params_shapes_and_zero_biases(ctx):
             if not np.all(np.isfinite(got[key])) or np.all(got[key] == 0):
                 raise Failed(t("wrong_value_whole", call=f"{label}[{key!r}]",
                                expected="standard normal", got=fmt(got[key])))
+    # Draws, not a constant (nor one filled with the seed): 1200 weights, all distinct, whose mean
+    # and spread are a standard normal's. Any generator's draws pass (bounds ~7 standard errors
+    # wide); ones, np.full(shape, seed) or a scaled init (0.01 * normal) do not.
+    label, got = _init(ctx, *NORMAL_SHAPE, seed=11)
+    weights = got["Wxh"].astype(float)
+    if not (np.all(np.isfinite(weights)) and np.unique(weights).size == weights.size
+            and abs(weights.mean()) < 0.2 and 0.8 < weights.std() < 1.2):
+        raise Failed(t("wrong_value_whole", call=f"{label}['Wxh']", expected="standard normal", got=fmt(weights)))
 
 
 @check("init_params")
