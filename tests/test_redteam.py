@@ -107,3 +107,24 @@ def test_init_params_filled_with_the_seed_earns_nothing():
         """})
     results = grade_submission("x.py", lang="en", opener=opener(FakeSubmission(hollow)))
     assert results.by_function()["init_params"][0] == 0
+
+
+def test_ipython_syntax_cannot_stall_the_grader():
+    """Notebook cells are turned into Python in the grader process (nbgrader's, the CI job's),
+    outside the sandbox's time budget. Two ways a notebook held it for minutes to hours: a long
+    line of spaces (the IPython-syntax regex backtracked quadratically: 20,000 spaces 1.6 s, a
+    16 MB notebook allows far more) and a long cell of `x = !ls` lines (IPython's transformer:
+    2000 lines took 110 s). Now the scan is linear and only answer-sized cells, within a
+    budget per notebook, are handed to IPython."""
+    import json
+    import re
+    from autograder.sandbox import notebook
+    pattern = notebook._IPYTHON_SYNTAX.pattern
+    assert not re.search(r"\^\[ \\t\]\*\[\\w", pattern), "overlapping classes backtrack quadratically"
+    long_cell = "\n".join(f"x{i} = !ls" for i in range(300))
+    assert notebook.to_python(long_cell) == long_cell + "\n"  # left for the worker's compile
+    assert "get_ipython" in notebook.to_python("files = !ls\n")  # an answer's size still works
+    cells = [{"cell_type": "code", "metadata": {}, "source": "\n".join(f"x{i} = !ls" for i in range(60))}
+             for _ in range(10)]
+    extracted = notebook.extract_cells(json.dumps({"cells": cells}).encode())
+    assert ["get_ipython" in c["source"] for c in extracted] == [True] * 6 + [False] * 4
