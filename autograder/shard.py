@@ -3,7 +3,7 @@
 `grade-all --shard i/N` grades only the learners whose id hashes to part i (1-based), so the
 split depends on each learner's id alone: not on the order of the folder, nor on who else is
 in the class, and every machine of a CI matrix computes the same one. Each part writes its
-gradebook, its reports and `shard.json`; `merge` combines the parts into one gradebook and
+gradebook, its reports and `__shard.json`; `merge` combines the parts into one gradebook and
 one folder of reports, the same as one unsharded `grade-all` (tested), and says which parts
 are missing, whose learners then simply have no row: the other parts' results stand.
 """
@@ -19,10 +19,12 @@ from pathlib import Path
 
 from .batch import plain_text
 
-MARKER = "shard.json"
+# Names no learner gets (grade-all skips entries starting with "__"; not dot-files, which
+# upload-artifact leaves out): a learner or login called shard or merge keeps their report.
+MARKER = "__shard.json"
 # A learner id names a report file to copy: any name grade-all gives, but no path and no dot-file.
 _LEARNER = re.compile(r"[^./\\\x00][^/\\\x00]*")
-MERGE_SUMMARY = "merge.json"
+MERGE_SUMMARY = "__merge.json"
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def merge(parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv",
           expect: int | None = None) -> MergeResult:
     """Combine the finished parts among `parts` (folders written by grade-all --shard) into
     output_dir: gradebook rows sorted by learner as grade-all sorts them, reports copied.
-    A folder without shard.json or gradebook is a part that did not finish: skipped, reported."""
+    A folder without __shard.json or gradebook is a part that did not finish: skipped, reported."""
     finished: dict[int, tuple[Path, list[str]]] = {}
     count = expect
     for part in parts:
@@ -92,7 +94,7 @@ def merge(parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv",
             raise MergeError(f"shard {shard} given twice: {finished[shard.index][0]} and {part}")
         finished[shard.index] = (part, book.read_text(encoding="utf-8").splitlines())
     if count is None:
-        raise MergeError("no finished shard among the folders given (no shard.json with a gradebook)")
+        raise MergeError("no finished shard among the folders given (no __shard.json with a gradebook)")
 
     header, rows, source = None, [], {}
     for index in sorted(finished):

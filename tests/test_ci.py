@@ -228,7 +228,7 @@ def one_round(fake, work: Path, shards: int, run_shards) -> dict:
     assert post.returncode == 0, post.stderr
     assert_no_learner_text(*procs, merged, post)
     return {"manifest": json.loads((work / "manifest.json").read_text()), "merge": merged,
-            "summary": json.loads((work / "merged/merge.json").read_text())}
+            "summary": json.loads((work / "merged/__merge.json").read_text())}
 
 
 @pytest.mark.slow

@@ -128,3 +128,19 @@ def test_ipython_syntax_cannot_stall_the_grader():
              for _ in range(10)]
     extracted = notebook.extract_cells(json.dumps({"cells": cells}).encode())
     assert ["get_ipython" in c["source"] for c in extracted] == [True] * 6 + [False] * 4
+
+
+def test_learners_named_shard_and_merge_keep_their_reports(tmp_path):
+    """grade-all --shard wrote its marker as shard.json and merge its summary as merge.json,
+    beside the reports <learner>.json: a learner (or Classroom login) named shard or merge lost
+    their report to them, and merge then copied the marker as that learner's report."""
+    submissions = tmp_path / "class"
+    submissions.mkdir()
+    for name in ("shard", "merge"):
+        (submissions / f"{name}.py").write_text(stub_source(), encoding="utf-8")
+    run = lambda *args: subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=ROOT,
+                                       capture_output=True, text=True, timeout=300)
+    assert run("grade-all", submissions, "--shard", "1/1", "--output-dir", tmp_path / "part").returncode == 0
+    assert run("merge", tmp_path / "part", "--output-dir", tmp_path / "merged").returncode == 0
+    for name in ("shard", "merge"):
+        assert json.loads((tmp_path / "merged" / f"{name}.json").read_text(encoding="utf-8"))["max_score"] == 100

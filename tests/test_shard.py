@@ -55,8 +55,8 @@ def test_a_missing_shard_is_reported_and_the_others_stand(tmp_path):
     rows = list(csv.reader((tmp_path / "out/gradebook.csv").read_text(encoding="utf-8").splitlines()))
     assert [row[0] for row in rows] == ["learner", "alice", "bob", "carol"]
     assert rows[3][3] == "timeout"
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["alice.json", "bob.json", "carol.json", "merge.json"]
-    assert json.loads((tmp_path / "out/merge.json").read_text())["missing"] == [2]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["__merge.json", "alice.json", "bob.json", "carol.json"]
+    assert json.loads((tmp_path / "out/__merge.json").read_text())["missing"] == [2]
     # The CLI writes the same and exits 1, so a workflow sees the gap.
     done = subprocess.run([sys.executable, "-m", "autograder", "merge", one, crashed, three, "--output-dir",
                            tmp_path / "cli"], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -91,7 +91,7 @@ def autograder(*args) -> subprocess.CompletedProcess:
 def without_timing(folder: Path) -> dict[str, dict]:
     reports = {}
     for path in folder.glob("*.json"):
-        if path.name not in ("shard.json", "merge.json"):
+        if path.name not in ("__shard.json", "__merge.json"):
             data = json.loads(path.read_text(encoding="utf-8"))
             data.pop("execution_time")
             reports[path.name] = data
@@ -114,7 +114,7 @@ def test_shards_merged_equal_one_unsharded_run(tmp_path):
     parts = [tmp_path / f"shard-{i}" for i in (1, 2, 3)]
     for i, folder in enumerate(parts, start=1):
         autograder("grade-all", klass, "--shard", f"{i}/3", "--output-dir", folder, "--jobs", "2")
-        marker = json.loads((folder / "shard.json").read_text())
+        marker = json.loads((folder / "__shard.json").read_text())
         assert marker["learners"] == sorted(n for n in learners if Shard(i, 3).holds(n))
     merged = autograder("merge", *parts, "--output-dir", tmp_path / "merged")
     assert merged.returncode == 0, merged.stderr
