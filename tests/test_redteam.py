@@ -144,3 +144,24 @@ def test_learners_named_shard_and_merge_keep_their_reports(tmp_path):
     assert run("merge", tmp_path / "part", "--output-dir", tmp_path / "merged").returncode == 0
     for name in ("shard", "merge"):
         assert json.loads((tmp_path / "merged" / f"{name}.json").read_text(encoding="utf-8"))["max_score"] == 100
+
+
+def test_a_train_that_does_nothing_cannot_follow_a_start_descent_cannot_leave():
+    """init_params right for every seed but train's (a call-pattern test would do as well), there
+    weights x 1e6: every sigmoid saturates, every gradient is 0, so the reference's descent from
+    that start never moves, and a train returning init_params(seed) with a constant cost list
+    'followed' it: 5 of train's 12 points with no training, init_params keeping its 4."""
+    from tests.mistakes import with_bodies
+    lazy = with_bodies({
+        "init_params": """
+            rng = np.random.default_rng(seed)
+            scale = 1e6 if seed in (2718, 0) else 1.0
+            return {"Wxh": scale * rng.standard_normal((num_input, num_hidden)), "bh": np.zeros((1, num_hidden)),
+                    "Why": scale * rng.standard_normal((num_hidden, num_output)), "by": np.zeros((1, num_output))}
+            """,
+        "train": """
+            params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
+            return params, [cost_function(y, forward_prop(X, params)[3])] * num_iterations
+            """})
+    results = grade_submission("x.py", lang="en", opener=opener(FakeSubmission(lazy)))
+    assert results.by_function()["train"][0] == 0
