@@ -44,6 +44,7 @@ def _copy(params):
 
 NORMAL_SHAPE = (40, 30, 1)  # (D, H, K): Wxh holds 1200 weights
 
+
 def _init(ctx, D, H, K, seed):
     label = f"init_params({D}, {H}, {K}, seed={seed})"
     got = ctx.call("init_params", D, H, K, seed=seed, label=label)
