@@ -5,20 +5,16 @@
   same pipeline as `python -m autograder grade` (learner code only in the sandbox worker) and
   writes each test cell's outputs: the feedback, then the points earned as the cell's result,
   which nbgrader takes as partial credit.
-- `grade_cell`: what a test cell's hidden block calls. Under `nbgrader autograde` it does
-  nothing (the preprocessor scores the cell); run by hand (an instructor in Jupyter, or
-  `nbgrader validate` on the source notebook) it grades the notebook file beside it.
 - `StripHiddenTests`: a feedback preprocessor; nbgrader's feedback shows test cells in full,
   hidden blocks and tracebacks included, so we cut both before rendering.
 """
-import os
 import tempfile
 from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 from nbgrader.preprocessors import ClearHiddenTests
-from traitlets import Bool
+from traitlets import Bool, List
 
 TEST_PREFIX = "test_"
 
@@ -65,27 +61,12 @@ class SandboxGrades(Preprocessor):
         return nb, resources
 
 
-_cache = {}
-
-
-def grade_cell(name, notebook="ch01.ipynb"):
-    """A test cell's hidden block: the points earned for `name` (None under autograde)."""
-    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
-        return None
-    path = Path(notebook).resolve()
-    if not path.exists():
-        print(f"找不到 {notebook}，无法评分（cannot find {notebook} to grade）")
-        return None
-    key = (path, path.stat().st_mtime_ns)
-    if key not in _cache:
-        _cache[key] = _grade(path)
-    earned, feedback = function_report(_cache[key], name)
-    print(feedback, end="")
-    return earned
-
-
 class StripHiddenTests(ClearHiddenTests):
     """Feedback step: hidden blocks out of the source, tracebacks out of test-cell errors."""
+
+    # nbgrader's preprocessors declare this trait without `config=True`, so the exporter's
+    # `NbConvertBase.display_data_priority` made traitlets warn on every generate_feedback.
+    display_data_priority = List(ClearHiddenTests.display_data_priority.default_value).tag(config=True)
 
     def preprocess_cell(self, cell, resources, cell_index):
         cell, resources = super().preprocess_cell(cell, resources, cell_index)

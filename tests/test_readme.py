@@ -20,7 +20,7 @@ in_one_worker = pytest.mark.xdist_group("readme_clone")
 MARKED_BLOCK = re.compile(r"<!-- readme-test: (?P<name>[\w-]+) -->\n```sh\n(?P<body>.*?)\n```", re.S)
 # What nbgrader printed before the kit's config fixed or filtered it (issue 12).
 NOISE = ("checksum", "has changed", "Skipping existing", "No assignment", "not in session", "Traceback",
-         "Directory not found")
+         "Directory not found", "WARNING")
 
 
 def readme_blocks(text):
