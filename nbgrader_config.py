@@ -58,6 +58,10 @@ c.GenerateFeedback.preprocessors = [
 # hook writes back what nbgrader does not make itself: the stub nn_basics.py (tools/release.py,
 # loaded by path: it is the repository's tool, not part of the installed package).
 c.GenerateAssignment.force = True
+# ...and so nbgrader's "Removing existing assignment: .../release/ch01" warning is the
+# configured behaviour, not news for the instructor.
+logging.getLogger("GenerateAssignmentApp").addFilter(
+    lambda record: not record.getMessage().startswith("Removing existing assignment:"))
 
 
 def write_release_extras(assignment, **_):

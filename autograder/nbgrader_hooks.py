@@ -5,16 +5,12 @@
   same pipeline as `python -m autograder grade` (learner code only in the sandbox worker) and
   writes each test cell's outputs: the feedback, then the points earned as the cell's result,
   which nbgrader takes as partial credit.
-- `grade_cell`: what a test cell's hidden block calls. Under `nbgrader autograde` it does
-  nothing (the preprocessor scores the cell); run by hand (an instructor in Jupyter, or
-  `nbgrader validate` on the source notebook) it grades the notebook file beside it.
 - `InertLearnerHTML`: the autograde step after it: raw HTML in a learner's markdown or raw
   cells (`<script>`, `<img onerror=...>`) is escaped in the autograded notebook, which the
   feedback page and formgrader (in the instructor's Jupyter, same origin) both render.
 - `StripHiddenTests`: a feedback preprocessor; nbgrader's feedback shows test cells in full,
   hidden blocks and tracebacks included, so we cut both before rendering.
 """
-import os
 import tempfile
 from pathlib import Path
 
@@ -22,7 +18,7 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.preprocessors import ClearHiddenTests
-from traitlets import Bool
+from traitlets import Bool, List
 
 TEST_PREFIX = "test_"
 
@@ -79,27 +75,12 @@ class InertLearnerHTML(SanitizeHTML):
         return super().sanitize_html_tags(html_str) if "<" in html_str else html_str
 
 
-_cache = {}
-
-
-def grade_cell(name, notebook="ch01.ipynb"):
-    """A test cell's hidden block: the points earned for `name` (None under autograde)."""
-    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
-        return None
-    path = Path(notebook).resolve()
-    if not path.exists():
-        print(f"找不到 {notebook}，无法评分（cannot find {notebook} to grade）")
-        return None
-    key = (path, path.stat().st_mtime_ns)
-    if key not in _cache:
-        _cache[key] = _grade(path)
-    earned, feedback = function_report(_cache[key], name)
-    print(feedback, end="")
-    return earned
-
-
 class StripHiddenTests(ClearHiddenTests):
     """Feedback step: hidden blocks out of the source, tracebacks out of test-cell errors."""
+
+    # nbgrader's preprocessors declare this trait without `config=True`, so the exporter's
+    # `NbConvertBase.display_data_priority` made traitlets warn on every generate_feedback.
+    display_data_priority = List(ClearHiddenTests.display_data_priority.default_value).tag(config=True)
 
     def preprocess_cell(self, cell, resources, cell_index):
         cell, resources = super().preprocess_cell(cell, resources, cell_index)

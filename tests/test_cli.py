@@ -81,7 +81,7 @@ def test_notebook_submission_is_graded_from_its_code_cells(tmp_path):
 
 
 def test_subcommands_come_from_modules_with_add_parser_and_run():
-    """Another subcommand (e.g. `ci`) is one more module in COMMANDS, nothing else."""
+    """Another subcommand (e.g. `gradescope`) is one more module in COMMANDS, nothing else."""
     parser = build_parser()
     for module in COMMANDS:
         assert module.startswith("autograder.")

@@ -6,7 +6,6 @@ the reference answers in the answer cells (the test cells are left out: they gra
 warning is an error here. The release keeps no outputs, so this is where the pictures are proven.
 """
 import json
-import os
 import sys
 import warnings
 from pathlib import Path

@@ -104,4 +104,6 @@ def test_without_a_notebook_the_module_is_checked_and_a_wrong_function_loses_its
     points = json.loads((folder / "points.json").read_text(encoding="utf-8"))
     assert "检查的文件（checked）：nn_basics.py" in output
     assert re.search(r"✗ softmax\s+0 / 5", output)
+    listed = re.findall(r"^  [✓✗·] (\w+)", output, re.M)
+    assert listed == list(points)  # the chapter's order, a failure in its place (not passed first)
     assert estimate(output) == 100 - points["softmax"]

@@ -29,3 +29,11 @@ def test_the_nn_grade_command_is_installed(tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert "ch01-<login>" in done.stdout
+
+
+def test_make_lint_is_clean():
+    """README: `make lint` runs ruff with pyproject.toml's configuration; on the kit it passes."""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--output-format", "concise", "."], cwd=root,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -20,7 +20,7 @@ in_one_worker = pytest.mark.xdist_group("readme_clone")
 MARKED_BLOCK = re.compile(r"<!-- readme-test: (?P<name>[\w-]+) -->\n```sh\n(?P<body>.*?)\n```", re.S)
 # What nbgrader printed before the kit's config fixed or filtered it (issue 12).
 NOISE = ("checksum", "has changed", "Skipping existing", "No assignment", "not in session", "Traceback",
-         "Directory not found")
+         "Directory not found", "WARNING")
 
 
 def readme_blocks(text):
@@ -107,7 +107,22 @@ def test_the_sequence_is_quiet_and_leaves_the_clone_clean(clone):
 
 @pytest.mark.parametrize("path", ["gradebook.db", "grades.csv", "submitted/a/ch01/ch01.ipynb", "autograded/a/x",
                                   "feedback/a/ch01/ch01.html", "downloaded/ch01/archive/a_ch01.ipynb",
-                                  "reports/gradebook.csv", "autograder-comment.md", "demo/work/gradebook.db",
+                                  "reports/gradebook.csv", "autograder.zip", "demo/work/gradebook.db",
                                   "nn_ch01.egg-info/PKG-INFO", ".venv"])
 def test_what_instructors_and_tools_generate_is_ignored_by_git(path):
     assert subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT).returncode == 0, path
+
+
+def test_the_readme_names_every_documented_make_target_and_every_subcommand():
+    """A newcomer finds every door in the README: each Makefile target with a `## target:` line
+    is named as `make target`, each subcommand as `nn-grade sub` or `python -m autograder sub`."""
+    from autograder.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"^## ([\w-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert "demo" in targets and "mutants" in targets  # the pattern reads this Makefile
+    assert [t for t in targets if f"make {t}" not in readme] == []
+    subcommands = next(a for a in build_parser()._actions if a.dest == "command").choices
+    assert "grade-all" in subcommands
+    named = set(re.findall(r"(?:nn-grade|-m autograder) ([\w-]+)", readme))
+    assert [s for s in subcommands if s not in named] == []

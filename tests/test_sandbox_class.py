@@ -2,12 +2,10 @@
 earns what its code earns (here nothing), every classmate keeps full marks, nothing outlives the
 run and the kit's tree is unchanged."""
 import csv
-import os
 import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 

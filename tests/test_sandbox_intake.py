@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from autograder.grade import grade_submission
-from autograder.sandbox import Refused, intake, open_submission
+from autograder.sandbox import intake, open_submission
 from autograder.sandbox.workdir import carve_out
 
 KIT = Path(__file__).resolve().parent.parent

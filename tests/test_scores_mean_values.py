@@ -48,3 +48,16 @@ def test_grader_errors_in_a_report_reach_the_gradebook_row(tmp_path):
     row = _row_from_report("alice", report)
     assert row == Row("alice", 98, 100, {"sigmoid": 2}, "grader error in 1 checks: sigmoid_matches_reference",
                       grader_errors=1)
+
+
+def test_grade_all_exits_3_when_the_grader_failed_on_some_checks(tmp_path, monkeypatch, capsys):
+    """README: grade-all exits 3 on grader errors (0 when grading ran cleanly), and says so."""
+    from autograder import cli
+    from autograder.commands import grade_all
+
+    rows = [Row("alice", 98, 100, {}, "grader error in 1 checks: x", grader_errors=1), Row("bob", 100, 100, {}, "")]
+    monkeypatch.setattr(grade_all, "grade_all", lambda *args, **kwargs: rows)
+    assert cli.main(["grade-all", str(tmp_path)]) == 3
+    assert "1 grader errors" in capsys.readouterr().err
+    rows[0] = Row("alice", 100, 100, {}, "")
+    assert cli.main(["grade-all", str(tmp_path)]) == 0

@@ -15,8 +15,8 @@ Steps, in order (each later step reads what the one before wrote):
 4. points  -- release/ch01/points.json: each function's autograded points, for the learner's
               local estimate (release/ch01/conftest.py); written by the same hook.
 
-Test cells hold no hidden block: scores come from the sandboxed grader (SandboxGrades, after the
-kernel), and a hidden block makes nbgrader's autograde restore it with a "checksum has changed"
+Test cells hold no hidden block: scores come from the sandboxed grader (SandboxGrades, in place of
+nbgrader's kernel), and a hidden block makes nbgrader's autograde restore it with a "checksum has changed"
 warning for every test cell of every learner.
 
 `python -m tools.release --check` regenerates into a temporary copy and reports any committed

@@ -171,7 +171,7 @@ def _run(args) -> int:
 
     github, bot = _connect(args)
     with github:
-        manifest = _fetch_phase(github, bot, args)
+        _fetch_phase(github, bot, args)
         reports = args.work_dir / "reports"
         grade_all(args.work_dir / SUBMISSIONS, reports, jobs=max(1, args.jobs), lang=args.lang)
         counts = post(github, args.work_dir, reports, bot, args.pass_mark, args.lang, log=log)

@@ -64,7 +64,7 @@ def summary_test(results, lang: str, visibility: str) -> dict:
         mark = "✓" if score == max_score else "✗"
         lines.append(f"{mark} {function}")
     when = WHEN_SHOWN[visibility][0 if zh else 1]
-    lines.append(f"每项检查的名称和反馈{when}。" if zh
+    lines.append(f"每项检查的名称和反馈（feedback）：{when}。" if zh
                  else f"Each check's name and feedback: {when}.")
     return {
         "name": "总分与各函数（summary）" if zh else "Summary",

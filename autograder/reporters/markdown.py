@@ -4,7 +4,6 @@ feedback of failed checks in collapsed sections.
 Every piece of learner text is inside a fenced code block sized to outrun any backticks in it
 (quoting.fenced), so it cannot become a heading, a link, an image, a mention or HTML, nor close
 the <details> it sits in; each check's feedback is capped (quoting.FEEDBACK_LIMIT)."""
-from ..messages import t
 from ..quoting import code_span, fenced
 from . import number
 

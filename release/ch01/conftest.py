@@ -75,6 +75,9 @@ def pytest_terminal_summary(terminalreporter):
     if not outcomes:
         return
     points = _points()
+    # the chapter's order (points.json follows the rubric), not pytest's passed-failed-skipped
+    order = {name: i for i, name in enumerate(points)}
+    outcomes = dict(sorted(outcomes.items(), key=lambda item: order.get(item[0], len(order))))
     write = terminalreporter.write_line
     terminalreporter.section("估计得分（estimate）")
     write(f"检查的文件（checked）：{GRADED}（评分规则：有 {NOTEBOOK} 就评笔记本，否则评 {MODULE}）")
