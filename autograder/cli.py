@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from importlib import import_module
+from pathlib import Path
 
 COMMANDS = (
     "autograder.commands.grade",
@@ -20,7 +21,9 @@ COMMANDS = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m autograder",
+    # the name the instructor typed: the `nn-grade` console script or `python -m autograder`
+    prog = "nn-grade" if Path(sys.argv[0]).name == "nn-grade" else "python -m autograder"
+    parser = argparse.ArgumentParser(prog=prog,
                                      description="Grade chapter 1 (nn_basics) submissions.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
