@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .submission import ASSIGNMENT, SUFFIXES, LinkRefused, NoSubmission, graded_file
+from .submission import ASSIGNMENT, SUFFIXES, LinkRefused, NoSubmission, NotRegular, graded_file
 
 # Beyond the sandbox's own per-submission budget (90 s) plus start-up, so it only fires when
 # grading itself is stuck.
@@ -53,14 +53,15 @@ NO_SUBMISSION = "no submission"
 
 
 def entries(directory: Path) -> list[Path]:
-    """One entry per learner: a folder, a .py or a .ipynb (links too, to be refused by name);
-    hidden entries and other files are skipped. Nothing is followed: lstat only."""
+    """One entry per learner: a folder, a .py or a .ipynb (links, FIFOs and devices of those
+    names too, to be listed and refused, never opened); hidden entries and other files are
+    skipped. Nothing is followed: lstat only."""
     found = []
     for entry in sorted(directory.iterdir()):
         if entry.name.startswith((".", "__")):
             continue
         mode = entry.lstat().st_mode
-        if stat.S_ISDIR(mode) or stat.S_ISLNK(mode) or (stat.S_ISREG(mode) and entry.suffix in SUFFIXES):
+        if stat.S_ISDIR(mode) or stat.S_ISLNK(mode) or entry.suffix in SUFFIXES:
             found.append(entry)
     return found
 
@@ -113,7 +114,7 @@ def find_submissions(directory: Path) -> list[Found]:
     for path in paths:
         try:
             found.append(Found(names[path], path, submission_in(path)))
-        except LinkRefused as refused:
+        except (LinkRefused, NotRegular) as refused:
             found.append(Found(names[path], path, None, f"{NO_SUBMISSION}: {refused}"))
         except NoSubmission:
             found.append(Found(names[path], path, None, NO_SUBMISSION))

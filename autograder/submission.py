@@ -37,6 +37,10 @@ class LinkRefused(NoSubmission):
     """The path, or the file the rule picks, is a symbolic link: refused, not followed."""
 
 
+class NotRegular(NoSubmission):
+    """The path is a FIFO, socket or device: refused, never opened (a FIFO would block)."""
+
+
 def _lstat(path: Path):
     try:
         return os.lstat(path)
@@ -55,7 +59,7 @@ def graded_file(path) -> Path:
     if stat.S_ISREG(st.st_mode):
         return path
     if not stat.S_ISDIR(st.st_mode):
-        raise NoSubmission(f"{path} is not a regular file or folder")
+        raise NotRegular(f"{path} is not a regular file or folder: refused, not opened", path)
     for name in GRADED_NAMES:
         candidate = path / name
         st = _lstat(candidate)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -112,15 +113,17 @@ def test_every_layout_an_instructor_has_is_read_and_every_learner_listed(tmp_pat
     write(tmp_path / "oscar" / "nn_basics.py")
     (tmp_path / "oscar" / "ch01.ipynb").symlink_to("/etc/passwd")
     (tmp_path / "trent.py").symlink_to(outside / "nn_basics.py")
+    os.mkfifo(tmp_path / "peggy.py")                           # a FIFO: listed, never opened
     found = {f.learner: f for f in find_submissions(tmp_path)}
     graded = {name: str(graded_file(f.path).relative_to(tmp_path)) for name, f in found.items() if f.path}
     assert graded == {"alice": "alice/ch01/ch01.ipynb", "bob": "bob/ch01/nn_basics.py",
                       "carol": "carol/nn_basics.py", "dave": "dave/ch01.ipynb", "erin": "erin.py",
                       "frank": "frank.ipynb", "gina": "ch01-gina/nn_basics.py"}
     problems = {name: f.problem for name, f in found.items() if not f.path}
-    assert set(problems) == {"hank", "ivan", "judy", "mallory", "oscar", "trent"}
+    assert set(problems) == {"hank", "ivan", "judy", "mallory", "oscar", "trent", "peggy"}
     assert all(problems[name] == NO_SUBMISSION for name in ("hank", "ivan", "judy"))
     assert all("symbolic link" in problems[name] for name in ("mallory", "oscar", "trent"))
+    assert "not a regular file" in problems["peggy"]
 
 
 def test_a_learner_without_a_submission_is_in_the_gradebook_with_zero(tmp_path):
