@@ -1,5 +1,6 @@
 """nbgrader end to end with the committed config: generate_assignment, autograde, feedback,
 export, on a temporary course; and the same totals as the kit's own CLI."""
+import ast
 import hashlib
 import os
 import re
@@ -84,7 +85,19 @@ def learners(release_nb, course):
     answer.source = XSS
     scripter.cells.append(nbformat.v4.new_markdown_cell("> 引用\n\n" + XSS))
     scripter.cells.append(nbformat.v4.new_raw_cell(XSS, metadata={"raw_mimetype": "text/html"}))
-    return dict(classes, deleted=deleted, forger=forger, exiter=exiter, aaron=intruder, bea=bea, scripter=scripter)
+    # every answer cell defines its function, but each returns None: earns nothing (issue 9)
+    hollow = demo.submission(release_nb, {fn: hollowed(source) for fn, source in code.items()})
+    return dict(classes, deleted=deleted, forger=forger, exiter=exiter, aaron=intruder, bea=bea,
+                scripter=scripter, hollow=hollow)
+
+
+def hollowed(source):
+    """The answer cell's functions with their bodies replaced by `return None`."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            node.body = [ast.Return(ast.Constant(None))]
+    return ast.unparse(tree)
 
 
 XSS = "答案 <script>alert('xss')</script><img src=x onerror=\"alert(1)\"><a href='javascript:alert(2)'>x</a>"
@@ -125,6 +138,10 @@ def test_correct_learner_full_marks_blank_zero(scores):
     assert scores["ada"] == 100
     assert scores["blank"] == 0
     assert 0 < scores["trap"] < 100
+
+
+def test_a_hollow_notebook_scores_zero(course, scores):
+    assert scores["hollow"] == 0 == cli_score(course, "hollow")
 
 
 def test_deleted_test_cell_is_still_graded(scores):
