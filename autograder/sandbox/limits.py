@@ -8,6 +8,7 @@ import resource
 import signal
 
 CLONE_NEWNET = 0x40000000
+CLONE_NEWPID = 0x20000000
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 NOBODY = 65534
@@ -33,6 +34,15 @@ def become_subreaper():
 
 def die_with_parent():
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def unshare_pid_namespace():
+    """Children forked after this start a fresh pid namespace (root only). When its first
+    process (the namespace's init) ends, the kernel kills every process left in it: no learner
+    process outlives its worker, whatever it did (setsid, double fork, a parent killed early)."""
+    if _libc.unshare(CLONE_NEWPID) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
 
 
 def unshare_network():

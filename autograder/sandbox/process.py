@@ -32,17 +32,21 @@ class WorkerProcess:
         workdir.write_config(load_id, lifetime)
         req_r, self.req_w = os.pipe()
         self.resp_r, resp_w = os.pipe()
+        # liveness: we write one byte when we close the worker; if we die instead, the kernel
+        # closes this end and the supervisor knows to clean up after us (see worker.py)
+        alive_r, self.alive_w = os.pipe()
         self.output_file = tempfile.TemporaryFile(prefix="nn-sandbox-out-")
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-I", "-B", str(workdir.rt / "worker.py"), str(workdir.config_path),
-                 str(req_r), str(resp_w)],
+                 str(req_r), str(resp_w), str(alive_r)],
                 stdin=subprocess.DEVNULL, stdout=self.output_file, stderr=self.output_file,
-                pass_fds=(req_r, resp_w), env=workdir.env(), cwd=str(workdir.sub),
+                pass_fds=(req_r, resp_w, alive_r), env=workdir.env(), cwd=str(workdir.sub),
                 start_new_session=True)
         finally:
             os.close(req_r)
             os.close(resp_w)
+            os.close(alive_r)
         os.set_blocking(self.req_w, False)
         os.set_blocking(self.resp_r, False)
         self._buffer = bytearray()  # appended in place: a 64 MiB reply must not copy quadratically
@@ -107,6 +111,13 @@ class WorkerProcess:
         """End the worker and everything it started. Closing the request pipe lets it exit by
         itself; SIGTERM makes the supervisor kill its subtree; SIGKILL of the whole process
         group is the backstop if the supervisor itself is gone or stuck."""
+        if self.alive_w is not None:
+            try:  # first of all: a live grader is closing us, nothing for the worker to clean
+                os.write(self.alive_w, b"c")
+            except OSError:
+                pass
+            os.close(self.alive_w)
+            self.alive_w = None
         if self.req_w is not None:
             try:  # tells the worker the grader is alive and done (see worker.BYE)
                 os.write(self.req_w, codec.frame(BYE))
@@ -121,10 +132,14 @@ class WorkerProcess:
             except ProcessLookupError:
                 pass
             self._exited_within(2.0)
-        try:  # the supervisor is at worst a zombie here, so its pid (= pgid) cannot be reused yet
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        # While the supervisor is unreaped (at worst a zombie) its pid, which is its process
+        # group's id, cannot be reused; once reaped (exit_description waits for it), the id may
+        # already name a stranger's group, so it is not signalled.
+        if self.proc.returncode is None:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         self.proc.kill()
         self.proc.wait()
         os.close(self.resp_r)

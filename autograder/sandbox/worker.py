@@ -3,12 +3,16 @@
 Self-contained: copied with codec.py, limits.py, landlock.py and testfns.py into a fresh folder
 and run as `python -I worker.py CONFIG REQ_FD RESP_FD`; it never imports the kit.
 
-Two processes:
+Two processes (three as root):
 - the supervisor (this script's process) imports numpy and the common modules, becomes a child
   subreaper and forks the learner process; it never runs learner code. When the learner process
   ends, on SIGTERM from the grader, when the grader goes away or at the end of its lifetime, it
   SIGKILLs every remaining descendant (orphans come back to it, even after setsid) and exits;
-  if the grader went away, it also removes the submission's temporary folder.
+  if the grader went away, it also removes the submission's temporary folder. It alone holds
+  the read end of the grader's liveness pipe: a byte there means the grader is closing the
+  worker; end of file without that byte means the grader died (the kernel closed its end).
+- as root, between the two, the init of a fresh pid namespace (namespace_init): the kernel
+  kills the whole namespace when it ends, which the tree walk above cannot race.
 - the learner process confines itself (network namespace, rlimits, Landlock, privilege drop,
   in that order: each step needs what the next one takes away), loads the submission, reports
   what it defines, then serves one call per request frame until the request pipe closes.
@@ -16,6 +20,7 @@ Two processes:
 import io
 import json
 import os
+import select
 import shutil
 import signal
 import sys
@@ -55,14 +60,19 @@ ON_DEMAND_MODULES = {
     "scipy", "scipy.special", "scipy.optimize", "tqdm",
     "tqdm.auto", "IPython", "IPython.display",
 }
-OUTPUT_CAP_BYTES = 1024 * 1024
+OUTPUT_CAP_BYTES = 1024 * 1024  # per process; the grader keeps far less, this bounds the disk
 BYE = b'{"op":"bye"}'  # the grader's last frame; the pipe closing without it means the grader died
-GRADER_GONE = 75  # per process; the grader keeps far less, this bounds the disk
+GRADER_GONE = 75  # the learner process's exit when its request pipe closed without a bye
+# How long the supervisor, once its learner process ended, waits on the liveness pipe for the
+# grader's word: the grader says it at once when it closes; its death shows as end of file,
+# written by the kernel while the dead grader's files close, long before the learner's exit.
+LIVENESS_WAIT = 0.2
 DISK_FULL = 76  # the supervisor's exit when the learner wrote past its disk quota
 
 
 def main():
     config_path, req_fd, resp_fd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    alive_fd = int(sys.argv[4])
     with open(config_path, encoding="utf-8") as f:
         cfg = json.load(f)
     for name in COMMON_MODULES + [m for m in cfg.get("preload", []) if m in ON_DEMAND_MODULES]:
@@ -71,21 +81,59 @@ def main():
         except Exception:  # an optional module that is not installed: the learner's import fails later
             pass
     limits.become_subreaper()
+    cfg["supervisor_pid"] = os.getpid()  # names the learner's uid (limits.worker_uid)
     # blocked before the fork so no SIGCHLD is lost; the learner process unblocks them
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD, signal.SIGTERM})
-    learner = os.fork()
-    if learner == 0:
-        code = 70
+    namespaced = False
+    if os.getuid() == 0 and cfg["drop_privileges"]:
         try:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD, signal.SIGTERM})
-            code = learner_process(cfg, req_fd, resp_fd)
-        except BaseException:
-            traceback.print_exc()
-        finally:
-            os._exit(code)
+            limits.unshare_pid_namespace()
+            namespaced = True
+        except OSError:  # e.g. a container without CAP_SYS_ADMIN: the subreaper alone remains
+            pass
+    cfg["pid_namespace"] = namespaced
+    child = os.fork()
+    if child == 0:
+        os.close(alive_fd)  # the supervisor's alone: learner code must not read the grader's word
+        if namespaced:
+            namespace_init(cfg, req_fd, resp_fd)
+        run_learner(cfg, req_fd, resp_fd)
     os.close(req_fd)
     os.close(resp_fd)
-    supervise(learner, cfg["lifetime"], cfg["sub_dir"], cfg["disk_bytes"])
+    supervise(child, alive_fd, cfg["lifetime"], cfg["sub_dir"], cfg["disk_bytes"])
+
+
+def run_learner(cfg, req_fd, resp_fd):
+    code = 70
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD, signal.SIGTERM})
+        code = learner_process(cfg, req_fd, resp_fd)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def namespace_init(cfg, req_fd, resp_fd):
+    """pid 1 of the learner's own pid namespace (trusted code, root, never confined): forks the
+    learner process, reaps every orphan of the namespace (so zombies do not count against the
+    learner's process limit) and exits with the learner process's exit status. Its exit makes
+    the kernel kill everything left in the namespace, and it dies with the supervisor, so no
+    learner process outlives the worker, however it was started or whoever was killed first."""
+    limits.die_with_parent()
+    learner = os.fork()
+    if learner == 0:
+        run_learner(cfg, req_fd, resp_fd)
+    os.close(req_fd)
+    os.close(resp_fd)
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            os._exit(70)
+        if pid == learner:
+            code = os.waitstatus_to_exitcode(status)
+            os._exit(code if code >= 0 else 128 - code)
 
 
 def disk_use(folder, max_entries=10000):
@@ -123,11 +171,19 @@ def remove_all_but(folder, keep):
                     pass
 
 
-def supervise(learner, lifetime, sub_dir, disk_bytes):
+def grader_word(alive_fd, wait):
+    """"closing" (the grader said so), "dead" (its end closed without a word) or None (alive)."""
+    readable, _, _ = select.select([alive_fd], [], [], wait)
+    if not readable:
+        return None
+    return "closing" if os.read(alive_fd, 1) else "dead"
+
+
+def supervise(learner, alive_fd, lifetime, sub_dir, disk_bytes):
     """The disk watchdog matters where no tmpfs bounds sub/ (not root): past its quota, the
     learner's processes are killed and what they wrote is removed, before it fills the disk
     that other submissions need."""
-    parent = os.getppid()
+    word = None
     deadline = time.monotonic() + lifetime
     status = None
     original = set(os.listdir(sub_dir))
@@ -144,23 +200,21 @@ def supervise(learner, lifetime, sub_dir, disk_bytes):
                 status = st
         if sig is not None and sig.si_signo == signal.SIGTERM:
             break
-        if os.getppid() != parent or time.monotonic() > deadline:
+        if word is None:  # "closing" is final: after it, end of file is the grader closing
+            word = grader_word(alive_fd, 0)
+        if word == "dead" or time.monotonic() > deadline:
             break
         if status is None and disk_use(sub_dir) > disk_bytes:
             os.kill(learner, signal.SIGKILL)
             limits.kill_all_children()
             remove_all_but(sub_dir, original)
             os._exit(DISK_FULL)
-    orphaned = os.getppid() != parent
-    if not orphaned and status is not None and os.waitstatus_to_exitcode(status) == GRADER_GONE:
-        # The grader's pipes close before the kernel reparents us, so a dead grader can look
-        # alive for a moment. The learner could fake this exit code, so check the parent.
-        for _ in range(40):
-            if signal.sigtimedwait({signal.SIGTERM}, 0.05) is not None:
-                break  # only a live grader sends SIGTERM
-            if os.getppid() != parent:
-                orphaned = True
-                break
+    if word is None and status is not None:
+        # The learner process ended by itself: after a bye (the grader's word is already
+        # there), a crash (the grader is alive: no word), or because the grader died (its
+        # request pipe closed; the liveness pipe closed in the same instant).
+        word = grader_word(alive_fd, LIVENESS_WAIT)
+    orphaned = word == "dead"
     if status is None:
         try:
             os.kill(learner, signal.SIGKILL)
@@ -209,10 +263,10 @@ class CappedStream(io.TextIOBase):
 
 def confine(cfg):
     """Apply every containment layer available; return what took effect (for tests and docs)."""
-    info = {"uid_before": os.getuid()}
+    info = {"uid_before": os.getuid(), "pid_namespace": cfg.get("pid_namespace", False)}
     limits.die_with_parent()
     as_root = os.getuid() == 0 and cfg["drop_privileges"]
-    uid = limits.worker_uid(os.getppid()) if as_root else os.getuid()
+    uid = limits.worker_uid(cfg["supervisor_pid"]) if as_root else os.getuid()
     if as_root:
         try:
             limits.unshare_network()

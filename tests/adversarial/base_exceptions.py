@@ -2,6 +2,9 @@
 import os
 
 
+LOADED_AS = os.urandom(8).hex()  # differs in every worker that loads this file
+
+
 class Escape(BaseException):
     pass
 
@@ -31,4 +34,4 @@ def softmax(x, axis=-1):
 
 
 def leaky_relu(x, alpha=0.01):
-    return os.getpid()
+    return LOADED_AS
