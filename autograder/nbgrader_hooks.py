@@ -20,6 +20,8 @@ from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Bool, List
 
+from autograder.messages import t
+
 TEST_PREFIX = "test_"
 
 
@@ -42,7 +44,7 @@ def function_report(results, name, lang="zh"):
     earned = sum(t.score for t in tests)
     lines = [t.render(lang) for t in tests if not t.passed]
     if not lines:
-        lines = ["✓ 全部隐藏检查通过（all hidden checks passed）" if lang == "zh" else "✓ all hidden checks passed"]
+        lines = ["✓ " + t("all_hidden_checks_passed").render(lang)]
     return round(earned, 6), "\n".join(lines) + "\n"
 
 
