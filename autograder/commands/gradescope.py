@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 import os
 import stat
-import sys
 from pathlib import Path
 
 from .. import submission
 from ..messages import t
 from ..reporters.gradescope import VISIBILITIES
+from . import EXIT_DONE, CannotGrade
 
-EXIT_GRADED, EXIT_CANNOT_GRADE = 0, 2
 DEFAULT_ROOT = "/autograder"
 ROOT_ENV = "NN_GRADESCOPE_ROOT"  # tests point the door at a simulated /autograder tree
 MAX_DEPTH = 3  # a zip upload or a repository may nest the files a folder or two down
@@ -114,8 +113,7 @@ def run(args) -> int:
     try:
         root, visibility, lang = settings(args)
     except ValueError as exc:
-        print(f"autograder: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_GRADE
+        raise CannotGrade(str(exc)) from None
     submission = root / "submission"
     try:
         path = graded_file(submission)
@@ -131,4 +129,4 @@ def run(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"{data['score']} / {data['max_score']} written to {out}")
-    return EXIT_GRADED
+    return EXIT_DONE
