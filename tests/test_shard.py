@@ -12,7 +12,6 @@ from tests.cli_in_process import run_cli
 from tests.mistakes import MISTAKES, correct_source, stub_source
 
 
-
 @pytest.mark.parametrize("text", ["0/4", "5/4", "1", "a/b", "1/0", "-1/4", "1/4/2"])
 def test_a_bad_shard_is_refused(text):
     with pytest.raises(ValueError):
