@@ -21,8 +21,7 @@ from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Bool, List
 
 from autograder.messages import t
-
-TEST_PREFIX = "test_"
+from autograder.nbgrader_cells import is_grade, tested_function
 
 
 def _grade(path, lang="zh"):
@@ -32,10 +31,8 @@ def _grade(path, lang="zh"):
 
 def _test_cells(nb):
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        grade_id = meta.get("grade_id", "")
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") and grade_id.startswith(TEST_PREFIX):
-            yield cell, grade_id[len(TEST_PREFIX):]
+        if (name := tested_function(cell)) is not None:
+            yield cell, name
 
 
 def function_report(results, name, lang="zh"):
@@ -86,7 +83,7 @@ class StripHiddenTests(ClearHiddenTests):
 
     def preprocess_cell(self, cell, resources, cell_index):
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+        if cell.cell_type == "code" and is_grade(cell):
             for output in cell.get("outputs", []):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
