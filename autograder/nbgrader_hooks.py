@@ -20,7 +20,7 @@ from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Bool, List
 
-from autograder.messages import t
+from autograder import messages
 from autograder.nbgrader_cells import is_grade, tested_function
 
 
@@ -41,7 +41,7 @@ def function_report(results, name, lang="zh"):
     earned = sum(t.score for t in tests)
     lines = [t.render(lang) for t in tests if not t.passed]
     if not lines:
-        lines = ["✓ " + t("all_hidden_checks_passed").render(lang)]
+        lines = ["✓ " + messages.t("all_hidden_checks_passed").render(lang)]
     return round(earned, 6), "\n".join(lines) + "\n"
 
 
