@@ -21,9 +21,12 @@ demo: $(VENV)/.installed
 	$(PY) -m tools.release
 	$(PY) -m tools.demo
 
-## test: the kit's own test suite (loadgroup: a module-scoped nbgrader course is built by one worker, once)
+## test: the kit's own test suite (loadgroup: a module-scoped nbgrader course is built by one worker, once);
+## its last line is the suite's wall time, make's own included
+PYTEST := $(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
 test: $(VENV)/.installed
-	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider
+	@echo "$(PYTEST)"; started=$$(date +%s); $(PYTEST); status=$$?; \
+	echo "make test: $$(( $$(date +%s) - started )) s wall time"; exit $$status
 
 ## release: regenerate source-notebook answer cells, release/ and the stub from their sources
 release: $(VENV)/.installed

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .github import GitHub, GitHubError
+from .messages import in_language, t
 from .tarball import Refused, extract_member
 
 COMMENT_MARKER = "<!-- nn-kit-autograder:score-comment -->"
@@ -41,43 +42,11 @@ MAX_REPOSITORIES = 500  # per run: GitHub scopes one App token to at most 500 re
 COMMENT_LIMIT = 60_000
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-REFUSALS = ("missing", "link", "special", "too-large", "bad-archive")  # tarball.Refused kinds
 GRADED_STATES = ("success", "failure")  # "error" (our fault) and "pending" are graded again
 
-_TEXT = {
-    "zh": {
-        "title": "自动评分（autograder）",
-        "passed": "✅ 通过（passed）",
-        "failed": "❌ 未通过（not passed）",
-        "verdict_line": "{verdict}：及格线（pass mark）是满分的 {pass_mark}%。",
-        "commit": "评分的提交（commit）：`{sha}`。向这个拉取请求（pull request）推送新的提交后，下一轮定时评分会重新评分并更新这条评论。",
-        "trust": "分数由老师一方的评分程序给出；修改测试文件或工作流（workflow）文件不会改变分数。",
-        "truncated": "（报告过长，这里只显示了开头。）",
-        "refused": "无法评分（could not grade）：{reason}。提交的文件必须是普通文件（regular file），放在约定的位置；得分为 0。",
-        "missing": "拉取请求（pull request）里没有 `{name}`（missing）",
-        "link": "`{name}` 是一个链接（symbolic link / hard link），不是普通文件；链接不会被打开",
-        "special": "`{name}` 不是普通文件（设备、FIFO 或文件夹）",
-        "too-large": "`{name}` 太大（too large）",
-        "bad-archive": "无法读取仓库的归档（archive），请再推送一次",
-        "grader_error": "评分程序自身出错（grader error），这不是你的代码造成的；下一轮会重新评分。如果一直这样，请联系老师（instructor）。",
-    },
-    "en": {
-        "title": "Autograder",
-        "passed": "✅ passed",
-        "failed": "❌ not passed",
-        "verdict_line": "{verdict}: the pass mark is {pass_mark}% of the maximum score.",
-        "commit": "Graded commit: `{sha}`. After you push a new commit to this pull request, the next scheduled grading grades it and updates this comment.",
-        "trust": "The score comes from the instructor's grader; editing test or workflow files does not change it.",
-        "truncated": "(The report is too long for a comment and was cut.)",
-        "refused": "Could not grade: {reason}. The submission must be a regular file at the agreed place; the score is 0.",
-        "missing": "`{name}` is not in the pull request",
-        "link": "`{name}` is a link (symbolic or hard), not a regular file; links are never opened",
-        "special": "`{name}` is not a regular file (a device, FIFO or folder)",
-        "too-large": "`{name}` is too large",
-        "bad-archive": "the repository's archive could not be read; push again",
-        "grader_error": "The grader itself failed, not because of your code; the next run grades again. If this persists, tell your instructor.",
-    },
-}
+# why a submission could not be taken (tarball.Refused kinds) -> the message that says so
+REFUSAL_MESSAGES = {"missing": "refused_missing", "link": "refused_link", "special": "refused_special",
+                    "too-large": "refused_too_large", "bad-archive": "refused_bad_archive"}
 
 
 @dataclass
@@ -242,18 +211,17 @@ def post(github: GitHub, out_dir: Path, reports: Path, bot: str, pass_mark: floa
 def decide(pull: Pull, reports: Path, errors: dict[str, str], pass_mark: float, lang: str,
            submission: str = DEFAULT_SUBMISSION) -> Outcome | None:
     """The status and comment for one pull request, from its report (None: not graded)."""
-    text = _TEXT[lang]
     if pull.refused:
         max_score = _rubric_total()
-        reason = text[pull.refused if pull.refused in REFUSALS else "special"].format(name=submission)
-        body = _body([_verdict(False, pass_mark, lang), text["refused"].format(reason=reason)], pull, lang)
+        reason = t(REFUSAL_MESSAGES.get(pull.refused, "refused_special"), name=submission)
+        body = _body([_verdict(False, pass_mark, lang), t("comment_refused", reason=reason).render(lang)], pull, lang)
         return Outcome("failure", _describe(0.0, max_score, pass_mark, f"refused ({pull.refused})"), body, 0.0, max_score)
     report = reports / f"{pull.entry}.json"
     if not report.is_file():
         return None
     if errors.get(pull.entry):  # the grader's fault (a timeout, a crash): never the learner's 0
         return Outcome("error", "grader error; graded again at the next run",
-                       _body([text["grader_error"]], pull, lang))
+                       _body([t("comment_grader_error").render(lang)], pull, lang))
     from .reporters import markdown
 
     results = results_from_report(json.loads(report.read_text(encoding="utf-8")), lang)
@@ -268,9 +236,9 @@ def results_from_report(data: dict, lang: str):
     """The results model again from grade-all's JSON report, for the Markdown reporter."""
     from .results import CheckResult, Results, Text
 
-    tests = [CheckResult(t["name"], (t.get("tags") or [""])[0], float(t["max_score"]),
-                         t["status"] == "passed", Text(t.get("output", ""), t.get("output", "")))
-             for t in data["tests"]]
+    tests = [CheckResult(test["name"], (test.get("tags") or [""])[0], float(test["max_score"]),
+                         test["status"] == "passed", Text(test.get("output", ""), test.get("output", "")))
+             for test in data["tests"]]
     return Results(submission=data.get("submission", ""), tests=tests,
                    load_error=data.get("load_error"), functions=list(data.get("functions", {})), lang=lang)
 
@@ -314,21 +282,21 @@ def fit_comment(body: str, lang: str) -> str:
     cut = body[:COMMENT_LIMIT]
     end = cut.rfind("\n</details>\n")
     cut = cut[:end + len("\n</details>")] if end > 0 else cut.rsplit("\n", 1)[0]
-    return cut + "\n\n" + _TEXT[lang]["truncated"] + "\n"
+    return cut + "\n\n" + t("comment_truncated").render(lang) + "\n"
 
 
 def _body(paragraphs: list[str], pull: Pull, lang: str) -> str:
-    text = _TEXT[lang]
-    lines = [COMMENT_MARKER, f"## {text['title']}", ""]
+    say = in_language(lang)
+    lines = [COMMENT_MARKER, f"## {say('comment_title')}", ""]
     for paragraph in paragraphs:
         lines += [paragraph, ""]
-    lines += [text["commit"].format(sha=pull.head_sha[:12]), "", f"<sub>{text['trust']}</sub>", ""]
+    lines += [say("comment_commit", sha=pull.head_sha[:12]), "", f"<sub>{say('comment_trust')}</sub>", ""]
     return fit_comment("\n".join(lines), lang)
 
 
 def _verdict(passed: bool, pass_mark: float, lang: str) -> str:
-    text = _TEXT[lang]
-    return text["verdict_line"].format(verdict=text["passed" if passed else "failed"], pass_mark=_fmt(pass_mark))
+    verdict = t("comment_passed" if passed else "comment_failed")
+    return t("comment_verdict", verdict=verdict, pass_mark=_fmt(pass_mark)).render(lang)
 
 
 def _describe(score: float, max_score: float, pass_mark: float, note: str = "") -> str:

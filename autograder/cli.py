@@ -1,8 +1,9 @@
 """`python -m autograder`: argparse wiring only.
 
 Each subcommand lives in its own module with `add_parser(subparsers)` (which sets
-`func=run` on its parser) and `run(args) -> exit status`. Adding a subcommand is adding its
-module to COMMANDS.
+`func=run` on its parser) and `run(args) -> exit status` (autograder/commands/__init__.py); a
+command that cannot run raises CannotGrade, mapped to its exit status here and only here.
+Adding a subcommand is adding its module to COMMANDS.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import argparse
 import sys
 from importlib import import_module
 from pathlib import Path
+
+from .commands import EXIT_CANNOT_GRADE, CannotGrade
 
 COMMANDS = (
     "autograder.commands.grade",
@@ -33,7 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except CannotGrade as exc:
+        print(f"autograder {args.command}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_GRADE
 
 
 if __name__ == "__main__":

@@ -1,12 +1,33 @@
-"""Every learner-facing text of the grader, in Simplified Chinese (default) and English.
+"""Every learner-facing text of the kit, in Simplified Chinese (default) and English.
 
-Checks never write prose themselves: they pick a key here and fill in the input, the expected
-value and what came back, so both languages always say the same thing. Texts describe inputs
-and values only, never the grader's code or the reference's.
+Checks, reporters, the Gradescope and nbgrader doors and the pull-request comments never write
+prose themselves: they pick a key here and fill in the values (the input, the expected value
+and what came back; a score; a file name), so both languages always say the same thing.
+Texts describe inputs and values only, never the grader's code or the reference's.
+tests/test_messages.py holds every other module of the package to this (no CJK text elsewhere).
 """
 from __future__ import annotations
 
-from .results import Text
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Text:
+    """A learner-facing text in both languages; `render(lang)` picks one."""
+
+    zh: str = ""
+    en: str = ""
+
+    def render(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def __add__(self, other: "Text") -> "Text":
+        join = lambda a, b: "\n".join(part for part in (a, b) if part)
+        return Text(join(self.zh, other.zh), join(self.en, other.en))
+
+    def __bool__(self) -> bool:
+        return bool(self.zh or self.en)
+
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- how a call went wrong -------------------------------------------------------------
@@ -235,10 +256,93 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "提示：使用传入的学习率 alpha；alpha = 0.01 时 5000 次迭代也学不会 XOR。检查每一步是否更新了所有参数（包括偏置）。",
         "Hint: use the learning rate alpha passed in; with alpha = 0.01 even 5000 iterations never learn XOR. Check that every step updates all params (biases too).",
     ),
+    # --- reports (reporters/, results.py) -------------------------------------------------------
+    "report_score": ("得分（score）: {score} / {max_score}", "Score: {score} / {max_score}"),
+    "report_per_function": ("各函数得分（per function）", "Per function"),
+    "report_to_fix": ("需要修改的地方（what to fix）", "What to fix"),
+    "report_all_passed": ("全部检查通过（all checks passed）", "All checks passed"),
+    "report_function": ("函数（function）", "Function"),
+    "report_points": ("得分", "Score"),
+    "report_max": ("满分（max）", "Max"),
+    "report_failed_checks": ("需要修改的检查（failed checks）", "Failed checks"),
+    "report_load_error": ("加载你的代码时出错（error while loading）：", "Loading your code failed:"),
+    "report_grader_error": ("评分程序错误（grader error）", "grader error"),
+    "report_grader_errors": (
+        "评分程序错误（grader errors）：{n} 项检查没有被评分，不是你的错误；教师修复后会重新评分。",
+        "Grader errors: {n} checks were not graded; not your mistake: the instructor will fix and re-grade.",
+    ),
+    "grader_error_mark": (
+        "[评分程序错误（grader error）：不是你的错误，教师会修复后重新评分]",
+        "[grader error: not your mistake; the instructor will fix it and re-grade]",
+    ),
+    "all_hidden_checks_passed": ("全部隐藏检查通过（all hidden checks passed）", "all hidden checks passed"),
+    # --- the Gradescope door (reporters/gradescope.py, commands/gradescope.py) ---------------------
+    "passed": ("通过（passed）", "passed"),
+    "summary_name": ("总分与各函数（summary）", "Summary"),
+    "summary_score": ("得分（score）：{score} / {max_score}", "Score: {score} / {max_score}"),
+    "summary_when": ("每项检查的名称和反馈（feedback）：{when}。", "Each check's name and feedback: {when}."),
+    "shown_hidden": ("不向学生显示", "never shown to students"),
+    "shown_after_due_date": ("截止日期之后显示", "shown after the due date"),
+    "shown_after_published": ("成绩发布之后显示", "shown once grades are published"),
+    "nothing_to_grade": (
+        "提交里没有找到 ch01.ipynb 或 nn_basics.py（nothing to grade）：请上传作业文件夹里的"
+        "笔记本 ch01.ipynb（或模块 nn_basics.py），不要改文件名。",
+        "No ch01.ipynb or nn_basics.py in the submission (nothing to grade): upload the "
+        "assignment's notebook ch01.ipynb (or the module nn_basics.py) under its own name.",
+    ),
+    "submission_is_link": (
+        "{name} 是符号链接（symlink），不是普通文件：评分只读取普通文件。请上传文件本身。",
+        "{name} is a symbolic link, not a regular file: only regular files are graded. Upload the file itself.",
+    ),
+    # --- the pull-request comment (classroom.py) -----------------------------------------------------
+    "comment_title": ("自动评分（autograder）", "Autograder"),
+    "comment_verdict": (
+        "{verdict}：及格线（pass mark）是满分的 {pass_mark}%。",
+        "{verdict}: the pass mark is {pass_mark}% of the maximum score.",
+    ),
+    "comment_passed": ("✅ 通过（passed）", "✅ passed"),
+    "comment_failed": ("❌ 未通过（not passed）", "❌ not passed"),
+    "comment_commit": (
+        "评分的提交（commit）：`{sha}`。向这个拉取请求（pull request）推送新的提交后，下一轮定时评分会重新评分并更新这条评论。",
+        "Graded commit: `{sha}`. After you push a new commit to this pull request, the next scheduled grading "
+        "grades it and updates this comment.",
+    ),
+    "comment_trust": (
+        "分数由老师一方的评分程序给出；修改测试文件或工作流（workflow）文件不会改变分数。",
+        "The score comes from the instructor's grader; editing test or workflow files does not change it.",
+    ),
+    "comment_truncated": ("（报告过长，这里只显示了开头。）", "(The report is too long for a comment and was cut.)"),
+    "comment_grader_error": (
+        "评分程序自身出错（grader error），这不是你的代码造成的；下一轮会重新评分。如果一直这样，请联系老师（instructor）。",
+        "The grader itself failed, not because of your code; the next run grades again. If this persists, tell your instructor.",
+    ),
+    "comment_refused": (
+        "无法评分（could not grade）：{reason}。提交的文件必须是普通文件（regular file），放在约定的位置；得分为 0。",
+        "Could not grade: {reason}. The submission must be a regular file at the agreed place; the score is 0.",
+    ),
+    "refused_missing": ("拉取请求（pull request）里没有 `{name}`（missing）", "`{name}` is not in the pull request"),
+    "refused_link": (
+        "`{name}` 是一个链接（symbolic link / hard link），不是普通文件；链接不会被打开",
+        "`{name}` is a link (symbolic or hard), not a regular file; links are never opened",
+    ),
+    "refused_special": ("`{name}` 不是普通文件（设备、FIFO 或文件夹）", "`{name}` is not a regular file (a device, FIFO or folder)"),
+    "refused_too_large": ("`{name}` 太大（too large）", "`{name}` is too large"),
+    "refused_bad_archive": ("无法读取仓库的归档（archive），请再推送一次", "the repository's archive could not be read; push again"),
 }
 
 
 def t(key: str, **values) -> Text:
-    """The message `key` in both languages, with `values` filled in."""
+    """The message `key` in both languages, with `values` filled in; a value that is itself a
+    Text (another message) is filled in in the same language."""
     zh, en = MESSAGES[key]
-    return Text(zh.format(**values), en.format(**values))
+
+    def filled(template: str, lang: str) -> str:
+        return template.format(**{name: value.render(lang) if isinstance(value, Text) else value
+                                  for name, value in values.items()})
+
+    return Text(filled(zh, "zh"), filled(en, "en"))
+
+
+def in_language(lang: str):
+    """`say(key, **values) -> str`: the messages in one language, for a renderer that writes one."""
+    return lambda key, **values: t(key, **values).render(lang)

@@ -20,7 +20,8 @@ from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Bool, List
 
-TEST_PREFIX = "test_"
+from autograder import messages
+from autograder.nbgrader_cells import is_grade, tested_function
 
 
 def _grade(path, lang="zh"):
@@ -30,10 +31,8 @@ def _grade(path, lang="zh"):
 
 def _test_cells(nb):
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        grade_id = meta.get("grade_id", "")
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") and grade_id.startswith(TEST_PREFIX):
-            yield cell, grade_id[len(TEST_PREFIX):]
+        if (name := tested_function(cell)) is not None:
+            yield cell, name
 
 
 def function_report(results, name, lang="zh"):
@@ -42,7 +41,7 @@ def function_report(results, name, lang="zh"):
     earned = sum(t.score for t in tests)
     lines = [t.render(lang) for t in tests if not t.passed]
     if not lines:
-        lines = ["✓ 全部隐藏检查通过（all hidden checks passed）" if lang == "zh" else "✓ all hidden checks passed"]
+        lines = ["✓ " + messages.t("all_hidden_checks_passed").render(lang)]
     return round(earned, 6), "\n".join(lines) + "\n"
 
 
@@ -84,7 +83,7 @@ class StripHiddenTests(ClearHiddenTests):
 
     def preprocess_cell(self, cell, resources, cell_index):
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+        if cell.cell_type == "code" and is_grade(cell):
             for output in cell.get("outputs", []):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]

@@ -8,31 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .messages import Text, t
 from .quoting import clean
 
 LANGS = ("zh", "en")
-
-
-@dataclass(frozen=True)
-class Text:
-    """A learner-facing text in both languages; `render(lang)` picks one."""
-
-    zh: str = ""
-    en: str = ""
-
-    def render(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
-    def __add__(self, other: "Text") -> "Text":
-        join = lambda a, b: "\n".join(part for part in (a, b) if part)
-        return Text(join(self.zh, other.zh), join(self.en, other.en))
-
-    def __bool__(self) -> bool:
-        return bool(self.zh or self.en)
-
-
-GRADER_ERROR = Text("[评分程序错误（grader error）：不是你的错误，教师会修复后重新评分]",
-                    "[grader error: not your mistake; the instructor will fix it and re-grade]")
 
 
 @dataclass(frozen=True)
@@ -69,7 +48,7 @@ class CheckResult:
         mark = "✓" if self.passed else "⚠" if self.error else "✗"
         head = f"{mark} {self.name} ({_num(self.score)}/{_num(self.max_score)})"
         if self.error:
-            head += " " + GRADER_ERROR.render(lang)
+            head += " " + t("grader_error_mark").render(lang)
         body = self.feedback.render(lang) if not self.passed else ""
         return head + ("\n" + _indent(body) if body else "")
 

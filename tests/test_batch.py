@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -14,6 +12,7 @@ import pytest
 
 from autograder.batch import NO_SUBMISSION, entries, find_submissions, learner_names
 from autograder.submission import graded_file
+from tests.cli_in_process import run_cli
 from tests.mistakes import MISTAKES, reference_source, stub_source, with_bodies
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,14 +47,12 @@ def make_class(root: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow  # ~50 gradings on 2 workers: the class size, not reducible
-def test_grade_all_grades_a_class_of_51_past_hanging_and_broken_submissions(tmp_path):
+def test_grade_all_grades_a_class_of_51_past_hanging_and_broken_submissions(tmp_path, capsys):
     kinds = make_class(tmp_path / "class")
     out = tmp_path / "reports"
     # --timeout 20: far above a normal grading (a few seconds, even loaded) and below the 30 s
     # the sandbox allows one train call, so the hang is stopped by grade-all itself.
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", tmp_path / "class", "--jobs", "2",
-                           "--output-dir", out, "--timeout", "20"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600)
+    done = run_cli(capsys, "grade-all", tmp_path / "class", "--jobs", "2", "--output-dir", out, "--timeout", "20")
     assert done.returncode == 0, done.stderr
     assert "51/51" in done.stderr  # tqdm's progress bar, on stderr
     with (out / "gradebook.csv").open(encoding="utf-8") as f:
@@ -126,12 +123,12 @@ def test_every_layout_an_instructor_has_is_read_and_every_learner_listed(tmp_pat
     assert "not a regular file" in problems["peggy"]
 
 
-def test_a_learner_without_a_submission_is_in_the_gradebook_with_zero(tmp_path):
+def test_a_learner_without_a_submission_is_in_the_gradebook_with_zero(tmp_path, capsys, monkeypatch):
     (tmp_path / "class" / "ivan").mkdir(parents=True)
     (tmp_path / "class" / "linked").symlink_to(ROOT / "solutions")
     out = tmp_path / "reports"
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", tmp_path / "class", "--output-dir", out],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    monkeypatch.chdir(tmp_path)
+    done = run_cli(capsys, "grade-all", tmp_path / "class", "--output-dir", out)
     assert done.returncode == 0, done.stderr
     with (out / "gradebook.csv").open(encoding="utf-8") as f:
         rows = {row["learner"]: row for row in csv.DictReader(f)}
@@ -140,7 +137,6 @@ def test_a_learner_without_a_submission_is_in_the_gradebook_with_zero(tmp_path):
     assert json.loads((out / "ivan.json").read_text(encoding="utf-8"))["score"] == 0
 
 
-def test_grade_all_refuses_a_missing_folder(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", tmp_path / "nope"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+def test_grade_all_refuses_a_missing_folder(tmp_path, capsys):
+    done = run_cli(capsys, "grade-all", tmp_path / "nope")
     assert done.returncode == 2 and "not a folder" in done.stderr

@@ -1,6 +1,6 @@
 """Classroom grading from the instructor's side, against a fake GitHub API on 127.0.0.1.
 
-The end-to-end test runs the commands as the instructor's workflow runs them (subprocesses:
+The end-to-end tests run the commands as the instructor's workflow runs them (subprocesses:
 `classroom fetch` with a read-only token, `grade-all --shard`, `merge`, `classroom post` with
 a write token) over a class whose pull requests are correct, wrong, symlinked and
 test-editing, with a learner's comment quoting our marker and a learner's status forging our
@@ -22,6 +22,7 @@ from autograder import classroom
 from autograder.github import GitHub, GitHubError, TooLarge
 from autograder.shard import Shard
 from autograder.tarball import MAX_MEMBER_BYTES, Refused, extract_member
+from tests.cli_in_process import run_cli
 from tests.fake_github import FakeGitHub, Link, Pull, Token, tarball
 from tests.mistakes import MISTAKES, correct_source, stub_source
 
@@ -190,13 +191,31 @@ def the_class(fake: FakeGitHub) -> dict[str, str]:
     return repos
 
 
-def command(*args: str, token: str | None = None, api: str = "", **extra: str) -> subprocess.CompletedProcess:
+def job_environment(token: str | None, api: str, **extra: str) -> dict[str, str]:
+    """The environment a workflow job gives the command: none of the runner's GitHub settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_", "AUTOGRADER_"))}
     env.update(GITHUB_API_URL=api, AUTOGRADER_BOT_LOGIN=BOT, **extra)
     if token:
         env["GH_TOKEN"] = token
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, env=env,
+    return env
+
+
+def command(*args: str, token: str | None = None, api: str = "", **extra: str) -> subprocess.CompletedProcess:
+    """A workflow job's command in its own process, as the workflow runs it (its own environment
+    and token, its own log)."""
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, env=job_environment(token, api, **extra),
                           capture_output=True, text=True, timeout=900)
+
+
+def command_in_process(monkeypatch, capsys, *args: str, token: str | None = None, api: str = "", **extra: str):
+    """The same command in the test's process, for tests of what it does rather than of the job."""
+    job = job_environment(token, api, **extra)
+    with monkeypatch.context() as env:
+        for name in set(os.environ) - set(job):
+            env.delenv(name)
+        for name, value in job.items():
+            env.setenv(name, value)
+        return run_cli(capsys, *args)
 
 
 def assert_no_learner_text(*procs):
@@ -308,7 +327,8 @@ def assert_final_state(fake, repos):
     assert not fake.comments_by("course/ch02-alice", 1, BOT)
 
 
-def test_fetch_never_writes_and_a_missing_token_is_a_clear_error(tmp_path):
+def test_fetch_never_writes_and_a_missing_token_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    command = lambda *args, **env: command_in_process(monkeypatch, capsys, *args, **env)
     with FakeGitHub() as fake:
         fake.tokens[READ] = Token("teacher", write=False)
         fake.add_repo("course/ch01-carol", Pull(1, SHA["carol"], {"nn_basics.py": Link("/etc/passwd")}))

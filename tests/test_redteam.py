@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 from autograder.batch import Row, find_submissions, write_gradebook
 from autograder.grade import grade_submission
 from autograder.shard import Shard, merge, write_marker
+from tests.cli_in_process import run_cli
 from tests.fakes import FakeSubmission, opener
 from tests.mistakes import reference_source, stub_source
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_classroom_clone_cannot_take_a_classmates_name(tmp_path):
@@ -58,13 +54,12 @@ def test_gradebook_shows_formula_like_names_as_text_and_merge_reads_them_back(tm
     assert {p.stem for p in merged.glob("*.json")} >= {row.learner for row in rows}
 
 
-def test_grade_all_gradebook_through_the_cli(tmp_path):
+def test_grade_all_gradebook_through_the_cli(tmp_path, capsys):
     submissions = tmp_path / "class"
     submissions.mkdir()
     (submissions / "=1+1.py").write_text(stub_source(), encoding="utf-8")
     out = tmp_path / "reports"
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", submissions, "--output-dir", out],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = run_cli(capsys, "grade-all", submissions, "--output-dir", out)
     assert done.returncode == 0, done.stderr
     with (out / "gradebook.csv").open(encoding="utf-8") as f:
         assert next(iter(csv.DictReader(f)))["learner"] == "'=1+1"
@@ -130,7 +125,7 @@ def test_ipython_syntax_cannot_stall_the_grader():
     assert ["get_ipython" in c["source"] for c in extracted] == [True] * 6 + [False] * 4
 
 
-def test_learners_named_shard_and_merge_keep_their_reports(tmp_path):
+def test_learners_named_shard_and_merge_keep_their_reports(tmp_path, capsys):
     """grade-all --shard wrote its marker as shard.json and merge its summary as merge.json,
     beside the reports <learner>.json: a learner (or Classroom login) named shard or merge lost
     their report to them, and merge then copied the marker as that learner's report."""
@@ -138,8 +133,7 @@ def test_learners_named_shard_and_merge_keep_their_reports(tmp_path):
     submissions.mkdir()
     for name in ("shard", "merge"):
         (submissions / f"{name}.py").write_text(stub_source(), encoding="utf-8")
-    run = lambda *args: subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=ROOT,
-                                       capture_output=True, text=True, timeout=300)
+    run = lambda *args: run_cli(capsys, *args)
     assert run("grade-all", submissions, "--shard", "1/1", "--output-dir", tmp_path / "part").returncode == 0
     assert run("merge", tmp_path / "part", "--output-dir", tmp_path / "merged").returncode == 0
     for name in ("shard", "merge"):

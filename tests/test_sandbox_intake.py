@@ -16,6 +16,7 @@ import pytest
 from autograder.grade import grade_submission
 from autograder.sandbox import intake, open_submission
 from autograder.sandbox.workdir import carve_out
+from tests.cli_in_process import run_cli
 
 KIT = Path(__file__).resolve().parent.parent
 REFERENCE = KIT / "solutions" / "nn_basics.py"
@@ -123,10 +124,9 @@ def test_nothing_at_the_path_is_the_graders_error(tmp_path):
         intake.read_submission(tmp_path)  # a folder without nn_basics.py
 
 
-def test_a_dangling_link_is_refused_through_the_cli(tmp_path):
+def test_a_dangling_link_is_refused_through_the_cli(tmp_path, capsys):
     (tmp_path / "nn_basics.py").symlink_to(tmp_path / "nowhere.py")
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "nn_basics.py"),
-                           "--format", "json"], cwd=KIT, timeout=60, capture_output=True, text=True)
+    done = run_cli(capsys, "grade", tmp_path / "nn_basics.py", "--format", "json")
     assert done.returncode == 0 and json.loads(done.stdout)["score"] == 0
 
 

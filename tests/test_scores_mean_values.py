@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 
 from autograder.batch import Row, _row_from_report
+from tests.cli_in_process import run_cli
 from tests.mistakes import HOLLOW, hollow_source
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-def test_hollow_modules_and_notebooks_score_zero_through_grade_all(tmp_path):
+def test_hollow_modules_and_notebooks_score_zero_through_grade_all(tmp_path, capsys):
     submissions = tmp_path / "class"
     submissions.mkdir()
     for name in HOLLOW:
@@ -28,8 +24,7 @@ def test_hollow_modules_and_notebooks_score_zero_through_grade_all(tmp_path):
         nb.cells = [nbformat.v4.new_markdown_cell("# 第 1 章"), nbformat.v4.new_code_cell(hollow_source(name))]
         nbformat.write(nb, submissions / f"{name}_nb.ipynb")
     out = tmp_path / "reports"
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", submissions, "--jobs", "2",
-                           "--output-dir", out, "--lang", "en"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    done = run_cli(capsys, "grade-all", submissions, "--jobs", "2", "--output-dir", out, "--lang", "en")
     assert done.returncode == 0, done.stderr
     with (out / "gradebook.csv").open(encoding="utf-8") as f:
         rows = {row["learner"]: row for row in csv.DictReader(f)}

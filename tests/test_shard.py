@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from autograder.shard import MergeError, Shard, merge, write_marker
+from tests.cli_in_process import run_cli
 from tests.mistakes import MISTAKES, correct_source, stub_source
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("text", ["0/4", "5/4", "1", "a/b", "1/0", "-1/4", "1/4/2"])
@@ -45,7 +42,7 @@ def part(root: Path, shard: str, rows: list[list[str]], header=("learner", "scor
     return folder
 
 
-def test_a_missing_shard_is_reported_and_the_others_stand(tmp_path):
+def test_a_missing_shard_is_reported_and_the_others_stand(tmp_path, capsys):
     one = part(tmp_path, "1/3", [["bob", "50", "100", ""]])
     three = part(tmp_path, "3/3", [["alice", "100", "100", ""], ["carol", "0", "100", "timeout"]])
     crashed = tmp_path / "shard-2of3"  # started, never finished: no marker, no gradebook
@@ -58,8 +55,7 @@ def test_a_missing_shard_is_reported_and_the_others_stand(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["__merge.json", "alice.json", "bob.json", "carol.json"]
     assert json.loads((tmp_path / "out/__merge.json").read_text())["missing"] == [2]
     # The CLI writes the same and exits 1, so a workflow sees the gap.
-    done = subprocess.run([sys.executable, "-m", "autograder", "merge", one, crashed, three, "--output-dir",
-                           tmp_path / "cli"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = run_cli(capsys, "merge", one, crashed, three, "--output-dir", tmp_path / "cli")
     assert done.returncode == 1 and "shards 2 of 3 did not finish" in done.stderr
     assert (tmp_path / "cli/gradebook.csv").read_text() == (tmp_path / "out/gradebook.csv").read_text()
 
@@ -81,11 +77,13 @@ def test_parts_that_do_not_belong_together_are_not_merged(tmp_path):
         merge([tmp_path / "nothing"], tmp_path / "out")
 
 
-def autograder(*args) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode in (0, 1), done.stderr
-    return done
+@pytest.fixture
+def autograder(capsys):
+    def run(*args):
+        done = run_cli(capsys, *args)
+        assert done.returncode in (0, 1), done.stderr
+        return done
+    return run
 
 
 def without_timing(folder: Path) -> dict[str, dict]:
@@ -99,7 +97,7 @@ def without_timing(folder: Path) -> dict[str, dict]:
 
 
 @pytest.mark.slow
-def test_shards_merged_equal_one_unsharded_run(tmp_path):
+def test_shards_merged_equal_one_unsharded_run(tmp_path, autograder):
     klass = tmp_path / "class"
     (klass / "alice").mkdir(parents=True)
     (klass / "alice/nn_basics.py").write_text(correct_source(), encoding="utf-8")

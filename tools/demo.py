@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.nbgrader_cells import grade_id, is_answer_cell
 from tools.release import ASSIGNMENT, ROOT, SOLUTIONS, function_sources
 
 COURSE = ROOT / "demo" / "work"
@@ -56,9 +57,8 @@ def submission(release_nb, code):
     """The release notebook with the answer cells named in `code` filled in."""
     nb = nbformat.from_dict(release_nb)
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in code:
-            cell.source = code[grade_id]
+        if is_answer_cell(cell) and grade_id(cell) in code:
+            cell.source = code[grade_id(cell)]
     return nb
 
 

@@ -37,6 +37,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.preprocessors import ClearSolutions
 
+from autograder.nbgrader_cells import grade_id, is_answer_cell, tested_function
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "ch01"
 NOTEBOOK = Path("source") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -88,17 +90,14 @@ def sync_notebook(root):
     nb = nbformat.read(root / NOTEBOOK, as_version=4)
     answered = set()
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        grade_id = meta.get("grade_id", "")
-        if meta.get("solution") and not meta.get("grade") and grade_id in functions:
-            cell.source = functions[grade_id]
-            answered.add(grade_id)
-        elif meta.get("grade") and not meta.get("solution") and grade_id.startswith("test_"):
-            name = grade_id[len("test_"):]
+        if is_answer_cell(cell) and grade_id(cell) in functions:
+            cell.source = functions[grade_id(cell)]
+            answered.add(grade_id(cell))
+        elif (name := tested_function(cell)) is not None:
             if name not in points:
-                raise SystemExit(f"{NOTEBOOK}: test cell {grade_id!r} has no entry in {RUBRIC}")
+                raise SystemExit(f"{NOTEBOOK}: test cell {grade_id(cell)!r} has no entry in {RUBRIC}")
             cell.source = without_hidden_block(cell.source)
-            meta["points"] = points[name]
+            cell.metadata.nbgrader["points"] = points[name]
     missing = sorted(set(points) - answered)
     if missing:
         raise SystemExit(f"{NOTEBOOK}: no answer cell for {', '.join(missing)}")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
-EXIT_DONE, EXIT_INCOMPLETE, EXIT_CANNOT_RUN = 0, 1, 2
+from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
+
 TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN")
 
 
@@ -104,20 +104,15 @@ def _connect(args):
     for name in TOKEN_VARIABLES:
         os.environ.pop(name, None)
     if not token:
-        raise SystemExit(_fail(f"no token: set {' or '.join(TOKEN_VARIABLES)}"))
+        raise CannotGrade(f"no token: set {' or '.join(TOKEN_VARIABLES)}")
     github = GitHub(token, args.api_url)
     bot = args.bot_login
     if not bot:
         try:
             bot = github.login()
         except GitHubError as exc:
-            raise SystemExit(_fail(f"cannot tell whom the token acts as ({exc.status}); pass --bot-login")) from None
+            raise CannotGrade(f"cannot tell whom the token acts as ({exc.status}); pass --bot-login") from None
     return github, bot
-
-
-def _fail(message: str) -> int:
-    print(f"autograder classroom: {message}", file=sys.stderr)
-    return EXIT_CANNOT_RUN
 
 
 def _learners(github, args):
@@ -135,7 +130,7 @@ def _fetch_phase(github, bot, args) -> dict:
     try:
         learners = _learners(github, args)
     except (GitHubError, OSError) as exc:
-        raise SystemExit(_fail(f"cannot list the class: {exc}")) from None
+        raise CannotGrade(f"cannot list the class: {exc}") from None
     manifest = fetch(github, learners, args.work_dir, bot, args.submission, regrade=args.regrade, log=log)
     pulls = manifest["pulls"]
     # For the workflow: whether there is anything to grade or post, and the repositories the

@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 from ..reporters import FORMATS
-
-EXIT_GRADED, EXIT_CANNOT_GRADE = 0, 2
+from . import EXIT_DONE, CannotGrade
 
 
 def add_parser(subparsers):
@@ -30,17 +29,15 @@ def run(args) -> int:
     from ..reporters import render
 
     if not os.path.lexists(args.submission):  # a dangling link is a submission: refused, graded 0
-        print(f"autograder: no such file or folder: {args.submission}", file=sys.stderr)
-        return EXIT_CANNOT_GRADE
+        raise CannotGrade(f"no such file or folder: {args.submission}")
     try:
         results = grade_submission(args.submission, lang=args.lang)
     except FileNotFoundError as exc:  # a folder without nn_basics.py: nothing to grade
-        print(f"autograder: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_GRADE
+        raise CannotGrade(str(exc)) from None
     report = render(results, args.format, args.lang)
     if args.output is None:
         sys.stdout.write(report)
     else:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(report, encoding="utf-8")
-    return EXIT_GRADED
+    return EXIT_DONE

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from ..batch import DEFAULT_TIMEOUT, grade_all
 from ..shard import Shard, write_marker
-
-EXIT_GRADED, EXIT_CANNOT_GRADE, EXIT_GRADER_ERRORS = 0, 2, 3
+from . import EXIT_DONE, EXIT_GRADER_ERRORS, CannotGrade
 
 
 def add_parser(subparsers):
@@ -33,11 +32,9 @@ def add_parser(subparsers):
 
 def run(args) -> int:
     if not args.directory.is_dir():
-        print(f"autograder: not a folder: {args.directory}", file=sys.stderr)
-        return EXIT_CANNOT_GRADE
+        raise CannotGrade(f"not a folder: {args.directory}")
     if args.jobs < 1:
-        print("autograder: --jobs must be at least 1", file=sys.stderr)
-        return EXIT_CANNOT_GRADE
+        raise CannotGrade("--jobs must be at least 1")
     rows = grade_all(args.directory, args.output_dir, jobs=args.jobs, lang=args.lang, timeout=args.timeout,
                      shard=args.shard)
     if args.shard is not None:
@@ -48,7 +45,7 @@ def run(args) -> int:
           + (f" ({failed} could not be graded fully; see the error column)" if failed else "")
           + (f"; {errors} grader errors (the grader's fault, not the learners': fix and re-grade)" if errors else ""),
           file=sys.stderr)
-    return EXIT_GRADER_ERRORS if errors else EXIT_GRADED
+    return EXIT_GRADER_ERRORS if errors else EXIT_DONE
 
 
 def _shard(text: str) -> Shard:

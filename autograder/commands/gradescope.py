@@ -13,38 +13,28 @@ from __future__ import annotations
 import json
 import os
 import stat
-import sys
 from pathlib import Path
 
 from .. import submission
+from ..messages import t
 from ..reporters.gradescope import VISIBILITIES
+from . import EXIT_DONE, CannotGrade
 
-EXIT_GRADED, EXIT_CANNOT_GRADE = 0, 2
 DEFAULT_ROOT = "/autograder"
 ROOT_ENV = "NN_GRADESCOPE_ROOT"  # tests point the door at a simulated /autograder tree
 MAX_DEPTH = 3  # a zip upload or a repository may nest the files a folder or two down
 
-NOTHING_TO_GRADE = {
-    "missing": ("提交里没有找到 ch01.ipynb 或 nn_basics.py（nothing to grade）：请上传作业文件夹里的"
-                "笔记本 ch01.ipynb（或模块 nn_basics.py），不要改文件名。",
-                "No ch01.ipynb or nn_basics.py in the submission (nothing to grade): upload the "
-                "assignment's notebook ch01.ipynb (or the module nn_basics.py) under its own name."),
-    "link": ("{name} 是符号链接（symlink），不是普通文件：评分只读取普通文件。请上传文件本身。",
-             "{name} is a symbolic link, not a regular file: only regular files are graded. "
-             "Upload the file itself."),
-}
 
 
 class NothingToGrade(Exception):
-    """The submission holds no gradable file; `key` and `name` say why, in both languages."""
+    """The submission holds no gradable file: `message` says why, in both languages."""
 
     def __init__(self, key: str, name: str = ""):
         super().__init__(key)
-        self.key, self.name = key, name
+        self.message = t(key, name=name)
 
     def text(self, lang: str) -> str:
-        zh, en = NOTHING_TO_GRADE[self.key]
-        return (en if lang == "en" else zh).format(name=self.name)
+        return self.message.render(lang)
 
 
 def graded_file(folder: Path) -> Path:
@@ -53,18 +43,18 @@ def graded_file(folder: Path) -> Path:
     nest it a folder or two down. A link met on the way is refused, not skipped: silently
     grading another file would surprise the learner."""
     if _is_link(folder):
-        raise NothingToGrade("link", folder.name)
+        raise NothingToGrade("submission_is_link", folder.name)
     level = [folder]
     for _ in range(MAX_DEPTH + 1):
         for candidate in level:
             try:
                 return submission.graded_file(candidate)
             except submission.LinkRefused as refused:
-                raise NothingToGrade("link", str(Path(refused.filename).relative_to(folder))) from None
+                raise NothingToGrade("submission_is_link", str(Path(refused.filename).relative_to(folder))) from None
             except submission.NoSubmission:
                 continue
         level = sorted(p for d in level for p in _entries(d) if _is_real_dir(p))
-    raise NothingToGrade("missing")
+    raise NothingToGrade("nothing_to_grade")
 
 
 def _entries(folder: Path) -> list[Path]:
@@ -123,8 +113,7 @@ def run(args) -> int:
     try:
         root, visibility, lang = settings(args)
     except ValueError as exc:
-        print(f"autograder: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_GRADE
+        raise CannotGrade(str(exc)) from None
     submission = root / "submission"
     try:
         path = graded_file(submission)
@@ -140,4 +129,4 @@ def run(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"{data['score']} / {data['max_score']} written to {out}")
-    return EXIT_GRADED
+    return EXIT_DONE

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-EXIT_MERGED, EXIT_INCOMPLETE, EXIT_CANNOT_MERGE = 0, 1, 2
+from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 
 
 def add_parser(subparsers):
@@ -25,12 +25,11 @@ def run(args) -> int:
     try:
         result = merge(args.parts, args.output_dir, expect=args.shards)
     except MergeError as exc:
-        print(f"autograder merge: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_MERGE
+        raise CannotGrade(str(exc)) from None
     print(f"merged {len(result.merged)} of {result.count} shards, {result.learners} learners, into "
           f"{args.output_dir / 'gradebook.csv'}", file=sys.stderr)
     if result.missing:
         print(f"autograder merge: shards {', '.join(map(str, result.missing))} of {result.count} did not finish; "
               f"their learners have no row (grade them again)", file=sys.stderr)
         return EXIT_INCOMPLETE
-    return EXIT_MERGED
+    return EXIT_DONE

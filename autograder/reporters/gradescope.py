@@ -7,17 +7,13 @@ summary test, worth no points, tells the learner now what they scored and where.
 """
 import json
 
-from ..messages import t
+from ..messages import in_language, t
 from . import number
 
-PASSED_TEXT = {"zh": "通过（passed）", "en": "passed"}
 # The spec's values for a test's `visibility`; "visible" is Gradescope's default.
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
-WHEN_SHOWN = {
-    "hidden": ("不向学生显示", "never shown to students"),
-    "after_due_date": ("截止日期之后显示", "shown after the due date"),
-    "after_published": ("成绩发布之后显示", "shown once grades are published"),
-}
+WHEN_SHOWN = {"hidden": "shown_hidden", "after_due_date": "shown_after_due_date",
+              "after_published": "shown_after_published"}  # message keys
 
 
 def to_dict(results, lang: str, visibility: str | None = None) -> dict:
@@ -50,7 +46,7 @@ def _test(test, lang: str) -> dict:
         "score": number(test.score),
         "max_score": number(test.max_score),
         "status": "passed" if test.passed else "failed",
-        "output": PASSED_TEXT[lang] if test.passed else test.feedback.render(lang),
+        "output": t("passed").render(lang) if test.passed else test.feedback.render(lang),
         "tags": test.tags,
     }
 
@@ -58,16 +54,14 @@ def _test(test, lang: str) -> dict:
 def summary_test(results, lang: str, visibility: str) -> dict:
     """Visible now: the total and, per contract function, whether it lost points. No check
     names and no feedback, so hidden checks cannot be probed one by one."""
-    zh = lang != "en"
-    lines = [("得分（score）：" if zh else "Score: ") + f"{number(results.score)} / {number(results.max_score)}"]
+    say = in_language(lang)
+    lines = [say("summary_score", score=number(results.score), max_score=number(results.max_score))]
     for function, (score, max_score) in results.by_function().items():
         mark = "✓" if score == max_score else "✗"
         lines.append(f"{mark} {function}")
-    when = WHEN_SHOWN[visibility][0 if zh else 1]
-    lines.append(f"每项检查的名称和反馈（feedback）：{when}。" if zh
-                 else f"Each check's name and feedback: {when}.")
+    lines.append(say("summary_when", when=t(WHEN_SHOWN[visibility])))
     return {
-        "name": "总分与各函数（summary）" if zh else "Summary",
+        "name": say("summary_name"),
         "score": 0,
         "max_score": 0,
         "status": "passed" if results.score == results.max_score else "failed",

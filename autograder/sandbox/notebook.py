@@ -10,6 +10,8 @@ import re
 
 import numpy as np
 
+from ..nbgrader_cells import is_solution, is_test_cell
+
 MAX_JSON_DEPTH = 64   # a notebook nests about 6 deep; its outputs a few more
 MAX_CELLS = 2000
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
@@ -39,23 +41,15 @@ def _metadata(cell):
     return meta if isinstance(meta, dict) else {}
 
 
-def _nbgrader(cell):
-    meta = _metadata(cell).get("nbgrader")
-    return meta if isinstance(meta, dict) else {}  # a string or a list is no nbgrader metadata
-
-
 def _tags(cell):
     tags = _metadata(cell).get("tags")
     return tags if isinstance(tags, list) else []
 
 
 def select_cells(nb):
-    code = [(i, c) for i, c in enumerate(nb["cells"]) if c.get("cell_type") == "code"]
-    code = [(i, c) for i, c in code
-            if not (_nbgrader(c).get("grade") and not _nbgrader(c).get("solution"))]
-    if any(_nbgrader(c).get("solution") for _, c in code):
-        code = [(i, c) for i, c in code
-                if _nbgrader(c).get("solution") or "setup" in _tags(c)]
+    code = [(i, c) for i, c in enumerate(nb["cells"]) if c.get("cell_type") == "code" and not is_test_cell(c)]
+    if any(is_solution(c) for _, c in code):
+        code = [(i, c) for i, c in code if is_solution(c) or "setup" in _tags(c)]
     return code
 
 
