@@ -23,9 +23,9 @@ from traitlets import Bool, List
 TEST_PREFIX = "test_"
 
 
-def _grade(path, lang="zh"):
+def _grade(path):
     from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
-    return grade_submission(path, lang=lang)
+    return grade_submission(path)
 
 
 def _test_cells(nb):

@@ -33,7 +33,7 @@ def run(args) -> int:
         print(f"autograder: no such file or folder: {args.submission}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
     try:
-        results = grade_submission(args.submission, lang=args.lang)
+        results = grade_submission(args.submission)
     except FileNotFoundError as exc:  # a folder without nn_basics.py: nothing to grade
         print(f"autograder: {exc}", file=sys.stderr)
         return EXIT_CANNOT_GRADE
