@@ -16,11 +16,12 @@ grader checks every frame's shape (`is_loaded`, `is_reply_to`) before it believe
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 # frame kinds: the "op" of a frame
 LOAD, CALL, BYE = "load", "call", "bye"
-BYE_FRAME = b'{"op":"bye"}'  # exact bytes: the worker compares them before decoding anything
+BYE_FRAME = json.dumps({"op": BYE}).encode()  # exact bytes: the worker compares them, decoding nothing
 
 # the status of the load frame
 LOADED = "loaded"
