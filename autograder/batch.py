@@ -134,7 +134,7 @@ def _write_failure_report(entry: Path, report: Path, error: str, lang: str) -> R
     """A learner scored 0 with `error` as the reason, in the gradebook and in their report."""
     from .grade import without_results
     from .reporters import render
-    results = without_results(entry, error, lang=lang)
+    results = without_results(entry, error)
     report.write_text(render(results, "json", lang), encoding="utf-8")
     return Row(report.stem, 0.0, results.max_score, {f: 0.0 for f in results.functions}, error)
 

@@ -240,7 +240,7 @@ def results_from_report(data: dict, lang: str):
                          test["status"] == "passed", Text(test.get("output", ""), test.get("output", "")))
              for test in data["tests"]]
     return Results(submission=data.get("submission", ""), tests=tests,
-                   load_error=data.get("load_error"), functions=list(data.get("functions", {})), lang=lang)
+                   load_error=data.get("load_error"), functions=list(data.get("functions", {})))
 
 
 def upsert_comment(github: GitHub, repo: str, number: int, body: str, bot: str) -> str:

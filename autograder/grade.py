@@ -19,6 +19,7 @@ from .checks.common import REGISTRY, Context, Failed
 from .messages import t
 from .quoting import clean
 from .results import CheckResult, Results, Text
+from .submission import open_graded
 
 log = logging.getLogger("autograder")
 RUBRIC_PATH = Path(__file__).with_name("rubric.toml")
@@ -94,31 +95,30 @@ def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckR
     return [done[name] for name, _ in entries]
 
 
-def grade_submission(path, lang: str = "zh", *, opener=None) -> Results:
-    """Grade the submission at `path` (.py, folder holding nn_basics.py, or .ipynb).
+def grade_submission(path, *, opener=open_graded) -> Results:
+    """Grade the submission at `path` (.py, folder holding nn_basics.py, or .ipynb), in both
+    languages: reporters pick one.
 
-    opener: what opens the submission (default: the sandbox's open_submission; tests pass an
-    in-process double). FileNotFoundError when there is nothing to grade.
+    opener: what opens the submission (default: the sandbox, as submission.py says; tests pass
+    an in-process double). FileNotFoundError when there is nothing to grade.
     """
-    if opener is None:
-        from .sandbox import open_submission as opener
     rubric = load_rubric()
     reference = load_reference()
     started = time.perf_counter()
     with opener(path) as sub:
         tests = run_rubric(Context(sub, reference), rubric)
-        load_error, output = sub.load_error, sub.output
+        load_error = sub.load_error
     if load_error:
         note = t("load_error", error=clean(load_error))
         tests = [r if r.passed or r.error else replace(r, feedback=note + r.feedback) for r in tests]
     return Results(submission=str(path), tests=tests, execution_time=round(time.perf_counter() - started, 3),
-                   load_error=load_error, learner_output=output, functions=list(rubric), lang=lang)
+                   load_error=load_error, functions=list(rubric))
 
 
-def without_results(path, error: str, lang: str = "zh") -> Results:
+def without_results(path, error: str) -> Results:
     """Every check failed with `error`: for a submission the grader could not grade at all."""
     rubric = load_rubric()
     text = Text(error, error)
-    return Results(submission=str(path), lang=lang, functions=list(rubric), load_error=error,
+    return Results(submission=str(path), functions=list(rubric), load_error=error,
                    tests=[CheckResult(name, function, float(points), False, text)
                           for function, table in rubric.items() for name, points in table.items()])

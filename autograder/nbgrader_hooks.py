@@ -24,9 +24,9 @@ from autograder import messages
 from autograder.nbgrader_cells import is_grade, tested_function
 
 
-def _grade(path, lang="zh"):
+def _grade(path):
     from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
-    return grade_submission(path, lang=lang)
+    return grade_submission(path)
 
 
 def _test_cells(nb):

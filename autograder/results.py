@@ -2,7 +2,8 @@
 
 Flat dataclasses in the manner of otter-grader's test results: a `CheckResult` per check, a
 `Results` per submission. Scores are computed from `passed` and the rubric points, never
-stored, so a renderer cannot disagree with the total.
+stored, so a renderer cannot disagree with the total. Every text is in both languages; the
+reporter picks one.
 """
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from dataclasses import dataclass, field
 
 from .messages import Text, t
 from .quoting import clean
-
-LANGS = ("zh", "en")
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class CheckResult:
     # fixed and the submission re-graded, but shown as a grader error, never as a learner's miss.
     error: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # Feedback quotes learner text: cleaned and capped once here, so every consumer of the
         # model (reporters, Gradescope, CI, nbgrader) gets text that is inert and encodable.
         object.__setattr__(self, "feedback", Text(clean(self.feedback.zh), clean(self.feedback.en)))
@@ -59,13 +58,10 @@ class Results:
     tests: list[CheckResult]
     execution_time: float = 0.0
     load_error: str | None = None  # what the learner's module raised while loading, if anything
-    learner_output: str = ""  # what the learner's code printed (already quoted and truncated)
     functions: list[str] = field(default_factory=list)  # contract functions in rubric order
-    lang: str = "zh"  # the language reporters use unless told otherwise
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.load_error = clean(self.load_error) if self.load_error else self.load_error
-        self.learner_output = clean(self.learner_output)
 
     @property
     def score(self) -> float:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 ASSIGNMENT = "ch01"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-MODULE = "nn_basics.py"
+MODULE_NAME = "nn_basics"  # what the learner's code runs as in the sandbox
+MODULE = f"{MODULE_NAME}.py"
 GRADED_NAMES = (NOTEBOOK, MODULE)  # in order of preference
 SUFFIXES = (".ipynb", ".py")
 
@@ -46,6 +47,14 @@ def _lstat(path: Path):
         return os.lstat(path)
     except FileNotFoundError:
         return None
+
+
+def open_graded(path, **options):
+    """The submission at `path` open in the sandbox (a context manager; options as
+    sandbox.Submission takes them): run as the chapter's module, a folder read by the rule
+    above, the file picked again as data, no link followed (sandbox/intake.py)."""
+    from .sandbox import open_submission  # imported when grading: the other doors need none of it
+    return open_submission(path, module=MODULE_NAME, folder_files=GRADED_NAMES, **options)
 
 
 def graded_file(path) -> Path:

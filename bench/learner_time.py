@@ -19,26 +19,15 @@ import contextlib
 import time
 import types
 
-from autograder.sandbox import codec, open_submission, testfns
+from autograder.sandbox import TestFunction, codec, testfns
 from autograder.sandbox.errors import LearnerException, Missing, NotImplementedByLearner
 from autograder.sandbox.workdir import resolve_source
+from autograder.submission import GRADED_NAMES, MODULE_NAME, open_graded
 
 
-class _WorkerTestFunction:
+def _build_test_function(kind, data):
     """What the worker builds from a TestFunction: callable, and sent back as one."""
-
-    def __init__(self, kind, data):
-        self.kind, self.data, self._fn = kind, data, testfns.build(kind, data)
-
-    def __call__(self, x):
-        return self._fn(x)
-
-
-def _encode_test_function(obj):
-    from autograder.sandbox import TestFunction
-    if isinstance(obj, (TestFunction, _WorkerTestFunction)):
-        return {codec.TESTFN_TAG: {"kind": obj.kind, "data": codec.encode(obj.data)}}
-    return None
+    return TestFunction(kind, data, testfns.build(kind, data))
 
 
 class _NoIPython:
@@ -50,7 +39,7 @@ class InProcess:
     """The Submission interface over trusted code loaded in this process, with call timing."""
 
     def __init__(self, path):
-        kind, cells, py_file = resolve_source(path)
+        kind, cells, py_file = resolve_source(path, MODULE_NAME, GRADED_NAMES)
         self.module = types.ModuleType("nn_basics_inprocess")
         self.module.get_ipython = lambda: _NoIPython()
         sources = [py_file.read_text(encoding="utf-8")] if kind == "py" else [c["source"] for c in cells]
@@ -61,7 +50,6 @@ class InProcess:
             except Exception as exc:
                 errors.append(f"{type(exc).__name__}: {exc}")
         self.load_error, self.output = ("; ".join(errors) or None), ""
-        self.defined = {n for n, v in vars(self.module).items() if callable(v)}
         self.seconds, self.calls = 0.0, 0
         self.by_function = {}  # name: seconds inside it
 
@@ -75,8 +63,8 @@ class InProcess:
         fn = getattr(self.module, name, None)
         if not callable(fn):
             raise Missing(f"{name} is not defined")
-        request = codec.loads(codec.dumps({"args": list(args), "kwargs": kwargs}, extra=_encode_test_function),
-                              testfn=_WorkerTestFunction)
+        request = codec.loads(codec.dumps({"args": list(args), "kwargs": kwargs}, testfn=TestFunction),
+                              testfn=_build_test_function)
         args, kwargs = request["args"], request["kwargs"]
         started = time.perf_counter()
         try:
@@ -90,8 +78,7 @@ class InProcess:
             self.seconds += spent
             self.calls += 1
             self.by_function[name] = self.by_function.get(name, 0.0) + spent
-        from autograder.sandbox import TestFunction
-        reply = codec.loads(codec.dumps({"value": value, "args": args, "kwargs": kwargs}, extra=_encode_test_function),
+        reply = codec.loads(codec.dumps({"value": value, "args": args, "kwargs": kwargs}, testfn=TestFunction),
                             testfn=TestFunction)
         return reply["value"], (reply["args"] if full else None), (reply["kwargs"] if full else None)
 
@@ -105,7 +92,7 @@ class Timed:
     @contextlib.contextmanager
     def __call__(self, path):
         started = time.perf_counter()
-        with open_submission(path) as sub:
+        with open_graded(path) as sub:
             self.open_seconds += time.perf_counter() - started
             real_call, real_full = sub.call, sub.call_full
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.sandbox import TestFunction, open_submission
+from autograder.sandbox import TestFunction
+from autograder.submission import open_graded
 
 KIT = Path(__file__).resolve().parent.parent
 
@@ -69,11 +70,11 @@ def main(rounds=20):
     base_train = median_seconds(lambda: ref.train(X, y, num_iterations=500), 5)
 
     def open_and_call():
-        with open_submission(REFERENCE) as sub:
+        with open_graded(REFERENCE) as sub:
             sub.call("sigmoid", x)
 
     sandbox_open = median_seconds(open_and_call, rounds)
-    with open_submission(REFERENCE) as sub:
+    with open_graded(REFERENCE) as sub:
         sandbox_call = median_seconds(lambda: sub.call("sigmoid", x), rounds * 50)
         sandbox_full = median_seconds(lambda: sub.call_full("numerical_gradient", f, np.zeros(3)),
                                       rounds * 10)

@@ -13,7 +13,7 @@ import itertools
 
 from autograder.sandbox import TestFunction, codec, testfns
 from autograder.sandbox.errors import (BadReturn, CallTimeout, LearnerException, Missing,
-                                       NotImplementedByLearner)
+                                       NotImplementedByLearner, Refused, SubmissionError, WorkerCrashed)
 
 _names = itertools.count()
 
@@ -28,7 +28,6 @@ class FakeSubmission:
         self.timeouts = set(timeouts)
         self.calls: list[str] = []
         self.load_error, self.output = None, ""
-        self.defined = {n for n, v in vars(self.module).items() if callable(v) and not n.startswith("_")}
 
     def call(self, name, *args, timeout=None, **kwargs):
         return self.call_full(name, *args, timeout=timeout, **kwargs)[0]
@@ -62,3 +61,19 @@ def opener(fake: FakeSubmission):
     def open_fake(path):
         yield fake
     return open_fake
+
+
+def defined(sub, names) -> set[str]:
+    """Which of `names` an open submission has as callables, seen through calls only: called
+    without arguments, a function it has raises (a TypeError) or returns; one it lacks is
+    Missing, and a submission that cannot load answers no call at all."""
+    found = set()
+    for name in names:
+        try:
+            sub.call(name)
+        except (Missing, CallTimeout, WorkerCrashed, Refused):
+            continue
+        except SubmissionError:
+            pass
+        found.add(name)
+    return found

@@ -7,10 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.grade import load_rubric
 from autograder.sandbox import TestFunction, limits, open_submission, testfns
-from autograder.sandbox.contract import CONTRACT_FUNCTIONS
-from autograder.sandbox.errors import LearnerException, Missing, NotImplementedByLearner
+from autograder.sandbox.errors import LearnerException, Missing, NotImplementedByLearner, RequestRejected
+from autograder.submission import open_graded
 from solutions import nn_basics as reference
+from tests.fakes import defined
 
 KIT = Path(__file__).resolve().parent.parent
 REFERENCE = KIT / "solutions" / "nn_basics.py"
@@ -18,13 +20,26 @@ REFERENCE = KIT / "solutions" / "nn_basics.py"
 
 @pytest.fixture(scope="module")
 def sub():
-    with open_submission(REFERENCE) as s:
+    with open_graded(REFERENCE) as s:
         yield s
 
 
 def test_the_reference_defines_every_contract_function(sub):
     assert sub.load_error is None
-    assert sub.defined == set(CONTRACT_FUNCTIONS)
+    assert defined(sub, list(load_rubric()) + ["not_a_contract_function"]) == set(load_rubric())
+
+
+def test_the_sandbox_runs_any_module_it_is_told(tmp_path):
+    """Nothing of the chapter in the sandbox: the module's name and the folder's file are the caller's."""
+    (tmp_path / "geometry.py").write_text(
+        "import sys\n"
+        "def area(r):\n    return [__name__, sys.modules['geometry'].__file__, 3.0 * r * r]\n")
+    (tmp_path / "nn_basics.py").write_text("def area(r):\n    return 0.0\n")
+    with open_submission(tmp_path, module="geometry") as s:
+        name, file, value = s.call("area", 2.0)
+        assert (name, Path(file).name, value) == ("geometry", "geometry.py", 12.0)
+    with open_submission(tmp_path, module="geometry", folder_files=("nn_basics.py",)) as s:
+        assert s.call("area", 2.0) == 0.0  # that file's code, still run as geometry
 
 
 def test_values_match_the_reference_computed_in_process(sub):
@@ -67,8 +82,8 @@ def test_errors_of_the_learner_are_told_apart(tmp_path):
         "def tanh(x):\n    return np.asarray(x) + undefined_name\n"
         "relu = 3\n"
         "print('hello from the learner')\n")
-    with open_submission(tmp_path) as s:  # a folder holding nn_basics.py
-        assert s.defined == {"sigmoid", "tanh"}
+    with open_graded(tmp_path) as s:  # a folder holding nn_basics.py
+        assert defined(s, ["sigmoid", "tanh", "relu", "softmax"]) == {"sigmoid", "tanh"}
         with pytest.raises(NotImplementedByLearner):
             s.call("sigmoid", 0.0)
         with pytest.raises(LearnerException) as info:
@@ -84,17 +99,17 @@ def test_errors_of_the_learner_are_told_apart(tmp_path):
 def test_a_syntax_error_is_a_load_error(tmp_path):
     path = tmp_path / "mine.py"
     path.write_text("def sigmoid(x):\n    return x +\n")
-    with open_submission(path) as s:
+    with open_graded(path) as s:
         assert s.load_error.startswith("SyntaxError")
-        assert s.defined == set()
+        assert defined(s, ["sigmoid"]) == set()
 
 
 def test_a_missing_submission_is_the_graders_error(tmp_path):
     with pytest.raises(FileNotFoundError):
-        with open_submission(tmp_path / "nothing.py"):
+        with open_graded(tmp_path / "nothing.py"):
             pass
     with pytest.raises(FileNotFoundError):
-        with open_submission(tmp_path):  # a folder without nn_basics.py
+        with open_graded(tmp_path):  # a folder without nn_basics.py
             pass
 
 
@@ -112,7 +127,7 @@ def test_the_worker_is_confined(sub):
 
 def test_the_temporary_folder_is_removed(tmp_path):
     shutil.copy(REFERENCE, tmp_path / "nn_basics.py")
-    with open_submission(tmp_path / "nn_basics.py") as s:
+    with open_graded(tmp_path / "nn_basics.py") as s:
         base = s._workdir.base
         assert base.is_dir()
     assert not base.exists()
@@ -120,13 +135,13 @@ def test_the_temporary_folder_is_removed(tmp_path):
 
 def test_opening_is_cheap():
     started = time.monotonic()
-    with open_submission(REFERENCE) as s:
+    with open_graded(REFERENCE) as s:
         s.call("sigmoid", 0.0)
     assert time.monotonic() - started < 5.0  # a bound, not a benchmark: see bench/
 
 
 def test_an_unknown_test_function_is_the_graders_error(sub):
-    with pytest.raises(ValueError, match="unknown test function kind"):
+    with pytest.raises(RequestRejected, match="unknown test function kind"):
         sub.call("numerical_gradient", TestFunction("no_such_kind", {}), np.zeros(2))
     assert sub.call("sigmoid", 0.0) == 0.5  # the worker is still serving
 
@@ -134,7 +149,7 @@ def test_an_unknown_test_function_is_the_graders_error(sub):
 def test_a_submission_dropped_without_close_cleans_up():
     import gc
     from autograder.sandbox import Submission
-    sub = Submission(REFERENCE)
+    sub = Submission(REFERENCE, module="nn_basics")
     base, pid = sub._workdir.base, sub._worker.pid
     del sub
     gc.collect()

@@ -14,7 +14,10 @@ import nbformat
 import pytest
 
 from autograder.grade import grade_submission
-from autograder.sandbox import intake, open_submission
+from autograder.sandbox import intake
+from autograder.sandbox.errors import Refused
+from autograder.submission import GRADED_NAMES, open_graded
+from tests.fakes import defined
 from autograder.sandbox.workdir import carve_out
 from tests.cli_in_process import run_cli
 
@@ -25,8 +28,10 @@ AS_ROOT = os.getuid() == 0
 
 
 def refusal(path):
-    with open_submission(path) as sub:
-        assert sub.defined == set() and sub._workdir is None  # nothing was loaded or copied
+    with open_graded(path) as sub:
+        assert sub._workdir is None  # nothing was loaded or copied
+        with pytest.raises(Refused):
+            sub.call("sigmoid", 0.0)
         return sub.load_error
 
 
@@ -119,9 +124,9 @@ def test_a_device_is_refused(tmp_path):
 
 def test_nothing_at_the_path_is_the_graders_error(tmp_path):
     with pytest.raises(FileNotFoundError):
-        intake.read_submission(tmp_path / "missing.py")
+        intake.read_submission(tmp_path / "missing.py", "nn_basics", GRADED_NAMES)
     with pytest.raises(FileNotFoundError):
-        intake.read_submission(tmp_path)  # a folder without nn_basics.py
+        intake.read_submission(tmp_path, "nn_basics", GRADED_NAMES)  # a folder without nn_basics.py
 
 
 def test_a_dangling_link_is_refused_through_the_cli(tmp_path, capsys):
@@ -206,9 +211,9 @@ def test_200000_nested_unary_minus_signs_are_a_load_error(tmp_path, kind):
         nb.cells = [nbformat.v4.new_code_cell(UNARY)]
         path = tmp_path / "ch01.ipynb"
         nbformat.write(nb, str(path))
-    with open_submission(path) as sub:
+    with open_graded(path) as sub:
         base = sub._workdir.base
-        assert sub.load_error and sub.defined == set()
+        assert sub.load_error and defined(sub, ["sigmoid"]) == set()
     assert not base.exists(), "the temporary folder was left behind"
     assert grade_submission(path).score == 0
 

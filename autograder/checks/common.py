@@ -15,8 +15,7 @@ import numpy as np
 
 from ..messages import t
 from ..results import Text
-from ..sandbox.errors import (BadReturn, CallTimeout, LearnerException, Missing,
-                              NotImplementedByLearner, SubmissionError, WorkerCrashed)
+from ..sandbox.errors import LearnerException, SubmissionError
 
 # Per-call time limits (seconds). Generous against the reference (a few ms per call; train
 # 2000 iterations ~0.1 s) so slow but honest loops still pass; a hang costs at most this once
@@ -86,8 +85,7 @@ class Context:
             return method(fn, *args, timeout=timeout or CALL_TIMEOUT, **kwargs)
         except SubmissionError as exc:
             failed = Failed(describe_error(exc, fn, label))
-            if isinstance(exc, (Missing, NotImplementedByLearner, CallTimeout, WorkerCrashed)):
-                # Not input-dependent: the same answer for every later call of this function.
+            if exc.lasting:  # not input-dependent: the same answer for every later call of fn
                 self._broken[fn] = failed
             raise failed from None
 
@@ -105,18 +103,10 @@ class Context:
 
 
 def describe_error(exc: SubmissionError, fn: str, label: str) -> Text:
+    """The learner's message the error names (sandbox/errors.py), about function `fn` called
+    as `label`."""
     detail = short(str(exc), 300)
-    if isinstance(exc, Missing):
-        return t("missing", fn=fn)
-    if isinstance(exc, NotImplementedByLearner):
-        return t("not_implemented", fn=fn)
-    if isinstance(exc, CallTimeout):
-        return t("timeout", call=label)
-    if isinstance(exc, WorkerCrashed):
-        return t("crashed", call=label, detail=detail)
-    if isinstance(exc, BadReturn):
-        return t("bad_return", call=label, detail=detail)
-    text = t("exception", call=label, error=detail)
+    text = t(exc.message_key, fn=fn, call=label, detail=detail, error=detail)
     if isinstance(exc, LearnerException) and "truth value of an array" in detail:
         text += t("hint_if_on_array")
     return text

@@ -31,7 +31,7 @@ def run(args) -> int:
     if not os.path.lexists(args.submission):  # a dangling link is a submission: refused, graded 0
         raise CannotGrade(f"no such file or folder: {args.submission}")
     try:
-        results = grade_submission(args.submission, lang=args.lang)
+        results = grade_submission(args.submission)
     except FileNotFoundError as exc:  # a folder without nn_basics.py: nothing to grade
         raise CannotGrade(str(exc)) from None
     report = render(results, args.format, args.lang)

@@ -118,13 +118,13 @@ def run(args) -> int:
     try:
         path = graded_file(submission)
     except NothingToGrade as reason:
-        results = without_results(submission, reason.text(lang), lang=lang)
+        results = without_results(submission, reason.text(lang))
         data = to_dict(results, lang, visibility)
         data["output"] = reason.text(lang)  # the reason itself, not "error while loading"
         data["output_format"] = "text"
     else:
         print(f"grading {path.relative_to(submission)}")  # run_autograder's stdout: instructors only
-        data = to_dict(grade_submission(path, lang=lang), lang, visibility)
+        data = to_dict(grade_submission(path), lang, visibility)
     out = root / "results" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

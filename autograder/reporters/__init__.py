@@ -14,11 +14,11 @@ FORMATS = {
 }
 
 
-def render(results, fmt: str, lang: str | None = None) -> str:
+def render(results, fmt: str, lang: str = "zh") -> str:
     """The report as text that always encodes: a lone surrogate that slipped past quoting is
     written as an escape, never the crash of the report's write."""
     module = import_module(f"{__name__}.{FORMATS[fmt]}")
-    report = module.render(results, lang=lang or results.lang)
+    report = module.render(results, lang=lang)
     return report.encode("utf-8", "backslashreplace").decode("utf-8")
 
 

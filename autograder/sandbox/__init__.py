@@ -1,27 +1,33 @@
-"""Run untrusted learner code in a separate, confined worker process (see docs/isolation.md).
+"""Run untrusted code in a separate, confined worker process (see docs/isolation.md).
 
-    with open_submission(path) as sub:
-        sub.load_error, sub.defined, sub.output
+Generic: it loads a submission as the Python module it is told to and calls the functions it is
+asked for; what the module should define is the grader's business (autograder/submission.py).
+
+    with open_submission(path, module="nn_basics") as sub:
+        sub.load_error, sub.output
         value = sub.call("sigmoid", x)
         value, args_after, kwargs_after = sub.call_full("numerical_gradient", f, x)
 """
-import contextlib
+from __future__ import annotations
+
+import os
 import secrets
 import time
 import weakref
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
-from . import codec
-from .errors import (BadReturn, CallTimeout, LearnerException, Missing, NotImplementedByLearner,
-                     Refused, SubmissionError, WorkerCrashed)
+from . import codec, protocol
+from .errors import (FROM_STATUS, BadReturn, CallTimeout, LearnerException, Missing, NotImplementedByLearner,
+                     Refused, RequestRejected, SubmissionError, WorkerCrashed)
 from .intake import read_submission
 from .process import Died, Timeout, WorkerProcess
+from .protocol import TestFunction
 from .workdir import Workdir
 
 __all__ = ["open_submission", "Submission", "TestFunction", "SubmissionError", "Missing",
            "NotImplementedByLearner", "LearnerException", "CallTimeout", "WorkerCrashed",
-           "BadReturn", "Refused"]
+           "BadReturn", "Refused", "RequestRejected"]
 
 OUTPUT_CAP_BYTES = 64 * 1024
 
@@ -34,70 +40,57 @@ DEFAULT_LIMITS = {
     "open_files": 64,
 }
 
-
-@dataclass(frozen=True, eq=False)
-class TestFunction:
-    """A function the grader hands to learner code, built in the worker by testfns.build."""
-    __test__ = False  # not a pytest test class, despite the name
-    kind: str
-    data: Any
-
-
-def _encode_test_function(obj):
-    if isinstance(obj, TestFunction):
-        return {codec.TESTFN_TAG: {"kind": obj.kind, "data": codec.encode(obj.data)}}
-    return None
+Reply = tuple[Any, Any, Any]  # (value, args after the call, kwargs after the call)
 
 
 class Submission:
-    def __init__(self, path, *, call_timeout=10.0, load_timeout=15.0, budget=90.0, limits=None,
-                 timeouts_per_function=None):
+    """One submission loaded in its own worker, for a .py file, a folder, or a notebook (.ipynb);
+    a context manager that closes it. `module`: the name its code runs as; `folder_files`: which
+    file of a folder is the submission, in order of preference (default `<module>.py`).
+
+    FileNotFoundError when there is nothing at `path`: that is the grader's error, not the
+    learner's. A path that is not data (a link, a FIFO, a device, too large: see intake.py)
+    opens as a submission whose every call raises Refused, with the reason as its load error."""
+
+    def __init__(self, path: str | os.PathLike[str], *, module: str, folder_files: Sequence[str] | None = None,
+                 call_timeout: float = 10.0, load_timeout: float = 15.0, budget: float = 90.0,
+                 limits: Mapping[str, int] | None = None) -> None:
         self.call_timeout, self.load_timeout, self.budget = call_timeout, load_timeout, budget
-        # opt-in: after this many timeouts of one function, its later calls fail at once
-        # instead of each waiting out its own timeout (a hang costs that much per check)
-        self.timeouts_per_function = timeouts_per_function
-        self._timeouts = {}
-        self._worker = None
+        self._worker: WorkerProcess | None = None
         self._spent = 0.0
         self._earlier_output = b""
-        self._fatal = None  # an error every call raises: the code cannot even load
-        self.sandbox_info = {}
-        self.load_error, self.defined = None, set()
-        self._workdir = None
+        self._fatal: SubmissionError | None = None  # an error every call raises: the code cannot even load
+        self.sandbox_info: dict[str, Any] = {}
+        self.load_error: str | None = None
+        self._workdir: Workdir | None = None
         # a Submission dropped without close() still ends its worker and removes its folder
         self._finalizer = weakref.finalize(self, Submission._release, self.__dict__)
-        try:
-            received = read_submission(path)  # FileNotFoundError: nothing there at all
+        try:  # FileNotFoundError: nothing there at all
+            received = read_submission(path, module, tuple(folder_files or (f"{module}.py",)))
         except Refused as exc:  # graded, as a submission with nothing in it, with the reason
             self._fatal = exc
             self.load_error = f"the submission was refused: {exc}"
             return
         try:
-            self._workdir = Workdir(received, {**DEFAULT_LIMITS, **(limits or {})})
-            self._open()
+            self._workdir = Workdir(received, {**DEFAULT_LIMITS, **(limits or {})}, module)
+            self._start()
+        except SubmissionError as exc:
+            self._fatal = exc
+            self.load_error = str(exc)
         except BaseException:  # a grader-side failure: leave no folder or process behind
             self.close()
             raise
 
-    def _open(self):
-        try:
-            loaded = self._start()
-        except SubmissionError as exc:
-            self._fatal = exc
-            self.load_error = str(exc)
-        else:
-            self.load_error, self.defined = loaded["load_error"], set(loaded["defined"])
-
     # -- the interface of docs/architecture.md -------------------------------------------------
 
-    def call(self, name, *args, timeout=None, **kwargs):
+    def call(self, name: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
         return self._call(name, args, kwargs, timeout, full=False)[0]
 
-    def call_full(self, name, *args, timeout=None, **kwargs):
+    def call_full(self, name: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Reply:
         return self._call(name, args, kwargs, timeout, full=True)
 
     @property
-    def output(self):
+    def output(self) -> str:
         raw = self._earlier_output
         if self._worker is not None:
             raw += self._worker.output(OUTPUT_CAP_BYTES + 1)
@@ -106,14 +99,20 @@ class Submission:
             text += "\n[... output truncated ...]"
         return text
 
-    def close(self):
+    def __enter__(self) -> Submission:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
         self._stop_worker(graceful=True)
         self._finalizer.detach()
         if self._workdir is not None:
             self._workdir.remove()
 
     @staticmethod
-    def _release(state):
+    def _release(state: dict[str, Any]) -> None:
         worker = state.get("_worker")
         if worker is not None:
             worker.close(graceful=False)
@@ -123,38 +122,54 @@ class Submission:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _remaining(self):
-        return self.budget - self._spent
-
-    def _start(self):
-        """Start a worker and wait for it to load the submission; raise if it cannot."""
-        if self._remaining() <= 0:
+    def _limit(self, seconds: float) -> float:
+        """`seconds`, cut to what is left of the submission's time budget."""
+        remaining = self.budget - self._spent
+        if remaining <= 0:
             raise CallTimeout(f"the submission's time budget of {self.budget:.0f} s is spent")
+        return min(seconds, remaining)
+
+    def _start(self) -> None:
+        """Start a worker and wait for it to load the submission; raise if it cannot."""
+        assert self._workdir is not None
+        limit = self._limit(self.load_timeout)
         load_id = secrets.token_hex(8)
-        limit = min(self.load_timeout, self._remaining())
+        self._worker = WorkerProcess(self._workdir, load_id, lifetime=self.budget - self._spent + 5)
+        message = self._exchange(None, limit, "loading the code", WorkerCrashed,
+                                 lambda m: protocol.is_loaded(m, load_id))
+        self.load_error, self.sandbox_info = message["load_error"], message["sandbox"]
+
+    def _exchange(self, payload: bytes | None, limit: float, what: str, broken: type[SubmissionError],
+                  valid: Callable[[Any], bool]) -> dict[str, Any]:
+        """Send `payload` (None: only read, the load frame), then read and decode one frame
+        within `limit` seconds, which `valid` must accept. A timeout, the worker's end or a frame
+        that breaks protocol stops the worker and raises the SubmissionError that says so (a
+        frame that breaks protocol as `broken`); the next call starts a fresh worker."""
+        worker = self._worker
+        assert worker is not None
         started = time.monotonic()
-        worker = WorkerProcess(self._workdir, load_id, lifetime=self._remaining() + 5)
-        self._worker = worker
+        deadline = started + limit
         try:
-            message = codec.loads(worker.receive(started + limit))
-            if not _is_loaded_message(message, load_id):
-                raise codec.CodecError("unexpected first message")
+            if payload is not None:
+                worker.send(payload, deadline)
+            message = codec.loads(worker.receive(deadline), testfn=TestFunction)
+            if not valid(message):
+                raise codec.CodecError("the worker broke protocol: not the frame it was asked for")
+            return cast(dict[str, Any], message)
         except Timeout:
             self._stop_worker(graceful=False)
-            raise CallTimeout(f"the code did not finish loading within {limit:.1f} s") from None
+            raise CallTimeout(f"{what} did not finish within {limit:.1f} s") from None
         except Died:
             how = worker.exit_description()
             self._stop_worker(graceful=False)
-            raise WorkerCrashed(f"the worker ended while loading the code ({how})") from None
+            raise WorkerCrashed(f"the worker ended during {what} ({how})") from None
         except codec.CodecError as exc:
             self._stop_worker(graceful=False)
-            raise WorkerCrashed(f"the worker broke protocol while loading: {exc}") from None
+            raise broken(f"{what}: {exc}") from None
         finally:
             self._spent += time.monotonic() - started
-        self.sandbox_info = message["sandbox"]
-        return message
 
-    def _stop_worker(self, graceful):
+    def _stop_worker(self, graceful: bool) -> None:
         if self._worker is not None:
             self._worker.close(graceful=graceful)
             self._earlier_output += self._worker.output(OUTPUT_CAP_BYTES + 1)
@@ -162,83 +177,22 @@ class Submission:
             self._worker.output_file.close()
             self._worker = None
 
-    def _call(self, name, args, kwargs, timeout, full):
+    def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], timeout: float | None,
+              full: bool) -> Reply:
         if self._fatal is not None:
             raise type(self._fatal)(str(self._fatal))
-        if self.timeouts_per_function is not None \
-                and self._timeouts.get(name, 0) >= self.timeouts_per_function:
-            raise CallTimeout(f"{name} timed out {self._timeouts[name]} times: not called again")
         request_id = secrets.token_hex(8)
-        payload = codec.dumps({"id": request_id, "name": name, "args": list(args),
-                               "kwargs": kwargs, "full": full}, extra=_encode_test_function)
+        payload = codec.dumps(protocol.call_request(request_id, name, list(args), kwargs, full),
+                              testfn=TestFunction)
         if self._worker is None:  # the last call killed it: a fresh one re-loads the code
             self._start()
-        limit = min(timeout or self.call_timeout, self._remaining())
-        if limit <= 0:
-            raise CallTimeout(f"the submission's time budget of {self.budget:.0f} s is spent")
-        started = time.monotonic()
-        try:
-            self._worker.send(payload, started + limit)
-            response = self._worker.receive(started + limit)
-            message = codec.loads(response, testfn=TestFunction)
-            if type(message) is not dict or message.get("id") != request_id:
-                raise codec.CodecError("a response to another request")
-        except Timeout:
-            self._stop_worker(graceful=False)
-            self._timeouts[name] = self._timeouts.get(name, 0) + 1
-            raise CallTimeout(f"{name} did not return within {limit:.1f} s") from None
-        except Died:
-            how = self._worker.exit_description()
-            self._stop_worker(graceful=False)
-            raise WorkerCrashed(f"the worker ended during {name} ({how})") from None
-        except codec.CodecError as exc:
-            self._stop_worker(graceful=False)
-            raise BadReturn(f"{name}: {exc}") from None
-        finally:
-            self._spent += time.monotonic() - started
-        return self._result(name, message, full)
-
-    def _result(self, name, message, full):
-        status = message.get("status")
-        if status == "ok":
-            if full:
-                return message.get("value"), message.get("args"), message.get("kwargs")
-            return message.get("value"), None, None
-        if status == "missing":
-            raise Missing(f"{name} is not defined")
-        if status == "not_implemented":
-            raise NotImplementedByLearner(f"{name} still raises NotImplementedError")
-        if status == "exception":
-            raise LearnerException(str(message.get("exc_type")), str(message.get("message")),
-                                   str(message.get("traceback", "")))
-        if status == "bad_return":
-            raise BadReturn(f"{name} returned something that is not plain data: "
-                            f"{message.get('message')}")
-        if status == "request_error":  # the grader sent something the worker cannot build
-            raise ValueError(f"sandbox request for {name} rejected: {message.get('message')}")
-        self._stop_worker(graceful=False)
-        raise BadReturn(f"{name}: unexpected reply from the worker")
+        limit = self._limit(timeout or self.call_timeout)
+        reply = self._exchange(payload, limit, name, BadReturn, lambda m: protocol.is_reply_to(m, request_id))
+        if reply["status"] != protocol.OK:
+            raise FROM_STATUS[reply["status"]].from_reply(name, reply)
+        if full:
+            return reply.get("value"), reply.get("args"), reply.get("kwargs")
+        return reply.get("value"), None, None
 
 
-def _is_loaded_message(message, load_id):
-    """Learner code runs in the process that writes this message and could forge it: check
-    its shape, so a forgery is a protocol error rather than a crash of the grader."""
-    return (type(message) is dict and message.get("id") == load_id
-            and message.get("status") == "loaded"
-            and (message.get("load_error") is None or type(message.get("load_error")) is str)
-            and type(message.get("defined")) is list
-            and all(type(n) is str for n in message["defined"])
-            and type(message.get("sandbox")) is dict)
-
-
-@contextlib.contextmanager
-def open_submission(path, **options):
-    """A Submission for a .py file, a folder holding nn_basics.py, or a notebook (.ipynb).
-    FileNotFoundError when there is none: that is the grader's error, not the learner's. A path
-    that is not data (a link, a FIFO, a device, too large: see intake.py) opens as a submission
-    whose every call raises Refused, with the reason as its load error."""
-    sub = Submission(path, **options)
-    try:
-        yield sub
-    finally:
-        sub.close()
+open_submission = Submission  # `with open_submission(path, module=...) as sub:` reads as what it does

@@ -1,41 +1,106 @@
 """What a call into learner code can fail with. Every one is a SubmissionError, so a check can
-catch them all and grade the failure instead of crashing the grader."""
+catch them all and grade the failure instead of crashing the grader.
+
+Each class carries what it means: the key of the learner's message in autograder/messages.py,
+and whether it is `lasting` (the same failure for every later call of that function, whatever
+the arguments). FROM_STATUS is the one table from a worker's reply status (protocol.py) to the
+exception the grader raises; the others come from the grader's side of the pipe.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from . import protocol
 
 
 class SubmissionError(Exception):
     """Learner code could not produce a plain-data value for this call."""
 
+    message_key: ClassVar[str] = "exception"
+    lasting: ClassVar[bool] = False
+
+    @classmethod
+    def from_reply(cls, name: str, reply: dict[str, Any]) -> SubmissionError:
+        return cls(f"{name}: {reply.get('message')}")
+
 
 class Missing(SubmissionError):
     """The submission does not define the function (or the name is not callable)."""
+
+    message_key, lasting = "missing", True
+
+    @classmethod
+    def from_reply(cls, name: str, reply: dict[str, Any]) -> SubmissionError:
+        return cls(f"{name} is not defined")
 
 
 class NotImplementedByLearner(SubmissionError):
     """The function still raises NotImplementedError: the stub was not filled in."""
 
+    message_key, lasting = "not_implemented", True
+
+    @classmethod
+    def from_reply(cls, name: str, reply: dict[str, Any]) -> SubmissionError:
+        return cls(f"{name} still raises NotImplementedError")
+
 
 class LearnerException(SubmissionError):
     """The function raised; `exc_type` is the exception's class name, `message` its text."""
 
-    def __init__(self, exc_type, message, traceback=""):
+    message_key = "exception"
+
+    def __init__(self, exc_type: str, message: str, traceback: str = "") -> None:
         super().__init__(f"{exc_type}: {message}" if message else exc_type)
         self.exc_type = exc_type
         self.message = message
         self.traceback = traceback
 
+    @classmethod
+    def from_reply(cls, name: str, reply: dict[str, Any]) -> SubmissionError:
+        return cls(str(reply.get("exc_type")), str(reply.get("message")), str(reply.get("traceback", "")))
+
 
 class CallTimeout(SubmissionError):
     """The call ran past its time limit, or the submission's total time budget is spent."""
+
+    message_key, lasting = "timeout", True
 
 
 class WorkerCrashed(SubmissionError):
     """The worker process died during the call (an exit, a signal, the memory limit)."""
 
+    message_key, lasting = "crashed", True
+
 
 class BadReturn(SubmissionError):
     """The value (or an argument after the call) is not plain data, or the worker broke protocol."""
+
+    message_key = "bad_return"
+
+    @classmethod
+    def from_reply(cls, name: str, reply: dict[str, Any]) -> SubmissionError:
+        return cls(f"{name} returned something that is not plain data: {reply.get('message')}")
 
 
 class Refused(SubmissionError):
     """The submission is not data the grader reads: a link, a device, a FIFO, a hard link,
     a file over the size limit. Nothing of it was loaded; every call fails with the reason."""
+
+
+class RequestRejected(ValueError):
+    """The worker could not read the grader's request (e.g. an unknown test function kind): the
+    grader's own fault, so not a SubmissionError, and graded as a grader error."""
+
+    @classmethod
+    def from_reply(cls, name: str, reply: dict[str, Any]) -> RequestRejected:
+        return cls(f"sandbox request for {name} rejected: {reply.get('message')}")
+
+
+# status of a reply (protocol.py) -> what the grader raises; OK is a value, not an error
+FROM_STATUS: dict[str, type[SubmissionError] | type[RequestRejected]] = {
+    protocol.MISSING: Missing,
+    protocol.NOT_IMPLEMENTED: NotImplementedByLearner,
+    protocol.EXCEPTION: LearnerException,
+    protocol.BAD_RETURN: BadReturn,
+    protocol.REQUEST_ERROR: RequestRejected,
+}

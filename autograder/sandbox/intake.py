@@ -7,18 +7,19 @@ path component is opened with O_NOFOLLOW relative to its parent's descriptor, an
 opened is checked with fstat (a regular file with one link, or a folder). The bytes read here
 are the only copy the sandbox ever sees; nothing reopens the learner's path afterwards.
 
-`read_submission(path)` returns a `Submission`, raises `Refused` with a reason the learner
-reads (graded 0, exit 0), or `FileNotFoundError` when there is nothing at the path at all (the
-grader's error: a wrong argument).
+`read_submission(path, module, folder_files)` returns a `Received`, raises `Refused` with a
+reason the learner reads (graded 0, exit 0), or `FileNotFoundError` when there is nothing at the
+path at all (the grader's error: a wrong argument).
 """
+from __future__ import annotations
+
 import os
 import stat
 from dataclasses import dataclass, field
 
-from ..submission import GRADED_NAMES, MODULE as MAIN_MODULE
 from .errors import Refused
 
-MAX_MODULE_BYTES = 1 << 20       # a complete nn_basics.py is ~20 KB
+MAX_MODULE_BYTES = 1 << 20       # a complete module of the course is ~20 KB
 MAX_NOTEBOOK_BYTES = 16 << 20    # a notebook with every plot rendered is ~1-2 MB
 MAX_SIBLINGS = 20
 
@@ -30,11 +31,12 @@ _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_C
 
 
 @dataclass
-class Submission:
+class Received:
+    """The submission as read: its bytes, never its path."""
     kind: str                      # "py" or "ipynb"
     name: str                      # the file's name, as the learner gave it
     data: bytes
-    siblings: dict = field(default_factory=dict)  # other modules beside it: {name: bytes}
+    siblings: dict[str, bytes] = field(default_factory=dict)  # other modules beside it
 
 
 def _what(mode):
@@ -148,24 +150,26 @@ def _siblings(dir_fd, shown_dir, skip):
     return found
 
 
-def _read_folder(folder_fd, shown):
-    """The file of a folder that the one rule picks (autograder.submission.GRADED_NAMES: the
-    notebook when there is one, else the module), read as data like any other."""
-    for name in GRADED_NAMES:
+def _read_folder(folder_fd, shown, module_file, folder_files):
+    """The first of `folder_files` the folder holds (the grader's rule: autograder/submission.py),
+    read as data like any other."""
+    for name in folder_files:
         try:
             os.lstat(name, dir_fd=folder_fd)
         except FileNotFoundError:
             continue
         if name.endswith(".ipynb"):
             data = _read_regular(name, folder_fd, f"{shown}{os.sep}{name}", MAX_NOTEBOOK_BYTES)
-            return Submission("ipynb", name, data, _siblings(folder_fd, shown, MAIN_MODULE))
+            return Received("ipynb", name, data, _siblings(folder_fd, shown, module_file))
         data = _read_regular(name, folder_fd, f"{shown}{os.sep}{name}", MAX_MODULE_BYTES)
-        return Submission("py", name, data, _siblings(folder_fd, shown, name))
-    raise FileNotFoundError(f"no submission in {shown}: neither {' nor '.join(GRADED_NAMES)}")
+        return Received("py", name, data, _siblings(folder_fd, shown, name))
+    raise FileNotFoundError(f"no submission in {shown}: neither {' nor '.join(folder_files)}")
 
 
-def read_submission(path):
-    """The submission at `path`: a .py file, a .ipynb, or a folder (graded by the one rule)."""
+def read_submission(path, module: str, folder_files: tuple[str, ...]) -> Received:
+    """The submission at `path`: a .py file, a .ipynb, or a folder holding one of
+    `folder_files`. A notebook runs as `module`, so a stale `<module>.py` beside it is left out."""
+    module_file = f"{module}.py"
     parent_fd, last = _walk_to_parent(path)
     shown = os.path.abspath(path)
     try:
@@ -176,13 +180,12 @@ def read_submission(path):
         if stat.S_ISDIR(mode):
             folder_fd = _open_dir(last, parent_fd, shown)
             try:
-                return _read_folder(folder_fd, shown)
+                return _read_folder(folder_fd, shown, module_file, folder_files)
             finally:
                 os.close(folder_fd)
         if last.endswith(".ipynb"):
             data = _read_regular(last, parent_fd, shown, MAX_NOTEBOOK_BYTES)
-            return Submission("ipynb", last, data,
-                              _siblings(parent_fd, os.path.dirname(shown), MAIN_MODULE))
-        return Submission("py", last, _read_regular(last, parent_fd, shown, MAX_MODULE_BYTES))
+            return Received("ipynb", last, data, _siblings(parent_fd, os.path.dirname(shown), module_file))
+        return Received("py", last, _read_regular(last, parent_fd, shown, MAX_MODULE_BYTES))
     finally:
         os.close(parent_fd)

@@ -14,8 +14,8 @@ import tempfile
 import time
 
 from . import codec
+from .protocol import BYE_FRAME as BYE
 
-BYE = b'{"op":"bye"}'  # the same bytes as worker.BYE (the worker cannot import this module)
 DISK_FULL = 76  # worker.DISK_FULL
 
 
@@ -119,7 +119,7 @@ class WorkerProcess:
             os.close(self.alive_w)
             self.alive_w = None
         if self.req_w is not None:
-            try:  # tells the worker the grader is alive and done (see worker.BYE)
+            try:  # tells the worker the grader is alive and done (protocol.py)
                 os.write(self.req_w, codec.frame(BYE))
             except OSError:  # a full pipe (a hung worker) or a dead one: SIGTERM follows
                 pass

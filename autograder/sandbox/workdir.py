@@ -2,8 +2,8 @@
 
 Layout (base is mkdtemp'd, private to the grader's user; as root it is 0711 so the worker's uid
 can reach sub/ without listing base):
-    base/rt/    the worker's runtime: worker.py, codec.py, limits.py, landlock.py, seccomp.py,
-                mounts.py, testfns.py, config.json. Read by the supervisor before any
+    base/rt/    the worker's runtime: worker.py, protocol.py, codec.py, limits.py, landlock.py,
+                seccomp.py, mounts.py, testfns.py, config.json. Read by the supervisor before any
                 confinement, never by learner code.
     base/sub/   the bytes the intake read (never the learner's path), written afresh; the
                 learner's cwd, HOME and TMPDIR and the only place it may write. As root the
@@ -19,12 +19,11 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from .contract import CONTRACT_FUNCTIONS
-from .intake import MAIN_MODULE, read_submission
+from .intake import read_submission
 from .notebook import UnreadableNotebook, extract_cells
 
 HERE = Path(__file__).resolve().parent
-RUNTIME_FILES = ("worker.py", "codec.py", "limits.py", "landlock.py", "seccomp.py", "mounts.py",
+RUNTIME_FILES = ("worker.py", "protocol.py", "codec.py", "limits.py", "landlock.py", "seccomp.py", "mounts.py",
                  "testfns.py")
 KIT_ROOT = HERE.parent.parent
 SYSTEM_READ_PATHS = ["/usr", "/lib", "/lib64", "/lib32", "/etc", "/proc", "/sys/devices/system/cpu",
@@ -37,13 +36,13 @@ _IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\
                           re.MULTILINE)
 
 
-def resolve_source(path):
+def resolve_source(path, module, folder_files):
     """("py", None, path of the module) or ("cells", cells, None), for trusted code (bench/)."""
-    received = read_submission(path)
+    received = read_submission(path, module, folder_files)
     if received.kind == "ipynb":
         return "cells", cells_of(received.data), None
     path = Path(path)
-    return "py", None, path / MAIN_MODULE if path.is_dir() else path
+    return "py", None, path / received.name if path.is_dir() else path
 
 
 def cells_of(data):
@@ -114,8 +113,10 @@ def carve_out(allowed, protected):
 
 
 class Workdir:
-    def __init__(self, received, limits):
-        """`received`: the intake's copy of the submission (its bytes, never its path)."""
+    def __init__(self, received, limits, module):
+        """`received`: the intake's copy of the submission (its bytes, never its path), run as
+        the Python module named `module`."""
+        self.module = module
         if received.kind == "ipynb":
             self.kind, self.cells = "cells", cells_of(received.data)
             sources = [c["source"] for c in self.cells]
@@ -137,7 +138,7 @@ class Workdir:
             shutil.copyfile(HERE / name, self.rt / name)
         files = dict(received.siblings)
         if self.kind == "py":
-            files[MAIN_MODULE] = received.data
+            files[f"{self.module}.py"] = received.data
         for name, data in files.items():  # names come from listdir: no separator, no ".."
             (self.sub / name).write_bytes(data)
         self.as_root = os.getuid() == 0
@@ -145,7 +146,7 @@ class Workdir:
             os.chmod(self.base, 0o711)  # the worker's uid reaches sub/ without listing base
         self.config = {
             "kind": self.kind, "cells": self.cells or [], "sub_dir": str(self.sub),
-            "contract": list(CONTRACT_FUNCTIONS), "preload": imported_modules(sources),
+            "module": self.module, "preload": imported_modules(sources),
             "read_paths": read_paths(), "drop_privileges": self.as_root,
             **limits,
         }

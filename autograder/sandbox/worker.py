@@ -1,6 +1,6 @@
 """The sandbox worker: runs one submission's code and answers the grader's calls.
 
-Self-contained: copied with codec.py, limits.py, landlock.py and testfns.py into a fresh folder
+Self-contained: copied with protocol.py, codec.py, limits.py, landlock.py and testfns.py into a fresh folder
 and run as `python -I worker.py CONFIG REQ_FD RESP_FD`; it never imports the kit.
 
 Two processes (three as root):
@@ -14,8 +14,9 @@ Two processes (three as root):
 - as root, between the two, the init of a fresh pid namespace (namespace_init): the kernel
   kills the whole namespace when it ends, which the tree walk above cannot race.
 - the learner process confines itself (network namespace, rlimits, Landlock, privilege drop,
-  in that order: each step needs what the next one takes away), loads the submission, reports
-  what it defines, then serves one call per request frame until the request pipe closes.
+  in that order: each step needs what the next one takes away), loads the submission as the
+  module the grader names, reports the load, then serves one call per request frame until the
+  grader says bye or the request pipe closes (protocol.py).
 """
 import io
 import json
@@ -37,6 +38,7 @@ import codec  # noqa: E402
 import landlock  # noqa: E402
 import limits  # noqa: E402
 import mounts  # noqa: E402
+import protocol  # noqa: E402
 import seccomp  # noqa: E402
 import testfns  # noqa: E402
 
@@ -61,7 +63,6 @@ ON_DEMAND_MODULES = {
     "tqdm.auto", "IPython", "IPython.display",
 }
 OUTPUT_CAP_BYTES = 1024 * 1024  # per process; the grader keeps far less, this bounds the disk
-BYE = b'{"op":"bye"}'  # the grader's last frame; the pipe closing without it means the grader died
 GRADER_GONE = 75  # the learner process's exit when its request pipe closed without a bye
 # How long the supervisor, once its learner process ended, waits on the liveness pipe for the
 # grader's word: the grader says it at once when it closes; its death shows as end of file,
@@ -336,21 +337,9 @@ class _NoIPython:
         return lambda *args, **kwargs: None
 
 
-class TestFunction:
-    """A grader-chosen function handed to learner code (e.g. the f of numerical_gradient)."""
-
-    def __init__(self, kind, data):
-        self.kind, self.data = kind, data
-        self._fn = testfns.build(kind, data)
-
-    def __call__(self, x):
-        return self._fn(x)
-
-
-def encode_test_function(obj):
-    if isinstance(obj, TestFunction):
-        return {codec.TESTFN_TAG: {"kind": obj.kind, "data": codec.encode(obj.data)}}
-    return None
+def build_test_function(kind, data):
+    """The callable the grader's TestFunction(kind, data) stands for; sent back as itself."""
+    return protocol.TestFunction(kind, data, testfns.build(kind, data))
 
 
 def describe(exc):
@@ -358,13 +347,15 @@ def describe(exc):
         text = str(exc)
     except BaseException:
         text = "<unprintable>"
-    return type(exc).__name__, text[:1000]
+    return type(exc).__name__, text[:protocol.MAX_TEXT]
 
 
 def load(cfg):
-    module = types.ModuleType("nn_basics")
-    module.__file__ = os.path.join(cfg["sub_dir"], "nn_basics.py")
-    sys.modules["nn_basics"] = module
+    """The submission's code run as the module the grader names; (module, load error or None)."""
+    name = cfg["module"]
+    module = types.ModuleType(name)
+    module.__file__ = os.path.join(cfg["sub_dir"], name + ".py")
+    sys.modules[name] = module
     errors = []
     if cfg["kind"] == "py":
         try:
@@ -379,7 +370,7 @@ def load(cfg):
                 exec(compile(cell["source"], f"<cell {cell['index']}>", "exec"), module.__dict__)
             except BaseException as exc:
                 errors.append("cell %d: %s: %s" % ((cell["index"],) + describe(exc)))
-    return module, ("; ".join(errors)[:2000] or None)
+    return module, ("; ".join(errors)[:protocol.MAX_LOAD_ERROR] or None)
 
 
 def learner_process(cfg, req_fd, resp_fd):
@@ -393,12 +384,10 @@ def learner_process(cfg, req_fd, resp_fd):
         stub_plotting()
     module, load_error = load(cfg)
     sys.stdout, sys.stderr = CappedStream(1), CappedStream(2)  # the learner may have replaced them
-    defined = [n for n in cfg["contract"] if callable(module.__dict__.get(n))]
-    send(resp_fd, {"id": cfg["load_id"], "status": "loaded", "load_error": load_error,
-                   "defined": defined, "sandbox": sandbox})
+    codec.write_frame_blocking(resp_fd, codec.dumps(protocol.loaded(cfg["load_id"], load_error, sandbox)))
     while True:
         payload = codec.read_frame_blocking(req_fd)
-        if payload == BYE:
+        if payload == protocol.BYE_FRAME:
             return 0
         if payload is None:
             return GRADER_GONE
@@ -406,43 +395,41 @@ def learner_process(cfg, req_fd, resp_fd):
         codec.write_frame_blocking(resp_fd, reply if isinstance(reply, bytes) else codec.dumps(reply))
 
 
-def send(fd, message):
-    codec.write_frame_blocking(fd, codec.dumps(message, extra=encode_test_function))
-
-
 def serve(module, payload):
+    """The reply to one call frame: its encoded bytes, or a message when encoding failed."""
     try:
-        req = codec.loads(payload, testfn=TestFunction)
+        req = codec.loads(payload, testfn=build_test_function)
+        if not protocol.is_call(req):
+            raise ValueError("not a call frame")
     except Exception as exc:  # e.g. an unknown test function kind: the grader's mistake
         try:
             rid = json.loads(payload)["id"]
         except Exception:
             rid = None
-        return {"id": rid, "status": "request_error", "message": str(exc)[:1000]}
+        return protocol.reply(rid, protocol.REQUEST_ERROR, message=str(exc)[:protocol.MAX_TEXT])
     rid = req["id"]
     fn = module.__dict__.get(req["name"])
     if not callable(fn):
-        return {"id": rid, "status": "missing"}
+        return protocol.reply(rid, protocol.MISSING)
     args, kwargs = req["args"], req["kwargs"]
     try:
         value = fn(*args, **kwargs)
     except NotImplementedError as exc:
-        return {"id": rid, "status": "not_implemented", "message": describe(exc)[1]}
+        return protocol.reply(rid, protocol.NOT_IMPLEMENTED, message=describe(exc)[1])
     except BaseException as exc:  # SystemExit, KeyboardInterrupt...: that call fails, we go on
         exc_type, message = describe(exc)
         try:
-            tb = "".join(traceback.format_exception(exc))[-4000:]
+            tb = "".join(traceback.format_exception(exc))[-protocol.MAX_TRACEBACK:]
         except BaseException:
             tb = ""
-        return {"id": rid, "status": "exception", "exc_type": exc_type, "message": message,
-                "traceback": tb}
-    reply = {"id": rid, "status": "ok", "value": value}
+        return protocol.reply(rid, protocol.EXCEPTION, exc_type=exc_type, message=message, traceback=tb)
+    reply = protocol.reply(rid, protocol.OK, value=value)
     if req.get("full"):
         reply["args"], reply["kwargs"] = args, kwargs
     try:  # encoding walks learner objects: done here, so a bad value is reported, not fatal
-        return codec.dumps(reply, extra=encode_test_function, limit=codec.MAX_REPLY_BYTES)
+        return codec.dumps(reply, testfn=protocol.TestFunction, limit=codec.MAX_REPLY_BYTES)
     except BaseException as exc:
-        return {"id": rid, "status": "bad_return", "message": describe(exc)[1]}
+        return protocol.reply(rid, protocol.BAD_RETURN, message=describe(exc)[1])
 
 
 if __name__ == "__main__":

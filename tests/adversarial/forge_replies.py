@@ -27,5 +27,5 @@ def sigmoid(x):
     return 0.5
 
 
-os.write(_reply_fd(), _frame({"id": _load_id(), "status": "loaded", "load_error": None,
-                              "defined": 42, "sandbox": {}}))
+os.write(_reply_fd(), _frame({"op": "load", "id": _load_id(), "status": "loaded", "load_error": None,
+                              "sandbox": 42}))

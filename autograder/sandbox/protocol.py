@@ -1,0 +1,87 @@
+"""The protocol between the grader and the sandbox worker: what each frame holds.
+
+Self-contained (stdlib only): the worker runs a copy of this file (workdir.RUNTIME_FILES), so
+both sides read the same names. codec.py turns these messages into bytes and back.
+
+A worker's life, one frame at a time:
+- worker -> grader, once: a `load` frame, status `loaded`: what loading the code raised (or
+  None) and which confinement took effect.
+- grader -> worker, any number: a `call` frame naming a function, its arguments, and whether
+  the arguments come back too (`full`); the worker answers each with a reply frame holding the
+  request's id and a status from REPLY_STATUSES.
+- grader -> worker, last: BYE_FRAME. The request pipe closing without it means the grader died.
+
+Learner code runs in the process that writes the worker's frames and can forge them: the
+grader checks every frame's shape (`is_loaded`, `is_reply_to`) before it believes it.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+# frame kinds: the "op" of a frame
+LOAD, CALL, BYE = "load", "call", "bye"
+BYE_FRAME = json.dumps({"op": BYE}).encode()  # exact bytes: the worker compares them, decoding nothing
+
+# the status of the load frame
+LOADED = "loaded"
+# the status of a reply to a call
+OK = "ok"                            # "value" (and "args", "kwargs" when asked for)
+MISSING = "missing"                  # the module has no callable of that name
+NOT_IMPLEMENTED = "not_implemented"  # it raised NotImplementedError: a stub not filled in
+EXCEPTION = "exception"              # it raised: "exc_type", "message", "traceback"
+BAD_RETURN = "bad_return"            # its value (or an argument after it) is not plain data
+REQUEST_ERROR = "request_error"      # the worker could not read the grader's request: the grader's fault
+REPLY_STATUSES = (OK, MISSING, NOT_IMPLEMENTED, EXCEPTION, BAD_RETURN, REQUEST_ERROR)
+
+MAX_TEXT = 1000  # characters of a learner's exception message that travel
+MAX_TRACEBACK = 4000
+MAX_LOAD_ERROR = 2000
+
+
+class TestFunction:
+    """A function the grader hands to learner code (the `f` of numerical_gradient, the `cost_fn`
+    of gradient_check). It travels as its kind and data (codec's TESTFN_TAG); the worker builds
+    the callable with testfns.build(kind, data), so grader-side it is data only."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    def __init__(self, kind: str, data: Any, fn: Any = None) -> None:
+        self.kind, self.data, self._fn = kind, data, fn
+
+    def __call__(self, *args: Any) -> Any:
+        if self._fn is None:
+            raise TypeError(f"test function {self.kind!r} is callable only where it was built")
+        return self._fn(*args)
+
+    def __repr__(self) -> str:
+        return f"TestFunction({self.kind!r})"
+
+
+def call_request(request_id: str, name: str, args: list[Any], kwargs: dict[str, Any],
+                 full: bool) -> dict[str, Any]:
+    return {"op": CALL, "id": request_id, "name": name, "args": args, "kwargs": kwargs, "full": full}
+
+
+def loaded(load_id: str, load_error: str | None, sandbox: dict[str, Any]) -> dict[str, Any]:
+    return {"op": LOAD, "id": load_id, "status": LOADED, "load_error": load_error, "sandbox": sandbox}
+
+
+def reply(request_id: Any, status: str, **fields: Any) -> dict[str, Any]:
+    return {"id": request_id, "status": status, **fields}
+
+
+def is_call(request: Any) -> bool:
+    return (type(request) is dict and request.get("op") == CALL and type(request.get("name")) is str
+            and type(request.get("args")) is list and type(request.get("kwargs")) is dict)
+
+
+def is_loaded(message: Any, load_id: str) -> bool:
+    return (type(message) is dict and message.get("op") == LOAD and message.get("id") == load_id
+            and message.get("status") == LOADED
+            and (message.get("load_error") is None or type(message.get("load_error")) is str)
+            and type(message.get("sandbox")) is dict)
+
+
+def is_reply_to(message: Any, request_id: str) -> bool:
+    return type(message) is dict and message.get("id") == request_id and message.get("status") in REPLY_STATUSES
