@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from . import codec, protocol
+from .cpuwait import CpuWait, stretched
 from .errors import (FROM_STATUS, BadReturn, CallTimeout, LearnerException, Missing, NotImplementedByLearner,
                      Refused, RequestRejected, SubmissionError, WorkerCrashed)
 from .intake import read_submission
@@ -149,10 +150,12 @@ class Submission:
         assert worker is not None
         started = time.monotonic()
         deadline = started + limit
+        waits = CpuWait(worker.pid)
+        waits.mark()
         try:
             if payload is not None:
                 worker.send(payload, deadline)
-            message = codec.loads(worker.receive(deadline), testfn=TestFunction)
+            message = codec.loads(_receive(worker, started, deadline, waits), testfn=TestFunction)
             if not valid(message):
                 raise codec.CodecError("the worker broke protocol: not the frame it was asked for")
             return cast(dict[str, Any], message)
@@ -166,8 +169,9 @@ class Submission:
         except codec.CodecError as exc:
             self._stop_worker(graceful=False)
             raise broken(f"{what}: {exc}") from None
-        finally:
-            self._spent += time.monotonic() - started
+        finally:  # the budget, like the limit, counts no time spent waiting for a CPU
+            elapsed = time.monotonic() - started
+            self._spent += elapsed - min(elapsed, waits.seconds())
 
     def _stop_worker(self, graceful: bool) -> None:
         if self._worker is not None:
@@ -193,6 +197,21 @@ class Submission:
         if full:
             return reply.get("value"), reply.get("args"), reply.get("kwargs")
         return reply.get("value"), None, None
+
+
+def _receive(worker: WorkerProcess, started: float, deadline: float, waits: CpuWait) -> bytes:
+    """One frame by `deadline`, moved later by the time the worker waited for a CPU (see
+    cpuwait.py): on a loaded machine the same code must pass as on a quiet one."""
+    limit_end = deadline
+    while True:
+        try:
+            return worker.receive(deadline)
+        except Timeout:
+            now = time.monotonic()
+            later = stretched(limit_end, started, min(waits.seconds(), now - started))
+            if later <= now:
+                raise
+            deadline = later
 
 
 open_submission = Submission  # `with open_submission(path, module=...) as sub:` reads as what it does

@@ -68,7 +68,7 @@ class WorkerProcess:
                 except BrokenPipeError as exc:
                     raise Died() from exc
 
-    def receive(self, deadline):
+    def receive(self, deadline: float) -> bytes:
         while True:
             if len(self._buffer) >= 4:
                 (size,) = struct.unpack(">I", self._buffer[:4])

@@ -1,0 +1,86 @@
+"""A loaded machine does not change a grade: time a worker spends waiting for a CPU does not
+count against its limits (autograder/sandbox/cpuwait.py)."""
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from autograder.sandbox import cpuwait
+from autograder.sandbox.errors import CallTimeout
+from autograder.submission import open_graded
+
+BURN = '''import time
+
+
+def sigmoid(x):
+    """Half a second of CPU: honest work, well inside a one-second limit on an idle core."""
+    end = time.process_time() + 0.5
+    while time.process_time() < end:
+        pass
+    return 1.0
+
+
+def tanh(x):
+    time.sleep(10_000)
+'''
+COMPETITORS = 3  # busy processes sharing the worker's one core: it gets about a quarter of it
+
+
+@pytest.fixture
+def one_busy_core():
+    """This process (and the worker it starts) on one core, with three busy loops beside it."""
+    before = os.sched_getaffinity(0)
+    core = min(before)
+    os.sched_setaffinity(0, {core})
+    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(COMPETITORS)]
+    try:
+        yield
+    finally:
+        for p in loops:
+            p.kill()
+            p.wait()
+        os.sched_setaffinity(0, before)
+
+
+def test_honest_work_on_a_starved_core_is_not_a_timeout(tmp_path, one_busy_core):
+    (tmp_path / "nn_basics.py").write_text(BURN)
+    with open_graded(tmp_path, call_timeout=1.0, load_timeout=15.0) as sub:
+        started = time.monotonic()
+        assert sub.call("sigmoid", 0.0) == 1.0
+        took = time.monotonic() - started
+    assert took > 1.0, "the core was not contended: this test proves nothing here"
+
+
+def test_a_sleeping_function_still_times_out_on_time(tmp_path, one_busy_core):
+    """Sleeping is not waiting for a CPU: the limit is not stretched for it."""
+    (tmp_path / "nn_basics.py").write_text(BURN)
+    with open_graded(tmp_path, call_timeout=1.0) as sub:
+        started = time.monotonic()
+        with pytest.raises(CallTimeout):
+            sub.call("tanh", 0.0)
+        assert time.monotonic() - started < 1.0 * cpuwait.MAX_STRETCH
+
+
+def test_stretch_is_capped():
+    assert cpuwait.stretched(10.0, 0.0, 5.0) == 15.0
+    assert cpuwait.stretched(10.0, 0.0, 100.0) == 10.0 * cpuwait.MAX_STRETCH
+
+
+def test_cpu_wait_is_measured_for_a_process_tree():
+    parent = subprocess.Popen([sys.executable, "-c",
+                               "import subprocess, sys, time\n"
+                               "c = subprocess.Popen([sys.executable, '-c', 'while True: pass'])\n"
+                               "time.sleep(30)"])
+    tree = {}
+    try:
+        deadline = time.monotonic() + 10
+        while len(tree) < 2 and time.monotonic() < deadline:
+            tree = cpuwait.waited(parent.pid)
+            time.sleep(0.05)
+        assert len(tree) == 2  # the sleeping parent and its busy child
+    finally:
+        for pid in tree:
+            os.kill(pid, 9)
+        parent.wait()
