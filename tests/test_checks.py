@@ -12,9 +12,9 @@ import pytest
 from autograder.checks import common, xor
 from autograder.checks.common import REGISTRY, Check
 from autograder.grade import grade_submission, load_reference, load_rubric
-from tests.fakes import FakeSubmission, opener
-from tests.mistakes import (HOLLOW, MISTAKES, STRANGE_RETURNS, _signatures, REFERENCE, VARIANTS, hollow_source, reference_source, stub_source,
-                            variant_source, with_bodies, write)
+from tests.fakes import InProcessSubmission, opener
+from tests.mistakes import (HOLLOW, MISTAKES, STRANGE_RETURNS, _signatures, REFERENCE, VARIANTS, correct_source, hollow_source,
+                            reference_source, stub_source, variant_source, with_bodies, write)
 
 CONTRACT = ["sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
             "leaky_relu", "leaky_relu_derivative", "elu", "elu_derivative", "swish", "swish_derivative",
@@ -129,7 +129,7 @@ def test_correct_variant_written_differently_gets_full_marks(tmp_path, variant):
 @pytest.mark.parametrize("name", sorted(HOLLOW))
 def test_hollow_submission_scores_exactly_zero(name):
     """In-process for speed; tests/test_cli.py grades the same corpus through grade-all."""
-    results = grade_submission(f"{name}.py", opener=opener(FakeSubmission(hollow_source(name))))
+    results = grade_submission(f"{name}.py", opener=opener(InProcessSubmission(hollow_source(name))))
     assert [t.name for t in results.tests if t.passed] == []
     assert results.grader_errors == []
 
@@ -137,7 +137,7 @@ def test_hollow_submission_scores_exactly_zero(name):
 @pytest.mark.parametrize("name", sorted(STRANGE_RETURNS))
 def test_strange_returns_are_graded_never_a_grader_error(name):
     source = with_bodies({fn: STRANGE_RETURNS[name] for fn in _signatures()})
-    results = grade_submission(f"{name}.py", opener=opener(FakeSubmission(source)))
+    results = grade_submission(f"{name}.py", opener=opener(InProcessSubmission(source)))
     assert [(t.name, t.feedback.en) for t in results.grader_errors] == []
     assert results.score == 0 and all(t.feedback.en for t in results.tests)
 
@@ -146,7 +146,7 @@ def test_strange_returns_are_graded_never_a_grader_error(name):
 def test_train_with_strange_costs_loses_only_the_costs_checks(costs):
     source = reference_source().replace("    return params, costs\n    ### END SOLUTION",
                                         f"    costs = {costs}\n    return params, costs\n    ### END SOLUTION")
-    results = grade_submission("costs.py", opener=opener(FakeSubmission(source)))
+    results = grade_submission("costs.py", opener=opener(InProcessSubmission(source)))
     assert {t.name for t in results.failed()} == {"train_records_cost_before_each_step", "train_uses_contract_defaults"}
     assert results.grader_errors == []
 
@@ -166,7 +166,7 @@ def test_every_property_check_is_gated_on_a_value_check_of_its_function():
 
 def test_gradient_check_that_always_returns_zero_earns_nothing():
     source = with_bodies({"gradient_check": "return 0.0"})
-    results = grade_submission("zero.py", opener=opener(FakeSubmission(source)))
+    results = grade_submission("zero.py", opener=opener(InProcessSubmission(source)))
     assert results.by_function()["gradient_check"][0] == 0
     (accepts,) = [t for t in results.tests if t.name == "gradient_check_accepts_correct_gradient"]
     assert "gradient_check_flags_wrong_gradient_in_each_parameter" in accepts.feedback.en
@@ -179,7 +179,7 @@ def test_a_broken_check_is_a_grader_error_not_the_learners_loss(monkeypatch, cap
         return {}["no such message key"]
     load_rubric()  # registers the real checks first
     monkeypatch.setitem(REGISTRY, "sigmoid_matches_reference", Check("sigmoid_matches_reference", "sigmoid", broken))
-    results = grade_submission("ref.py", opener=opener(FakeSubmission(reference_source())))
+    results = grade_submission("ref.py", opener=opener(InProcessSubmission(reference_source())))
     error, gated = results.grader_errors
     assert error.name == "sigmoid_matches_reference" and error.status == "error" and error.score == 0
     assert "grader error" in error.feedback.en and "not your mistake" in error.feedback.en
@@ -262,10 +262,35 @@ def test_missing_function_is_reported_as_missing_not_wrong(tmp_path):
 
 def test_a_function_that_timed_out_is_not_called_again():
     """One hang costs one time limit per function, not one per check (in-process double)."""
-    fake = FakeSubmission(reference_source(), timeouts={"train"})
+    fake = InProcessSubmission(reference_source(), timeouts={"train"})
     results = grade_submission("fake.py", opener=opener(fake))
     assert fake.calls.count("train") == 1
     assert {f for f, (s, m) in results.by_function().items() if s < m} == {"train"}
+
+
+def _notebook(tmp_path, *sources):
+    import nbformat
+    path = tmp_path / "nn_basics.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources]), path)
+    return path
+
+
+@pytest.mark.parametrize("name", ["hollow_identity", "returns_a_lambda", "notebook"])
+def test_in_process_double_grades_exactly_as_the_sandbox_does(tmp_path, name):
+    """The double (tests, tools/mutants.py, bench/) stands in for the sandbox only if the checks
+    see the same values and errors through it: a test function handed back, a value the codec
+    refuses, a learner exception, a notebook with a magic and a failing cell."""
+    if name == "notebook":
+        path = _notebook(tmp_path, "%matplotlib inline", correct_source(), "raise ValueError('boom')")
+    elif name == "returns_a_lambda":
+        path = write(tmp_path, name, with_bodies({"sigmoid": "return lambda: 0.0", "relu": "if x < 0:\n    return 0"}))
+    else:
+        path = write(tmp_path, name, hollow_source(name))
+    sandboxed = grade_submission(path)
+    in_process = grade_submission(path, opener=opener(InProcessSubmission.from_path(path)))
+    assert [(t.name, t.passed, t.feedback) for t in in_process.tests] == \
+        [(t.name, t.passed, t.feedback) for t in sandboxed.tests]
+    assert in_process.load_error == sandboxed.load_error
 
 
 def test_learner_numbers_are_never_trusted_for_training(tmp_path):
