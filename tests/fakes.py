@@ -51,9 +51,9 @@ class InProcessSubmission:
     """The Submission interface over trusted code run here.
 
     source: a module's text, or a notebook's cells to run ([{"index", "source"}], as the sandbox
-    extracts them); timeouts: functions whose
-    calls raise CallTimeout without running. Records every call's name (`calls`) and the time
-    spent inside the code (`seconds`: perf_counter around the bare call only, for bench/).
+    extracts them); timeouts: functions whose calls raise CallTimeout without running. Records
+    every call's name (`calls`) and the time spent inside the code (`seconds`: perf_counter
+    around the bare call only, for bench/).
     """
 
     def __init__(self, source: str | list[dict], *, timeouts=(), filename: str = "nn_basics.py"):
