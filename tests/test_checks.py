@@ -11,7 +11,7 @@ import pytest
 
 from autograder.checks import common, xor
 from autograder.checks.common import REGISTRY, Check
-from autograder.grade import grade_submission, load_reference, load_rubric
+from autograder.grade import grade_submission, load_reference, load_rubric, run_check
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import (HOLLOW, MISTAKES, STRANGE_RETURNS, _signatures, REFERENCE, VARIANTS, correct_source, hollow_source,
                             reference_source, stub_source, variant_source, with_bodies, write)
@@ -375,8 +375,10 @@ def test_a_wrong_gradient_gets_the_hint_for_its_own_parameter(key, hint):
     source = reference_source()
     line = re.compile(rf'\n( +"{key}": )(.*),\n').search(source, source.index("\ndef backward_prop("))
     source = source[:line.start()] + f"\n{line[1]}2 * ({line[2]}),\n" + source[line.end():]
-    results = grade_submission("wrong.py", lang="en", opener=opener(InProcessSubmission(source)))
-    (test,) = [t for t in results.tests if t.name == "backward_prop_matches_reference"]
+    load_rubric()  # registers the checks
+    ctx = common.Context(InProcessSubmission(source), load_reference())
+    test = run_check(ctx, "backward_prop", "backward_prop_matches_reference", 4.0)
+    assert not test.passed
     assert f"grads[{key!r}]" in test.feedback.en and hint in test.feedback.en
     other = {"delta1 = (delta2": "biases are parameters too"}.get(hint, "delta1 = (delta2")
     assert other not in test.feedback.en
