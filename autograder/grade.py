@@ -28,17 +28,18 @@ REFERENCE_MODULE = "_autograder_reference"
 
 
 def load_rubric(path: Path = RUBRIC_PATH) -> dict[str, dict[str, float]]:
-    """{function: {check_name: points}} in file order; fails loudly if it and the checks differ."""
+    """{function: {check_name: points}} in file order: the one place a check's function and
+    points are declared. Fails loudly unless every name has exactly one check and every check
+    a name, and each check's requires are ungated checks of the same function."""
     rubric = tomllib.loads(path.read_text(encoding="utf-8"))
     checks.load_all()
-    listed = {name for table in rubric.values() for name in table}
-    if listed != set(REGISTRY):
-        raise RuntimeError(f"rubric and checks differ: only in rubric {sorted(listed - set(REGISTRY))}, "
-                           f"only in checks {sorted(set(REGISTRY) - listed)}")
+    listed = [name for table in rubric.values() for name in table]
+    repeated = sorted({name for name in listed if listed.count(name) > 1})
+    if repeated or set(listed) != set(REGISTRY):
+        raise RuntimeError(f"rubric and checks differ: listed twice {repeated}, only in rubric "
+                           f"{sorted(set(listed) - set(REGISTRY))}, only in checks {sorted(set(REGISTRY) - set(listed))}")
     for function, table in rubric.items():
         for name in table:
-            if REGISTRY[name].function != function:
-                raise RuntimeError(f"check {name} grades {REGISTRY[name].function}, listed under [{function}]")
             for required in REGISTRY[name].requires:
                 if required not in table or REGISTRY[required].requires:
                     raise RuntimeError(f"check {name} requires {required}: not an ungated check of [{function}]")
@@ -58,41 +59,43 @@ def load_reference():
     return module
 
 
-def run_check(ctx: Context, name: str, points: float, done: dict[str, CheckResult] | None = None) -> CheckResult:
+def run_check(ctx: Context, function: str, name: str, points: float,
+              done: dict[str, CheckResult] | None = None) -> CheckResult:
     """One check's result. Only `Failed` is the learner's loss: any other exception is the
     grader's own fault (a bug in a check, a value it did not expect), an `error` result that is
     logged for the instructor and never reads as the learner's mistake.
 
-    done: results so far; a gated check pays only when the checks it requires passed."""
+    function: the contract function the rubric lists it under; done: results so far, as a
+    gated check pays only when the checks it requires passed."""
     check = REGISTRY[name]
     priors = [(done or {}).get(required) for required in check.requires]
     for required, prior in zip(check.requires, priors):
         if prior is not None and prior.error:
-            return CheckResult(name, check.function, points, False, t("requires_grader_error", check=required),
+            return CheckResult(name, function, points, False, t("requires_grader_error", check=required),
                                error=True)
     try:
         check.run(ctx)
     except Failed as failed:
-        return CheckResult(name, check.function, points, False, failed.text)
+        return CheckResult(name, function, points, False, failed.text)
     except Exception as exc:  # noqa: BLE001 - whatever broke, it broke in the grader
         log.error("grader error in check %s", name, exc_info=True)
-        return CheckResult(name, check.function, points, False,
+        return CheckResult(name, function, points, False,
                            t("grader_error", check=name, detail=f"{type(exc).__name__}: {exc}"), error=True)
     for required, prior in zip(check.requires, priors):
         if prior is not None and not prior.passed:  # the property holds, but so it does for hollow code
-            return CheckResult(name, check.function, points, False, t("requires", check=required, fn=check.function))
-    return CheckResult(name, check.function, points, True)
+            return CheckResult(name, function, points, False, t("requires", check=required, fn=function))
+    return CheckResult(name, function, points, True)
 
 
 def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckResult]:
     """Every check in rubric order; gated checks after the ones they require."""
-    entries = [(name, float(points)) for table in rubric.values() for name, points in table.items()]
+    entries = [(function, name, float(points)) for function, table in rubric.items() for name, points in table.items()]
     done: dict[str, CheckResult] = {}
     for gated in (False, True):
-        for name, points in entries:
+        for function, name, points in entries:
             if bool(REGISTRY[name].requires) == gated:
-                done[name] = run_check(ctx, name, points, done)
-    return [done[name] for name, _ in entries]
+                done[name] = run_check(ctx, function, name, points, done)
+    return [done[name] for _, name, _ in entries]
 
 
 def grade_submission(path, *, opener=open_graded) -> Results:

@@ -3,10 +3,10 @@
 Method (the "overhead" figure of bench/grading.py): grade the same trusted submission twice
 with the same checks, the same arguments and the same order (`grade_submission` takes the
 opener of the submission as a parameter):
-- `InProcess`: the submission's functions run in this process, each call timed alone with
-  perf_counter around the bare function call. Arguments and return values still go through
-  the sandbox's codec (untimed), so the checks see exactly the values they would see from the
-  worker. The sum of those times is the time spent inside learner functions.
+- `InProcessSubmission` (tests/fakes.py, the tests' double): the submission's functions run
+  in this process, each call timed alone with perf_counter around the bare function call.
+  Arguments and return values still go through the sandbox's codec (untimed), so the checks
+  see exactly the values they would see from the worker. The sum of those times is the time spent inside learner functions.
 - `Timed` sandbox: the real worker, with the time to start it (spawn, imports, confinement,
   load) and each call's round trip recorded, to show where the overhead goes.
 Overhead per submission = end-to-end CLI wall time - time inside learner functions: Python
@@ -17,70 +17,9 @@ Only trusted code (the reference) is ever run in-process.
 """
 import contextlib
 import time
-import types
 
-from autograder.sandbox import TestFunction, codec, testfns
-from autograder.sandbox.errors import LearnerException, Missing, NotImplementedByLearner
-from autograder.sandbox.workdir import resolve_source
-from autograder.submission import GRADED_NAMES, MODULE_NAME, open_graded
-
-
-def _build_test_function(kind, data):
-    """What the worker builds from a TestFunction: callable, and sent back as one."""
-    return TestFunction(kind, data, testfns.build(kind, data))
-
-
-class _NoIPython:
-    def __getattr__(self, name):
-        return lambda *args, **kwargs: None
-
-
-class InProcess:
-    """The Submission interface over trusted code loaded in this process, with call timing."""
-
-    def __init__(self, path):
-        kind, cells, py_file = resolve_source(path, MODULE_NAME, GRADED_NAMES)
-        self.module = types.ModuleType("nn_basics_inprocess")
-        self.module.get_ipython = lambda: _NoIPython()
-        sources = [py_file.read_text(encoding="utf-8")] if kind == "py" else [c["source"] for c in cells]
-        errors = []
-        for source in sources:  # like the worker: a failing cell is recorded, the next one runs
-            try:
-                exec(compile(source, str(path), "exec"), self.module.__dict__)
-            except Exception as exc:
-                errors.append(f"{type(exc).__name__}: {exc}")
-        self.load_error, self.output = ("; ".join(errors) or None), ""
-        self.seconds, self.calls = 0.0, 0
-        self.by_function = {}  # name: seconds inside it
-
-    def call(self, name, *args, timeout=None, **kwargs):
-        return self._call(name, args, kwargs, full=False)[0]
-
-    def call_full(self, name, *args, timeout=None, **kwargs):
-        return self._call(name, args, kwargs, full=True)
-
-    def _call(self, name, args, kwargs, full):
-        fn = getattr(self.module, name, None)
-        if not callable(fn):
-            raise Missing(f"{name} is not defined")
-        request = codec.loads(codec.dumps({"args": list(args), "kwargs": kwargs}, testfn=TestFunction),
-                              testfn=_build_test_function)
-        args, kwargs = request["args"], request["kwargs"]
-        started = time.perf_counter()
-        try:
-            value = fn(*args, **kwargs)
-        except NotImplementedError:
-            raise NotImplementedByLearner(f"{name} still raises NotImplementedError") from None
-        except Exception as exc:
-            raise LearnerException(type(exc).__name__, str(exc), "") from None
-        finally:
-            spent = time.perf_counter() - started
-            self.seconds += spent
-            self.calls += 1
-            self.by_function[name] = self.by_function.get(name, 0.0) + spent
-        reply = codec.loads(codec.dumps({"value": value, "args": args, "kwargs": kwargs}, testfn=TestFunction),
-                            testfn=TestFunction)
-        return reply["value"], (reply["args"] if full else None), (reply["kwargs"] if full else None)
+from autograder.submission import open_graded
+from tests.fakes import InProcessSubmission, opener
 
 
 class Timed:
@@ -113,14 +52,9 @@ def learner_seconds(path):
     """(seconds inside learner functions, number of calls, score) for trusted code at path;
     for a notebook, its answer and set-up cells are run here as the worker would run them."""
     from autograder.grade import grade_submission
-    holder = {}
-
-    @contextlib.contextmanager
-    def opener(p):
-        holder["sub"] = InProcess(p)
-        yield holder["sub"]
-    results = grade_submission(path, opener=opener)
-    return holder["sub"].seconds, holder["sub"].calls, results.score
+    submission = InProcessSubmission.from_path(path)
+    results = grade_submission(path, opener=opener(submission))
+    return submission.seconds, len(submission.calls), results.score
 
 
 def sandbox_breakdown(path):

@@ -7,7 +7,8 @@ import nbformat
 import pytest
 
 from bench import class_builder
-from bench.learner_time import InProcess, Timed
+from bench.learner_time import Timed
+from tests.fakes import InProcessSubmission, opener
 from tools.demo import answers
 
 
@@ -79,18 +80,9 @@ def test_in_process_grading_makes_the_sandbox_calls(tmp_path):
     path = tmp_path / "nn_basics.py"
     entries = class_builder.build_class(tmp_path / "one", 1, formats=("py",))
     path.write_text((tmp_path / "one" / entries[0].path).read_text(encoding="utf-8"), encoding="utf-8")
-    holder = {}
-
-    def in_process(p):
-        import contextlib
-
-        @contextlib.contextmanager
-        def opened():
-            holder["sub"] = InProcess(p)
-            yield holder["sub"]
-        return opened()
-    direct = grade_submission(path, opener=in_process)
+    in_process = InProcessSubmission.from_path(path)
+    direct = grade_submission(path, opener=opener(in_process))
     timed = Timed()
     sandboxed = grade_submission(path, opener=timed)
     assert direct.score == sandboxed.score == sandboxed.max_score
-    assert holder["sub"].calls == timed.calls
+    assert len(in_process.calls) == timed.calls

@@ -12,10 +12,10 @@ import pytest
 
 from autograder.checks import common, xor
 from autograder.checks.common import REGISTRY, Check
-from autograder.grade import grade_submission, load_reference, load_rubric
-from tests.fakes import FakeSubmission, opener
-from tests.mistakes import (HOLLOW, MISTAKES, STRANGE_RETURNS, _signatures, REFERENCE, VARIANTS, hollow_source, reference_source, stub_source,
-                            variant_source, with_bodies, write)
+from autograder.grade import grade_submission, load_reference, load_rubric, run_check
+from tests.fakes import InProcessSubmission, opener
+from tests.mistakes import (HOLLOW, MISTAKES, STRANGE_RETURNS, _signatures, REFERENCE, VARIANTS, correct_source, hollow_source,
+                            reference_source, stub_source, variant_source, with_bodies, write)
 
 # the contract's functions as the reference defines them, in its order: an independent source
 # for the rubric, which is the kit's one list of them
@@ -46,6 +46,67 @@ def test_rubric_file_is_one_table_of_points_per_function():
     """The lead's release tool sums each table: every value must be a plain number."""
     raw = tomllib.loads((REFERENCE.parents[1] / "autograder" / "rubric.toml").read_text(encoding="utf-8"))
     assert all(isinstance(v, (int, float)) for table in raw.values() for v in table.values())
+
+
+RUBRIC_TEXT = (REFERENCE.parents[1] / "autograder" / "rubric.toml").read_text(encoding="utf-8")
+CHECKS_SOURCE = "\n".join(path.read_text(encoding="utf-8")
+                           for path in sorted((REFERENCE.parents[1] / "autograder" / "checks").glob("*.py")))
+
+
+def test_registry_holds_exactly_the_checks_the_rubric_lists():
+    rubric = load_rubric()
+    listed = [name for table in rubric.values() for name in table]
+    assert len(listed) == len(set(listed)) == len(REGISTRY)
+    assert set(listed) == set(REGISTRY)
+
+
+def test_every_check_name_is_written_out_where_its_check_is_declared():
+    """`grep -rn NAME autograder/checks/` finds the declaration: a def under @check, or a
+    case("NAME", ...) of a family, never a name built at run time."""
+    for name in REGISTRY:
+        declared = re.search(rf'@check\((?:[^()]|\([^()]*\))*\)\ndef {name}\(', CHECKS_SOURCE) \
+            or re.search(rf'\bcase\("{name}"', CHECKS_SOURCE)
+        assert declared, name
+    assert re.search(r'f"\{[^}]+\}_(matches|correct|leaves)', CHECKS_SOURCE) is None
+    assert "__name__ =" not in CHECKS_SOURCE
+
+
+def test_results_take_the_function_and_order_of_the_rubric(reference_results):
+    rubric = load_rubric()
+    assert [(t.name, t.function) for t in reference_results.tests] == \
+        [(name, function) for function, table in rubric.items() for name in table]
+
+
+@pytest.mark.parametrize("edit, complaint", [
+    (lambda text: text.replace("[tanh]\n", "[tanh]\nsigmoid_matches_reference = 2\n"), "listed twice"),
+    (lambda text: text.replace("\nrelu_leaves_input_unchanged = 0.5\n", "\n"), "only in checks"),
+    (lambda text: text + "\n[extra]\nsigmoid_is_pretty = 1\n", "only in rubric"),
+    # a gate moved under another function: its requires= no longer names a check of its table
+    (lambda text: text.replace("sigmoid_leaves_input_unchanged = 0.5\n", "").replace(
+        "[tanh]\n", "[tanh]\nsigmoid_leaves_input_unchanged = 0.5\n"), "not an ungated check of [tanh]"),
+])
+def test_load_rubric_refuses_a_rubric_that_disagrees_with_the_checks(tmp_path, edit, complaint):
+    path = tmp_path / "rubric.toml"
+    path.write_text(edit(RUBRIC_TEXT), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=re.escape(complaint)):
+        load_rubric(path)
+
+
+def test_a_family_registers_one_check_per_case_with_its_params_and_gates(monkeypatch):
+    monkeypatch.setattr(common, "REGISTRY", {})
+    seen = []
+
+    @common.check(common.case("a_value", x=1), common.case("b_value", x=2, requires=["b_other"]),
+                  requires=("shared",))
+    def value(ctx, x):
+        seen.append((ctx, x))
+
+    assert {n: c.requires for n, c in common.REGISTRY.items()} == {"a_value": ("shared",),
+                                                                    "b_value": ("shared", "b_other")}
+    common.REGISTRY["b_value"].run("ctx")
+    assert seen == [("ctx", 2)]
+    with pytest.raises(ValueError, match="duplicate check name 'a_value'"):
+        common.check(common.case("a_value", x=3))(value)
 
 
 # --- reference and stub ------------------------------------------------------------------------
@@ -130,7 +191,7 @@ def test_correct_variant_written_differently_gets_full_marks(tmp_path, variant):
 @pytest.mark.parametrize("name", sorted(HOLLOW))
 def test_hollow_submission_scores_exactly_zero(name):
     """In-process for speed; tests/test_cli.py grades the same corpus through grade-all."""
-    results = grade_submission(f"{name}.py", opener=opener(FakeSubmission(hollow_source(name))))
+    results = grade_submission(f"{name}.py", opener=opener(InProcessSubmission(hollow_source(name))))
     assert [t.name for t in results.tests if t.passed] == []
     assert results.grader_errors == []
 
@@ -138,7 +199,7 @@ def test_hollow_submission_scores_exactly_zero(name):
 @pytest.mark.parametrize("name", sorted(STRANGE_RETURNS))
 def test_strange_returns_are_graded_never_a_grader_error(name):
     source = with_bodies({fn: STRANGE_RETURNS[name] for fn in _signatures()})
-    results = grade_submission(f"{name}.py", opener=opener(FakeSubmission(source)))
+    results = grade_submission(f"{name}.py", opener=opener(InProcessSubmission(source)))
     assert [(t.name, t.feedback.en) for t in results.grader_errors] == []
     assert results.score == 0 and all(t.feedback.en for t in results.tests)
 
@@ -147,7 +208,7 @@ def test_strange_returns_are_graded_never_a_grader_error(name):
 def test_train_with_strange_costs_loses_only_the_costs_checks(costs):
     source = reference_source().replace("    return params, costs\n    ### END SOLUTION",
                                         f"    costs = {costs}\n    return params, costs\n    ### END SOLUTION")
-    results = grade_submission("costs.py", opener=opener(FakeSubmission(source)))
+    results = grade_submission("costs.py", opener=opener(InProcessSubmission(source)))
     assert {t.name for t in results.failed()} == {"train_records_cost_before_each_step", "train_uses_contract_defaults"}
     assert results.grader_errors == []
 
@@ -160,14 +221,15 @@ def test_every_property_check_is_gated_on_a_value_check_of_its_function():
         r"leaves|restores|returns_scalar|returns_all|returns_int|both_zero|accepts|same_seed|without_seed"
         r"|records_cost|uses_contract|learns", c.name)]
     assert len(properties) >= 25
+    function_of = {name: function for function, table in load_rubric().items() for name in table}
     for check in properties:
         assert check.requires, check.name
-        assert all(REGISTRY[r].function == check.function and not REGISTRY[r].requires for r in check.requires)
+        assert all(function_of[r] == function_of[check.name] and not REGISTRY[r].requires for r in check.requires)
 
 
 def test_gradient_check_that_always_returns_zero_earns_nothing():
     source = with_bodies({"gradient_check": "return 0.0"})
-    results = grade_submission("zero.py", opener=opener(FakeSubmission(source)))
+    results = grade_submission("zero.py", opener=opener(InProcessSubmission(source)))
     assert results.by_function()["gradient_check"][0] == 0
     (accepts,) = [t for t in results.tests if t.name == "gradient_check_accepts_correct_gradient"]
     assert "gradient_check_flags_wrong_gradient_in_each_parameter" in accepts.feedback.en
@@ -179,8 +241,8 @@ def test_a_broken_check_is_a_grader_error_not_the_learners_loss(monkeypatch, cap
     def broken(ctx):
         return {}["no such message key"]
     load_rubric()  # registers the real checks first
-    monkeypatch.setitem(REGISTRY, "sigmoid_matches_reference", Check("sigmoid_matches_reference", "sigmoid", broken))
-    results = grade_submission("ref.py", opener=opener(FakeSubmission(reference_source())))
+    monkeypatch.setitem(REGISTRY, "sigmoid_matches_reference", Check("sigmoid_matches_reference", broken))
+    results = grade_submission("ref.py", opener=opener(InProcessSubmission(reference_source())))
     error, gated = results.grader_errors
     assert error.name == "sigmoid_matches_reference" and error.status == "error" and error.score == 0
     assert "grader error" in error.feedback.en and "not your mistake" in error.feedback.en
@@ -263,10 +325,35 @@ def test_missing_function_is_reported_as_missing_not_wrong(tmp_path):
 
 def test_a_function_that_timed_out_is_not_called_again():
     """One hang costs one time limit per function, not one per check (in-process double)."""
-    fake = FakeSubmission(reference_source(), timeouts={"train"})
+    fake = InProcessSubmission(reference_source(), timeouts={"train"})
     results = grade_submission("fake.py", opener=opener(fake))
     assert fake.calls.count("train") == 1
     assert {f for f, (s, m) in results.by_function().items() if s < m} == {"train"}
+
+
+def _notebook(tmp_path, *sources):
+    import nbformat
+    path = tmp_path / "nn_basics.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources]), path)
+    return path
+
+
+@pytest.mark.parametrize("name", ["hollow_identity", "returns_a_lambda", "notebook"])
+def test_in_process_double_grades_exactly_as_the_sandbox_does(tmp_path, name):
+    """The double (tests, tools/mutants.py, bench/) stands in for the sandbox only if the checks
+    see the same values and errors through it: a test function handed back, a value the codec
+    refuses, a learner exception, a notebook with a magic and a failing cell."""
+    if name == "notebook":
+        path = _notebook(tmp_path, "%matplotlib inline", correct_source(), "raise ValueError('boom')")
+    elif name == "returns_a_lambda":
+        path = write(tmp_path, name, with_bodies({"sigmoid": "return lambda: 0.0", "relu": "if x < 0:\n    return 0"}))
+    else:
+        path = write(tmp_path, name, hollow_source(name))
+    sandboxed = grade_submission(path)
+    in_process = grade_submission(path, opener=opener(InProcessSubmission.from_path(path)))
+    assert [(t.name, t.passed, t.feedback) for t in in_process.tests] == \
+        [(t.name, t.passed, t.feedback) for t in sandboxed.tests]
+    assert in_process.load_error == sandboxed.load_error
 
 
 def test_learner_numbers_are_never_trusted_for_training(tmp_path):
@@ -278,6 +365,48 @@ def test_learner_numbers_are_never_trusted_for_training(tmp_path):
     results = grade_source(tmp_path, "fake_costs", source)
     failed = {t.name for t in results.for_function("train") if not t.passed}
     assert {"train_learns_xor", "train_learns_xnor"} <= failed
+
+
+@pytest.mark.parametrize("key, hint", [("Wxh", "delta1 = (delta2"), ("bh", "biases are parameters too"),
+                                       ("Why", "delta1 = (delta2"), ("by", "biases are parameters too")])
+def test_a_wrong_gradient_gets_the_hint_for_its_own_parameter(key, hint):
+    """The hint is chosen per parameter inside the comparison loop (once a closure over the
+    loop variable, ruff B023): a wrong bias gradient is told about biases, a wrong weight
+    gradient about the chain rule, whichever parameter the loop reached."""
+    source = reference_source()
+    line = re.compile(rf'\n( +"{key}": )(.*),\n').search(source, source.index("\ndef backward_prop("))
+    source = source[:line.start()] + f"\n{line[1]}2 * ({line[2]}),\n" + source[line.end():]
+    load_rubric()  # registers the checks
+    ctx = common.Context(InProcessSubmission(source), load_reference())
+    test = run_check(ctx, "backward_prop", "backward_prop_matches_reference", 4.0)
+    assert not test.passed
+    assert f"grads[{key!r}]" in test.feedback.en and hint in test.feedback.en
+    other = {"delta1 = (delta2": "biases are parameters too"}.get(hint, "delta1 = (delta2")
+    assert other not in test.feedback.en
+
+
+# --- the grader's numerical gradient ---------------------------------------------------------------
+
+def test_central_difference_is_central_one_element_at_a_time_and_leaves_x_alone():
+    """For f = Σ c·x³ the central difference is exactly 3c·x² + c·ε² per element; a one-sided
+    difference (3c·x² + 3c·x·ε) or perturbing all elements at once would not be."""
+    x = np.array([[0.5, -1.5, 2.0], [1.0, -0.25, 3.0]])
+    c = np.arange(1.0, 7.0).reshape(2, 3)
+    before, eps = x.copy(), 1e-3
+    got = common.central_difference(lambda v: float(np.sum(c * v ** 3)), x, eps)
+    np.testing.assert_allclose(got, 3 * c * x ** 2 + c * eps ** 2, rtol=0, atol=1e-9)
+    assert got.dtype == np.float64 and np.array_equal(x, before)
+
+
+def test_central_difference_of_an_elementwise_function_is_its_derivative():
+    x = np.linspace(-3, 3, 12).reshape(3, 4)
+    got = common.central_difference(np.tanh, x, 1e-6, elementwise=True)
+    np.testing.assert_allclose(got, 1 - np.tanh(x) ** 2, rtol=1e-8, atol=1e-10)
+
+
+def test_the_grader_writes_the_central_difference_formula_once():
+    sources = {path: path.read_text(encoding="utf-8") for path in (REFERENCE.parents[1] / "autograder").rglob("*.py")}
+    assert [path.name for path, text in sources.items() if re.search(r"/ \(2 \* \w+\)", text)] == ["common.py"]
 
 
 # --- the XOR margin ----------------------------------------------------------------------------

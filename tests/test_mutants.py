@@ -31,10 +31,10 @@ def test_mutmut_finds_mutants_of_every_part_of_the_reference(by_key):
 @pytest.mark.parametrize("key", sorted(SAMPLE), ids=lambda key: SAMPLE[key])
 def test_sampled_mutant_is_killed_in_the_function_it_breaks(by_key, key):
     from autograder.grade import grade_submission
-    from tests.fakes import FakeSubmission, opener
+    from tests.fakes import InProcessSubmission, opener
     mutant = by_key[key]
     assert mutant.diff != mutant.line.strip()
-    results = grade_submission("mutant.py", opener=opener(FakeSubmission(mutant.source)))
+    results = grade_submission("mutant.py", opener=opener(InProcessSubmission(mutant.source)))
     score, max_score = results.by_function()[SAMPLE[key]]
     assert score < max_score and results.score < 100
     assert results.grader_errors == []

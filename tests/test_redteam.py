@@ -10,7 +10,7 @@ from autograder.batch import Row, find_submissions, write_gradebook
 from autograder.grade import grade_submission
 from autograder.shard import Shard, merge, write_marker
 from tests.cli_in_process import run_cli
-from tests.fakes import FakeSubmission, opener
+from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import reference_source, stub_source
 
 
@@ -70,7 +70,7 @@ def test_an_int_too_large_for_a_float_in_costs_is_the_learners_miss_not_a_grader
     """costs[0] = 10 ** 400 crosses the sandbox as a JSON int; float() of it raised in the check,
     which the grader reported as its own error (grade-all exit 3, 'not your mistake')."""
     source = reference_source().replace("    return params, costs", "    costs[0] = 10 ** 400\n    return params, costs")
-    results = grade_submission("x.py", opener=opener(FakeSubmission(source)))
+    results = grade_submission("x.py", opener=opener(InProcessSubmission(source)))
     assert not results.grader_errors, [t.feedback.en for t in results.grader_errors]
     failed = {t.name for t in results.failed()}
     assert failed == {"train_records_cost_before_each_step", "train_uses_contract_defaults"}
@@ -100,7 +100,7 @@ def test_init_params_filled_with_the_seed_earns_nothing():
         return {"Wxh": np.full((num_input, num_hidden), w), "bh": np.zeros((1, num_hidden)),
                 "Why": np.full((num_hidden, num_output), w), "by": np.zeros((1, num_output))}
         """})
-    results = grade_submission("x.py", opener=opener(FakeSubmission(hollow)))
+    results = grade_submission("x.py", opener=opener(InProcessSubmission(hollow)))
     assert results.by_function()["init_params"][0] == 0
 
 
@@ -157,5 +157,5 @@ def test_a_train_that_does_nothing_cannot_follow_a_start_descent_cannot_leave():
             params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
             return params, [cost_function(y, forward_prop(X, params)[3])] * num_iterations
             """})
-    results = grade_submission("x.py", opener=opener(FakeSubmission(lazy)))
+    results = grade_submission("x.py", opener=opener(InProcessSubmission(lazy)))
     assert results.by_function()["train"][0] == 0

@@ -85,13 +85,12 @@ def mutants(source: str | None = None) -> list[Mutant]:
 def grade(source: str):
     """(score, names of failed checks, names of grader errors) for one mutant, in-process."""
     from autograder.grade import grade_submission
-    from tests.fakes import FakeSubmission, opener
+    from tests.fakes import InProcessSubmission, opener
     warnings.simplefilter("ignore")
-    try:
-        fake = FakeSubmission(source)
-    except Exception as exc:  # noqa: BLE001 - a mutant that does not load scores what it loads to: 0
-        return 0.0, [f"load: {type(exc).__name__}"], []
-    results = grade_submission("mutant.py", opener=opener(fake))
+    submission = InProcessSubmission(source)
+    if submission.load_error:  # a mutant that does not load scores 0
+        return 0.0, [f"load: {submission.load_error.split(':')[0]}"], []
+    results = grade_submission("mutant.py", opener=opener(submission))
     return results.score, [t.name for t in results.failed()], [t.name for t in results.grader_errors]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..messages import t
 from ..results import Text
-from .common import Failed, close, expect_array, expect_unchanged, fmt, register
+from .common import Failed, case, central_difference, check, close, expect_array, expect_unchanged, fmt
 
 # Fixed here, never in learner material: the inputs the checks use.
 _rng = np.random.default_rng(20260417)
@@ -21,14 +21,14 @@ EXTREME = np.array([0.0, 1e-3, -1e-3, 50.0, -50.0, 709.0, -709.0, 710.0, -710.0,
 _smooth = _rng.uniform(0.2, 4.0, size=(2, 5)) * _rng.choice([-1.0, 1.0], size=(2, 5))
 NUMERIC_H = 1e-6
 
-# name: (its non-default keyword for the "other parameter" call, or None)
-ACTIVATIONS = {
-    "sigmoid": None,
-    "tanh": None,
-    "relu": None,
-    "leaky_relu": ("alpha", 0.2),
-    "elu": ("alpha", 1.5),
-    "swish": ("beta", 2.0),
+# activation: its parameter at a non-default value, for one more call of it and its derivative
+OTHER_PARAMETER = {
+    "sigmoid": {},
+    "tanh": {},
+    "relu": {},
+    "leaky_relu": {"alpha": 0.2},
+    "elu": {"alpha": 1.5},
+    "swish": {"beta": 2.0},
 }
 
 
@@ -89,50 +89,85 @@ def _compare(ctx, fn, x, kwargs=None, **options):
     _kink_ok(fn, got, x, kwargs)
 
 
-def _matches_reference(fn, other):
-    def run(ctx):
-        for x in ORDINARY:
-            _compare(ctx, fn, x)
-        if other:
-            _compare(ctx, fn, ORDINARY[-1], {other[0]: other[1]})
-    return run
+def _other_parameter(fn: str) -> dict:
+    return OTHER_PARAMETER[fn.removesuffix("_derivative")]
 
 
-def _correct_at_extreme_inputs(fn):
-    def run(ctx):
-        # Scalars one at a time first would cost 11 calls; the array names the bad element.
-        _compare(ctx, fn, EXTREME)
-    return run
+@check(case("sigmoid_matches_reference", fn="sigmoid"),
+       case("sigmoid_derivative_matches_reference", fn="sigmoid_derivative"),
+       case("tanh_matches_reference", fn="tanh"),
+       case("tanh_derivative_matches_reference", fn="tanh_derivative"),
+       case("relu_matches_reference", fn="relu"),
+       case("relu_derivative_matches_reference", fn="relu_derivative"),
+       case("leaky_relu_matches_reference", fn="leaky_relu"),
+       case("leaky_relu_derivative_matches_reference", fn="leaky_relu_derivative"),
+       case("elu_matches_reference", fn="elu"),
+       case("elu_derivative_matches_reference", fn="elu_derivative"),
+       case("swish_matches_reference", fn="swish"),
+       case("swish_derivative_matches_reference", fn="swish_derivative"))
+def matches_reference(ctx, fn):
+    for x in ORDINARY:
+        _compare(ctx, fn, x)
+    if _other_parameter(fn):
+        _compare(ctx, fn, ORDINARY[-1], _other_parameter(fn))
 
 
-def _leaves_input_unchanged(fn):
-    def run(ctx):
-        x = np.array([[-2.0, -0.5, 0.0], [0.5, 2.0, -3.0]])
-        label = _label(fn, x)
-        _, args_after, _ = ctx.call_full(fn, x.copy(), label=label)
-        expect_unchanged(x, args_after[0], label, "x")
-    return run
+@check(case("sigmoid_derivative_matches_numerical_gradient", fn="sigmoid_derivative"),
+       case("tanh_derivative_matches_numerical_gradient", fn="tanh_derivative"),
+       case("relu_derivative_matches_numerical_gradient", fn="relu_derivative"),
+       case("leaky_relu_derivative_matches_numerical_gradient", fn="leaky_relu_derivative"),
+       case("elu_derivative_matches_numerical_gradient", fn="elu_derivative"),
+       case("swish_derivative_matches_numerical_gradient", fn="swish_derivative"))
+def matches_numerical_gradient(ctx, fn):
+    kwargs = _other_parameter(fn)
+    activation = getattr(ctx.ref, fn.removesuffix("_derivative"))
+    numeric = central_difference(lambda x: activation(x, **kwargs), _smooth, NUMERIC_H, elementwise=True)
+    label = _label(fn, _smooth, kwargs)
+    got = ctx.call(fn, _smooth.copy(), label=label, **kwargs)
+    expect_array(got, numeric, label, x=_smooth, rtol=1e-5, atol=1e-7, hint=_hint(fn, _smooth, kwargs))
 
 
-def _matches_numerical_gradient(fn, base, other):
-    def run(ctx):
-        kwargs = {other[0]: other[1]} if other else {}
-        f = getattr(ctx.ref, base)
-        numeric = (f(_smooth + NUMERIC_H, **kwargs) - f(_smooth - NUMERIC_H, **kwargs)) / (2 * NUMERIC_H)
-        label = _label(fn, _smooth, kwargs)
-        got = ctx.call(fn, _smooth.copy(), label=label, **kwargs)
-        expect_array(got, numeric, label, x=_smooth, rtol=1e-5, atol=1e-7, hint=_hint(fn, _smooth, kwargs))
-    return run
+@check(case("sigmoid_correct_at_extreme_inputs", fn="sigmoid"),
+       case("sigmoid_derivative_correct_at_extreme_inputs", fn="sigmoid_derivative"),
+       case("tanh_correct_at_extreme_inputs", fn="tanh"),
+       case("tanh_derivative_correct_at_extreme_inputs", fn="tanh_derivative"),
+       case("relu_correct_at_extreme_inputs", fn="relu"),
+       case("relu_derivative_correct_at_extreme_inputs", fn="relu_derivative"),
+       case("leaky_relu_correct_at_extreme_inputs", fn="leaky_relu"),
+       case("leaky_relu_derivative_correct_at_extreme_inputs", fn="leaky_relu_derivative"),
+       case("elu_correct_at_extreme_inputs", fn="elu"),
+       case("elu_derivative_correct_at_extreme_inputs", fn="elu_derivative"),
+       case("swish_correct_at_extreme_inputs", fn="swish"),
+       case("swish_derivative_correct_at_extreme_inputs", fn="swish_derivative"))
+def correct_at_extreme_inputs(ctx, fn):
+    # Scalars one at a time first would cost 11 calls; the array names the bad element.
+    _compare(ctx, fn, EXTREME)
 
 
-for _base, _other in ACTIVATIONS.items():
-    for _fn in (_base, f"{_base}_derivative"):
-        register(_fn, f"{_fn}_matches_reference", _matches_reference(_fn, _other))
-        if _fn != _base:
-            register(_fn, f"{_fn}_matches_numerical_gradient", _matches_numerical_gradient(_fn, _base, _other))
-        register(_fn, f"{_fn}_correct_at_extreme_inputs", _correct_at_extreme_inputs(_fn))
-        register(_fn, f"{_fn}_leaves_input_unchanged", _leaves_input_unchanged(_fn),
-                 requires=(f"{_fn}_matches_reference",))
+@check(case("sigmoid_leaves_input_unchanged", fn="sigmoid", requires=["sigmoid_matches_reference"]),
+       case("sigmoid_derivative_leaves_input_unchanged", fn="sigmoid_derivative",
+            requires=["sigmoid_derivative_matches_reference"]),
+       case("tanh_leaves_input_unchanged", fn="tanh", requires=["tanh_matches_reference"]),
+       case("tanh_derivative_leaves_input_unchanged", fn="tanh_derivative",
+            requires=["tanh_derivative_matches_reference"]),
+       case("relu_leaves_input_unchanged", fn="relu", requires=["relu_matches_reference"]),
+       case("relu_derivative_leaves_input_unchanged", fn="relu_derivative",
+            requires=["relu_derivative_matches_reference"]),
+       case("leaky_relu_leaves_input_unchanged", fn="leaky_relu", requires=["leaky_relu_matches_reference"]),
+       case("leaky_relu_derivative_leaves_input_unchanged", fn="leaky_relu_derivative",
+            requires=["leaky_relu_derivative_matches_reference"]),
+       case("elu_leaves_input_unchanged", fn="elu", requires=["elu_matches_reference"]),
+       case("elu_derivative_leaves_input_unchanged", fn="elu_derivative",
+            requires=["elu_derivative_matches_reference"]),
+       case("swish_leaves_input_unchanged", fn="swish", requires=["swish_matches_reference"]),
+       case("swish_derivative_leaves_input_unchanged", fn="swish_derivative",
+            requires=["swish_derivative_matches_reference"]),
+       case("softmax_leaves_input_unchanged", fn="softmax", requires=["softmax_matches_reference_on_rows"]))
+def leaves_input_unchanged(ctx, fn):
+    x = np.array([[-2.0, -0.5, 0.0], [0.5, 2.0, -3.0]])
+    label = _label(fn, x)
+    _, args_after, _ = ctx.call_full(fn, x.copy(), label=label)
+    expect_unchanged(x, args_after[0], label, "x")
 
 
 # --- softmax ----------------------------------------------------------------------------------
@@ -142,23 +177,20 @@ _cube = _rng.normal(0, 2, size=(2, 3, 4))
 _large = np.array([[1000.0, 999.0, -1000.0], [-1000.0, -999.0, -1001.0], [800.0, 0.0, -800.0]])
 
 
+@check()
 def softmax_matches_reference_on_rows(ctx):
     """One vector, then a batch of rows normalised row by row (the default axis=-1)."""
     _compare(ctx, "softmax", _rows[0])
     _compare(ctx, "softmax", _rows)
 
 
+@check()
 def softmax_normalises_along_given_axis(ctx):
     for axis in (0, 1):
         _compare(ctx, "softmax", _cube, {"axis": axis})
 
 
+@check()
 def softmax_stable_for_large_inputs(ctx):
     _compare(ctx, "softmax", _large)
 
-
-for _run in (softmax_matches_reference_on_rows, softmax_normalises_along_given_axis,
-             softmax_stable_for_large_inputs):
-    register("softmax", _run.__name__, _run)
-register("softmax", "softmax_leaves_input_unchanged", _leaves_input_unchanged("softmax"),
-         requires=("softmax_matches_reference_on_rows",))

@@ -8,8 +8,9 @@ describe the values they compare.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -34,28 +35,50 @@ class Failed(Exception):
 
 @dataclass(frozen=True)
 class Check:
+    """A registered check. Its name is its key in rubric.toml, which alone says which contract
+    function it grades and what it is worth."""
     name: str
-    function: str
     run: Callable[["Context"], None]
-    # Checks of the same function that must pass before this one pays: a property (arguments
-    # unchanged, x restored, returns a float, ...) holds for hollow code too, so it is worth
-    # points only beside a right value.
+    # Checks that must pass before this one pays: a property (arguments unchanged, x restored,
+    # returns a float, ...) holds for hollow code too, so it is worth points only beside a
+    # right value. rubric.toml must list them under the same function (grade.load_rubric).
     requires: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Case:
+    """One member of a family of checks: its full name, written out, and its parameters."""
+    name: str
+    params: dict
+    requires: tuple[str, ...] = ()
+
+
+def case(name: str, *, requires: Sequence[str] = (), **params) -> Case:
+    return Case(name, params, tuple(requires))
 
 
 REGISTRY: dict[str, Check] = {}
 
 
-def register(function: str, name: str, run: Callable[["Context"], None], requires=()) -> None:
-    if name in REGISTRY:
-        raise ValueError(f"duplicate check name {name!r}")
-    REGISTRY[name] = Check(name, function, run, tuple(requires))
+def check(*cases: Case, requires: Sequence[str] = ()):
+    """Decorator, the one way to declare checks (as pytest's parametrize declares cases):
 
+        @check(requires=("a_value_check",))
+        def some_property_check(ctx): ...        # one check, named by its def
 
-def check(function: str, requires=()):
-    """Decorator: register the decorated function as a check of `function`, named after it."""
+        @check(case("sigmoid_matches_reference", fn="sigmoid"),
+               case("tanh_matches_reference", fn="tanh"))
+        def matches_reference(ctx, fn): ...      # one check per case, run(ctx, **params)
+
+    Every full name is written out, so a rubric name greps back to its code. `requires` on the
+    decorator applies to every case, a case's own `requires=` to that case.
+    """
     def decorate(run):
-        register(function, run.__name__, run, requires)
+        for member in cases or (Case(run.__name__, {}),):
+            if member.name in REGISTRY:
+                raise ValueError(f"duplicate check name {member.name!r}")
+            bound = functools.partial(run, **member.params) if member.params else run
+            REGISTRY[member.name] = Check(member.name, bound, tuple(requires) + member.requires)
         return run
     return decorate
 
@@ -168,11 +191,12 @@ def as_array(got, call: str) -> np.ndarray:
 
 
 def expect_array(got, expected, call: str, *, x=None, rtol=1e-6, atol=1e-10, float64=True,
-                 allow=None, hint: Callable[[np.ndarray, np.ndarray], Text] | None = None) -> np.ndarray:
+                 allow=None, hint: Text | Callable[[np.ndarray, np.ndarray], Text] | None = None) -> np.ndarray:
     """Fail unless `got` has the shape of `expected` and matches it elementwise.
 
     x: the input array (same shape), to say which input went wrong; allow: boolean mask of
-    elements not compared (e.g. a derivative at its kink); hint(got, expected): extra text.
+    elements not compared (e.g. a derivative at its kink); hint: extra text, or hint(got, expected)
+    for text that depends on what came back.
     """
     expected = np.asarray(expected, dtype=float)
     arr = as_array(got, call)
@@ -196,7 +220,7 @@ def expect_array(got, expected, call: str, *, x=None, rtol=1e-6, atol=1e-10, flo
     else:
         text = t("wrong_value", call=call, where=where, expected=fmt(expected[index]), got=fmt(values[index]))
     if hint is not None:
-        extra = hint(values, expected)
+        extra = hint(values, expected) if callable(hint) else hint
         if extra:
             text += extra
     raise Failed(text)
@@ -239,3 +263,25 @@ def expect_dict_of_arrays(got, expected: dict, call: str) -> dict:
 def close(a, b, rtol=1e-6, atol=1e-10) -> bool:
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+def central_difference(f: Callable[[np.ndarray], object], x, eps: float, *, elementwise: bool = False) -> np.ndarray:
+    """(f(x + ε·e_i) - f(x - ε·e_i)) / 2ε for every element i of x, in float64: the grader's one
+    numerical gradient, the same formula the learner's numerical_gradient is held to.
+
+    f maps an array shaped like x to a float, and is given perturbed copies (x is untouched);
+    elementwise: f maps each element on its own (an activation), so every element is perturbed
+    at once and the result is f's derivative at each element."""
+    x = np.asarray(x, dtype=float)
+    difference = lambda plus, minus: (f(plus) - f(minus)) / (2 * eps)
+    if elementwise:
+        return difference(x + eps, x - eps)
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[index] += eps
+        minus[index] -= eps
+        grad[index] = difference(plus, minus)
+    return grad

@@ -8,10 +8,12 @@ the reference cost, computed here in float64.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..messages import t
-from .common import (Failed, as_array, check, expect_array, expect_dict_of_arrays,
+from .common import (Failed, as_array, central_difference, check, expect_array, expect_dict_of_arrays,
                      expect_unchanged, fmt, index_text, type_name)
 
 KEYS = ("Wxh", "bh", "Why", "by")
@@ -52,7 +54,7 @@ def _init(ctx, D, H, K, seed):
     return label, expect_dict_of_arrays(got, {k: np.zeros(s) for k, s in shapes.items()}, label)
 
 
-@check("init_params")
+@check()
 def init_params_shapes_and_zero_biases(ctx):
     for D, H, K, _ in SHAPES:
         label, got = _init(ctx, D, H, K, seed=11)
@@ -72,7 +74,7 @@ def init_params_shapes_and_zero_biases(ctx):
         raise Failed(t("wrong_value_whole", call=f"{label}['Wxh']", expected="standard normal", got=fmt(weights)))
 
 
-@check("init_params")
+@check()
 def init_params_matches_reference_for_seed(ctx):
     label, got = _init(ctx, 3, 4, 2, seed=2024)
     expected = ctx.ref.init_params(3, 4, 2, seed=2024)
@@ -80,7 +82,7 @@ def init_params_matches_reference_for_seed(ctx):
         expect_array(got[key], expected[key], f"{label}[{key!r}]", rtol=1e-12, atol=0, float64=False)
 
 
-@check("init_params", requires=("init_params_shapes_and_zero_biases",))
+@check(requires=("init_params_shapes_and_zero_biases",))
 def init_params_same_seed_same_params(ctx):
     label, first = _init(ctx, 2, 3, 1, seed=5)
     _, again = _init(ctx, 2, 3, 1, seed=5)
@@ -91,7 +93,7 @@ def init_params_same_seed_same_params(ctx):
         raise Failed(t("init_seed_ignored", call="init_params(2, 3, 1, seed=5 / 6)"))
 
 
-@check("init_params", requires=("init_params_matches_reference_for_seed",))
+@check(requires=("init_params_matches_reference_for_seed",))
 def init_params_without_seed_draws_fresh_params(ctx):
     """SPEC: seed=None by default, i.e. np.random.default_rng(None), fresh entropy each call."""
     label = "init_params(2, 3, 1)"
@@ -106,7 +108,7 @@ def init_params_without_seed_draws_fresh_params(ctx):
 
 # --- forward_prop -----------------------------------------------------------------------------
 
-@check("forward_prop")
+@check()
 def forward_prop_matches_reference(ctx):
     for X, _, params in PROBLEMS:
         label = f"forward_prop(X, params), {_net(X, params)}"
@@ -115,10 +117,10 @@ def forward_prop_matches_reference(ctx):
             raise Failed(t("wrong_type", call=label, expected="(z1, a1, z2, y_hat)", got=type_name(got)))
         for name, value, expected in zip(("z1", "a1", "z2", "y_hat"), got, ctx.ref.forward_prop(X, params)):
             expect_array(value, expected, f"{label} → {name}", rtol=1e-7, atol=1e-10,
-                         hint=lambda *_: t("hint_forward"))
+                         hint=t("hint_forward"))
 
 
-@check("forward_prop", requires=("forward_prop_matches_reference",))
+@check(requires=("forward_prop_matches_reference",))
 def forward_prop_leaves_arguments_unchanged(ctx):
     X, _, params = PROBLEMS[1]
     label = f"forward_prop(X, params), {_net(X, params)}"
@@ -153,17 +155,17 @@ def _expect_cost(label, got, expected):
         raise Failed(text)
 
 
-@check("cost_function")
+@check()
 def cost_function_matches_reference(ctx):
     _expect_cost(*_cost(ctx, 6, 1, 31))
 
 
-@check("cost_function")
+@check()
 def cost_function_sums_over_samples_and_outputs(ctx):
     _expect_cost(*_cost(ctx, 5, 3, 32))
 
 
-@check("cost_function", requires=("cost_function_matches_reference",))
+@check(requires=("cost_function_matches_reference",))
 def cost_function_returns_scalar_float(ctx):
     label, got, _ = _cost(ctx, 6, 1, 31)
     if isinstance(got, bool) or not (isinstance(got, float) or (isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "f")):
@@ -180,19 +182,10 @@ def _backward(ctx, X, y, params):
 
 
 def numerical_gradients(ref, X, y, params, eps=NUMERIC_EPS):
-    """Central differences of the reference cost, one element at a time, in float64."""
-    grads = {}
-    for key in KEYS:
-        grad = np.zeros_like(params[key])
-        for index in np.ndindex(grad.shape):
-            shifted = _copy(params)
-            shifted[key][index] += eps
-            plus = ref.cost_function(y, ref.forward_prop(X, shifted)[3])
-            shifted[key][index] -= 2 * eps
-            minus = ref.cost_function(y, ref.forward_prop(X, shifted)[3])
-            grad[index] = (plus - minus) / (2 * eps)
-        grads[key] = grad
-    return grads
+    """Central differences of the reference cost with respect to each parameter, in float64."""
+    def cost(key, value):
+        return ref.cost_function(y, ref.forward_prop(X, {**params, key: value})[3])
+    return {key: central_difference(functools.partial(cost, key), params[key], eps) for key in KEYS}
 
 
 def gradient_relative_error(got: dict, numeric: dict) -> float:
@@ -202,24 +195,23 @@ def gradient_relative_error(got: dict, numeric: dict) -> float:
     return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
 
 
-@check("backward_prop", requires=("backward_prop_matches_numerical_gradient",))
+@check(requires=("backward_prop_matches_numerical_gradient",))
 def backward_prop_returns_all_gradients(ctx):
     X, y, params = PROBLEMS[1]
     _backward(ctx, X, y, params)
 
 
-@check("backward_prop")
+@check()
 def backward_prop_matches_reference(ctx):
     for X, y, params in PROBLEMS:
         label, got = _backward(ctx, X, y, params)
         expected = ctx.ref.backward_prop(X, y, params, ctx.ref.forward_prop(X, params))
         for key in KEYS:
             hint = t("hint_biases") if key in ("bh", "by") else t("hint_backprop_chain")
-            expect_array(got[key], expected[key], f"{label} → grads[{key!r}]", rtol=1e-6, atol=1e-10,
-                         hint=lambda *_: hint)
+            expect_array(got[key], expected[key], f"{label} → grads[{key!r}]", rtol=1e-6, atol=1e-10, hint=hint)
 
 
-@check("backward_prop")
+@check()
 def backward_prop_matches_numerical_gradient(ctx):
     for X, y, params in PROBLEMS:
         label, got = _backward(ctx, X, y, params)
@@ -233,7 +225,7 @@ def backward_prop_matches_numerical_gradient(ctx):
                            got=fmt(got[key][index])) + t("hint_backprop_chain"))
 
 
-@check("backward_prop", requires=("backward_prop_matches_numerical_gradient",))
+@check(requires=("backward_prop_matches_numerical_gradient",))
 def backward_prop_leaves_arguments_unchanged(ctx):
     X, y, params = PROBLEMS[1]
     cache = [c.copy() for c in ctx.ref.forward_prop(X, params)]
@@ -266,20 +258,20 @@ def _expect_updated(ctx, keys, hint):
     expected = ctx.ref.update_params(params, grads, ALPHA)
     for key in keys:
         expect_array(got[key], expected[key], f"{label} → [{key!r}]", rtol=1e-9, atol=1e-12,
-                     float64=False, hint=lambda *_: hint)
+                     float64=False, hint=hint)
 
 
-@check("update_params")
+@check()
 def update_params_matches_reference_for_weights(ctx):
     _expect_updated(ctx, ("Wxh", "Why"), t("hint_update"))
 
 
-@check("update_params")
+@check()
 def update_params_updates_biases(ctx):
     _expect_updated(ctx, ("bh", "by"), t("hint_biases"))
 
 
-@check("update_params", requires=("update_params_matches_reference_for_weights",))
+@check(requires=("update_params_matches_reference_for_weights",))
 def update_params_leaves_arguments_unchanged(ctx):
     label, params, grads, _, args_after = _update(ctx)
     expect_unchanged(params, args_after[0], label, "params")
@@ -312,15 +304,15 @@ def _predict(ctx, X, params):
     return label, ctx.call("predict", X.copy(), _copy(params), label=label)
 
 
-@check("predict")
+@check()
 def predict_matches_reference_near_threshold(ctx):
     for X, params in PREDICT_PROBLEMS:
         label, got = _predict(ctx, X, params)
         expected = ctx.ref.predict(X, params)
-        expect_array(got, expected, label, rtol=0, atol=0, float64=False, hint=lambda *_: t("hint_threshold"))
+        expect_array(got, expected, label, rtol=0, atol=0, float64=False, hint=t("hint_threshold"))
 
 
-@check("predict", requires=("predict_matches_reference_near_threshold",))
+@check(requires=("predict_matches_reference_near_threshold",))
 def predict_returns_int_zeros_and_ones(ctx):
     X, params = PREDICT_PROBLEMS[0]
     label, got = _predict(ctx, X, params)
