@@ -102,6 +102,8 @@ def grade_submission(path, lang: str = "zh", *, opener=None) -> Results:
     """
     if opener is None:
         from .sandbox import open_submission as opener
+        from .sandbox.process import Zygote
+        Zygote.shared()  # the worker runtime's imports run while this process does its own
     rubric = load_rubric()
     reference = load_reference()
     started = time.perf_counter()
