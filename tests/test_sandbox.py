@@ -140,3 +140,21 @@ def test_a_submission_dropped_without_close_cleans_up():
     gc.collect()
     assert not base.exists()
     assert not os.path.exists(f"/proc/{pid}")  # reaped: the worker is gone, not even a zombie
+
+
+def test_a_zygote_that_dies_is_the_graders_error_not_the_learners():
+    """The zygote ends only with its grader; if it is killed anyway, the call in flight fails as
+    a grader fault (ZygoteGone, not WorkerCrashed), and the next submission gets a new zygote."""
+    from autograder.sandbox.process import Zygote, ZygoteGone
+    with open_submission(REFERENCE) as s:
+        zygote, supervisor = Zygote.shared(), s._worker.pid
+        zygote.proc.kill()
+        zygote.proc.wait()
+        deadline = time.monotonic() + 10
+        while os.path.exists(f"/proc/{supervisor}") and time.monotonic() < deadline:
+            time.sleep(0.05)  # orphaned, the supervisor ends its learner process and itself
+        with pytest.raises(ZygoteGone):
+            s.call("sigmoid", 0.0)
+    with open_submission(REFERENCE) as s:
+        assert s.call("sigmoid", 0.0) == 0.5
+    assert Zygote.shared() is not zygote

@@ -172,7 +172,7 @@ class WorkerProcess:
                 try:
                     view = view[os.write(self.req_w, view):]
                 except BrokenPipeError as exc:
-                    raise Died() from exc
+                    raise self._died() from exc
 
     def receive(self, deadline):
         while True:
@@ -192,8 +192,15 @@ class WorkerProcess:
             if readable:  # never more than the frame being read needs, plus one chunk
                 chunk = os.read(self.resp_r, 1 << 20)
                 if not chunk:
-                    raise Died()
+                    raise self._died()
                 self._buffer += chunk
+
+    def _died(self):
+        """Died: the worker ended, the learner's doing. Unless the zygote ended first: its
+        supervisors then end too, a grader fault (ZygoteGone) never charged to the learner."""
+        if self._zygote.proc.poll() is not None:
+            return ZygoteGone(f"the sandbox zygote ended (exit code {self._zygote.proc.returncode})")
+        return Died()
 
     def exit_description(self, wait=5.0):
         """How the worker ended (after Died): its exit code, or the signal that killed it."""
@@ -240,14 +247,15 @@ class WorkerProcess:
         if self.resp_r is None:
             return
         pid = self.pid
-        if not (graceful and self._wait(2.0) is not None):
-            _signal(os.kill, pid, signal.SIGTERM)
-            self._wait(2.0)
-        # the zygote reaps the supervisor only when told below: at worst it is a zombie here, so
-        # its pid (= pgid) cannot have been reused
-        _signal(os.killpg, pid, signal.SIGKILL)
-        _signal(os.kill, pid, signal.SIGKILL)
-        self._wait(30.0)
+        if self._zygote.proc.poll() is None:  # else orphaned: it kills its tree by itself
+            if not (graceful and self._wait(2.0) is not None):
+                _signal(os.kill, pid, signal.SIGTERM)
+                self._wait(2.0)
+            # the zygote reaps the supervisor only when told below: at worst it is a zombie
+            # here, so its pid (= pgid) cannot have been reused
+            _signal(os.killpg, pid, signal.SIGKILL)
+            _signal(os.kill, pid, signal.SIGKILL)
+            self._wait(30.0)
         if self._status_r is not None:
             os.close(self._status_r)
             self._status_r = None

@@ -81,7 +81,10 @@ class Zygote:
 
     def handle(self, request, fds):
         if request["op"] == "spawn" and len(fds) == FDS_PER_SPAWN:
-            return {"pid": self.spawn(request, *fds)}
+            try:
+                return {"pid": self.spawn(request, *fds)}
+            except OSError as exc:  # e.g. fork's EAGAIN: this submission fails, the zygote goes on
+                return {"error": f"fork failed: {exc}"}
         for fd in fds:
             os.close(fd)
         if request["op"] == "reap":
@@ -111,7 +114,12 @@ class Zygote:
                 self.children[pid] = None
 
     def spawn(self, request, req_r, resp_w, out_fd, status_w):
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (req_r, resp_w, out_fd, status_w):
+                os.close(fd)
+            raise
         if pid == 0:
             try:
                 self.become_supervisor(request, req_r, resp_w, out_fd)
