@@ -31,6 +31,7 @@ import argparse
 import contextlib
 import csv
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -123,6 +124,20 @@ def timed(command, poll=False, interval=0.05, **kwargs):
     return seconds, memory
 
 
+def children_cpu():
+    """CPU seconds of every finished descendant: a grade-all, its graders, their zygotes, the
+    supervisors and learner processes, each reaped up the chain."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_cpu(command):
+    """(wall seconds, CPU seconds of the whole process tree) of one command."""
+    before = children_cpu()
+    seconds, _ = timed(command)
+    return seconds, children_cpu() - before
+
+
 def grade_cli(path):
     return [PY, "-m", "autograder", "grade", str(path), "--format", "json"]
 
@@ -167,8 +182,9 @@ def grade_all_overhead(paths, sizes, inside, work):
     """grade-all --jobs 1 on classes of correct submissions (modules and notebooks
     alternating) of the two `sizes`: {"marginal": s/submission between them, "inside": time in
     learner functions per submission, "overhead": their difference, "startup": what the first
-    class cost beyond its submissions}."""
-    seconds = []
+    class cost beyond its submissions}, and the same three in CPU time (`*_cpu`)."""
+    from bench.learner_time import learner_seconds
+    seconds, cpu = [], []
     for n in sizes:
         folder = work / f"correct-{n}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -176,12 +192,17 @@ def grade_all_overhead(paths, sizes, inside, work):
         for i in range(n):
             fmt = fmts[i % len(fmts)]
             shutil.copyfile(paths[fmt], folder / f"learner{i:03d}.{fmt}")
-        seconds.append(timed(grade_all_cli(folder, work / f"reports-correct-{n}", 1))[0])
+        wall, used = timed_cpu(grade_all_cli(folder, work / f"reports-correct-{n}", 1))
+        seconds.append(wall)
+        cpu.append(used)
     (n0, n1), (s0, s1) = sizes, seconds
     marginal = (s1 - s0) / (n1 - n0)
+    marginal_cpu = (cpu[1] - cpu[0]) / (n1 - n0)
+    inside_cpu = statistics.mean(learner_seconds(p, cpu=True)[0] for p in paths.values())
     per_inside = statistics.mean(inside.values())
     return {"marginal": marginal, "inside": per_inside, "overhead": marginal - per_inside,
-            "startup": s0 - n0 * marginal, "seconds": seconds}
+            "startup": s0 - n0 * marginal, "seconds": seconds,
+            "marginal_cpu": marginal_cpu, "inside_cpu": inside_cpu, "overhead_cpu": marginal_cpu - inside_cpu}
 
 
 @contextlib.contextmanager
@@ -298,6 +319,9 @@ def run(args, sizes, work):
           f"{batch['marginal']:.3f} s/submission = inside learner functions {batch['inside']:.3f} s + overhead "
           f"{batch['overhead']:.3f} s; paid once per run (start-up, the slot, its zygote) {batch['startup']:.2f} s",
           flush=True)
+    print(f"  in CPU time (every process of the run; what load does not inflate): marginal "
+          f"{batch['marginal_cpu']:.3f} s/submission = inside learner functions {batch['inside_cpu']:.3f} s + "
+          f"overhead {batch['overhead_cpu']:.3f} s", flush=True)
 
     print("\n3. peak memory (RSS high-water mark) while grading one correct submission", flush=True)
     peaks = {fmt: worker_peak(p) for fmt, p in paths.items()}
@@ -342,7 +366,7 @@ def run(args, sizes, work):
           + ", ".join(f".{f} {m['e2e']:.3f} s" for f, m in single.items()) + f"  {verdict(worst_single <= TARGETS['single'])}")
     print(f"  throughput >= {TARGETS['speedup']}x nbgrader: {speedup:.2f}x  {verdict(speedup >= TARGETS['speedup'])}")
     print(f"  grader overhead in grade-all <= {TARGETS['overhead']} s/submission: {batch['overhead']:.3f} s  "
-          f"{verdict(batch['overhead'] <= TARGETS['overhead'])}  (one `grade` alone: "
+          f"{verdict(batch['overhead'] <= TARGETS['overhead'])}  (CPU {batch['overhead_cpu']:.3f} s; one `grade` alone: "
           + ", ".join(f".{f} {m['overhead']:.3f} s" for f, m in single.items()) + ")")
     print(f"  worker peak <= {TARGETS['worker_mb']:.0f} MB: {worker_mb:.1f} MB  {verdict(worker_mb <= TARGETS['worker_mb'])}")
     print(f"  linear in N (s/submission never grows over {TARGETS['linearity']}x that at the smallest N): "

@@ -63,6 +63,7 @@ class InProcess:
         self.load_error, self.output = ("; ".join(errors) or None), ""
         self.defined = {n for n, v in vars(self.module).items() if callable(v)}
         self.seconds, self.calls = 0.0, 0
+        self.cpu_seconds = 0.0  # the same calls in CPU time: what a loaded machine does not inflate
         self.by_function = {}  # name: seconds inside it
 
     def call(self, name, *args, timeout=None, **kwargs):
@@ -78,7 +79,7 @@ class InProcess:
         request = codec.loads(codec.dumps({"args": list(args), "kwargs": kwargs}, extra=_encode_test_function),
                               testfn=_WorkerTestFunction)
         args, kwargs = request["args"], request["kwargs"]
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             value = fn(*args, **kwargs)
         except NotImplementedError:
@@ -87,6 +88,7 @@ class InProcess:
             raise LearnerException(type(exc).__name__, str(exc), "") from None
         finally:
             spent = time.perf_counter() - started
+            self.cpu_seconds += time.process_time() - cpu_started
             self.seconds += spent
             self.calls += 1
             self.by_function[name] = self.by_function.get(name, 0.0) + spent
@@ -122,9 +124,10 @@ class Timed:
             yield sub
 
 
-def learner_seconds(path):
+def learner_seconds(path, cpu=False):
     """(seconds inside learner functions, number of calls, score) for trusted code at path;
-    for a notebook, its answer and set-up cells are run here as the worker would run them."""
+    for a notebook, its answer and set-up cells are run here as the worker would run them.
+    cpu: CPU seconds instead of wall seconds."""
     from autograder.grade import grade_submission
     holder = {}
 
@@ -133,7 +136,8 @@ def learner_seconds(path):
         holder["sub"] = InProcess(p)
         yield holder["sub"]
     results = grade_submission(path, opener=opener)
-    return holder["sub"].seconds, holder["sub"].calls, results.score
+    sub = holder["sub"]
+    return (sub.cpu_seconds if cpu else sub.seconds), sub.calls, results.score
 
 
 def sandbox_breakdown(path):
