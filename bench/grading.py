@@ -365,8 +365,12 @@ def run(args, sizes, work):
     print(f"  one submission <= {TARGETS['single']} s median: "
           + ", ".join(f".{f} {m['e2e']:.3f} s" for f, m in single.items()) + f"  {verdict(worst_single <= TARGETS['single'])}")
     print(f"  throughput >= {TARGETS['speedup']}x nbgrader: {speedup:.2f}x  {verdict(speedup >= TARGETS['speedup'])}")
-    print(f"  grader overhead in grade-all <= {TARGETS['overhead']} s/submission: {batch['overhead']:.3f} s  "
-          f"{verdict(batch['overhead'] <= TARGETS['overhead'])}  (CPU {batch['overhead_cpu']:.3f} s; one `grade` alone: "
+    # the larger of wall and CPU: under load the wall figure is noise (even below 0), and on a
+    # quiet machine the CPU figure is what the wall one cannot go below (grading is sequential)
+    overhead = max(batch["overhead"], batch["overhead_cpu"])
+    print(f"  grader overhead in grade-all <= {TARGETS['overhead']} s/submission: {overhead:.3f} s  "
+          f"{verdict(overhead <= TARGETS['overhead'])}  (wall {batch['overhead']:.3f} s, "
+          f"CPU {batch['overhead_cpu']:.3f} s; one `grade` alone: "
           + ", ".join(f".{f} {m['overhead']:.3f} s" for f, m in single.items()) + ")")
     print(f"  worker peak <= {TARGETS['worker_mb']:.0f} MB: {worker_mb:.1f} MB  {verdict(worker_mb <= TARGETS['worker_mb'])}")
     print(f"  linear in N (s/submission never grows over {TARGETS['linearity']}x that at the smallest N): "
