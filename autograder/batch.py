@@ -182,9 +182,12 @@ def serve_slot() -> None:
     os.dup2(2, 1)  # anything printed goes to the slot's log, never into the reply stream
     from .grade import load_reference, load_rubric
     from .sandbox.process import Zygote
+    zygote = Zygote.shared()  # its imports run while this process does its own
     load_rubric()
     load_reference()
-    Zygote.shared()  # starts importing numpy in the zygote while we wait for the first learner
+    zygote.wait_warm()
+    replies.write(struct.pack(">I", 0))  # ready: a learner's time starts with its request
+    replies.flush()
     for line in sys.stdin.buffer:
         request = json.loads(line)
         data = pickle.dumps(grade_in_slot(Path(request["entry"]), Path(request["report"]), request["lang"]))
@@ -192,6 +195,7 @@ def serve_slot() -> None:
         replies.flush()
 
 
+SLOT_START_SECONDS = 300.0  # imports and the zygote's, on a machine as loaded as it gets
 # -P: the grader's imports come from the installed kit, never from the folder it runs in
 SLOT_COMMAND = [sys.executable, "-P", "-c", "from autograder.batch import serve_slot; serve_slot()"]
 
@@ -209,24 +213,29 @@ class Slot:
         self.log = tempfile.TemporaryFile(prefix="nn-grade-all-")
         self.proc = subprocess.Popen(
             command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, start_new_session=True)
+        self.ready = False
 
     def grade(self, entry: Path, report: Path, lang: str, timeout: float):
         """(Results, error) of one learner; SlotFailed with the reason if the slot did not answer."""
+        if not self.ready:  # start-up is not the first learner's time
+            self._read(4, time.monotonic() + SLOT_START_SECONDS, f"the grader did not start within {SLOT_START_SECONDS:g} s")
+            self.ready = True
         deadline = time.monotonic() + timeout
+        stopped = f"grading stopped after {timeout:g} s"
         try:
             self.proc.stdin.write(json.dumps({"entry": str(entry), "report": str(report), "lang": lang}).encode() + b"\n")
             self.proc.stdin.flush()
         except OSError:
             pass  # it died: reading says how
-        header = self._read(4, deadline, timeout)
-        return pickle.loads(self._read(struct.unpack(">I", header)[0], deadline, timeout))
+        header = self._read(4, deadline, stopped)
+        return pickle.loads(self._read(struct.unpack(">I", header)[0], deadline, stopped))
 
-    def _read(self, size: int, deadline: float, timeout: float) -> bytes:
+    def _read(self, size: int, deadline: float, too_late: str) -> bytes:
         fd, data = self.proc.stdout.fileno(), b""
         while len(data) < size:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-                raise SlotFailed(f"grading stopped after {timeout:g} s")
+                raise SlotFailed(too_late)
             chunk = os.read(fd, size - len(data))
             if not chunk:
                 _kill_group(self.proc)

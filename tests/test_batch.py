@@ -147,8 +147,8 @@ def test_grade_all_refuses_a_missing_folder(tmp_path):
 
 
 def test_a_slot_that_dies_fails_its_learner_only_and_the_next_gets_a_fresh_one(tmp_path):
-    """A grader fault that takes a whole grading process down (here: a slot exiting on its first
-    request) is that learner's error row; the next learner is graded by a fresh slot."""
+    """A grader fault that takes a whole grading process down (here: the first slot exits as it
+    starts) is that learner's error row; the next learner is graded by a fresh slot."""
     from autograder.batch import SLOT_COMMAND, Slots
     (tmp_path / "reports").mkdir()
     for name in ("alice", "bob"):
@@ -156,7 +156,7 @@ def test_a_slot_that_dies_fails_its_learner_only_and_the_next_gets_a_fresh_one(t
     flag = tmp_path / "died-once"
     dies_once = [sys.executable, "-P", "-c",
                  f"import os, sys, pathlib\nflag = pathlib.Path({str(flag)!r})\n"
-                 "if not flag.exists():\n    flag.touch(); sys.stdin.readline()\n"
+                 "if not flag.exists():\n    flag.touch()\n"
                  "    print('boom: the grader broke', file=sys.stderr); os._exit(5)\n"
                  "from autograder.batch import serve_slot; serve_slot()"]
     slots = Slots(tmp_path / "reports", dies_once)

@@ -116,6 +116,10 @@ class Zygote:
             raise ZygoteGone(f"the sandbox zygote refused a spawn: {reply}")
         return reply["pid"], status_r
 
+    def wait_warm(self):
+        """Return once the zygote has imported everything (ZygoteGone if it cannot)."""
+        self._ask({"op": "ping"})
+
     def reap(self, pid):
         try:
             self._ask({"op": "reap", "pid": pid})

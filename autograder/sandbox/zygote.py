@@ -13,6 +13,7 @@ Requests (JSON, one per datagram):
   exit code is written to the status pipe, which is then closed; the process is left a zombie,
   so its pid (its process group's id too) stays the grader's to signal until:
 - {"op": "reap", "pid": ...}: the grader is done with it; reply {"reaped": pid}.
+- {"op": "ping"}: reply {"pong": true}, once the imports are done.
 The grader's end closing means the grader is gone: the zygote removes its folder and exits;
 each supervisor then sees itself orphaned and kills its learner's processes (worker.supervise).
 """
@@ -87,6 +88,8 @@ class Zygote:
                 return {"error": f"fork failed: {exc}"}
         for fd in fds:
             os.close(fd)
+        if request["op"] == "ping":  # answered once the imports are done: the zygote is warm
+            return {"pong": True}
         if request["op"] == "reap":
             pid = int(request["pid"])
             if pid in self.children:
