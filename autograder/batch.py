@@ -1,33 +1,46 @@
-"""Grade a whole class: each learner of a folder in its own grader process, in parallel.
+"""Grade a whole class: every learner of a folder, in parallel, each in a sandbox of their own.
 
 `find_submissions` reads every layout an instructor has (see its docstring) and lists every
 learner, those without a submission too; links are refused by name, never followed.
 
-Each learner is graded by `python -m autograder grade ... --format json` in a process of its
-own session, so nothing one submission does (hang, crash, a value the grader chokes on) can
-stop the batch: past `timeout` its whole process group is killed and the learner scored 0
-with the reason in the gradebook's `error` column.
+Each of `jobs` long-lived grader processes (a `Slot`, in a session of its own, with one warm
+sandbox zygote for its whole life) grades learners one after another, so start-up and imports
+are paid once per slot, not per learner. Learner code runs only in the sandbox's per-submission
+workers; what one submission does (hang, crash, forged output) ends in its own worker. A grader
+fault on one learner is that learner's grader error; a slot that stops answering within
+`timeout` is killed with everything it started, that learner scored 0 with the reason in the
+gradebook's `error` column, and the next learner gets a fresh slot. The gradebook is written
+straight from each learner's `Results`.
 """
 from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
+import pickle
+import select
 import signal
 import stat
+import struct
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .results import Results
 from .submission import ASSIGNMENT, SUFFIXES, LinkRefused, NoSubmission, NotRegular, graded_file
 
 # Beyond the sandbox's own per-submission budget (90 s) plus start-up, so it only fires when
 # grading itself is stuck.
 DEFAULT_TIMEOUT = 180.0
 GRADEBOOK = "gradebook.csv"
-CLASSROOM_PREFIX = f"{ASSIGNMENT}-"  # GitHub Classroom names a learner's repository ch01-<login>
+CLASSROOM_PREFIX = f"{ASSIGNMENT}-"
+log = logging.getLogger("autograder")  # GitHub Classroom names a learner's repository ch01-<login>
 
 
 @dataclass
@@ -38,6 +51,17 @@ class Row:
     functions: dict[str, float] = field(default_factory=dict)
     error: str = ""
     grader_errors: int = 0  # checks the grader itself failed to run (not the learner's loss)
+
+    @classmethod
+    def of(cls, learner: str, results: Results, error: str = "") -> "Row":
+        """A learner's gradebook line, straight from their results; `error`: why they could not
+        be graded, else the checks that broke in the grader (re-grade after a fix)."""
+        errors = [check.name for check in results.grader_errors]
+        if errors and not error:
+            error = f"grader error in {len(errors)} checks: {', '.join(errors)}"
+        return cls(learner, results.score, results.max_score,
+                   {f: score for f, (score, _) in results.by_function().items()}, error,
+                   grader_errors=len(errors))
 
 
 @dataclass(frozen=True)
@@ -121,43 +145,160 @@ def find_submissions(directory: Path) -> list[Found]:
     return found
 
 
-def _row_from_report(learner: str, report: Path) -> Row:
-    data = json.loads(report.read_text(encoding="utf-8"))
-    errors = data.get("grader_errors") or []  # checks that broke in the grader: re-grade after a fix
-    return Row(learner, data["score"], data["max_score"],
-               {f: v["score"] for f, v in data.get("functions", {}).items()},
-               f"grader error in {len(errors)} checks: {', '.join(errors)}" if errors else "",
-               grader_errors=len(errors))
-
-
-def _write_failure_report(entry: Path, report: Path, error: str, lang: str) -> Row:
+def _failure(entry: Path, report: Path, error: str, lang: str) -> Row:
     """A learner scored 0 with `error` as the reason, in the gradebook and in their report."""
     from .grade import without_results
     from .reporters import render
     results = without_results(entry, error)
     report.write_text(render(results, "json", lang), encoding="utf-8")
-    return Row(report.stem, 0.0, results.max_score, {f: 0.0 for f in results.functions}, error)
+    return Row.of(report.stem, results, error)
 
 
-def grade_one(entry: Path, report: Path, lang: str = "zh", timeout: float = DEFAULT_TIMEOUT) -> Row:
-    # absolute(), not resolve(): a learner's entry that is a link is refused by the grader's
-    # intake, never followed here (resolve() would hand it the link's target, the reference).
-    # -P: the grader's imports come from the installed kit, never from the folder it runs in
-    command = [sys.executable, "-P", "-m", "autograder", "grade", str(entry.absolute()), "--format", "json",
-               "--lang", lang, "--output", str(report.absolute())]
-    report.unlink(missing_ok=True)
-    process = subprocess.Popen(command, cwd=report.parent, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+def grade_in_slot(entry: Path, report: Path, lang: str):
+    """What `grade ENTRY --format json --output REPORT` does, in a long-lived grader: (Results,
+    error). A grader fault is this learner's grader error, and the slot goes on to the next."""
+    from .grade import grade_submission, without_results
+    from .reporters import render
+    error = ""
     try:
-        _, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # the grader and anything it started
-        process.communicate()
-        return _write_failure_report(entry, report, f"grading stopped after {timeout:g} s", lang)
-    if process.returncode != 0 or not report.exists():
-        last = (stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
-        return _write_failure_report(entry, report, f"grader exited with {process.returncode}: {last[:200]}", lang)
-    return _row_from_report(report.stem, report)
+        if not os.path.lexists(entry):  # a dangling link is a submission: refused, graded 0
+            raise FileNotFoundError(f"no such file or folder: {entry}")
+        results = grade_submission(entry)
+    except Exception as exc:  # noqa: BLE001 - the grader's fault, never the learner's
+        log.error("grader failed on %s", entry, exc_info=True)
+        error = f"grader failed: {type(exc).__name__}: {exc}"[:240]
+        results = without_results(entry, error)
+    report.write_text(render(results, "json", lang), encoding="utf-8")
+    return results, error
+
+
+def serve_slot() -> None:
+    """The long-lived grader process of one `grade-all` slot (`python -P -c ...serve_slot()`):
+    one JSON request per line on stdin, one pickled (Results, error) frame per request on
+    stdout. Imports, the rubric, the reference and the sandbox's warm zygote are paid once
+    per slot, not per learner. Only trusted values are pickled: learner values reach this
+    process through the sandbox's codec as plain data."""
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to the slot's log, never into the reply stream
+    from .grade import load_reference, load_rubric
+    from .sandbox.process import Zygote
+    zygote = Zygote.shared()  # its imports run while this process does its own
+    load_rubric()
+    load_reference()
+    zygote.wait_warm()
+    replies.write(struct.pack(">I", 0))  # ready: a learner's time starts with its request
+    replies.flush()
+    for line in sys.stdin.buffer:
+        request = json.loads(line)
+        data = pickle.dumps(grade_in_slot(Path(request["entry"]), Path(request["report"]), request["lang"]))
+        replies.write(struct.pack(">I", len(data)) + data)
+        replies.flush()
+
+
+SLOT_START_SECONDS = 300.0  # imports and the zygote's, on a machine as loaded as it gets
+# -P: the grader's imports come from the installed kit, never from the folder it runs in
+SLOT_COMMAND = [sys.executable, "-P", "-c", "from autograder.batch import serve_slot; serve_slot()"]
+
+
+class SlotFailed(Exception):
+    pass
+
+
+class Slot:
+    """A `serve_slot` process seen from grade-all: in a session of its own, so a learner whose
+    grading outlives `timeout` takes only that process group (and its zygote, which ends with
+    it) down; the next learner gets a fresh slot."""
+
+    def __init__(self, cwd: Path, command: list[str]):
+        self.log = tempfile.TemporaryFile(prefix="nn-grade-all-")
+        self.proc = subprocess.Popen(
+            command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, start_new_session=True)
+        self.ready = False
+
+    def grade(self, entry: Path, report: Path, lang: str, timeout: float):
+        """(Results, error) of one learner; SlotFailed with the reason if the slot did not answer."""
+        if not self.ready:  # start-up is not the first learner's time
+            self._read(4, time.monotonic() + SLOT_START_SECONDS, f"the grader did not start within {SLOT_START_SECONDS:g} s")
+            self.ready = True
+        deadline = time.monotonic() + timeout
+        stopped = f"grading stopped after {timeout:g} s"
+        try:
+            self.proc.stdin.write(json.dumps({"entry": str(entry), "report": str(report), "lang": lang}).encode() + b"\n")
+            self.proc.stdin.flush()
+        except OSError:
+            pass  # it died: reading says how
+        header = self._read(4, deadline, stopped)
+        return pickle.loads(self._read(struct.unpack(">I", header)[0], deadline, stopped))
+
+    def _read(self, size: int, deadline: float, too_late: str) -> bytes:
+        fd, data = self.proc.stdout.fileno(), b""
+        while len(data) < size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                raise SlotFailed(too_late)
+            chunk = os.read(fd, size - len(data))
+            if not chunk:
+                _kill_group(self.proc)
+                self.log.seek(0)
+                lines = self.log.read().decode("utf-8", "replace").strip().splitlines() or ["no output"]
+                raise SlotFailed(f"grader exited with {self.proc.returncode}: {lines[-1][:200]}")
+            data += chunk
+        return data
+
+    def kill(self) -> None:
+        """The slot and anything it started (its zygote ends when the slot's socket closes)."""
+        _kill_group(self.proc)
+        self.close()
+
+    def close(self) -> None:
+        """Let it finish: at EOF on stdin it exits and stops its zygote."""
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            _kill_group(self.proc)
+        self.log.close()
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    if proc.returncode is None:  # not reaped yet, so its pid (= pgid) is still its own
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
+
+
+class Slots:
+    """One long-lived grader per grading thread, replaced when it fails."""
+
+    def __init__(self, cwd: Path, command: list[str] = SLOT_COMMAND):
+        self.cwd, self.command = cwd, command
+        self.local, self.all, self.lock = threading.local(), [], threading.Lock()
+
+    def grade_one(self, entry: Path, report: Path, lang: str, timeout: float) -> Row:
+        report.unlink(missing_ok=True)
+        slot = getattr(self.local, "slot", None)
+        if slot is None:
+            slot = self.local.slot = Slot(self.cwd, self.command)
+            with self.lock:
+                self.all.append(slot)
+        try:
+            results, error = slot.grade(entry.absolute(), report.absolute(), lang, timeout)
+        except SlotFailed as failed:
+            slot.kill()
+            self.local.slot = None
+            return _failure(entry, report, str(failed), lang)
+        return Row.of(report.stem, results, error)
+
+    def close(self) -> None:
+        for slot in self.all:
+            if slot.proc.returncode is None:
+                slot.close()
 
 
 def grade_all(directory: Path, output_dir: Path, jobs: int = 1, lang: str = "zh",
@@ -172,16 +313,22 @@ def grade_all(directory: Path, output_dir: Path, jobs: int = 1, lang: str = "zh"
     learners = find_submissions(directory)
     if shard is not None:  # after naming, so a learner's name does not depend on the split
         learners = [found for found in learners if shard.holds(found.learner)]
-    rows = [_write_failure_report(found.entry, output_dir / f"{found.learner}.json", found.problem, lang)
+    rows = [_failure(found.entry, output_dir / f"{found.learner}.json", found.problem, lang)
             for found in learners if found.path is None]
     gradable = [found for found in learners if found.path is not None]
-    with ThreadPoolExecutor(max_workers=jobs) as pool, \
-            tqdm(total=len(learners), initial=len(rows), desc="grading", unit="learner", file=sys.stderr) as bar:
-        futures = [pool.submit(grade_one, found.path, output_dir / f"{found.learner}.json", lang, timeout)
-                   for found in gradable]
-        for future in as_completed(futures):
-            rows.append(future.result())
-            bar.update(1)
+    slots = Slots(output_dir)
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool, \
+                tqdm(total=len(learners), initial=len(rows), desc="grading", unit="learner", file=sys.stderr) as bar:
+            # absolute(), not resolve(): a learner's entry that is a link is refused by the
+            # grader's intake, never followed here (resolve() would hand it the link's target)
+            futures = [pool.submit(slots.grade_one, found.path, output_dir / f"{found.learner}.json", lang, timeout)
+                       for found in gradable]
+            for future in as_completed(futures):
+                rows.append(future.result())
+                bar.update(1)
+    finally:
+        slots.close()
     rows.sort(key=lambda row: row.learner)
     write_gradebook(output_dir / GRADEBOOK, rows, functions)
     return rows

@@ -105,6 +105,9 @@ def grade_submission(path, *, opener=open_graded) -> Results:
     opener: what opens the submission (default: the sandbox, as submission.py says; tests pass
     an in-process double). FileNotFoundError when there is nothing to grade.
     """
+    if opener is open_graded:  # the worker runtime's imports run while this process does its own
+        from .sandbox.process import Zygote
+        Zygote.shared()
     rubric = load_rubric()
     reference = load_reference()
     started = time.perf_counter()

@@ -1,6 +1,7 @@
 """`make bench`: how fast the kit grades one submission and a class, against nbgrader.
 
-    python -m bench.grading [--sizes 10,50,200] [--nbgrader-n 10] [--runs 5] [--jobs 2] [--work DIR]
+    python -m bench.grading [--sizes 10,40] [--overhead-sizes 4,12] [--nbgrader-n 10] [--runs 5]
+                            [--jobs 2] [--work DIR]
 
 Prints, each measured in this run on this machine:
 1. one submission end to end: median wall time of `python -m autograder grade FILE --format
@@ -10,10 +11,13 @@ Prints, each measured in this run on this machine:
    functions, measured by grading the same file in-process with every learner call timed
    (bench/learner_time.py), each in-process run interleaved with an end-to-end run so both see
    the same machine load; with where the overhead goes (start-up and imports, worker start,
-   codec and pipes, the checks' own work);
+   codec and pipes, the checks' own work); then the same in `grade-all`: the marginal seconds
+   per submission of `grade-all --jobs 1` on two classes of correct submissions (--overhead-
+   sizes), minus the time inside learner functions per submission;
 3. peak memory of a sandbox worker: the high-water mark of its resident set (VmHWM, so a
-   spike between polls still counts), read for every worker process (the supervisor and the
-   learner process it forks) while grading one correct submission and whole classes;
+   spike between polls still counts), read for every worker process (the zygote, the
+   supervisors it forks and their learner processes) while grading one correct submission and
+   whole classes;
 4. class throughput on the same notebooks: one `nbgrader autograde` call against one
    `python -m autograder grade-all --jobs N` call, and their ratio (after checking that both
    gave every learner the same total);
@@ -27,6 +31,7 @@ import argparse
 import contextlib
 import csv
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -44,7 +49,8 @@ from tools.demo import ASSIGNMENT, build_course, gradebook, nbgrader
 from tools.release import ROOT
 
 PY = sys.executable
-TARGETS = {"single": 1.0, "speedup": 4.0, "overhead": 0.3, "worker_mb": 200.0, "linearity": 1.25}
+# issue 14; the throughput target and its nbgrader baseline are wired by bench/nbgrader_baseline.py
+TARGETS = {"single": 0.4, "speedup": 4.0, "overhead": 0.1, "worker_mb": 100.0, "linearity": 1.25}
 MB = 1024 * 1024
 
 
@@ -92,9 +98,10 @@ class WorkerMemory:
                     peak = peak_rss(p.pid)
                 except (psutil.Error, OSError):
                     continue
-                if any(part.endswith("worker.py") for part in cmdline):
+                # the zygote and every supervisor and learner process it forks keep its cmdline
+                if any(part.endswith(("worker.py", "zygote.py")) for part in cmdline):
                     self.worker_peak = max(self.worker_peak, peak)
-                elif "autograder" in cmdline:
+                elif any("autograder" in part for part in cmdline):  # grade, grade-all and its slots
                     self.grader_peak = max(self.grader_peak, peak)
             self._stop.wait(self.interval)
 
@@ -115,6 +122,20 @@ def timed(command, poll=False, interval=0.05, **kwargs):
         raise SystemExit(f"bench: {' '.join(map(str, command))} failed ({proc.returncode}):\n"
                          + err.decode("utf-8", "replace")[-2000:])
     return seconds, memory
+
+
+def children_cpu():
+    """CPU seconds of every finished descendant: a grade-all, its graders, their zygotes, the
+    supervisors and learner processes, each reaped up the chain."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_cpu(command):
+    """(wall seconds, CPU seconds of the whole process tree) of one command."""
+    before = children_cpu()
+    seconds, _ = timed(command)
+    return seconds, children_cpu() - before
 
 
 def grade_cli(path):
@@ -155,6 +176,33 @@ def worker_peak(path):
     10 ms. ru_maxrss of the grader's children would be wrong here: a child forked by the grader
     counts the grader's own resident pages until it execs the worker."""
     return timed(grade_cli(path), poll=True, interval=0.01)[1]
+
+
+def grade_all_overhead(paths, sizes, inside, work):
+    """grade-all --jobs 1 on classes of correct submissions (modules and notebooks
+    alternating) of the two `sizes`: {"marginal": s/submission between them, "inside": time in
+    learner functions per submission, "overhead": their difference, "startup": what the first
+    class cost beyond its submissions}, and the same three in CPU time (`*_cpu`)."""
+    from bench.learner_time import learner_seconds
+    seconds, cpu = [], []
+    for n in sizes:
+        folder = work / f"correct-{n}"
+        folder.mkdir(parents=True, exist_ok=True)
+        fmts = list(paths)
+        for i in range(n):
+            fmt = fmts[i % len(fmts)]
+            shutil.copyfile(paths[fmt], folder / f"learner{i:03d}.{fmt}")
+        wall, used = timed_cpu(grade_all_cli(folder, work / f"reports-correct-{n}", 1))
+        seconds.append(wall)
+        cpu.append(used)
+    (n0, n1), (s0, s1) = sizes, seconds
+    marginal = (s1 - s0) / (n1 - n0)
+    marginal_cpu = (cpu[1] - cpu[0]) / (n1 - n0)
+    inside_cpu = statistics.mean(learner_seconds(p, cpu=True)[0] for p in paths.values())
+    per_inside = statistics.mean(inside.values())
+    return {"marginal": marginal, "inside": per_inside, "overhead": marginal - per_inside,
+            "startup": s0 - n0 * marginal, "seconds": seconds,
+            "marginal_cpu": marginal_cpu, "inside_cpu": inside_cpu, "overhead_cpu": marginal_cpu - inside_cpu}
 
 
 @contextlib.contextmanager
@@ -225,13 +273,16 @@ def verdict(ok):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10,50,200", help="class sizes for grade-all (default: 10,50,200)")
+    parser.add_argument("--sizes", default="10,40", help="class sizes for grade-all (default: 10,40)")
+    parser.add_argument("--overhead-sizes", default="4,12",
+                        help="two sizes of all-correct classes for grade-all's overhead (default: 4,12)")
     parser.add_argument("--nbgrader-n", type=int, default=10, help="notebooks graded by both (default: 10)")
     parser.add_argument("--runs", type=int, default=5, help="runs of the single-submission timing (default: 5)")
     parser.add_argument("--jobs", type=int, default=2, help="grade-all --jobs (default: 2)")
     parser.add_argument("--work", type=Path, help="keep the classes and reports here (default: a temporary folder)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    args.overhead_sizes = [int(s) for s in args.overhead_sizes.split(",") if s][:2]
     work = args.work or Path(tempfile.mkdtemp(prefix="nn-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -259,6 +310,18 @@ def run(args, sizes, work):
               f"worker start (spawn, imports, confinement, load) {m['worker_start']:.3f} s; "
               f"{m['calls']:.0f} calls' codec and pipes {m['round_trips'] - m['inside']:.3f} s; "
               f"checks' own work {m['total'] - m['worker_start'] - m['round_trips']:.3f} s", flush=True)
+
+    n0, n1 = args.overhead_sizes
+    print(f"\n2b. grade-all --jobs 1 on {n0} and {n1} correct submissions (modules and notebooks alternating): "
+          "the grader's overhead per submission", flush=True)
+    batch = grade_all_overhead(paths, args.overhead_sizes, {f: m["inside"] for f, m in single.items()}, work)
+    print(f"  N={n0} {batch['seconds'][0]:.1f} s, N={n1} {batch['seconds'][1]:.1f} s: marginal "
+          f"{batch['marginal']:.3f} s/submission = inside learner functions {batch['inside']:.3f} s + overhead "
+          f"{batch['overhead']:.3f} s; paid once per run (start-up, the slot, its zygote) {batch['startup']:.2f} s",
+          flush=True)
+    print(f"  in CPU time (every process of the run; what load does not inflate): marginal "
+          f"{batch['marginal_cpu']:.3f} s/submission = inside learner functions {batch['inside_cpu']:.3f} s + "
+          f"overhead {batch['overhead_cpu']:.3f} s", flush=True)
 
     print("\n3. peak memory (RSS high-water mark) while grading one correct submission", flush=True)
     peaks = {fmt: worker_peak(p) for fmt, p in paths.items()}
@@ -297,14 +360,18 @@ def run(args, sizes, work):
 
     worker_mb = max(max(m.worker_peak for m in peaks.values()), class_worker) / MB
     worst_single = max(m["e2e"] for m in single.values())
-    worst_over = max(m["overhead"] for m in single.values())
-    print(f"\ntargets (issue 6); bench took {time.perf_counter() - started:.0f} s, "
+    print(f"\ntargets (issue 14); bench took {time.perf_counter() - started:.0f} s, "
           f"load average {os.getloadavg()[0]:.2f} at the end")
     print(f"  one submission <= {TARGETS['single']} s median: "
           + ", ".join(f".{f} {m['e2e']:.3f} s" for f, m in single.items()) + f"  {verdict(worst_single <= TARGETS['single'])}")
     print(f"  throughput >= {TARGETS['speedup']}x nbgrader: {speedup:.2f}x  {verdict(speedup >= TARGETS['speedup'])}")
-    print(f"  overhead <= {TARGETS['overhead']} s/submission: "
-          + ", ".join(f".{f} {m['overhead']:.3f} s" for f, m in single.items()) + f"  {verdict(worst_over <= TARGETS['overhead'])}")
+    # the larger of wall and CPU: under load the wall figure is noise (even below 0), and on a
+    # quiet machine the CPU figure is what the wall one cannot go below (grading is sequential)
+    overhead = max(batch["overhead"], batch["overhead_cpu"])
+    print(f"  grader overhead in grade-all <= {TARGETS['overhead']} s/submission: {overhead:.3f} s  "
+          f"{verdict(overhead <= TARGETS['overhead'])}  (wall {batch['overhead']:.3f} s, "
+          f"CPU {batch['overhead_cpu']:.3f} s; one `grade` alone: "
+          + ", ".join(f".{f} {m['overhead']:.3f} s" for f, m in single.items()) + ")")
     print(f"  worker peak <= {TARGETS['worker_mb']:.0f} MB: {worker_mb:.1f} MB  {verdict(worker_mb <= TARGETS['worker_mb'])}")
     print(f"  linear in N (s/submission never grows over {TARGETS['linearity']}x that at the smallest N): "
           f"{growth:.2f}x  {verdict(growth <= TARGETS['linearity'])}")

@@ -48,13 +48,14 @@ class Timed:
             yield sub
 
 
-def learner_seconds(path):
+def learner_seconds(path, cpu=False):
     """(seconds inside learner functions, number of calls, score) for trusted code at path;
-    for a notebook, its answer and set-up cells are run here as the worker would run them."""
+    for a notebook, its answer and set-up cells are run here as the worker would run them.
+    cpu: CPU seconds instead of wall seconds."""
     from autograder.grade import grade_submission
     submission = InProcessSubmission.from_path(path)
     results = grade_submission(path, opener=opener(submission))
-    return submission.seconds, len(submission.calls), results.score
+    return (submission.cpu_seconds if cpu else submission.seconds), len(submission.calls), results.score
 
 
 def sandbox_breakdown(path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sys
 from pathlib import Path
 
 import nbformat
@@ -140,3 +141,41 @@ def test_a_learner_without_a_submission_is_in_the_gradebook_with_zero(tmp_path, 
 def test_grade_all_refuses_a_missing_folder(tmp_path, capsys):
     done = run_cli(capsys, "grade-all", tmp_path / "nope")
     assert done.returncode == 2 and "not a folder" in done.stderr
+
+
+def test_a_slot_that_dies_fails_its_learner_only_and_the_next_gets_a_fresh_one(tmp_path):
+    """A grader fault that takes a whole grading process down (here: the first slot exits as it
+    starts) is that learner's error row; the next learner is graded by a fresh slot."""
+    from autograder.batch import SLOT_COMMAND, Slots
+    (tmp_path / "reports").mkdir()
+    for name in ("alice", "bob"):
+        (tmp_path / f"{name}.py").write_text(reference_source(), encoding="utf-8")
+    flag = tmp_path / "died-once"
+    dies_once = [sys.executable, "-P", "-c",
+                 f"import os, sys, pathlib\nflag = pathlib.Path({str(flag)!r})\n"
+                 "if not flag.exists():\n    flag.touch()\n"
+                 "    print('boom: the grader broke', file=sys.stderr); os._exit(5)\n"
+                 "from autograder.batch import serve_slot; serve_slot()"]
+    slots = Slots(tmp_path / "reports", dies_once)
+    try:
+        first = slots.grade_one(tmp_path / "alice.py", tmp_path / "reports" / "alice.json", "en", 120)
+        second = slots.grade_one(tmp_path / "bob.py", tmp_path / "reports" / "bob.json", "en", 120)
+    finally:
+        slots.close()
+    assert (first.score, first.error) == (0, "grader exited with 5: boom: the grader broke")
+    assert json.loads((tmp_path / "reports" / "alice.json").read_text())["score"] == 0
+    assert (second.score, second.error) == (100, "")
+    assert SLOT_COMMAND[-1].endswith("serve_slot()")
+
+
+def test_a_grader_fault_on_one_learner_is_that_learners_grader_error(tmp_path, monkeypatch):
+    from autograder import grade
+    from autograder.batch import grade_in_slot
+
+    def broken(path, lang="zh"):
+        raise RuntimeError("a bug in the grader")
+    monkeypatch.setattr(grade, "grade_submission", broken)
+    (tmp_path / "alice.py").write_text(reference_source(), encoding="utf-8")
+    results, error = grade_in_slot(tmp_path / "alice.py", tmp_path / "alice.json", "en")
+    assert error == "grader failed: RuntimeError: a bug in the grader"
+    assert results.score == 0 and json.loads((tmp_path / "alice.json").read_text())["load_error"] == error

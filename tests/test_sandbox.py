@@ -154,5 +154,28 @@ def test_a_submission_dropped_without_close_cleans_up():
     del sub
     gc.collect()
     assert not base.exists()
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)  # reaped: the worker is gone, not even a zombie
+    assert not os.path.exists(f"/proc/{pid}")  # reaped: the worker is gone, not even a zombie
+
+
+def test_a_zygote_that_dies_is_the_graders_error_not_the_learners():
+    """The zygote ends only with its grader. Killed anyway, a worker it forked goes on (its
+    grader lives: see the liveness pipe); a worker that ended beside it is a grader fault
+    (ZygoteGone, not the learner's WorkerCrashed); the next submission gets a new zygote."""
+    import signal
+    from autograder.sandbox.process import Zygote, ZygoteGone
+    with open_graded(REFERENCE) as s:
+        zygote = Zygote.shared()
+        zygote.proc.kill()
+        zygote.proc.wait()
+        assert s.call("sigmoid", 0.0) == 0.5
+        supervisor = s._worker.pid
+        os.kill(supervisor, signal.SIGKILL)  # what a zygote's end could take with it
+        deadline = time.monotonic() + 10
+        while os.path.exists(f"/proc/{supervisor}") and time.monotonic() < deadline:
+            time.sleep(0.05)  # reaped by init; its learner process dies with it (PDEATHSIG)
+        time.sleep(0.2)
+        with pytest.raises(ZygoteGone):
+            s.call("sigmoid", 0.0)
+    with open_graded(REFERENCE) as s:
+        assert s.call("sigmoid", 0.0) == 0.5
+    assert Zygote.shared() is not zygote

@@ -47,6 +47,8 @@ def appears(needle, within=BOUND / 2):
 
 
 def processes_matching(needle):
+    """Processes whose command line or working folder holds `needle`. A supervisor forked by
+    the zygote keeps the zygote's command line; it works in its submission's folder."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -54,7 +56,11 @@ def processes_matching(needle):
                 cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
             except OSError:
                 continue
-            if needle in cmdline:
+            try:
+                cwd = os.fsencode(os.readlink(f"/proc/{entry}/cwd"))
+            except OSError:
+                cwd = b""
+            if needle in cmdline or needle in cwd:
                 found.append(int(entry))
     return found
 
@@ -366,14 +372,15 @@ def test_a_live_grader_closing_a_busy_worker_keeps_its_folder(hostile):
         worker.alive_w = None
         time.sleep(1.0)  # five times the supervisor's polling interval
         assert (sub._workdir.base / "rt").is_dir(), "the supervisor removed a live grader's folder"
-        assert worker.proc.poll() is None
+        assert worker._wait(0) is None  # the supervisor runs on
         os.kill(worker.pid, signal.SIGTERM)
         call.join()
         assert ended
 
 
 def test_nothing_outlives_a_grader_that_is_killed(tmp_path):
-    """The supervisor sees the grader die (its liveness pipe closes without a word), kills the
+    """The zygote ends with its grader; the supervisor sees the grader die (its liveness pipe
+    closes without the grader's word), kills the
     learner's whole tree and removes the temporary folder the dead grader can no longer remove."""
     import signal
     import subprocess
@@ -405,20 +412,25 @@ def test_nothing_outlives_a_grader_that_is_killed(tmp_path):
          "    if time.monotonic() > end:\n"
          "        sys.exit(3)  # the attack did not even start its children\n"
          "    time.sleep(0.02)\n"
-         "print(sub._workdir.base, flush=True)\n"
+         "from autograder.sandbox.process import Zygote\n"
+         "from tests.test_sandbox_adversarial import processes_matching\n"
+         "seen = bool(processes_matching(str(sub._workdir.base).encode()))\n"
+         "print(sub._workdir.base, Zygote.shared().base, seen, flush=True)\n"
          "os.kill(os.getpid(), signal.SIGKILL)\n"],
         cwd=KIT, capture_output=True, text=True, timeout=BOUND)
     assert grader.returncode == -signal.SIGKILL
-    base = grader.stdout.strip().encode()
-    assert base
+    base, zygote, seen = (part.encode() for part in grader.stdout.split())
+    assert seen == b"True", "no supervisor was found while the grader lived"
     deadline = time.monotonic() + 5
-    while (processes_matching(base) or processes_matching(FORK_MARKER)) \
+    while (processes_matching(base) or processes_matching(FORK_MARKER) or processes_matching(zygote)) \
             and time.monotonic() < deadline:
         time.sleep(0.05)
     assert processes_matching(base) == [] and processes_matching(FORK_MARKER) == []
-    while Path(base.decode()).exists() and time.monotonic() < deadline:
+    assert processes_matching(zygote) == [], "the zygote outlived its grader"
+    while (Path(base.decode()).exists() or Path(zygote.decode()).exists()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not Path(base.decode()).exists(), "the supervisor did not remove the orphaned folder"
+    assert not Path(zygote.decode()).exists(), "the zygote did not remove its folder"
 
 
 def test_forged_protocol_frames_are_protocol_errors_not_grader_crashes(hostile):

@@ -60,7 +60,7 @@ def graded(tmp_path_factory):
     with open(base / "reports" / "gradebook.csv", newline="") as f:
         rows = {row["learner"]: row for row in csv.DictReader(f)}
     return {"done": done, "rows": rows, "elapsed": elapsed, "before": before,
-            "after": tree_digest(), "folder": folder}
+            "after": tree_digest(), "folder": folder, "reports": base / "reports"}
 
 
 def test_the_run_completes(graded):
@@ -88,5 +88,6 @@ def test_links_to_the_reference_earn_nothing(graded, learner):
 
 def test_nothing_outlives_the_run_and_the_kit_is_unchanged(graded):
     assert processes_matching(str(graded["folder"]).encode()) == []
+    assert processes_matching(str(graded["reports"]).encode()) == []  # grade-all's graders work there
     assert graded["after"] == graded["before"]
     assert (KIT / "solutions" / "nn_basics.py").read_text() == REFERENCE.read_text()

@@ -9,6 +9,7 @@ import pytest
 
 from autograder.sandbox import cpuwait
 from autograder.sandbox.errors import CallTimeout
+from autograder.sandbox.process import Zygote
 from autograder.submission import open_graded
 
 BURN = '''import time
@@ -28,12 +29,22 @@ def tanh(x):
 COMPETITORS = 3  # busy processes sharing the worker's one core: it gets about a quarter of it
 
 
+def _fresh_zygote():
+    """Workers are forked by the grader's zygote and inherit its CPU affinity, not ours: the
+    next submission starts a new one, with ours."""
+    with Zygote._lock:
+        if Zygote._current is not None:
+            Zygote._current.stop()
+            Zygote._current = None
+
+
 @pytest.fixture
 def one_busy_core():
-    """This process (and the worker it starts) on one core, with three busy loops beside it."""
+    """This process (and the workers it starts) on one core, with three busy loops beside it."""
     before = os.sched_getaffinity(0)
     core = min(before)
     os.sched_setaffinity(0, {core})
+    _fresh_zygote()
     loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(COMPETITORS)]
     try:
         yield
@@ -42,6 +53,7 @@ def one_busy_core():
             p.kill()
             p.wait()
         os.sched_setaffinity(0, before)
+        _fresh_zygote()
 
 
 def test_honest_work_on_a_starved_core_is_not_a_timeout(tmp_path, one_busy_core):

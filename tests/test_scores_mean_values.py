@@ -1,7 +1,7 @@
 """Every point is earned by a right value, through the CLI as an instructor runs it: hollow
 submissions (every function `pass`, `return 0.0`, zeros of the right shape, or its first
-argument), as modules and as notebooks, graded by `grade-all` (one `grade --format json`
-process each, in the real sandbox) score exactly 0, and a grader error shows in grade-all's
+argument), as modules and as notebooks, graded by `grade-all` (long-lived graders, in the
+real sandbox) score exactly 0, and a grader error shows in grade-all's
 summary and exit status."""
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import json
 
 import nbformat
 
-from autograder.batch import Row, _row_from_report
+from autograder.batch import Row
+from autograder.results import CheckResult, Results
 from tests.cli_in_process import run_cli
 from tests.mistakes import HOLLOW, hollow_source
 
@@ -36,13 +37,14 @@ def test_hollow_modules_and_notebooks_score_zero_through_grade_all(tmp_path, cap
         assert report["grader_errors"] == [] and all(t["status"] == "failed" for t in report["tests"])
 
 
-def test_grader_errors_in_a_report_reach_the_gradebook_row(tmp_path):
-    report = tmp_path / "alice.json"
-    report.write_text(json.dumps({"score": 98, "max_score": 100, "functions": {"sigmoid": {"score": 2}},
-                                  "grader_errors": ["sigmoid_matches_reference"]}), encoding="utf-8")
-    row = _row_from_report("alice", report)
-    assert row == Row("alice", 98, 100, {"sigmoid": 2}, "grader error in 1 checks: sigmoid_matches_reference",
-                      grader_errors=1)
+def test_grader_errors_in_the_results_reach_the_gradebook_row():
+    results = Results("alice.py", [CheckResult("sigmoid_values", "sigmoid", 2, True),
+                                   CheckResult("sigmoid_matches_reference", "sigmoid", 2, False, error=True),
+                                   CheckResult("relu_values", "relu", 96, True)],
+                      functions=["sigmoid", "relu"])
+    row = Row.of("alice", results)
+    assert row == Row("alice", 98, 100, {"sigmoid": 2, "relu": 96},
+                      "grader error in 1 checks: sigmoid_matches_reference", grader_errors=1)
 
 
 def test_grade_all_exits_3_when_the_grader_failed_on_some_checks(tmp_path, monkeypatch, capsys):

@@ -1,22 +1,33 @@
-"""One worker process seen from the grader: spawn, send a frame, read a frame by a deadline, kill.
+"""The worker seen from the grader: the warm zygote that forks one supervisor per submission,
+and one worker (a supervisor and its learner process): send a frame, read a frame by a deadline,
+kill.
 
 Requests and responses go over a pipe pair, not the worker's stdout (which the learner writes
 to): stdout and stderr go to an unlinked temporary file, so a flood can neither deadlock a pipe
 nor reach anything but the captured-output text.
 """
+import atexit
+import json
 import os
 import select
+import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from pathlib import Path
 
 from . import codec
 from .protocol import BYE_FRAME as BYE
+from .workdir import RUNTIME_FILES, base_env
 
+HERE = Path(__file__).resolve().parent
 DISK_FULL = 76  # worker.DISK_FULL
+ZYGOTE_REPLY_SECONDS = 120.0  # its first reply waits for its imports, on a loaded machine too
 
 
 class Timeout(Exception):
@@ -27,8 +38,108 @@ class Died(Exception):
     pass
 
 
+class ZygoteGone(RuntimeError):
+    """The zygote ended or broke protocol: the grader's fault, never the learner's."""
+
+
+class Zygote:
+    """One per grader process, started on first use (and again if it died): a Python that has
+    imported numpy and the worker runtime (zygote.py), forking a supervisor per submission.
+    Its folder holds only the runtime, private to the grader's user; learner code never runs
+    in it. The grader's end of its socket closing (the grader exiting, or killed) ends it."""
+
+    _lock = threading.Lock()
+    _current = None
+
+    @classmethod
+    def shared(cls):
+        with cls._lock:
+            z = cls._current
+            if z is None or z.owner != os.getpid() or z.proc.poll() is not None:
+                if z is not None and z.owner == os.getpid():
+                    z.stop()
+                z = cls._current = cls()
+            return z
+
+    def __init__(self):
+        self.owner = os.getpid()  # a forked grader must not share this one's socket
+        self._lock = threading.Lock()
+        self.base = Path(tempfile.mkdtemp(prefix="nn-zygote-"))
+        try:
+            rt = self.base / "rt"
+            rt.mkdir(mode=0o700)
+            for name in RUNTIME_FILES:
+                shutil.copyfile(HERE / name, rt / name)
+            self.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            try:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-I", "-B", str(rt / "zygote.py"), str(theirs.fileno())],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    pass_fds=(theirs.fileno(),), env=base_env(), cwd=str(self.base),
+                    start_new_session=True)  # a Ctrl-C meant for the grader reaches it by EOF only
+            finally:
+                theirs.close()
+        except BaseException:
+            shutil.rmtree(self.base, ignore_errors=True)
+            raise
+        self.sock.settimeout(ZYGOTE_REPLY_SECONDS)
+        atexit.register(self.stop)
+
+    def _ask(self, request, fds=()):
+        with self._lock:
+            try:
+                if fds:
+                    socket.send_fds(self.sock, [json.dumps(request).encode()], list(fds))
+                else:
+                    self.sock.send(json.dumps(request).encode())
+                reply = self.sock.recv(1 << 16)
+            except OSError as exc:  # socket.timeout included
+                raise ZygoteGone(f"the sandbox zygote did not answer: {exc}") from None
+        if not reply:
+            raise ZygoteGone(f"the sandbox zygote ended (exit code {self.proc.poll()})")
+        return json.loads(reply)
+
+    def spawn(self, workdir, req_r, resp_w, out_fd, alive_r):
+        """(pid of a fresh supervisor for `workdir`, read end of its status pipe)."""
+        status_r, status_w = os.pipe()
+        try:
+            reply = self._ask({"op": "spawn", "config": str(workdir.config_path),
+                               "cwd": str(workdir.sub), "env": workdir.env()},
+                              (req_r, resp_w, out_fd, status_w, alive_r))
+        except BaseException:
+            os.close(status_r)
+            raise
+        finally:
+            os.close(status_w)
+        if type(reply.get("pid")) is not int:
+            os.close(status_r)
+            raise ZygoteGone(f"the sandbox zygote refused a spawn: {reply}")
+        return reply["pid"], status_r
+
+    def wait_warm(self):
+        """Return once the zygote has imported everything (ZygoteGone if it cannot)."""
+        self._ask({"op": "ping"})
+
+    def reap(self, pid):
+        try:
+            self._ask({"op": "reap", "pid": pid})
+        except ZygoteGone:  # then it is gone, and its children with init
+            pass
+
+    def stop(self):
+        """Closing the socket ends it (its supervisors have ended by now, or end themselves)."""
+        self.sock.close()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.base, ignore_errors=True)
+        atexit.unregister(self.stop)
+
+
 class WorkerProcess:
-    def __init__(self, workdir, load_id, lifetime):
+    def __init__(self, workdir, load_id, lifetime, zygote=None):
         workdir.write_config(load_id, lifetime)
         req_r, self.req_w = os.pipe()
         self.resp_r, resp_w = os.pipe()
@@ -37,23 +148,28 @@ class WorkerProcess:
         alive_r, self.alive_w = os.pipe()
         self.output_file = tempfile.TemporaryFile(prefix="nn-sandbox-out-")
         try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-B", str(workdir.rt / "worker.py"), str(workdir.config_path),
-                 str(req_r), str(resp_w), str(alive_r)],
-                stdin=subprocess.DEVNULL, stdout=self.output_file, stderr=self.output_file,
-                pass_fds=(req_r, resp_w, alive_r), env=workdir.env(), cwd=str(workdir.sub),
-                start_new_session=True)
+            zygote = zygote or Zygote.shared()
+            fds = (req_r, resp_w, self.output_file.fileno(), alive_r)
+            try:
+                self.pid, self._status_r = zygote.spawn(workdir, *fds)
+            except ZygoteGone:  # once: a zygote that died between two submissions is restarted
+                zygote = Zygote.shared()
+                self.pid, self._status_r = zygote.spawn(workdir, *fds)
+        except BaseException:
+            os.close(self.req_w)
+            os.close(self.resp_r)
+            os.close(self.alive_w)
+            self.output_file.close()
+            raise
         finally:
             os.close(req_r)
             os.close(resp_w)
             os.close(alive_r)
+        self._zygote = zygote
+        self._code = None  # the supervisor's exit code, once the zygote reported it
         os.set_blocking(self.req_w, False)
         os.set_blocking(self.resp_r, False)
         self._buffer = bytearray()  # appended in place: a 64 MiB reply must not copy quadratically
-
-    @property
-    def pid(self):
-        return self.proc.pid
 
     def send(self, payload, deadline):
         view = memoryview(codec.frame(payload))
@@ -66,7 +182,7 @@ class WorkerProcess:
                 try:
                     view = view[os.write(self.req_w, view):]
                 except BrokenPipeError as exc:
-                    raise Died() from exc
+                    raise self._died() from exc
 
     def receive(self, deadline: float) -> bytes:
         while True:
@@ -86,14 +202,20 @@ class WorkerProcess:
             if readable:  # never more than the frame being read needs, plus one chunk
                 chunk = os.read(self.resp_r, 1 << 20)
                 if not chunk:
-                    raise Died()
+                    raise self._died()
                 self._buffer += chunk
+
+    def _died(self):
+        """Died: the worker ended, the learner's doing. Unless the zygote ended first: its
+        supervisors then end too, a grader fault (ZygoteGone) never charged to the learner."""
+        if self._zygote.proc.poll() is not None:
+            return ZygoteGone(f"the sandbox zygote ended (exit code {self._zygote.proc.returncode})")
+        return Died()
 
     def exit_description(self, wait=5.0):
         """How the worker ended (after Died): its exit code, or the signal that killed it."""
-        try:
-            code = self.proc.wait(wait)
-        except subprocess.TimeoutExpired:
+        code = self._wait(wait)
+        if code is None:
             return "the worker stopped answering"
         if code == DISK_FULL:
             return "it wrote more than its disk quota"
@@ -103,6 +225,20 @@ class WorkerProcess:
             except ValueError:
                 pass
         return f"exit code {code}"
+
+    def _wait(self, seconds):
+        """The supervisor's exit code once it has ended (the zygote writes it, then closes the
+        pipe), else None after `seconds`. The zygote does not reap it before reap(), so until
+        then its pid is still this worker's to signal."""
+        if self._code is None and self._status_r is not None:
+            readable, _, _ = select.select([self._status_r], [], [], max(seconds, 0))
+            if readable:
+                data = os.read(self._status_r, 64)
+                # no data: the zygote ended first (the grader is going away); nothing to wait for
+                self._code = int(data) if data else -signal.SIGKILL
+                os.close(self._status_r)
+                self._status_r = None
+        return self._code
 
     def output(self, limit):
         return os.pread(self.output_file.fileno(), limit, 0)
@@ -125,35 +261,28 @@ class WorkerProcess:
                 pass
             os.close(self.req_w)
             self.req_w = None
-        pid = self.proc.pid
-        if not (graceful and self._exited_within(2.0)):
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            self._exited_within(2.0)
-        # While the supervisor is unreaped (at worst a zombie) its pid, which is its process
-        # group's id, cannot be reused; once reaped (exit_description waits for it), the id may
-        # already name a stranger's group, so it is not signalled.
-        if self.proc.returncode is None:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        self.proc.kill()
-        self.proc.wait()
+        if self.resp_r is None:
+            return
+        pid = self.pid
+        if self._zygote.proc.poll() is None:  # else orphaned: it kills its tree by itself
+            if not (graceful and self._wait(2.0) is not None):
+                _signal(os.kill, pid, signal.SIGTERM)
+                self._wait(2.0)
+            # the zygote reaps the supervisor only when told below: at worst it is a zombie
+            # here, so its pid (= pgid) cannot have been reused
+            _signal(os.killpg, pid, signal.SIGKILL)
+            _signal(os.kill, pid, signal.SIGKILL)
+            self._wait(30.0)
+        if self._status_r is not None:
+            os.close(self._status_r)
+            self._status_r = None
+        self._zygote.reap(pid)
         os.close(self.resp_r)
+        self.resp_r = None
 
-    def _exited_within(self, seconds):
-        """Wait without reaping, so the pid stays ours for the killpg that follows."""
-        end = time.monotonic() + seconds
-        while True:
-            try:
-                info = os.waitid(os.P_PID, self.proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-            except ChildProcessError:
-                return True
-            if info is not None:
-                return True
-            if time.monotonic() > end:
-                return False
-            time.sleep(0.005)
+
+def _signal(kill, pid, sig):
+    try:
+        kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass

@@ -2,13 +2,14 @@
 
 Layout (base is mkdtemp'd, private to the grader's user; as root it is 0711 so the worker's uid
 can reach sub/ without listing base):
-    base/rt/    the worker's runtime: worker.py, protocol.py, codec.py, limits.py, landlock.py,
-                seccomp.py, mounts.py, testfns.py, config.json. Read by the supervisor before any
-                confinement, never by learner code.
+    base/rt/    config.json, read by the supervisor before any confinement, never by learner
+                code. (The runtime itself, worker.py and the modules it imports, is loaded once
+                per grader by the zygote from a folder of its own: process.Zygote.)
     base/sub/   the bytes the intake read (never the learner's path), written afresh; the
                 learner's cwd, HOME and TMPDIR and the only place it may write. As root the
                 learner process mounts a size-limited tmpfs over it holding the same files.
 """
+import functools
 import json
 import os
 import re
@@ -23,8 +24,8 @@ from .intake import read_submission
 from .notebook import UnreadableNotebook, extract_cells
 
 HERE = Path(__file__).resolve().parent
-RUNTIME_FILES = ("worker.py", "protocol.py", "codec.py", "limits.py", "landlock.py", "seccomp.py", "mounts.py",
-                 "testfns.py")
+RUNTIME_FILES = ("zygote.py", "worker.py", "protocol.py", "codec.py", "limits.py", "landlock.py",
+                 "seccomp.py", "mounts.py", "testfns.py")
 KIT_ROOT = HERE.parent.parent
 SYSTEM_READ_PATHS = ["/usr", "/lib", "/lib64", "/lib32", "/etc", "/proc", "/sys/devices/system/cpu",
                      "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"]
@@ -70,6 +71,7 @@ def imported_modules(sources):
     return sorted(n for n in names if len(n) < 100)[:200]
 
 
+@functools.lru_cache(maxsize=8)  # the same for every submission a grader process grades
 def read_paths(protected=()):
     """What Python needs to read after confinement: the stdlib and site-packages, never the kit.
     Wherever the kit lives (a checkout, site-packages, /usr/src/app, /opt), an allowed folder
@@ -112,6 +114,15 @@ def carve_out(allowed, protected):
     return result
 
 
+def base_env():
+    """The environment of the zygote (numpy reads the thread counts at import) and, with a
+    submission's own folders added (Workdir.env), of each worker."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+           "MPLBACKEND": "Agg"}
+    env.update({v: "1" for v in THREAD_VARS})
+    return env
+
+
 class Workdir:
     def __init__(self, received, limits, module):
         """`received`: the intake's copy of the submission (its bytes, never its path), run as
@@ -134,8 +145,6 @@ class Workdir:
         self.rt, self.sub = self.base / "rt", self.base / "sub"
         self.rt.mkdir(mode=0o700)
         self.sub.mkdir(mode=0o700)
-        for name in RUNTIME_FILES:
-            shutil.copyfile(HERE / name, self.rt / name)
         files = dict(received.siblings)
         if self.kind == "py":
             files[f"{self.module}.py"] = received.data
@@ -147,7 +156,7 @@ class Workdir:
         self.config = {
             "kind": self.kind, "cells": self.cells or [], "sub_dir": str(self.sub),
             "module": self.module, "preload": imported_modules(sources),
-            "read_paths": read_paths(), "drop_privileges": self.as_root,
+            "read_paths": list(read_paths()), "drop_privileges": self.as_root,
             **limits,
         }
         self.config_path = self.rt / "config.json"
@@ -158,11 +167,8 @@ class Workdir:
 
     def env(self):
         """Only what Python needs; nothing of the grader's environment (tokens, paths)."""
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-               "HOME": str(self.sub), "TMPDIR": str(self.sub), "MPLBACKEND": "Agg",
-               "MPLCONFIGDIR": str(self.sub / ".matplotlib")}
-        env.update({v: "1" for v in THREAD_VARS})
-        return env
+        return {**base_env(), "HOME": str(self.sub), "TMPDIR": str(self.sub),
+                "MPLCONFIGDIR": str(self.sub / ".matplotlib")}
 
     def remove(self):
         """Called once the learner's processes are dead. It may have made folders unreadable:

@@ -1,7 +1,9 @@
 """The sandbox worker: runs one submission's code and answers the grader's calls.
 
-Self-contained: copied with protocol.py, codec.py, limits.py, landlock.py and testfns.py into a fresh folder
-and run as `python -I worker.py CONFIG REQ_FD RESP_FD`; it never imports the kit.
+Self-contained: copied with protocol.py, codec.py, limits.py, landlock.py, mounts.py, seccomp.py
+and testfns.py into a folder of its own; it never imports the kit. The grader runs it warm:
+zygote.py imports it once and forks a fresh supervisor per submission, which calls run().
+`python -I worker.py CONFIG REQ_FD RESP_FD ALIVE_FD` does the same from a cold interpreter.
 
 Two processes (three as root):
 - the supervisor (this script's process) imports numpy and the common modules, becomes a child
@@ -72,8 +74,14 @@ DISK_FULL = 76  # the supervisor's exit when the learner wrote past its disk quo
 
 
 def main():
-    config_path, req_fd, resp_fd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    alive_fd = int(sys.argv[4])
+    run(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+
+
+def run(config_path, req_fd, resp_fd, alive_fd):
+    """One submission, once the runtime is imported: this process becomes its supervisor.
+    Called by main() in a fresh interpreter, or by the zygote (zygote.py) in a process it has
+    just forked for this submission; never returns. alive_fd: the read end of the grader's
+    liveness pipe (see supervise)."""
     with open(config_path, encoding="utf-8") as f:
         cfg = json.load(f)
     for name in COMMON_MODULES + [m for m in cfg.get("preload", []) if m in ON_DEMAND_MODULES]:
@@ -224,7 +232,7 @@ def supervise(learner, alive_fd, lifetime, sub_dir, disk_bytes):
             status = 0
     limits.kill_all_children()
     if orphaned:  # the grader died without cleaning up: its temporary folder is ours to remove
-        shutil.rmtree(os.path.dirname(RUNTIME_DIR), ignore_errors=True)
+        shutil.rmtree(os.path.dirname(sub_dir), ignore_errors=True)
     code = os.waitstatus_to_exitcode(status)
     os._exit(code if code >= 0 else 128 - code)
 
