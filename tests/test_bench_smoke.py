@@ -128,7 +128,9 @@ def test_every_test_cell_has_a_plain_test():
 def test_plain_tests_pass_on_the_reference_and_catch_the_chapter_bugs():
     from tools.demo import with_bugs
     assert all(error is None for error in _run_plain_tests(answers()).values())
-    failed = {name for name, error in _run_plain_tests(with_bugs(answers())).items() if error}
+    import numpy as np
+    with np.errstate(all="ignore"):  # the chapter's tanh overflows: that is the bug caught
+        failed = {name for name, error in _run_plain_tests(with_bugs(answers())).items() if error}
     assert {"test_tanh", "test_swish", "test_softmax"} <= failed and "test_sigmoid" not in failed
 
 
