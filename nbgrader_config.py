@@ -42,8 +42,20 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "autograder.nbgrader_hooks.CheckCellMetadata",
 ]
+# nbgrader's own sanitizing steps (its default list), with the same metadata check made quick:
+# nbgrader's builds a JSON-schema validator per cell, 0.2-0.4 s a notebook, twice per notebook.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "autograder.nbgrader_hooks.CheckCellMetadata",
+]
+# nbconvert validates the whole notebook after every step (13 per notebook under autograde);
+# once after the last step still catches a step that breaks the notebook.
+c.Exporter.optimistic_validation = True
 # Hidden test code must not reach learners through feedback: strip it before rendering.
 c.GenerateFeedback.preprocessors = [
     "autograder.nbgrader_hooks.StripHiddenTests",

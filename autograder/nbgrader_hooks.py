@@ -10,13 +10,20 @@
   feedback page and formgrader (in the instructor's Jupyter, same origin) both render.
 - `StripHiddenTests`: a feedback preprocessor; nbgrader's feedback shows test cells in full,
   hidden blocks and tracebacks included, so we cut both before rendering.
+- `CheckCellMetadata`: nbgrader's check of each cell's nbgrader metadata, with its JSON schema
+  compiled once per run rather than once per cell (0.2-0.4 s a notebook saved).
 """
 import tempfile
+import traceback
 from pathlib import Path
 
+import jsonschema
 import nbformat
 from nbconvert.preprocessors import Preprocessor
 from nbconvert.preprocessors.sanitize import SanitizeHTML
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.nbgraderformat.common import BaseMetadataValidator
+from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheckCellMetadata
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Bool, List
 
@@ -88,3 +95,41 @@ class StripHiddenTests(ClearHiddenTests):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources
+
+
+class _SchemaCompiledOnce(BaseMetadataValidator):
+    """nbgrader validates each cell with `jsonschema.validate(meta, schema)`, which checks the
+    schema itself and builds a new validator every time (~3 ms a cell, ~130 cells, twice per
+    notebook). Placed between nbgrader's MetadataValidator and its base class, this validates
+    a current-version cell with one validator built once; anything else (no nbgrader metadata,
+    an old or new schema_version and the error nbgrader raises for it) goes to nbgrader's code."""
+
+    _compiled = {}  # schema_version: the jsonschema validator of nbgrader's schema
+
+    def validate_cell(self, cell):
+        meta = cell.metadata.get("nbgrader")
+        if meta is None or meta.get("schema_version", 0) != self.schema_version:
+            return super().validate_cell(cell)
+        if self.schema_version not in self._compiled:
+            cls = jsonschema.validators.validator_for(self.schema)
+            cls.check_schema(self.schema)
+            self._compiled[self.schema_version] = cls(self.schema)
+        self._compiled[self.schema_version].validate(meta)
+
+
+class _QuickMetadataValidator(MetadataValidator, _SchemaCompiledOnce):
+    pass
+
+
+class CheckCellMetadata(NbgraderCheckCellMetadata):
+    """nbgrader's CheckCellMetadata (same checks, same error) on `_QuickMetadataValidator`."""
+
+    def preprocess(self, nb, resources):
+        try:
+            _QuickMetadataValidator().validate_nb(nb)
+        except ValidationError:
+            self.log.error(traceback.format_exc())
+            msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+            self.log.error(msg)
+            raise ValidationError(msg) from None
+        return nb, resources

@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -123,7 +124,11 @@ def main(argv=None):
     print("1/4 nbgrader generate_assignment, and the demo learners submit")
     learners = build_course(COURSE)
     print(f"2/4 nbgrader autograde ({len(learners)} learners)")
+    started = time.perf_counter()
     nbgrader(COURSE, "autograde", ASSIGNMENT, "--force")
+    seconds = time.perf_counter() - started
+    print(f"    {seconds:.1f} s, {seconds / len(learners):.1f} s per notebook "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     print("3/4 nbgrader generate_feedback")
     nbgrader(COURSE, "generate_feedback", ASSIGNMENT, "--force")
     print("4/4 gradebook (nbgrader export), beside the kit's CLI on the same notebooks")
