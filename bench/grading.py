@@ -18,9 +18,12 @@ Prints, each measured in this run on this machine:
    spike between polls still counts), read for every worker process (the zygote, the
    supervisors it forks and their learner processes) while grading one correct submission and
    whole classes;
-4. class throughput on the same notebooks: one `nbgrader autograde` call against one
-   `python -m autograder grade-all --jobs N` call, and their ratio (after checking that both
-   gave every learner the same total);
+4. class throughput on the same notebooks: plain nbgrader as an instructor would use it
+   without the kit (bench/nbgrader_baseline.py: the same notebook, its test cells holding
+   ordinary assert-based tests run in nbgrader's kernel, nbgrader's default config) against one
+   `python -m autograder grade-all --jobs N` call, and their ratio; and, as a separate line, the
+   kit's own nbgrader door (`nbgrader autograde` through the kit's config), after checking that
+   it gave every learner the same total as grade-all;
 5. total time of grade-all against class size (a mix of modules and notebooks; the mix is the
    same for every multiple of ten), with seconds per submission at each size.
 The last line is `speedup_vs_nbgrader=<ratio>` from step 4.
@@ -49,8 +52,9 @@ from tools.demo import ASSIGNMENT, build_course, gradebook, nbgrader
 from tools.release import ROOT
 
 PY = sys.executable
-# issue 14; the throughput target and its nbgrader baseline are wired by bench/nbgrader_baseline.py
-TARGETS = {"single": 0.4, "speedup": 4.0, "overhead": 0.1, "worker_mb": 100.0, "linearity": 1.25}
+# issue 14's targets; "speedup" is against plain nbgrader (bench/nbgrader_baseline.py)
+TARGETS = {"single": 0.4, "speedup": 25.0, "door": 2.0, "overhead": 0.1, "worker_mb": 100.0,
+           "linearity": 1.25}
 MB = 1024 * 1024
 
 
@@ -234,7 +238,8 @@ def kit_totals(output_dir):
 
 
 def against_nbgrader(work, n, jobs):
-    """(nbgrader seconds, kit seconds, same totals?) on the same n notebooks."""
+    """(seconds of `nbgrader autograde` through the kit's config, grade-all seconds, same totals?)
+    on the same n notebooks."""
     course, notebooks = work / "course", work / f"notebooks-{n}"
 
     def learners(release_nb):  # the course's own release, so nbgrader's checksums match
@@ -330,13 +335,18 @@ def run(args, sizes, work):
 
     n = args.nbgrader_n
     print(f"\n4. class throughput on the same {n} notebooks (the mix above)", flush=True)
+    from bench.nbgrader_baseline import plain_seconds
+    plain_per, _ = plain_seconds(work / "plain", n)  # scores differ by design: asserts, not the kit's checks
     nb_seconds, kit_seconds, same, (nb_totals, totals) = against_nbgrader(work, n, args.jobs)
-    speedup = nb_seconds / kit_seconds
-    print(f"  nbgrader autograde      {nb_seconds:7.1f} s  {nb_seconds / n:5.2f} s/submission  "
-          f"{60 * n / nb_seconds:6.1f} submissions/min")
-    print(f"  grade-all --jobs {args.jobs:<6} {kit_seconds:7.1f} s  {kit_seconds / n:5.2f} s/submission  "
-          f"{60 * n / kit_seconds:6.1f} submissions/min")
-    print(f"  ratio {speedup:.2f}x; same total for every learner: {'yes' if same else 'NO'}")
+    speedup = plain_per * n / kit_seconds
+    print(f"  plain nbgrader autograde (asserts in its kernel, no kit) {plain_per * n:7.1f} s  "
+          f"{plain_per:5.2f} s/submission  {60 / plain_per:6.1f} submissions/min")
+    print(f"  grade-all --jobs {args.jobs:<6}                             {kit_seconds:7.1f} s  "
+          f"{kit_seconds / n:5.2f} s/submission  {60 * n / kit_seconds:6.1f} submissions/min")
+    print(f"  kit's nbgrader door (nbgrader autograde, kit config)    {nb_seconds:7.1f} s  "
+          f"{nb_seconds / n:5.2f} s/submission")
+    print(f"  ratio {speedup:.2f}x plain nbgrader; the door gave every learner grade-all's total: "
+          f"{'yes' if same else 'NO'}")
     if not same:
         for learner in sorted(set(nb_totals) | set(totals)):
             print(f"    {learner:<28} nbgrader {nb_totals.get(learner)}  kit {totals.get(learner)}")
@@ -364,7 +374,9 @@ def run(args, sizes, work):
           f"load average {os.getloadavg()[0]:.2f} at the end")
     print(f"  one submission <= {TARGETS['single']} s median: "
           + ", ".join(f".{f} {m['e2e']:.3f} s" for f, m in single.items()) + f"  {verdict(worst_single <= TARGETS['single'])}")
-    print(f"  throughput >= {TARGETS['speedup']}x nbgrader: {speedup:.2f}x  {verdict(speedup >= TARGETS['speedup'])}")
+    print(f"  throughput >= {TARGETS['speedup']:.0f}x plain nbgrader: {speedup:.2f}x  {verdict(speedup >= TARGETS['speedup'])}")
+    door = nb_seconds / n
+    print(f"  kit's nbgrader door <= {TARGETS['door']} s/notebook: {door:.2f} s  {verdict(door <= TARGETS['door'])}")
     # the larger of wall and CPU: under load the wall figure is noise (even below 0), and on a
     # quiet machine the CPU figure is what the wall one cannot go below (grading is sequential)
     overhead = max(batch["overhead"], batch["overhead_cpu"])

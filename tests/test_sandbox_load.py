@@ -45,7 +45,10 @@ def one_busy_core():
     core = min(before)
     os.sched_setaffinity(0, {core})
     _fresh_zygote()
-    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(COMPETITORS)]
+    # each in a session of its own, as the worker is: with autogroup scheduling the kernel
+    # shares a core between sessions first, so three loops in one session would count as one
+    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+             for _ in range(COMPETITORS)]
     try:
         yield
     finally:
