@@ -118,16 +118,16 @@ def _finished_parts(parts: list[Path], gradebook: str,
         if shard.index in finished:
             raise MergeError(f"shard {shard} given twice: {finished[shard.index][0]} and {part}")
         finished[shard.index] = (part, book.read_text(encoding="utf-8").splitlines())
-    if count is None:
+    if count is None or not finished:  # with a count given, no part may have finished either
         raise MergeError("no finished shard among the folders given (no __shard.json with a gradebook)")
     return count, finished
 
 
 def _combine_gradebooks(finished: dict[int, tuple[Path, list[str]]],
-                        ) -> tuple[list[str] | None, list[list[str]], dict[str, Path]]:
-    """(header, rows, {learner: the part holding their report}) from the parts in shard order;
-    every part must have the first one's columns, and every learner id be a file name in one part.
-    The header is None only when no part finished (possible when the shard count was given)."""
+                        ) -> tuple[list[str], list[list[str]], dict[str, Path]]:
+    """(header, rows, {learner: the part holding their report}) from the parts in shard order
+    (at least one); every part must have the first one's columns, and every learner id be a file
+    name in one part."""
     header: list[str] | None = None
     rows: list[list[str]] = []
     source: dict[str, Path] = {}
@@ -146,4 +146,5 @@ def _combine_gradebooks(finished: dict[int, tuple[Path, list[str]]],
                 raise MergeError(f"learner {learner!r} is in two shards")
             source[learner] = part
             rows.append(row)
+    assert header is not None  # _finished_parts found at least one part
     return header, rows, source
