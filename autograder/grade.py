@@ -69,7 +69,7 @@ def run_check(ctx: Context, function: str, name: str, points: float,
     gated check pays only when the checks it requires passed."""
     check = REGISTRY[name]
     priors = [(done or {}).get(required) for required in check.requires]
-    for required, prior in zip(check.requires, priors):
+    for required, prior in zip(check.requires, priors, strict=True):
         if prior is not None and prior.error:
             return CheckResult(name, function, points, False, t("requires_grader_error", check=required),
                                error=True)
@@ -81,7 +81,7 @@ def run_check(ctx: Context, function: str, name: str, points: float,
         log.error("grader error in check %s", name, exc_info=True)
         return CheckResult(name, function, points, False,
                            t("grader_error", check=name, detail=f"{type(exc).__name__}: {exc}"), error=True)
-    for required, prior in zip(check.requires, priors):
+    for required, prior in zip(check.requires, priors, strict=True):
         if prior is not None and not prior.passed:  # the property holds, but so it does for hollow code
             return CheckResult(name, function, points, False, t("requires", check=required, fn=function))
     return CheckResult(name, function, points, True)

@@ -79,39 +79,8 @@ def merge(parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv",
     """Combine the finished parts among `parts` (folders written by grade-all --shard) into
     output_dir: gradebook rows sorted by learner as grade-all sorts them, reports copied.
     A folder without __shard.json or gradebook is a part that did not finish: skipped, reported."""
-    finished: dict[int, tuple[Path, list[str]]] = {}
-    count = expect
-    for part in parts:
-        marker, book = part / MARKER, part / gradebook
-        if not (marker.is_file() and book.is_file()):
-            continue
-        shard = Shard.parse(json.loads(marker.read_text(encoding="utf-8"))["shard"])
-        if count is None:
-            count = shard.count
-        if shard.count != count:
-            raise MergeError(f"{part} is part of {shard.count} shards, the others of {count}")
-        if shard.index in finished:
-            raise MergeError(f"shard {shard} given twice: {finished[shard.index][0]} and {part}")
-        finished[shard.index] = (part, book.read_text(encoding="utf-8").splitlines())
-    if count is None:
-        raise MergeError("no finished shard among the folders given (no __shard.json with a gradebook)")
-
-    header, rows, source = None, [], {}
-    for index in sorted(finished):
-        part, lines = finished[index]
-        table = list(csv.reader(lines))
-        if header is None:
-            header = table[0]
-        elif table[0] != header:
-            raise MergeError(f"{part}'s gradebook has other columns than the first shard's")
-        for row in table[1:]:
-            learner = plain_text(row[0])  # the gradebook shows a formula-like id as text
-            if not _LEARNER.fullmatch(learner):
-                raise MergeError(f"{part}'s gradebook has a learner id that is not a file name")
-            if learner in source:
-                raise MergeError(f"learner {learner!r} is in two shards")
-            source[learner] = part
-            rows.append(row)
+    count, finished = _finished_parts(parts, gradebook, expect)
+    header, rows, source = _combine_gradebooks(finished)
     rows.sort(key=lambda row: plain_text(row[0]))
 
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -129,3 +98,53 @@ def merge(parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv",
         {"shards": count, "merged": result.merged, "missing": result.missing,
          "learners": result.learners}, indent=2) + "\n", encoding="utf-8")
     return result
+
+
+def _finished_parts(parts: list[Path], gradebook: str,
+                    expect: int | None) -> tuple[int, dict[int, tuple[Path, list[str]]]]:
+    """The shard count and {index: (folder, gradebook lines)} of the parts that finished, all of
+    one count (`expect` if given, else the first finished part's)."""
+    finished: dict[int, tuple[Path, list[str]]] = {}
+    count = expect
+    for part in parts:
+        marker, book = part / MARKER, part / gradebook
+        if not (marker.is_file() and book.is_file()):
+            continue
+        shard = Shard.parse(json.loads(marker.read_text(encoding="utf-8"))["shard"])
+        if count is None:
+            count = shard.count
+        if shard.count != count:
+            raise MergeError(f"{part} is part of {shard.count} shards, the others of {count}")
+        if shard.index in finished:
+            raise MergeError(f"shard {shard} given twice: {finished[shard.index][0]} and {part}")
+        finished[shard.index] = (part, book.read_text(encoding="utf-8").splitlines())
+    if count is None or not finished:  # with a count given, no part may have finished either
+        raise MergeError("no finished shard among the folders given (no __shard.json with a gradebook)")
+    return count, finished
+
+
+def _combine_gradebooks(finished: dict[int, tuple[Path, list[str]]],
+                        ) -> tuple[list[str], list[list[str]], dict[str, Path]]:
+    """(header, rows, {learner: the part holding their report}) from the parts in shard order
+    (at least one); every part must have the first one's columns, and every learner id be a file
+    name in one part."""
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    source: dict[str, Path] = {}
+    for index in sorted(finished):
+        part, lines = finished[index]
+        table = list(csv.reader(lines))
+        if header is None:
+            header = table[0]
+        elif table[0] != header:
+            raise MergeError(f"{part}'s gradebook has other columns than the first shard's")
+        for row in table[1:]:
+            learner = plain_text(row[0])  # the gradebook shows a formula-like id as text
+            if not _LEARNER.fullmatch(learner):
+                raise MergeError(f"{part}'s gradebook has a learner id that is not a file name")
+            if learner in source:
+                raise MergeError(f"learner {learner!r} is in two shards")
+            source[learner] = part
+            rows.append(row)
+    assert header is not None  # _finished_parts found at least one part
+    return header, rows, source

@@ -199,9 +199,9 @@ def formgrader(course, tmp_path_factory):
             try:
                 urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
                 break
-            except OSError:
+            except OSError as refused:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"jupyter server did not start:\n{(config / 'server.log').read_text()}")
+                    raise RuntimeError(f"jupyter server did not start:\n{(config / 'server.log').read_text()}") from refused
                 time.sleep(0.3)
         yield base, token
     finally:

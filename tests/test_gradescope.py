@@ -35,48 +35,45 @@ CONTRACT_TOP_FIELDS = {"max_score"}
 
 def spec_errors(data) -> list[str]:
     """What in `data` Gradescope's spec does not allow."""
-    errors = []
     if not isinstance(data, dict):
         return ["results is not a JSON object"]
-    errors += [f"unknown top-level field {k!r}" for k in set(data) - SPEC_TOP_FIELDS - CONTRACT_TOP_FIELDS]
+    errors = [f"unknown top-level field {k!r}" for k in set(data) - SPEC_TOP_FIELDS - CONTRACT_TOP_FIELDS]
     tests = data.get("tests", [])
     if not isinstance(tests, list):
         return errors + ["tests is not a list"]
     if "score" not in data and not all(isinstance(t, dict) and "score" in t for t in tests):
         errors.append("score is required at the top level unless every test has one")
-    for key in ("score", "execution_time"):
-        if key in data and not isinstance(data[key], (int, float)):
-            errors.append(f"{key} is not a number")
-    for key in ("visibility", "stdout_visibility"):
-        if key in data and data[key] not in SPEC_VISIBILITY:
-            errors.append(f"{key} {data[key]!r} is not a visibility")
-    for key in ("output_format", "test_output_format", "test_name_format"):
-        if key in data and data[key] not in SPEC_FORMATS:
-            errors.append(f"{key} {data[key]!r} is not a format")
-    if "output" in data and not isinstance(data["output"], str):
-        errors.append("output is not a string")
+    errors += _not_of_type(data, "", ("score", "execution_time"), (int, float), "a number")
+    errors += _not_among(data, "", ("visibility", "stdout_visibility"), SPEC_VISIBILITY, "a visibility")
+    errors += _not_among(data, "", ("output_format", "test_output_format", "test_name_format"), SPEC_FORMATS, "a format")
+    errors += _not_of_type(data, "", ("output",), str, "a string")
     for i, test in enumerate(tests):
-        where = f"tests[{i}]"
-        if not isinstance(test, dict):
-            errors.append(f"{where} is not an object")
-            continue
-        errors += [f"{where}: unknown field {k!r}" for k in set(test) - SPEC_TEST_FIELDS]
-        for key in ("score", "max_score"):
-            if key in test and not isinstance(test[key], (int, float)):
-                errors.append(f"{where}.{key} is not a number")
-        for key in ("name", "output", "number"):
-            if key in test and not isinstance(test[key], str):
-                errors.append(f"{where}.{key} is not a string")
-        if "status" in test and test["status"] not in SPEC_STATUS:
-            errors.append(f"{where}.status {test['status']!r}")
-        if "visibility" in test and test["visibility"] not in SPEC_VISIBILITY:
-            errors.append(f"{where}.visibility {test['visibility']!r}")
-        for key in ("output_format", "name_format"):
-            if key in test and test[key] not in SPEC_FORMATS:
-                errors.append(f"{where}.{key} {test[key]!r}")
-        if "tags" in test and not (isinstance(test["tags"], list) and all(isinstance(t, str) for t in test["tags"])):
-            errors.append(f"{where}.tags is not a list of strings")
+        errors += _test_errors(test, f"tests[{i}]")
     return errors
+
+
+def _test_errors(test, where: str) -> list[str]:
+    """What in one entry of `tests` the spec does not allow."""
+    if not isinstance(test, dict):
+        return [f"{where} is not an object"]
+    errors = [f"{where}: unknown field {k!r}" for k in set(test) - SPEC_TEST_FIELDS]
+    errors += _not_of_type(test, f"{where}.", ("score", "max_score"), (int, float), "a number")
+    errors += _not_of_type(test, f"{where}.", ("name", "output", "number"), str, "a string")
+    errors += _not_among(test, f"{where}.", ("status",), SPEC_STATUS, "a status")
+    errors += _not_among(test, f"{where}.", ("visibility",), SPEC_VISIBILITY, "a visibility")
+    errors += _not_among(test, f"{where}.", ("output_format", "name_format"), SPEC_FORMATS, "a format")
+    if "tags" in test and not (isinstance(test["tags"], list) and all(isinstance(t, str) for t in test["tags"])):
+        errors.append(f"{where}.tags is not a list of strings")
+    return errors
+
+
+# The spec's two kinds of field rule, each for a few keys of one object (`prefix` says which).
+def _not_of_type(obj: dict, prefix: str, keys: tuple[str, ...], kind, what: str) -> list[str]:
+    return [f"{prefix}{key} is not {what}" for key in keys if key in obj and not isinstance(obj[key], kind)]
+
+
+def _not_among(obj: dict, prefix: str, keys: tuple[str, ...], allowed: set[str], what: str) -> list[str]:
+    return [f"{prefix}{key} {obj[key]!r} is not {what}" for key in keys if key in obj and obj[key] not in allowed]
 
 
 def test_spec_check_catches_what_the_spec_forbids():
@@ -86,6 +83,14 @@ def test_spec_check_catches_what_the_spec_forbids():
     assert spec_errors({"score": 1, "tests": [{"score": 1, "visibility": "later"}]})
     assert spec_errors({"score": 1, "tests": [{"score": 1, "mark": 3}]})
     assert spec_errors({"score": "100", "tests": []})
+    # every rule, each fed one value it forbids
+    assert spec_errors([]) and spec_errors({"score": 1, "tests": {}})
+    for top in ({"execution_time": "1s"}, {"output": 3}, {"visibility": "soon"}, {"stdout_visibility": "x"},
+                {"output_format": "pdf"}, {"test_output_format": "pdf"}, {"test_name_format": "pdf"}):
+        assert spec_errors({"score": 1, "tests": [], **top}), top
+    for test in ("a", {"max_score": None}, {"name": 1}, {"output": []}, {"number": 1.1}, {"output_format": "pdf"},
+                 {"name_format": "pdf"}, {"tags": "a"}, {"tags": [1]}):
+        assert spec_errors({"score": 1, "tests": [test]}), test
 
 
 @pytest.fixture(scope="module")

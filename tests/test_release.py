@@ -165,7 +165,7 @@ def test_every_written_answer_has_a_rubric_whose_criteria_sum_to_its_points():
     rubric = (ROOT / "docs" / "written-answers-rubric.md").read_text(encoding="utf-8")
     sections = re.split(r"^## Question (\d)\. ", rubric, flags=re.M)[1:]
     criteria = {f"question_{n}": sum(float(p) for p in re.findall(r"^\| (\d(?:\.\d)?) \|", body, flags=re.M))
-                for n, body in zip(sections[::2], sections[1::2])}
+                for n, body in zip(sections[::2], sections[1::2], strict=True)}
     assert criteria == points
     for body in sections[1::2]:
         assert "Accepted variants" in body and "Common misconceptions" in body

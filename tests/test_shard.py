@@ -73,6 +73,9 @@ def test_parts_that_do_not_belong_together_are_not_merged(tmp_path):
         merge([a, part(tmp_path / "e", "1/2", [["bob", "1", "2", ""]])], tmp_path / "out")
     with pytest.raises(MergeError, match="not a file name"):
         merge([part(tmp_path / "f", "2/2", [["..", "1", "2", ""]])], tmp_path / "out")
+    # The shard count given, but no part finished: nothing to merge, said as for no count given.
+    with pytest.raises(MergeError, match="no finished shard"):
+        merge([tmp_path / "never-uploaded"], tmp_path / "out", expect=2)
     with pytest.raises(MergeError, match="no finished shard"):
         merge([tmp_path / "nothing"], tmp_path / "out")
 

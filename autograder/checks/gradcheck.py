@@ -157,7 +157,7 @@ def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
     cost_fn = testfns.build("dict_poly_sin", GC_DATA)
     for n, key in enumerate(GC_GRADS):
         wrong = {k: v.copy() for k, v in GC_GRADS.items()}
-        index = tuple(i % s for i, s in zip((n + 1, n + 2), wrong[key].shape))
+        index = tuple(i % s for i, s in zip((n + 1, n + 2), wrong[key].shape, strict=True))
         wrong[key][index] += 1e-3 * (1 + abs(wrong[key][index]))
         label = f"gradient_check(cost_fn, params, grads), grads[{key!r}]{index_text(index)} wrong"
         got = _as_float(_gradient_check(ctx, wrong, label), label)

@@ -106,7 +106,7 @@ def _trajectories(ctx, run):
         found = [descent(ctx.ref, y, start, run["alpha"], run["num_iterations"]) for start in starts]
         # From weights so large that every gradient rounds to 0 descent stays put, and a train that
         # does nothing "follows" it: the learner's own start counts only if descent moves from it.
-        return [(params, costs) for start, (params, costs) in zip(starts, found)
+        return [(params, costs) for start, (params, costs) in zip(starts, found, strict=True)
                 if start is starts[-1] or not all(np.allclose(params[k], start[k], rtol=TRAJECTORY_RTOL,
                                                                atol=TRAJECTORY_ATOL) for k in KEYS)]
     return ctx.memo(("trajectory", tuple(run.items())), compute)

@@ -43,6 +43,21 @@ def encode(obj, testfn=None, _depth=0):
         raise CodecError(f"nested deeper than {MAX_DEPTH} levels")
     if obj is None or type(obj) in (bool, str):
         return obj
+    if isinstance(obj, (str, np.generic, int, float)) or type(obj) is np.ndarray:
+        return _encode_leaf(obj)
+    if isinstance(obj, (list, tuple)):
+        return [encode(v, testfn, _depth + 1) for v in list(obj)]
+    if isinstance(obj, dict):
+        return _encode_dict(obj, testfn, _depth)
+    if testfn is not None and isinstance(obj, testfn):
+        return {TESTFN_TAG: {"kind": str(obj.kind), "data": encode(obj.data, None, _depth + 1)}}
+    raise CodecError(f"cannot send a {_type_name(obj)}: only numbers, str, None, lists, "
+                     f"dicts with str keys and numeric numpy arrays cross the sandbox")
+
+
+def _encode_leaf(obj):
+    """A subclass of str, int or float as its plain value; a numpy scalar or array as an array.
+    The first test that holds decides: np.str_ is also a str, np.float64 also a float."""
     if isinstance(obj, str):
         return str.__str__(obj)  # a str subclass travels as its plain text
     if isinstance(obj, np.generic):
@@ -52,23 +67,18 @@ def encode(obj, testfn=None, _depth=0):
         return int(obj)
     if isinstance(obj, float):
         return float(obj)
-    if type(obj) is np.ndarray:
-        return _encode_array(obj, scalar=False)
-    if isinstance(obj, (list, tuple)):
-        return [encode(v, testfn, _depth + 1) for v in list(obj)]
-    if isinstance(obj, dict):
-        out = {}
-        for k, v in list(obj.items()):
-            if type(k) is not str:
-                raise CodecError(f"dict key {k!r} is not a str")
-            if k in _TAGS:
-                raise CodecError(f"dict key {k!r} is reserved")
-            out[k] = encode(v, testfn, _depth + 1)
-        return out
-    if testfn is not None and isinstance(obj, testfn):
-        return {TESTFN_TAG: {"kind": str(obj.kind), "data": encode(obj.data, None, _depth + 1)}}
-    raise CodecError(f"cannot send a {_type_name(obj)}: only numbers, str, None, lists, "
-                     f"dicts with str keys and numeric numpy arrays cross the sandbox")
+    return _encode_array(obj, scalar=False)
+
+
+def _encode_dict(obj, testfn, depth):
+    out = {}
+    for k, v in list(obj.items()):
+        if type(k) is not str:
+            raise CodecError(f"dict key {k!r} is not a str")
+        if k in _TAGS:
+            raise CodecError(f"dict key {k!r} is reserved")
+        out[k] = encode(v, testfn, depth + 1)
+    return out
 
 
 def _encode_array(arr, scalar):

@@ -188,6 +188,21 @@ def grader_word(alive_fd, wait):
     return "closing" if os.read(alive_fd, 1) else "dead"
 
 
+def reap_children(learner):
+    """Reap every child that has ended, the learner process and any orphan handed to this
+    subreaper alike; the learner process's wait status if it was among them, else None."""
+    status = None
+    while True:
+        try:
+            pid, st = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return status
+        if pid == 0:
+            return status
+        if pid == learner:
+            status = st
+
+
 def supervise(learner, alive_fd, lifetime, sub_dir, disk_bytes):
     """The disk watchdog matters where no tmpfs bounds sub/ (not root): past its quota, the
     learner's processes are killed and what they wrote is removed, before it fills the disk
@@ -198,15 +213,7 @@ def supervise(learner, alive_fd, lifetime, sub_dir, disk_bytes):
     original = set(os.listdir(sub_dir))
     while status is None:
         sig = signal.sigtimedwait({signal.SIGCHLD, signal.SIGTERM}, 0.2)
-        while True:  # reap the learner process and any orphan handed to us
-            try:
-                pid, st = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                pid = 0
-            if pid == 0:
-                break
-            if pid == learner:
-                status = st
+        status = reap_children(learner)
         if sig is not None and sig.si_signo == signal.SIGTERM:
             break
         if word is None:  # "closing" is final: after it, end of file is the grader closing

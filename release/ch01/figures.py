@@ -33,14 +33,14 @@ def draw_network(sizes=(2, 5, 1), ax=None):
     for layer, size in enumerate(sizes):
         ys = np.linspace(0, tallest - 1, size + 2)[1:-1] if size < tallest else np.arange(size, dtype=float)
         columns.append([(3.0 * layer, y) for y in ys[::-1]])  # node 1 on top
-    for left, right, label in zip(columns, columns[1:], weights):
+    for left, right, label in zip(columns[:-1], columns[1:], weights, strict=True):
         for x0, y0 in left:
             for x1, y1 in right:
                 ax.plot([x0, x1], [y0, y1], color="gray", lw=0.8, zorder=1)
         ax.text((left[0][0] + right[0][0]) / 2, tallest - 0.2, label, ha="center", fontsize=11)
     symbols = ["x", "h", r"\hat{y}"]
     colors = ["#9ecae1", "#fdd0a2", "#a1d99b"]
-    for layer, (column, name) in enumerate(zip(columns, names)):
+    for layer, (column, name) in enumerate(zip(columns, names, strict=True)):
         for i, (x, y) in enumerate(column):
             ax.add_patch(plt.Circle((x, y), 0.28, facecolor=colors[layer], edgecolor="black", zorder=2))
             index = "" if len(column) == 1 else f"_{i + 1}"

@@ -123,7 +123,7 @@ class _Learner:
             raise AssertionError(
                 f"调用 {call} 时抛出了 {type(error).__name__}: {error}{_where(error)}{hint}"
             ) from error
-        for i, (old, new) in enumerate(zip(before, args)):
+        for i, (old, new) in enumerate(zip(before, args, strict=True)):
             if _changed(old, new):
                 raise AssertionError(
                     f"调用 {call} 之后，第 {i + 1} 个参数被改变了（原地修改，in place）。\n"
@@ -467,7 +467,7 @@ def check_forward_prop(forward_prop):
     if not isinstance(out, (tuple, list)) or len(out) != 4:
         raise AssertionError(f"{call} 应返回 4 个值 (z1, a1, z2, y_hat)，实际返回了 {_show(out)}。")
     names = ("z1", "a1", "z2", "y_hat")
-    for name, got, expected in zip(names, out, _forward(X, params)):
+    for name, got, expected in zip(names, out, _forward(X, params), strict=True):
         _expect_close(np.asarray(got, dtype=float), expected, f"{call} 的 {name}",
                       "z1 = X·Wxh + bh，a1 = σ(z1)，z2 = a1·Why + by，ŷ = σ(z2)；矩阵乘法用 @。")
 
@@ -508,7 +508,7 @@ def _directional_derivative(X, y, params, key, direction, h=1e-6):
 
 def _squared_error(y, y_hat):
     """独立写的代价 0.5·Σ(y - ŷ)²，逐个元素相加。"""
-    return 0.5 * sum((a - b) ** 2 for a, b in zip(np.ravel(y), np.ravel(y_hat)))
+    return 0.5 * sum((a - b) ** 2 for a, b in zip(np.ravel(y), np.ravel(y_hat), strict=True))
 
 
 # 反向传播从输出层往回算，所以按这个顺序检查：输出层的错先在 by、Why 上暴露出来
