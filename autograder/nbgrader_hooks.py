@@ -28,7 +28,7 @@ from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Bool, List
 
 from autograder import messages
-from autograder.nbgrader_cells import is_grade, tested_function
+from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 
 
 def _grade(path):
@@ -107,8 +107,8 @@ class _SchemaCompiledOnce(BaseMetadataValidator):
     _compiled = {}  # schema_version: the jsonschema validator of nbgrader's schema
 
     def validate_cell(self, cell):
-        meta = cell.metadata.get("nbgrader")
-        if meta is None or meta.get("schema_version", 0) != self.schema_version:
+        meta = nbgrader_metadata(cell)
+        if not meta or meta.get("schema_version", 0) != self.schema_version:
             return super().validate_cell(cell)
         if self.schema_version not in self._compiled:
             cls = jsonschema.validators.validator_for(self.schema)

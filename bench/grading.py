@@ -172,7 +172,7 @@ def single_and_overhead(path, runs):
         parts.append(sandbox_breakdown(path))
     med = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
     return {"e2e": statistics.median(e2e), "inside": statistics.median(inside),
-            "overhead": statistics.median(a - b for a, b in zip(e2e, inside)), **med}
+            "overhead": statistics.median(a - b for a, b in zip(e2e, inside, strict=True)), **med}
 
 
 def worker_peak(path):
@@ -358,7 +358,7 @@ def run(args, sizes, work):
     # per submission at every larger N at most TARGETS["linearity"] times that at the smallest.
     # (It falls as N grows: start-up is paid once, and the tail of the last hang is shorter.)
     growth = max(p / per[0] for p in per) if per else 1.0
-    for (n0, s0, _, _), (n1, s1, _, _) in zip(rows, rows[1:]):
+    for (n0, s0, _, _), (n1, s1, _, _) in zip(rows[:-1], rows[1:], strict=True):
         print(f"  marginal {(s1 - s0) / (n1 - n0):.2f} s/submission from N={n0} to N={n1}")
     if len(rows) >= 2:
         print(f"  s/submission at N={rows[-1][0]} is {per[-1] / per[0]:.2f}x that at N={rows[0][0]}; "
