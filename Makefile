@@ -43,9 +43,10 @@ bench: $(VENV)/.installed
 mutants: $(VENV)/.installed
 	$(PY) -m tools.mutants --report docs/mutants.md
 
-## lint: ruff and mypy, configured in pyproject.toml
+## lint: ruff (check and format) and mypy, configured in pyproject.toml
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
 ## gradescope: autograder.zip for Gradescope (VISIBILITY= when learners see each check's details)

@@ -3,6 +3,7 @@
 Each setting below guards a pitfall of nbgrader 0.9.6 that we hit and verified. The kit's
 grader (`autograder`) is importable because `make` installs it into .venv (pyproject.toml).
 """
+
 import importlib.util
 import logging
 import os
@@ -73,7 +74,8 @@ c.GenerateAssignment.force = True
 # ...and so nbgrader's "Removing existing assignment: .../release/ch01" warning is the
 # configured behaviour, not news for the instructor.
 logging.getLogger("GenerateAssignmentApp").addFilter(
-    lambda record: not record.getMessage().startswith("Removing existing assignment:"))
+    lambda record: not record.getMessage().startswith("Removing existing assignment:")
+)
 
 
 def write_release_extras(assignment, **_):
@@ -83,7 +85,10 @@ def write_release_extras(assignment, **_):
     try:
         release.after_nbgrader(KIT, Path(c.CourseDirectory.root) / "release" / assignment)
     except Exception as error:  # nbgrader logs a failed hook at INFO only: say it out loud
-        print(f"nbgrader_config.py: could not write the stub into release/{assignment}: {error!r}", file=sys.stderr)
+        print(
+            f"nbgrader_config.py: could not write the stub into release/{assignment}: {error!r}",
+            file=sys.stderr,
+        )
         raise
 
 
@@ -92,13 +97,16 @@ c.GenerateAssignment.post_convert_hook = write_release_extras
 # Submissions downloaded from an LMS: `nbgrader zip_collect ch01` reads
 # downloaded/ch01/archive/<student>_ch01.ipynb (or zips of such files) into
 # submitted/<student>/ch01/ch01.ipynb. nbgrader grades the notebook only.
-c.FileNameCollectorPlugin.named_regexp = r"^(?:.*/)?(?P<student_id>[A-Za-z0-9][A-Za-z0-9_.-]*?)_(?P<file_id>ch01\.ipynb)$"
+c.FileNameCollectorPlugin.named_regexp = (
+    r"^(?:.*/)?(?P<student_id>[A-Za-z0-9][A-Za-z0-9_.-]*?)_(?P<file_id>ch01\.ipynb)$"
+)
 c.FileNameCollectorPlugin.valid_ext = [".ipynb"]
 
 # zip_collect warns "Directory not found. Creating: ..." for every folder it is there to create
 # (extracted/, each submitted/<student>/ch01/); a missing archive/ is still reported.
 logging.getLogger("ZipCollectApp").addFilter(
-    lambda record: not record.getMessage().startswith("Directory not found. Creating:"))
+    lambda record: not record.getMessage().startswith("Directory not found. Creating:")
+)
 
 # nbgrader 0.9.6 on SQLAlchemy 2 warns "Object of type ... not in session" on every gradebook
 # write (its backref cascades); the writes are right, so the warning is noise for instructors.

@@ -12,6 +12,7 @@ fault on one learner is that learner's grader error; a slot that stops answering
 gradebook's `error` column, and the next learner gets a fresh slot. The gradebook is written
 straight from each learner's `Results`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -59,14 +60,20 @@ class Row:
         errors = [check.name for check in results.grader_errors]
         if errors and not error:
             error = f"grader error in {len(errors)} checks: {', '.join(errors)}"
-        return cls(learner, results.score, results.max_score,
-                   {f: score for f, (score, _) in results.by_function().items()}, error,
-                   grader_errors=len(errors))
+        return cls(
+            learner,
+            results.score,
+            results.max_score,
+            {f: score for f, (score, _) in results.by_function().items()},
+            error,
+            grader_errors=len(errors),
+        )
 
 
 @dataclass(frozen=True)
 class Found:
     """One learner of a class folder: their entry, the path to grade, or why there is nothing."""
+
     learner: str
     entry: Path
     path: Path | None
@@ -149,6 +156,7 @@ def _failure(entry: Path, report: Path, error: str, lang: str) -> Row:
     """A learner scored 0 with `error` as the reason, in the gradebook and in their report."""
     from .grade import without_results
     from .reporters import render
+
     results = without_results(entry, error)
     report.write_text(render(results, "json", lang), encoding="utf-8")
     return Row.of(report.stem, results, error)
@@ -159,6 +167,7 @@ def grade_in_slot(entry: Path, report: Path, lang: str):
     error). A grader fault is this learner's grader error, and the slot goes on to the next."""
     from .grade import grade_submission, without_results
     from .reporters import render
+
     error = ""
     try:
         if not os.path.lexists(entry):  # a dangling link is a submission: refused, graded 0
@@ -182,6 +191,7 @@ def serve_slot() -> None:
     os.dup2(2, 1)  # anything printed goes to the slot's log, never into the reply stream
     from .grade import load_reference, load_rubric
     from .sandbox.process import Zygote
+
     zygote = Zygote.shared()  # its imports run while this process does its own
     load_rubric()
     load_reference()
@@ -212,18 +222,30 @@ class Slot:
     def __init__(self, cwd: Path, command: list[str]):
         self.log = tempfile.TemporaryFile(prefix="nn-grade-all-")
         self.proc = subprocess.Popen(
-            command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, start_new_session=True)
+            command,
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            start_new_session=True,
+        )
         self.ready = False
 
     def grade(self, entry: Path, report: Path, lang: str, timeout: float):
         """(Results, error) of one learner; SlotFailed with the reason if the slot did not answer."""
         if not self.ready:  # start-up is not the first learner's time
-            self._read(4, time.monotonic() + SLOT_START_SECONDS, f"the grader did not start within {SLOT_START_SECONDS:g} s")
+            self._read(
+                4,
+                time.monotonic() + SLOT_START_SECONDS,
+                f"the grader did not start within {SLOT_START_SECONDS:g} s",
+            )
             self.ready = True
         deadline = time.monotonic() + timeout
         stopped = f"grading stopped after {timeout:g} s"
         try:
-            self.proc.stdin.write(json.dumps({"entry": str(entry), "report": str(report), "lang": lang}).encode() + b"\n")
+            self.proc.stdin.write(
+                json.dumps({"entry": str(entry), "report": str(report), "lang": lang}).encode() + b"\n"
+            )
             self.proc.stdin.flush()
         except OSError:
             pass  # it died: reading says how
@@ -301,29 +323,45 @@ class Slots:
                 slot.close()
 
 
-def grade_all(directory: Path, output_dir: Path, jobs: int = 1, lang: str = "zh",
-              timeout: float = DEFAULT_TIMEOUT, shard=None) -> list[Row]:
+def grade_all(
+    directory: Path,
+    output_dir: Path,
+    jobs: int = 1,
+    lang: str = "zh",
+    timeout: float = DEFAULT_TIMEOUT,
+    shard=None,
+) -> list[Row]:
     """Grade every entry of `directory` (only those of `shard`, a shard.Shard, if given); write
     output_dir/gradebook.csv and output_dir/<learner>.json."""
     from tqdm import tqdm  # here, not at import: `grade` should not pay for it
 
     from .grade import load_rubric
+
     functions = list(load_rubric())
     output_dir.mkdir(parents=True, exist_ok=True)
     learners = find_submissions(directory)
     if shard is not None:  # after naming, so a learner's name does not depend on the split
         learners = [found for found in learners if shard.holds(found.learner)]
-    rows = [_failure(found.entry, output_dir / f"{found.learner}.json", found.problem, lang)
-            for found in learners if found.path is None]
+    rows = [
+        _failure(found.entry, output_dir / f"{found.learner}.json", found.problem, lang)
+        for found in learners
+        if found.path is None
+    ]
     gradable = [found for found in learners if found.path is not None]
     slots = Slots(output_dir)
     try:
-        with ThreadPoolExecutor(max_workers=jobs) as pool, \
-                tqdm(total=len(learners), initial=len(rows), desc="grading", unit="learner", file=sys.stderr) as bar:
+        with (
+            ThreadPoolExecutor(max_workers=jobs) as pool,
+            tqdm(
+                total=len(learners), initial=len(rows), desc="grading", unit="learner", file=sys.stderr
+            ) as bar,
+        ):
             # absolute(), not resolve(): a learner's entry that is a link is refused by the
             # grader's intake, never followed here (resolve() would hand it the link's target)
-            futures = [pool.submit(slots.grade_one, found.path, output_dir / f"{found.learner}.json", lang, timeout)
-                       for found in gradable]
+            futures = [
+                pool.submit(slots.grade_one, found.path, output_dir / f"{found.learner}.json", lang, timeout)
+                for found in gradable
+            ]
             for future in as_completed(futures):
                 rows.append(future.result())
                 bar.update(1)
@@ -339,8 +377,15 @@ def write_gradebook(path: Path, rows: list[Row], functions: list[str]) -> None:
         writer = csv.writer(f)
         writer.writerow(["learner", "score", "max_score", *functions, "error"])
         for row in rows:
-            writer.writerow([spreadsheet_text(row.learner), f"{row.score:g}", f"{row.max_score:g}",
-                             *(f"{row.functions.get(fn, 0.0):g}" for fn in functions), spreadsheet_text(row.error)])
+            writer.writerow(
+                [
+                    spreadsheet_text(row.learner),
+                    f"{row.score:g}",
+                    f"{row.max_score:g}",
+                    *(f"{row.functions.get(fn, 0.0):g}" for fn in functions),
+                    spreadsheet_text(row.error),
+                ]
+            )
 
 
 # A cell a spreadsheet would run as a formula (=HYPERLINK(...), +, -, @; tab and CR too) when a

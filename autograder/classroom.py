@@ -17,6 +17,7 @@ holding a write token never runs learner code and the grading jobs hold no token
 Learner text never goes to stdout (a line starting with `::` would be a workflow command):
 the log names repositories (GitHub restricts their characters), numbers and our own words.
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,8 +46,13 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 GRADED_STATES = ("success", "failure")  # "error" (our fault) and "pending" are graded again
 
 # why a submission could not be taken (tarball.Refused kinds) -> the message that says so
-REFUSAL_MESSAGES = {"missing": "refused_missing", "link": "refused_link", "special": "refused_special",
-                    "too-large": "refused_too_large", "bad-archive": "refused_bad_archive"}
+REFUSAL_MESSAGES = {
+    "missing": "refused_missing",
+    "link": "refused_link",
+    "special": "refused_special",
+    "too-large": "refused_too_large",
+    "bad-archive": "refused_bad_archive",
+}
 
 
 @dataclass
@@ -62,6 +68,7 @@ class Pull:
 
 
 # --- phase 1: fetch ---------------------------------------------------------------------------
+
 
 def read_roster(path: Path, org: str, assignment: str) -> list[tuple[str, str]]:
     """(login, owner/repo) per learner. A line is `login` (the repository is then GitHub
@@ -87,7 +94,7 @@ def classroom_repos(github: GitHub, org: str, assignment: str) -> list[tuple[str
     for repo in github.org_repos(org):
         name = repo["name"]
         if name.lower().startswith(prefix) and len(name) > len(prefix):
-            found.append((name[len(prefix):], repo["full_name"]))
+            found.append((name[len(prefix) :], repo["full_name"]))
     return sorted(found)
 
 
@@ -95,13 +102,24 @@ def already_graded(statuses: list[dict], bot: str, context: str = STATUS_CONTEXT
     """Our own final status is on this commit: grading it again would change nothing. A
     status with our context set by anyone else (a learner's workflow can set statuses on its
     own repository) does not count."""
-    return any(s.get("context") == context and (s.get("creator") or {}).get("login") == bot
-               and s.get("state") in GRADED_STATES for s in statuses)
+    return any(
+        s.get("context") == context
+        and (s.get("creator") or {}).get("login") == bot
+        and s.get("state") in GRADED_STATES
+        for s in statuses
+    )
 
 
-def fetch(github: GitHub, learners: list[tuple[str, str]], out_dir: Path, bot: str,
-          submission: str = DEFAULT_SUBMISSION, regrade: bool = False,
-          max_repositories: int = MAX_REPOSITORIES, log=print) -> dict:
+def fetch(
+    github: GitHub,
+    learners: list[tuple[str, str]],
+    out_dir: Path,
+    bot: str,
+    submission: str = DEFAULT_SUBMISSION,
+    regrade: bool = False,
+    max_repositories: int = MAX_REPOSITORIES,
+    log=print,
+) -> dict:
     """Phase 1: write out_dir/submissions/<entry>/... and out_dir/manifest.json; return the
     manifest. A repository GitHub will not show is logged and left for the next run, and so
     are those past `max_repositories` with something to grade (the post job's token is scoped
@@ -118,7 +136,9 @@ def fetch(github: GitHub, learners: list[tuple[str, str]], out_dir: Path, bot: s
             for pr in github.open_pulls(repo):
                 sha = (pr.get("head") or {}).get("sha", "")
                 if not _SHA.match(sha):
-                    raise GitHubError("GET", f"/repos/{repo}/pulls", 200, "a pull request without a head commit")
+                    raise GitHubError(
+                        "GET", f"/repos/{repo}/pulls", 200, "a pull request without a head commit"
+                    )
                 if not regrade and already_graded(github.statuses(repo, sha), bot):
                     skipped += 1
                     continue
@@ -132,12 +152,19 @@ def fetch(github: GitHub, learners: list[tuple[str, str]], out_dir: Path, bot: s
         except GitHubError as exc:
             failed.append(repo)
             log(f"cannot read {_safe(repo)}: {exc.status}; it is graded at the next run")
-    manifest = {"submission": submission, "pulls": [asdict(p) for p in pulls],
-                "skipped": skipped, "unreadable": failed, "deferred": deferred}
+    manifest = {
+        "submission": submission,
+        "pulls": [asdict(p) for p in pulls],
+        "skipped": skipped,
+        "unreadable": failed,
+        "deferred": deferred,
+    }
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    log(f"{len(pulls)} pull requests to grade ({sum(1 for p in pulls if p.refused)} refused), "
+    log(
+        f"{len(pulls)} pull requests to grade ({sum(1 for p in pulls if p.refused)} refused), "
         f"{skipped} unchanged since graded, {len(failed)} repositories unreadable, "
-        f"{deferred} repositories left for the next run")
+        f"{deferred} repositories left for the next run"
+    )
     return manifest
 
 
@@ -159,6 +186,7 @@ def _safe(repo: str) -> str:
 
 # --- phase 3: post ----------------------------------------------------------------------------
 
+
 @dataclass
 class Outcome:
     """What phase 3 decided for one pull request: the status it sets and the comment body."""
@@ -170,15 +198,31 @@ class Outcome:
     max_score: float | None = None
 
 
-def post(github: GitHub, out_dir: Path, reports: Path, bot: str, pass_mark: float = DEFAULT_PASS_MARK,
-         lang: str = "zh", log=print) -> dict[str, int]:
+def post(
+    github: GitHub,
+    out_dir: Path,
+    reports: Path,
+    bot: str,
+    pass_mark: float = DEFAULT_PASS_MARK,
+    lang: str = "zh",
+    log=print,
+) -> dict[str, int]:
     """Phase 3: a comment and a status per pull request of the manifest that has a result.
     Pull requests of a shard that did not finish have none: nothing is posted for them, so
     the next run grades them again. Writes reports/classroom.csv, one row per pull request."""
     manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
     errors = _gradebook_errors(reports / "gradebook.csv")
-    counts = dict.fromkeys(("comments created", "comments updated", "comments unchanged",
-                            "statuses set", "not graded", "failed"), 0)
+    counts = dict.fromkeys(
+        (
+            "comments created",
+            "comments updated",
+            "comments unchanged",
+            "statuses set",
+            "not graded",
+            "failed",
+        ),
+        0,
+    )
     rows = []
     for data in manifest["pulls"]:
         pull = Pull(**data)
@@ -196,51 +240,90 @@ def post(github: GitHub, out_dir: Path, reports: Path, bot: str, pass_mark: floa
             continue
         counts[f"comments {comment}"] += 1
         counts["statuses set"] += status
-        rows.append([pull.repo, pull.number, pull.login, pull.head_sha, outcome.state,
-                     "" if outcome.score is None else _fmt(outcome.score),
-                     "" if outcome.max_score is None else _fmt(outcome.max_score), pull.refused or ""])
+        rows.append(
+            [
+                pull.repo,
+                pull.number,
+                pull.login,
+                pull.head_sha,
+                outcome.state,
+                "" if outcome.score is None else _fmt(outcome.score),
+                "" if outcome.max_score is None else _fmt(outcome.max_score),
+                pull.refused or "",
+            ]
+        )
     reports.mkdir(parents=True, exist_ok=True)
     with (reports / CLASSROOM_CSV).open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["repository", "pull_request", "login", "head_sha", "state", "score", "max_score", "refused"])
+        writer.writerow(
+            ["repository", "pull_request", "login", "head_sha", "state", "score", "max_score", "refused"]
+        )
         writer.writerows(rows)
     log(", ".join(f"{name} {count}" for name, count in counts.items()))
     return counts
 
 
-def decide(pull: Pull, reports: Path, errors: dict[str, str], pass_mark: float, lang: str,
-           submission: str = DEFAULT_SUBMISSION) -> Outcome | None:
+def decide(
+    pull: Pull,
+    reports: Path,
+    errors: dict[str, str],
+    pass_mark: float,
+    lang: str,
+    submission: str = DEFAULT_SUBMISSION,
+) -> Outcome | None:
     """The status and comment for one pull request, from its report (None: not graded)."""
     if pull.refused:
         max_score = _rubric_total()
         reason = t(REFUSAL_MESSAGES.get(pull.refused, "refused_special"), name=submission)
-        body = _body([_verdict(False, pass_mark, lang), t("comment_refused", reason=reason).render(lang)], pull, lang)
-        return Outcome("failure", _describe(0.0, max_score, pass_mark, f"refused ({pull.refused})"), body, 0.0, max_score)
+        body = _body(
+            [_verdict(False, pass_mark, lang), t("comment_refused", reason=reason).render(lang)], pull, lang
+        )
+        return Outcome(
+            "failure", _describe(0.0, max_score, pass_mark, f"refused ({pull.refused})"), body, 0.0, max_score
+        )
     report = reports / f"{pull.entry}.json"
     if not report.is_file():
         return None
     if errors.get(pull.entry):  # the grader's fault (a timeout, a crash): never the learner's 0
-        return Outcome("error", "grader error; graded again at the next run",
-                       _body([t("comment_grader_error").render(lang)], pull, lang))
+        return Outcome(
+            "error",
+            "grader error; graded again at the next run",
+            _body([t("comment_grader_error").render(lang)], pull, lang),
+        )
     from .reporters import markdown
 
     results = results_from_report(json.loads(report.read_text(encoding="utf-8")), lang)
     passed = reaches_pass_mark(results.score, results.max_score, pass_mark)
     body = _body([_verdict(passed, pass_mark, lang), markdown.render(results, lang=lang).strip()], pull, lang)
-    return Outcome("success" if passed else "failure",
-                   _describe(results.score, results.max_score, pass_mark), body,
-                   results.score, results.max_score)
+    return Outcome(
+        "success" if passed else "failure",
+        _describe(results.score, results.max_score, pass_mark),
+        body,
+        results.score,
+        results.max_score,
+    )
 
 
 def results_from_report(data: dict, lang: str):
     """The results model again from grade-all's JSON report, for the Markdown reporter."""
     from .results import CheckResult, Results, Text
 
-    tests = [CheckResult(test["name"], (test.get("tags") or [""])[0], float(test["max_score"]),
-                         test["status"] == "passed", Text(test.get("output", ""), test.get("output", "")))
-             for test in data["tests"]]
-    return Results(submission=data.get("submission", ""), tests=tests,
-                   load_error=data.get("load_error"), functions=list(data.get("functions", {})))
+    tests = [
+        CheckResult(
+            test["name"],
+            (test.get("tags") or [""])[0],
+            float(test["max_score"]),
+            test["status"] == "passed",
+            Text(test.get("output", ""), test.get("output", "")),
+        )
+        for test in data["tests"]
+    ]
+    return Results(
+        submission=data.get("submission", ""),
+        tests=tests,
+        load_error=data.get("load_error"),
+        functions=list(data.get("functions", {})),
+    )
 
 
 def upsert_comment(github: GitHub, repo: str, number: int, body: str, bot: str) -> str:
@@ -258,8 +341,11 @@ def upsert_comment(github: GitHub, repo: str, number: int, body: str, bot: str) 
 
 def set_status(github: GitHub, repo: str, sha: str, state: str, description: str, bot: str) -> bool:
     """Set our status unless our newest one on this commit already says the same."""
-    ours = [s for s in github.statuses(repo, sha)
-            if s.get("context") == STATUS_CONTEXT and (s.get("creator") or {}).get("login") == bot]
+    ours = [
+        s
+        for s in github.statuses(repo, sha)
+        if s.get("context") == STATUS_CONTEXT and (s.get("creator") or {}).get("login") == bot
+    ]
     if ours and ours[0].get("state") == state and ours[0].get("description") == description:
         return False
     github.create_status(repo, sha, state, STATUS_CONTEXT, description)
@@ -281,7 +367,7 @@ def fit_comment(body: str, lang: str) -> str:
         return body
     cut = body[:COMMENT_LIMIT]
     end = cut.rfind("\n</details>\n")
-    cut = cut[:end + len("\n</details>")] if end > 0 else cut.rsplit("\n", 1)[0]
+    cut = cut[: end + len("\n</details>")] if end > 0 else cut.rsplit("\n", 1)[0]
     return cut + "\n\n" + t("comment_truncated").render(lang) + "\n"
 
 

@@ -5,6 +5,7 @@ Each subcommand lives in its own module with `add_parser(subparsers)` (which set
 command that cannot run raises CannotGrade, mapped to its exit status here and only here.
 Adding a subcommand is adding its module to COMMANDS.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,7 @@ COMMANDS = (
 def build_parser() -> argparse.ArgumentParser:
     # the name the instructor typed: the `nn-grade` console script or `python -m autograder`
     prog = "nn-grade" if Path(sys.argv[0]).name == "nn-grade" else "python -m autograder"
-    parser = argparse.ArgumentParser(prog=prog,
-                                     description="Grade chapter 1 (nn_basics) submissions.")
+    parser = argparse.ArgumentParser(prog=prog, description="Grade chapter 1 (nn_basics) submissions.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         import_module(name).add_parser(subparsers)

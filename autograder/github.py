@@ -4,6 +4,7 @@ One small client so the calls are listed in one place, the base URL can point at
 in the tests (a real HTTP server on 127.0.0.1), and errors carry what went wrong. Pagination
 follows the `Link: <...>; rel="next"` header, as GitHub documents.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,13 +36,25 @@ class TooLarge(GitHubError):
 
 
 class GitHub:
-    def __init__(self, token: str, base_url: str = API_URL, timeout: float = 30.0,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        token: str,
+        base_url: str = API_URL,
+        timeout: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self._sleep = sleep
         self._client = httpx.Client(
-            base_url=base_url.rstrip("/"), timeout=timeout, follow_redirects=True,
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
-                     "X-GitHub-Api-Version": API_VERSION, "User-Agent": "nn-kit-autograder"})
+            base_url=base_url.rstrip("/"),
+            timeout=timeout,
+            follow_redirects=True,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": "nn-kit-autograder",
+            },
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -86,8 +99,9 @@ class GitHub:
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > max_bytes:
-                        raise TooLarge("GET", path, response.status_code,
-                                       f"archive larger than {max_bytes} bytes")
+                        raise TooLarge(
+                            "GET", path, response.status_code, f"archive larger than {max_bytes} bytes"
+                        )
                     chunks.append(chunk)
         except httpx.HTTPError as exc:
             raise GitHubError("GET", path, 0, type(exc).__name__) from exc
@@ -101,15 +115,18 @@ class GitHub:
     def update_comment(self, repo: str, comment_id: int, body: str) -> dict:
         return self._json("PATCH", f"/repos/{repo}/issues/comments/{comment_id}", {"body": body})
 
-    def create_status(self, repo: str, sha: str, state: str, context: str,
-                      description: str) -> dict:
-        return self._json("POST", f"/repos/{repo}/statuses/{sha}",
-                          {"state": state, "context": context, "description": description})
+    def create_status(self, repo: str, sha: str, state: str, context: str, description: str) -> dict:
+        return self._json(
+            "POST",
+            f"/repos/{repo}/statuses/{sha}",
+            {"state": state, "context": context, "description": description},
+        )
 
     # --- plumbing ----------------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, body: dict | None = None,
-                 params: dict | None = None) -> httpx.Response:
+    def _request(
+        self, method: str, path: str, body: dict | None = None, params: dict | None = None
+    ) -> httpx.Response:
         for attempt in range(RETRIES + 1):
             try:
                 response = self._client.request(method, path, json=body, params=params)

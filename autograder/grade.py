@@ -4,6 +4,7 @@ The pipeline is a plain ordered list: the rubric's order (function by function, 
 chapter) is the order checks run and are reported in. Learner code runs only in the sandbox
 worker; this process holds the reference and the checks.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -36,13 +37,17 @@ def load_rubric(path: Path = RUBRIC_PATH) -> dict[str, dict[str, float]]:
     listed = [name for table in rubric.values() for name in table]
     repeated = sorted({name for name in listed if listed.count(name) > 1})
     if repeated or set(listed) != set(REGISTRY):
-        raise RuntimeError(f"rubric and checks differ: listed twice {repeated}, only in rubric "
-                           f"{sorted(set(listed) - set(REGISTRY))}, only in checks {sorted(set(REGISTRY) - set(listed))}")
+        raise RuntimeError(
+            f"rubric and checks differ: listed twice {repeated}, only in rubric "
+            f"{sorted(set(listed) - set(REGISTRY))}, only in checks {sorted(set(REGISTRY) - set(listed))}"
+        )
     for function, table in rubric.items():
         for name in table:
             for required in REGISTRY[name].requires:
                 if required not in table or REGISTRY[required].requires:
-                    raise RuntimeError(f"check {name} requires {required}: not an ungated check of [{function}]")
+                    raise RuntimeError(
+                        f"check {name} requires {required}: not an ungated check of [{function}]"
+                    )
     return rubric
 
 
@@ -59,8 +64,9 @@ def load_reference():
     return module
 
 
-def run_check(ctx: Context, function: str, name: str, points: float,
-              done: dict[str, CheckResult] | None = None) -> CheckResult:
+def run_check(
+    ctx: Context, function: str, name: str, points: float, done: dict[str, CheckResult] | None = None
+) -> CheckResult:
     """One check's result. Only `Failed` is the learner's loss: any other exception is the
     grader's own fault (a bug in a check, a value it did not expect), an `error` result that is
     logged for the instructor and never reads as the learner's mistake.
@@ -71,16 +77,23 @@ def run_check(ctx: Context, function: str, name: str, points: float,
     priors = [(done or {}).get(required) for required in check.requires]
     for required, prior in zip(check.requires, priors, strict=True):
         if prior is not None and prior.error:
-            return CheckResult(name, function, points, False, t("requires_grader_error", check=required),
-                               error=True)
+            return CheckResult(
+                name, function, points, False, t("requires_grader_error", check=required), error=True
+            )
     try:
         check.run(ctx)
     except Failed as failed:
         return CheckResult(name, function, points, False, failed.text)
     except Exception as exc:  # noqa: BLE001 - whatever broke, it broke in the grader
         log.error("grader error in check %s", name, exc_info=True)
-        return CheckResult(name, function, points, False,
-                           t("grader_error", check=name, detail=f"{type(exc).__name__}: {exc}"), error=True)
+        return CheckResult(
+            name,
+            function,
+            points,
+            False,
+            t("grader_error", check=name, detail=f"{type(exc).__name__}: {exc}"),
+            error=True,
+        )
     for required, prior in zip(check.requires, priors, strict=True):
         if prior is not None and not prior.passed:  # the property holds, but so it does for hollow code
             return CheckResult(name, function, points, False, t("requires", check=required, fn=function))
@@ -89,7 +102,11 @@ def run_check(ctx: Context, function: str, name: str, points: float,
 
 def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckResult]:
     """Every check in rubric order; gated checks after the ones they require."""
-    entries = [(function, name, float(points)) for function, table in rubric.items() for name, points in table.items()]
+    entries = [
+        (function, name, float(points))
+        for function, table in rubric.items()
+        for name, points in table.items()
+    ]
     done: dict[str, CheckResult] = {}
     for gated in (False, True):
         for function, name, points in entries:
@@ -107,6 +124,7 @@ def grade_submission(path, *, opener=open_graded) -> Results:
     """
     if opener is open_graded:  # the worker runtime's imports run while this process does its own
         from .sandbox.process import Zygote
+
         Zygote.shared()
     rubric = load_rubric()
     reference = load_reference()
@@ -117,14 +135,26 @@ def grade_submission(path, *, opener=open_graded) -> Results:
     if load_error:
         note = t("load_error", error=clean(load_error))
         tests = [r if r.passed or r.error else replace(r, feedback=note + r.feedback) for r in tests]
-    return Results(submission=str(path), tests=tests, execution_time=round(time.perf_counter() - started, 3),
-                   load_error=load_error, functions=list(rubric))
+    return Results(
+        submission=str(path),
+        tests=tests,
+        execution_time=round(time.perf_counter() - started, 3),
+        load_error=load_error,
+        functions=list(rubric),
+    )
 
 
 def without_results(path, error: str) -> Results:
     """Every check failed with `error`: for a submission the grader could not grade at all."""
     rubric = load_rubric()
     text = Text(error, error)
-    return Results(submission=str(path), functions=list(rubric), load_error=error,
-                   tests=[CheckResult(name, function, float(points), False, text)
-                          for function, table in rubric.items() for name, points in table.items()])
+    return Results(
+        submission=str(path),
+        functions=list(rubric),
+        load_error=error,
+        tests=[
+            CheckResult(name, function, float(points), False, text)
+            for function, table in rubric.items()
+            for name, points in table.items()
+        ],
+    )

@@ -6,6 +6,7 @@ and what came back; a score; a file name), so both languages always say the same
 Texts describe inputs and values only, never the grader's code or the reference's.
 tests/test_messages.py holds every other module of the package to this (no CJK text elsewhere).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -311,7 +312,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "分数由老师一方的评分程序给出；修改测试文件或工作流（workflow）文件不会改变分数。",
         "The score comes from the instructor's grader; editing test or workflow files does not change it.",
     ),
-    "comment_truncated": ("（报告过长，这里只显示了开头。）", "(The report is too long for a comment and was cut.)"),
+    "comment_truncated": (
+        "（报告过长，这里只显示了开头。）",
+        "(The report is too long for a comment and was cut.)",
+    ),
     "comment_grader_error": (
         "评分程序自身出错（grader error），这不是你的代码造成的；下一轮会重新评分。如果一直这样，请联系老师（instructor）。",
         "The grader itself failed, not because of your code; the next run grades again. If this persists, tell your instructor.",
@@ -320,14 +324,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法评分（could not grade）：{reason}。提交的文件必须是普通文件（regular file），放在约定的位置；得分为 0。",
         "Could not grade: {reason}. The submission must be a regular file at the agreed place; the score is 0.",
     ),
-    "refused_missing": ("拉取请求（pull request）里没有 `{name}`（missing）", "`{name}` is not in the pull request"),
+    "refused_missing": (
+        "拉取请求（pull request）里没有 `{name}`（missing）",
+        "`{name}` is not in the pull request",
+    ),
     "refused_link": (
         "`{name}` 是一个链接（symbolic link / hard link），不是普通文件；链接不会被打开",
         "`{name}` is a link (symbolic or hard), not a regular file; links are never opened",
     ),
-    "refused_special": ("`{name}` 不是普通文件（设备、FIFO 或文件夹）", "`{name}` is not a regular file (a device, FIFO or folder)"),
+    "refused_special": (
+        "`{name}` 不是普通文件（设备、FIFO 或文件夹）",
+        "`{name}` is not a regular file (a device, FIFO or folder)",
+    ),
     "refused_too_large": ("`{name}` 太大（too large）", "`{name}` is too large"),
-    "refused_bad_archive": ("无法读取仓库的归档（archive），请再推送一次", "the repository's archive could not be read; push again"),
+    "refused_bad_archive": (
+        "无法读取仓库的归档（archive），请再推送一次",
+        "the repository's archive could not be read; push again",
+    ),
 }
 
 
@@ -337,8 +350,12 @@ def t(key: str, **values) -> Text:
     zh, en = MESSAGES[key]
 
     def filled(template: str, lang: str) -> str:
-        return template.format(**{name: value.render(lang) if isinstance(value, Text) else value
-                                  for name, value in values.items()})
+        return template.format(
+            **{
+                name: value.render(lang) if isinstance(value, Text) else value
+                for name, value in values.items()
+            }
+        )
 
     return Text(filled(zh, "zh"), filled(en, "en"))
 

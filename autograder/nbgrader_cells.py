@@ -13,6 +13,7 @@ the kit, so source/ch01/conftest.py keeps its own few lines.
 | test cell (`is_test_cell`) | autograder tests | code, `grade`, not `solution`; grade_id = `test_` + the function |
 | written answer (`is_written_answer`) | manually graded answer | `solution` and `grade` (the review questions) |
 """
+
 from __future__ import annotations
 
 TEST_PREFIX = "test_"  # a test cell's grade_id: test_<the contract function it scores>
@@ -59,4 +60,4 @@ def is_written_answer(cell) -> bool:
 def tested_function(cell) -> str | None:
     """The contract function a test cell scores (its grade_id after `test_`); None for any other cell."""
     name = grade_id(cell)
-    return name[len(TEST_PREFIX):] if is_test_cell(cell) and name.startswith(TEST_PREFIX) else None
+    return name[len(TEST_PREFIX) :] if is_test_cell(cell) and name.startswith(TEST_PREFIX) else None

@@ -13,6 +13,7 @@
 - `CheckCellMetadata`: nbgrader's check of each cell's nbgrader metadata, with its JSON schema
   compiled once per run rather than once per cell (0.2-0.4 s a notebook saved).
 """
+
 import tempfile
 import traceback
 from pathlib import Path
@@ -33,6 +34,7 @@ from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_functi
 
 def _grade(path):
     from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
+
     return grade_submission(path)
 
 
@@ -66,7 +68,11 @@ class SandboxGrades(Preprocessor):
             earned, feedback = function_report(results, name)
             cell.outputs = [
                 nbformat.v4.new_output("stream", name="stdout", text=feedback),
-                nbformat.v4.new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=cell.get("execution_count")),
+                nbformat.v4.new_output(
+                    "execute_result",
+                    data={"text/plain": repr(earned)},
+                    execution_count=cell.get("execution_count"),
+                ),
             ]
         return nb, resources
 

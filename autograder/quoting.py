@@ -18,6 +18,7 @@ passes it through one of these before it becomes part of a report:
 Caps: FEEDBACK_LIMIT per check, so a report of ~80 checks stays far below the 1 MiB GitHub
 allows a job summary; a cut is said at the end of the text.
 """
+
 from __future__ import annotations
 
 import html

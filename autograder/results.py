@@ -5,6 +5,7 @@ Flat dataclasses in the manner of otter-grader's test results: a `CheckResult` p
 stored, so a renderer cannot disagree with the total. Every text is in both languages; the
 reporter picks one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -78,8 +79,10 @@ class Results:
         """{function: (score, max_score)} in rubric order."""
         order = self.functions or list(dict.fromkeys(c.function for c in self.tests))
         return {
-            f: (round(sum(c.score for c in self.for_function(f)), 6),
-                round(sum(c.max_score for c in self.for_function(f)), 6))
+            f: (
+                round(sum(c.score for c in self.for_function(f)), 6),
+                round(sum(c.max_score for c in self.for_function(f)), 6),
+            )
             for f in order
         }
 

@@ -7,6 +7,7 @@ gradebook, its reports and `__shard.json`; `merge` combines the parts into one g
 one folder of reports, the same as one unsharded `grade-all` (tested), and says which parts
 are missing, whose learners then simply have no row: the other parts' results stand.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,7 +35,7 @@ class Shard:
 
     @classmethod
     def parse(cls, text: str) -> "Shard":
-        """"2/4" -> Shard(2, 4); ValueError for anything else."""
+        """ "2/4" -> Shard(2, 4); ValueError for anything else."""
         try:
             index, count = (int(part) for part in text.split("/"))
         except ValueError:
@@ -54,8 +55,8 @@ class Shard:
 def write_marker(output_dir: Path, shard: Shard, learners: list[str]) -> None:
     """Written after the part's gradebook: its presence says the part finished."""
     (output_dir / MARKER).write_text(
-        json.dumps({"shard": str(shard), "learners": sorted(learners)}, indent=2) + "\n",
-        encoding="utf-8")
+        json.dumps({"shard": str(shard), "learners": sorted(learners)}, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 @dataclass
@@ -74,8 +75,9 @@ class MergeError(ValueError):
     """The parts cannot be combined (different classes, rubrics or shard counts)."""
 
 
-def merge(parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv",
-          expect: int | None = None) -> MergeResult:
+def merge(
+    parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv", expect: int | None = None
+) -> MergeResult:
     """Combine the finished parts among `parts` (folders written by grade-all --shard) into
     output_dir: gradebook rows sorted by learner as grade-all sorts them, reports copied.
     A folder without __shard.json or gradebook is a part that did not finish: skipped, reported."""
@@ -92,16 +94,26 @@ def merge(parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv",
         report = part / f"{learner}.json"
         if report.is_file():
             shutil.copyfile(report, output_dir / report.name)
-    result = MergeResult(count, sorted(finished), sorted(set(range(1, count + 1)) - set(finished)),
-                         len(rows))
-    (output_dir / MERGE_SUMMARY).write_text(json.dumps(
-        {"shards": count, "merged": result.merged, "missing": result.missing,
-         "learners": result.learners}, indent=2) + "\n", encoding="utf-8")
+    result = MergeResult(count, sorted(finished), sorted(set(range(1, count + 1)) - set(finished)), len(rows))
+    (output_dir / MERGE_SUMMARY).write_text(
+        json.dumps(
+            {
+                "shards": count,
+                "merged": result.merged,
+                "missing": result.missing,
+                "learners": result.learners,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return result
 
 
-def _finished_parts(parts: list[Path], gradebook: str,
-                    expect: int | None) -> tuple[int, dict[int, tuple[Path, list[str]]]]:
+def _finished_parts(
+    parts: list[Path], gradebook: str, expect: int | None
+) -> tuple[int, dict[int, tuple[Path, list[str]]]]:
     """The shard count and {index: (folder, gradebook lines)} of the parts that finished, all of
     one count (`expect` if given, else the first finished part's)."""
     finished: dict[int, tuple[Path, list[str]]] = {}
@@ -123,8 +135,9 @@ def _finished_parts(parts: list[Path], gradebook: str,
     return count, finished
 
 
-def _combine_gradebooks(finished: dict[int, tuple[Path, list[str]]],
-                        ) -> tuple[list[str], list[list[str]], dict[str, Path]]:
+def _combine_gradebooks(
+    finished: dict[int, tuple[Path, list[str]]],
+) -> tuple[list[str], list[list[str]], dict[str, Path]]:
     """(header, rows, {learner: the part holding their report}) from the parts in shard order
     (at least one); every part must have the first one's columns, and every learner id be a file
     name in one part."""

@@ -8,6 +8,7 @@ which is the same choice for every folder that holds one. A file named directly 
 A submission is data: only regular files count, and a symbolic link is refused, never followed
 (checked with lstat, so not even its target's existence is looked at).
 """
+
 from __future__ import annotations
 
 import os
@@ -54,6 +55,7 @@ def open_graded(path, **options):
     sandbox.Submission takes them): run as the chapter's module, a folder read by the rule
     above, the file picked again as data, no link followed (sandbox/intake.py)."""
     from .sandbox import open_submission  # imported when grading: the other doors need none of it
+
     return open_submission(path, module=MODULE_NAME, folder_files=GRADED_NAMES, **options)
 
 

@@ -6,6 +6,7 @@ a symbolic or hard link, a device or a FIFO is refused, never extracted or follo
 link named nn_basics.py pointing at /etc/passwd or at the grader's files is the classic
 way to make a grader read what it should not). Nothing else of the archive touches the disk.
 """
+
 from __future__ import annotations
 
 import io
@@ -59,7 +60,9 @@ def _read_member(archive: bytes, member: str) -> bytes:
                     raise Refused("too-large", f"{member} is larger than {MAX_MEMBER_BYTES} bytes")
                 return data
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:  # gzip's errors are OSErrors
-        raise Refused("bad-archive", f"the repository archive could not be read ({type(exc).__name__})") from exc
+        raise Refused(
+            "bad-archive", f"the repository archive could not be read ({type(exc).__name__})"
+        ) from exc
     raise Refused("missing", f"{member} is not in the pull request's files")
 
 

@@ -9,6 +9,7 @@ and flips each cycle, so every profile appears in both formats once N >= 20.
 
     python -m bench.class_builder DEST --n 20 [--formats py,ipynb]
 """
+
 import argparse
 import json
 from dataclasses import asdict, dataclass
@@ -31,15 +32,23 @@ def _replace(code, name, right, wrong):
 
 def _no_bias_update(code):
     # the chapter's own omission: only the weights learn
-    return _replace(code, "update_params", "return {key: params[key] - alpha * grads[key] for key in params}",
-                    "return {key: params[key] - alpha * grads[key] if key.startswith('W') else params[key]\n"
-                    "            for key in params}")
+    return _replace(
+        code,
+        "update_params",
+        "return {key: params[key] - alpha * grads[key] for key in params}",
+        "return {key: params[key] - alpha * grads[key] if key.startswith('W') else params[key]\n"
+        "            for key in params}",
+    )
 
 
 def _relu_if(code):
     # the chapter's `if x < 0`: fine for a scalar, raises for an array
-    return _replace(code, "relu", "return np.maximum(0.0, np.asarray(x, dtype=float))",
-                    "if x < 0:\n        return 0.0\n    return x")
+    return _replace(
+        code,
+        "relu",
+        "return np.maximum(0.0, np.asarray(x, dtype=float))",
+        "if x < 0:\n        return 0.0\n    return x",
+    )
 
 
 def _half_done(code):
@@ -50,8 +59,12 @@ def _half_done(code):
 
 def _chatty(code):
     # correct, and prints while it works, as learners do
-    return _replace(code, "train", "costs.append(cost_function(y, cache[3]))",
-                    "costs.append(cost_function(y, cache[3]))\n        print('cost', costs[-1])")
+    return _replace(
+        code,
+        "train",
+        "costs.append(cost_function(y, cache[3]))",
+        "costs.append(cost_function(y, cache[3]))\n        print('cost', costs[-1])",
+    )
 
 
 def _hang(code):
@@ -153,7 +166,9 @@ def build_class(dest, n, formats=FORMATS, release_nb=None, release_dir=ROOT / RE
         if fmt == "ipynb":
             nbformat.write(submission(release_nb, code or {}), target)
         else:
-            target.write_text(stub_module if code is None else module_text(code, header, stub), encoding="utf-8")
+            target.write_text(
+                stub_module if code is None else module_text(code, header, stub), encoding="utf-8"
+            )
         entries.append(Entry(learner, profile.name, profile.category, fmt, target.name))
     (dest / "class.json").write_text(json.dumps([asdict(e) for e in entries], indent=1), encoding="utf-8")
     return entries

@@ -30,6 +30,7 @@ The last line is `speedup_vs_nbgrader=<ratio>` from step 4.
 
 Timing only ever happens here, never in the test suite.
 """
+
 import argparse
 import contextlib
 import csv
@@ -53,8 +54,14 @@ from tools.release import ROOT
 
 PY = sys.executable
 # issue 14's targets; "speedup" is against plain nbgrader (bench/nbgrader_baseline.py)
-TARGETS = {"single": 0.4, "speedup": 25.0, "door": 2.0, "overhead": 0.1, "worker_mb": 100.0,
-           "linearity": 1.25}
+TARGETS = {
+    "single": 0.4,
+    "speedup": 25.0,
+    "door": 2.0,
+    "overhead": 0.1,
+    "worker_mb": 100.0,
+    "linearity": 1.25,
+}
 MB = 1024 * 1024
 
 
@@ -113,8 +120,15 @@ class WorkerMemory:
 def timed(command, poll=False, interval=0.05, **kwargs):
     """(wall seconds, WorkerMemory or None) of one command, which must succeed."""
     started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, env=env(), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
     memory = WorkerMemory(proc.pid, interval) if poll else None
     if memory:
         with memory:
@@ -123,8 +137,10 @@ def timed(command, poll=False, interval=0.05, **kwargs):
         _, err = proc.communicate()
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(map(str, command))} failed ({proc.returncode}):\n"
-                         + err.decode("utf-8", "replace")[-2000:])
+        raise SystemExit(
+            f"bench: {' '.join(map(str, command))} failed ({proc.returncode}):\n"
+            + err.decode("utf-8", "replace")[-2000:]
+        )
     return seconds, memory
 
 
@@ -147,8 +163,17 @@ def grade_cli(path):
 
 
 def grade_all_cli(directory, output_dir, jobs):
-    return [PY, "-m", "autograder", "grade-all", str(directory), "--jobs", str(jobs),
-            "--output-dir", str(output_dir)]
+    return [
+        PY,
+        "-m",
+        "autograder",
+        "grade-all",
+        str(directory),
+        "--jobs",
+        str(jobs),
+        "--output-dir",
+        str(output_dir),
+    ]
 
 
 def correct_submissions(work):
@@ -164,6 +189,7 @@ def single_and_overhead(path, runs):
     """End-to-end CLI runs interleaved with in-process runs of the same checks, so both see the
     same machine load: {"e2e", "inside", "overhead"} medians, and the sandbox breakdown."""
     from bench.learner_time import learner_seconds, sandbox_breakdown
+
     timed(grade_cli(path))  # warm-up: file cache, bytecode
     e2e, inside, parts = [], [], []
     for _ in range(runs):
@@ -171,8 +197,12 @@ def single_and_overhead(path, runs):
         inside.append(learner_seconds(path)[0])
         parts.append(sandbox_breakdown(path))
     med = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
-    return {"e2e": statistics.median(e2e), "inside": statistics.median(inside),
-            "overhead": statistics.median(a - b for a, b in zip(e2e, inside, strict=True)), **med}
+    return {
+        "e2e": statistics.median(e2e),
+        "inside": statistics.median(inside),
+        "overhead": statistics.median(a - b for a, b in zip(e2e, inside, strict=True)),
+        **med,
+    }
 
 
 def worker_peak(path):
@@ -188,6 +218,7 @@ def grade_all_overhead(paths, sizes, inside, work):
     learner functions per submission, "overhead": their difference, "startup": what the first
     class cost beyond its submissions}, and the same three in CPU time (`*_cpu`)."""
     from bench.learner_time import learner_seconds
+
     seconds, cpu = [], []
     for n in sizes:
         folder = work / f"correct-{n}"
@@ -204,9 +235,16 @@ def grade_all_overhead(paths, sizes, inside, work):
     marginal_cpu = (cpu[1] - cpu[0]) / (n1 - n0)
     inside_cpu = statistics.mean(learner_seconds(p, cpu=True)[0] for p in paths.values())
     per_inside = statistics.mean(inside.values())
-    return {"marginal": marginal, "inside": per_inside, "overhead": marginal - per_inside,
-            "startup": s0 - n0 * marginal, "seconds": seconds,
-            "marginal_cpu": marginal_cpu, "inside_cpu": inside_cpu, "overhead_cpu": marginal_cpu - inside_cpu}
+    return {
+        "marginal": marginal,
+        "inside": per_inside,
+        "overhead": marginal - per_inside,
+        "startup": s0 - n0 * marginal,
+        "seconds": seconds,
+        "marginal_cpu": marginal_cpu,
+        "inside_cpu": inside_cpu,
+        "overhead_cpu": marginal_cpu - inside_cpu,
+    }
 
 
 @contextlib.contextmanager
@@ -267,8 +305,11 @@ def scaling(work, sizes, jobs):
         build_class(folder, n)
         seconds, memory = timed(grade_all_cli(folder, work / f"reports-{n}", jobs), poll=True)
         rows.append((n, seconds, memory.worker_peak, memory.grader_peak))
-        print(f"  N={n:<4} {seconds:7.1f} s  {seconds / n:5.2f} s/submission  "
-              f"worker peak {memory.worker_peak / MB:5.1f} MB", flush=True)
+        print(
+            f"  N={n:<4} {seconds:7.1f} s  {seconds / n:5.2f} s/submission  "
+            f"worker peak {memory.worker_peak / MB:5.1f} MB",
+            flush=True,
+        )
     return rows
 
 
@@ -279,12 +320,19 @@ def verdict(ok):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,40", help="class sizes for grade-all (default: 10,40)")
-    parser.add_argument("--overhead-sizes", default="4,12",
-                        help="two sizes of all-correct classes for grade-all's overhead (default: 4,12)")
+    parser.add_argument(
+        "--overhead-sizes",
+        default="4,12",
+        help="two sizes of all-correct classes for grade-all's overhead (default: 4,12)",
+    )
     parser.add_argument("--nbgrader-n", type=int, default=10, help="notebooks graded by both (default: 10)")
-    parser.add_argument("--runs", type=int, default=5, help="runs of the single-submission timing (default: 5)")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="runs of the single-submission timing (default: 5)"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="grade-all --jobs (default: 2)")
-    parser.add_argument("--work", type=Path, help="keep the classes and reports here (default: a temporary folder)")
+    parser.add_argument(
+        "--work", type=Path, help="keep the classes and reports here (default: a temporary folder)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     args.overhead_sizes = [int(s) for s in args.overhead_sizes.split(",") if s][:2]
@@ -299,54 +347,86 @@ def main(argv=None):
 
 def run(args, sizes, work):
     started = time.perf_counter()
-    print(f"bench: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start, "
-          f"Python {sys.version.split()[0]}, grade-all --jobs {args.jobs}")
-    print("class mix per ten: 2 correct, 4 mistaken, 1 blank, 3 hostile "
-          "(hangs in softmax, sys.exit at import, floods stdout); modules and notebooks alternate\n", flush=True)
+    print(
+        f"bench: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start, "
+        f"Python {sys.version.split()[0]}, grade-all --jobs {args.jobs}"
+    )
+    print(
+        "class mix per ten: 2 correct, 4 mistaken, 1 blank, 3 hostile "
+        "(hangs in softmax, sys.exit at import, floods stdout); modules and notebooks alternate\n",
+        flush=True,
+    )
     paths = correct_submissions(work)
 
-    print(f"1-2. one correct submission end to end (python -m autograder grade; median of {args.runs} runs), "
-          "and the grader's overhead (end to end minus time inside learner functions)", flush=True)
+    print(
+        f"1-2. one correct submission end to end (python -m autograder grade; median of {args.runs} runs), "
+        "and the grader's overhead (end to end minus time inside learner functions)",
+        flush=True,
+    )
     single = {}
     for fmt, path in paths.items():
         m = single[fmt] = single_and_overhead(path, args.runs)
-        print(f"  .{fmt:<6} {m['e2e']:6.3f} s = inside learner functions {m['inside']:.3f} s + overhead {m['overhead']:.3f} s")
-        print(f"          overhead: start-up, imports, rendering {m['e2e'] - m['total']:.3f} s; "
-              f"worker start (spawn, imports, confinement, load) {m['worker_start']:.3f} s; "
-              f"{m['calls']:.0f} calls' codec and pipes {m['round_trips'] - m['inside']:.3f} s; "
-              f"checks' own work {m['total'] - m['worker_start'] - m['round_trips']:.3f} s", flush=True)
+        print(
+            f"  .{fmt:<6} {m['e2e']:6.3f} s = inside learner functions {m['inside']:.3f} s + overhead {m['overhead']:.3f} s"
+        )
+        print(
+            f"          overhead: start-up, imports, rendering {m['e2e'] - m['total']:.3f} s; "
+            f"worker start (spawn, imports, confinement, load) {m['worker_start']:.3f} s; "
+            f"{m['calls']:.0f} calls' codec and pipes {m['round_trips'] - m['inside']:.3f} s; "
+            f"checks' own work {m['total'] - m['worker_start'] - m['round_trips']:.3f} s",
+            flush=True,
+        )
 
     n0, n1 = args.overhead_sizes
-    print(f"\n2b. grade-all --jobs 1 on {n0} and {n1} correct submissions (modules and notebooks alternating): "
-          "the grader's overhead per submission", flush=True)
+    print(
+        f"\n2b. grade-all --jobs 1 on {n0} and {n1} correct submissions (modules and notebooks alternating): "
+        "the grader's overhead per submission",
+        flush=True,
+    )
     batch = grade_all_overhead(paths, args.overhead_sizes, {f: m["inside"] for f, m in single.items()}, work)
-    print(f"  N={n0} {batch['seconds'][0]:.1f} s, N={n1} {batch['seconds'][1]:.1f} s: marginal "
-          f"{batch['marginal']:.3f} s/submission = inside learner functions {batch['inside']:.3f} s + overhead "
-          f"{batch['overhead']:.3f} s; paid once per run (start-up, the slot, its zygote) {batch['startup']:.2f} s",
-          flush=True)
-    print(f"  in CPU time (every process of the run; what load does not inflate): marginal "
-          f"{batch['marginal_cpu']:.3f} s/submission = inside learner functions {batch['inside_cpu']:.3f} s + "
-          f"overhead {batch['overhead_cpu']:.3f} s", flush=True)
+    print(
+        f"  N={n0} {batch['seconds'][0]:.1f} s, N={n1} {batch['seconds'][1]:.1f} s: marginal "
+        f"{batch['marginal']:.3f} s/submission = inside learner functions {batch['inside']:.3f} s + overhead "
+        f"{batch['overhead']:.3f} s; paid once per run (start-up, the slot, its zygote) {batch['startup']:.2f} s",
+        flush=True,
+    )
+    print(
+        f"  in CPU time (every process of the run; what load does not inflate): marginal "
+        f"{batch['marginal_cpu']:.3f} s/submission = inside learner functions {batch['inside_cpu']:.3f} s + "
+        f"overhead {batch['overhead_cpu']:.3f} s",
+        flush=True,
+    )
 
     print("\n3. peak memory (RSS high-water mark) while grading one correct submission", flush=True)
     peaks = {fmt: worker_peak(p) for fmt, p in paths.items()}
     for fmt, m in peaks.items():
-        print(f"  .{fmt:<6} a worker process {m.worker_peak / MB:6.1f} MB; the grader process {m.grader_peak / MB:6.1f} MB")
+        print(
+            f"  .{fmt:<6} a worker process {m.worker_peak / MB:6.1f} MB; the grader process {m.grader_peak / MB:6.1f} MB"
+        )
 
     n = args.nbgrader_n
     print(f"\n4. class throughput on the same {n} notebooks (the mix above)", flush=True)
     from bench.nbgrader_baseline import plain_seconds
+
     plain_per, _ = plain_seconds(work / "plain", n)  # scores differ by design: asserts, not the kit's checks
     nb_seconds, kit_seconds, same, (nb_totals, totals) = against_nbgrader(work, n, args.jobs)
     speedup = plain_per * n / kit_seconds
-    print(f"  plain nbgrader autograde (asserts in its kernel, no kit) {plain_per * n:7.1f} s  "
-          f"{plain_per:5.2f} s/submission  {60 / plain_per:6.1f} submissions/min")
-    print(f"  grade-all --jobs {args.jobs:<6}                             {kit_seconds:7.1f} s  "
-          f"{kit_seconds / n:5.2f} s/submission  {60 * n / kit_seconds:6.1f} submissions/min")
-    print(f"  kit's nbgrader door (nbgrader autograde, kit config)    {nb_seconds:7.1f} s  "
-          f"{nb_seconds / n:5.2f} s/submission")
-    print(f"  ratio {speedup:.2f}x plain nbgrader; the door gave every learner grade-all's total: "
-          f"{'yes' if same else 'NO'}")
+    print(
+        f"  plain nbgrader autograde (asserts in its kernel, no kit) {plain_per * n:7.1f} s  "
+        f"{plain_per:5.2f} s/submission  {60 / plain_per:6.1f} submissions/min"
+    )
+    print(
+        f"  grade-all --jobs {args.jobs:<6}                             {kit_seconds:7.1f} s  "
+        f"{kit_seconds / n:5.2f} s/submission  {60 * n / kit_seconds:6.1f} submissions/min"
+    )
+    print(
+        f"  kit's nbgrader door (nbgrader autograde, kit config)    {nb_seconds:7.1f} s  "
+        f"{nb_seconds / n:5.2f} s/submission"
+    )
+    print(
+        f"  ratio {speedup:.2f}x plain nbgrader; the door gave every learner grade-all's total: "
+        f"{'yes' if same else 'NO'}"
+    )
     if not same:
         for learner in sorted(set(nb_totals) | set(totals)):
             print(f"    {learner:<28} nbgrader {nb_totals.get(learner)}  kit {totals.get(learner)}")
@@ -361,32 +441,52 @@ def run(args, sizes, work):
     for (n0, s0, _, _), (n1, s1, _, _) in zip(rows[:-1], rows[1:], strict=True):
         print(f"  marginal {(s1 - s0) / (n1 - n0):.2f} s/submission from N={n0} to N={n1}")
     if len(rows) >= 2:
-        print(f"  s/submission at N={rows[-1][0]} is {per[-1] / per[0]:.2f}x that at N={rows[0][0]}; "
-              f"largest growth over N={rows[0][0]}: {growth:.2f}x")
+        print(
+            f"  s/submission at N={rows[-1][0]} is {per[-1] / per[0]:.2f}x that at N={rows[0][0]}; "
+            f"largest growth over N={rows[0][0]}: {growth:.2f}x"
+        )
     class_worker = max([w for _, _, w, _ in rows], default=0)
     class_grader = max([g for _, _, _, g in rows], default=0)
-    print(f"  polled peaks over every class: a worker process {class_worker / MB:.1f} MB, "
-          f"a grader process {class_grader / MB:.1f} MB")
+    print(
+        f"  polled peaks over every class: a worker process {class_worker / MB:.1f} MB, "
+        f"a grader process {class_grader / MB:.1f} MB"
+    )
 
     worker_mb = max(max(m.worker_peak for m in peaks.values()), class_worker) / MB
     worst_single = max(m["e2e"] for m in single.values())
-    print(f"\ntargets (issue 14); bench took {time.perf_counter() - started:.0f} s, "
-          f"load average {os.getloadavg()[0]:.2f} at the end")
-    print(f"  one submission <= {TARGETS['single']} s median: "
-          + ", ".join(f".{f} {m['e2e']:.3f} s" for f, m in single.items()) + f"  {verdict(worst_single <= TARGETS['single'])}")
-    print(f"  throughput >= {TARGETS['speedup']:.0f}x plain nbgrader: {speedup:.2f}x  {verdict(speedup >= TARGETS['speedup'])}")
+    print(
+        f"\ntargets (issue 14); bench took {time.perf_counter() - started:.0f} s, "
+        f"load average {os.getloadavg()[0]:.2f} at the end"
+    )
+    print(
+        f"  one submission <= {TARGETS['single']} s median: "
+        + ", ".join(f".{f} {m['e2e']:.3f} s" for f, m in single.items())
+        + f"  {verdict(worst_single <= TARGETS['single'])}"
+    )
+    print(
+        f"  throughput >= {TARGETS['speedup']:.0f}x plain nbgrader: {speedup:.2f}x  {verdict(speedup >= TARGETS['speedup'])}"
+    )
     door = nb_seconds / n
-    print(f"  kit's nbgrader door <= {TARGETS['door']} s/notebook: {door:.2f} s  {verdict(door <= TARGETS['door'])}")
+    print(
+        f"  kit's nbgrader door <= {TARGETS['door']} s/notebook: {door:.2f} s  {verdict(door <= TARGETS['door'])}"
+    )
     # the larger of wall and CPU: under load the wall figure is noise (even below 0), and on a
     # quiet machine the CPU figure is what the wall one cannot go below (grading is sequential)
     overhead = max(batch["overhead"], batch["overhead_cpu"])
-    print(f"  grader overhead in grade-all <= {TARGETS['overhead']} s/submission: {overhead:.3f} s  "
-          f"{verdict(overhead <= TARGETS['overhead'])}  (wall {batch['overhead']:.3f} s, "
-          f"CPU {batch['overhead_cpu']:.3f} s; one `grade` alone: "
-          + ", ".join(f".{f} {m['overhead']:.3f} s" for f, m in single.items()) + ")")
-    print(f"  worker peak <= {TARGETS['worker_mb']:.0f} MB: {worker_mb:.1f} MB  {verdict(worker_mb <= TARGETS['worker_mb'])}")
-    print(f"  linear in N (s/submission never grows over {TARGETS['linearity']}x that at the smallest N): "
-          f"{growth:.2f}x  {verdict(growth <= TARGETS['linearity'])}")
+    print(
+        f"  grader overhead in grade-all <= {TARGETS['overhead']} s/submission: {overhead:.3f} s  "
+        f"{verdict(overhead <= TARGETS['overhead'])}  (wall {batch['overhead']:.3f} s, "
+        f"CPU {batch['overhead_cpu']:.3f} s; one `grade` alone: "
+        + ", ".join(f".{f} {m['overhead']:.3f} s" for f, m in single.items())
+        + ")"
+    )
+    print(
+        f"  worker peak <= {TARGETS['worker_mb']:.0f} MB: {worker_mb:.1f} MB  {verdict(worker_mb <= TARGETS['worker_mb'])}"
+    )
+    print(
+        f"  linear in N (s/submission never grows over {TARGETS['linearity']}x that at the smallest N): "
+        f"{growth:.2f}x  {verdict(growth <= TARGETS['linearity'])}"
+    )
     print(f"speedup_vs_nbgrader={speedup:.2f}")
 
 

@@ -15,6 +15,7 @@ computations, rendering.
 
 Only trusted code (the reference) is ever run in-process.
 """
+
 import contextlib
 import time
 
@@ -43,7 +44,9 @@ class Timed:
                     finally:
                         self.call_seconds += time.perf_counter() - t0
                         self.calls += 1
+
                 return call
+
             sub.call, sub.call_full = timed(real_call), timed(real_full)
             yield sub
 
@@ -53,6 +56,7 @@ def learner_seconds(path, cpu=False):
     for a notebook, its answer and set-up cells are run here as the worker would run them.
     cpu: CPU seconds instead of wall seconds."""
     from autograder.grade import grade_submission
+
     submission = InProcessSubmission.from_path(path)
     results = grade_submission(path, opener=opener(submission))
     return (submission.cpu_seconds if cpu else submission.seconds), len(submission.calls), results.score
@@ -61,8 +65,14 @@ def learner_seconds(path, cpu=False):
 def sandbox_breakdown(path):
     """{worker start, call round trips, grading total} in seconds, through the real sandbox."""
     from autograder.grade import grade_submission
+
     timed = Timed()
     started = time.perf_counter()
     results = grade_submission(path, opener=timed)
-    return {"total": time.perf_counter() - started, "worker_start": timed.open_seconds,
-            "round_trips": timed.call_seconds, "calls": timed.calls, "score": results.score}
+    return {
+        "total": time.perf_counter() - started,
+        "worker_start": timed.open_seconds,
+        "round_trips": timed.call_seconds,
+        "calls": timed.calls,
+        "score": results.score,
+    }

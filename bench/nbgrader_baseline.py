@@ -14,6 +14,7 @@ Each grades the bench's class mix (bench/class_builder.py), filled into its own 
 wall time of one `nbgrader autograde` call over the class, divided by its size. Timing only
 ever happens in bench/, never in the test suite.
 """
+
 import argparse
 import os
 import shutil
@@ -55,8 +56,10 @@ def _run(command, cwd, env, log):
     with open(log, "ab") as f:
         done = subprocess.run(command, cwd=cwd, env=env, stdout=f, stderr=f)
     if done.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(map(str, command))} failed ({done.returncode}); "
-                         f"end of {log}:\n" + Path(log).read_text(errors="replace")[-3000:])
+        raise SystemExit(
+            f"bench: {' '.join(map(str, command))} failed ({done.returncode}); "
+            f"end of {log}:\n" + Path(log).read_text(errors="replace")[-3000:]
+        )
 
 
 def plain_nbgrader(course, *args):
@@ -88,21 +91,26 @@ def build_plain_course(course, learners):
 def plain_gradebook(course):
     """{learner: autograded score}, read from the gradebook as `nbgrader export` reads it."""
     from nbgrader.api import Gradebook  # deferred: nbgrader takes seconds to import
+
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="plain-ch01") as gradebook:
         return {s.id: float(gradebook.find_submission(ASSIGNMENT, s.id).score) for s in gradebook.students}
 
 
 def class_mix(n, folder):
     """learners(release_nb) for build_course: the bench's first n notebooks of its class mix."""
+
     def learners(release_nb):
         entries = build_class(folder, n, formats=("ipynb",), release_nb=release_nb)
         return {e.learner: nbformat.read(folder / e.path, as_version=4) for e in entries}
+
     return learners
 
 
 def filled(n):
     """learners(release_nb): n learners who filled every answer cell with the reference's code."""
-    return lambda release_nb: {f"filled{i:02d}": demo.submission(release_nb, demo.answers()) for i in range(n)}
+    return lambda release_nb: {
+        f"filled{i:02d}": demo.submission(release_nb, demo.answers()) for i in range(n)
+    }
 
 
 def _timed(run):
@@ -145,9 +153,14 @@ def door_seconds(work, n=10, learners=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10, help="notebooks of the class mix (default: 10)")
-    parser.add_argument("--class", dest="klass", choices=("mix", "filled", "demo"), default="mix",
-                        help="mix: the bench's class mix (default); filled: n correct notebooks; "
-                             "demo: make demo's three learners")
+    parser.add_argument(
+        "--class",
+        dest="klass",
+        choices=("mix", "filled", "demo"),
+        default="mix",
+        help="mix: the bench's class mix (default); filled: n correct notebooks; "
+        "demo: make demo's three learners",
+    )
     parser.add_argument("--only", choices=("plain", "door"), help="measure one side only")
     parser.add_argument("--work", type=Path, help="keep the courses here (default: a temporary folder)")
     args = parser.parse_args(argv)
@@ -162,8 +175,11 @@ def main(argv=None):
             if args.only in (None, side):
                 per, scores = results[side] = measure(work, args.n, learners)
                 label = "plain nbgrader (asserts in the kernel)" if side == "plain" else "kit's nbgrader door"
-                print(f"  {label:<40} {per:6.2f} s/notebook ({last_cpu[0] / len(scores):.2f} s CPU)  "
-                      f"totals {sorted(scores.values())}", flush=True)
+                print(
+                    f"  {label:<40} {per:6.2f} s/notebook ({last_cpu[0] / len(scores):.2f} s CPU)  "
+                    f"totals {sorted(scores.values())}",
+                    flush=True,
+                )
         if len(results) == 2:
             print(f"  door is {results['plain'][0] / results['door'][0]:.1f}x faster than plain nbgrader")
     finally:

@@ -23,9 +23,13 @@ def _activation(name, f, kwargs=""):
     """An activation's test from its formula `f` (numpy code in v), on a row and a matrix."""
     args = f", {kwargs}" if kwargs else ""
     return _ACTIVATION.format(
-        call=f"{name}(x{args})", expected=f.replace("v", "x[1:6]"),
-        call_m=f"{name}(m{args})", expected_m=f.replace("v", "m"),
-        scalar=f"{name}(0.7{args})", expected_scalar=f.replace("v", "0.7"))
+        call=f"{name}(x{args})",
+        expected=f.replace("v", "x[1:6]"),
+        call_m=f"{name}(m{args})",
+        expected_m=f.replace("v", "m"),
+        scalar=f"{name}(0.7{args})",
+        expected_scalar=f.replace("v", "0.7"),
+    )
 
 
 _SIG = "(1 / (1 + np.exp(-(v))))"
@@ -37,15 +41,22 @@ TESTS = {
     "test_tanh_derivative": _activation("tanh_derivative", "(1 - np.tanh(v) ** 2)"),
     "test_relu": _activation("relu", "np.maximum(0, v)"),
     "test_relu_derivative": _activation("relu_derivative", "(np.asarray(v) > 0).astype(float)"),
-    "test_leaky_relu": _activation("leaky_relu", "np.where(np.asarray(v) >= 0, v, 0.1 * np.asarray(v))", "alpha=0.1"),
-    "test_leaky_relu_derivative": _activation("leaky_relu_derivative", "np.where(np.asarray(v) >= 0, 1.0, 0.1)", "alpha=0.1"),
+    "test_leaky_relu": _activation(
+        "leaky_relu", "np.where(np.asarray(v) >= 0, v, 0.1 * np.asarray(v))", "alpha=0.1"
+    ),
+    "test_leaky_relu_derivative": _activation(
+        "leaky_relu_derivative", "np.where(np.asarray(v) >= 0, 1.0, 0.1)", "alpha=0.1"
+    ),
     "test_elu": _activation("elu", "np.where(np.asarray(v) >= 0, v, np.exp(np.minimum(v, 0)) - 1)"),
-    "test_elu_derivative": _activation("elu_derivative", "np.where(np.asarray(v) >= 0, 1.0, np.exp(np.minimum(v, 0)))"),
+    "test_elu_derivative": _activation(
+        "elu_derivative", "np.where(np.asarray(v) >= 0, 1.0, np.exp(np.minimum(v, 0)))"
+    ),
     "test_swish": _activation("swish", "(v) * (1 / (1 + np.exp(-2 * (v))))", "beta=2.0"),
     "test_swish_derivative": _activation(
         "swish_derivative",
         "((1 / (1 + np.exp(-2 * (v)))) + 2 * (v) * (1 / (1 + np.exp(-2 * (v)))) * (1 - 1 / (1 + np.exp(-2 * (v)))))",
-        "beta=2.0"),
+        "beta=2.0",
+    ),
     "test_softmax": """\
 p = softmax(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))
 assert np.allclose(p.sum(axis=-1), 1)

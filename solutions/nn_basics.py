@@ -8,12 +8,14 @@
 - 激活函数接受标量或任意形状的数组，返回同形状的数组，并且对 [-1000, 1000] 内的每个输入
   都必须给出正确且有限（finite）的值。
 """
+
 import numpy as np
 
 
 # ---------------------------------------------------------------------------
 # 激活函数（activation functions）及其导数（derivatives）
 # ---------------------------------------------------------------------------
+
 
 def sigmoid(x):
     """Sigmoid 函数：σ(x) = 1 / (1 + e^(-x))。
@@ -81,7 +83,7 @@ def tanh_derivative(x):
     """
     ### BEGIN SOLUTION
     t = tanh(x)
-    return 1 - t ** 2
+    return 1 - t**2
     ### END SOLUTION
 
 
@@ -247,6 +249,7 @@ def softmax(x, axis=-1):
 # 网络（the network）：两层，两层都用 sigmoid
 # ---------------------------------------------------------------------------
 
+
 def init_params(num_input, num_hidden, num_output, seed=None):
     """初始化参数：权重取标准正态分布（standard normal），偏置（bias）取 0。
 
@@ -403,6 +406,7 @@ def train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0):
 # ---------------------------------------------------------------------------
 # 梯度检验（gradient checking）
 # ---------------------------------------------------------------------------
+
 
 def numerical_gradient(f, x, epsilon=1e-5):
     """数值梯度（numerical gradient），中心差分（central difference），每次只扰动一个元素：

@@ -3,6 +3,7 @@ captured by pytest's capsys, for the tests where a separate process is not what 
 new interpreter costs a start-up and the kit's imports per call). Tests of the process itself
 (the exit status reaching the shell, the `nn-grade` entry point, the working directory's
 imports, a workflow job's environment) keep starting one."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

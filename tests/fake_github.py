@@ -9,6 +9,7 @@ test reads afterwards which comments and statuses exist, and every request made.
 Tokens have a login and a right: a read token gets 403 on any write, as a least-privilege
 App token would, which proves a phase that must only read never writes.
 """
+
 from __future__ import annotations
 
 import io
@@ -149,21 +150,30 @@ class FakeGitHub:
         headers = {}
         if start + self.PAGE < len(items):
             headers["Link"] = f'<{self.url}{path}?page={page + 1}>; rel="next"'
-        return 200, headers, items[start:start + self.PAGE]
+        return 200, headers, items[start : start + self.PAGE]
 
     def _org_repos(self, token, query, body, org):
-        items = [{"name": name.split("/")[1], "full_name": name, "private": True}
-                 for name in sorted(self.repos) if name.startswith(org + "/")]
+        items = [
+            {"name": name.split("/")[1], "full_name": name, "private": True}
+            for name in sorted(self.repos)
+            if name.startswith(org + "/")
+        ]
         return self._page(items, query, f"/orgs/{org}/repos")
 
     def _pulls(self, token, query, body, repo):
         if repo not in self.repos:
             return 404, {}, {"message": "Not Found"}
-        items = [{"number": p.number, "state": "open", "title": p.title,
-                  "user": {"login": p.author or repo.split("-", 1)[-1]},
-                  "head": {"sha": p.head_sha, "ref": "work", "repo": {"full_name": repo}},
-                  "base": {"ref": "main", "repo": {"full_name": repo}}}
-                 for p in self.repos[repo].pulls]
+        items = [
+            {
+                "number": p.number,
+                "state": "open",
+                "title": p.title,
+                "user": {"login": p.author or repo.split("-", 1)[-1]},
+                "head": {"sha": p.head_sha, "ref": "work", "repo": {"full_name": repo}},
+                "base": {"ref": "main", "repo": {"full_name": repo}},
+            }
+            for p in self.repos[repo].pulls
+        ]
         return self._page(items, query, f"/repos/{repo}/pulls")
 
     def _statuses(self, token, query, body, repo, sha):
@@ -179,8 +189,9 @@ class FakeGitHub:
         return 200, {"Content-Type": "application/x-gzip"}, tarball(repo, sha, pull.files)
 
     def _comments(self, token, query, body, repo, number):
-        return self._page(self.comments.get((repo, int(number)), []), query,
-                          f"/repos/{repo}/issues/{number}/comments")
+        return self._page(
+            self.comments.get((repo, int(number)), []), query, f"/repos/{repo}/issues/{number}/comments"
+        )
 
     def _create_comment(self, token, query, body, repo, number):
         comment = self.add_comment(repo, int(number), token.login, body["body"])
@@ -198,8 +209,14 @@ class FakeGitHub:
 
     def _create_status(self, token, query, body, repo, sha):
         assert len(body["description"]) <= 140, body
-        self.add_status(repo, sha, token.login, state=body["state"], context=body["context"],
-                        description=body["description"])
+        self.add_status(
+            repo,
+            sha,
+            token.login,
+            state=body["state"],
+            context=body["context"],
+            description=body["description"],
+        )
         return 201, {}, self.statuses[(repo, sha)][0]
 
 

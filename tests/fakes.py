@@ -9,6 +9,7 @@ arguments and return values cross the same codec, so checks see the same values 
 It runs the code in this process, unconfined: only ever for the kit's own trusted code (the
 reference, the corpus in tests/mistakes, mutants of the reference), never for learner code.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,8 +18,16 @@ import time
 import types
 
 from autograder.sandbox import TestFunction, codec, testfns
-from autograder.sandbox.errors import (BadReturn, CallTimeout, LearnerException, Missing,
-                                       NotImplementedByLearner, Refused, SubmissionError, WorkerCrashed)
+from autograder.sandbox.errors import (
+    BadReturn,
+    CallTimeout,
+    LearnerException,
+    Missing,
+    NotImplementedByLearner,
+    Refused,
+    SubmissionError,
+    WorkerCrashed,
+)
 from autograder.sandbox.workdir import resolve_source
 from autograder.submission import GRADED_NAMES, MODULE_NAME
 
@@ -57,7 +66,9 @@ class InProcessSubmission:
             try:  # like the worker: a failing cell is recorded, the next one runs
                 exec(compile(cell["source"], where, "exec"), self.module.__dict__)
             except Exception as exc:  # noqa: BLE001 - recorded as the worker records it
-                errors.append((f"cell {cell['index']}: " if notebook else "") + f"{type(exc).__name__}: {exc}")
+                errors.append(
+                    (f"cell {cell['index']}: " if notebook else "") + f"{type(exc).__name__}: {exc}"
+                )
         self.load_error, self.output = ("; ".join(errors) or None), ""
         self.timeouts = set(timeouts)
         self.calls: list[str] = []
@@ -85,8 +96,10 @@ class InProcessSubmission:
         function = getattr(self.module, name, None)
         if not callable(function):
             raise Missing(f"{name} is not defined")
-        request = codec.loads(codec.dumps({"args": list(args), "kwargs": kwargs}, testfn=TestFunction),
-                              testfn=_built_test_function)
+        request = codec.loads(
+            codec.dumps({"args": list(args), "kwargs": kwargs}, testfn=TestFunction),
+            testfn=_built_test_function,
+        )
         args, kwargs = request["args"], request["kwargs"]
         started, cpu_started = time.perf_counter(), time.process_time()
         try:
@@ -99,8 +112,14 @@ class InProcessSubmission:
             self.seconds += time.perf_counter() - started
             self.cpu_seconds += time.process_time() - cpu_started
         try:
-            reply = codec.loads(codec.dumps({"value": value, "args": args, "kwargs": kwargs}, testfn=TestFunction,
-                                            limit=codec.MAX_REPLY_BYTES), testfn=TestFunction)
+            reply = codec.loads(
+                codec.dumps(
+                    {"value": value, "args": args, "kwargs": kwargs},
+                    testfn=TestFunction,
+                    limit=codec.MAX_REPLY_BYTES,
+                ),
+                testfn=TestFunction,
+            )
         except codec.CodecError as exc:
             raise BadReturn(f"{name} returned something that is not plain data: {str(exc)[:1000]}") from None
         return reply["value"], (reply["args"] if full else None), (reply["kwargs"] if full else None)
@@ -108,9 +127,11 @@ class InProcessSubmission:
 
 def opener(submission: InProcessSubmission):
     """An `opener` for grade_submission that hands out `submission` whatever the path."""
+
     @contextlib.contextmanager
     def open_in_process(path):
         yield submission
+
     return open_in_process
 
 

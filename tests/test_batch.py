@@ -1,5 +1,6 @@
 """`grade-all` on a class: parallel, a progress bar, a CSV gradebook and one report per learner,
 going on past submissions that hang, crash, do not parse or are missing."""
+
 from __future__ import annotations
 
 import csv
@@ -53,7 +54,9 @@ def test_grade_all_grades_a_class_of_51_past_hanging_and_broken_submissions(tmp_
     out = tmp_path / "reports"
     # --timeout 20: far above a normal grading (a few seconds, even loaded) and below the 30 s
     # the sandbox allows one train call, so the hang is stopped by grade-all itself.
-    done = run_cli(capsys, "grade-all", tmp_path / "class", "--jobs", "2", "--output-dir", out, "--timeout", "20")
+    done = run_cli(
+        capsys, "grade-all", tmp_path / "class", "--jobs", "2", "--output-dir", out, "--timeout", "20"
+    )
     assert done.returncode == 0, done.stderr
     assert "51/51" in done.stderr  # tqdm's progress bar, on stderr
     with (out / "gradebook.csv").open(encoding="utf-8") as f:
@@ -92,31 +95,37 @@ def write(path: Path, text: str = "") -> None:
 
 
 def test_every_layout_an_instructor_has_is_read_and_every_learner_listed(tmp_path):
-    write(tmp_path / "alice" / "ch01" / "ch01.ipynb", "{}")    # nbgrader's submitted/<student>/ch01/
+    write(tmp_path / "alice" / "ch01" / "ch01.ipynb", "{}")  # nbgrader's submitted/<student>/ch01/
     write(tmp_path / "alice" / "ch01" / "timestamp.txt")
-    write(tmp_path / "bob" / "ch01" / "nn_basics.py")          # the same, a module
-    write(tmp_path / "carol" / "nn_basics.py")                 # a folder of learner folders
+    write(tmp_path / "bob" / "ch01" / "nn_basics.py")  # the same, a module
+    write(tmp_path / "carol" / "nn_basics.py")  # a folder of learner folders
     write(tmp_path / "dave" / "nn_basics.py")
-    write(tmp_path / "dave" / "ch01.ipynb", "{}")              # the rule: the notebook wins
-    write(tmp_path / "erin.py")                                # flat files
+    write(tmp_path / "dave" / "ch01.ipynb", "{}")  # the rule: the notebook wins
+    write(tmp_path / "erin.py")  # flat files
     write(tmp_path / "frank.ipynb", "{}")
-    write(tmp_path / "ch01-gina" / "nn_basics.py")             # a Classroom clone
+    write(tmp_path / "ch01-gina" / "nn_basics.py")  # a Classroom clone
     write(tmp_path / "ch01-gina" / ".git" / "HEAD")
-    write(tmp_path / "ch01-hank" / "README.md")                # a clone with nothing handed in
-    (tmp_path / "ivan").mkdir()                                # an empty folder
-    (tmp_path / "judy" / "ch01").mkdir(parents=True)           # nbgrader's layout, empty
+    write(tmp_path / "ch01-hank" / "README.md")  # a clone with nothing handed in
+    (tmp_path / "ivan").mkdir()  # an empty folder
+    (tmp_path / "judy" / "ch01").mkdir(parents=True)  # nbgrader's layout, empty
     outside = tmp_path.parent / f"{tmp_path.name}-outside"
     write(outside / "nn_basics.py")
-    (tmp_path / "mallory").symlink_to(outside)                 # links: refused, not followed
+    (tmp_path / "mallory").symlink_to(outside)  # links: refused, not followed
     write(tmp_path / "oscar" / "nn_basics.py")
     (tmp_path / "oscar" / "ch01.ipynb").symlink_to("/etc/passwd")
     (tmp_path / "trent.py").symlink_to(outside / "nn_basics.py")
-    os.mkfifo(tmp_path / "peggy.py")                           # a FIFO: listed, never opened
+    os.mkfifo(tmp_path / "peggy.py")  # a FIFO: listed, never opened
     found = {f.learner: f for f in find_submissions(tmp_path)}
     graded = {name: str(graded_file(f.path).relative_to(tmp_path)) for name, f in found.items() if f.path}
-    assert graded == {"alice": "alice/ch01/ch01.ipynb", "bob": "bob/ch01/nn_basics.py",
-                      "carol": "carol/nn_basics.py", "dave": "dave/ch01.ipynb", "erin": "erin.py",
-                      "frank": "frank.ipynb", "gina": "ch01-gina/nn_basics.py"}
+    assert graded == {
+        "alice": "alice/ch01/ch01.ipynb",
+        "bob": "bob/ch01/nn_basics.py",
+        "carol": "carol/nn_basics.py",
+        "dave": "dave/ch01.ipynb",
+        "erin": "erin.py",
+        "frank": "frank.ipynb",
+        "gina": "ch01-gina/nn_basics.py",
+    }
     problems = {name: f.problem for name, f in found.items() if not f.path}
     assert set(problems) == {"hank", "ivan", "judy", "mallory", "oscar", "trent", "peggy"}
     assert all(problems[name] == NO_SUBMISSION for name in ("hank", "ivan", "judy"))
@@ -147,15 +156,20 @@ def test_a_slot_that_dies_fails_its_learner_only_and_the_next_gets_a_fresh_one(t
     """A grader fault that takes a whole grading process down (here: the first slot exits as it
     starts) is that learner's error row; the next learner is graded by a fresh slot."""
     from autograder.batch import SLOT_COMMAND, Slots
+
     (tmp_path / "reports").mkdir()
     for name in ("alice", "bob"):
         (tmp_path / f"{name}.py").write_text(reference_source(), encoding="utf-8")
     flag = tmp_path / "died-once"
-    dies_once = [sys.executable, "-P", "-c",
-                 f"import os, sys, pathlib\nflag = pathlib.Path({str(flag)!r})\n"
-                 "if not flag.exists():\n    flag.touch()\n"
-                 "    print('boom: the grader broke', file=sys.stderr); os._exit(5)\n"
-                 "from autograder.batch import serve_slot; serve_slot()"]
+    dies_once = [
+        sys.executable,
+        "-P",
+        "-c",
+        f"import os, sys, pathlib\nflag = pathlib.Path({str(flag)!r})\n"
+        "if not flag.exists():\n    flag.touch()\n"
+        "    print('boom: the grader broke', file=sys.stderr); os._exit(5)\n"
+        "from autograder.batch import serve_slot; serve_slot()",
+    ]
     slots = Slots(tmp_path / "reports", dies_once)
     try:
         first = slots.grade_one(tmp_path / "alice.py", tmp_path / "reports" / "alice.json", "en", 120)
@@ -174,6 +188,7 @@ def test_a_grader_fault_on_one_learner_is_that_learners_grader_error(tmp_path, m
 
     def broken(path, lang="zh"):
         raise RuntimeError("a bug in the grader")
+
     monkeypatch.setattr(grade, "grade_submission", broken)
     (tmp_path / "alice.py").write_text(reference_source(), encoding="utf-8")
     results, error = grade_in_slot(tmp_path / "alice.py", tmp_path / "alice.json", "en")

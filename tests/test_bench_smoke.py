@@ -1,6 +1,7 @@
 """The benchmark's class is the class it claims to be: correct, mistaken, blank and hostile
 submissions, as modules and as notebooks, derived from the release and the reference. And its
 overhead method grades in-process exactly as the sandbox does. No timing is asserted here."""
+
 import json
 
 import nbformat
@@ -77,6 +78,7 @@ def test_in_process_grading_makes_the_sandbox_calls(tmp_path):
     """The overhead figure subtracts in-process call time: valid only if the checks make the
     same calls and reach the same score either way."""
     from autograder.grade import grade_submission
+
     path = tmp_path / "nn_basics.py"
     entries = class_builder.build_class(tmp_path / "one", 1, formats=("py",))
     path.write_text((tmp_path / "one" / entries[0].path).read_text(encoding="utf-8"), encoding="utf-8")
@@ -91,11 +93,13 @@ def test_in_process_grading_makes_the_sandbox_calls(tmp_path):
 # The plain-nbgrader baseline (bench/nbgrader_baseline.py): its assert-based test cells are
 # real tests, and plain nbgrader grades a notebook with them.
 
+
 def _run_plain_tests(code):
     """{grade_id: the exception a plain test cell raised, or None} with `code`'s functions."""
     import numpy as np
 
     from bench.plain_tests import TESTS
+
     namespace = {"np": np}
     for source in code.values():
         exec(source, namespace)
@@ -111,16 +115,22 @@ def _run_plain_tests(code):
 
 def test_every_test_cell_has_a_plain_test():
     from bench.plain_tests import TESTS
+
     source = nbformat.read(class_builder.ROOT / "source" / "ch01" / "ch01.ipynb", as_version=4)
-    graded = {c.metadata["nbgrader"]["grade_id"] for c in source.cells
-              if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")}
+    graded = {
+        c.metadata["nbgrader"]["grade_id"]
+        for c in source.cells
+        if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+    }
     assert graded == set(TESTS)
 
 
 def test_plain_tests_pass_on_the_reference_and_catch_the_chapter_bugs():
     from tools.demo import with_bugs
+
     assert all(error is None for error in _run_plain_tests(answers()).values())
     import numpy as np
+
     with np.errstate(all="ignore"):  # the chapter's tanh overflows: that is the bug caught
         failed = {name for name, error in _run_plain_tests(with_bugs(answers())).items() if error}
     assert {"test_tanh", "test_swish", "test_softmax"} <= failed and "test_sigmoid" not in failed
@@ -136,10 +146,14 @@ def test_plain_nbgrader_grades_one_notebook_of_the_class(tmp_path):
     """nbgrader's defaults, no kit config: its kernel runs the correct notebook's asserts."""
     from bench.nbgrader_baseline import plain_seconds
     from bench.plain_tests import TESTS
+
     seconds, scores = plain_seconds(tmp_path, 1)
     assert scores == {"s0000_correct": 100.0}
     assert seconds > 0
-    autograded = nbformat.read(tmp_path / "plain-course" / "autograded" / "s0000_correct" / "ch01" / "ch01.ipynb",
-                               as_version=4)
-    cell = next(c for c in autograded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_sigmoid")
+    autograded = nbformat.read(
+        tmp_path / "plain-course" / "autograded" / "s0000_correct" / "ch01" / "ch01.ipynb", as_version=4
+    )
+    cell = next(
+        c for c in autograded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_sigmoid"
+    )
     assert cell.source == TESTS["test_sigmoid"] and cell.execution_count  # run in nbgrader's kernel

@@ -6,6 +6,7 @@ What they need (chromium, chromium-driver, a CJK font) is installed by `make bro
 missing; where that fails (no root, no registry) the tests skip and say why. All of them run in
 one xdist worker (`--dist loadgroup`), so the course is graded and the browser started once.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,9 +31,17 @@ ROOT = Path(__file__).resolve().parents[1]
 # Debian's paths; another machine's browser and driver can be named in the environment
 CHROMIUM = os.environ.get("NN_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("NN_TEST_CHROMEDRIVER", "/usr/bin/chromedriver")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--window-size=1280,1600"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,1600",
+]
 LEARNER = "lin"
 WRITTEN_ANSWER = "激活函数（activation function）给网络引入非线性，否则多层网络等价于一层。"
 HIDDEN_MARKERS = ("BEGIN HIDDEN TESTS", "grade_cell", "autograder", "BEGIN SOLUTION")
@@ -53,12 +62,15 @@ def browser_missing() -> list[str]:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     if browser_missing():
-        proc = subprocess.run(["make", "-s", "browser-deps"], cwd=ROOT, capture_output=True, text=True,
-                              timeout=1200)
+        proc = subprocess.run(
+            ["make", "-s", "browser-deps"], cwd=ROOT, capture_output=True, text=True, timeout=1200
+        )
         if browser_missing():
             tail = (proc.stdout + proc.stderr).strip().splitlines()[-3:]
-            pytest.skip(f"no headless Chromium here: {', '.join(browser_missing())} missing after "
-                        f"`make browser-deps` (exit {proc.returncode}: {' / '.join(tail)})")
+            pytest.skip(
+                f"no headless Chromium here: {', '.join(browser_missing())} missing after "
+                f"`make browser-deps` (exit {proc.returncode}: {' / '.join(tail)})"
+            )
     pytest.importorskip("selenium", reason="selenium is not installed (requirements.txt)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -96,6 +108,7 @@ def course(browser, tmp_path_factory):
 
 # --- the learner's feedback page ------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def feedback(browser, course):
     page = course / "feedback" / LEARNER / demo.ASSIGNMENT / f"{demo.ASSIGNMENT}.html"
@@ -112,7 +125,9 @@ def test_feedback_shows_the_score_table(feedback):
     tests = [t for t in items if t.startswith("Test cell")]
     written = [t for t in items if t.startswith("Written response")]
     assert len(tests) == 23 and len(written) == 7
-    scored = [tuple(float(v) for v in t.rsplit("(Score: ", 1)[1].rstrip(")").split(" / ")) for t in tests + written]
+    scored = [
+        tuple(float(v) for v in t.rsplit("(Score: ", 1)[1].rstrip(")").split(" / ")) for t in tests + written
+    ]
     total, max_total = (float(v) for v in heading.rsplit("(Score: ", 1)[1].rstrip(")").split(" / "))
     assert max_total == 114 == sum(m for _, m in scored)  # 100 autograded + 14 written
     assert total == sum(s for s, _ in scored)
@@ -152,9 +167,16 @@ def test_feedback_shows_no_hidden_test_code(feedback):
 
 # --- the formgrader's manual grading ---------------------------------------------------------
 
-OTHER_SERVER_EXTENSIONS = ("jupyterlab", "notebook", "notebook_shim", "jupyter_lsp", "jupyter_server_terminals",
-                           "nbgrader.server_extensions.assignment_list", "nbgrader.server_extensions.course_list",
-                           "nbgrader.server_extensions.validate_assignment")
+OTHER_SERVER_EXTENSIONS = (
+    "jupyterlab",
+    "notebook",
+    "notebook_shim",
+    "jupyter_lsp",
+    "jupyter_server_terminals",
+    "nbgrader.server_extensions.assignment_list",
+    "nbgrader.server_extensions.course_list",
+    "nbgrader.server_extensions.validate_assignment",
+)
 # The formgrader's page loads MathJax from a CDN, which this machine cannot reach (only package
 # registries); without it formgrade.js stops before it loads the grades. This stands in for the
 # CDN only when the CDN's script fails to load.
@@ -181,17 +203,38 @@ def formgrader(course, tmp_path_factory):
     port, token = free_port(), secrets.token_hex(16)
     config = tmp_path_factory.mktemp("jupyter-config")
     # only the formgrader: the other installed extensions (lab, notebook, lsp...) cost start-up time
-    extensions = dict.fromkeys(OTHER_SERVER_EXTENSIONS, False) | {"nbgrader.server_extensions.formgrader": True}
-    (config / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": {"jpserver_extensions": extensions}}))
-    env = dict(os.environ, NN_KIT_COURSE_ROOT=str(course), JUPYTER_CONFIG_DIR=str(config),
-               JUPYTER_RUNTIME_DIR=str(config / "runtime"))
+    extensions = dict.fromkeys(OTHER_SERVER_EXTENSIONS, False) | {
+        "nbgrader.server_extensions.formgrader": True
+    }
+    (config / "jupyter_server_config.json").write_text(
+        json.dumps({"ServerApp": {"jpserver_extensions": extensions}})
+    )
+    env = dict(
+        os.environ,
+        NN_KIT_COURSE_ROOT=str(course),
+        JUPYTER_CONFIG_DIR=str(config),
+        JUPYTER_RUNTIME_DIR=str(config / "runtime"),
+    )
     log = (config / "server.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False",
-         "--allow-root", f"--ServerApp.root_dir={course}"],  # the course must lie under the server's root
+        [
+            sys.executable,
+            "-m",
+            "jupyter_server",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            "--ServerApp.open_browser=False",
+            "--allow-root",
+            f"--ServerApp.root_dir={course}",
+        ],  # the course must lie under the server's root
         cwd=ROOT,  # where the formgrader finds the course's nbgrader_config.py
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -201,7 +244,9 @@ def formgrader(course, tmp_path_factory):
                 break
             except OSError as refused:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"jupyter server did not start:\n{(config / 'server.log').read_text()}") from refused
+                    raise RuntimeError(
+                        f"jupyter server did not start:\n{(config / 'server.log').read_text()}"
+                    ) from refused
                 time.sleep(0.3)
         yield base, token
     finally:
@@ -226,7 +271,9 @@ def manual_score(course, grade_id):
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return gb.find_grade(grade_id, demo.NOTEBOOK.removesuffix(".ipynb"), demo.ASSIGNMENT, LEARNER).manual_score
+        return gb.find_grade(
+            grade_id, demo.NOTEBOOK.removesuffix(".ipynb"), demo.ASSIGNMENT, LEARNER
+        ).manual_score
 
 
 def test_formgrader_grades_a_written_answer_by_hand(browser, course, formgrader):
@@ -239,7 +286,8 @@ def test_formgrader_grades_a_written_answer_by_hand(browser, course, formgrader)
     base, token = formgrader
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         submission_id = gb.find_submission_notebook(
-            demo.NOTEBOOK.removesuffix(".ipynb"), demo.ASSIGNMENT, LEARNER).id
+            demo.NOTEBOOK.removesuffix(".ipynb"), demo.ASSIGNMENT, LEARNER
+        ).id
     assert manual_score(course, "question_1") is None
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": MATHJAX_STAND_IN})
     wait = WebDriverWait(browser, 30)
@@ -252,7 +300,9 @@ def test_formgrader_grades_a_written_answer_by_hand(browser, course, formgrader)
     wait.until(lambda driver: "/login" not in driver.current_url)
     browser.get(f"{base}/formgrader/submissions/{submission_id}/")
     # the page's scripts have loaded this cell's grade: it is flagged as needing a manual grade
-    score = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "input.score.needs_manual_grade#question_1")))
+    score = wait.until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "input.score.needs_manual_grade#question_1"))
+    )
     panel = score.find_element(By.XPATH, "ancestor::div[contains(@class, 'nbgrader_cell')]")
     assert WRITTEN_ANSWER in panel.text and "Student's answer" in panel.text
     assert score.is_displayed() and "/ 2" in panel.text

@@ -5,6 +5,7 @@ by the course team beside the contract in `shared/chapter/ch01.md`); each test r
 input the notebook names and asserts what the notebook says it gives. Where the chapter file is
 reachable, a test also holds every snippet, and every quote in the notebook, to its exact text.
 """
+
 import ast
 import json
 import re
@@ -162,15 +163,15 @@ def _quiet_overflow():
 def test_tanh_as_written_is_nan_for_large_negative_inputs_and_right_at_1000():
     tanh = run("tanh")["tanh"]
     assert np.all(np.isnan(tanh(np.array([-1000.0, -710.0, -355.0]))))
-    assert tanh(np.array([-354.0]))[0] == -1.0      # still finite just above the edge
-    assert tanh(np.array([1000.0]))[0] == 1.0        # large positive inputs are fine
+    assert tanh(np.array([-354.0]))[0] == -1.0  # still finite just above the edge
+    assert tanh(np.array([1000.0]))[0] == 1.0  # large positive inputs are fine
     assert np.allclose(tanh(np.array([-1.0, 0.5])), np.tanh([-1.0, 0.5]))
 
 
 @pytest.mark.parametrize("name", ["ReLU", "leakyReLU"])
 def test_if_based_relus_fail_on_arrays(name):
     f = run(name)[name]
-    assert f(-2.0) in (0, -0.02) and f(3.0) == 3.0   # fine on one number
+    assert f(-2.0) in (0, -0.02) and f(3.0) == 3.0  # fine on one number
     with pytest.raises(ValueError, match="truth value of an array"):
         f(np.array([-1.0, 2.0]))
 
@@ -186,8 +187,8 @@ def test_elu_as_written_defaults_alpha_to_0_01_and_does_not_even_compile():
 def test_swish_as_written_is_the_reparameterised_form_2x_sigmoid_beta_x():
     swish = run("sigmoid", "swish")["swish"]
     x = np.linspace(-5, 5, 11)
-    assert np.allclose(swish(x, 0.0), x)                              # identity at beta = 0
-    assert np.allclose(swish(x, 200.0), 2 * np.maximum(x, 0))         # 2 * ReLU as beta grows
+    assert np.allclose(swish(x, 0.0), x)  # identity at beta = 0
+    assert np.allclose(swish(x, 200.0), 2 * np.maximum(x, 0))  # 2 * ReLU as beta grows
     assert np.allclose(swish(x, 1.0), 2 * reference.swish(x, beta=1.0))  # twice the graded SiLU
 
 
@@ -209,15 +210,15 @@ def test_cost_as_written_is_half_a_sum_not_a_mean_and_returns_an_array():
     cost = run("cost_function")["cost_function"]
     y, y_hat = np.array([[1.0], [0.0], [1.0]]), np.zeros((3, 1))
     J = cost(y, y_hat)
-    assert isinstance(J, np.ndarray) and J.shape == (1,)   # built-in sum keeps the column axis
-    assert J[0] == 1.0                                     # 0.5 * (1 + 0 + 1), not the mean 2/3
+    assert isinstance(J, np.ndarray) and J.shape == (1,)  # built-in sum keeps the column axis
+    assert J[0] == 1.0  # 0.5 * (1 + 0 + 1), not the mean 2/3
     assert reference.cost_function(y, y_hat) == 1.0
 
 
 def test_backprop_section_reads_globals_and_swaps_the_weight_updates():
     rng = np.random.default_rng(0)
     X, y = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]), np.array([[1.0], [1.0], [0.0], [0.0]])
-    Wxh, Why = rng.standard_normal((2, 4)), rng.standard_normal((4, 1))   # the section's 2-4-1 net
+    Wxh, Why = rng.standard_normal((2, 4)), rng.standard_normal((4, 1))  # the section's 2-4-1 net
     ns = run("sigmoid", "sigmoid_derivative", "backprop_section", X=X, y=y, Wxh=Wxh, Why=Why, alpha=0.01)
     z1 = X @ Wxh
     a1 = ns["sigmoid"](z1)
@@ -230,7 +231,12 @@ def test_backprop_section_reads_globals_and_swaps_the_weight_updates():
     with pytest.raises(ValueError, match="broadcast"):
         run("swapped_update", Wxh=Wxh, Why=Why, alpha=0.01, **grads)
     # when the shapes happen to agree (D = H = K), the swap runs and silently moves the wrong weight
-    square = {"Wxh": np.zeros((3, 3)), "Why": np.zeros((3, 3)), "dJ_dWhy": np.ones((3, 3)), "dJ_dWxh": 2 * np.ones((3, 3))}
+    square = {
+        "Wxh": np.zeros((3, 3)),
+        "Why": np.zeros((3, 3)),
+        "dJ_dWhy": np.ones((3, 3)),
+        "dJ_dWxh": 2 * np.ones((3, 3)),
+    }
     ns = run("swapped_update", alpha=1.0, **square)
     assert np.all(ns["Wxh"] == -1.0) and np.all(ns["Why"] == -2.0)
 
@@ -240,14 +246,20 @@ def test_gradient_check_as_written_perturbs_all_weights_at_once(capsys):
     the derivative along the all-ones direction."""
     weights = np.array([1.0, -2.0, 0.5])
 
-    def forward_prop(x, w):            # the snippet's cost: J(w) = Σ (x·w)² / 2, per weight
+    def forward_prop(x, w):  # the snippet's cost: J(w) = Σ (x·w)² / 2, per weight
         return float(np.sum((x * w) ** 2) / 2)
 
-    def backword_prop(x, w):           # its exact gradient
-        return x ** 2 * w
+    def backword_prop(x, w):  # its exact gradient
+        return x**2 * w
 
-    ns = run("gradient_check", x=np.array([1.0, 2.0, 3.0]), weights=weights, epsilon=1e-5,
-             forward_prop=forward_prop, backword_prop=backword_prop)
+    ns = run(
+        "gradient_check",
+        x=np.array([1.0, 2.0, 3.0]),
+        weights=weights,
+        epsilon=1e-5,
+        forward_prop=forward_prop,
+        backword_prop=backword_prop,
+    )
     assert np.ndim(ns["numerical_grad"]) == 0
     assert ns["numerical_grad"] == pytest.approx(np.sum(backword_prop(ns["x"], weights)))
     assert capsys.readouterr().out.strip() == "The gradient is wrong!"
@@ -265,10 +277,24 @@ def chapter_xor(seed):
     """The chapter's XOR section as printed (its data line has a typo, `p.array`, so the data
     are given here), weights drawn with np.random.randn under `seed`; returns final ŷ."""
     np.random.seed(seed)
-    ns = {"X": XOR_X, "y": XOR_Y, "bh": np.zeros((1, 5)), "by": np.zeros((1, 1)),
-          "Wxh": np.random.randn(2, 5), "Why": np.random.randn(5, 1)}
-    ns = run("sigmoid", "sigmoid_derivative", "xor_forward_prop", "xor_backword_prop", "cost_function",
-             "xor_settings", "xor_loop", **ns)
+    ns = {
+        "X": XOR_X,
+        "y": XOR_Y,
+        "bh": np.zeros((1, 5)),
+        "by": np.zeros((1, 1)),
+        "Wxh": np.random.randn(2, 5),
+        "Why": np.random.randn(5, 1),
+    }
+    ns = run(
+        "sigmoid",
+        "sigmoid_derivative",
+        "xor_forward_prop",
+        "xor_backword_prop",
+        "cost_function",
+        "xor_settings",
+        "xor_loop",
+        **ns,
+    )
     return ns["forward_prop"](XOR_X, ns["Wxh"], ns["Why"])[3], ns["cost"]
 
 
@@ -280,7 +306,7 @@ def test_chapter_xor_settings_never_learn(seed):
     assert len(cost) == 5000
     assert not np.array_equal((y_hat >= 0.5).astype(int), XOR_Y.astype(int))
     _, costs = reference.train(XOR_X, XOR_Y, alpha=0.01, num_iterations=5000, seed=seed)
-    assert costs[-1] > 0.4                                    # still on the plateau near 0.5
+    assert costs[-1] > 0.4  # still on the plateau near 0.5
     params, costs = reference.train(XOR_X, XOR_Y, alpha=1.0, num_iterations=5000, seed=seed)
     assert np.array_equal(reference.predict(XOR_X, params), XOR_Y.astype(int)) and costs[-1] < 0.01
 
@@ -330,6 +356,14 @@ def test_snippets_and_quotes_are_verbatim_in_the_chapter():
     for name, snippet in CHAPTER.items():
         for line in snippet.splitlines():
             assert line.strip() in lines, f"{name}: {line!r} is not in the chapter"
-    for name in ("tanh", "ReLU", "ELU", "softmax", "sigmoid_derivative", "cost_function",
-                 "backprop_section", "xor_loop"):
+    for name in (
+        "tanh",
+        "ReLU",
+        "ELU",
+        "softmax",
+        "sigmoid_derivative",
+        "cost_function",
+        "backprop_section",
+        "xor_loop",
+    ):
         assert CHAPTER[name].rstrip("\n") in text, f"{name} is not one verbatim block of the chapter"

@@ -1,6 +1,7 @@
 """The hidden checks, proven against the corpus in tests/mistakes: the reference gets 100, the
 stub 0, every mistake loses points in the function it breaks (and, where it can, nowhere
 else), every correct variant 100. Graded through the real sandbox unless a test says why not."""
+
 from __future__ import annotations
 
 import inspect
@@ -14,13 +15,29 @@ from autograder.checks import common, xor
 from autograder.checks.common import REGISTRY, Check
 from autograder.grade import grade_submission, load_reference, load_rubric, run_check
 from tests.fakes import InProcessSubmission, opener
-from tests.mistakes import (HOLLOW, MISTAKES, STRANGE_RETURNS, _signatures, REFERENCE, VARIANTS, correct_source, hollow_source,
-                            reference_source, stub_source, variant_source, with_bodies, write)
+from tests.mistakes import (
+    HOLLOW,
+    MISTAKES,
+    STRANGE_RETURNS,
+    _signatures,
+    REFERENCE,
+    VARIANTS,
+    correct_source,
+    hollow_source,
+    reference_source,
+    stub_source,
+    variant_source,
+    with_bodies,
+    write,
+)
 
 # the contract's functions as the reference defines them, in its order: an independent source
 # for the rubric, which is the kit's one list of them
-CONTRACT = [name for name, value in vars(load_reference()).items()
-            if inspect.isfunction(value) and value.__module__ == load_reference().__name__]
+CONTRACT = [
+    name
+    for name, value in vars(load_reference()).items()
+    if inspect.isfunction(value) and value.__module__ == load_reference().__name__
+]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -34,6 +51,7 @@ def reference_results():
 
 
 # --- the rubric ---------------------------------------------------------------------------------
+
 
 def test_rubric_gives_points_to_every_contract_function_and_totals_100():
     rubric = load_rubric()
@@ -49,8 +67,10 @@ def test_rubric_file_is_one_table_of_points_per_function():
 
 
 RUBRIC_TEXT = (REFERENCE.parents[1] / "autograder" / "rubric.toml").read_text(encoding="utf-8")
-CHECKS_SOURCE = "\n".join(path.read_text(encoding="utf-8")
-                           for path in sorted((REFERENCE.parents[1] / "autograder" / "checks").glob("*.py")))
+CHECKS_SOURCE = "\n".join(
+    path.read_text(encoding="utf-8")
+    for path in sorted((REFERENCE.parents[1] / "autograder" / "checks").glob("*.py"))
+)
 
 
 def test_registry_holds_exactly_the_checks_the_rubric_lists():
@@ -64,8 +84,9 @@ def test_every_check_name_is_written_out_where_its_check_is_declared():
     """`grep -rn NAME autograder/checks/` finds the declaration: a def under @check, or a
     case("NAME", ...) of a family, never a name built at run time."""
     for name in REGISTRY:
-        declared = re.search(rf'@check\((?:[^()]|\([^()]*\))*\)\ndef {name}\(', CHECKS_SOURCE) \
-            or re.search(rf'\bcase\("{name}"', CHECKS_SOURCE)
+        declared = re.search(rf"@check\((?:[^()]|\([^()]*\))*\)\ndef {name}\(", CHECKS_SOURCE) or re.search(
+            rf'\bcase\(\s*"{name}"', CHECKS_SOURCE
+        )
         assert declared, name
     assert re.search(r'f"\{[^}]+\}_(matches|correct|leaves)', CHECKS_SOURCE) is None
     assert "__name__ =" not in CHECKS_SOURCE
@@ -73,18 +94,26 @@ def test_every_check_name_is_written_out_where_its_check_is_declared():
 
 def test_results_take_the_function_and_order_of_the_rubric(reference_results):
     rubric = load_rubric()
-    assert [(t.name, t.function) for t in reference_results.tests] == \
-        [(name, function) for function, table in rubric.items() for name in table]
+    assert [(t.name, t.function) for t in reference_results.tests] == [
+        (name, function) for function, table in rubric.items() for name in table
+    ]
 
 
-@pytest.mark.parametrize("edit, complaint", [
-    (lambda text: text.replace("[tanh]\n", "[tanh]\nsigmoid_matches_reference = 2\n"), "listed twice"),
-    (lambda text: text.replace("\nrelu_leaves_input_unchanged = 0.5\n", "\n"), "only in checks"),
-    (lambda text: text + "\n[extra]\nsigmoid_is_pretty = 1\n", "only in rubric"),
-    # a gate moved under another function: its requires= no longer names a check of its table
-    (lambda text: text.replace("sigmoid_leaves_input_unchanged = 0.5\n", "").replace(
-        "[tanh]\n", "[tanh]\nsigmoid_leaves_input_unchanged = 0.5\n"), "not an ungated check of [tanh]"),
-])
+@pytest.mark.parametrize(
+    "edit, complaint",
+    [
+        (lambda text: text.replace("[tanh]\n", "[tanh]\nsigmoid_matches_reference = 2\n"), "listed twice"),
+        (lambda text: text.replace("\nrelu_leaves_input_unchanged = 0.5\n", "\n"), "only in checks"),
+        (lambda text: text + "\n[extra]\nsigmoid_is_pretty = 1\n", "only in rubric"),
+        # a gate moved under another function: its requires= no longer names a check of its table
+        (
+            lambda text: text.replace("sigmoid_leaves_input_unchanged = 0.5\n", "").replace(
+                "[tanh]\n", "[tanh]\nsigmoid_leaves_input_unchanged = 0.5\n"
+            ),
+            "not an ungated check of [tanh]",
+        ),
+    ],
+)
 def test_load_rubric_refuses_a_rubric_that_disagrees_with_the_checks(tmp_path, edit, complaint):
     path = tmp_path / "rubric.toml"
     path.write_text(edit(RUBRIC_TEXT), encoding="utf-8")
@@ -96,13 +125,16 @@ def test_a_family_registers_one_check_per_case_with_its_params_and_gates(monkeyp
     monkeypatch.setattr(common, "REGISTRY", {})
     seen = []
 
-    @common.check(common.case("a_value", x=1), common.case("b_value", x=2, requires=["b_other"]),
-                  requires=("shared",))
+    @common.check(
+        common.case("a_value", x=1), common.case("b_value", x=2, requires=["b_other"]), requires=("shared",)
+    )
     def value(ctx, x):
         seen.append((ctx, x))
 
-    assert {n: c.requires for n, c in common.REGISTRY.items()} == {"a_value": ("shared",),
-                                                                    "b_value": ("shared", "b_other")}
+    assert {n: c.requires for n, c in common.REGISTRY.items()} == {
+        "a_value": ("shared",),
+        "b_value": ("shared", "b_other"),
+    }
     common.REGISTRY["b_value"].run("ctx")
     assert seen == [("ctx", 2)]
     with pytest.raises(ValueError, match="duplicate check name 'a_value'"):
@@ -110,6 +142,7 @@ def test_a_family_registers_one_check_per_case_with_its_params_and_gates(monkeyp
 
 
 # --- reference and stub ------------------------------------------------------------------------
+
 
 def test_reference_gets_full_marks(reference_results):
     assert [t.name for t in reference_results.failed()] == []
@@ -128,11 +161,14 @@ def test_grading_the_same_submission_twice_gives_identical_results(tmp_path):
     mistake = next(m for m in MISTAKES if m.name == "softmax_chapter_axis_0")
     path = write(tmp_path, mistake.name, mistake.source())
     first, second = grade_submission(path), grade_submission(path)
-    assert [(t.name, t.passed, t.feedback) for t in first.tests] == [(t.name, t.passed, t.feedback) for t in second.tests]
+    assert [(t.name, t.passed, t.feedback) for t in first.tests] == [
+        (t.name, t.passed, t.feedback) for t in second.tests
+    ]
     assert first.score == second.score < 100
 
 
 # --- the corpus ----------------------------------------------------------------------------------
+
 
 def test_corpus_has_a_mistake_for_every_contract_function():
     assert {m.function for m in MISTAKES} == set(CONTRACT)
@@ -188,6 +224,7 @@ def test_correct_variant_written_differently_gets_full_marks(tmp_path, variant):
 
 # --- every point is earned by a right value ------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(HOLLOW))
 def test_hollow_submission_scores_exactly_zero(name):
     """In-process for speed; tests/test_cli.py grades the same corpus through grade-all."""
@@ -204,12 +241,19 @@ def test_strange_returns_are_graded_never_a_grader_error(name):
     assert results.score == 0 and all(t.feedback.en for t in results.tests)
 
 
-@pytest.mark.parametrize("costs", ['["x"] * num_iterations', "[[c] for c in costs]", "np.array(costs)[:, None]", "None"])
+@pytest.mark.parametrize(
+    "costs", ['["x"] * num_iterations', "[[c] for c in costs]", "np.array(costs)[:, None]", "None"]
+)
 def test_train_with_strange_costs_loses_only_the_costs_checks(costs):
-    source = reference_source().replace("    return params, costs\n    ### END SOLUTION",
-                                        f"    costs = {costs}\n    return params, costs\n    ### END SOLUTION")
+    source = reference_source().replace(
+        "    return params, costs\n    ### END SOLUTION",
+        f"    costs = {costs}\n    return params, costs\n    ### END SOLUTION",
+    )
     results = grade_submission("costs.py", opener=opener(InProcessSubmission(source)))
-    assert {t.name for t in results.failed()} == {"train_records_cost_before_each_step", "train_uses_contract_defaults"}
+    assert {t.name for t in results.failed()} == {
+        "train_records_cost_before_each_step",
+        "train_uses_contract_defaults",
+    }
     assert results.grader_errors == []
 
 
@@ -217,14 +261,22 @@ def test_every_property_check_is_gated_on_a_value_check_of_its_function():
     """A check that hollow code can pass (arguments unchanged, x restored, a float returned, a
     correct gradient accepted) pays only beside a value check: the rubric says which."""
     load_rubric()
-    properties = [c for c in REGISTRY.values() if re.search(
-        r"leaves|restores|returns_scalar|returns_all|returns_int|both_zero|accepts|same_seed|without_seed"
-        r"|records_cost|uses_contract|learns", c.name)]
+    properties = [
+        c
+        for c in REGISTRY.values()
+        if re.search(
+            r"leaves|restores|returns_scalar|returns_all|returns_int|both_zero|accepts|same_seed|without_seed"
+            r"|records_cost|uses_contract|learns",
+            c.name,
+        )
+    ]
     assert len(properties) >= 25
     function_of = {name: function for function, table in load_rubric().items() for name in table}
     for check in properties:
         assert check.requires, check.name
-        assert all(function_of[r] == function_of[check.name] and not REGISTRY[r].requires for r in check.requires)
+        assert all(
+            function_of[r] == function_of[check.name] and not REGISTRY[r].requires for r in check.requires
+        )
 
 
 def test_gradient_check_that_always_returns_zero_earns_nothing():
@@ -237,9 +289,11 @@ def test_gradient_check_that_always_returns_zero_earns_nothing():
 
 # --- grader faults are grader errors -------------------------------------------------------------
 
+
 def test_a_broken_check_is_a_grader_error_not_the_learners_loss(monkeypatch, caplog):
     def broken(ctx):
         return {}["no such message key"]
+
     load_rubric()  # registers the real checks first
     monkeypatch.setitem(REGISTRY, "sigmoid_matches_reference", Check("sigmoid_matches_reference", broken))
     results = grade_submission("ref.py", opener=opener(InProcessSubmission(reference_source())))
@@ -254,6 +308,7 @@ def test_a_broken_check_is_a_grader_error_not_the_learners_loss(monkeypatch, cap
 
 
 # --- feedback ----------------------------------------------------------------------------------
+
 
 def _solution_lines():
     """Distinctive lines of the reference's answers: none may appear in feedback."""
@@ -299,7 +354,10 @@ def test_timeout_costs_only_the_hanging_function(tmp_path, monkeypatch):
     source = with_bodies({"relu_derivative": "while True:\n    pass"})
     results = grade_source(tmp_path, "hangs", source)
     assert {f for f, (s, m) in results.by_function().items() if s < m} == {"relu_derivative"}
-    assert all("超时" in t.feedback.zh and "timed out" in t.feedback.en for t in results.for_function("relu_derivative"))
+    assert all(
+        "超时" in t.feedback.zh and "timed out" in t.feedback.en
+        for t in results.for_function("relu_derivative")
+    )
 
 
 def test_exit_in_learner_code_costs_only_that_function(tmp_path):
@@ -313,7 +371,9 @@ def test_value_that_cannot_cross_the_sandbox_is_a_bad_return(tmp_path):
     source = with_bodies({"relative_error": "return lambda: 0.0"})
     results = grade_source(tmp_path, "bad_return", source)
     assert results.by_function()["relative_error"][0] == 0
-    assert all("cannot be read by the grader" in t.feedback.en for t in results.for_function("relative_error"))
+    assert all(
+        "cannot be read by the grader" in t.feedback.en for t in results.for_function("relative_error")
+    )
 
 
 def test_missing_function_is_reported_as_missing_not_wrong(tmp_path):
@@ -333,6 +393,7 @@ def test_a_function_that_timed_out_is_not_called_again():
 
 def _notebook(tmp_path, *sources):
     import nbformat
+
     path = tmp_path / "nn_basics.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources]), path)
     return path
@@ -346,36 +407,50 @@ def test_in_process_double_grades_exactly_as_the_sandbox_does(tmp_path, name):
     if name == "notebook":
         path = _notebook(tmp_path, "%matplotlib inline", correct_source(), "raise ValueError('boom')")
     elif name == "returns_a_lambda":
-        path = write(tmp_path, name, with_bodies({"sigmoid": "return lambda: 0.0", "relu": "if x < 0:\n    return 0"}))
+        path = write(
+            tmp_path, name, with_bodies({"sigmoid": "return lambda: 0.0", "relu": "if x < 0:\n    return 0"})
+        )
     else:
         path = write(tmp_path, name, hollow_source(name))
     sandboxed = grade_submission(path)
     in_process = grade_submission(path, opener=opener(InProcessSubmission.from_path(path)))
-    assert [(t.name, t.passed, t.feedback) for t in in_process.tests] == \
-        [(t.name, t.passed, t.feedback) for t in sandboxed.tests]
+    assert [(t.name, t.passed, t.feedback) for t in in_process.tests] == [
+        (t.name, t.passed, t.feedback) for t in sandboxed.tests
+    ]
     assert in_process.load_error == sandboxed.load_error
 
 
 def test_learner_numbers_are_never_trusted_for_training(tmp_path):
     """A train returning untrained params with invented low costs learns nothing."""
-    source = with_bodies({"train": """
+    source = with_bodies(
+        {
+            "train": """
         params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
         return params, [1.0 / (i + 1) for i in range(num_iterations)]
-        """})
+        """
+        }
+    )
     results = grade_source(tmp_path, "fake_costs", source)
     failed = {t.name for t in results.for_function("train") if not t.passed}
     assert {"train_learns_xor", "train_learns_xnor"} <= failed
 
 
-@pytest.mark.parametrize("key, hint", [("Wxh", "delta1 = (delta2"), ("bh", "biases are parameters too"),
-                                       ("Why", "delta1 = (delta2"), ("by", "biases are parameters too")])
+@pytest.mark.parametrize(
+    "key, hint",
+    [
+        ("Wxh", "delta1 = (delta2"),
+        ("bh", "biases are parameters too"),
+        ("Why", "delta1 = (delta2"),
+        ("by", "biases are parameters too"),
+    ],
+)
 def test_a_wrong_gradient_gets_the_hint_for_its_own_parameter(key, hint):
     """The hint is chosen per parameter inside the comparison loop (once a closure over the
     loop variable, ruff B023): a wrong bias gradient is told about biases, a wrong weight
     gradient about the chain rule, whichever parameter the loop reached."""
     source = reference_source()
     line = re.compile(rf'\n( +"{key}": )(.*),\n').search(source, source.index("\ndef backward_prop("))
-    source = source[:line.start()] + f"\n{line[1]}2 * ({line[2]}),\n" + source[line.end():]
+    source = source[: line.start()] + f"\n{line[1]}2 * ({line[2]}),\n" + source[line.end() :]
     load_rubric()  # registers the checks
     ctx = common.Context(InProcessSubmission(source), load_reference())
     test = run_check(ctx, "backward_prop", "backward_prop_matches_reference", 4.0)
@@ -387,14 +462,15 @@ def test_a_wrong_gradient_gets_the_hint_for_its_own_parameter(key, hint):
 
 # --- the grader's numerical gradient ---------------------------------------------------------------
 
+
 def test_central_difference_is_central_one_element_at_a_time_and_leaves_x_alone():
     """For f = Σ c·x³ the central difference is exactly 3c·x² + c·ε² per element; a one-sided
     difference (3c·x² + 3c·x·ε) or perturbing all elements at once would not be."""
     x = np.array([[0.5, -1.5, 2.0], [1.0, -0.25, 3.0]])
     c = np.arange(1.0, 7.0).reshape(2, 3)
     before, eps = x.copy(), 1e-3
-    got = common.central_difference(lambda v: float(np.sum(c * v ** 3)), x, eps)
-    np.testing.assert_allclose(got, 3 * c * x ** 2 + c * eps ** 2, rtol=0, atol=1e-9)
+    got = common.central_difference(lambda v: float(np.sum(c * v**3)), x, eps)
+    np.testing.assert_allclose(got, 3 * c * x**2 + c * eps**2, rtol=0, atol=1e-9)
     assert got.dtype == np.float64 and np.array_equal(x, before)
 
 
@@ -405,11 +481,16 @@ def test_central_difference_of_an_elementwise_function_is_its_derivative():
 
 
 def test_the_grader_writes_the_central_difference_formula_once():
-    sources = {path: path.read_text(encoding="utf-8") for path in (REFERENCE.parents[1] / "autograder").rglob("*.py")}
-    assert [path.name for path, text in sources.items() if re.search(r"/ \(2 \* \w+\)", text)] == ["common.py"]
+    sources = {
+        path: path.read_text(encoding="utf-8") for path in (REFERENCE.parents[1] / "autograder").rglob("*.py")
+    }
+    assert [path.name for path, text in sources.items() if re.search(r"/ \(2 \* \w+\)", text)] == [
+        "common.py"
+    ]
 
 
 # --- the XOR margin ----------------------------------------------------------------------------
+
 
 def iterations_to_learn(ref, table, seed):
     """Iterations the reference needs before cost < limit and all four predictions are right."""
@@ -425,7 +506,10 @@ def iterations_to_learn(ref, table, seed):
 
 def test_reference_learns_every_graded_table_within_a_quarter_of_the_iterations_given():
     ref = load_reference()
-    needed = {(table, seed): iterations_to_learn(ref, table, seed)
-              for table, seeds in xor.SEEDS.items() for seed in seeds}
+    needed = {
+        (table, seed): iterations_to_learn(ref, table, seed)
+        for table, seeds in xor.SEEDS.items()
+        for seed in seeds
+    }
     assert None not in needed.values()
     assert max(needed.values()) <= xor.NUM_ITERATIONS // 4, needed

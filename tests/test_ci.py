@@ -6,6 +6,7 @@ a write token) over a class whose pull requests are correct, wrong, symlinked an
 test-editing, with a learner's comment quoting our marker and a learner's status forging our
 context; one shard fails; then the class is run again, and again.
 """
+
 from __future__ import annotations
 
 import io
@@ -29,11 +30,13 @@ from tests.mistakes import MISTAKES, correct_source, stub_source
 ROOT = Path(__file__).resolve().parent.parent
 BOT = "nn-grader[bot]"
 READ, WRITE = "read-token", "write-token"
-SHA = {name: f"{i:x}" * 40 for i, name in enumerate(
-    ["alice", "bob", "carol", "dave", "erin", "frank"], start=1)}
+SHA = {
+    name: f"{i:x}" * 40 for i, name in enumerate(["alice", "bob", "carol", "dave", "erin", "frank"], start=1)
+}
 
 
 # --- taking the submission out of the archive ----------------------------------------------
+
 
 def archive(files: dict) -> bytes:
     return tarball("course/ch01-x", "a" * 40, files)
@@ -46,11 +49,14 @@ def test_a_regular_file_is_extracted_and_nothing_else(tmp_path):
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["nn_basics.py"]
 
 
-@pytest.mark.parametrize("entry, kind", [
-    (Link("/etc/passwd"), "link"),
-    (Link("../../solutions/nn_basics.py"), "link"),
-    (Link("README.md", hard=True), "link"),
-])
+@pytest.mark.parametrize(
+    "entry, kind",
+    [
+        (Link("/etc/passwd"), "link"),
+        (Link("../../solutions/nn_basics.py"), "link"),
+        (Link("README.md", hard=True), "link"),
+    ],
+)
 def test_a_link_is_refused_never_followed(tmp_path, entry, kind):
     data = archive({"README.md": b"readme", "nn_basics.py": entry})
     with pytest.raises(Refused) as refused:
@@ -59,7 +65,9 @@ def test_a_link_is_refused_never_followed(tmp_path, entry, kind):
     assert not (tmp_path / "s").exists()
 
 
-@pytest.mark.parametrize("kind_of_file", [tarfile.CHRTYPE, tarfile.BLKTYPE, tarfile.FIFOTYPE, tarfile.DIRTYPE])
+@pytest.mark.parametrize(
+    "kind_of_file", [tarfile.CHRTYPE, tarfile.BLKTYPE, tarfile.FIFOTYPE, tarfile.DIRTYPE]
+)
 def test_a_device_fifo_or_folder_is_refused(tmp_path, kind_of_file):
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
@@ -88,10 +96,19 @@ def test_missing_oversized_and_corrupt_archives_are_refused(tmp_path):
 
 # --- pieces of the classroom logic -----------------------------------------------------------
 
-@pytest.mark.parametrize("score, max_score, pass_mark, expected", [
-    (60, 100, 60, True), (59.5, 100, 60, False), (59.99999999, 100, 60, True),
-    (30, 50, 60, True), (29, 50, 60, False), (0, 100, 0, True), (0, 0, 60, False),
-])
+
+@pytest.mark.parametrize(
+    "score, max_score, pass_mark, expected",
+    [
+        (60, 100, 60, True),
+        (59.5, 100, 60, False),
+        (59.99999999, 100, 60, True),
+        (30, 50, 60, True),
+        (29, 50, 60, False),
+        (0, 100, 0, True),
+        (0, 0, 60, False),
+    ],
+)
 def test_pass_mark_is_a_percentage_of_the_maximum(score, max_score, pass_mark, expected):
     assert classroom.reaches_pass_mark(score, max_score, pass_mark) is expected
 
@@ -100,10 +117,14 @@ def test_roster_lines_and_classroom_export(tmp_path):
     roster = tmp_path / "roster.txt"
     roster.write_text("# the class\nalice\nbob  other-org/bob-ch01  # moved\n\n", encoding="utf-8")
     assert classroom.read_roster(roster, "course", "ch01") == [
-        ("alice", "course/ch01-alice"), ("bob", "other-org/bob-ch01")]
+        ("alice", "course/ch01-alice"),
+        ("bob", "other-org/bob-ch01"),
+    ]
     export = tmp_path / "classroom_roster.csv"
-    export.write_text('"identifier","github_username","github_id","name"\n'
-                      '"s1","alice","1","Alice"\n"s2","","",""\n', encoding="utf-8")
+    export.write_text(
+        '"identifier","github_username","github_id","name"\n"s1","alice","1","Alice"\n"s2","","",""\n',
+        encoding="utf-8",
+    )
     assert classroom.read_roster(export, "course", "ch01") == [("alice", "course/ch01-alice")]
 
 
@@ -159,11 +180,11 @@ def test_the_client_pages_and_reports_errors():
 WRONG = next(m for m in MISTAKES if m.name == "relu_derivative_wrong_side").source()
 LEARNER_QUOTE = f"> {classroom.COMMENT_MARKER}\n> ## Autograder\n> ✅ passed 100 / 100\n::error::pwned"
 FORGED_TESTS = b"def test_everything():\n    assert True  # 100/100 passed\n"
-CHEAT = '''
+CHEAT = """
 print("::set-output name=score::100")
 print("::error::100/100 passed")
 open("results.json", "w").write('{"score": 100}')
-'''
+"""
 
 
 def the_class(fake: FakeGitHub) -> dict[str, str]:
@@ -172,8 +193,12 @@ def the_class(fake: FakeGitHub) -> dict[str, str]:
         "alice": {"nn_basics.py": correct_source().encode()},
         "bob": {"nn_basics.py": WRONG.encode()},
         "carol": {"nn_basics.py": Link("/etc/passwd"), "README.md": b"hi"},
-        "dave": {"nn_basics.py": (stub_source() + CHEAT).encode(), "tests/test_nn_basics.py": FORGED_TESTS,
-                 ".github/workflows/grade.yml": b"on: push\n", "results.json": b'{"score": 100}'},
+        "dave": {
+            "nn_basics.py": (stub_source() + CHEAT).encode(),
+            "tests/test_nn_basics.py": FORGED_TESTS,
+            ".github/workflows/grade.yml": b"on: push\n",
+            "results.json": b'{"score": 100}',
+        },
         "erin": {"nn_basics.py": correct_source().encode()},
     }
     repos = {}
@@ -185,8 +210,14 @@ def the_class(fake: FakeGitHub) -> dict[str, str]:
     # Alice quotes our marker in her own comment; Erin forged our status on her commit;
     # Bob has our comment from an earlier kit version (to be updated, not duplicated).
     fake.add_comment(repos["alice"], 1, "alice", LEARNER_QUOTE)
-    fake.add_status(repos["erin"], SHA["erin"], "erin", state="success",
-                    context=classroom.STATUS_CONTEXT, description="100 / 100")
+    fake.add_status(
+        repos["erin"],
+        SHA["erin"],
+        "erin",
+        state="success",
+        context=classroom.STATUS_CONTEXT,
+        description="100 / 100",
+    )
     fake.add_comment(repos["bob"], 1, BOT, classroom.COMMENT_MARKER + "\nold report")
     return repos
 
@@ -203,11 +234,19 @@ def job_environment(token: str | None, api: str, **extra: str) -> dict[str, str]
 def command(*args: str, token: str | None = None, api: str = "", **extra: str) -> subprocess.CompletedProcess:
     """A workflow job's command in its own process, as the workflow runs it (its own environment
     and token, its own log)."""
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, env=job_environment(token, api, **extra),
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "autograder", *args],
+        cwd=ROOT,
+        env=job_environment(token, api, **extra),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
-def command_in_process(monkeypatch, capsys, *args: str, token: str | None = None, api: str = "", **extra: str):
+def command_in_process(
+    monkeypatch, capsys, *args: str, token: str | None = None, api: str = "", **extra: str
+):
     """The same command in the test's process, for tests of what it does rather than of the job."""
     job = job_environment(token, api, **extra)
     with monkeypatch.context() as env:
@@ -228,8 +267,18 @@ def assert_no_learner_text(*procs):
 
 def one_round(fake, work: Path, shards: int, run_shards) -> dict:
     """fetch -> grade-all --shard i/N for the shards in run_shards -> merge -> post."""
-    fetch = command("classroom", "fetch", "--org", "course", "--assignment", "ch01",
-                    "--work-dir", str(work), token=READ, api=fake.url)
+    fetch = command(
+        "classroom",
+        "fetch",
+        "--org",
+        "course",
+        "--assignment",
+        "ch01",
+        "--work-dir",
+        str(work),
+        token=READ,
+        api=fake.url,
+    )
     assert fetch.returncode == 0, fetch.stderr
     parts = []
     procs = [fetch]
@@ -237,17 +286,34 @@ def one_round(fake, work: Path, shards: int, run_shards) -> dict:
         part = work / f"shard-{index}"
         parts.append(str(part))
         if index in run_shards:
-            graded = command("grade-all", str(work / "submissions"), "--shard", f"{index}/{shards}",
-                             "--output-dir", str(part))
+            graded = command(
+                "grade-all",
+                str(work / "submissions"),
+                "--shard",
+                f"{index}/{shards}",
+                "--output-dir",
+                str(part),
+            )
             assert graded.returncode == 0, graded.stderr
             procs.append(graded)
     merged = command("merge", *parts, "--shards", str(shards), "--output-dir", str(work / "merged"))
-    post = command("classroom", "post", "--work-dir", str(work), "--reports", str(work / "merged"),
-                   token=WRITE, api=fake.url)
+    post = command(
+        "classroom",
+        "post",
+        "--work-dir",
+        str(work),
+        "--reports",
+        str(work / "merged"),
+        token=WRITE,
+        api=fake.url,
+    )
     assert post.returncode == 0, post.stderr
     assert_no_learner_text(*procs, merged, post)
-    return {"manifest": json.loads((work / "manifest.json").read_text()), "merge": merged,
-            "summary": json.loads((work / "merged/__merge.json").read_text())}
+    return {
+        "manifest": json.loads((work / "manifest.json").read_text()),
+        "merge": merged,
+        "summary": json.loads((work / "merged/__merge.json").read_text()),
+    }
 
 
 @pytest.mark.slow
@@ -264,7 +330,9 @@ def test_a_class_graded_from_the_instructors_side(tmp_path):
         # Round 1: shard 2 fails. Its learners get nothing; everyone else gets their grade.
         first = one_round(fake, tmp_path / "run1", 2, run_shards={1})
         assert fake.writes() and all(login == BOT for _, _, login in fake.requests)
-        assert {p["entry"] for p in first["manifest"]["pulls"]} == {f"{n}-pr1" for n in ["alice", "bob", "carol", "dave", "erin"]}
+        assert {p["entry"] for p in first["manifest"]["pulls"]} == {
+            f"{n}-pr1" for n in ["alice", "bob", "carol", "dave", "erin"]
+        }
         assert first["merge"].returncode == 1 and "shards 2 of 2 did not finish" in first["merge"].stderr
         assert first["summary"]["missing"] == [2] and first["summary"]["merged"] == [1]
         for login in graded_logins:
@@ -275,7 +343,9 @@ def test_a_class_graded_from_the_instructors_side(tmp_path):
         # Round 2: the graded ones are unchanged and skipped; shard 2's learners are graded now.
         writes_before = len(fake.writes())
         second = one_round(fake, tmp_path / "run2", 2, run_shards={1, 2})
-        assert {p["entry"] for p in second["manifest"]["pulls"]} == {entry[n] for n in graded_logins if shard[n] == 2}
+        assert {p["entry"] for p in second["manifest"]["pulls"]} == {
+            entry[n] for n in graded_logins if shard[n] == 2
+        }
         assert second["manifest"]["skipped"] == 5 - len(second["manifest"]["pulls"])
         assert second["merge"].returncode == 0
         posted = {path.split("/")[3] for _, path, _ in fake.writes()[writes_before:]}
@@ -299,8 +369,12 @@ def assert_carol_refused(fake, repos):
 
 
 def assert_final_state(fake, repos):
-    expected = {"alice": ("success", "100 / 100"), "erin": ("success", "100 / 100"),
-                "dave": ("failure", "0 / 100"), "carol": ("failure", "0 / 100")}
+    expected = {
+        "alice": ("success", "100 / 100"),
+        "erin": ("success", "100 / 100"),
+        "dave": ("failure", "0 / 100"),
+        "carol": ("failure", "0 / 100"),
+    }
     for login, repo in repos.items():
         ours = fake.comments_by(repo, 1, BOT)
         assert len(ours) == 1, (login, ours)  # one comment per pull request, never two
@@ -314,7 +388,7 @@ def assert_final_state(fake, repos):
             assert "relu_derivative" in body and "old report" not in body
         else:
             state, description = expected[login]
-            assert (status["state"], status["description"][:len(description)]) == (state, description), login
+            assert (status["state"], status["description"][: len(description)]) == (state, description), login
         assert SHA[login][:12] in body
     # The learner's own comment quoting our marker was left alone, and ours posted beside it.
     alice = fake.comments[(repos["alice"], 1)]
@@ -332,39 +406,76 @@ def test_fetch_never_writes_and_a_missing_token_is_a_clear_error(tmp_path, monke
     with FakeGitHub() as fake:
         fake.tokens[READ] = Token("teacher", write=False)
         fake.add_repo("course/ch01-carol", Pull(1, SHA["carol"], {"nn_basics.py": Link("/etc/passwd")}))
-        fake.add_repo("course/ch01-alice", Pull(2, SHA["alice"], {"nn_basics.py": b"x = 1\n"}),
-                      Pull(3, SHA["bob"], {"README.md": b"no submission here"}))
+        fake.add_repo(
+            "course/ch01-alice",
+            Pull(2, SHA["alice"], {"nn_basics.py": b"x = 1\n"}),
+            Pull(3, SHA["bob"], {"README.md": b"no submission here"}),
+        )
         # A user token: whom it acts as comes from GET /user, no --bot-login needed.
-        env_free = command("classroom", "fetch", "--org", "course", "--assignment", "ch01",
-                           "--work-dir", str(tmp_path), api=fake.url)
+        env_free = command(
+            "classroom",
+            "fetch",
+            "--org",
+            "course",
+            "--assignment",
+            "ch01",
+            "--work-dir",
+            str(tmp_path),
+            api=fake.url,
+        )
         assert env_free.returncode == 2 and "no token" in env_free.stderr
         # A roster naming a repository that does not exist: logged, the others fetched.
         roster = tmp_path / "roster.txt"
         roster.write_text("alice\ncarol\nghost\n", encoding="utf-8")
         outputs = tmp_path / "github_output"
-        fetch = command("classroom", "fetch", "--org", "course", "--assignment", "ch01", "--roster", str(roster),
-                        "--work-dir", str(tmp_path / "work"), "--bot-login", "", token=READ, api=fake.url,
-                        GITHUB_OUTPUT=str(outputs), GITHUB_ACTIONS="true")
+        fetch = command(
+            "classroom",
+            "fetch",
+            "--org",
+            "course",
+            "--assignment",
+            "ch01",
+            "--roster",
+            str(roster),
+            "--work-dir",
+            str(tmp_path / "work"),
+            "--bot-login",
+            "",
+            token=READ,
+            api=fake.url,
+            GITHUB_OUTPUT=str(outputs),
+            GITHUB_ACTIONS="true",
+        )
         assert fetch.returncode == 0, fetch.stderr
         assert ("GET", "/user", "teacher") in fake.requests
         assert fake.writes() == []
         manifest = json.loads((tmp_path / "work/manifest.json").read_text())
         assert {(p["entry"], p["refused"]) for p in manifest["pulls"]} == {
-            ("alice-pr2", None), ("alice-pr3", "missing"), ("carol-pr1", "link")}
+            ("alice-pr2", None),
+            ("alice-pr3", "missing"),
+            ("carol-pr1", "link"),
+        }
         assert manifest["unreadable"] == ["course/ch01-ghost"]
         assert "cannot read course/ch01-ghost: 404" in fetch.stdout
         assert fetch.stdout.count("::warning::") == 1 and "1 learner repositories" in fetch.stdout
-        submitted = sorted(p.relative_to(tmp_path / "work/submissions").as_posix()
-                           for p in (tmp_path / "work/submissions").rglob("*") if p.is_file())
+        submitted = sorted(
+            p.relative_to(tmp_path / "work/submissions").as_posix()
+            for p in (tmp_path / "work/submissions").rglob("*")
+            if p.is_file()
+        )
         assert submitted == ["alice-pr2/nn_basics.py"]
         # What the workflow reads: whether to grade, and the repositories to scope the write token to.
-        assert outputs.read_text().splitlines() == ["count=3", "to_grade=1", "repositories=ch01-alice,ch01-carol"]
+        assert outputs.read_text().splitlines() == [
+            "count=3",
+            "to_grade=1",
+            "repositories=ch01-alice,ch01-carol",
+        ]
 
 
-TOKEN_THIEF = '''
+TOKEN_THIEF = """
 import os
 raise RuntimeError("token:" + "|".join(os.environ.get(n, "-") for n in ("GH_TOKEN", "GITHUB_TOKEN")))
-'''
+"""
 
 
 @pytest.mark.slow
@@ -372,9 +483,24 @@ def test_run_grades_and_posts_in_one_go_and_learner_code_never_sees_the_token(tm
     secret = "ghs_" + "s3cr3t" * 6
     with FakeGitHub() as fake:
         fake.tokens[secret] = Token(BOT, write=True, user_endpoint=False)
-        fake.add_repo("course/ch01-mallory", Pull(4, SHA["frank"], {"nn_basics.py": (stub_source() + TOKEN_THIEF).encode()}))
-        run = command("classroom", "run", "--org", "course", "--assignment", "ch01", "--lang", "en",
-                      "--work-dir", str(tmp_path), token=secret, api=fake.url)
+        fake.add_repo(
+            "course/ch01-mallory",
+            Pull(4, SHA["frank"], {"nn_basics.py": (stub_source() + TOKEN_THIEF).encode()}),
+        )
+        run = command(
+            "classroom",
+            "run",
+            "--org",
+            "course",
+            "--assignment",
+            "ch01",
+            "--lang",
+            "en",
+            "--work-dir",
+            str(tmp_path),
+            token=secret,
+            api=fake.url,
+        )
         assert run.returncode == 0, run.stderr
         [comment] = fake.comments_by("course/ch01-mallory", 4, BOT)
         [status] = fake.statuses_by("course/ch01-mallory", SHA["frank"], BOT)

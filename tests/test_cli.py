@@ -2,6 +2,7 @@
 --output and --lang, on the reference, the stub, a folder and a notebook; `cli.main` maps a
 command's CannotGrade to exit status 2, in one place. In-process (tests/cli_in_process.py), but
 for one run of the real process: its exit status and streams as the shell sees them."""
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,13 @@ def test_stub_through_the_cli_scores_0_and_still_exits_0(tmp_path, autograder):
 
 def test_missing_submission_exits_non_zero_with_a_message(tmp_path):
     """The one real process: the status reaches the shell, the message goes to stderr only."""
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "nope.py")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", str(tmp_path / "nope.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 2 and "no such file" in done.stderr and done.stdout == ""
 
 
@@ -54,7 +60,10 @@ def test_folder_without_nn_basics_exits_non_zero(tmp_path, autograder):
     assert done.returncode == 2 and done.stdout == ""
 
 
-@pytest.mark.parametrize("args", [["grade"], ["grade", "x.py", "--format", "pdf"], ["grade", "x.py", "--lang", "fr"], ["frobnicate"]])
+@pytest.mark.parametrize(
+    "args",
+    [["grade"], ["grade", "x.py", "--format", "pdf"], ["grade", "x.py", "--lang", "fr"], ["frobnicate"]],
+)
 def test_bad_arguments_exit_non_zero(args, autograder):
     assert autograder(*args).returncode == 2
 
@@ -107,13 +116,18 @@ def test_a_command_that_cannot_grade_exits_2_with_its_message_through_main_alone
     assert capsys.readouterr() == ("", "autograder grade: the reason\n")
 
 
-@pytest.mark.parametrize("args, reason", [
-    (["grade-all", "{tmp}/nope"], "not a folder"),
-    (["grade-all", "{tmp}", "--jobs", "0"], "--jobs must be at least 1"),
-    (["merge", "{tmp}/part"], "no finished shard"),
-    (["gradescope", "--root", "{tmp}", "--config", "{tmp}/bad.json"], "not allowed"),
-])
+@pytest.mark.parametrize(
+    "args, reason",
+    [
+        (["grade-all", "{tmp}/nope"], "not a folder"),
+        (["grade-all", "{tmp}", "--jobs", "0"], "--jobs must be at least 1"),
+        (["merge", "{tmp}/part"], "no finished shard"),
+        (["gradescope", "--root", "{tmp}", "--config", "{tmp}/bad.json"], "not allowed"),
+    ],
+)
 def test_each_command_that_cannot_run_exits_2_and_says_why(tmp_path, autograder, args, reason):
     (tmp_path / "bad.json").write_text('{"lang": "fr"}', encoding="utf-8")
     done = autograder(*(arg.format(tmp=tmp_path) for arg in args))
-    assert done.returncode == 2 and done.stderr.startswith(f"autograder {args[0]}: ") and reason in done.stderr
+    assert (
+        done.returncode == 2 and done.stderr.startswith(f"autograder {args[0]}: ") and reason in done.stderr
+    )

@@ -5,6 +5,7 @@ the reference answers in the answer cells (the test cells are left out: they gra
 `plt.show()` draws each figure on the Agg canvas, where a glyph the font lacks would warn; every
 warning is an error here. The release keeps no outputs, so this is where the pictures are proven.
 """
+
 import json
 import sys
 import warnings
@@ -36,7 +37,7 @@ def drawn(monkeypatch):
     def show(*args, **kwargs):
         for number in plt.get_fignums():
             figure = plt.figure(number)
-            figure.canvas.draw()          # lays out every text: a missing glyph warns here
+            figure.canvas.draw()  # lays out every text: a missing glyph warns here
             titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
             figures.append((cell["index"], titles))
         plt.close("all")
@@ -56,7 +57,7 @@ def test_every_figure_renders_with_chinese_labels_and_no_warning(drawn):
     figures, cell = drawn
     namespace = {"__name__": "__main__"}
     with warnings.catch_warnings():
-        warnings.simplefilter("error")    # a "Glyph ... missing from font(s)" warning fails the test
+        warnings.simplefilter("error")  # a "Glyph ... missing from font(s)" warning fails the test
         for index, source in code_cells():
             cell["index"] = index
             exec(compile(source, f"<cell {index}>", "exec"), namespace)
@@ -84,6 +85,7 @@ def test_the_font_comes_from_a_pinned_package():
     sys.path.insert(0, str(FOLDER))
     try:
         import figures
+
         name = figures.use_chinese_font()
     finally:
         sys.path.remove(str(FOLDER))

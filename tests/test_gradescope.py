@@ -1,6 +1,7 @@
 """The Gradescope door: `make gradescope`'s bundle, unpacked into a simulated /autograder tree,
 grades a correct, a wrong, a blank and a missing submission into a results.json that holds to
 Gradescope's autograder spec (its fields, not a stricter schema of ours)."""
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,32 @@ from tools.gradescope import bundle_entries, write_zip
 ROOT = Path(__file__).resolve().parents[1]
 
 # Gradescope's autograder spec, "Output format": every field it documents, and its enumerations.
-SPEC_TOP_FIELDS = {"score", "execution_time", "output", "output_format", "test_output_format",
-                   "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests",
-                   "leaderboard"}
-SPEC_TEST_FIELDS = {"score", "max_score", "status", "name", "name_format", "number", "output",
-                    "output_format", "tags", "visibility", "extra_data"}
+SPEC_TOP_FIELDS = {
+    "score",
+    "execution_time",
+    "output",
+    "output_format",
+    "test_output_format",
+    "test_name_format",
+    "visibility",
+    "stdout_visibility",
+    "extra_data",
+    "tests",
+    "leaderboard",
+}
+SPEC_TEST_FIELDS = {
+    "score",
+    "max_score",
+    "status",
+    "name",
+    "name_format",
+    "number",
+    "output",
+    "output_format",
+    "tags",
+    "visibility",
+    "extra_data",
+}
 SPEC_VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
 SPEC_STATUS = {"passed", "failed"}
 SPEC_FORMATS = {"text", "html", "simple_format", "md", "ansi"}
@@ -45,7 +67,9 @@ def spec_errors(data) -> list[str]:
         errors.append("score is required at the top level unless every test has one")
     errors += _not_of_type(data, "", ("score", "execution_time"), (int, float), "a number")
     errors += _not_among(data, "", ("visibility", "stdout_visibility"), SPEC_VISIBILITY, "a visibility")
-    errors += _not_among(data, "", ("output_format", "test_output_format", "test_name_format"), SPEC_FORMATS, "a format")
+    errors += _not_among(
+        data, "", ("output_format", "test_output_format", "test_name_format"), SPEC_FORMATS, "a format"
+    )
     errors += _not_of_type(data, "", ("output",), str, "a string")
     for i, test in enumerate(tests):
         errors += _test_errors(test, f"tests[{i}]")
@@ -62,7 +86,9 @@ def _test_errors(test, where: str) -> list[str]:
     errors += _not_among(test, f"{where}.", ("status",), SPEC_STATUS, "a status")
     errors += _not_among(test, f"{where}.", ("visibility",), SPEC_VISIBILITY, "a visibility")
     errors += _not_among(test, f"{where}.", ("output_format", "name_format"), SPEC_FORMATS, "a format")
-    if "tags" in test and not (isinstance(test["tags"], list) and all(isinstance(t, str) for t in test["tags"])):
+    if "tags" in test and not (
+        isinstance(test["tags"], list) and all(isinstance(t, str) for t in test["tags"])
+    ):
         errors.append(f"{where}.tags is not a list of strings")
     return errors
 
@@ -73,7 +99,9 @@ def _not_of_type(obj: dict, prefix: str, keys: tuple[str, ...], kind, what: str)
 
 
 def _not_among(obj: dict, prefix: str, keys: tuple[str, ...], allowed: set[str], what: str) -> list[str]:
-    return [f"{prefix}{key} {obj[key]!r} is not {what}" for key in keys if key in obj and obj[key] not in allowed]
+    return [
+        f"{prefix}{key} {obj[key]!r} is not {what}" for key in keys if key in obj and obj[key] not in allowed
+    ]
 
 
 def test_spec_check_catches_what_the_spec_forbids():
@@ -85,11 +113,27 @@ def test_spec_check_catches_what_the_spec_forbids():
     assert spec_errors({"score": "100", "tests": []})
     # every rule, each fed one value it forbids
     assert spec_errors([]) and spec_errors({"score": 1, "tests": {}})
-    for top in ({"execution_time": "1s"}, {"output": 3}, {"visibility": "soon"}, {"stdout_visibility": "x"},
-                {"output_format": "pdf"}, {"test_output_format": "pdf"}, {"test_name_format": "pdf"}):
+    for top in (
+        {"execution_time": "1s"},
+        {"output": 3},
+        {"visibility": "soon"},
+        {"stdout_visibility": "x"},
+        {"output_format": "pdf"},
+        {"test_output_format": "pdf"},
+        {"test_name_format": "pdf"},
+    ):
         assert spec_errors({"score": 1, "tests": [], **top}), top
-    for test in ("a", {"max_score": None}, {"name": 1}, {"output": []}, {"number": 1.1}, {"output_format": "pdf"},
-                 {"name_format": "pdf"}, {"tags": "a"}, {"tags": [1]}):
+    for test in (
+        "a",
+        {"max_score": None},
+        {"name": 1},
+        {"output": []},
+        {"number": 1.1},
+        {"output_format": "pdf"},
+        {"name_format": "pdf"},
+        {"tags": "a"},
+        {"tags": [1]},
+    ):
         assert spec_errors({"score": 1, "tests": [test]}), test
 
 
@@ -106,8 +150,14 @@ def test_bundle_holds_what_gradescope_runs(bundle):
         modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
         requirements = zf.read("requirements.txt").decode()
         config = json.loads(zf.read("gradescope.json"))
-    assert {"setup.sh", "run_autograder", "requirements.txt", "autograder/rubric.toml",
-            "solutions/nn_basics.py", "autograder/__main__.py"} <= names
+    assert {
+        "setup.sh",
+        "run_autograder",
+        "requirements.txt",
+        "autograder/rubric.toml",
+        "solutions/nn_basics.py",
+        "autograder/__main__.py",
+    } <= names
     assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111
     assert not any("__pycache__" in n or n.startswith(("release/", "tests/", "source/")) for n in names)
     assert "numpy==" in requirements and all("==" in ln for ln in requirements.splitlines()[1:])
@@ -136,8 +186,9 @@ def autograder_tree(tmp_path: Path, bundle: Path) -> Path:
 def run_autograder(root: Path, python: str = sys.executable) -> tuple[subprocess.CompletedProcess, dict]:
     env = {**os.environ, "NN_GRADESCOPE_ROOT": str(root), "NN_GRADESCOPE_PYTHON": python}
     env.pop("PYTHONPATH", None)
-    proc = subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True, timeout=300
+    )
     results = root / "results" / "results.json"
     assert results.is_file(), f"no results.json; stderr:\n{proc.stderr}"
     data = json.loads(results.read_text(encoding="utf-8"))
@@ -158,7 +209,10 @@ SUBMISSIONS = {
     # name: ({file in submission/: text}, expected score)
     "correct_module": ({"nn_basics.py": correct_source()}, 100),
     "correct_notebook_in_a_folder": ({"ch01/ch01.ipynb": json.dumps(notebook_with_answers())}, 100),
-    "wrong": ({"nn_basics.py": next(m for m in MISTAKES if m.name == "elu_chapter_alpha_0_01").source()}, None),
+    "wrong": (
+        {"nn_basics.py": next(m for m in MISTAKES if m.name == "elu_chapter_alpha_0_01").source()},
+        None,
+    ),
     "blank": ({"nn_basics.py": stub_source()}, 0),
     "missing": ({"notes.txt": "I forgot the file"}, 0),
 }
@@ -226,16 +280,31 @@ def test_bundle_grades_with_its_own_grader(bundle, tmp_path):
     """run_autograder's PYTHONPATH puts the bundle before whatever the interpreter has installed."""
     root = autograder_tree(tmp_path, bundle)
     env = {**os.environ, "PYTHONPATH": str(root / "source")}
-    out = subprocess.run([sys.executable, "-P", "-c", "import autograder, solutions; "
-                          "print(autograder.__file__); print(solutions.__file__)"],
-                         cwd=root, env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-P",
+            "-c",
+            "import autograder, solutions; print(autograder.__file__); print(solutions.__file__)",
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert all(line.startswith(str(root / "source")) for line in out.splitlines())
 
 
 def small_results(passed: bool) -> Results:
-    return Results("sub", [CheckResult("sigmoid_matches_reference", "sigmoid", 2.0, passed, Text("错", "wrong")),
-                           CheckResult("relu_matches_reference", "relu", 1.0, True)],
-                   functions=["sigmoid", "relu"])
+    return Results(
+        "sub",
+        [
+            CheckResult("sigmoid_matches_reference", "sigmoid", 2.0, passed, Text("错", "wrong")),
+            CheckResult("relu_matches_reference", "relu", 1.0, True),
+        ],
+        functions=["sigmoid", "relu"],
+    )
 
 
 @pytest.mark.parametrize("visibility", ["hidden", "after_due_date", "after_published"])

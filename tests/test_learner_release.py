@@ -1,6 +1,7 @@
 """A learner with only release/ch01/: its requirements name what it needs at the kit's pins, its
 README (Chinese) gives the two commands, and `pytest` there ends with a labelled points estimate
 that is 0 for the stub and full for the reference, for the file the grader would grade."""
+
 from __future__ import annotations
 
 import json
@@ -61,8 +62,14 @@ def learner_folder(tmp_path: Path) -> Path:
 def learner_pytest(folder: Path) -> str:
     """`pytest` as the learner runs it: in the folder, no kit on the path (-P, no PYTHONPATH)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST"))}
-    proc = subprocess.run([sys.executable, "-P", "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist"],
-                          cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-P", "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr  # 1: some public check failed
     return proc.stdout
 

@@ -1,6 +1,7 @@
 """Every learner-facing text lives in autograder/messages.py, in both languages: a key with a
 Chinese and an English text that take the same values, and no Chinese text anywhere else in the
 package (a second home for learner text would drift from this one)."""
+
 from __future__ import annotations
 
 import io
@@ -32,8 +33,11 @@ def test_every_message_has_both_languages_taking_the_same_values(key):
 def cjk_strings(source: str) -> list[str]:
     """The string literals of a module's source that hold Chinese (comments may)."""
     tokens = tokenize.generate_tokens(io.StringIO(source).readline)
-    return [tok.string for tok in tokens if tok.type in (tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", -1))
-            and CJK.search(tok.string)]
+    return [
+        tok.string
+        for tok in tokens
+        if tok.type in (tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", -1)) and CJK.search(tok.string)
+    ]
 
 
 def test_the_scan_finds_chinese_in_strings_and_f_strings_but_not_in_comments():
@@ -42,12 +46,18 @@ def test_the_scan_finds_chinese_in_strings_and_f_strings_but_not_in_comments():
 
 
 def test_no_other_module_of_the_package_holds_learner_text():
-    holders = {str(path.relative_to(PACKAGE)): found for path in sorted(PACKAGE.rglob("*.py"))
-               if path != PACKAGE / "messages.py" and (found := cjk_strings(path.read_text(encoding="utf-8")))}
+    holders = {
+        str(path.relative_to(PACKAGE)): found
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != PACKAGE / "messages.py" and (found := cjk_strings(path.read_text(encoding="utf-8")))
+    }
     assert holders == {}
 
 
 def test_a_message_filled_with_another_message_stays_in_one_language():
     text = t("summary_when", when=t("shown_hidden"))
-    assert text == Text("每项检查的名称和反馈（feedback）：不向学生显示。", "Each check's name and feedback: never shown to students.")
+    assert text == Text(
+        "每项检查的名称和反馈（feedback）：不向学生显示。",
+        "Each check's name and feedback: never shown to students.",
+    )
     assert in_language("en")("report_score", score=3, max_score=100) == "Score: 3 / 100"

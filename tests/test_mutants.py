@@ -1,5 +1,6 @@
 """A fixed sample of mutants of the reference (mutmut's, as `make mutants` grades them all) stays
 killed: each breaks one function and the hidden grader must take points from that function."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,14 @@ SAMPLE = {
     ('"by": np.zeros((1, num_output)),', 0): "init_params",
     ('"bh": np.sum(delta1, axis=0, keepdims=True),', 0): "backward_prop",
     ("params = update_params(params, grads, alpha)", 0): "train",
-    ("numeric.append(numerical_gradient(lambda _: cost_fn(params), params[key], epsilon))", 0): "gradient_check",
-    ("def numerical_gradient(f, x, epsilon=1e-5):", 0): "numerical_gradient",  # default 2e-05: it survived once
+    (
+        "numeric.append(numerical_gradient(lambda _: cost_fn(params), params[key], epsilon))",
+        0,
+    ): "gradient_check",
+    (
+        "def numerical_gradient(f, x, epsilon=1e-5):",
+        0,
+    ): "numerical_gradient",  # default 2e-05: it survived once
 }
 
 
@@ -32,6 +39,7 @@ def test_mutmut_finds_mutants_of_every_part_of_the_reference(by_key):
 def test_sampled_mutant_is_killed_in_the_function_it_breaks(by_key, key):
     from autograder.grade import grade_submission
     from tests.fakes import InProcessSubmission, opener
+
     mutant = by_key[key]
     assert mutant.diff != mutant.line.strip()
     results = grade_submission("mutant.py", opener=opener(InProcessSubmission(mutant.source)))

@@ -1,5 +1,6 @@
 """nbgrader end to end with the committed config: generate_assignment, autograde, feedback,
 export, on a temporary course; and the same totals as the kit's own CLI."""
+
 import ast
 import hashlib
 import os
@@ -71,11 +72,15 @@ def learners(release_nb, course):
     code = demo.answers()
     # deletes the locked test cell of sigmoid: must still be graded on it
     deleted = demo.submission(release_nb, code)
-    deleted.cells = [c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_sigmoid"]
+    deleted.cells = [
+        c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_sigmoid"
+    ]
     # a wrong sigmoid, and numpy's comparisons patched in the kernel
     forger = demo.submission(release_nb, dict(code, sigmoid=FORGER + WRONG_SIGMOID))
     # kills its kernel in the last answer cell, after defining everything
-    exiter = demo.submission(release_nb, dict(code, gradient_check=code["gradient_check"] + "\nimport os\nos._exit(0)\n"))
+    exiter = demo.submission(
+        release_nb, dict(code, gradient_check=code["gradient_check"] + "\nimport os\nos._exit(0)\n")
+    )
     # graded before bea (alphabetical), whom it attacks; its own sigmoid is wrong
     intruder = demo.submission(release_nb, dict(code, sigmoid=intrusion(course, "loot.txt") + WRONG_SIGMOID))
     bea = demo.submission(release_nb, code)
@@ -87,8 +92,16 @@ def learners(release_nb, course):
     scripter.cells.append(nbformat.v4.new_raw_cell(XSS, metadata={"raw_mimetype": "text/html"}))
     # every answer cell defines its function, but each returns None: earns nothing (issue 9)
     hollow = demo.submission(release_nb, {fn: hollowed(source) for fn, source in code.items()})
-    return dict(classes, deleted=deleted, forger=forger, exiter=exiter, aaron=intruder, bea=bea,
-                scripter=scripter, hollow=hollow)
+    return dict(
+        classes,
+        deleted=deleted,
+        forger=forger,
+        exiter=exiter,
+        aaron=intruder,
+        bea=bea,
+        scripter=scripter,
+        hollow=hollow,
+    )
 
 
 def hollowed(source):
@@ -116,8 +129,9 @@ def digest(*paths):
 def course(tmp_path_factory):
     course = tmp_path_factory.mktemp("course")
     demo.build_course(course, lambda release_nb: learners(release_nb, course))
-    course.joinpath("before.sha256").write_text(digest(course / "submitted", course / "source",
-                                                       KIT / "solutions"))
+    course.joinpath("before.sha256").write_text(
+        digest(course / "submitted", course / "source", KIT / "solutions")
+    )
     demo.nbgrader(course, "autograde", demo.ASSIGNMENT, "--force")
     course.joinpath("after.sha256").write_text(digest(course / "gradebook.db"))
     time.sleep(DAEMON_DELAY + 1)  # what the intruder's daemon would have needed
@@ -159,8 +173,10 @@ def test_an_intruder_changes_nothing_but_its_own_grade(course, scores):
     assert scores["aaron"] == pytest.approx(cli_score(course, "aaron"), abs=1e-6)
     assert scores["aaron"] < 100  # its wrong sigmoid
     assert not (course / "loot.txt").exists()
-    assert digest(course / "submitted", course / "source", KIT / "solutions") \
+    assert (
+        digest(course / "submitted", course / "source", KIT / "solutions")
         == course.joinpath("before.sha256").read_text()
+    )
     assert digest(course / "gradebook.db") == course.joinpath("after.sha256").read_text()
     assert str(course).encode() not in b"".join(_cmdlines()), "a process outlived autograde"
 
@@ -177,6 +193,7 @@ def _cmdlines():
 def test_the_intrusion_works_where_nothing_confines_it(tmp_path):
     """The attack above is real: run as plain Python it does all three things."""
     import sqlite3
+
     course = tmp_path
     (course / "submitted" / "bea" / "ch01").mkdir(parents=True)
     (course / "submitted" / "bea" / "ch01" / NOTEBOOK).write_text("bea's notebook")
@@ -197,7 +214,11 @@ def test_killing_the_kernel_still_gets_a_grade(course, scores):
     # plain nbgrader leaves this learner without a grade; the sandbox sees the same exit at load
     assert scores["exiter"] == 0
     autograded = nbformat.read(course / "autograded" / "exiter" / demo.ASSIGNMENT / NOTEBOOK, as_version=4)
-    assert all(c.outputs for c in autograded.cells if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("test_"))
+    assert all(
+        c.outputs
+        for c in autograded.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("test_")
+    )
 
 
 @pytest.mark.parametrize("learner", ["ada", "blank", "trap", "forger", "exiter", "aaron", "bea"])
@@ -208,7 +229,13 @@ def test_nbgrader_and_cli_give_the_same_total(course, scores, learner):
 @pytest.mark.parametrize("learner", ["ada", "trap"])
 def test_feedback_shows_no_hidden_test_or_solution(course, learner):
     html = (course / "feedback" / learner / demo.ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")).read_text()
-    for secret in ("BEGIN HIDDEN TESTS", "grade_cell", "nbgrader_hooks", "most recent call last", "/autograder/"):
+    for secret in (
+        "BEGIN HIDDEN TESTS",
+        "grade_cell",
+        "nbgrader_hooks",
+        "most recent call last",
+        "/autograder/",
+    ):
         assert secret not in html, f"{learner}'s feedback shows {secret!r}"
     assert "return np.exp(-np.abs(x))" not in html  # nothing of the reference's code
 
@@ -217,7 +244,9 @@ def test_learner_html_is_inert_in_feedback_and_formgrader(course, scores):
     """The autograded notebook (what formgrader and the feedback page render) holds the learner's
     HTML as escaped text, and the feedback page runs none of it; the written answer is kept."""
     autograded = nbformat.read(course / "autograded" / "scripter" / demo.ASSIGNMENT / NOTEBOOK, as_version=4)
-    html = (course / "feedback" / "scripter" / demo.ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")).read_text()
+    html = (
+        course / "feedback" / "scripter" / demo.ASSIGNMENT / NOTEBOOK.replace(".ipynb", ".html")
+    ).read_text()
     for text in ("".join(c.source for c in autograded.cells if c.cell_type != "code"), html):
         assert "<script>alert" not in text and "<img src" not in text and "href='javascript" not in text
     assert "&lt;script&gt;alert" in html and "答案" in html

@@ -1,6 +1,7 @@
 """The one definition of an nbgrader cell's role (autograder/nbgrader_cells.py), on the source
 notebook as the release tool, the hooks, the notebook reader and the demo read it, and on the
 hostile JSON a learner's notebook may hold."""
+
 from __future__ import annotations
 
 import re
@@ -25,18 +26,25 @@ def test_the_source_notebook_has_an_answer_and_a_test_cell_per_function_and_seve
     functions = sorted(load_rubric())
     assert sorted(grade_id(c) for c in nb.cells if is_answer_cell(c)) == functions
     assert sorted(cells.tested_function(c) for c in nb.cells if is_test_cell(c)) == functions
-    assert [(c.cell_type, grade_id(c)) for c in nb.cells if is_written_answer(c)] == \
-        [("markdown", f"question_{i}") for i in range(1, 8)]
+    assert [(c.cell_type, grade_id(c)) for c in nb.cells if is_written_answer(c)] == [
+        ("markdown", f"question_{i}") for i in range(1, 8)
+    ]
 
 
-@pytest.mark.parametrize("role, expected", [
-    (cell(solution=True, grade=False, grade_id="sigmoid"), "answer"),
-    (cell(solution=False, grade=True, grade_id="test_sigmoid"), "test"),
-    (cell("markdown", solution=True, grade=True, grade_id="question_1"), "written"),
-    (cell("markdown", solution=False, grade=True, grade_id="test_sigmoid"), None),  # not code: no test cell
-    (cell(solution=False, grade=False, locked=True), None),
-    (cell(), None),
-])
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        (cell(solution=True, grade=False, grade_id="sigmoid"), "answer"),
+        (cell(solution=False, grade=True, grade_id="test_sigmoid"), "test"),
+        (cell("markdown", solution=True, grade=True, grade_id="question_1"), "written"),
+        (
+            cell("markdown", solution=False, grade=True, grade_id="test_sigmoid"),
+            None,
+        ),  # not code: no test cell
+        (cell(solution=False, grade=False, locked=True), None),
+        (cell(), None),
+    ],
+)
 def test_each_role_is_told_from_the_metadata(role, expected):
     roles = {"answer": is_answer_cell(role), "test": is_test_cell(role), "written": is_written_answer(role)}
     assert [name for name, holds in roles.items() if holds] == ([expected] if expected else [])
@@ -48,10 +56,18 @@ def test_a_test_cell_names_its_function_only_by_the_test_prefix():
     assert cells.tested_function(cell(solution=True, grade_id="test_relu")) is None
 
 
-@pytest.mark.parametrize("hostile", [
-    "a string", None, [], {"metadata": "x"}, {"metadata": {"nbgrader": "solution"}},
-    {"metadata": {"nbgrader": ["grade", "solution"]}}, {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": 5}}},
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "a string",
+        None,
+        [],
+        {"metadata": "x"},
+        {"metadata": {"nbgrader": "solution"}},
+        {"metadata": {"nbgrader": ["grade", "solution"]}},
+        {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": 5}}},
+    ],
+)
 def test_metadata_that_is_not_nbgraders_shape_holds_no_role(hostile):
     assert grade_id(hostile) == "" and not is_solution(hostile) and not is_test_cell(hostile)
     assert not is_answer_cell(hostile) and cells.tested_function(hostile) is None
@@ -60,5 +76,8 @@ def test_metadata_that_is_not_nbgraders_shape_holds_no_role(hostile):
 def test_no_other_module_reads_nbgrader_metadata_itself():
     reading = re.compile(r"""\.get\(\s*["']nbgrader["']""")
     sources = [*(ROOT / "autograder").rglob("*.py"), *(ROOT / "tools").glob("*.py")]
-    assert [p.relative_to(ROOT).as_posix() for p in sources
-            if p.name != "nbgrader_cells.py" and reading.search(p.read_text(encoding="utf-8"))] == []
+    assert [
+        p.relative_to(ROOT).as_posix()
+        for p in sources
+        if p.name != "nbgrader_cells.py" and reading.search(p.read_text(encoding="utf-8"))
+    ] == []

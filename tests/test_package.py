@@ -1,5 +1,6 @@
 """The kit is an installed package: its commands work from any folder, and the trusted reference
 is found beside the package, never in the folder the grader happens to run in."""
+
 import json
 import subprocess
 import sys
@@ -18,15 +19,21 @@ def test_python_m_autograder_grades_from_any_folder_with_the_kit_reference(tmp_p
     (decoy / "__init__.py").write_text("")
     (decoy / "nn_basics.py").write_text("raise SystemExit('the decoy reference was imported')\n")
     (tmp_path / "nn_basics.py").write_text(correct_source(), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", "nn_basics.py", "--format", "json"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", "nn_basics.py", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["score"] == 100
 
 
 def test_the_nn_grade_command_is_installed(tmp_path):
-    done = subprocess.run([BIN / "nn-grade", "grade-all", "--help"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [BIN / "nn-grade", "grade-all", "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert "ch01-<login>" in done.stdout
 
@@ -34,6 +41,24 @@ def test_the_nn_grade_command_is_installed(tmp_path):
 def test_make_lint_is_clean():
     """README: `make lint` runs ruff with pyproject.toml's configuration; on the kit it passes."""
     root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--output-format", "concise", "."], cwd=root,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--output-format", "concise", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_kit_is_formatted_as_ruff_format_would():
+    """`make lint` runs `ruff format --check` too: no file needs reformatting."""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -1,5 +1,6 @@
 """The visible checks (source/ch01/public_checks.py) pass the reference, catch the chapter's
 traps, report unfinished functions as such, and stand aside while nbgrader autogrades."""
+
 import importlib.util
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def check(name):
 
 
 def test_there_is_one_check_per_contract_function():
-    defined = {name[len("check_"):] for name in dir(public_checks) if name.startswith("check_")}
+    defined = {name[len("check_") :] for name in dir(public_checks) if name.startswith("check_")}
     assert defined == set(NAMES)
     # public_checks.py ships alone, so it keeps its own copy of the list: the rubric's, in order
     assert NAMES == list(load_rubric())
@@ -71,6 +72,7 @@ def test_checks_never_call_the_function_while_autograding(name, variable, value,
 
 
 # The chapter's own code, as printed, and other likely mistakes: each must fail its check.
+
 
 def chapter_swish(x, beta=1.0):
     return 2 * x * reference.sigmoid(beta * x)
@@ -199,6 +201,7 @@ def test_broken_version_fails_with_a_useful_message(name, broken, says):
 
 # The learner path: what a failure says, and in which order backward_prop's keys are blamed.
 
+
 def chapter_tanh_as_printed(x):
     with np.errstate(all="ignore"):
         return (1 - np.exp(-2 * x)) / (1 + np.exp(-2 * x))
@@ -206,10 +209,14 @@ def chapter_tanh_as_printed(x):
 
 def backprop_missing_output_derivative(X, y, params, cache):
     z1, a1, z2, y_hat = cache
-    delta2 = -(y - y_hat)                              # sigma'(z2) left out
+    delta2 = -(y - y_hat)  # sigma'(z2) left out
     delta1 = (delta2 @ params["Why"].T) * reference.sigmoid_derivative(z1)
-    return {"Wxh": X.T @ delta1, "bh": delta1.sum(axis=0, keepdims=True),
-            "Why": a1.T @ delta2, "by": delta2.sum(axis=0, keepdims=True)}
+    return {
+        "Wxh": X.T @ delta1,
+        "bh": delta1.sum(axis=0, keepdims=True),
+        "Why": a1.T @ delta2,
+        "by": delta2.sum(axis=0, keepdims=True),
+    }
 
 
 def test_the_chapters_tanh_is_told_where_it_fails():
@@ -224,12 +231,17 @@ def test_a_wrong_output_delta_is_blamed_on_the_output_layer_first():
         check("backward_prop")(backprop_missing_output_derivative)
     message = str(failure.value)
     assert "'by'" in message and "'Wxh'" not in message
-    assert message.count("随机方向 d") == 2 and "检查方法" in message   # the comparison, explained once
+    assert message.count("随机方向 d") == 2 and "检查方法" in message  # the comparison, explained once
 
 
-@pytest.mark.parametrize("name,broken", [("backward_prop", backprop_missing_output_derivative),
-                                         ("tanh", chapter_tanh_as_printed),
-                                         ("cost_function", chapter_cost_function)])
+@pytest.mark.parametrize(
+    "name,broken",
+    [
+        ("backward_prop", backprop_missing_output_derivative),
+        ("tanh", chapter_tanh_as_printed),
+        ("cost_function", chapter_cost_function),
+    ],
+)
 def test_failure_messages_print_plain_numbers(name, broken):
     broken.__name__ = name
     with pytest.raises(AssertionError) as failure:

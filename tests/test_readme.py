@@ -4,6 +4,7 @@ The commands are read from the README's fenced blocks marked `<!-- readme-test: 
 README and this test cannot drift. The clone is the working tree as git sees it (tracked and
 unignored files) committed into a new repository; it shares the kit's .venv by a link.
 """
+
 import csv
 import os
 import re
@@ -19,8 +20,16 @@ ROOT = Path(__file__).resolve().parents[1]
 in_one_worker = pytest.mark.xdist_group("readme_clone")
 MARKED_BLOCK = re.compile(r"<!-- readme-test: (?P<name>[\w-]+) -->\n```sh\n(?P<body>.*?)\n```", re.S)
 # What nbgrader printed before the kit's config fixed or filtered it (issue 12).
-NOISE = ("checksum", "has changed", "Skipping existing", "No assignment", "not in session", "Traceback",
-         "Directory not found", "WARNING")
+NOISE = (
+    "checksum",
+    "has changed",
+    "Skipping existing",
+    "No assignment",
+    "not in session",
+    "Traceback",
+    "Directory not found",
+    "WARNING",
+)
 
 
 def readme_blocks(text):
@@ -35,8 +44,13 @@ def test_marked_blocks_are_found_and_a_broken_marker_is_not():
 
 
 def fresh_clone(dest):
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
-                            capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         if (ROOT / name).is_file():
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
@@ -50,14 +64,23 @@ def fresh_clone(dest):
 
 def run_block(block, cwd):
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "NN_KIT_COURSE_ROOT")}
-    return subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def read_csv(path, key, value):
     with open(path, newline="", encoding="utf-8") as f:
-        return {row[key]: row for row in csv.DictReader(f)} if value is None else \
-            {row[key]: float(row[value]) for row in csv.DictReader(f)}
+        return (
+            {row[key]: row for row in csv.DictReader(f)}
+            if value is None
+            else {row[key]: float(row[value]) for row in csv.DictReader(f)}
+        )
 
 
 @pytest.fixture(scope="module")
@@ -100,15 +123,32 @@ def test_the_sequence_is_quiet_and_leaves_the_clone_clean(clone):
     output = done.stdout + done.stderr
     assert not [word for word in NOISE if word in output], output
     assert (clone / "release" / "ch01" / "nn_basics.py").is_file()
-    status = subprocess.run(["git", "status", "--porcelain", "--ignored=no"], cwd=clone,
-                            capture_output=True, text=True, check=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored=no"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert status == "", status
 
 
-@pytest.mark.parametrize("path", ["gradebook.db", "grades.csv", "submitted/a/ch01/ch01.ipynb", "autograded/a/x",
-                                  "feedback/a/ch01/ch01.html", "downloaded/ch01/archive/a_ch01.ipynb",
-                                  "reports/gradebook.csv", "autograder.zip", "demo/work/gradebook.db",
-                                  "nn_ch01.egg-info/PKG-INFO", ".venv"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "gradebook.db",
+        "grades.csv",
+        "submitted/a/ch01/ch01.ipynb",
+        "autograded/a/x",
+        "feedback/a/ch01/ch01.html",
+        "downloaded/ch01/archive/a_ch01.ipynb",
+        "reports/gradebook.csv",
+        "autograder.zip",
+        "demo/work/gradebook.db",
+        "nn_ch01.egg-info/PKG-INFO",
+        ".venv",
+    ],
+)
 def test_what_instructors_and_tools_generate_is_ignored_by_git(path):
     assert subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT).returncode == 0, path
 

@@ -1,6 +1,7 @@
 """Attacks a hostile learner made on the merged kit that its builders had not tried, each fed to
 the door it came through and failing without its fix (red-team pass; see tests/adversarial/ for
 the sandbox's own corpus)."""
+
 from __future__ import annotations
 
 import csv
@@ -50,7 +51,9 @@ def test_gradebook_shows_formula_like_names_as_text_and_merge_reads_them_back(tm
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), cells
     merged = tmp_path / "merged"
     merge([part], merged)
-    assert (merged / "gradebook.csv").read_text(encoding="utf-8") == (part / "gradebook.csv").read_text(encoding="utf-8")
+    assert (merged / "gradebook.csv").read_text(encoding="utf-8") == (part / "gradebook.csv").read_text(
+        encoding="utf-8"
+    )
     assert {p.stem for p in merged.glob("*.json")} >= {row.learner for row in rows}
 
 
@@ -69,7 +72,9 @@ def test_grade_all_gradebook_through_the_cli(tmp_path, capsys):
 def test_an_int_too_large_for_a_float_in_costs_is_the_learners_miss_not_a_grader_error():
     """costs[0] = 10 ** 400 crosses the sandbox as a JSON int; float() of it raised in the check,
     which the grader reported as its own error (grade-all exit 3, 'not your mistake')."""
-    source = reference_source().replace("    return params, costs", "    costs[0] = 10 ** 400\n    return params, costs")
+    source = reference_source().replace(
+        "    return params, costs", "    costs[0] = 10 ** 400\n    return params, costs"
+    )
     results = grade_submission("x.py", opener=opener(InProcessSubmission(source)))
     assert not results.grader_errors, [t.feedback.en for t in results.grader_errors]
     failed = {t.name for t in results.failed()}
@@ -82,9 +87,14 @@ def test_gradescope_shows_learner_text_as_plain_text_at_every_visibility():
     (and, when visible, the instructor's) results page. Only the hidden-by-default door set it."""
     from autograder.reporters.gradescope import VISIBILITIES, to_dict
     from autograder.results import CheckResult, Results, Text
+
     payload = '<a href="https://evil.example">查看成绩</a><img src=x>'
-    results = Results("x.py", [CheckResult("sigmoid_matches_reference", "sigmoid", 1.0, False, Text(payload, payload))],
-                      load_error=payload, functions=["sigmoid"])
+    results = Results(
+        "x.py",
+        [CheckResult("sigmoid_matches_reference", "sigmoid", 1.0, False, Text(payload, payload))],
+        load_error=payload,
+        functions=["sigmoid"],
+    )
     for visibility in VISIBILITIES:  # the door always passes one
         data = to_dict(results, "en", visibility)
         assert data["output_format"] == "text" and data["output"]
@@ -95,11 +105,16 @@ def test_init_params_filled_with_the_seed_earns_nothing():
     """Weights np.full(shape, seed) with zero biases passed `shapes_and_zero_biases` (non-zero,
     finite) and `same_seed_same_params` (deterministic, seed-dependent): 2.5 points of hollow code."""
     from tests.mistakes import with_bodies
-    hollow = with_bodies({"init_params": """
+
+    hollow = with_bodies(
+        {
+            "init_params": """
         w = 1.0 if seed is None else float(seed)
         return {"Wxh": np.full((num_input, num_hidden), w), "bh": np.zeros((1, num_hidden)),
                 "Why": np.full((num_hidden, num_output), w), "by": np.zeros((1, num_output))}
-        """})
+        """
+        }
+    )
     results = grade_submission("x.py", opener=opener(InProcessSubmission(hollow)))
     assert results.by_function()["init_params"][0] == 0
 
@@ -114,13 +129,16 @@ def test_ipython_syntax_cannot_stall_the_grader():
     import json
     import re
     from autograder.sandbox import notebook
+
     pattern = notebook._IPYTHON_SYNTAX.pattern
     assert not re.search(r"\^\[ \\t\]\*\[\\w", pattern), "overlapping classes backtrack quadratically"
     long_cell = "\n".join(f"x{i} = !ls" for i in range(300))
     assert notebook.to_python(long_cell) == long_cell + "\n"  # left for the worker's compile
     assert "get_ipython" in notebook.to_python("files = !ls\n")  # an answer's size still works
-    cells = [{"cell_type": "code", "metadata": {}, "source": "\n".join(f"x{i} = !ls" for i in range(60))}
-             for _ in range(10)]
+    cells = [
+        {"cell_type": "code", "metadata": {}, "source": "\n".join(f"x{i} = !ls" for i in range(60))}
+        for _ in range(10)
+    ]
     extracted = notebook.extract_cells(json.dumps({"cells": cells}).encode())
     assert ["get_ipython" in c["source"] for c in extracted] == [True] * 6 + [False] * 4
 
@@ -137,7 +155,9 @@ def test_learners_named_shard_and_merge_keep_their_reports(tmp_path, capsys):
     assert run("grade-all", submissions, "--shard", "1/1", "--output-dir", tmp_path / "part").returncode == 0
     assert run("merge", tmp_path / "part", "--output-dir", tmp_path / "merged").returncode == 0
     for name in ("shard", "merge"):
-        assert json.loads((tmp_path / "merged" / f"{name}.json").read_text(encoding="utf-8"))["max_score"] == 100
+        assert (
+            json.loads((tmp_path / "merged" / f"{name}.json").read_text(encoding="utf-8"))["max_score"] == 100
+        )
 
 
 def test_a_train_that_does_nothing_cannot_follow_a_start_descent_cannot_leave():
@@ -146,16 +166,20 @@ def test_a_train_that_does_nothing_cannot_follow_a_start_descent_cannot_leave():
     that start never moves, and a train returning init_params(seed) with a constant cost list
     'followed' it: 5 of train's 12 points with no training, init_params keeping its 4."""
     from tests.mistakes import with_bodies
-    lazy = with_bodies({
-        "init_params": """
+
+    lazy = with_bodies(
+        {
+            "init_params": """
             rng = np.random.default_rng(seed)
             scale = 1e6 if seed in (2718, 0) else 1.0
             return {"Wxh": scale * rng.standard_normal((num_input, num_hidden)), "bh": np.zeros((1, num_hidden)),
                     "Why": scale * rng.standard_normal((num_hidden, num_output)), "by": np.zeros((1, num_output))}
             """,
-        "train": """
+            "train": """
             params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
             return params, [cost_function(y, forward_prop(X, params)[3])] * num_iterations
-            """})
+            """,
+        }
+    )
     results = grade_submission("x.py", opener=opener(InProcessSubmission(lazy)))
     assert results.by_function()["train"][0] == 0

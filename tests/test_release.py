@@ -1,4 +1,5 @@
 """What learners receive: generated from the sources, in sync, and free of any solution."""
+
 import ast
 import importlib.util
 import inspect
@@ -118,7 +119,10 @@ def test_every_contract_function_has_one_signature_everywhere():
     reference = signatures_in((ROOT / release.SOLUTIONS).read_text(encoding="utf-8"))
     stub = signatures_in((RELEASE_DIR / "nn_basics.py").read_text(encoding="utf-8"))
     places = {"stub": stub}
-    for name, path in [("source notebook", ROOT / release.NOTEBOOK), ("release notebook", RELEASE_DIR / "ch01.ipynb")]:
+    for name, path in [
+        ("source notebook", ROOT / release.NOTEBOOK),
+        ("release notebook", RELEASE_DIR / "ch01.ipynb"),
+    ]:
         cells = answer_cells(path)
         places[name] = {k: v for cell in cells.values() for k, v in signatures_in(cell).items()}
         assert set(cells) >= set(CONTRACT_FUNCTIONS), f"{name} lacks answer cells"
@@ -132,10 +136,14 @@ def test_stub_raises_not_implemented_for_every_function():
     stub = load(RELEASE_DIR / "nn_basics.py")
     for name in CONTRACT_FUNCTIONS:
         function = getattr(stub, name)
-        args = [0.0] * len([p for p in inspect.signature(function).parameters.values() if p.default is p.empty])
+        args = [0.0] * len(
+            [p for p in inspect.signature(function).parameters.values() if p.default is p.empty]
+        )
         with pytest.raises(NotImplementedError):
             function(*args)
-        assert function.__doc__ and re.search(r"[\u4e00-\u9fff]", function.__doc__), f"{name}: no Chinese docstring"
+        assert function.__doc__ and re.search(r"[\u4e00-\u9fff]", function.__doc__), (
+            f"{name}: no Chinese docstring"
+        )
 
 
 def test_release_ships_what_learners_need():
@@ -164,8 +172,10 @@ def test_every_written_answer_has_a_rubric_whose_criteria_sum_to_its_points():
     assert points == {f"question_{n}": 2 for n in range(1, 8)}
     rubric = (ROOT / "docs" / "written-answers-rubric.md").read_text(encoding="utf-8")
     sections = re.split(r"^## Question (\d)\. ", rubric, flags=re.M)[1:]
-    criteria = {f"question_{n}": sum(float(p) for p in re.findall(r"^\| (\d(?:\.\d)?) \|", body, flags=re.M))
-                for n, body in zip(sections[::2], sections[1::2], strict=True)}
+    criteria = {
+        f"question_{n}": sum(float(p) for p in re.findall(r"^\| (\d(?:\.\d)?) \|", body, flags=re.M))
+        for n, body in zip(sections[::2], sections[1::2], strict=True)
+    }
     assert criteria == points
     for body in sections[1::2]:
         assert "Accepted variants" in body and "Common misconceptions" in body

@@ -1,5 +1,6 @@
 """Every reporter renders the one results model: Gradescope JSON validates against a schema
 written from SPEC, JUnit XML parses with the right counts, markdown and text carry the score."""
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,7 @@ GRADESCOPE_SCHEMA = {
                     "max_score": {"type": "number", "exclusiveMinimum": 0},
                     "status": {"enum": ["passed", "failed"]},
                     "output": {"type": "string"},
-                    "tags": {"type": "array", "minItems": 1,
-                             "items": {"enum": sorted(CONTRACT_FUNCTIONS)}},
+                    "tags": {"type": "array", "minItems": 1, "items": {"enum": sorted(CONTRACT_FUNCTIONS)}},
                 },
             },
         },
@@ -58,12 +58,22 @@ def graded(tmp_path_factory):
 
 
 def handmade() -> Results:
-    return Results("alice.py", [
-        CheckResult("sigmoid_matches_reference", "sigmoid", 2.0, True),
-        CheckResult("sigmoid_correct_at_extreme_inputs", "sigmoid", 1.5, False,
-                    Text("在 x = -1000 处得到 nan <&> | ```", "at x = -1000 got nan <&> | ```")),
-        CheckResult("train_learns_xor", "train", 6.0, False, Text("没有学会", "did not learn")),
-    ], execution_time=0.25, functions=["sigmoid", "train"])
+    return Results(
+        "alice.py",
+        [
+            CheckResult("sigmoid_matches_reference", "sigmoid", 2.0, True),
+            CheckResult(
+                "sigmoid_correct_at_extreme_inputs",
+                "sigmoid",
+                1.5,
+                False,
+                Text("在 x = -1000 处得到 nan <&> | ```", "at x = -1000 got nan <&> | ```"),
+            ),
+            CheckResult("train_learns_xor", "train", 6.0, False, Text("没有学会", "did not learn")),
+        ],
+        execution_time=0.25,
+        functions=["sigmoid", "train"],
+    )
 
 
 def test_scores_are_computed_from_passed_checks():
@@ -151,15 +161,24 @@ INJECTION = "\n".join(PAYLOADS.values())
 
 
 def injected(feedback: str = INJECTION) -> Results:
-    return Results("learner\x1b[2J`|.py\ud800", [
-        CheckResult("sigmoid_matches_reference", "sigmoid", 2.0, False, Text(feedback, feedback)),
-        CheckResult("sigmoid_leaves_input_unchanged", "sigmoid", 0.5, False, Text(feedback, feedback), error=True),
-        CheckResult("train_learns_xor", "train", 4.0, True),
-    ], execution_time=0.5, load_error=INJECTION, functions=["sigmoid", "train"])
+    return Results(
+        "learner\x1b[2J`|.py\ud800",
+        [
+            CheckResult("sigmoid_matches_reference", "sigmoid", 2.0, False, Text(feedback, feedback)),
+            CheckResult(
+                "sigmoid_leaves_input_unchanged", "sigmoid", 0.5, False, Text(feedback, feedback), error=True
+            ),
+            CheckResult("train_learns_xor", "train", 4.0, True),
+        ],
+        execution_time=0.5,
+        load_error=INJECTION,
+        functions=["sigmoid", "train"],
+    )
 
 
 def markdown_ast(text):
     import mistune
+
     return mistune.create_markdown(renderer="ast", plugins=["table"])(text)
 
 
@@ -176,8 +195,13 @@ def test_markdown_structure_is_unchanged_by_learner_text(lang):
     nodes = markdown_ast(text)
     assert [n["type"] for n in nodes] == clean_ast  # the same blocks, in the same order
     every = list(walk(nodes))
-    assert [n for n in every if n["type"] in ("image", "link", "heading") and n is not None
-            and not (n["type"] == "heading" and n["attrs"]["level"] == 3)] == []
+    assert [
+        n
+        for n in every
+        if n["type"] in ("image", "link", "heading")
+        and n is not None
+        and not (n["type"] == "heading" and n["attrs"]["level"] == 3)
+    ] == []
     assert len([n for n in every if n["type"] == "heading"]) == 1  # only "Failed checks"
     html = [n["raw"].strip() for n in every if n["type"] in ("block_html", "inline_html")]
     assert all(h.startswith(("<details><summary><code>sigmoid_", "</details>")) for h in html), html
@@ -190,7 +214,9 @@ def test_markdown_structure_is_unchanged_by_learner_text(lang):
 
 def rows_of_table(nodes):
     (table,) = [n for n in nodes if n["type"] == "table"]
-    return len([row for part in table["children"] if part["type"] == "table_body" for row in part["children"]])
+    return len(
+        [row for part in table["children"] if part["type"] == "table_body" for row in part["children"]]
+    )
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -238,14 +264,22 @@ def test_a_dict_with_500000_keys_gives_a_small_report():
     with pytest.raises(Failed) as failed:
         expect_dict_of_arrays(big, {"Wxh": np.zeros(2)}, "update_params(params, grads, alpha)")
     assert "499992 more" in failed.value.text.en
-    results = Results("big.py", [CheckResult("update_params_matches_reference_for_weights", "update_params", 2.0,
-                                             False, failed.value.text)], functions=["update_params"])
+    results = Results(
+        "big.py",
+        [
+            CheckResult(
+                "update_params_matches_reference_for_weights", "update_params", 2.0, False, failed.value.text
+            )
+        ],
+        functions=["update_params"],
+    )
     for fmt in FORMATS:
         assert len(render(results, fmt, "en").encode("utf-8")) < 16 * 1024, fmt
 
 
 def test_quoting_is_idempotent_and_fences_outrun_the_text():
     from autograder.quoting import clean, code_span, fenced
+
     text = INJECTION + "y" * 10_000
     assert clean(clean(text)) == clean(text) and clean(text).count("more characters cut") == 1
     block = fenced("a ``` b\n`````")

@@ -1,4 +1,5 @@
 """The Submission interface of docs/architecture.md, run against the reference solutions."""
+
 import os
 import shutil
 import time
@@ -32,8 +33,8 @@ def test_the_reference_defines_every_contract_function(sub):
 def test_the_sandbox_runs_any_module_it_is_told(tmp_path):
     """Nothing of the chapter in the sandbox: the module's name and the folder's file are the caller's."""
     (tmp_path / "geometry.py").write_text(
-        "import sys\n"
-        "def area(r):\n    return [__name__, sys.modules['geometry'].__file__, 3.0 * r * r]\n")
+        "import sys\ndef area(r):\n    return [__name__, sys.modules['geometry'].__file__, 3.0 * r * r]\n"
+    )
     (tmp_path / "nn_basics.py").write_text("def area(r):\n    return 0.0\n")
     with open_submission(tmp_path, module="geometry") as s:
         name, file, value = s.call("area", 2.0)
@@ -68,10 +69,10 @@ def test_call_full_returns_arguments_after_the_call(sub):
 
 def test_dict_test_function_reaches_gradient_check(sub):
     params = sub.call("init_params", 2, 3, 1, seed=1)
-    coeffs = {k: {"a": np.ones_like(v), "b": np.ones_like(v), "c": np.zeros_like(v)}
-              for k, v in params.items()}
-    grads = testfns.dict_poly_sin_gradient(params, {k: (c["a"], c["b"], c["c"])
-                                                    for k, c in coeffs.items()})
+    coeffs = {
+        k: {"a": np.ones_like(v), "b": np.ones_like(v), "c": np.zeros_like(v)} for k, v in params.items()
+    }
+    grads = testfns.dict_poly_sin_gradient(params, {k: (c["a"], c["b"], c["c"]) for k, c in coeffs.items()})
     assert sub.call("gradient_check", TestFunction("dict_poly_sin", coeffs), params, grads) < 1e-7
 
 
@@ -81,7 +82,8 @@ def test_errors_of_the_learner_are_told_apart(tmp_path):
         "def sigmoid(x):\n    raise NotImplementedError()\n"
         "def tanh(x):\n    return np.asarray(x) + undefined_name\n"
         "relu = 3\n"
-        "print('hello from the learner')\n")
+        "print('hello from the learner')\n"
+    )
     with open_graded(tmp_path) as s:  # a folder holding nn_basics.py
         assert defined(s, ["sigmoid", "tanh", "relu", "softmax"]) == {"sigmoid", "tanh"}
         with pytest.raises(NotImplementedByLearner):
@@ -149,6 +151,7 @@ def test_an_unknown_test_function_is_the_graders_error(sub):
 def test_a_submission_dropped_without_close_cleans_up():
     import gc
     from autograder.sandbox import Submission
+
     sub = Submission(REFERENCE, module="nn_basics")
     base, pid = sub._workdir.base, sub._worker.pid
     del sub
@@ -163,6 +166,7 @@ def test_a_zygote_that_dies_is_the_graders_error_not_the_learners():
     (ZygoteGone, not the learner's WorkerCrashed); the next submission gets a new zygote."""
     import signal
     from autograder.sandbox.process import Zygote, ZygoteGone
+
     with open_graded(REFERENCE) as s:
         zygote = Zygote.shared()
         zygote.proc.kill()

@@ -1,5 +1,6 @@
 """The hostile corpus in tests/adversarial/: each attack is graded, bounded in time, leaves no
 process behind and leaves the kit's tree unchanged."""
+
 import hashlib
 import os
 import resource
@@ -12,8 +13,13 @@ import pytest
 from autograder.sandbox import DEFAULT_LIMITS
 from autograder.submission import open_graded
 from tests.fakes import defined
-from autograder.sandbox.errors import (BadReturn, CallTimeout, LearnerException,
-                                       NotImplementedByLearner, WorkerCrashed)
+from autograder.sandbox.errors import (
+    BadReturn,
+    CallTimeout,
+    LearnerException,
+    NotImplementedByLearner,
+    WorkerCrashed,
+)
 
 KIT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "adversarial"
@@ -72,8 +78,12 @@ def hostile(tmp_path):
     before = tree_digest()
 
     def copy(name, **placeholders):
-        text = (CORPUS / name).read_text().replace("__KIT_ROOT__", str(KIT)).replace(
-            "__SLEEP_MARKER__", FORK_MARKER.decode())
+        text = (
+            (CORPUS / name)
+            .read_text()
+            .replace("__KIT_ROOT__", str(KIT))
+            .replace("__SLEEP_MARKER__", FORK_MARKER.decode())
+        )
         for key, value in placeholders.items():
             text = text.replace(f"__{key}__", value)
         target = tmp_path / "nn_basics.py"
@@ -149,9 +159,10 @@ def test_total_budget_makes_further_calls_fail_fast(hostile):
         assert time.monotonic() - started < 0.5
 
 
-@pytest.mark.parametrize("name, exc_type", [("sigmoid", "KeyboardInterrupt"),
-                                            ("tanh", "SystemExit"), ("relu", "Escape"),
-                                            ("elu", "GeneratorExit")])
+@pytest.mark.parametrize(
+    "name, exc_type",
+    [("sigmoid", "KeyboardInterrupt"), ("tanh", "SystemExit"), ("relu", "Escape"), ("elu", "GeneratorExit")],
+)
 def test_base_exceptions_fail_that_call_and_the_worker_survives(hostile, name, exc_type):
     copy, opened = hostile
     with open_graded(copy("base_exceptions.py")) as sub:
@@ -217,6 +228,7 @@ def test_a_killed_supervisor_takes_every_learner_process_with_it(hostile):
     """The supervisor's tree walk cannot run when the supervisor itself is SIGKILLed; the
     learner's pid namespace ends with it anyway, setsid'd daemons included."""
     import signal
+
     copy, opened = hostile
     with open_graded(copy("fork_lingering.py")) as sub:
         opened(sub)
@@ -314,17 +326,29 @@ def test_environment_is_scrubbed_and_the_graders_unreadable(hostile, monkeypatch
         opened(sub)
         results = sub.call("sigmoid", 0.0)
     assert "NN_KIT_SECRET_TOKEN" not in results["own"]
-    assert set(results["own"]) <= {"PATH", "LANG", "LC_ALL", "HOME", "TMPDIR", "MPLBACKEND",
-                                   "MPLCONFIGDIR", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                                   "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
-                                   "VECLIB_MAXIMUM_THREADS", "LC_CTYPE"}
+    assert set(results["own"]) <= {
+        "PATH",
+        "LANG",
+        "LC_ALL",
+        "HOME",
+        "TMPDIR",
+        "MPLBACKEND",
+        "MPLCONFIGDIR",
+        "OPENBLAS_NUM_THREADS",
+        "OMP_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS",
+        "LC_CTYPE",
+    }
     # PermissionError: Landlock; FileNotFoundError: hidden by the worker's own /proc (as root)
     assert results["grader"] in ("PermissionError", "FileNotFoundError")
     assert results["supervisor"] in ("PermissionError", "FileNotFoundError")
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "elu", "swish", "softmax",
-                                  "leaky_relu", "relu_derivative"])
+@pytest.mark.parametrize(
+    "name", ["sigmoid", "tanh", "relu", "elu", "swish", "softmax", "leaky_relu", "relu_derivative"]
+)
 def test_objects_that_are_not_plain_data_are_bad_returns(hostile, name):
     copy, opened = hostile
     with open_graded(copy("bad_returns.py")) as sub:
@@ -340,6 +364,7 @@ def test_objects_that_are_not_plain_data_are_bad_returns(hostile, name):
 def test_in_place_mutation_is_visible_to_the_grader(hostile):
     copy, opened = hostile
     from autograder.sandbox import TestFunction
+
     with open_graded(copy("mutates_args.py")) as sub:
         opened(sub)
         x = np.array([1.0, 2.0])
@@ -358,13 +383,17 @@ def test_a_live_grader_closing_a_busy_worker_keeps_its_folder(hostile):
     restarts workers there)."""
     import signal
     import threading
+
     copy, opened = hostile
     with open_graded(copy("hang_in_function.py")) as sub:
         opened(sub)
         worker = sub._worker
         ended = []
-        call = threading.Thread(target=lambda: ended.append(
-            pytest.raises(WorkerCrashed, sub.call, "sigmoid", 0.0, timeout=BOUND / 2)))
+        call = threading.Thread(
+            target=lambda: ended.append(
+                pytest.raises(WorkerCrashed, sub.call, "sigmoid", 0.0, timeout=BOUND / 2)
+            )
+        )
         call.start()
         time.sleep(0.5)  # the learner process is busy in sigmoid's endless loop
         os.write(worker.alive_w, b"c")  # what WorkerProcess.close says first
@@ -385,45 +414,53 @@ def test_nothing_outlives_a_grader_that_is_killed(tmp_path):
     import signal
     import subprocess
     import sys
-    text = (CORPUS / "fork_lingering.py").read_text().replace("__SLEEP_MARKER__",
-                                                               FORK_MARKER.decode())
+
+    text = (CORPUS / "fork_lingering.py").read_text().replace("__SLEEP_MARKER__", FORK_MARKER.decode())
     (tmp_path / "nn_basics.py").write_text(text)
     grader = subprocess.run(
-        [sys.executable, "-c",
-         "import os, signal, sys\n"
-         "from autograder.sandbox import Submission\n"
-         f"sub = Submission({str(tmp_path)!r}, module='nn_basics')\n"
-         # a call that forks no more: in sigmoid, a fork failing inside a forked child makes a
-         # second reply, a protocol error after which the grader itself stops the worker
-         "try:\n"
-         "    sub.call('tanh', 0.0)\n"
-         "except Exception:  # not defined\n"
-         "    pass\n"
-         "import time\n"
-         "def started():\n"
-         "    for p in os.listdir('/proc'):\n"
-         "        try:\n"
-         f"            if p.isdigit() and {FORK_MARKER!r} in open(f'/proc/{{p}}/cmdline', 'rb').read():\n"
-         "                return True\n"
-         "        except OSError:\n"
-         "            pass\n"
-         "end = time.monotonic() + 10\n"
-         "while not started():\n"
-         "    if time.monotonic() > end:\n"
-         "        sys.exit(3)  # the attack did not even start its children\n"
-         "    time.sleep(0.02)\n"
-         "from autograder.sandbox.process import Zygote\n"
-         "from tests.test_sandbox_adversarial import processes_matching\n"
-         "seen = bool(processes_matching(str(sub._workdir.base).encode()))\n"
-         "print(sub._workdir.base, Zygote.shared().base, seen, flush=True)\n"
-         "os.kill(os.getpid(), signal.SIGKILL)\n"],
-        cwd=KIT, capture_output=True, text=True, timeout=BOUND)
+        [
+            sys.executable,
+            "-c",
+            "import os, signal, sys\n"
+            "from autograder.sandbox import Submission\n"
+            f"sub = Submission({str(tmp_path)!r}, module='nn_basics')\n"
+            # a call that forks no more: in sigmoid, a fork failing inside a forked child makes a
+            # second reply, a protocol error after which the grader itself stops the worker
+            "try:\n"
+            "    sub.call('tanh', 0.0)\n"
+            "except Exception:  # not defined\n"
+            "    pass\n"
+            "import time\n"
+            "def started():\n"
+            "    for p in os.listdir('/proc'):\n"
+            "        try:\n"
+            f"            if p.isdigit() and {FORK_MARKER!r} in open(f'/proc/{{p}}/cmdline', 'rb').read():\n"
+            "                return True\n"
+            "        except OSError:\n"
+            "            pass\n"
+            "end = time.monotonic() + 10\n"
+            "while not started():\n"
+            "    if time.monotonic() > end:\n"
+            "        sys.exit(3)  # the attack did not even start its children\n"
+            "    time.sleep(0.02)\n"
+            "from autograder.sandbox.process import Zygote\n"
+            "from tests.test_sandbox_adversarial import processes_matching\n"
+            "seen = bool(processes_matching(str(sub._workdir.base).encode()))\n"
+            "print(sub._workdir.base, Zygote.shared().base, seen, flush=True)\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n",
+        ],
+        cwd=KIT,
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+    )
     assert grader.returncode == -signal.SIGKILL
     base, zygote, seen = (part.encode() for part in grader.stdout.split())
     assert seen == b"True", "no supervisor was found while the grader lived"
     deadline = time.monotonic() + 5
-    while (processes_matching(base) or processes_matching(FORK_MARKER) or processes_matching(zygote)) \
-            and time.monotonic() < deadline:
+    while (
+        processes_matching(base) or processes_matching(FORK_MARKER) or processes_matching(zygote)
+    ) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert processes_matching(base) == [] and processes_matching(FORK_MARKER) == []
     assert processes_matching(zygote) == [], "the zygote outlived its grader"
@@ -466,6 +503,7 @@ def test_cleanup_removes_a_booby_trapped_folder_without_following_links(hostile,
 
 # --- issue 10: budgets that hold together, no way out through sockets ---------------------------
 
+
 def test_a_disk_filler_is_stopped_at_its_quota(hostile):
     copy, opened = hostile
     quota = DEFAULT_LIMITS["disk_bytes"]
@@ -487,15 +525,18 @@ class _Listeners:
     def __init__(self, tmp_path):
         import socket
         import threading
+
         tmp_path.chmod(0o755)
         self.path = str(tmp_path / "host.sock")
         self.abstract = f"nn-kit-test-{os.getpid()}-{time.monotonic_ns()}"
         self.received = []
         self.servers = []
-        for family, kind, address in [(socket.AF_UNIX, socket.SOCK_STREAM, self.path),
-                                      (socket.AF_UNIX, socket.SOCK_STREAM, "\0" + self.abstract),
-                                      (socket.AF_INET, socket.SOCK_STREAM, ("127.0.0.1", 0)),
-                                      (socket.AF_INET, socket.SOCK_DGRAM, ("127.0.0.1", 0))]:
+        for family, kind, address in [
+            (socket.AF_UNIX, socket.SOCK_STREAM, self.path),
+            (socket.AF_UNIX, socket.SOCK_STREAM, "\0" + self.abstract),
+            (socket.AF_INET, socket.SOCK_STREAM, ("127.0.0.1", 0)),
+            (socket.AF_INET, socket.SOCK_DGRAM, ("127.0.0.1", 0)),
+        ]:
             s = socket.socket(family, kind)
             s.bind(address)
             if kind == socket.SOCK_STREAM:
@@ -511,6 +552,7 @@ class _Listeners:
 
     def _serve(self):
         import socket
+
         while not self._stop:
             for s in self.servers:
                 try:
@@ -525,8 +567,12 @@ class _Listeners:
                     pass
 
     def placeholders(self):
-        return {"UNIX_PATH": self.path, "ABSTRACT": self.abstract,
-                "TCP_PORT": str(self.tcp_port), "UDP_PORT": str(self.udp_port)}
+        return {
+            "UNIX_PATH": self.path,
+            "ABSTRACT": self.abstract,
+            "TCP_PORT": str(self.tcp_port),
+            "UDP_PORT": str(self.udp_port),
+        }
 
     def close(self):
         time.sleep(0.5)
@@ -559,12 +605,19 @@ def test_the_socket_attack_works_where_nothing_confines_it(listeners, tmp_path):
     """The attack above is real: unconfined, each of its four connections arrives."""
     import subprocess
     import sys
+
     text = (CORPUS / "sockets.py").read_text()
     for key, value in listeners.placeholders().items():
         text = text.replace(f"__{key}__", value)
     (tmp_path / "attack.py").write_text(text)
-    done = subprocess.run([sys.executable, "-c", "import attack; print(attack.sigmoid(0))"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=BOUND, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import attack; print(attack.sigmoid(0))"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+        check=True,
+    )
     assert done.stdout.count("'ok'") == 8, done.stdout
     listeners.close()
     assert listeners.received.count(b"pwned") == 8
@@ -587,19 +640,23 @@ def test_the_graders_peak_memory_under_the_amplifier(tmp_path):
     VmHWM: ru_maxrss would keep the forking parent's peak across exec."""
     import subprocess
     import sys
+
     path = tmp_path / "nn_basics.py"
     path.write_text((CORPUS / "reply_amplifier.py").read_text())
-    code = ("import resource\nfrom autograder.submission import open_graded\n"
-            f"with open_graded({str(path)!r}) as sub:\n"
-            "    for name in ('sigmoid', 'tanh', 'sigmoid', 'tanh'):\n"
-            "        try:\n"
-            "            sub.call(name, 0.0)\n"
-            "        except Exception:\n"
-            "            pass\n"
-            "import re\n"
-            "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=KIT, capture_output=True, text=True,
-                          timeout=120, check=True)
+    code = (
+        "import resource\nfrom autograder.submission import open_graded\n"
+        f"with open_graded({str(path)!r}) as sub:\n"
+        "    for name in ('sigmoid', 'tanh', 'sigmoid', 'tanh'):\n"
+        "        try:\n"
+        "            sub.call(name, 0.0)\n"
+        "        except Exception:\n"
+        "            pass\n"
+        "import re\n"
+        "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=KIT, capture_output=True, text=True, timeout=120, check=True
+    )
     assert int(done.stdout.split()[-1]) < 200 * 1024  # KiB
 
 
@@ -609,7 +666,7 @@ def test_memory_is_capped_for_the_whole_process_tree(hostile):
         opened(sub)
         result = sub.call("sigmoid", 0.0, timeout=15)
     # each holder has 400 MB resident; the learner process itself ~100 MB
-    held_bytes = (result["holding"] * 400 << 20)
+    held_bytes = result["holding"] * 400 << 20
     budget = DEFAULT_LIMITS["memory_bytes"] * DEFAULT_LIMITS["max_processes"]
     assert held_bytes < budget, result
     if AS_ROOT:  # its own uid: the process count is the submission's alone
@@ -620,6 +677,7 @@ def test_workers_cannot_see_each_other(hostile, tmp_path):
     """Two submissions graded at once: the spy sees no process of the other, nor the grader."""
     copy, opened = hostile
     import shutil
+
     other = tmp_path / "other"
     other.mkdir()
     shutil.copy(KIT / "solutions" / "nn_basics.py", other / "nn_basics.py")

@@ -1,6 +1,7 @@
 """One class graded by `grade-all --jobs 2`, attackers beside correct classmates: every attacker
 earns what its code earns (here nothing), every classmate keeps full marks, nothing outlives the
 run and the kit's tree is unchanged."""
+
 import csv
 import shutil
 import subprocess
@@ -21,8 +22,11 @@ CORRECT = ["ada", "bob"]
 # an attacker may not earn more.
 BASELINE = "def sigmoid(x):\n    return {'seen': 0}\n"
 ATTACKERS = {  # learner: corpus file
-    "amplifier": "reply_amplifier.py", "filler": "disk_filler.py", "memtree": "memory_tree.py",
-    "sockets": "sockets.py", "spy": "spy.py",
+    "amplifier": "reply_amplifier.py",
+    "filler": "disk_filler.py",
+    "memtree": "memory_tree.py",
+    "sockets": "sockets.py",
+    "spy": "spy.py",
 }
 LINKS = ["link", "proclink", "dirlink", "notebooklink"]
 
@@ -34,8 +38,12 @@ def build_class(folder):
     shutil.copy(REFERENCE, folder / "bob.py")
     for learner, name in ATTACKERS.items():
         text = (CORPUS / name).read_text()
-        for key, value in {"UNIX_PATH": "/run/docker.sock", "ABSTRACT": "nn-kit", "TCP_PORT": "22",
-                           "UDP_PORT": "53"}.items():
+        for key, value in {
+            "UNIX_PATH": "/run/docker.sock",
+            "ABSTRACT": "nn-kit",
+            "TCP_PORT": "22",
+            "UDP_PORT": "53",
+        }.items():
             text = text.replace(f"__{key}__", value)
         (folder / f"{learner}.py").write_text(text)
     (folder / "baseline.py").write_text(BASELINE)
@@ -53,14 +61,35 @@ def graded(tmp_path_factory):
     build_class(folder)
     before = tree_digest()
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade-all", str(folder), "--jobs", "2",
-                           "--output-dir", str(base / "reports")], cwd=KIT, capture_output=True,
-                          text=True, timeout=BOUND)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "autograder",
+            "grade-all",
+            str(folder),
+            "--jobs",
+            "2",
+            "--output-dir",
+            str(base / "reports"),
+        ],
+        cwd=KIT,
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+    )
     elapsed = time.monotonic() - started
     with open(base / "reports" / "gradebook.csv", newline="") as f:
         rows = {row["learner"]: row for row in csv.DictReader(f)}
-    return {"done": done, "rows": rows, "elapsed": elapsed, "before": before,
-            "after": tree_digest(), "folder": folder, "reports": base / "reports"}
+    return {
+        "done": done,
+        "rows": rows,
+        "elapsed": elapsed,
+        "before": before,
+        "after": tree_digest(),
+        "folder": folder,
+        "reports": base / "reports",
+    }
 
 
 def test_the_run_completes(graded):

@@ -1,4 +1,5 @@
 """The codec between grader and worker: plain data round-trips, everything else is refused."""
+
 import base64
 import json
 
@@ -13,8 +14,9 @@ def roundtrip(value, **kw):
     return codec.loads(codec.dumps(value), **kw)
 
 
-@pytest.mark.parametrize("dtype", ["float64", "float32", "float16", "int8", "int64", "uint8",
-                                   "uint64", "bool"])
+@pytest.mark.parametrize(
+    "dtype", ["float64", "float32", "float16", "int8", "int64", "uint8", "uint64", "bool"]
+)
 @pytest.mark.parametrize("shape", [(), (0,), (3,), (2, 3), (1, 0, 4), (2, 1, 1, 2)])
 def test_arrays_round_trip_with_shape_and_dtype(dtype, shape):
     arr = (np.arange(int(np.prod(shape))) % 3).astype(dtype).reshape(shape)
@@ -62,12 +64,26 @@ class SubArray(np.ndarray):
     """An ndarray subclass can override comparisons: only exact ndarrays cross."""
 
 
-@pytest.mark.parametrize("value", [
-    Custom(), np.array([Custom()], dtype=object), np.array([1 + 2j]), np.array(["text"]),
-    np.zeros(2, dtype=[("a", "f8")]), np.array(["2020-01-01"], dtype="datetime64[D]"),
-    {1: "int key"}, {"__ndarray__": 1}, (v for v in [1]), lambda x: x, {1.5}, b"bytes",
-    np.ma.masked_array([1.0]), np.zeros(2).view(SubArray),
-], ids=lambda v: type(v).__name__)
+@pytest.mark.parametrize(
+    "value",
+    [
+        Custom(),
+        np.array([Custom()], dtype=object),
+        np.array([1 + 2j]),
+        np.array(["text"]),
+        np.zeros(2, dtype=[("a", "f8")]),
+        np.array(["2020-01-01"], dtype="datetime64[D]"),
+        {1: "int key"},
+        {"__ndarray__": 1},
+        (v for v in [1]),
+        lambda x: x,
+        {1.5},
+        b"bytes",
+        np.ma.masked_array([1.0]),
+        np.zeros(2).view(SubArray),
+    ],
+    ids=lambda v: type(v).__name__,
+)
 def test_anything_but_plain_data_is_refused(value):
     with pytest.raises(CodecError):
         codec.dumps(value)
@@ -91,17 +107,30 @@ def test_depth_and_size_limits():
 
 def forged(dtype="<f8", shape=(2,), data=None, **extra):
     data = base64.b64encode(np.zeros(2).tobytes()).decode() if data is None else data
-    return json.dumps({codec.ARRAY_TAG: {"dtype": dtype, "shape": list(shape), "data": data,
-                                         **extra}}).encode()
+    return json.dumps(
+        {codec.ARRAY_TAG: {"dtype": dtype, "shape": list(shape), "data": data, **extra}}
+    ).encode()
 
 
-@pytest.mark.parametrize("payload", [
-    forged(dtype="|O8"), forged(dtype="<c16"), forged(dtype="V16"), forged(dtype="not a dtype"),
-    forged(shape=(3,)), forged(shape=(-2,)), forged(shape=(1,) * 40), forged(data="!!notb64"),
-    forged(shape=(), scalar=True), forged(dtype=[["a", "<f8"]]),
-    json.dumps({codec.TESTFN_TAG: {"kind": "poly_sin", "data": {}}}).encode(),
-    b"{not json", b"\xff\xfe",
-], ids=range(13))
+@pytest.mark.parametrize(
+    "payload",
+    [
+        forged(dtype="|O8"),
+        forged(dtype="<c16"),
+        forged(dtype="V16"),
+        forged(dtype="not a dtype"),
+        forged(shape=(3,)),
+        forged(shape=(-2,)),
+        forged(shape=(1,) * 40),
+        forged(data="!!notb64"),
+        forged(shape=(), scalar=True),
+        forged(dtype=[["a", "<f8"]]),
+        json.dumps({codec.TESTFN_TAG: {"kind": "poly_sin", "data": {}}}).encode(),
+        b"{not json",
+        b"\xff\xfe",
+    ],
+    ids=range(13),
+)
 def test_the_grader_refuses_forged_or_malformed_messages(payload):
     with pytest.raises(CodecError):
         codec.loads(payload)

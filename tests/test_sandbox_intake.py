@@ -1,6 +1,7 @@
 """A submission is data: links, hard links, FIFOs, devices, sockets and oversized files are
 refused with a reason and graded 0; malformed or hostile notebooks and modules of any shape
 give a report, never a grader crash; correct code in Chinese or in GBK scores full marks."""
+
 import json
 import os
 import socket
@@ -37,8 +38,10 @@ def refusal(path):
 
 # --- links of every kind -----------------------------------------------------------------------
 
+
 def _links(tmp_path):
     """{name: path to grade} for each link trick; each would grade the reference if followed."""
+
     def link(folder, name, target):
         (tmp_path / folder).mkdir(exist_ok=True)
         (tmp_path / folder / name).symlink_to(target)
@@ -51,8 +54,7 @@ def _links(tmp_path):
     return {
         "absolute link": link("absolute", "nn_basics.py", REFERENCE),
         "/proc/self/cwd link": link("proc", "nn_basics.py", "/proc/self/cwd/solutions/nn_basics.py"),
-        "relative link": link("relative", "nn_basics.py",
-                              os.path.relpath(REFERENCE, tmp_path / "relative")),
+        "relative link": link("relative", "nn_basics.py", os.path.relpath(REFERENCE, tmp_path / "relative")),
         "folder that is a link": tmp_path / "folder_link",
         "file below a linked folder": tmp_path / "folder_link" / "nn_basics.py",
         "notebook link": link("notebook", "ch01.ipynb", SOURCE_NB),
@@ -60,8 +62,15 @@ def _links(tmp_path):
     }
 
 
-LINK_CASES = ["absolute link", "/proc/self/cwd link", "relative link", "folder that is a link",
-              "file below a linked folder", "notebook link", "sibling module link"]
+LINK_CASES = [
+    "absolute link",
+    "/proc/self/cwd link",
+    "relative link",
+    "folder that is a link",
+    "file below a linked folder",
+    "notebook link",
+    "sibling module link",
+]
 
 
 @pytest.mark.parametrize("case", LINK_CASES)
@@ -81,9 +90,12 @@ def test_the_proc_self_cwd_probe_scores_zero_through_the_cli(tmp_path, cwd):
     folder (the grader's working directory would be the kit) or from elsewhere."""
     link = _links(tmp_path)["/proc/self/cwd link"]
     out = tmp_path / "report.json"
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(link), "--format",
-                           "json", "--output", str(out)], cwd=cwd or tmp_path, timeout=60,
-                          capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", str(link), "--format", "json", "--output", str(out)],
+        cwd=cwd or tmp_path,
+        timeout=60,
+        capture_output=True,
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(out.read_text())
     assert report["score"] == 0 and "symbolic link" in report["load_error"]
@@ -137,6 +149,7 @@ def test_a_dangling_link_is_refused_through_the_cli(tmp_path, capsys):
 
 # --- sizes, checked before anything is read or parsed ------------------------------------------
 
+
 def test_oversized_files_are_refused_before_reading(tmp_path):
     module = tmp_path / "nn_basics.py"
     with open(module, "wb") as f:
@@ -146,13 +159,16 @@ def test_oversized_files_are_refused_before_reading(tmp_path):
     with open(notebook, "wb") as f:  # 180 MB, sparse: costs no disk, and is never read
         f.truncate(180 * 10**6)
     # VmHWM, not ru_maxrss: that one keeps the forking parent's (pytest's) peak across exec
-    code = ("import re\n"
-            "from autograder.grade import grade_submission\n"
-            f"r = grade_submission({str(notebook)!r})\n"
-            "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
-            "print(r.score, hwm)\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=KIT, timeout=60, capture_output=True,
-                          text=True, check=True)
+    code = (
+        "import re\n"
+        "from autograder.grade import grade_submission\n"
+        f"r = grade_submission({str(notebook)!r})\n"
+        "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+        "print(r.score, hwm)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=KIT, timeout=60, capture_output=True, text=True, check=True
+    )
     score, peak_kib = done.stdout.split()
     assert float(score) == 0
     assert int(peak_kib) < 200 * 1024  # the grader never holds the notebook
@@ -160,23 +176,28 @@ def test_oversized_files_are_refused_before_reading(tmp_path):
 
 # --- malformed notebooks and hostile code: a report, never a crash ------------------------------
 
+
 def _raw_notebook(cells, **top):
     return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5, **top})
 
 
 MALFORMED = {
-    "source is a list of ints": _raw_notebook([{"cell_type": "code", "source": [1, 2, 3],
-                                                "metadata": {}, "outputs": []}]).encode(),
+    "source is a list of ints": _raw_notebook(
+        [{"cell_type": "code", "source": [1, 2, 3], "metadata": {}, "outputs": []}]
+    ).encode(),
     "cells is not a list": b'{"cells": {"a": 1}, "nbformat": 4}',
     "a cell is a string": _raw_notebook(["print(1)"]).encode(),
     "100,000 levels deep": b"[" * 100_000 + b"]" * 100_000,
-    "deep inside a cell": _raw_notebook([{"cell_type": "code", "metadata": {}, "outputs": [],
-                                          "source": "x = 1"}]).replace(
-        '"outputs": []', '"outputs": ' + "[" * 5000 + "]" * 5000).encode(),
+    "deep inside a cell": _raw_notebook(
+        [{"cell_type": "code", "metadata": {}, "outputs": [], "source": "x = 1"}]
+    )
+    .replace('"outputs": []', '"outputs": ' + "[" * 5000 + "]" * 5000)
+    .encode(),
     "not UTF-8": b'{"cells": [], "metadata": {"x": "\xff\xfe"}}',
     "not JSON": b"{ this is not json",
-    "too many cells": _raw_notebook([{"cell_type": "markdown", "source": "", "metadata": {}}]
-                                    * 3000).encode(),
+    "too many cells": _raw_notebook(
+        [{"cell_type": "markdown", "source": "", "metadata": {}}] * 3000
+    ).encode(),
 }
 
 
@@ -266,6 +287,7 @@ def test_a_gbk_file_with_its_coding_line_scores_full_marks(tmp_path):
 
 
 # --- the reference is unreadable wherever the kit is installed ----------------------------------
+
 
 @pytest.mark.parametrize("kit", ["/usr/src/app", "/opt/nn-kit", "/usr/lib/python3/dist-packages"])
 def test_the_kit_is_carved_out_of_every_read_path(kit):

@@ -1,5 +1,6 @@
 """The confinement primitives on their own, in a forked child, so each guard is shown to work
 by itself and not only because another layer (e.g. the uid drop as root) also stops the attack."""
+
 import os
 import signal
 
@@ -31,9 +32,11 @@ def test_landlock_confines_reads_and_writes_to_the_allowed_folders(tmp_path):
     def attack():
         landlock.restrict(read_paths=[], write_paths=[str(allowed)])
         (allowed / "ok.txt").write_text("mine")
-        for action in (lambda: (denied / "secret.txt").read_text(),
-                       lambda: (denied / "new.txt").write_text("x"),
-                       lambda: os.listdir(tmp_path)):
+        for action in (
+            lambda: (denied / "secret.txt").read_text(),
+            lambda: (denied / "new.txt").write_text("x"),
+            lambda: os.listdir(tmp_path),
+        ):
             try:
                 action()
                 return 1

@@ -1,5 +1,6 @@
 """A loaded machine does not change a grade: time a worker spends waiting for a CPU does not
 count against its limits (autograder/sandbox/cpuwait.py)."""
+
 import os
 import subprocess
 import sys
@@ -47,8 +48,10 @@ def one_busy_core():
     _fresh_zygote()
     # each in a session of its own, as the worker is: with autogroup scheduling the kernel
     # shares a core between sessions first, so three loops in one session would count as one
-    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
-             for _ in range(COMPETITORS)]
+    loops = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True)
+        for _ in range(COMPETITORS)
+    ]
     try:
         yield
     finally:
@@ -84,10 +87,15 @@ def test_stretch_is_capped():
 
 
 def test_cpu_wait_is_measured_for_a_process_tree():
-    parent = subprocess.Popen([sys.executable, "-c",
-                               "import subprocess, sys, time\n"
-                               "c = subprocess.Popen([sys.executable, '-c', 'while True: pass'])\n"
-                               "time.sleep(30)"])
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, sys, time\n"
+            "c = subprocess.Popen([sys.executable, '-c', 'while True: pass'])\n"
+            "time.sleep(30)",
+        ]
+    )
     tree = {}
     try:
         deadline = time.monotonic() + 10

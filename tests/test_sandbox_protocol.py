@@ -1,14 +1,24 @@
 """The one protocol (sandbox/protocol.py) and the one table from a worker's reply to what the
 grader raises and what the learner reads (sandbox/errors.py, checks/common.describe_error)."""
+
 import numpy as np
 import pytest
 
 from autograder.checks.common import Context, Failed, describe_error
 from autograder.messages import MESSAGES
 from autograder.sandbox import codec, protocol, testfns
-from autograder.sandbox.errors import (FROM_STATUS, BadReturn, CallTimeout, LearnerException, Missing,
-                                       NotImplementedByLearner, Refused, RequestRejected, SubmissionError,
-                                       WorkerCrashed)
+from autograder.sandbox.errors import (
+    FROM_STATUS,
+    BadReturn,
+    CallTimeout,
+    LearnerException,
+    Missing,
+    NotImplementedByLearner,
+    Refused,
+    RequestRejected,
+    SubmissionError,
+    WorkerCrashed,
+)
 from autograder.sandbox.protocol import TestFunction
 
 
@@ -27,14 +37,33 @@ def test_every_status_but_ok_raises_and_every_error_names_a_message():
         assert cls.message_key in MESSAGES, cls
 
 
-@pytest.mark.parametrize("status, reply, raised, says", [
-    (protocol.MISSING, {}, Missing, "Function `sigmoid` is missing"),
-    (protocol.NOT_IMPLEMENTED, {"message": ""}, NotImplementedByLearner, "`sigmoid` is not implemented yet"),
-    (protocol.EXCEPTION, {"exc_type": "ValueError", "message": "The truth value of an array with more than "
-                          "one element is ambiguous"}, LearnerException, "raised an exception: ValueError"),
-    (protocol.BAD_RETURN, {"message": "cannot send a builtins.object"}, BadReturn,
-     "cannot be read by the grader: sigmoid returned something that is not plain data: cannot send"),
-])
+@pytest.mark.parametrize(
+    "status, reply, raised, says",
+    [
+        (protocol.MISSING, {}, Missing, "Function `sigmoid` is missing"),
+        (
+            protocol.NOT_IMPLEMENTED,
+            {"message": ""},
+            NotImplementedByLearner,
+            "`sigmoid` is not implemented yet",
+        ),
+        (
+            protocol.EXCEPTION,
+            {
+                "exc_type": "ValueError",
+                "message": "The truth value of an array with more than one element is ambiguous",
+            },
+            LearnerException,
+            "raised an exception: ValueError",
+        ),
+        (
+            protocol.BAD_RETURN,
+            {"message": "cannot send a builtins.object"},
+            BadReturn,
+            "cannot be read by the grader: sigmoid returned something that is not plain data: cannot send",
+        ),
+    ],
+)
 def test_a_reply_status_becomes_its_exception_and_its_learner_message(status, reply, raised, says):
     exc = FROM_STATUS[status].from_reply("sigmoid", protocol.reply("1", status, **reply))
     assert type(exc) is raised
@@ -44,12 +73,17 @@ def test_a_reply_status_becomes_its_exception_and_its_learner_message(status, re
         assert "np.where" in text.en
 
 
-@pytest.mark.parametrize("exc, says", [
-    (CallTimeout("sigmoid did not finish within 1.0 s"), "Calling sigmoid(0.5) timed out"),
-    (WorkerCrashed("the worker ended during sigmoid (exit code 3)"), "crashed or exited the process: the worker "
-                                                                     "ended during sigmoid (exit code 3)"),
-    (Refused("x.py is a symbolic link"), "raised an exception: x.py is a symbolic link"),
-])
+@pytest.mark.parametrize(
+    "exc, says",
+    [
+        (CallTimeout("sigmoid did not finish within 1.0 s"), "Calling sigmoid(0.5) timed out"),
+        (
+            WorkerCrashed("the worker ended during sigmoid (exit code 3)"),
+            "crashed or exited the process: the worker ended during sigmoid (exit code 3)",
+        ),
+        (Refused("x.py is a symbolic link"), "raised an exception: x.py is a symbolic link"),
+    ],
+)
 def test_errors_raised_on_the_graders_side_have_their_message_too(exc, says):
     assert says in describe_error(exc, "sigmoid", "sigmoid(0.5)").en
 
@@ -70,10 +104,17 @@ class Scripted:
         raise self.exc
 
 
-@pytest.mark.parametrize("exc, lasting", [
-    (Missing("f"), True), (NotImplementedByLearner("f"), True), (CallTimeout("f"), True),
-    (WorkerCrashed("f"), True), (LearnerException("ValueError", "bad x"), False), (BadReturn("f"), False),
-])
+@pytest.mark.parametrize(
+    "exc, lasting",
+    [
+        (Missing("f"), True),
+        (NotImplementedByLearner("f"), True),
+        (CallTimeout("f"), True),
+        (WorkerCrashed("f"), True),
+        (LearnerException("ValueError", "bad x"), False),
+        (BadReturn("f"), False),
+    ],
+)
 def test_only_a_lasting_error_spares_the_later_calls_of_its_function(exc, lasting):
     sub = Scripted(exc)
     ctx = Context(sub, None)
@@ -85,9 +126,13 @@ def test_only_a_lasting_error_spares_the_later_calls_of_its_function(exc, lastin
 
 def test_a_test_function_travels_as_its_kind_and_data_and_is_built_only_in_the_worker():
     coeffs = {"a": np.ones(2), "b": np.zeros(2), "c": np.full(2, 0.5)}
-    payload = codec.dumps(protocol.call_request("1", "numerical_gradient", [TestFunction("poly_sin", coeffs)],
-                                                {}, True), testfn=TestFunction)
-    built = codec.loads(payload, testfn=lambda kind, data: TestFunction(kind, data, testfns.build(kind, data)))
+    payload = codec.dumps(
+        protocol.call_request("1", "numerical_gradient", [TestFunction("poly_sin", coeffs)], {}, True),
+        testfn=TestFunction,
+    )
+    built = codec.loads(
+        payload, testfn=lambda kind, data: TestFunction(kind, data, testfns.build(kind, data))
+    )
     assert protocol.is_call(built)
     f = built["args"][0]
     x = np.array([0.3, -1.0])
@@ -100,9 +145,12 @@ def test_a_test_function_travels_as_its_kind_and_data_and_is_built_only_in_the_w
         codec.dumps(f)
 
 
-@pytest.mark.parametrize("message", [
-    {"op": "load", "id": "L", "status": "loaded", "load_error": None, "sandbox": {}, "extra": 1},
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"op": "load", "id": "L", "status": "loaded", "load_error": None, "sandbox": {}, "extra": 1},
+    ],
+)
 def test_the_load_frame_is_believed_only_in_its_shape(message):
     assert protocol.is_loaded(message, "L")
     assert not protocol.is_loaded(message, "other id")

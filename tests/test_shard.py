@@ -1,4 +1,5 @@
 """`grade-all --shard i/N` and `merge`: a stable split, and N shards merged equal one run."""
+
 from __future__ import annotations
 
 import csv
@@ -31,7 +32,9 @@ def test_every_learner_is_in_exactly_one_shard_whoever_else_is_in_the_class():
         assert all(smaller[name] == owners[name] for name in smaller)
 
 
-def part(root: Path, shard: str, rows: list[list[str]], header=("learner", "score", "max_score", "error")) -> Path:
+def part(
+    root: Path, shard: str, rows: list[list[str]], header=("learner", "score", "max_score", "error")
+) -> Path:
     folder = root / f"shard-{shard.replace('/', 'of')}"
     folder.mkdir(parents=True)
     with (folder / "gradebook.csv").open("w", newline="", encoding="utf-8") as f:
@@ -52,7 +55,12 @@ def test_a_missing_shard_is_reported_and_the_others_stand(tmp_path, capsys):
     rows = list(csv.reader((tmp_path / "out/gradebook.csv").read_text(encoding="utf-8").splitlines()))
     assert [row[0] for row in rows] == ["learner", "alice", "bob", "carol"]
     assert rows[3][3] == "timeout"
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == ["__merge.json", "alice.json", "bob.json", "carol.json"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == [
+        "__merge.json",
+        "alice.json",
+        "bob.json",
+        "carol.json",
+    ]
     assert json.loads((tmp_path / "out/__merge.json").read_text())["missing"] == [2]
     # The CLI writes the same and exits 1, so a workflow sees the gap.
     done = run_cli(capsys, "merge", one, crashed, three, "--output-dir", tmp_path / "cli")
@@ -67,8 +75,10 @@ def test_parts_that_do_not_belong_together_are_not_merged(tmp_path):
     with pytest.raises(MergeError, match="two shards"):
         merge([a, part(tmp_path / "c", "2/2", [["alice", "1", "2", ""]])], tmp_path / "out")
     with pytest.raises(MergeError, match="other columns"):
-        merge([a, part(tmp_path / "d", "2/2", [["bob", "1", "2"]], header=("learner", "score", "max_score"))],
-              tmp_path / "out")
+        merge(
+            [a, part(tmp_path / "d", "2/2", [["bob", "1", "2"]], header=("learner", "score", "max_score"))],
+            tmp_path / "out",
+        )
     with pytest.raises(MergeError, match="given twice"):
         merge([a, part(tmp_path / "e", "1/2", [["bob", "1", "2", ""]])], tmp_path / "out")
     with pytest.raises(MergeError, match="not a file name"):
@@ -86,6 +96,7 @@ def autograder(capsys):
         done = run_cli(capsys, *args)
         assert done.returncode in (0, 1), done.stderr
         return done
+
     return run
 
 

@@ -1,5 +1,6 @@
 """The reference solutions, held to facts that do not come from the reference itself:
 closed forms, identities, numerical gradients, and XOR actually learned."""
+
 import math
 
 import numpy as np
@@ -90,8 +91,12 @@ def test_softmax_large_inputs():
 
 def random_network(n_in, n_hidden, n_out, n, seed):
     rng = np.random.default_rng(seed)
-    params = {"Wxh": rng.normal(size=(n_in, n_hidden)), "bh": rng.normal(size=(1, n_hidden)),
-              "Why": rng.normal(size=(n_hidden, n_out)), "by": rng.normal(size=(1, n_out))}
+    params = {
+        "Wxh": rng.normal(size=(n_in, n_hidden)),
+        "bh": rng.normal(size=(1, n_hidden)),
+        "Why": rng.normal(size=(n_hidden, n_out)),
+        "by": rng.normal(size=(1, n_out)),
+    }
     return params, rng.normal(size=(n, n_in)), rng.uniform(size=(n, n_out))
 
 
@@ -141,7 +146,7 @@ def test_numerical_gradient_of_square_at_three_and_restores_x():
 
 def test_relative_error():
     assert nn.relative_error(np.zeros(3), np.zeros(3)) == 0.0
-    assert nn.relative_error(np.array([1.0, 0.0]), np.array([0.0, 1.0])) == pytest.approx(2 ** 0.5 / 2)
+    assert nn.relative_error(np.array([1.0, 0.0]), np.array([0.0, 1.0])) == pytest.approx(2**0.5 / 2)
 
 
 def test_update_params_and_predict():

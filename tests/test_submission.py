@@ -1,5 +1,6 @@
 """The one rule for what is graded (autograder.submission.graded_file), and that grading follows it:
 a folder is graded from ch01.ipynb when it holds one, else from nn_basics.py; links are refused."""
+
 import shutil
 from pathlib import Path
 

@@ -1,6 +1,7 @@
 """The workflow files: an auditor's tools pass them (actionlint, zizmor offline), and each
 keeps the property docs/ci.md promises: secrets only on the instructor's side, only in an
 environment, never beside learner code; the learner's template holds no secret at all."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CLASSROOM = ROOT / ".github/workflows/classroom.yml"
 KIT_CI = ROOT / ".github/workflows/test.yml"
 LEARNER = ROOT / "templates/learner-repo/.github/workflows/public-checks.yml"
-WORKFLOWS = sorted([*ROOT.glob(".github/workflows/*.yml"),
-                    *ROOT.glob("templates/learner-repo/.github/workflows/*.yml")])
+WORKFLOWS = sorted(
+    [*ROOT.glob(".github/workflows/*.yml"), *ROOT.glob("templates/learner-repo/.github/workflows/*.yml")]
+)
 PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<action>[\w.-]+/[\w./-]+)@(?P<ref>\S+)(?P<rest>.*)$")
 
 
@@ -55,6 +57,7 @@ def test_the_workflows_are_the_three_expected():
 
 # --- the auditors' tools ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_workflow_passes_actionlint(workflow):
     actionlint = tool("actionlint")
@@ -66,8 +69,12 @@ def test_workflow_passes_actionlint(workflow):
 def zizmor(*paths: Path) -> subprocess.CompletedProcess:
     binary = tool("zizmor")
     assert binary, "zizmor missing: it is in requirements.txt"
-    return subprocess.run([binary, "--offline", "--min-severity", "medium", "--no-progress",
-                           *map(str, paths)], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run(
+        [binary, "--offline", "--min-severity", "medium", "--no-progress", *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_zizmor_finds_nothing_of_medium_severity_or_worse():
@@ -95,19 +102,25 @@ def test_the_auditors_catch_the_old_design(tmp_path):
         "        with:\n"
         "          ssh-key: ${{ secrets.AUTOGRADER_DEPLOY_KEY }}\n"
         "      - run: echo ${{ github.event.pull_request.title }}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     audit = zizmor(bad).stdout
     assert zizmor(bad).returncode != 0
     for finding in ("dangerous-triggers", "unpinned-uses", "template-injection"):
         assert finding in audit, finding
-    lint = subprocess.run([tool("actionlint"), "-no-color", str(bad)], cwd=tmp_path, capture_output=True, text=True)
+    lint = subprocess.run(
+        [tool("actionlint"), "-no-color", str(bad)], cwd=tmp_path, capture_output=True, text=True
+    )
     assert lint.returncode != 0 and "nowhere" in lint.stdout and "untrusted" in lint.stdout
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_action_is_pinned_to_a_commit_with_its_tag(workflow):
-    lines = [line for line in workflow.read_text(encoding="utf-8").splitlines()
-             if re.match(r"\s*(-\s+)?uses:", line)]
+    lines = [
+        line
+        for line in workflow.read_text(encoding="utf-8").splitlines()
+        if re.match(r"\s*(-\s+)?uses:", line)
+    ]
     assert lines
     for line in lines:
         match = PINNED.match(line)
@@ -118,7 +131,7 @@ def test_every_action_is_pinned_to_a_commit_with_its_tag(workflow):
     pins = {}
     for path in WORKFLOWS:
         for line in path.read_text(encoding="utf-8").splitlines():
-            if (match := PINNED.match(line)):
+            if match := PINNED.match(line):
                 pins.setdefault(match["action"], set()).add(match["ref"])
     assert all(len(refs) == 1 for refs in pins.values()), pins
 
@@ -145,6 +158,7 @@ def test_permissions_are_none_by_default_and_read_only_per_job(workflow):
 
 # --- the instructor's grading workflow -------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def classroom() -> dict:
     return load(CLASSROOM)
@@ -165,8 +179,12 @@ def test_secrets_stay_in_an_environment_and_in_the_app_token_step(classroom):
                 assert uses(step, "actions/create-github-app-token"), step
                 assert job.get("environment") == "autograder", name
     assert sorted(holders) == ["fetch", "post"]
-    fetch_token = next(s for s in steps(classroom["jobs"]["fetch"]) if uses(s, "actions/create-github-app-token"))
-    post_token = next(s for s in steps(classroom["jobs"]["post"]) if uses(s, "actions/create-github-app-token"))
+    fetch_token = next(
+        s for s in steps(classroom["jobs"]["fetch"]) if uses(s, "actions/create-github-app-token")
+    )
+    post_token = next(
+        s for s in steps(classroom["jobs"]["post"]) if uses(s, "actions/create-github-app-token")
+    )
     permissions = lambda step: {k: v for k, v in step["with"].items() if k.startswith("permission-")}
     assert set(permissions(fetch_token).values()) == {"read"}
     assert permissions(post_token) == {"permission-pull-requests": "write", "permission-statuses": "write"}
@@ -176,17 +194,22 @@ def test_secrets_stay_in_an_environment_and_in_the_app_token_step(classroom):
 def test_learner_code_runs_only_in_the_grade_job_which_holds_no_token(classroom):
     grade = classroom["jobs"]["grade"]
     assert "environment" not in grade
-    assert not any(word in str(grade) for word in ("secrets.", "GH_TOKEN", "github.token", "create-github-app-token"))
+    assert not any(
+        word in str(grade) for word in ("secrets.", "GH_TOKEN", "github.token", "create-github-app-token")
+    )
     [run] = [s["run"] for s in steps(grade) if "grade-all" in s.get("run", "")]
     assert run.startswith("sudo ")  # so the sandbox can drop to an unprivileged user
     for name in ("fetch", "post"):
         job = classroom["jobs"][name]
-        assert not any("grade-all" in s.get("run", "") or "autograder grade " in s.get("run", "")
-                       for s in steps(job)), name
+        assert not any(
+            "grade-all" in s.get("run", "") or "autograder grade " in s.get("run", "") for s in steps(job)
+        ), name
     # The job with the write token downloads the manifest and the reports, no submission.
     downloads = [s["with"] for s in steps(classroom["jobs"]["post"]) if uses(s, "actions/download-artifact")]
-    assert downloads == [{"name": "classroom-manifest", "path": "classroom"},
-                         {"pattern": "shard-*", "path": "shards"}]
+    assert downloads == [
+        {"name": "classroom-manifest", "path": "classroom"},
+        {"pattern": "shard-*", "path": "shards"},
+    ]
     assert classroom["jobs"]["grade"]["strategy"]["fail-fast"] is False
     assert "!cancelled()" in classroom["jobs"]["post"]["if"]
     assert classroom["jobs"]["fetch"]["if"] == "vars.AUTOGRADER_ORG != ''"  # unconfigured: no run
@@ -195,7 +218,7 @@ def test_learner_code_runs_only_in_the_grade_job_which_holds_no_token(classroom)
 def cli_args(script: str, variables: dict[str, str]) -> list[str]:
     """The arguments a `run:` script passes to `python -m autograder`, variables filled in."""
     text = " ".join(script.replace("\\\n", " ").split())
-    text = text[text.index("-m autograder") + len("-m autograder"):]
+    text = text[text.index("-m autograder") + len("-m autograder") :]
     for name in sorted(variables, key=len, reverse=True):  # $SHARDS before $SHARD
         text = text.replace(f"${name}", variables[name])
     return [arg for arg in shlex.split(text) if arg]
@@ -214,8 +237,17 @@ def test_the_workflow_calls_the_cli_as_it_parses(classroom, monkeypatch):
             script = step.get("run", "")
             if "-m autograder" not in script:
                 continue
-            argv = cli_args(script, {"SHARD": "2", "SHARDS": "4", "AUTOGRADER_ORG": "course",
-                                     "AUTOGRADER_ASSIGNMENT": "ch01", "AUTOGRADER_LANG": "zh", "@": ""})
+            argv = cli_args(
+                script,
+                {
+                    "SHARD": "2",
+                    "SHARDS": "4",
+                    "AUTOGRADER_ORG": "course",
+                    "AUTOGRADER_ASSIGNMENT": "ch01",
+                    "AUTOGRADER_LANG": "zh",
+                    "@": "",
+                },
+            )
             args = parser.parse_args(argv)
             seen[argv[0] + (" " + argv[1] if argv[0] == "classroom" else "")] = args
     assert set(seen) == {"classroom fetch", "grade-all", "merge", "classroom post"}
@@ -225,12 +257,15 @@ def test_the_workflow_calls_the_cli_as_it_parses(classroom, monkeypatch):
     assert seen["classroom fetch"].submission == "nn_basics.py"
     # The matrix and the shard count the grading step reads agree.
     grade = classroom["jobs"]["grade"]
-    assert grade["strategy"]["matrix"]["shard"] == list(range(1, len(grade["strategy"]["matrix"]["shard"]) + 1))
+    assert grade["strategy"]["matrix"]["shard"] == list(
+        range(1, len(grade["strategy"]["matrix"]["shard"]) + 1)
+    )
     [step] = [s for s in steps(grade) if "grade-all" in s.get("run", "")]
     assert step["env"] == {"SHARD": "${{ matrix.shard }}", "SHARDS": "${{ strategy.job-total }}"}
 
 
 # --- the learner's template and the kit's own CI ------------------------------------------
+
 
 def test_the_learner_template_runs_only_the_public_checks_with_no_secret():
     workflow = load(LEARNER)

@@ -12,6 +12,7 @@ The demo learners are derived from the release and the reference, so they never 
 - blank: the release notebook untouched (expects 0)
 - trap:  the reference, but with three of the chapter's own bugs copied in (partial marks)
 """
+
 import argparse
 import csv
 import os
@@ -31,17 +32,27 @@ NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 # (function, the reference's line, the chapter's buggy line)
 CHAPTER_BUGS = [
     ("swish", "return x * sigmoid(beta * x)", "return 2 * x * sigmoid(beta * x)"),
-    ("tanh", "return np.tanh(np.asarray(x, dtype=float))",
-     "return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))"),
-    ("softmax", "e = np.exp(x - np.max(x, axis=axis, keepdims=True))\n    return e / np.sum(e, axis=axis, keepdims=True)",
-     "return np.exp(x) / np.sum(np.exp(x), axis=0)"),
+    (
+        "tanh",
+        "return np.tanh(np.asarray(x, dtype=float))",
+        "return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))",
+    ),
+    (
+        "softmax",
+        "e = np.exp(x - np.max(x, axis=axis, keepdims=True))\n    return e / np.sum(e, axis=axis, keepdims=True)",
+        "return np.exp(x) / np.sum(np.exp(x), axis=0)",
+    ),
 ]
 
 
 def answers():
     """{function: the reference's code without solution markers}, as a learner would write it."""
     return {
-        name: "\n".join(line for line in source.splitlines() if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+        name: "\n".join(
+            line
+            for line in source.splitlines()
+            if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line
+        )
         for name, source in function_sources(ROOT / SOLUTIONS).items()
     }
 
@@ -65,8 +76,11 @@ def submission(release_nb, code):
 
 def demo_learners(release_nb):
     code = answers()
-    return {"ada": submission(release_nb, code), "blank": submission(release_nb, {}),
-            "trap": submission(release_nb, with_bugs(code))}
+    return {
+        "ada": submission(release_nb, code),
+        "blank": submission(release_nb, {}),
+        "trap": submission(release_nb, with_bugs(code)),
+    }
 
 
 def nbgrader(course, *args):
@@ -112,8 +126,13 @@ def gradebook(course):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools.demo", description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=("run", "class"), default="run",
-                        help="run: the whole demo (default); class: only write the demo class into DIR")
+    parser.add_argument(
+        "what",
+        nargs="?",
+        choices=("run", "class"),
+        default="run",
+        help="run: the whole demo (default); class: only write the demo class into DIR",
+    )
     parser.add_argument("dir", nargs="?", type=Path, default=Path("downloaded") / ASSIGNMENT / "archive")
     args = parser.parse_args(argv)
     if args.what == "class":
@@ -127,17 +146,24 @@ def main(argv=None):
     started = time.perf_counter()
     nbgrader(COURSE, "autograde", ASSIGNMENT, "--force")
     seconds = time.perf_counter() - started
-    print(f"    {seconds:.1f} s, {seconds / len(learners):.1f} s per notebook "
-          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    print(
+        f"    {seconds:.1f} s, {seconds / len(learners):.1f} s per notebook "
+        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+    )
     print("3/4 nbgrader generate_feedback")
     nbgrader(COURSE, "generate_feedback", ASSIGNMENT, "--force")
     print("4/4 gradebook (nbgrader export), beside the kit's CLI on the same notebooks")
     from autograder.grade import grade_submission
-    print(f"\n{'learner':<8} {'nbgrader':>9} {'kit CLI':>8} {'max':>5}   (autograded points; written answers await manual grading)")
+
+    print(
+        f"\n{'learner':<8} {'nbgrader':>9} {'kit CLI':>8} {'max':>5}   (autograded points; written answers await manual grading)"
+    )
     for learner, score in sorted(gradebook(COURSE).items()):
         cli = grade_submission(COURSE / "submitted" / learner / ASSIGNMENT / NOTEBOOK)
         print(f"{learner:<8} {score:>9.2f} {cli.score:>8.2f} {cli.max_score:>5.0f}")
-    print(f"\nfeedback: {(COURSE / 'feedback').relative_to(ROOT)}/<learner>/{ASSIGNMENT}/{NOTEBOOK.replace('ipynb', 'html')}")
+    print(
+        f"\nfeedback: {(COURSE / 'feedback').relative_to(ROOT)}/<learner>/{ASSIGNMENT}/{NOTEBOOK.replace('ipynb', 'html')}"
+    )
 
 
 if __name__ == "__main__":

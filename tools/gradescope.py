@@ -7,6 +7,7 @@ learners see each check's name and feedback, and the feedback language).
 
 The zip is reproducible: sorted entries, fixed timestamps, so the same sources give the same bytes.
 """
+
 import argparse
 import json
 import re
@@ -70,9 +71,14 @@ def bundle_entries(root: Path, visibility: str, lang: str) -> dict[str, bytes]:
             if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".toml"):
                 entries[path.relative_to(root).as_posix()] = path.read_bytes()
     requirements = grader_requirements(kit_pins(root / "requirements.txt"))
-    entries["requirements.txt"] = ("# The grader's run-time requirements, pinned as in the kit (tools/gradescope.py).\n"
-                                   + "\n".join(requirements) + "\n").encode()
-    entries["gradescope.json"] = (json.dumps({"visibility": visibility, "lang": lang}, indent=2) + "\n").encode()
+    entries["requirements.txt"] = (
+        "# The grader's run-time requirements, pinned as in the kit (tools/gradescope.py).\n"
+        + "\n".join(requirements)
+        + "\n"
+    ).encode()
+    entries["gradescope.json"] = (
+        json.dumps({"visibility": visibility, "lang": lang}, indent=2) + "\n"
+    ).encode()
     return entries
 
 
@@ -88,10 +94,16 @@ def write_zip(entries: dict[str, bytes], out: Path) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.gradescope", description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=ROOT / "autograder.zip", help="default: autograder.zip")
-    parser.add_argument("--visibility", choices=VISIBILITIES, default="after_published",
-                        help="when learners see each check's name and feedback; a summary is always "
-                             "visible at once (default: after_published)")
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "autograder.zip", help="default: autograder.zip"
+    )
+    parser.add_argument(
+        "--visibility",
+        choices=VISIBILITIES,
+        default="after_published",
+        help="when learners see each check's name and feedback; a summary is always "
+        "visible at once (default: after_published)",
+    )
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="feedback language (default: zh)")
     args = parser.parse_args(argv)
     entries = bundle_entries(ROOT, args.visibility, args.lang)

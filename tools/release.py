@@ -22,6 +22,7 @@ warning for every test cell of every learner.
 `python -m tools.release --check` regenerates into a temporary copy and reports any committed
 file that differs, so a test can hold the committed release in sync with its sources.
 """
+
 import argparse
 import ast
 import filecmp
@@ -67,7 +68,7 @@ def function_sources(path):
             end = node.end_lineno
             while end < len(lines) and lines[end].startswith(" ") and lines[end].strip().startswith("#"):
                 end += 1
-            sources[node.name] = "\n".join(lines[node.lineno - 1:end])
+            sources[node.name] = "\n".join(lines[node.lineno - 1 : end])
     return sources
 
 
@@ -111,8 +112,12 @@ def run_nbgrader(root):
     shutil.rmtree(root / RELEASE, ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if k != "NN_KIT_COURSE_ROOT"}  # this root's course
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--log-level=WARN"],
-                   cwd=root, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--log-level=WARN"],
+        cwd=root,
+        env=env,
+        check=True,
+    )
     if not (root / STUB).is_file():
         raise SystemExit(f"nbgrader's post-convert hook (nbgrader_config.py) did not write {STUB}")
 
@@ -170,7 +175,9 @@ def _diff_tree(a_root, b_root, paths):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools.release", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report generated files that are out of date")
+    parser.add_argument(
+        "--check", action="store_true", help="only report generated files that are out of date"
+    )
     args = parser.parse_args(argv)
     if args.check:
         stale = differences(ROOT)

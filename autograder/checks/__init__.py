@@ -1,4 +1,5 @@
 """Hidden checks, one module per part of the chapter; each registers its checks on import."""
+
 import importlib
 
 MODULES = ("activations", "network", "gradcheck", "xor")

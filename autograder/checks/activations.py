@@ -5,6 +5,7 @@ mutation, so a function right on ordinary arrays but NaN at ±1000 loses only th
 check (partial credit). Derivatives are also compared with a central difference of the
 reference activation, with the non-default alpha/beta, away from kinks.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -54,17 +55,30 @@ def _kink_ok(fn: str, got, x, kwargs) -> None:
     low = kwargs.get("alpha", 0.01) if fn == "leaky_relu_derivative" else 0.0
     values = np.asarray(got, dtype=float)[mask]
     if not np.all((values == low) | (values == 1.0)):
-        raise Failed(t("wrong_value", call=_label(fn, x, kwargs), where="x = 0",
-                       expected=f"{fmt(low)} / 1", got=fmt(values[0])))
+        raise Failed(
+            t(
+                "wrong_value",
+                call=_label(fn, x, kwargs),
+                where="x = 0",
+                expected=f"{fmt(low)} / 1",
+                got=fmt(values[0]),
+            )
+        )
 
 
 def _hint(fn: str, x, kwargs):
     """Recognise the chapter's known slips from the values alone."""
+
     def hint(got, expected):
         text = Text()
         if fn == "swish" and close(got, 2 * expected):
             text += t("hint_swish_factor")
-        if fn == "elu" and "alpha" not in kwargs and np.any(np.asarray(x) < 0) and close(got, np.where(np.asarray(x) < 0, 0.01 * expected, expected)):
+        if (
+            fn == "elu"
+            and "alpha" not in kwargs
+            and np.any(np.asarray(x) < 0)
+            and close(got, np.where(np.asarray(x) < 0, 0.01 * expected, expected))
+        ):
             text += t("hint_elu_alpha")
         if fn == "sigmoid_derivative":
             xs = np.asarray(x, dtype=float)
@@ -77,6 +91,7 @@ def _hint(fn: str, x, kwargs):
                     text += t("hint_softmax_axis")
                     break
         return text
+
     return hint
 
 
@@ -93,18 +108,20 @@ def _other_parameter(fn: str) -> dict:
     return OTHER_PARAMETER[fn.removesuffix("_derivative")]
 
 
-@check(case("sigmoid_matches_reference", fn="sigmoid"),
-       case("sigmoid_derivative_matches_reference", fn="sigmoid_derivative"),
-       case("tanh_matches_reference", fn="tanh"),
-       case("tanh_derivative_matches_reference", fn="tanh_derivative"),
-       case("relu_matches_reference", fn="relu"),
-       case("relu_derivative_matches_reference", fn="relu_derivative"),
-       case("leaky_relu_matches_reference", fn="leaky_relu"),
-       case("leaky_relu_derivative_matches_reference", fn="leaky_relu_derivative"),
-       case("elu_matches_reference", fn="elu"),
-       case("elu_derivative_matches_reference", fn="elu_derivative"),
-       case("swish_matches_reference", fn="swish"),
-       case("swish_derivative_matches_reference", fn="swish_derivative"))
+@check(
+    case("sigmoid_matches_reference", fn="sigmoid"),
+    case("sigmoid_derivative_matches_reference", fn="sigmoid_derivative"),
+    case("tanh_matches_reference", fn="tanh"),
+    case("tanh_derivative_matches_reference", fn="tanh_derivative"),
+    case("relu_matches_reference", fn="relu"),
+    case("relu_derivative_matches_reference", fn="relu_derivative"),
+    case("leaky_relu_matches_reference", fn="leaky_relu"),
+    case("leaky_relu_derivative_matches_reference", fn="leaky_relu_derivative"),
+    case("elu_matches_reference", fn="elu"),
+    case("elu_derivative_matches_reference", fn="elu_derivative"),
+    case("swish_matches_reference", fn="swish"),
+    case("swish_derivative_matches_reference", fn="swish_derivative"),
+)
 def matches_reference(ctx, fn):
     for x in ORDINARY:
         _compare(ctx, fn, x)
@@ -112,12 +129,14 @@ def matches_reference(ctx, fn):
         _compare(ctx, fn, ORDINARY[-1], _other_parameter(fn))
 
 
-@check(case("sigmoid_derivative_matches_numerical_gradient", fn="sigmoid_derivative"),
-       case("tanh_derivative_matches_numerical_gradient", fn="tanh_derivative"),
-       case("relu_derivative_matches_numerical_gradient", fn="relu_derivative"),
-       case("leaky_relu_derivative_matches_numerical_gradient", fn="leaky_relu_derivative"),
-       case("elu_derivative_matches_numerical_gradient", fn="elu_derivative"),
-       case("swish_derivative_matches_numerical_gradient", fn="swish_derivative"))
+@check(
+    case("sigmoid_derivative_matches_numerical_gradient", fn="sigmoid_derivative"),
+    case("tanh_derivative_matches_numerical_gradient", fn="tanh_derivative"),
+    case("relu_derivative_matches_numerical_gradient", fn="relu_derivative"),
+    case("leaky_relu_derivative_matches_numerical_gradient", fn="leaky_relu_derivative"),
+    case("elu_derivative_matches_numerical_gradient", fn="elu_derivative"),
+    case("swish_derivative_matches_numerical_gradient", fn="swish_derivative"),
+)
 def matches_numerical_gradient(ctx, fn):
     kwargs = _other_parameter(fn)
     activation = getattr(ctx.ref, fn.removesuffix("_derivative"))
@@ -127,42 +146,64 @@ def matches_numerical_gradient(ctx, fn):
     expect_array(got, numeric, label, x=_smooth, rtol=1e-5, atol=1e-7, hint=_hint(fn, _smooth, kwargs))
 
 
-@check(case("sigmoid_correct_at_extreme_inputs", fn="sigmoid"),
-       case("sigmoid_derivative_correct_at_extreme_inputs", fn="sigmoid_derivative"),
-       case("tanh_correct_at_extreme_inputs", fn="tanh"),
-       case("tanh_derivative_correct_at_extreme_inputs", fn="tanh_derivative"),
-       case("relu_correct_at_extreme_inputs", fn="relu"),
-       case("relu_derivative_correct_at_extreme_inputs", fn="relu_derivative"),
-       case("leaky_relu_correct_at_extreme_inputs", fn="leaky_relu"),
-       case("leaky_relu_derivative_correct_at_extreme_inputs", fn="leaky_relu_derivative"),
-       case("elu_correct_at_extreme_inputs", fn="elu"),
-       case("elu_derivative_correct_at_extreme_inputs", fn="elu_derivative"),
-       case("swish_correct_at_extreme_inputs", fn="swish"),
-       case("swish_derivative_correct_at_extreme_inputs", fn="swish_derivative"))
+@check(
+    case("sigmoid_correct_at_extreme_inputs", fn="sigmoid"),
+    case("sigmoid_derivative_correct_at_extreme_inputs", fn="sigmoid_derivative"),
+    case("tanh_correct_at_extreme_inputs", fn="tanh"),
+    case("tanh_derivative_correct_at_extreme_inputs", fn="tanh_derivative"),
+    case("relu_correct_at_extreme_inputs", fn="relu"),
+    case("relu_derivative_correct_at_extreme_inputs", fn="relu_derivative"),
+    case("leaky_relu_correct_at_extreme_inputs", fn="leaky_relu"),
+    case("leaky_relu_derivative_correct_at_extreme_inputs", fn="leaky_relu_derivative"),
+    case("elu_correct_at_extreme_inputs", fn="elu"),
+    case("elu_derivative_correct_at_extreme_inputs", fn="elu_derivative"),
+    case("swish_correct_at_extreme_inputs", fn="swish"),
+    case("swish_derivative_correct_at_extreme_inputs", fn="swish_derivative"),
+)
 def correct_at_extreme_inputs(ctx, fn):
     # Scalars one at a time first would cost 11 calls; the array names the bad element.
     _compare(ctx, fn, EXTREME)
 
 
-@check(case("sigmoid_leaves_input_unchanged", fn="sigmoid", requires=["sigmoid_matches_reference"]),
-       case("sigmoid_derivative_leaves_input_unchanged", fn="sigmoid_derivative",
-            requires=["sigmoid_derivative_matches_reference"]),
-       case("tanh_leaves_input_unchanged", fn="tanh", requires=["tanh_matches_reference"]),
-       case("tanh_derivative_leaves_input_unchanged", fn="tanh_derivative",
-            requires=["tanh_derivative_matches_reference"]),
-       case("relu_leaves_input_unchanged", fn="relu", requires=["relu_matches_reference"]),
-       case("relu_derivative_leaves_input_unchanged", fn="relu_derivative",
-            requires=["relu_derivative_matches_reference"]),
-       case("leaky_relu_leaves_input_unchanged", fn="leaky_relu", requires=["leaky_relu_matches_reference"]),
-       case("leaky_relu_derivative_leaves_input_unchanged", fn="leaky_relu_derivative",
-            requires=["leaky_relu_derivative_matches_reference"]),
-       case("elu_leaves_input_unchanged", fn="elu", requires=["elu_matches_reference"]),
-       case("elu_derivative_leaves_input_unchanged", fn="elu_derivative",
-            requires=["elu_derivative_matches_reference"]),
-       case("swish_leaves_input_unchanged", fn="swish", requires=["swish_matches_reference"]),
-       case("swish_derivative_leaves_input_unchanged", fn="swish_derivative",
-            requires=["swish_derivative_matches_reference"]),
-       case("softmax_leaves_input_unchanged", fn="softmax", requires=["softmax_matches_reference_on_rows"]))
+@check(
+    case("sigmoid_leaves_input_unchanged", fn="sigmoid", requires=["sigmoid_matches_reference"]),
+    case(
+        "sigmoid_derivative_leaves_input_unchanged",
+        fn="sigmoid_derivative",
+        requires=["sigmoid_derivative_matches_reference"],
+    ),
+    case("tanh_leaves_input_unchanged", fn="tanh", requires=["tanh_matches_reference"]),
+    case(
+        "tanh_derivative_leaves_input_unchanged",
+        fn="tanh_derivative",
+        requires=["tanh_derivative_matches_reference"],
+    ),
+    case("relu_leaves_input_unchanged", fn="relu", requires=["relu_matches_reference"]),
+    case(
+        "relu_derivative_leaves_input_unchanged",
+        fn="relu_derivative",
+        requires=["relu_derivative_matches_reference"],
+    ),
+    case("leaky_relu_leaves_input_unchanged", fn="leaky_relu", requires=["leaky_relu_matches_reference"]),
+    case(
+        "leaky_relu_derivative_leaves_input_unchanged",
+        fn="leaky_relu_derivative",
+        requires=["leaky_relu_derivative_matches_reference"],
+    ),
+    case("elu_leaves_input_unchanged", fn="elu", requires=["elu_matches_reference"]),
+    case(
+        "elu_derivative_leaves_input_unchanged",
+        fn="elu_derivative",
+        requires=["elu_derivative_matches_reference"],
+    ),
+    case("swish_leaves_input_unchanged", fn="swish", requires=["swish_matches_reference"]),
+    case(
+        "swish_derivative_leaves_input_unchanged",
+        fn="swish_derivative",
+        requires=["swish_derivative_matches_reference"],
+    ),
+    case("softmax_leaves_input_unchanged", fn="softmax", requires=["softmax_matches_reference_on_rows"]),
+)
 def leaves_input_unchanged(ctx, fn):
     x = np.array([[-2.0, -0.5, 0.0], [0.5, 2.0, -3.0]])
     label = _label(fn, x)
@@ -193,4 +234,3 @@ def softmax_normalises_along_given_axis(ctx):
 @check()
 def softmax_stable_for_large_inputs(ctx):
     _compare(ctx, "softmax", _large)
-

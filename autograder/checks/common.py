@@ -6,6 +6,7 @@ learner-facing feedback otherwise. Errors from the sandbox (not implemented, exc
 timeout, crash, bad return) are turned into `Failed` by `Context.call`, so checks only
 describe the values they compare.
 """
+
 from __future__ import annotations
 
 import functools
@@ -37,6 +38,7 @@ class Failed(Exception):
 class Check:
     """A registered check. Its name is its key in rubric.toml, which alone says which contract
     function it grades and what it is worth."""
+
     name: str
     run: Callable[["Context"], None]
     # Checks that must pass before this one pays: a property (arguments unchanged, x restored,
@@ -48,6 +50,7 @@ class Check:
 @dataclass(frozen=True)
 class Case:
     """One member of a family of checks: its full name, written out, and its parameters."""
+
     name: str
     params: dict
     requires: tuple[str, ...] = ()
@@ -73,6 +76,7 @@ def check(*cases: Case, requires: Sequence[str] = ()):
     Every full name is written out, so a rubric name greps back to its code. `requires` on the
     decorator applies to every case, a case's own `requires=` to that case.
     """
+
     def decorate(run):
         for member in cases or (Case(run.__name__, {}),):
             if member.name in REGISTRY:
@@ -80,6 +84,7 @@ def check(*cases: Case, requires: Sequence[str] = ()):
             bound = functools.partial(run, **member.params) if member.params else run
             REGISTRY[member.name] = Check(member.name, bound, tuple(requires) + member.requires)
         return run
+
     return decorate
 
 
@@ -137,6 +142,7 @@ def describe_error(exc: SubmissionError, fn: str, label: str) -> Text:
 
 # --- formatting values for feedback (short: a learner reads them in a terminal) --------------
 
+
 def short(text: str, limit: int = 200) -> str:
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -151,8 +157,10 @@ def fmt(value) -> str:
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return fmt(value.item())
-        return short(np.array2string(value, precision=6, threshold=8, edgeitems=2,
-                                     max_line_width=120, separator=", "), 300)
+        return short(
+            np.array2string(value, precision=6, threshold=8, edgeitems=2, max_line_width=120, separator=", "),
+            300,
+        )
     if isinstance(value, dict):
         return short("{" + ", ".join(f"{k!r}: {fmt(v)}" for k, v in value.items()) + "}", 300)
     return short(repr(value), 200)
@@ -177,6 +185,7 @@ def index_text(index: tuple) -> str:
 
 # --- comparisons ----------------------------------------------------------------------------
 
+
 def as_array(got, call: str) -> np.ndarray:
     """The learner's value as a numeric numpy array, or Failed with the reason."""
     if got is None:
@@ -190,8 +199,18 @@ def as_array(got, call: str) -> np.ndarray:
     return arr
 
 
-def expect_array(got, expected, call: str, *, x=None, rtol=1e-6, atol=1e-10, float64=True,
-                 allow=None, hint: Text | Callable[[np.ndarray, np.ndarray], Text] | None = None) -> np.ndarray:
+def expect_array(
+    got,
+    expected,
+    call: str,
+    *,
+    x=None,
+    rtol=1e-6,
+    atol=1e-10,
+    float64=True,
+    allow=None,
+    hint: Text | Callable[[np.ndarray, np.ndarray], Text] | None = None,
+) -> np.ndarray:
     """Fail unless `got` has the shape of `expected` and matches it elementwise.
 
     x: the input array (same shape), to say which input went wrong; allow: boolean mask of
@@ -212,8 +231,13 @@ def expect_array(got, expected, call: str, *, x=None, rtol=1e-6, atol=1e-10, flo
     if not bad.any():
         return arr
     index = tuple(np.argwhere(bad)[0])
-    where = (f"x{index_text(index)} = {fmt(np.asarray(x, dtype=float)[index])}" if x is not None and np.ndim(x)
-             else f"x = {fmt(x)}" if x is not None else f"index {index_text(index) or '()'}")
+    where = (
+        f"x{index_text(index)} = {fmt(np.asarray(x, dtype=float)[index])}"
+        if x is not None and np.ndim(x)
+        else f"x = {fmt(x)}"
+        if x is not None
+        else f"index {index_text(index) or '()'}"
+    )
     if not np.isfinite(values[index]):
         text = t("not_finite", call=call, where=where, expected=fmt(expected[index]), got=fmt(values[index]))
         text += t("hint_overflow")
@@ -267,7 +291,10 @@ def close(a, b, rtol=1e-6, atol=1e-10) -> bool:
 
 # --- numbers --------------------------------------------------------------------------------
 
-def central_difference(f: Callable[[np.ndarray], object], x, eps: float, *, elementwise: bool = False) -> np.ndarray:
+
+def central_difference(
+    f: Callable[[np.ndarray], object], x, eps: float, *, elementwise: bool = False
+) -> np.ndarray:
     """(f(x + ε·e_i) - f(x - ε·e_i)) / 2ε for every element i of x, in float64: the grader's one
     numerical gradient, the same formula the learner's numerical_gradient is held to.
 

@@ -4,6 +4,7 @@ The learner's functions receive `TestFunction`s (smooth functions with known gra
 sandbox/testfns.py); the expected numbers are computed here with the same functions, so the
 central difference is compared exactly and x's restoration is checked after the call.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,9 +37,12 @@ def poly_sin_gradient(coeffs, x, eps):
 
 def _numerical_gradient(ctx, coeffs, x, epsilon=None):
     kwargs = {} if epsilon is None else {"epsilon": epsilon}
-    label = f"numerical_gradient(f, x{''.join(f', epsilon={v}' for v in kwargs.values())}), x.shape = {x.shape}"
-    got, args_after, _ = ctx.call_full("numerical_gradient", TestFunction("poly_sin", coeffs), x.copy(),
-                                       label=label, **kwargs)
+    label = (
+        f"numerical_gradient(f, x{''.join(f', epsilon={v}' for v in kwargs.values())}), x.shape = {x.shape}"
+    )
+    got, args_after, _ = ctx.call_full(
+        "numerical_gradient", TestFunction("poly_sin", coeffs), x.copy(), label=label, **kwargs
+    )
     return label, got, args_after
 
 
@@ -47,12 +51,28 @@ def numerical_gradient_matches_central_difference(ctx):
     for coeffs, x in NG_PROBLEMS:
         label, got, _ = _numerical_gradient(ctx, coeffs, x)
         # atol 1e-7 sits between rounding noise (~1e-10) and a one-sided difference's error (~1e-5).
-        expect_array(got, poly_sin_gradient(coeffs, x, 1e-5), label, x=x, rtol=1e-6, atol=1e-7,
-                     float64=False, hint=t("hint_central_difference"))
+        expect_array(
+            got,
+            poly_sin_gradient(coeffs, x, 1e-5),
+            label,
+            x=x,
+            rtol=1e-6,
+            atol=1e-7,
+            float64=False,
+            hint=t("hint_central_difference"),
+        )
     coeffs, x = DEFAULT_EPSILON_PROBLEM
     label, got, _ = _numerical_gradient(ctx, coeffs, x)
-    expect_array(got, poly_sin_gradient(coeffs, x, 1e-5), label, x=x, rtol=1e-8, atol=0,
-                 float64=False, hint=t("hint_default_epsilon"))
+    expect_array(
+        got,
+        poly_sin_gradient(coeffs, x, 1e-5),
+        label,
+        x=x,
+        rtol=1e-8,
+        atol=0,
+        float64=False,
+        hint=t("hint_default_epsilon"),
+    )
 
 
 @check()
@@ -61,8 +81,16 @@ def numerical_gradient_uses_given_epsilon(ctx):
     # With epsilon = 1e-2 the central difference differs from the one at 1e-5 by ~1e-4 (the
     # cubic term), far above the tolerance: the epsilon argument must be used.
     label, got, _ = _numerical_gradient(ctx, coeffs, x, epsilon=1e-2)
-    expect_array(got, poly_sin_gradient(coeffs, x, 1e-2), label, x=x, rtol=1e-6, atol=1e-7,
-                 float64=False, hint=t("hint_central_difference"))
+    expect_array(
+        got,
+        poly_sin_gradient(coeffs, x, 1e-2),
+        label,
+        x=x,
+        rtol=1e-6,
+        atol=1e-7,
+        float64=False,
+        hint=t("hint_central_difference"),
+    )
 
 
 @check(requires=("numerical_gradient_matches_central_difference",))
@@ -74,8 +102,15 @@ def numerical_gradient_restores_x(ctx):
     bad = ~np.isclose(after, x, rtol=0, atol=1e-12) if after.shape == x.shape else np.ones(x.shape, bool)
     if bad.any():
         index = tuple(np.argwhere(bad)[0])
-        raise Failed(t("not_restored", call=label, where=f"x{index_text(index)}", expected=fmt(x[index]),
-                       got=fmt(after[index]) if after.shape == x.shape else fmt(after)))
+        raise Failed(
+            t(
+                "not_restored",
+                call=label,
+                where=f"x{index_text(index)}",
+                expected=fmt(x[index]),
+                got=fmt(after[index]) if after.shape == x.shape else fmt(after),
+            )
+        )
 
 
 # --- relative_error ---------------------------------------------------------------------------
@@ -99,7 +134,15 @@ def relative_error_matches_reference(ctx):
         label, got = _relative_error(ctx, a, b)
         expected = ctx.ref.relative_error(a, b)
         if not np.isclose(got, expected, rtol=1e-9, atol=1e-15):
-            raise Failed(t("wrong_value", call=label, where="‖a - b‖ / (‖a‖ + ‖b‖)", expected=fmt(expected), got=fmt(got)))
+            raise Failed(
+                t(
+                    "wrong_value",
+                    call=label,
+                    where="‖a - b‖ / (‖a‖ + ‖b‖)",
+                    expected=fmt(expected),
+                    got=fmt(got),
+                )
+            )
 
 
 @check(requires=("relative_error_matches_reference",))
@@ -107,11 +150,14 @@ def relative_error_both_zero_gives_zero(ctx):
     zero = np.zeros((2, 3))
     label, got = _relative_error(ctx, zero, zero)
     if got != 0.0:
-        raise Failed(t("wrong_value", call=label, where="a = b = 0", expected="0.0", got=fmt(got))
-                     + t("hint_relative_error_zero"))
+        raise Failed(
+            t("wrong_value", call=label, where="a = b = 0", expected="0.0", got=fmt(got))
+            + t("hint_relative_error_zero")
+        )
 
 
 # --- gradient_check ---------------------------------------------------------------------------
+
 
 def _dict_problem():
     shapes = {"Wxh": (3, 4), "bh": (1, 4), "Why": (4, 2), "by": (1, 2)}
@@ -125,16 +171,23 @@ GC_DATA, GC_PARAMS, GC_GRADS = _dict_problem()
 GC_LIMIT = 1e-7
 # The default epsilon made visible (as DEFAULT_EPSILON_PROBLEM above): steep cubic terms at 0,
 # so the relative error of a correct gradient is c·ε²-sized and 4x larger at ε = 2e-5.
-GC_STEEP_DATA = {k: {"a": np.ones(v.shape), "b": np.zeros(v.shape), "c": np.full(v.shape, STEEP_CUBIC)}
-                 for k, v in GC_PARAMS.items()}
+GC_STEEP_DATA = {
+    k: {"a": np.ones(v.shape), "b": np.zeros(v.shape), "c": np.full(v.shape, STEEP_CUBIC)}
+    for k, v in GC_PARAMS.items()
+}
 GC_STEEP_PARAMS = {k: np.zeros(v.shape) for k, v in GC_PARAMS.items()}
 GC_STEEP_GRADS = {k: np.ones(v.shape) for k, v in GC_PARAMS.items()}
 
 
 def _gradient_check(ctx, grads, label, full=False):
     call = ctx.call_full if full else ctx.call
-    return call("gradient_check", TestFunction("dict_poly_sin", GC_DATA),
-                {k: v.copy() for k, v in GC_PARAMS.items()}, {k: v.copy() for k, v in grads.items()}, label=label)
+    return call(
+        "gradient_check",
+        TestFunction("dict_poly_sin", GC_DATA),
+        {k: v.copy() for k, v in GC_PARAMS.items()},
+        {k: v.copy() for k, v in grads.items()},
+        label=label,
+    )
 
 
 def _as_float(got, label):
@@ -163,16 +216,36 @@ def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
         got = _as_float(_gradient_check(ctx, wrong, label), label)
         expected = ctx.ref.gradient_check(cost_fn, GC_PARAMS, wrong)
         if not np.isclose(got, expected, rtol=1e-3):
-            raise Failed(t("gradcheck_misses_wrong", call=label, param=key, index=index_text(index),
-                           expected=fmt(expected), got=fmt(got)) + t("hint_one_at_a_time"))
+            raise Failed(
+                t(
+                    "gradcheck_misses_wrong",
+                    call=label,
+                    param=key,
+                    index=index_text(index),
+                    expected=fmt(expected),
+                    got=fmt(got),
+                )
+                + t("hint_one_at_a_time")
+            )
     label = "gradient_check(cost_fn, params, grads), cost_fn with steep cubic terms"
-    got = _as_float(ctx.call("gradient_check", TestFunction("dict_poly_sin", GC_STEEP_DATA),
-                             {k: v.copy() for k, v in GC_STEEP_PARAMS.items()},
-                             {k: v.copy() for k, v in GC_STEEP_GRADS.items()}, label=label), label)
-    expected = ctx.ref.gradient_check(testfns.build("dict_poly_sin", GC_STEEP_DATA), GC_STEEP_PARAMS, GC_STEEP_GRADS)
+    got = _as_float(
+        ctx.call(
+            "gradient_check",
+            TestFunction("dict_poly_sin", GC_STEEP_DATA),
+            {k: v.copy() for k, v in GC_STEEP_PARAMS.items()},
+            {k: v.copy() for k, v in GC_STEEP_GRADS.items()},
+            label=label,
+        ),
+        label,
+    )
+    expected = ctx.ref.gradient_check(
+        testfns.build("dict_poly_sin", GC_STEEP_DATA), GC_STEEP_PARAMS, GC_STEEP_GRADS
+    )
     if not np.isclose(got, expected, rtol=1e-3):
-        raise Failed(t("wrong_value", call=label, where="ε = 1e-5", expected=fmt(expected), got=fmt(got))
-                     + t("hint_default_epsilon"))
+        raise Failed(
+            t("wrong_value", call=label, where="ε = 1e-5", expected=fmt(expected), got=fmt(got))
+            + t("hint_default_epsilon")
+        )
 
 
 @check(requires=("gradient_check_flags_wrong_gradient_in_each_parameter",))

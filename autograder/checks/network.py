@@ -6,6 +6,7 @@ transposed weight or a forgotten bias cannot pass by accident on 2-5-1 with zero
 backward_prop is compared both with the reference and with a central-difference gradient of
 the reference cost, computed here in float64.
 """
+
 from __future__ import annotations
 
 import functools
@@ -13,8 +14,18 @@ import functools
 import numpy as np
 
 from ..messages import t
-from .common import (Failed, as_array, central_difference, check, expect_array, expect_dict_of_arrays,
-                     expect_unchanged, fmt, index_text, type_name)
+from .common import (
+    Failed,
+    as_array,
+    central_difference,
+    check,
+    expect_array,
+    expect_dict_of_arrays,
+    expect_unchanged,
+    fmt,
+    index_text,
+    type_name,
+)
 
 KEYS = ("Wxh", "bh", "Why", "by")
 SHAPES = [(2, 5, 1, 4), (3, 4, 2, 6)]  # (D, H, K, N)
@@ -24,8 +35,12 @@ NUMERIC_EPS = 1e-5
 
 def _problem(D, H, K, N, seed):
     rng = np.random.default_rng(seed)
-    params = {"Wxh": rng.normal(size=(D, H)), "bh": rng.normal(size=(1, H)),
-              "Why": rng.normal(size=(H, K)), "by": rng.normal(size=(1, K))}
+    params = {
+        "Wxh": rng.normal(size=(D, H)),
+        "bh": rng.normal(size=(1, H)),
+        "Why": rng.normal(size=(H, K)),
+        "by": rng.normal(size=(1, K)),
+    }
     X = rng.normal(size=(N, D))
     y = (rng.random((N, K)) < 0.5).astype(float)
     return X, y, params
@@ -62,16 +77,28 @@ def init_params_shapes_and_zero_biases(ctx):
             expect_array(got[key], np.zeros_like(got[key]), f"{label}[{key!r}]", float64=False)
         for key in ("Wxh", "Why"):
             if not np.all(np.isfinite(got[key])) or np.all(got[key] == 0):
-                raise Failed(t("wrong_value_whole", call=f"{label}[{key!r}]",
-                               expected="standard normal", got=fmt(got[key])))
+                raise Failed(
+                    t(
+                        "wrong_value_whole",
+                        call=f"{label}[{key!r}]",
+                        expected="standard normal",
+                        got=fmt(got[key]),
+                    )
+                )
     # Draws, not a constant (nor one filled with the seed): 1200 weights, all distinct, whose mean
     # and spread are a standard normal's. Any generator's draws pass (bounds ~7 standard errors
     # wide); ones, np.full(shape, seed) or a scaled init (0.01 * normal) do not.
     label, got = _init(ctx, *NORMAL_SHAPE, seed=11)
     weights = got["Wxh"].astype(float)
-    if not (np.all(np.isfinite(weights)) and np.unique(weights).size == weights.size
-            and abs(weights.mean()) < 0.2 and 0.8 < weights.std() < 1.2):
-        raise Failed(t("wrong_value_whole", call=f"{label}['Wxh']", expected="standard normal", got=fmt(weights)))
+    if not (
+        np.all(np.isfinite(weights))
+        and np.unique(weights).size == weights.size
+        and abs(weights.mean()) < 0.2
+        and 0.8 < weights.std() < 1.2
+    ):
+        raise Failed(
+            t("wrong_value_whole", call=f"{label}['Wxh']", expected="standard normal", got=fmt(weights))
+        )
 
 
 @check()
@@ -98,7 +125,12 @@ def init_params_without_seed_draws_fresh_params(ctx):
     """SPEC: seed=None by default, i.e. np.random.default_rng(None), fresh entropy each call."""
     label = "init_params(2, 3, 1)"
     first, second = (ctx.call("init_params", 2, 3, 1, label=label) for _ in range(2))
-    shapes = {"Wxh": np.zeros((2, 3)), "bh": np.zeros((1, 3)), "Why": np.zeros((3, 1)), "by": np.zeros((1, 1))}
+    shapes = {
+        "Wxh": np.zeros((2, 3)),
+        "bh": np.zeros((1, 3)),
+        "Why": np.zeros((3, 1)),
+        "by": np.zeros((1, 1)),
+    }
     first, second = (expect_dict_of_arrays(p, shapes, label) for p in (first, second))
     fresh = not any(np.array_equal(first[k], second[k]) for k in ("Wxh", "Why"))
     zero_biases = all(not np.any(p[k]) for p in (first, second) for k in ("bh", "by"))
@@ -108,6 +140,7 @@ def init_params_without_seed_draws_fresh_params(ctx):
 
 # --- forward_prop -----------------------------------------------------------------------------
 
+
 @check()
 def forward_prop_matches_reference(ctx):
     for X, _, params in PROBLEMS:
@@ -115,9 +148,10 @@ def forward_prop_matches_reference(ctx):
         got = ctx.call("forward_prop", X.copy(), _copy(params), label=label)
         if not isinstance(got, (list, tuple)) or len(got) != 4:
             raise Failed(t("wrong_type", call=label, expected="(z1, a1, z2, y_hat)", got=type_name(got)))
-        for name, value, expected in zip(("z1", "a1", "z2", "y_hat"), got, ctx.ref.forward_prop(X, params), strict=True):
-            expect_array(value, expected, f"{label} → {name}", rtol=1e-7, atol=1e-10,
-                         hint=t("hint_forward"))
+        for name, value, expected in zip(
+            ("z1", "a1", "z2", "y_hat"), got, ctx.ref.forward_prop(X, params), strict=True
+        ):
+            expect_array(value, expected, f"{label} → {name}", rtol=1e-7, atol=1e-10, hint=t("hint_forward"))
 
 
 @check(requires=("forward_prop_matches_reference",))
@@ -130,6 +164,7 @@ def forward_prop_leaves_arguments_unchanged(ctx):
 
 
 # --- cost_function ----------------------------------------------------------------------------
+
 
 def _cost_inputs(N, K, seed):
     rng = np.random.default_rng(seed)
@@ -146,11 +181,17 @@ def _cost(ctx, N, K, seed):
 def _expect_cost(label, got, expected):
     arr = as_array(got, label)
     if arr.size != 1:
-        raise Failed(t("wrong_shape", call=label, expected="() (a float)", got=arr.shape) + t("hint_cost_builtin_sum"))
+        raise Failed(
+            t("wrong_shape", call=label, expected="() (a float)", got=arr.shape) + t("hint_cost_builtin_sum")
+        )
     value = float(arr.reshape(()))
     if not np.isclose(value, expected, rtol=1e-9, atol=1e-12):
         text = t("wrong_value", call=label, where="J", expected=fmt(expected), got=fmt(value))
-        if np.isclose(value, 2 * expected) or np.isclose(value, expected / arr.size) or np.isclose(2 * value, expected):
+        if (
+            np.isclose(value, 2 * expected)
+            or np.isclose(value, expected / arr.size)
+            or np.isclose(2 * value, expected)
+        ):
             text += t("hint_cost_half")
         raise Failed(text)
 
@@ -168,11 +209,16 @@ def cost_function_sums_over_samples_and_outputs(ctx):
 @check(requires=("cost_function_matches_reference",))
 def cost_function_returns_scalar_float(ctx):
     label, got, _ = _cost(ctx, 6, 1, 31)
-    if isinstance(got, bool) or not (isinstance(got, float) or (isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "f")):
-        raise Failed(t("wrong_type", call=label, expected="float", got=type_name(got)) + t("hint_cost_builtin_sum"))
+    if isinstance(got, bool) or not (
+        isinstance(got, float) or (isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "f")
+    ):
+        raise Failed(
+            t("wrong_type", call=label, expected="float", got=type_name(got)) + t("hint_cost_builtin_sum")
+        )
 
 
 # --- backward_prop ----------------------------------------------------------------------------
+
 
 def _backward(ctx, X, y, params):
     cache = list(ctx.ref.forward_prop(X, params))
@@ -183,8 +229,10 @@ def _backward(ctx, X, y, params):
 
 def numerical_gradients(ref, X, y, params, eps=NUMERIC_EPS):
     """Central differences of the reference cost with respect to each parameter, in float64."""
+
     def cost(key, value):
         return ref.cost_function(y, ref.forward_prop(X, {**params, key: value})[3])
+
     return {key: central_difference(functools.partial(cost, key), params[key], eps) for key in KEYS}
 
 
@@ -208,7 +256,9 @@ def backward_prop_matches_reference(ctx):
         expected = ctx.ref.backward_prop(X, y, params, ctx.ref.forward_prop(X, params))
         for key in KEYS:
             hint = t("hint_biases") if key in ("bh", "by") else t("hint_backprop_chain")
-            expect_array(got[key], expected[key], f"{label} → grads[{key!r}]", rtol=1e-6, atol=1e-10, hint=hint)
+            expect_array(
+                got[key], expected[key], f"{label} → grads[{key!r}]", rtol=1e-6, atol=1e-10, hint=hint
+            )
 
 
 @check()
@@ -218,11 +268,23 @@ def backward_prop_matches_numerical_gradient(ctx):
         numeric = numerical_gradients(ctx.ref, X, y, params)
         error = gradient_relative_error(got, numeric)
         if not error < GRADIENT_LIMIT:  # also catches NaN
-            key, index = max(((k, i) for k in KEYS for i in np.ndindex(numeric[k].shape)),
-                             key=lambda ki: np.nan_to_num(abs(got[ki[0]][ki[1]] - numeric[ki[0]][ki[1]]), nan=np.inf))
-            raise Failed(t("gradient_mismatch", call=label, error=fmt(error), limit=GRADIENT_LIMIT,
-                           param=key, index=index_text(index), expected=fmt(numeric[key][index]),
-                           got=fmt(got[key][index])) + t("hint_backprop_chain"))
+            key, index = max(
+                ((k, i) for k in KEYS for i in np.ndindex(numeric[k].shape)),
+                key=lambda ki: np.nan_to_num(abs(got[ki[0]][ki[1]] - numeric[ki[0]][ki[1]]), nan=np.inf),
+            )
+            raise Failed(
+                t(
+                    "gradient_mismatch",
+                    call=label,
+                    error=fmt(error),
+                    limit=GRADIENT_LIMIT,
+                    param=key,
+                    index=index_text(index),
+                    expected=fmt(numeric[key][index]),
+                    got=fmt(got[key][index]),
+                )
+                + t("hint_backprop_chain")
+            )
 
 
 @check(requires=("backward_prop_matches_numerical_gradient",))
@@ -230,8 +292,9 @@ def backward_prop_leaves_arguments_unchanged(ctx):
     X, y, params = PROBLEMS[1]
     cache = [c.copy() for c in ctx.ref.forward_prop(X, params)]
     label = f"backward_prop(X, y, params, cache), {_net(X, params)}"
-    _, args_after, _ = ctx.call_full("backward_prop", X.copy(), y.copy(), _copy(params),
-                                     [c.copy() for c in cache], label=label)
+    _, args_after, _ = ctx.call_full(
+        "backward_prop", X.copy(), y.copy(), _copy(params), [c.copy() for c in cache], label=label
+    )
     for name, before, after in zip(("X", "y", "params"), (X, y, params), args_after[:3], strict=True):
         expect_unchanged(before, after, label, name)
     # Not strict: the learner's code holds this list and may change its length, which must never
@@ -249,8 +312,9 @@ def _update(ctx):
     X, _, params = PROBLEMS[1]
     grads = {k: np.random.default_rng(41 + i).normal(size=v.shape) for i, (k, v) in enumerate(params.items())}
     label = f"update_params(params, grads, alpha={ALPHA}), {_net(X, params)}"
-    got, args_after, _ = ctx.memo("update", lambda: ctx.call_full(
-        "update_params", _copy(params), _copy(grads), ALPHA, label=label))
+    got, args_after, _ = ctx.memo(
+        "update", lambda: ctx.call_full("update_params", _copy(params), _copy(grads), ALPHA, label=label)
+    )
     return label, params, grads, got, args_after
 
 
@@ -259,8 +323,9 @@ def _expect_updated(ctx, keys, hint):
     got = expect_dict_of_arrays(got, params, label)
     expected = ctx.ref.update_params(params, grads, ALPHA)
     for key in keys:
-        expect_array(got[key], expected[key], f"{label} → [{key!r}]", rtol=1e-9, atol=1e-12,
-                     float64=False, hint=hint)
+        expect_array(
+            got[key], expected[key], f"{label} → [{key!r}]", rtol=1e-9, atol=1e-12, float64=False, hint=hint
+        )
 
 
 @check()
@@ -281,6 +346,7 @@ def update_params_leaves_arguments_unchanged(ctx):
 
 
 # --- predict ----------------------------------------------------------------------------------
+
 
 def _near_threshold(D, H, K, N, seed):
     """Params whose outputs lie within ~0.01 of 0.5 on both sides, never within 1e-9 of it:
@@ -322,4 +388,6 @@ def predict_returns_int_zeros_and_ones(ctx):
     if arr.dtype.kind not in "iu":
         raise Failed(t("wrong_int_dtype", call=label, got=arr.dtype))
     if arr.shape != (X.shape[0], params["by"].shape[1]) or not np.isin(arr, (0, 1)).all():
-        raise Failed(t("wrong_value_whole", call=label, expected=fmt(ctx.ref.predict(X, params)), got=fmt(arr)))
+        raise Failed(
+            t("wrong_value_whole", call=label, expected=fmt(ctx.ref.predict(X, params)), got=fmt(arr))
+        )

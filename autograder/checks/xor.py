@@ -8,6 +8,7 @@ init_params(seed), so a learner whose init_params differs is not charged twice),
 predictions are recomputed by the reference. A lookup table, a closed form or another update
 rule cannot match that trajectory; the costs list must match it step by step too.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -54,21 +55,31 @@ def _shapes(num_hidden: int) -> dict:
 
 def _call_train(ctx, label, args, kwargs):
     """(params as float arrays, costs) from the learner's train; one sandbox call per run."""
+
     def run():
         got = ctx.call("train", X.copy(), *args, label=label, timeout=common.TRAIN_TIMEOUT, **kwargs)
         if not isinstance(got, (list, tuple)) or len(got) != 2:
             raise Failed(t("wrong_type", call=label, expected="(params, costs)", got=type(got).__name__))
         num_hidden = kwargs.get("num_hidden", DEFAULTS["num_hidden"])
-        params = expect_dict_of_arrays(got[0], {k: np.zeros(s) for k, s in _shapes(num_hidden).items()}, label)
+        params = expect_dict_of_arrays(
+            got[0], {k: np.zeros(s) for k, s in _shapes(num_hidden).items()}, label
+        )
         return label, params, got[1]
+
     return ctx.memo(("train", label, repr(sorted(kwargs.items()))), run)
 
 
 def _train(ctx, table: str, seed: int):
-    label = (f"train(X, y, num_hidden={NUM_HIDDEN}, alpha={ALPHA}, num_iterations={NUM_ITERATIONS}, "
-             f"seed=...), y = {table}")
-    return _call_train(ctx, label, (targets(table),), dict(num_hidden=NUM_HIDDEN, alpha=ALPHA,
-                                                          num_iterations=NUM_ITERATIONS, seed=seed))
+    label = (
+        f"train(X, y, num_hidden={NUM_HIDDEN}, alpha={ALPHA}, num_iterations={NUM_ITERATIONS}, "
+        f"seed=...), y = {table}"
+    )
+    return _call_train(
+        ctx,
+        label,
+        (targets(table),),
+        dict(num_hidden=NUM_HIDDEN, alpha=ALPHA, num_iterations=NUM_ITERATIONS, seed=seed),
+    )
 
 
 def descent(ref, y, params, alpha, num_iterations):
@@ -88,8 +99,10 @@ def _starts(ctx, num_hidden, seed):
     starts = [ctx.ref.init_params(2, num_hidden, 1, seed=seed)]
     try:
         label = f"init_params(2, {num_hidden}, 1, seed={seed})"
-        got = ctx.memo(("init", num_hidden, seed), lambda: ctx.call("init_params", 2, num_hidden, 1, seed=seed,
-                                                                     label=label))
+        got = ctx.memo(
+            ("init", num_hidden, seed),
+            lambda: ctx.call("init_params", 2, num_hidden, 1, seed=seed, label=label),
+        )
         own = expect_dict_of_arrays(got, starts[0], label)
         if all(np.all(np.isfinite(own[k])) and np.any(own[k]) for k in ("Wxh", "Why")):
             starts.insert(0, {k: v.astype(float) for k, v in own.items()})
@@ -100,15 +113,22 @@ def _starts(ctx, num_hidden, seed):
 
 def _trajectories(ctx, run):
     """[(params, costs)] of the reference's descent from each possible start (cached)."""
+
     def compute():
         y = targets(run["table"])
         starts = _starts(ctx, run["num_hidden"], run["seed"])
         found = [descent(ctx.ref, y, start, run["alpha"], run["num_iterations"]) for start in starts]
         # From weights so large that every gradient rounds to 0 descent stays put, and a train that
         # does nothing "follows" it: the learner's own start counts only if descent moves from it.
-        return [(params, costs) for start, (params, costs) in zip(starts, found, strict=True)
-                if start is starts[-1] or not all(np.allclose(params[k], start[k], rtol=TRAJECTORY_RTOL,
-                                                               atol=TRAJECTORY_ATOL) for k in KEYS)]
+        return [
+            (params, costs)
+            for start, (params, costs) in zip(starts, found, strict=True)
+            if start is starts[-1]
+            or not all(
+                np.allclose(params[k], start[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for k in KEYS
+            )
+        ]
+
     return ctx.memo(("trajectory", tuple(run.items())), compute)
 
 
@@ -119,19 +139,36 @@ def _expect_descent(ctx, run, label, params, hint):
         if all(np.allclose(params[k], expected[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for k in KEYS):
             return
     expected = trajectories[0][0]
-    key = next(k for k in KEYS if not np.allclose(params[k], expected[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL))
+    key = next(
+        k for k in KEYS if not np.allclose(params[k], expected[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL)
+    )
     with np.errstate(invalid="ignore"):
-        index = tuple(np.argwhere(~np.isclose(params[key], expected[key], rtol=TRAJECTORY_RTOL,
-                                              atol=TRAJECTORY_ATOL))[0])
-    raise Failed(t("train_not_gradient_descent", call=label, iterations=run["num_iterations"],
-                   alpha=run["alpha"], param=key, index=index_text(index),
-                   expected=fmt(expected[key][index]), got=fmt(params[key][index])) + hint)
+        index = tuple(
+            np.argwhere(~np.isclose(params[key], expected[key], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL))[
+                0
+            ]
+        )
+    raise Failed(
+        t(
+            "train_not_gradient_descent",
+            call=label,
+            iterations=run["num_iterations"],
+            alpha=run["alpha"],
+            param=key,
+            index=index_text(index),
+            expected=fmt(expected[key][index]),
+            got=fmt(params[key][index]),
+        )
+        + hint
+    )
 
 
 def _trajectory_run(ctx):
     run = TRAJECTORY
-    label = (f"train(X, y, num_hidden={run['num_hidden']}, alpha={run['alpha']}, "
-             f"num_iterations={run['num_iterations']}, seed={run['seed']}), y = {run['table']}")
+    label = (
+        f"train(X, y, num_hidden={run['num_hidden']}, alpha={run['alpha']}, "
+        f"num_iterations={run['num_iterations']}, seed={run['seed']}), y = {run['table']}"
+    )
     kwargs = {k: v for k, v in run.items() if k != "table"}
     return run, *_call_train(ctx, label, (targets(run["table"]),), kwargs)
 
@@ -147,22 +184,29 @@ def _expect_costs(ctx, run, label, costs, compared: int, hint):
     costs before each reference gradient step (from one of the starts)."""
     n = run["num_iterations"]
     if not isinstance(costs, (list, tuple, np.ndarray)):
-        raise Failed(t("wrong_type", call=f"{label} → costs", expected="list of float", got=type(costs).__name__))
+        raise Failed(
+            t("wrong_type", call=f"{label} → costs", expected="list of float", got=type(costs).__name__)
+        )
     if len(costs) != n:
         raise Failed(t("costs_wrong_length", iterations=n, got=len(costs)) + hint)
     for index, cost in enumerate(costs):
         # an int must also fit a float: 10 ** 400 is the learner's wrong value, not a grader error
-        scalar = isinstance(cost, float) or (isinstance(cost, int) and not isinstance(cost, bool)
-                                             and abs(cost) < 2 ** 1023)
+        scalar = isinstance(cost, float) or (
+            isinstance(cost, int) and not isinstance(cost, bool) and abs(cost) < 2**1023
+        )
         if not (scalar or (isinstance(cost, np.ndarray) and cost.shape == () and cost.dtype.kind in "iuf")):
             raise Failed(t("costs_not_floats", index=index, got=fmt(cost)) + t("hint_cost_builtin_sum"))
     got = np.array([float(c) for c in costs[:compared]])
     trajectories = [expected for _, expected in _trajectories(ctx, {**run, "num_iterations": compared})]
-    if any(np.allclose(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for expected in trajectories):
+    if any(
+        np.allclose(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for expected in trajectories
+    ):
         return
     expected = trajectories[0]
     index = int(np.argmax(~np.isclose(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL)))
-    raise Failed(t("costs_not_trajectory", index=index, expected=fmt(expected[index]), got=fmt(got[index])) + hint)
+    raise Failed(
+        t("costs_not_trajectory", index=index, expected=fmt(expected[index]), got=fmt(got[index])) + hint
+    )
 
 
 @check(requires=("train_follows_gradient_descent",))
@@ -182,11 +226,13 @@ def train_uses_contract_defaults(ctx):
     _expect_costs(ctx, run, label, costs, DEFAULTS_COMPARED, t("hint_train_defaults"))
 
 
-@check(case("train_learns_xor", table="XOR"),
-       case("train_learns_xnor", table="XNOR"),
-       case("train_learns_and", table="AND"),
-       case("train_learns_or", table="OR"),
-       requires=("train_follows_gradient_descent",))
+@check(
+    case("train_learns_xor", table="XOR"),
+    case("train_learns_xnor", table="XNOR"),
+    case("train_learns_and", table="AND"),
+    case("train_learns_or", table="OR"),
+    requires=("train_follows_gradient_descent",),
+)
 def train_learns(ctx, table):
     y = targets(table)
     for seed in SEEDS[table]:
@@ -195,7 +241,16 @@ def train_learns(ctx, table):
             cost = ctx.ref.cost_function(y, ctx.ref.forward_prop(X, params)[3])
             predictions = ctx.ref.predict(X, params)
         if not (cost < COST_LIMIT and np.array_equal(predictions, y)):
-            raise Failed(t("train_not_learned", table=table, alpha=ALPHA,
-                           iterations=NUM_ITERATIONS, cost=fmt(cost), limit=COST_LIMIT,
-                           got=fmt(predictions.ravel()), expected=fmt(y.ravel().astype(int)))
-                         + t("hint_alpha"))
+            raise Failed(
+                t(
+                    "train_not_learned",
+                    table=table,
+                    alpha=ALPHA,
+                    iterations=NUM_ITERATIONS,
+                    cost=fmt(cost),
+                    limit=COST_LIMIT,
+                    got=fmt(predictions.ravel()),
+                    expected=fmt(y.ravel().astype(int)),
+                )
+                + t("hint_alpha")
+            )

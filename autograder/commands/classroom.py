@@ -4,6 +4,7 @@ fetch and post talk to GitHub (token in $GH_TOKEN, API at $GITHUB_API_URL as Act
 it); grading in between is `grade-all` (with `--shard` and `merge` at scale). `run` does all
 three in one process, for a small class or a try-out. See autograder/classroom.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,10 +18,12 @@ TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN")
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
-        "classroom", help="grade a class's pull requests on GitHub (instructor side)",
+        "classroom",
+        help="grade a class's pull requests on GitHub (instructor side)",
         description="Grade the open pull requests of an assignment's learner repositories from the "
-                    "instructor's side: fetch the submissions as data, grade them, post one comment and "
-                    "one commit status per pull request. Token in $GH_TOKEN; see docs/ci.md.")
+        "instructor's side: fetch the submissions as data, grade them, post one comment and "
+        "one commit status per pull request. Token in $GH_TOKEN; see docs/ci.md.",
+    )
     phases = parser.add_subparsers(dest="phase", required=True, metavar="PHASE")
 
     fetch = phases.add_parser("fetch", help="list the class's open pull requests and take their submissions")
@@ -32,8 +35,12 @@ def add_parser(subparsers):
     _connection(post)
     _work_dir(post)
     _verdict(post)
-    post.add_argument("--reports", type=Path, required=True,
-                      help="the gradebook and reports of the graded submissions (grade-all or merge output)")
+    post.add_argument(
+        "--reports",
+        type=Path,
+        required=True,
+        help="the gradebook and reports of the graded submissions (grade-all or merge output)",
+    )
 
     run = phases.add_parser("run", help="fetch, grade and post in one go")
     _connection(run)
@@ -49,34 +56,63 @@ def add_parser(subparsers):
 
 
 def _connection(parser) -> None:
-    parser.add_argument("--api-url", default=os.environ.get("GITHUB_API_URL", "https://api.github.com"),
-                        help="GitHub's REST API (default: $GITHUB_API_URL or https://api.github.com)")
-    parser.add_argument("--bot-login", default=os.environ.get("AUTOGRADER_BOT_LOGIN"),
-                        help="the login the token acts as, e.g. my-grader[bot] for a GitHub App "
-                             "(default: $AUTOGRADER_BOT_LOGIN, else asked of the API, which works for a user token)")
+    parser.add_argument(
+        "--api-url",
+        default=os.environ.get("GITHUB_API_URL", "https://api.github.com"),
+        help="GitHub's REST API (default: $GITHUB_API_URL or https://api.github.com)",
+    )
+    parser.add_argument(
+        "--bot-login",
+        default=os.environ.get("AUTOGRADER_BOT_LOGIN"),
+        help="the login the token acts as, e.g. my-grader[bot] for a GitHub App "
+        "(default: $AUTOGRADER_BOT_LOGIN, else asked of the API, which works for a user token)",
+    )
 
 
 def _work_dir(parser) -> None:
-    parser.add_argument("--work-dir", type=Path, default=Path("classroom"),
-                        help="where submissions/ and manifest.json go (default: classroom)")
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=Path("classroom"),
+        help="where submissions/ and manifest.json go (default: classroom)",
+    )
 
 
 def _class(parser) -> None:
     parser.add_argument("--org", required=True, help="the organization holding the learner repositories")
-    parser.add_argument("--assignment", required=True, help="the assignment's name: repositories are ASSIGNMENT-LOGIN")
-    parser.add_argument("--roster", type=Path, default=None,
-                        help="a roster instead of the org's repository list: `login` or `login owner/repo` "
-                             "per line, or GitHub Classroom's roster CSV")
-    parser.add_argument("--submission", default=os.environ.get("AUTOGRADER_SUBMISSION", "nn_basics.py"),
-                        help="the submission's path in a learner repository (default: $AUTOGRADER_SUBMISSION or nn_basics.py)")
-    parser.add_argument("--regrade", action="store_true", help="grade pull requests already graded at their head commit too")
+    parser.add_argument(
+        "--assignment", required=True, help="the assignment's name: repositories are ASSIGNMENT-LOGIN"
+    )
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        default=None,
+        help="a roster instead of the org's repository list: `login` or `login owner/repo` "
+        "per line, or GitHub Classroom's roster CSV",
+    )
+    parser.add_argument(
+        "--submission",
+        default=os.environ.get("AUTOGRADER_SUBMISSION", "nn_basics.py"),
+        help="the submission's path in a learner repository (default: $AUTOGRADER_SUBMISSION or nn_basics.py)",
+    )
+    parser.add_argument(
+        "--regrade", action="store_true", help="grade pull requests already graded at their head commit too"
+    )
 
 
 def _verdict(parser) -> None:
-    parser.add_argument("--pass-mark", type=_pass_mark, default=_pass_mark(os.environ.get("AUTOGRADER_PASS_MARK", "60")),
-                        help="percent of the maximum score for a success status (default: $AUTOGRADER_PASS_MARK or 60)")
-    parser.add_argument("--lang", choices=("zh", "en"), default=os.environ.get("AUTOGRADER_LANG", "zh"),
-                        help="language of the comments (default: $AUTOGRADER_LANG or zh)")
+    parser.add_argument(
+        "--pass-mark",
+        type=_pass_mark,
+        default=_pass_mark(os.environ.get("AUTOGRADER_PASS_MARK", "60")),
+        help="percent of the maximum score for a success status (default: $AUTOGRADER_PASS_MARK or 60)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=os.environ.get("AUTOGRADER_LANG", "zh"),
+        help="language of the comments (default: $AUTOGRADER_LANG or zh)",
+    )
 
 
 def _pass_mark(text: str) -> float:
@@ -111,7 +147,9 @@ def _connect(args):
         try:
             bot = github.login()
         except GitHubError as exc:
-            raise CannotGrade(f"cannot tell whom the token acts as ({exc.status}); pass --bot-login") from None
+            raise CannotGrade(
+                f"cannot tell whom the token acts as ({exc.status}); pass --bot-login"
+            ) from None
     return github, bot
 
 
@@ -135,12 +173,17 @@ def _fetch_phase(github, bot, args) -> dict:
     pulls = manifest["pulls"]
     # For the workflow: whether there is anything to grade or post, and the repositories the
     # post job's write token is scoped to (names, as create-github-app-token takes them).
-    _github_output(count=len(pulls), to_grade=sum(1 for p in pulls if not p["refused"]),
-                   repositories=",".join(sorted({p["repo"].split("/", 1)[1] for p in pulls})))
+    _github_output(
+        count=len(pulls),
+        to_grade=sum(1 for p in pulls if not p["refused"]),
+        repositories=",".join(sorted({p["repo"].split("/", 1)[1] for p in pulls})),
+    )
     if manifest["unreadable"] and os.environ.get("GITHUB_ACTIONS"):
         # Our own text: the run goes on with the others, and the instructor sees the warning.
-        print(f"::warning::{len(manifest['unreadable'])} learner repositories could not be read; "
-              "they are graded at the next run (see the fetch log)")
+        print(
+            f"::warning::{len(manifest['unreadable'])} learner repositories could not be read; "
+            "they are graded at the next run (see the fetch log)"
+        )
     return manifest
 
 

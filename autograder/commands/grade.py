@@ -1,4 +1,5 @@
 """`grade SUBMISSION`: grade one submission and print (or write) one report."""
+
 from __future__ import annotations
 
 import os
@@ -10,8 +11,11 @@ from . import EXIT_DONE, CannotGrade
 
 
 def add_parser(subparsers):
-    parser = subparsers.add_parser("grade", help="grade one submission",
-                                   description="Grade a nn_basics.py file, a folder holding one, or a notebook (.ipynb).")
+    parser = subparsers.add_parser(
+        "grade",
+        help="grade one submission",
+        description="Grade a nn_basics.py file, a folder holding one, or a notebook (.ipynb).",
+    )
     parser.add_argument("submission", type=Path, help="nn_basics.py, a folder holding it, or a .ipynb")
     add_report_options(parser)
     parser.add_argument("--output", type=Path, default=None, help="write the report here instead of stdout")
@@ -20,7 +24,9 @@ def add_parser(subparsers):
 
 
 def add_report_options(parser) -> None:
-    parser.add_argument("--format", choices=tuple(FORMATS), default="text", help="report format (default: text)")
+    parser.add_argument(
+        "--format", choices=tuple(FORMATS), default="text", help="report format (default: text)"
+    )
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="feedback language (default: zh)")
 
 

@@ -8,6 +8,7 @@ with the reason and 0 points, a report and exit 0 like any graded submission.
 The graded file follows the kit's rule: `ch01.ipynb` when present, else `nn_basics.py`.
 The submission is untrusted data: a link in the graded file's path is refused, never followed.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,6 @@ from . import EXIT_DONE, CannotGrade
 DEFAULT_ROOT = "/autograder"
 ROOT_ENV = "NN_GRADESCOPE_ROOT"  # tests point the door at a simulated /autograder tree
 MAX_DEPTH = 3  # a zip upload or a repository may nest the files a folder or two down
-
 
 
 class NothingToGrade(Exception):
@@ -50,7 +50,9 @@ def graded_file(folder: Path) -> Path:
             try:
                 return submission.graded_file(candidate)
             except submission.LinkRefused as refused:
-                raise NothingToGrade("submission_is_link", str(Path(refused.filename).relative_to(folder))) from None
+                raise NothingToGrade(
+                    "submission_is_link", str(Path(refused.filename).relative_to(folder))
+                ) from None
             except submission.NoSubmission:
                 continue
         level = sorted(p for d in level for p in _entries(d) if _is_real_dir(p))
@@ -81,15 +83,29 @@ def _is_real_dir(path: Path) -> bool:
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
-        "gradescope", help="grade /autograder/submission into /autograder/results/results.json",
+        "gradescope",
+        help="grade /autograder/submission into /autograder/results/results.json",
         description="Gradescope's run_autograder step. Paths default to the spec's /autograder tree "
-                    f"(or ${ROOT_ENV}); the bundle's gradescope.json sets visibility and language.")
-    parser.add_argument("--root", type=Path, default=None,
-                        help=f"the autograder tree (default: ${ROOT_ENV} or {DEFAULT_ROOT})")
-    parser.add_argument("--config", type=Path, default=None,
-                        help="JSON with `visibility` and `lang` (default: ROOT/source/gradescope.json if present)")
-    parser.add_argument("--visibility", choices=VISIBILITIES, default=None,
-                        help="when learners see each check's name and feedback (default: after_published)")
+        f"(or ${ROOT_ENV}); the bundle's gradescope.json sets visibility and language.",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help=f"the autograder tree (default: ${ROOT_ENV} or {DEFAULT_ROOT})",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="JSON with `visibility` and `lang` (default: ROOT/source/gradescope.json if present)",
+    )
+    parser.add_argument(
+        "--visibility",
+        choices=VISIBILITIES,
+        default=None,
+        help="when learners see each check's name and feedback (default: after_published)",
+    )
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help="feedback language (default: zh)")
     parser.set_defaults(func=run)
     return parser

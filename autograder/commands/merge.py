@@ -1,4 +1,5 @@
 """`merge PART...`: combine the folders written by `grade-all --shard i/N` into one gradebook."""
+
 from __future__ import annotations
 
 import sys
@@ -9,12 +10,23 @@ from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
-        "merge", help="combine shard gradebooks into one",
+        "merge",
+        help="combine shard gradebooks into one",
         description="Combine the output folders of `grade-all --shard i/N` into one gradebook.csv and "
-                    "one folder of reports. Exits 1 (after writing what it has) when a shard is missing.")
-    parser.add_argument("parts", type=Path, nargs="*", help="the shards' output folders (missing ones are fine)")
-    parser.add_argument("--output-dir", type=Path, default=Path("reports"), help="where the merged gradebook goes (default: reports)")
-    parser.add_argument("--shards", type=int, default=None, help="how many shards there were (default: as the shards say)")
+        "one folder of reports. Exits 1 (after writing what it has) when a shard is missing.",
+    )
+    parser.add_argument(
+        "parts", type=Path, nargs="*", help="the shards' output folders (missing ones are fine)"
+    )
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=Path("reports"),
+        help="where the merged gradebook goes (default: reports)",
+    )
+    parser.add_argument(
+        "--shards", type=int, default=None, help="how many shards there were (default: as the shards say)"
+    )
     parser.set_defaults(func=run)
     return parser
 
@@ -26,10 +38,16 @@ def run(args) -> int:
         result = merge(args.parts, args.output_dir, expect=args.shards)
     except MergeError as exc:
         raise CannotGrade(str(exc)) from None
-    print(f"merged {len(result.merged)} of {result.count} shards, {result.learners} learners, into "
-          f"{args.output_dir / 'gradebook.csv'}", file=sys.stderr)
+    print(
+        f"merged {len(result.merged)} of {result.count} shards, {result.learners} learners, into "
+        f"{args.output_dir / 'gradebook.csv'}",
+        file=sys.stderr,
+    )
     if result.missing:
-        print(f"autograder merge: shards {', '.join(map(str, result.missing))} of {result.count} did not finish; "
-              f"their learners have no row (grade them again)", file=sys.stderr)
+        print(
+            f"autograder merge: shards {', '.join(map(str, result.missing))} of {result.count} did not finish; "
+            f"their learners have no row (grade them again)",
+            file=sys.stderr,
+        )
         return EXIT_INCOMPLETE
     return EXIT_DONE

@@ -3,6 +3,7 @@
 Adding a format is adding a module with a `render` function and a line in FORMATS. Learner
 text reaches a report only through autograder/quoting.py.
 """
+
 from importlib import import_module
 
 FORMATS = {

@@ -5,6 +5,7 @@
 `visibility` field (its name and feedback appear to the learner only then), and one visible
 summary test, worth no points, tells the learner now what they scored and where.
 """
+
 import json
 
 from ..messages import in_language, t
@@ -12,8 +13,11 @@ from . import number
 
 # The spec's values for a test's `visibility`; "visible" is Gradescope's default.
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
-WHEN_SHOWN = {"hidden": "shown_hidden", "after_due_date": "shown_after_due_date",
-              "after_published": "shown_after_published"}  # message keys
+WHEN_SHOWN = {
+    "hidden": "shown_hidden",
+    "after_due_date": "shown_after_due_date",
+    "after_published": "shown_after_published",
+}  # message keys
 
 
 def to_dict(results, lang: str, visibility: str | None = None) -> dict:

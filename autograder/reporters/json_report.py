@@ -1,5 +1,6 @@
 """`--format json`: the Gradescope shape, plus per-function totals and the submission's name
 (Gradescope itself gets only its own keys, from gradescope.py)."""
+
 import json
 
 from ..quoting import clean, one_line
@@ -9,8 +10,9 @@ from . import gradescope, number
 def render(results, lang: str = "zh") -> str:
     data = gradescope.to_dict(results, lang)
     data["submission"] = one_line(results.submission)
-    data["functions"] = {f: {"score": number(s), "max_score": number(m)}
-                         for f, (s, m) in results.by_function().items()}
+    data["functions"] = {
+        f: {"score": number(s), "max_score": number(m)} for f, (s, m) in results.by_function().items()
+    }
     data["load_error"] = clean(results.load_error) if results.load_error else results.load_error
     # SPEC's status is passed/failed; a check that broke in the grader is listed here as well
     data["grader_errors"] = [test.name for test in results.grader_errors]

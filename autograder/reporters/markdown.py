@@ -4,6 +4,7 @@ feedback of failed checks in collapsed sections.
 Every piece of learner text is inside a fenced code block sized to outrun any backticks in it
 (quoting.fenced), so it cannot become a heading, a link, an image, a mention or HTML, nor close
 the <details> it sits in; each check's feedback is capped (quoting.FEEDBACK_LIMIT)."""
+
 from ..messages import in_language
 from ..quoting import code_span, fenced
 from . import number
@@ -11,12 +12,18 @@ from . import number
 
 def render(results, lang: str = "zh") -> str:
     say = in_language(lang)
-    lines = [f"**{say('report_score', score=number(results.score), max_score=number(results.max_score))}**", ""]
+    lines = [
+        f"**{say('report_score', score=number(results.score), max_score=number(results.max_score))}**",
+        "",
+    ]
     if results.grader_errors:
         lines += ["⚠️ " + say("report_grader_errors", n=len(results.grader_errors)), ""]
     if results.load_error:
         lines += [say("report_load_error"), "", fenced(results.load_error), ""]
-    lines += [f"| {say('report_function')} | {say('report_points')} | {say('report_max')} |  |", "|---|---:|---:|:-:|"]
+    lines += [
+        f"| {say('report_function')} | {say('report_points')} | {say('report_max')} |  |",
+        "|---|---:|---:|:-:|",
+    ]
     errored = {test.function for test in results.grader_errors}
     for function, (score, max_score) in results.by_function().items():
         mark = "✅" if score == max_score else "⚠️" if function in errored else "❌"
@@ -26,6 +33,12 @@ def render(results, lang: str = "zh") -> str:
         lines += ["", f"### {say('report_failed_checks')}", ""]
         for test in failed:
             note = f" ⚠️ {say('report_grader_error')}" if test.error else ""
-            lines += [f"<details><summary><code>{test.name}</code> (0 / {number(test.max_score)}){note}</summary>", "",
-                      fenced(test.feedback.render(lang)), "", "</details>", ""]
+            lines += [
+                f"<details><summary><code>{test.name}</code> (0 / {number(test.max_score)}){note}</summary>",
+                "",
+                fenced(test.feedback.render(lang)),
+                "",
+                "</details>",
+                "",
+            ]
     return "\n".join(lines).rstrip() + "\n"

@@ -1,6 +1,7 @@
 """Plain text for a terminal: the total, a line per function, then what to fix.
 
 Learner text goes through quoting.clean (no terminal escapes, no workflow commands, capped)."""
+
 from ..messages import in_language
 from ..quoting import clean, one_line
 from . import number
@@ -8,8 +9,11 @@ from . import number
 
 def render(results, lang: str = "zh") -> str:
     say = in_language(lang)
-    lines = [one_line(results.submission),
-             say("report_score", score=number(results.score), max_score=number(results.max_score)), ""]
+    lines = [
+        one_line(results.submission),
+        say("report_score", score=number(results.score), max_score=number(results.max_score)),
+        "",
+    ]
     if results.grader_errors:
         lines += ["⚠ " + say("report_grader_errors", n=len(results.grader_errors)), ""]
     if results.load_error:  # indented like feedback, so its lines cannot pass for the report's own

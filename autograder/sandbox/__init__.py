@@ -8,6 +8,7 @@ asked for; what the module should define is the grader's business (autograder/su
         value = sub.call("sigmoid", x)
         value, args_after, kwargs_after = sub.call_full("numerical_gradient", f, x)
 """
+
 from __future__ import annotations
 
 import os
@@ -19,25 +20,46 @@ from typing import Any, cast
 
 from . import codec, protocol
 from .cpuwait import CpuWait, stretched
-from .errors import (FROM_STATUS, BadReturn, CallTimeout, LearnerException, Missing, NotImplementedByLearner,
-                     Refused, RequestRejected, SubmissionError, WorkerCrashed)
+from .errors import (
+    FROM_STATUS,
+    BadReturn,
+    CallTimeout,
+    LearnerException,
+    Missing,
+    NotImplementedByLearner,
+    Refused,
+    RequestRejected,
+    SubmissionError,
+    WorkerCrashed,
+)
 from .intake import read_submission
 from .process import Died, Timeout, WorkerProcess
 from .protocol import TestFunction
 from .workdir import Workdir
 
-__all__ = ["open_submission", "Submission", "TestFunction", "SubmissionError", "Missing",
-           "NotImplementedByLearner", "LearnerException", "CallTimeout", "WorkerCrashed",
-           "BadReturn", "Refused", "RequestRejected"]
+__all__ = [
+    "open_submission",
+    "Submission",
+    "TestFunction",
+    "SubmissionError",
+    "Missing",
+    "NotImplementedByLearner",
+    "LearnerException",
+    "CallTimeout",
+    "WorkerCrashed",
+    "BadReturn",
+    "Refused",
+    "RequestRejected",
+]
 
 OUTPUT_CAP_BYTES = 64 * 1024
 
 DEFAULT_LIMITS = {
-    "cpu_seconds": 120,           # whole worker; wall time per call is enforced by the grader
-    "memory_bytes": 512 << 20,    # address space of each learner process (numpy needs ~140 MB)
-    "max_processes": 4,           # tasks of the learner's uid: memory_bytes x this = 2 GiB in all
-    "file_bytes": 16 << 20,       # any one file it writes, its captured output included
-    "disk_bytes": 32 << 20,       # everything it writes (tmpfs as root, else a watchdog)
+    "cpu_seconds": 120,  # whole worker; wall time per call is enforced by the grader
+    "memory_bytes": 512 << 20,  # address space of each learner process (numpy needs ~140 MB)
+    "max_processes": 4,  # tasks of the learner's uid: memory_bytes x this = 2 GiB in all
+    "file_bytes": 16 << 20,  # any one file it writes, its captured output included
+    "disk_bytes": 32 << 20,  # everything it writes (tmpfs as root, else a watchdog)
     "open_files": 64,
 }
 
@@ -53,9 +75,17 @@ class Submission:
     learner's. A path that is not data (a link, a FIFO, a device, too large: see intake.py)
     opens as a submission whose every call raises Refused, with the reason as its load error."""
 
-    def __init__(self, path: str | os.PathLike[str], *, module: str, folder_files: Sequence[str] | None = None,
-                 call_timeout: float = 10.0, load_timeout: float = 15.0, budget: float = 90.0,
-                 limits: Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        module: str,
+        folder_files: Sequence[str] | None = None,
+        call_timeout: float = 10.0,
+        load_timeout: float = 15.0,
+        budget: float = 90.0,
+        limits: Mapping[str, int] | None = None,
+    ) -> None:
         self.call_timeout, self.load_timeout, self.budget = call_timeout, load_timeout, budget
         self._worker: WorkerProcess | None = None
         self._spent = 0.0
@@ -136,12 +166,19 @@ class Submission:
         limit = self._limit(self.load_timeout)
         load_id = secrets.token_hex(8)
         self._worker = WorkerProcess(self._workdir, load_id, lifetime=self.budget - self._spent + 5)
-        message = self._exchange(None, limit, "loading the code", WorkerCrashed,
-                                 lambda m: protocol.is_loaded(m, load_id))
+        message = self._exchange(
+            None, limit, "loading the code", WorkerCrashed, lambda m: protocol.is_loaded(m, load_id)
+        )
         self.load_error, self.sandbox_info = message["load_error"], message["sandbox"]
 
-    def _exchange(self, payload: bytes | None, limit: float, what: str, broken: type[SubmissionError],
-                  valid: Callable[[Any], bool]) -> dict[str, Any]:
+    def _exchange(
+        self,
+        payload: bytes | None,
+        limit: float,
+        what: str,
+        broken: type[SubmissionError],
+        valid: Callable[[Any], bool],
+    ) -> dict[str, Any]:
         """Send `payload` (None: only read, the load frame), then read and decode one frame
         within `limit` seconds, which `valid` must accept. A timeout, the worker's end or a frame
         that breaks protocol stops the worker and raises the SubmissionError that says so (a
@@ -177,17 +214,19 @@ class Submission:
         if self._worker is not None:
             self._worker.close(graceful=graceful)
             self._earlier_output += self._worker.output(OUTPUT_CAP_BYTES + 1)
-            self._earlier_output = self._earlier_output[:OUTPUT_CAP_BYTES + 1]
+            self._earlier_output = self._earlier_output[: OUTPUT_CAP_BYTES + 1]
             self._worker.output_file.close()
             self._worker = None
 
-    def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], timeout: float | None,
-              full: bool) -> Reply:
+    def _call(
+        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], timeout: float | None, full: bool
+    ) -> Reply:
         if self._fatal is not None:
             raise type(self._fatal)(str(self._fatal))
         request_id = secrets.token_hex(8)
-        payload = codec.dumps(protocol.call_request(request_id, name, list(args), kwargs, full),
-                              testfn=TestFunction)
+        payload = codec.dumps(
+            protocol.call_request(request_id, name, list(args), kwargs, full), testfn=TestFunction
+        )
         if self._worker is None:  # the last call killed it: a fresh one re-loads the code
             self._start()
         limit = self._limit(timeout or self.call_timeout)

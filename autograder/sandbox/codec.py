@@ -8,6 +8,7 @@ a whitelisted dtype kind.
 
 Frames on the pipes are a 4-byte big-endian length followed by that many bytes of JSON.
 """
+
 import base64
 import json
 import struct
@@ -51,8 +52,10 @@ def encode(obj, testfn=None, _depth=0):
         return _encode_dict(obj, testfn, _depth)
     if testfn is not None and isinstance(obj, testfn):
         return {TESTFN_TAG: {"kind": str(obj.kind), "data": encode(obj.data, None, _depth + 1)}}
-    raise CodecError(f"cannot send a {_type_name(obj)}: only numbers, str, None, lists, "
-                     f"dicts with str keys and numeric numpy arrays cross the sandbox")
+    raise CodecError(
+        f"cannot send a {_type_name(obj)}: only numbers, str, None, lists, "
+        f"dicts with str keys and numeric numpy arrays cross the sandbox"
+    )
 
 
 def _encode_leaf(obj):
@@ -86,8 +89,14 @@ def _encode_array(arr, scalar):
     if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype is not None:
         raise CodecError(f"numpy arrays of dtype {dtype} cannot be sent (only bool/int/uint/float)")
     data = np.ascontiguousarray(arr).tobytes()
-    return {ARRAY_TAG: {"dtype": dtype.str, "shape": list(arr.shape),
-                        "data": base64.b64encode(data).decode("ascii"), "scalar": scalar}}
+    return {
+        ARRAY_TAG: {
+            "dtype": dtype.str,
+            "shape": list(arr.shape),
+            "data": base64.b64encode(data).decode("ascii"),
+            "scalar": scalar,
+        }
+    }
 
 
 def decode(tree, testfn=None, _depth=0):
@@ -120,8 +129,12 @@ def decode(tree, testfn=None, _depth=0):
 def _decode_array(spec):
     if type(spec) is not dict:
         raise CodecError("malformed array")
-    dtype_str, shape, data, scalar = (spec.get("dtype"), spec.get("shape"), spec.get("data"),
-                                      spec.get("scalar", False))
+    dtype_str, shape, data, scalar = (
+        spec.get("dtype"),
+        spec.get("shape"),
+        spec.get("data"),
+        spec.get("scalar", False),
+    )
     if type(dtype_str) is not str or len(dtype_str) > 8:
         raise CodecError("malformed array dtype")
     try:
@@ -130,8 +143,7 @@ def _decode_array(spec):
         raise CodecError(f"unknown dtype {dtype_str!r}") from exc
     if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype is not None:
         raise CodecError(f"dtype {dtype} is not allowed")
-    if (type(shape) is not list or len(shape) > MAX_NDIM
-            or any(type(n) is not int or n < 0 for n in shape)):
+    if type(shape) is not list or len(shape) > MAX_NDIM or any(type(n) is not int or n < 0 for n in shape):
         raise CodecError("malformed array shape")
     if type(data) is not str:
         raise CodecError("malformed array data")
@@ -143,8 +155,10 @@ def _decode_array(spec):
     for n in shape:
         count *= n
     if count * dtype.itemsize != len(raw):
-        raise CodecError(f"array of shape {tuple(shape)} and dtype {dtype} needs "
-                         f"{count * dtype.itemsize} bytes, got {len(raw)}")
+        raise CodecError(
+            f"array of shape {tuple(shape)} and dtype {dtype} needs "
+            f"{count * dtype.itemsize} bytes, got {len(raw)}"
+        )
     # a fresh, writeable, native-order copy: nothing aliases the message buffer
     arr = np.frombuffer(raw, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=True)
     if scalar is True:
@@ -199,6 +213,7 @@ def read_frame_blocking(fd):
 
 def _read_exact(fd, n):
     import os
+
     chunks, got = [], 0
     while got < n:
         chunk = os.read(fd, min(n - got, 1 << 20))
@@ -211,6 +226,7 @@ def _read_exact(fd, n):
 
 def write_frame_blocking(fd, payload):
     import os
+
     view = memoryview(frame(payload))
     while view:
         written = os.write(fd, view)

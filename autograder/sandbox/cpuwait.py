@@ -7,6 +7,7 @@ must not turn a pass into a timeout because a classmate's job ran beside it. The
 that wait per task (`run_delay`, the second field of /proc/PID/schedstat); a deadline is moved
 by what the worker's processes waited, up to a cap, so a hang is still a hang.
 """
+
 import os
 
 # A deadline moves at most this many times its own length: beyond that, the grading run is

@@ -6,6 +6,7 @@ and whether it is `lasting` (the same failure for every later call of that funct
 the arguments). FROM_STATUS is the one table from a worker's reply status (protocol.py) to the
 exception the grader raises; the others come from the grader's side of the pipe.
 """
+
 from __future__ import annotations
 
 from typing import Any, ClassVar

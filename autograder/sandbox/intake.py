@@ -11,6 +11,7 @@ are the only copy the sandbox ever sees; nothing reopens the learner's path afte
 reason the learner reads (graded 0, exit 0), or `FileNotFoundError` when there is nothing at the
 path at all (the grader's error: a wrong argument).
 """
+
 from __future__ import annotations
 
 import os
@@ -19,13 +20,18 @@ from dataclasses import dataclass, field
 
 from .errors import Refused
 
-MAX_MODULE_BYTES = 1 << 20       # a complete module of the course is ~20 KB
-MAX_NOTEBOOK_BYTES = 16 << 20    # a notebook with every plot rendered is ~1-2 MB
+MAX_MODULE_BYTES = 1 << 20  # a complete module of the course is ~20 KB
+MAX_NOTEBOOK_BYTES = 16 << 20  # a notebook with every plot rendered is ~1-2 MB
 MAX_SIBLINGS = 20
 
-_KIND = {stat.S_IFLNK: "a symbolic link", stat.S_IFIFO: "a FIFO (named pipe)",
-         stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
-         stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
+_KIND = {
+    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFDIR: "a folder",
+}
 _DIR_FLAGS = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 
@@ -33,8 +39,9 @@ _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_C
 @dataclass
 class Received:
     """The submission as read: its bytes, never its path."""
-    kind: str                      # "py" or "ipynb"
-    name: str                      # the file's name, as the learner gave it
+
+    kind: str  # "py" or "ipynb"
+    name: str  # the file's name, as the learner gave it
     data: bytes
     siblings: dict[str, bytes] = field(default_factory=dict)  # other modules beside it
 
@@ -52,8 +59,9 @@ def _open_dir(name, dir_fd, shown):
     except NotADirectoryError:  # a link (O_NOFOLLOW) or a file where a folder should be
         mode = os.lstat(name, dir_fd=dir_fd).st_mode
         if stat.S_ISLNK(mode):
-            raise Refused(f"{shown} is a symbolic link: submissions are read as data and links "
-                          "are never followed") from None
+            raise Refused(
+                f"{shown} is a symbolic link: submissions are read as data and links are never followed"
+            ) from None
         raise FileNotFoundError(f"no submission at {shown} (not a folder)") from None
     except OSError as exc:
         raise Refused(f"{shown} cannot be opened: {exc.strerror}") from None
@@ -103,8 +111,11 @@ def _read_regular(name, dir_fd, shown, limit):
         raise Refused(f"{shown} cannot be opened as a regular file: {exc.strerror}") from None
     try:
         after = os.fstat(fd)
-        if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino) \
-                or not stat.S_ISREG(after.st_mode) or after.st_nlink != 1:
+        if (
+            (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino)
+            or not stat.S_ISREG(after.st_mode)
+            or after.st_nlink != 1
+        ):
             raise Refused(f"{shown} changed while it was being read")
         chunks, size = [], 0
         while size <= limit:
@@ -135,8 +146,11 @@ def _siblings(dir_fd, shown_dir, skip):
     cell imports); test files are pytest's business. A linked one refuses the submission: it
     could be the reference under another name."""
     found = {}
-    names = sorted(n for n in _listing(dir_fd) if n.endswith(".py") and n != skip
-                   and n != "conftest.py" and not n.startswith("test_"))
+    names = sorted(
+        n
+        for n in _listing(dir_fd)
+        if n.endswith(".py") and n != skip and n != "conftest.py" and not n.startswith("test_")
+    )
     for name in names[:MAX_SIBLINGS]:
         shown = f"{shown_dir}{os.sep}{name}"
         try:

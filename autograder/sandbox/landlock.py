@@ -4,6 +4,7 @@ Self-contained (stdlib only): the worker runs a copy of this file. The kernel ap
 ruleset to the calling thread and everything it later forks; nothing can lift it again.
 Degrades: returns the ABI in use, 0 when the kernel has no Landlock (the caller records that).
 """
+
 import ctypes
 import os
 
@@ -28,10 +29,10 @@ FS_MAKE_SOCK = 1 << 9
 FS_MAKE_FIFO = 1 << 10
 FS_MAKE_BLOCK = 1 << 11
 FS_MAKE_SYM = 1 << 12
-FS_REFER = 1 << 13       # ABI 2
-FS_TRUNCATE = 1 << 14    # ABI 3
-FS_IOCTL_DEV = 1 << 15   # ABI 5
-NET_BIND_TCP = 1 << 0    # ABI 4
+FS_REFER = 1 << 13  # ABI 2
+FS_TRUNCATE = 1 << 14  # ABI 3
+FS_IOCTL_DEV = 1 << 15  # ABI 5
+NET_BIND_TCP = 1 << 0  # ABI 4
 NET_CONNECT_TCP = 1 << 1
 SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0  # ABI 6
 SCOPE_SIGNAL = 1 << 1
@@ -41,8 +42,11 @@ READ_RIGHTS = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
 
 
 class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
+    _fields_ = [
+        ("handled_access_fs", ctypes.c_uint64),
+        ("handled_access_net", ctypes.c_uint64),
+        ("scoped", ctypes.c_uint64),
+    ]
 
 
 class _PathBeneathAttr(ctypes.Structure):
@@ -55,8 +59,12 @@ _libc.syscall.restype = ctypes.c_long
 
 
 def abi_version():
-    v = _libc.syscall(ctypes.c_long(SYS_landlock_create_ruleset), None, ctypes.c_size_t(0),
-                      ctypes.c_uint32(LANDLOCK_CREATE_RULESET_VERSION))
+    v = _libc.syscall(
+        ctypes.c_long(SYS_landlock_create_ruleset),
+        None,
+        ctypes.c_size_t(0),
+        ctypes.c_uint32(LANDLOCK_CREATE_RULESET_VERSION),
+    )
     return max(int(v), 0)
 
 
@@ -94,8 +102,15 @@ def restrict(read_paths, write_paths):
     if abi >= 6:
         attr.scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL
         size = 24
-    ruleset = _check(_libc.syscall(ctypes.c_long(SYS_landlock_create_ruleset), ctypes.byref(attr),
-                                   ctypes.c_size_t(size), ctypes.c_uint32(0)), "landlock_create_ruleset")
+    ruleset = _check(
+        _libc.syscall(
+            ctypes.c_long(SYS_landlock_create_ruleset),
+            ctypes.byref(attr),
+            ctypes.c_size_t(size),
+            ctypes.c_uint32(0),
+        ),
+        "landlock_create_ruleset",
+    )
     try:
         for path, rights in [(p, READ_RIGHTS) for p in read_paths] + [(p, fs) for p in write_paths]:
             try:
@@ -106,14 +121,25 @@ def restrict(read_paths, write_paths):
                 if not os.path.isdir(path):
                     rights &= FILE_RIGHTS
                 rule = _PathBeneathAttr(allowed_access=rights & fs, parent_fd=fd)
-                _check(_libc.syscall(ctypes.c_long(SYS_landlock_add_rule), ctypes.c_int(ruleset),
-                                     ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH), ctypes.byref(rule),
-                                     ctypes.c_uint32(0)), f"landlock_add_rule {path}")
+                _check(
+                    _libc.syscall(
+                        ctypes.c_long(SYS_landlock_add_rule),
+                        ctypes.c_int(ruleset),
+                        ctypes.c_int(LANDLOCK_RULE_PATH_BENEATH),
+                        ctypes.byref(rule),
+                        ctypes.c_uint32(0),
+                    ),
+                    f"landlock_add_rule {path}",
+                )
             finally:
                 os.close(fd)
         _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(NO_NEW_PRIVS)")
-        _check(_libc.syscall(ctypes.c_long(SYS_landlock_restrict_self), ctypes.c_int(ruleset),
-                             ctypes.c_uint32(0)), "landlock_restrict_self")
+        _check(
+            _libc.syscall(
+                ctypes.c_long(SYS_landlock_restrict_self), ctypes.c_int(ruleset), ctypes.c_uint32(0)
+            ),
+            "landlock_restrict_self",
+        )
     finally:
         os.close(ruleset)
     return abi

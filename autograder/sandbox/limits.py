@@ -2,6 +2,7 @@
 
 Self-contained (stdlib only): the worker runs a copy of this file.
 """
+
 import ctypes
 import os
 import resource
@@ -55,9 +56,14 @@ def unshare_network():
 def set_rlimits(cpu_seconds, memory_bytes, file_bytes, open_files, processes):
     # SIGXFSZ would kill the worker on a big write; ignored, the write fails with EFBIG instead
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    for res, value in [(resource.RLIMIT_CPU, cpu_seconds), (resource.RLIMIT_AS, memory_bytes),
-                       (resource.RLIMIT_FSIZE, file_bytes), (resource.RLIMIT_CORE, 0),
-                       (resource.RLIMIT_NOFILE, open_files), (resource.RLIMIT_NPROC, processes)]:
+    for res, value in [
+        (resource.RLIMIT_CPU, cpu_seconds),
+        (resource.RLIMIT_AS, memory_bytes),
+        (resource.RLIMIT_FSIZE, file_bytes),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_NOFILE, open_files),
+        (resource.RLIMIT_NPROC, processes),
+    ]:
         if value is None:
             continue
         soft, hard = resource.getrlimit(res)
@@ -113,7 +119,7 @@ def children_of(pid):
         except OSError:
             continue
         # the command name may hold spaces and parentheses: fields resume after the last ')'
-        fields = stat[stat.rfind(b")") + 2:].split()
+        fields = stat[stat.rfind(b")") + 2 :].split()
         if len(fields) > 1 and int(fields[1]) == pid:
             out.append(int(entry))
     return out

@@ -11,6 +11,7 @@ Self-contained (stdlib only): the worker runs a copy of this file. Inside the na
   (a kit under /root included) is even visible.
 Each step is independent; `isolate` returns which took effect.
 """
+
 import ctypes
 import os
 import stat
@@ -30,8 +31,10 @@ def _call(result, what):
 
 def mount(source, target, fstype, flags, data=None):
     enc = lambda s: None if s is None else os.fsencode(s)  # noqa: E731
-    _call(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
-          f"mount {target}")
+    _call(
+        _libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
+        f"mount {target}",
+    )
 
 
 def private_namespace():
@@ -46,8 +49,13 @@ def tmpfs_holding(folder, size_bytes, uid):
         if entry.is_file(follow_symlinks=False):
             with open(entry.path, "rb") as f:
                 files[entry.name] = f.read()
-    mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV,
-          f"size={size_bytes},nr_inodes=4096,mode=0700,uid={uid},gid={uid}")
+    mount(
+        "tmpfs",
+        folder,
+        "tmpfs",
+        MS_NOSUID | MS_NODEV,
+        f"size={size_bytes},nr_inodes=4096,mode=0700,uid={uid},gid={uid}",
+    )
     for name, data in files.items():
         path = os.path.join(folder, name)
         with open(path, "wb") as f:
@@ -78,8 +86,11 @@ def expose(read_paths, keep_visible):
     covers = {}
     for p in sorted(read_paths, key=len):
         top = _closed_ancestor(p)
-        if top and not any(k == top or k.startswith(top + os.sep) for k in keep_visible) \
-                and not any(p.startswith(q + os.sep) for q in covers.get(top, [])):
+        if (
+            top
+            and not any(k == top or k.startswith(top + os.sep) for k in keep_visible)
+            and not any(p.startswith(q + os.sep) for q in covers.get(top, []))
+        ):
             covers.setdefault(top, []).append(p)
     done = []
     for top, inner in covers.items():
@@ -109,9 +120,11 @@ def isolate(sub_dir, disk_bytes, uid, read_paths):
     except OSError as exc:
         return {"mount_namespace": str(exc)}
     info["mount_namespace"] = True
-    for name, step in [("disk_quota", lambda: tmpfs_holding(sub_dir, disk_bytes, uid)),
-                       ("exposed", lambda: expose(read_paths, [sub_dir])),
-                       ("hidepid", private_proc)]:
+    for name, step in [
+        ("disk_quota", lambda: tmpfs_holding(sub_dir, disk_bytes, uid)),
+        ("exposed", lambda: expose(read_paths, [sub_dir])),
+        ("hidepid", private_proc),
+    ]:
         try:
             result = step()
             info[name] = True if result is None else result

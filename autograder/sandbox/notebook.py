@@ -5,6 +5,7 @@ cells (`grade: true`, `solution: false`), whose hidden blocks are the grader's b
 notebooks: every code cell. IPython syntax is transformed; magics and shell lines are dropped,
 and whatever `get_ipython()` call remains is a no-op in the worker.
 """
+
 import json
 import re
 
@@ -12,7 +13,7 @@ import numpy as np
 
 from ..nbgrader_cells import is_solution, is_test_cell
 
-MAX_JSON_DEPTH = 64   # a notebook nests about 6 deep; its outputs a few more
+MAX_JSON_DEPTH = 64  # a notebook nests about 6 deep; its outputs a few more
 MAX_CELLS = 2000
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 # what IPython's transformer rewrites beyond the magic and shell lines dropped above:
@@ -70,6 +71,7 @@ def to_python(source, transform_lines=MAX_TRANSFORMED_LINES):
     if kept.count("\n") > transform_lines:
         return kept
     from IPython.core.inputtransformer2 import TransformerManager
+
     try:
         return TransformerManager().transform_cell(kept)
     except Exception:  # left as is: the worker's compile reports it as that cell's error
@@ -98,29 +100,34 @@ def read_notebook(data):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UnreadableNotebook(f"the notebook cannot be read: it is not UTF-8 ({exc.reason} "
-                                 f"at byte {exc.start})") from None
+        raise UnreadableNotebook(
+            f"the notebook cannot be read: it is not UTF-8 ({exc.reason} at byte {exc.start})"
+        ) from None
     depth = _json_depth(data)
     if depth > MAX_JSON_DEPTH:
-        raise UnreadableNotebook(f"the notebook cannot be read: its JSON nests {depth} levels "
-                                 f"deep (at most {MAX_JSON_DEPTH})")
+        raise UnreadableNotebook(
+            f"the notebook cannot be read: its JSON nests {depth} levels deep (at most {MAX_JSON_DEPTH})"
+        )
     try:
         nb = json.loads(text)
     except (ValueError, RecursionError, MemoryError) as exc:  # not JSON
-        raise UnreadableNotebook(f"the notebook cannot be read: {type(exc).__name__}: "
-                                 f"{str(exc)[:300]}") from None
+        raise UnreadableNotebook(
+            f"the notebook cannot be read: {type(exc).__name__}: {str(exc)[:300]}"
+        ) from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise UnreadableNotebook("the notebook cannot be read: no list of cells (not an "
-                                 "nbformat 4 notebook)")
+        raise UnreadableNotebook("the notebook cannot be read: no list of cells (not an nbformat 4 notebook)")
     if len(nb["cells"]) > MAX_CELLS:
-        raise UnreadableNotebook(f"the notebook cannot be read: {len(nb['cells'])} cells "
-                                 f"(at most {MAX_CELLS})")
+        raise UnreadableNotebook(
+            f"the notebook cannot be read: {len(nb['cells'])} cells (at most {MAX_CELLS})"
+        )
     for number, cell in enumerate(nb["cells"]):
         source = cell.get("source", "") if isinstance(cell, dict) else None
-        if not (isinstance(source, str) or (isinstance(source, list)
-                                            and all(isinstance(s, str) for s in source))):
-            raise UnreadableNotebook(f"the notebook cannot be read: cell {number} is not an "
-                                     "object whose source is text")
+        if not (
+            isinstance(source, str) or (isinstance(source, list) and all(isinstance(s, str) for s in source))
+        ):
+            raise UnreadableNotebook(
+                f"the notebook cannot be read: cell {number} is not an object whose source is text"
+            )
     return nb
 
 

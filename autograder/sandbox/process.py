@@ -6,6 +6,7 @@ Requests and responses go over a pipe pair, not the worker's stdout (which the l
 to): stdout and stderr go to an unlinked temporary file, so a flood can neither deadlock a pipe
 nor reach anything but the captured-output text.
 """
+
 import atexit
 import json
 import os
@@ -74,9 +75,14 @@ class Zygote:
             try:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-I", "-B", str(rt / "zygote.py"), str(theirs.fileno())],
-                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    pass_fds=(theirs.fileno(),), env=base_env(), cwd=str(self.base),
-                    start_new_session=True)  # a Ctrl-C meant for the grader reaches it by EOF only
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    pass_fds=(theirs.fileno(),),
+                    env=base_env(),
+                    cwd=str(self.base),
+                    start_new_session=True,
+                )  # a Ctrl-C meant for the grader reaches it by EOF only
             finally:
                 theirs.close()
         except BaseException:
@@ -103,9 +109,15 @@ class Zygote:
         """(pid of a fresh supervisor for `workdir`, read end of its status pipe)."""
         status_r, status_w = os.pipe()
         try:
-            reply = self._ask({"op": "spawn", "config": str(workdir.config_path),
-                               "cwd": str(workdir.sub), "env": workdir.env()},
-                              (req_r, resp_w, out_fd, status_w, alive_r))
+            reply = self._ask(
+                {
+                    "op": "spawn",
+                    "config": str(workdir.config_path),
+                    "cwd": str(workdir.sub),
+                    "env": workdir.env(),
+                },
+                (req_r, resp_w, out_fd, status_w, alive_r),
+            )
         except BaseException:
             os.close(status_r)
             raise
@@ -180,7 +192,7 @@ class WorkerProcess:
             _, writable, _ = select.select([], [self.req_w], [], remaining)
             if writable:
                 try:
-                    view = view[os.write(self.req_w, view):]
+                    view = view[os.write(self.req_w, view) :]
                 except BrokenPipeError as exc:
                     raise self._died() from exc
 
@@ -189,11 +201,12 @@ class WorkerProcess:
             if len(self._buffer) >= 4:
                 (size,) = struct.unpack(">I", self._buffer[:4])
                 if size > codec.MAX_REPLY_BYTES:  # before reading it: the learner wrote it
-                    raise codec.CodecError(f"a reply of {size} bytes is over the limit of "
-                                           f"{codec.MAX_REPLY_BYTES}")
+                    raise codec.CodecError(
+                        f"a reply of {size} bytes is over the limit of {codec.MAX_REPLY_BYTES}"
+                    )
                 if len(self._buffer) >= 4 + size:
-                    payload = bytes(self._buffer[4:4 + size])
-                    del self._buffer[:4 + size]
+                    payload = bytes(self._buffer[4 : 4 + size])
+                    del self._buffer[: 4 + size]
                     return payload
             remaining = deadline - time.monotonic()
             if remaining <= 0:

@@ -14,6 +14,7 @@ A worker's life, one frame at a time:
 Learner code runs in the process that writes the worker's frames and can forge them: the
 grader checks every frame's shape (`is_loaded`, `is_reply_to`) before it believes it.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,12 +27,12 @@ BYE_FRAME = json.dumps({"op": BYE}).encode()  # exact bytes: the worker compares
 # the status of the load frame
 LOADED = "loaded"
 # the status of a reply to a call
-OK = "ok"                            # "value" (and "args", "kwargs" when asked for)
-MISSING = "missing"                  # the module has no callable of that name
+OK = "ok"  # "value" (and "args", "kwargs" when asked for)
+MISSING = "missing"  # the module has no callable of that name
 NOT_IMPLEMENTED = "not_implemented"  # it raised NotImplementedError: a stub not filled in
-EXCEPTION = "exception"              # it raised: "exc_type", "message", "traceback"
-BAD_RETURN = "bad_return"            # its value (or an argument after it) is not plain data
-REQUEST_ERROR = "request_error"      # the worker could not read the grader's request: the grader's fault
+EXCEPTION = "exception"  # it raised: "exc_type", "message", "traceback"
+BAD_RETURN = "bad_return"  # its value (or an argument after it) is not plain data
+REQUEST_ERROR = "request_error"  # the worker could not read the grader's request: the grader's fault
 REPLY_STATUSES = (OK, MISSING, NOT_IMPLEMENTED, EXCEPTION, BAD_RETURN, REQUEST_ERROR)
 
 MAX_TEXT = 1000  # characters of a learner's exception message that travel
@@ -58,8 +59,9 @@ class TestFunction:
         return f"TestFunction({self.kind!r})"
 
 
-def call_request(request_id: str, name: str, args: list[Any], kwargs: dict[str, Any],
-                 full: bool) -> dict[str, Any]:
+def call_request(
+    request_id: str, name: str, args: list[Any], kwargs: dict[str, Any], full: bool
+) -> dict[str, Any]:
     return {"op": CALL, "id": request_id, "name": name, "args": args, "kwargs": kwargs, "full": full}
 
 
@@ -72,16 +74,27 @@ def reply(request_id: Any, status: str, **fields: Any) -> dict[str, Any]:
 
 
 def is_call(request: Any) -> bool:
-    return (type(request) is dict and request.get("op") == CALL and type(request.get("name")) is str
-            and type(request.get("args")) is list and type(request.get("kwargs")) is dict)
+    return (
+        type(request) is dict
+        and request.get("op") == CALL
+        and type(request.get("name")) is str
+        and type(request.get("args")) is list
+        and type(request.get("kwargs")) is dict
+    )
 
 
 def is_loaded(message: Any, load_id: str) -> bool:
-    return (type(message) is dict and message.get("op") == LOAD and message.get("id") == load_id
-            and message.get("status") == LOADED
-            and (message.get("load_error") is None or type(message.get("load_error")) is str)
-            and type(message.get("sandbox")) is dict)
+    return (
+        type(message) is dict
+        and message.get("op") == LOAD
+        and message.get("id") == load_id
+        and message.get("status") == LOADED
+        and (message.get("load_error") is None or type(message.get("load_error")) is str)
+        and type(message.get("sandbox")) is dict
+    )
 
 
 def is_reply_to(message: Any, request_id: str) -> bool:
-    return type(message) is dict and message.get("id") == request_id and message.get("status") in REPLY_STATUSES
+    return (
+        type(message) is dict and message.get("id") == request_id and message.get("status") in REPLY_STATUSES
+    )

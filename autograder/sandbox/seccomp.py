@@ -8,6 +8,7 @@ is refused too, and so is every syscall of another ABI (x32, or 32-bit `int 0x80
 which the filter's numbers would not match. A hand-written BPF program of a dozen instructions:
 libseccomp's bindings would need a system library a fresh machine may lack.
 """
+
 import ctypes
 import errno
 import os
@@ -25,8 +26,12 @@ ARCHES = {"x86_64": (0xC000003E, (41, 53, 425)), "aarch64": (0xC00000B7, (198, 1
 
 
 class _Filter(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
-                ("k", ctypes.c_uint32)]
+    _fields_ = [
+        ("code", ctypes.c_uint16),
+        ("jt", ctypes.c_uint8),
+        ("jf", ctypes.c_uint8),
+        ("k", ctypes.c_uint32),
+    ]
 
 
 class _Program(ctypes.Structure):
@@ -46,11 +51,15 @@ def program(machine=None):
     body.append((BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW))
     body.append((BPF_RET_K, 0, 0, deny))
     deny_at = len(body) - 1
-    body = [(c, deny_at - i - 1, 0, k) if c in (BPF_JEQ_K, BPF_JGE_K) else (c, jt, jf, k)
-            for i, (c, jt, jf, k) in enumerate(body)]
-    head = [(BPF_LD_W_ABS, 0, 0, 4),          # seccomp_data.arch
-            (BPF_JEQ_K, 1, 0, arch),          # our ABI: go on; any other: deny
-            (BPF_RET_K, 0, 0, deny)]
+    body = [
+        (c, deny_at - i - 1, 0, k) if c in (BPF_JEQ_K, BPF_JGE_K) else (c, jt, jf, k)
+        for i, (c, jt, jf, k) in enumerate(body)
+    ]
+    head = [
+        (BPF_LD_W_ABS, 0, 0, 4),  # seccomp_data.arch
+        (BPF_JEQ_K, 1, 0, arch),  # our ABI: go on; any other: deny
+        (BPF_RET_K, 0, 0, deny),
+    ]
     return head + body
 
 
@@ -63,8 +72,10 @@ def deny_sockets():
     libc = ctypes.CDLL(None, use_errno=True)
     array = (_Filter * len(instructions))(*[_Filter(*i) for i in instructions])
     prog = _Program(len(instructions), array)
-    for args in ((PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0),
-                 (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(prog), 0, 0)):
+    for args in (
+        (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0),
+        (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(prog), 0, 0),
+    ):
         if libc.prctl(*[ctypes.c_ulong(a) for a in args]) != 0:
             err = ctypes.get_errno()
             raise OSError(err, f"prctl({args[0]}): {os.strerror(err)}")

@@ -5,6 +5,7 @@ Self-contained (numpy only): the grader imports it to compute expected values, a
 worker loads a copy to build the callables it passes to learner code, so the worker never sees
 the reference or the checks. Each kind has a value and an exact gradient.
 """
+
 import numpy as np
 
 

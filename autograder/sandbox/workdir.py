@@ -9,6 +9,7 @@ can reach sub/ without listing base):
                 learner's cwd, HOME and TMPDIR and the only place it may write. As root the
                 learner process mounts a size-limited tmpfs over it holding the same files.
 """
+
 import functools
 import json
 import os
@@ -24,17 +25,43 @@ from .intake import read_submission
 from .notebook import UnreadableNotebook, extract_cells
 
 HERE = Path(__file__).resolve().parent
-RUNTIME_FILES = ("zygote.py", "worker.py", "protocol.py", "codec.py", "limits.py", "landlock.py",
-                 "seccomp.py", "mounts.py", "testfns.py")
+RUNTIME_FILES = (
+    "zygote.py",
+    "worker.py",
+    "protocol.py",
+    "codec.py",
+    "limits.py",
+    "landlock.py",
+    "seccomp.py",
+    "mounts.py",
+    "testfns.py",
+)
 KIT_ROOT = HERE.parent.parent
-SYSTEM_READ_PATHS = ["/usr", "/lib", "/lib64", "/lib32", "/etc", "/proc", "/sys/devices/system/cpu",
-                     "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"]
-THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-               "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+SYSTEM_READ_PATHS = [
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/lib32",
+    "/etc",
+    "/proc",
+    "/sys/devices/system/cpu",
+    "/dev/null",
+    "/dev/zero",
+    "/dev/urandom",
+    "/dev/random",
+]
+THREAD_VARS = (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+)
 
 
-_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w., \t]+)|import[ \t]+([\w., \t]+))",
-                          re.MULTILINE)
+_IMPORT_LINE = re.compile(
+    r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+\(?([\w., \t]+)|import[ \t]+([\w., \t]+))", re.MULTILINE
+)
 
 
 def resolve_source(path, module, folder_files):
@@ -117,8 +144,12 @@ def carve_out(allowed, protected):
 def base_env():
     """The environment of the zygote (numpy reads the thread counts at import) and, with a
     submission's own folders added (Workdir.env), of each worker."""
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-           "MPLBACKEND": "Agg"}
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+    }
     env.update({v: "1" for v in THREAD_VARS})
     return env
 
@@ -133,7 +164,7 @@ class Workdir:
             sources = [c["source"] for c in self.cells]
         else:
             self.kind, self.cells = "py", None
-            sources = [received.data[:1 << 20].decode("utf-8", "replace")]
+            sources = [received.data[: 1 << 20].decode("utf-8", "replace")]
         self.base = Path(tempfile.mkdtemp(prefix="nn-sandbox-"))
         try:
             self._fill(received, sources, limits)
@@ -154,21 +185,30 @@ class Workdir:
         if self.as_root:
             os.chmod(self.base, 0o711)  # the worker's uid reaches sub/ without listing base
         self.config = {
-            "kind": self.kind, "cells": self.cells or [], "sub_dir": str(self.sub),
-            "module": self.module, "preload": imported_modules(sources),
-            "read_paths": list(read_paths()), "drop_privileges": self.as_root,
+            "kind": self.kind,
+            "cells": self.cells or [],
+            "sub_dir": str(self.sub),
+            "module": self.module,
+            "preload": imported_modules(sources),
+            "read_paths": list(read_paths()),
+            "drop_privileges": self.as_root,
             **limits,
         }
         self.config_path = self.rt / "config.json"
 
     def write_config(self, load_id, lifetime):
-        self.config_path.write_text(json.dumps({**self.config, "load_id": load_id,
-                                                "lifetime": lifetime}), encoding="utf-8")
+        self.config_path.write_text(
+            json.dumps({**self.config, "load_id": load_id, "lifetime": lifetime}), encoding="utf-8"
+        )
 
     def env(self):
         """Only what Python needs; nothing of the grader's environment (tokens, paths)."""
-        return {**base_env(), "HOME": str(self.sub), "TMPDIR": str(self.sub),
-                "MPLCONFIGDIR": str(self.sub / ".matplotlib")}
+        return {
+            **base_env(),
+            "HOME": str(self.sub),
+            "TMPDIR": str(self.sub),
+            "MPLCONFIGDIR": str(self.sub / ".matplotlib"),
+        }
 
     def remove(self):
         """Called once the learner's processes are dead. It may have made folders unreadable:

@@ -20,6 +20,7 @@ Two processes (three as root):
   module the grader names, reports the load, then serves one call per request frame until the
   grader says bye or the request pipe closes (protocol.py).
 """
+
 import io
 import json
 import os
@@ -47,22 +48,71 @@ import testfns  # noqa: E402
 # Imported before the privilege drop: as root, Python's stdlib lives under /root, which the
 # unprivileged learner user cannot read, so anything not imported here fails to import later.
 COMMON_MODULES = [
-    "math", "cmath", "random", "itertools", "functools", "collections", "collections.abc", "copy",
-    "time", "datetime", "json", "typing", "dataclasses", "re", "warnings", "numbers", "enum",
-    "string", "textwrap", "operator", "heapq", "bisect", "contextlib", "pathlib", "pprint",
-    "abc", "struct", "array", "weakref", "numpy.linalg", "numpy.random", "numpy.fft",
-    "encodings.utf_8", "encodings.latin_1", "encodings.ascii", "statistics", "fractions",
-    "decimal", "inspect",
+    "math",
+    "cmath",
+    "random",
+    "itertools",
+    "functools",
+    "collections",
+    "collections.abc",
+    "copy",
+    "time",
+    "datetime",
+    "json",
+    "typing",
+    "dataclasses",
+    "re",
+    "warnings",
+    "numbers",
+    "enum",
+    "string",
+    "textwrap",
+    "operator",
+    "heapq",
+    "bisect",
+    "contextlib",
+    "pathlib",
+    "pprint",
+    "abc",
+    "struct",
+    "array",
+    "weakref",
+    "numpy.linalg",
+    "numpy.random",
+    "numpy.fft",
+    "encodings.utf_8",
+    "encodings.latin_1",
+    "encodings.ascii",
+    "statistics",
+    "fractions",
+    "decimal",
+    "inspect",
     # non-ASCII identifiers (学习率 = 1.0) are NFKC-normalised by the compiler through
     # unicodedata; a declared source encoding needs its codec (`# -*- coding: gbk -*-`)
-    "unicodedata", "encodings.gbk", "encodings.gb2312", "encodings.gb18030", "encodings.big5",
-    "encodings.hz", "encodings.utf_16", "encodings.utf_8_sig", "encodings.cp1252",
+    "unicodedata",
+    "encodings.gbk",
+    "encodings.gb2312",
+    "encodings.gb18030",
+    "encodings.big5",
+    "encodings.hz",
+    "encodings.utf_16",
+    "encodings.utf_8_sig",
+    "encodings.cp1252",
 ]
 # Heavier modules, imported only when the submission names them (the grader scans its imports).
 ON_DEMAND_MODULES = {
-    "unittest", "doctest", "numpy.testing", "socket", "subprocess",
-    "scipy", "scipy.special", "scipy.optimize", "tqdm",
-    "tqdm.auto", "IPython", "IPython.display",
+    "unittest",
+    "doctest",
+    "numpy.testing",
+    "socket",
+    "subprocess",
+    "scipy",
+    "scipy.special",
+    "scipy.optimize",
+    "tqdm",
+    "tqdm.auto",
+    "IPython",
+    "IPython.display",
 }
 OUTPUT_CAP_BYTES = 1024 * 1024  # per process; the grader keeps far less, this bounds the disk
 GRADER_GONE = 75  # the learner process's exit when its request pipe closed without a bye
@@ -155,6 +205,7 @@ def disk_use(folder, max_entries=10000):
             os.chmod(exc.filename, 0o700)
         except OSError:
             pass
+
     for root, dirs, files in os.walk(folder, onerror=reopen):
         for name in dirs + files:
             count += 1
@@ -181,7 +232,7 @@ def remove_all_but(folder, keep):
 
 
 def grader_word(alive_fd, wait):
-    """"closing" (the grader said so), "dead" (its end closed without a word) or None (alive)."""
+    """ "closing" (the grader said so), "dead" (its end closed without a word) or None (alive)."""
     readable, _, _ = select.select([alive_fd], [], [], wait)
     if not readable:
         return None
@@ -297,9 +348,13 @@ def confine(cfg):
     processes = cfg["max_processes"]
     if not as_root:  # RLIMIT_NPROC counts every task of the uid, the grader's own included
         processes += limits.tasks_of_uid(os.getuid())
-    limits.set_rlimits(cpu_seconds=cfg["cpu_seconds"], memory_bytes=cfg["memory_bytes"],
-                       file_bytes=cfg["file_bytes"], open_files=cfg["open_files"],
-                       processes=processes)
+    limits.set_rlimits(
+        cpu_seconds=cfg["cpu_seconds"],
+        memory_bytes=cfg["memory_bytes"],
+        file_bytes=cfg["file_bytes"],
+        open_files=cfg["open_files"],
+        processes=processes,
+    )
     try:
         info["landlock_abi"] = landlock.restrict(cfg["read_paths"], [cfg["sub_dir"]])
     except OSError as exc:
@@ -336,8 +391,14 @@ class _NoOp:
 def stub_plotting():
     """Plots are never graded, and importing matplotlib.pyplot costs over a second per worker
     start (often more than everything else together), so matplotlib is a no-op stand-in."""
-    for name in ("matplotlib", "matplotlib.pyplot", "matplotlib.cm", "matplotlib.colors",
-                 "matplotlib.animation", "matplotlib.ticker"):
+    for name in (
+        "matplotlib",
+        "matplotlib.pyplot",
+        "matplotlib.cm",
+        "matplotlib.colors",
+        "matplotlib.animation",
+        "matplotlib.ticker",
+    ):
         module = types.ModuleType(name)
         module.__getattr__ = lambda attr: _NoOp()
         module.__path__ = []  # a package, so `import matplotlib.pyplot` finds the submodule stub
@@ -362,7 +423,7 @@ def describe(exc):
         text = str(exc)
     except BaseException:
         text = "<unprintable>"
-    return type(exc).__name__, text[:protocol.MAX_TEXT]
+    return type(exc).__name__, text[: protocol.MAX_TEXT]
 
 
 def load(cfg):
@@ -385,7 +446,7 @@ def load(cfg):
                 exec(compile(cell["source"], f"<cell {cell['index']}>", "exec"), module.__dict__)
             except BaseException as exc:
                 errors.append("cell %d: %s: %s" % ((cell["index"],) + describe(exc)))
-    return module, ("; ".join(errors)[:protocol.MAX_LOAD_ERROR] or None)
+    return module, ("; ".join(errors)[: protocol.MAX_LOAD_ERROR] or None)
 
 
 def learner_process(cfg, req_fd, resp_fd):
@@ -421,7 +482,7 @@ def serve(module, payload):
             rid = json.loads(payload)["id"]
         except Exception:
             rid = None
-        return protocol.reply(rid, protocol.REQUEST_ERROR, message=str(exc)[:protocol.MAX_TEXT])
+        return protocol.reply(rid, protocol.REQUEST_ERROR, message=str(exc)[: protocol.MAX_TEXT])
     rid = req["id"]
     fn = module.__dict__.get(req["name"])
     if not callable(fn):
@@ -434,7 +495,7 @@ def serve(module, payload):
     except BaseException as exc:  # SystemExit, KeyboardInterrupt...: that call fails, we go on
         exc_type, message = describe(exc)
         try:
-            tb = "".join(traceback.format_exception(exc))[-protocol.MAX_TRACEBACK:]
+            tb = "".join(traceback.format_exception(exc))[-protocol.MAX_TRACEBACK :]
         except BaseException:
             tb = ""
         return protocol.reply(rid, protocol.EXCEPTION, exc_type=exc_type, message=message, traceback=tb)

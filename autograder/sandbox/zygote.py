@@ -18,6 +18,7 @@ The grader's end closing means the grader is gone: the zygote removes its folder
 each supervisor then sees its liveness pipe close without the grader's word and kills its
 learner's processes (worker.supervise).
 """
+
 import json
 import os
 import select

@@ -7,6 +7,7 @@
 估计得分（estimate）= 通过公开检查（public checks）的函数的分值之和，分值来自 points.json
 （由课程的评分标准 rubric 生成）。它只是估计：隐藏检查（hidden checks）会检查更多输入。
 """
+
 import json
 import os
 import sys
@@ -25,8 +26,9 @@ def _graded_cells(nb):
     """What the grader runs of an nbgrader notebook: answer cells and cells tagged `setup`."""
     for cell in nb.get("cells", []):
         meta = cell.get("metadata", {})
-        if cell.get("cell_type") == "code" and (meta.get("nbgrader", {}).get("solution")
-                                                or "setup" in meta.get("tags", [])):
+        if cell.get("cell_type") == "code" and (
+            meta.get("nbgrader", {}).get("solution") or "setup" in meta.get("tags", [])
+        ):
             lines = _cell_source(cell).splitlines()
             yield "\n".join(ln for ln in lines if not ln.lstrip().startswith(("%", "!")))
 
@@ -91,10 +93,14 @@ def pytest_terminal_summary(terminalreporter):
         write(f"  {mark[outcome]} {name:<{width}}  {_num(got):>3} / {_num(points.get(name, 0))}")
     estimate = sum(points.get(name, 0) for name, outcome in outcomes.items() if outcome == "passed")
     passed = sum(1 for outcome in outcomes.values() if outcome == "passed")
-    write(f"通过公开检查（passed）：{passed} / {len(outcomes)} 个函数；✗ 未通过，· 尚未实现（not implemented）")
+    write(
+        f"通过公开检查（passed）：{passed} / {len(outcomes)} 个函数；✗ 未通过，· 尚未实现（not implemented）"
+    )
     if points:
         write(f"估计得分 (estimate)：{_num(estimate)} / {_num(sum(points.values()))}", bold=True)
     else:
         write("找不到 points.json，无法估计分数（no points.json: no estimate）")
-    write("这只是根据公开检查的估计，不是成绩：评分时的隐藏检查（hidden checks）会检查更多输入；"
-          "问答题（written answers）由老师另外评分。")
+    write(
+        "这只是根据公开检查的估计，不是成绩：评分时的隐藏检查（hidden checks）会检查更多输入；"
+        "问答题（written answers）由老师另外评分。"
+    )

@@ -3,6 +3,7 @@
 笔记本开头调用 use_chinese_font()，之后所有图的中文标签都用 Noto Sans SC 显示
 （字体随 pip 包 pylopdf-fonts-zh-cn 安装，见 requirements.txt）。评分不用这个模块。
 """
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
@@ -62,12 +63,17 @@ def draw_secant(f, x, epsilon, ax=None):
     ax.plot(xs, f(xs), color="black", label="代价 J(θ)")
     lo, hi = x - epsilon, x + epsilon
     slope = (f(hi) - f(lo)) / (2 * epsilon)
-    ax.plot(xs, f(lo) + slope * (xs - lo), "--", color="tab:red",
-            label=f"割线（secant）：斜率 {slope:.3f}")
+    ax.plot(xs, f(lo) + slope * (xs - lo), "--", color="tab:red", label=f"割线（secant）：斜率 {slope:.3f}")
     h = 1e-6
     tangent = (f(x + h) - f(x - h)) / (2 * h)
-    ax.plot(xs, f(x) + tangent * (xs - x), ":", color="tab:blue", lw=2,
-            label=f"切线（tangent）：斜率 {tangent:.3f}")
+    ax.plot(
+        xs,
+        f(x) + tangent * (xs - x),
+        ":",
+        color="tab:blue",
+        lw=2,
+        label=f"切线（tangent）：斜率 {tangent:.3f}",
+    )
     ax.plot([lo, hi], [f(lo), f(hi)], "o", color="tab:red")
     ax.plot([x], [f(x)], "o", color="tab:blue")
     for value, name in ((lo, "θ - ε"), (x, "θ"), (hi, "θ + ε")):

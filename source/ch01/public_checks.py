@@ -10,6 +10,7 @@ check_<函数名>(f)。它们只检查形状、几个已知值和数值稳定性
 评分时（nbgrader autograde 设置的 NBGRADER_EXECUTION=autograde），
 每个检查立即返回，不调用学习者的函数：得分只由评分器（grader）的隐藏检查决定。
 """
+
 import functools
 import math
 import os
@@ -18,11 +19,29 @@ import traceback
 import numpy as np
 
 CONTRACT_FUNCTIONS = [
-    "sigmoid", "sigmoid_derivative", "tanh", "tanh_derivative", "relu", "relu_derivative",
-    "leaky_relu", "leaky_relu_derivative", "elu", "elu_derivative", "swish",
-    "swish_derivative", "softmax", "init_params", "forward_prop", "cost_function",
-    "backward_prop", "update_params", "predict", "train", "numerical_gradient",
-    "relative_error", "gradient_check",
+    "sigmoid",
+    "sigmoid_derivative",
+    "tanh",
+    "tanh_derivative",
+    "relu",
+    "relu_derivative",
+    "leaky_relu",
+    "leaky_relu_derivative",
+    "elu",
+    "elu_derivative",
+    "swish",
+    "swish_derivative",
+    "softmax",
+    "init_params",
+    "forward_prop",
+    "cost_function",
+    "backward_prop",
+    "update_params",
+    "predict",
+    "train",
+    "numerical_gradient",
+    "relative_error",
+    "gradient_check",
 ]
 
 __all__ = ["NotImplementedYet"] + [f"check_{name}" for name in CONTRACT_FUNCTIONS]
@@ -38,6 +57,7 @@ class NotImplementedYet(NotImplementedError):
 # ---------------------------------------------------------------------------
 # 工具（helpers）
 # ---------------------------------------------------------------------------
+
 
 def _autograding():
     """评分时公开检查让位：nbgrader autograde 在内核环境里设置 NBGRADER_EXECUTION=autograde。"""
@@ -76,8 +96,11 @@ def _snapshot(value):
 
 def _changed(before, after):
     if isinstance(before, np.ndarray):
-        return not (isinstance(after, np.ndarray) and after.shape == before.shape
-                    and np.array_equal(after, before, equal_nan=True))
+        return not (
+            isinstance(after, np.ndarray)
+            and after.shape == before.shape
+            and np.array_equal(after, before, equal_nan=True)
+        )
     if isinstance(before, dict):
         return any(_changed(v, after.get(k)) for k, v in before.items())
     return False
@@ -85,8 +108,11 @@ def _changed(before, after):
 
 def _where(error):
     """异常发生在学习者代码中的哪一行（跳过本模块和 numpy 内部的帧）。"""
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-              if frame.filename != __file__ and "site-packages" not in frame.filename]
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename != __file__ and "site-packages" not in frame.filename
+    ]
     if not frames:
         return ""
     frame = frames[-1]
@@ -118,8 +144,10 @@ class _Learner:
         except Exception as error:
             hint = ""
             if "truth value of an array" in str(error):
-                hint = ("\n提示：`if x < 0:` 只对单个数有效；对数组请用逐元素（element-wise）的 "
-                        "np.where 或 np.maximum。")
+                hint = (
+                    "\n提示：`if x < 0:` 只对单个数有效；对数组请用逐元素（element-wise）的 "
+                    "np.where 或 np.maximum。"
+                )
             raise AssertionError(
                 f"调用 {call} 时抛出了 {type(error).__name__}: {error}{_where(error)}{hint}"
             ) from error
@@ -141,13 +169,12 @@ class _Learner:
             return np.asarray(out, dtype=float)
         except (TypeError, ValueError):
             raise AssertionError(
-                f"{self.describe(args, kwargs)} 应返回数值数组，实际返回了 {type(out).__name__}: "
-                f"{_show(out)}"
+                f"{self.describe(args, kwargs)} 应返回数值数组，实际返回了 {type(out).__name__}: {_show(out)}"
             ) from None
 
 
 def _public_check(check):
-    name = check.__name__[len("check_"):]
+    name = check.__name__[len("check_") :]
 
     @functools.wraps(check)
     def run(f):
@@ -180,8 +207,7 @@ def _expect_close(got, expected, call, hint="", rtol=1e-6, atol=1e-9):
         )
     if not np.allclose(got, expected, rtol=rtol, atol=atol):
         raise AssertionError(
-            f"{call}\n期望 {_show(expected)}\n实际 {_show(got)}"
-            + (f"\n{hint}" if hint else "")
+            f"{call}\n期望 {_show(expected)}\n实际 {_show(got)}" + (f"\n{hint}" if hint else "")
         )
 
 
@@ -197,8 +223,7 @@ def _check_activation(learner, reference, points, hint, **kwargs):
     """一个激活函数（或其导数）的通用检查：已知值、形状、[-1000, 1000] 内有限。"""
     xs = np.array(points, dtype=float)
     expected = np.array([reference(float(v)) for v in xs])
-    _expect_close(learner.array(xs, **kwargs), expected,
-                  learner.describe((xs,), kwargs), hint)
+    _expect_close(learner.array(xs, **kwargs), expected, learner.describe((xs,), kwargs), hint)
 
     grid = np.array([[-2.0, -0.5, 0.0], [0.5, 1.0, 3.0]])
     got = learner.array(grid, **kwargs)
@@ -209,9 +234,12 @@ def _check_activation(learner, reference, points, hint, **kwargs):
 
     extremes = np.array([-1000.0, -710.0, 710.0, 1000.0])
     expected = np.array([reference(float(v)) for v in extremes])
-    _expect_close(learner.array(extremes, **kwargs), expected,
-                  learner.describe((extremes,), kwargs),
-                  hint or "对很大或很小的输入，先改写公式避免 e^x 溢出（overflow）。")
+    _expect_close(
+        learner.array(extremes, **kwargs),
+        expected,
+        learner.describe((extremes,), kwargs),
+        hint or "对很大或很小的输入，先改写公式避免 e^x 溢出（overflow）。",
+    )
 
 
 # 独立的标量公式（用 math 逐个计算，溢出时取极限值），作为已知值。
@@ -229,6 +257,7 @@ def _central(fn, x, h=1e-6):
 # 激活函数（activation functions）
 # ---------------------------------------------------------------------------
 
+
 @_public_check
 def check_sigmoid(sigmoid):
     _check_activation(sigmoid, _sigmoid, [-3.0, -1.0, 0.0, 1.0, 3.0], "")
@@ -243,7 +272,8 @@ def check_sigmoid_derivative(sigmoid_derivative):
             "（pre-activation），不是 σ(z)：请先算 s = σ(x)，再返回 s·(1 - s)。"
         )
     _check_activation(
-        sigmoid_derivative, lambda x: _sigmoid(x) * (1 - _sigmoid(x)),
+        sigmoid_derivative,
+        lambda x: _sigmoid(x) * (1 - _sigmoid(x)),
         [-3.0, -1.0, 0.0, 1.0, 3.0],
         "⚠️ 陷阱（trap）：e^(-x) / (1 + e^(-x))^2 在 x <= -710 时是 inf/inf = NaN；"
         "复用数值稳定的 sigmoid：σ(x)·(1 - σ(x))。",
@@ -253,7 +283,9 @@ def check_sigmoid_derivative(sigmoid_derivative):
 @_public_check
 def check_tanh(tanh):
     _check_activation(
-        tanh, math.tanh, [-3.0, -1.0, 0.0, 1.0, 3.0],
+        tanh,
+        math.tanh,
+        [-3.0, -1.0, 0.0, 1.0, 3.0],
         "⚠️ 陷阱（trap）：教材的 (1 - e^(-2x)) / (1 + e^(-2x)) 在 x = 1000 时没问题，"
         "但 x 约 <= -355 时 e^(-2x) 溢出，-inf/inf = NaN；直接用 (e^x - e^-x)/(e^x + e^-x) "
         "则两端都会溢出。用 np.tanh，或恒等式 tanh(x) = 2σ(2x) - 1。",
@@ -262,8 +294,12 @@ def check_tanh(tanh):
 
 @_public_check
 def check_tanh_derivative(tanh_derivative):
-    _check_activation(tanh_derivative, lambda x: 1 - math.tanh(x) ** 2,
-                      [-3.0, -1.0, 0.0, 1.0, 3.0], "tanh'(x) = 1 - tanh(x)^2。")
+    _check_activation(
+        tanh_derivative,
+        lambda x: 1 - math.tanh(x) ** 2,
+        [-3.0, -1.0, 0.0, 1.0, 3.0],
+        "tanh'(x) = 1 - tanh(x)^2。",
+    )
 
 
 @_public_check
@@ -273,8 +309,12 @@ def check_relu(relu):
 
 @_public_check
 def check_relu_derivative(relu_derivative):
-    _check_activation(relu_derivative, lambda x: 1.0 if x > 0 else 0.0,
-                      [-2.0, -0.5, 0.5, 3.0], "x < 0 时导数为 0，x > 0 时为 1。")
+    _check_activation(
+        relu_derivative,
+        lambda x: 1.0 if x > 0 else 0.0,
+        [-2.0, -0.5, 0.5, 3.0],
+        "x < 0 时导数为 0，x > 0 时为 1。",
+    )
     at_zero = relu_derivative.array(np.array([0.0]))
     if at_zero[0] not in (0.0, 1.0):
         raise AssertionError(f"relu_derivative(array([0.])) 应为 0 或 1，实际 {_show(at_zero)}。")
@@ -282,39 +322,66 @@ def check_relu_derivative(relu_derivative):
 
 @_public_check
 def check_leaky_relu(leaky_relu):
-    _check_activation(leaky_relu, lambda x: x if x >= 0 else 0.01 * x,
-                      [-2.0, -0.5, 0.0, 0.5, 3.0], "默认 alpha = 0.01：x < 0 时返回 alpha·x。")
-    _check_activation(leaky_relu, lambda x: x if x >= 0 else 0.2 * x,
-                      [-2.0, 3.0], "参数 alpha 要用上，不要写死 0.01。", alpha=0.2)
+    _check_activation(
+        leaky_relu,
+        lambda x: x if x >= 0 else 0.01 * x,
+        [-2.0, -0.5, 0.0, 0.5, 3.0],
+        "默认 alpha = 0.01：x < 0 时返回 alpha·x。",
+    )
+    _check_activation(
+        leaky_relu,
+        lambda x: x if x >= 0 else 0.2 * x,
+        [-2.0, 3.0],
+        "参数 alpha 要用上，不要写死 0.01。",
+        alpha=0.2,
+    )
 
 
 @_public_check
 def check_leaky_relu_derivative(leaky_relu_derivative):
-    _check_activation(leaky_relu_derivative, lambda x: 1.0 if x >= 0 else 0.01,
-                      [-2.0, -0.5, 0.5, 3.0], "x >= 0 时导数为 1，x < 0 时为 alpha。")
-    _check_activation(leaky_relu_derivative, lambda x: 1.0 if x >= 0 else 0.2,
-                      [-2.0, 3.0], "参数 alpha 要用上，不要写死 0.01。", alpha=0.2)
+    _check_activation(
+        leaky_relu_derivative,
+        lambda x: 1.0 if x >= 0 else 0.01,
+        [-2.0, -0.5, 0.5, 3.0],
+        "x >= 0 时导数为 1，x < 0 时为 alpha。",
+    )
+    _check_activation(
+        leaky_relu_derivative,
+        lambda x: 1.0 if x >= 0 else 0.2,
+        [-2.0, 3.0],
+        "参数 alpha 要用上，不要写死 0.01。",
+        alpha=0.2,
+    )
 
 
 @_public_check
 def check_elu(elu):
     _check_activation(
-        elu, lambda x: x if x >= 0 else math.expm1(x), [-2.0, -1.0, 0.0, 1.0, 3.0],
-        "默认 alpha = 1.0（标准 ELU；教材代码的默认值 0.01 不是标准值）："
-        "x < 0 时返回 alpha·(e^x - 1)。",
+        elu,
+        lambda x: x if x >= 0 else math.expm1(x),
+        [-2.0, -1.0, 0.0, 1.0, 3.0],
+        "默认 alpha = 1.0（标准 ELU；教材代码的默认值 0.01 不是标准值）：x < 0 时返回 alpha·(e^x - 1)。",
     )
-    _check_activation(elu, lambda x: x if x >= 0 else 0.5 * math.expm1(x),
-                      [-1.0, 2.0], "参数 alpha 要用上。", alpha=0.5)
+    _check_activation(
+        elu, lambda x: x if x >= 0 else 0.5 * math.expm1(x), [-1.0, 2.0], "参数 alpha 要用上。", alpha=0.5
+    )
 
 
 @_public_check
 def check_elu_derivative(elu_derivative):
     _check_activation(
-        elu_derivative, lambda x: 1.0 if x >= 0 else math.exp(x), [-2.0, -1.0, 0.5, 3.0],
+        elu_derivative,
+        lambda x: 1.0 if x >= 0 else math.exp(x),
+        [-2.0, -1.0, 0.5, 3.0],
         "x >= 0 时导数为 1，x < 0 时为 alpha·e^x（默认 alpha = 1.0）。",
     )
-    _check_activation(elu_derivative, lambda x: 1.0 if x >= 0 else 0.5 * math.exp(x),
-                      [-1.0, 2.0], "参数 alpha 要用上。", alpha=0.5)
+    _check_activation(
+        elu_derivative,
+        lambda x: 1.0 if x >= 0 else 0.5 * math.exp(x),
+        [-1.0, 2.0],
+        "参数 alpha 要用上。",
+        alpha=0.5,
+    )
 
 
 @_public_check
@@ -327,10 +394,12 @@ def check_swish(swish):
             f"swish({_show(xs)}) 期望 {_show(expected)}，实际 {_show(got)}：正好是 2 倍。\n"
             "教材用的是重新参数化的形式 2·x·σ(βx)；本作业评分用标准形式 x·σ(βx)（β = 1 时即 SiLU）。"
         )
-    _check_activation(swish, lambda x: x * _sigmoid(x), [-3.0, -1.0, 0.0, 1.0, 3.0],
-                      "swish(x) = x·σ(βx)，默认 beta = 1。")
-    _check_activation(swish, lambda x: x * _sigmoid(2 * x), [-1.0, 1.0],
-                      "参数 beta 要用上：x·σ(beta·x)。", beta=2.0)
+    _check_activation(
+        swish, lambda x: x * _sigmoid(x), [-3.0, -1.0, 0.0, 1.0, 3.0], "swish(x) = x·σ(βx)，默认 beta = 1。"
+    )
+    _check_activation(
+        swish, lambda x: x * _sigmoid(2 * x), [-1.0, 1.0], "参数 beta 要用上：x·σ(beta·x)。", beta=2.0
+    )
 
 
 @_public_check
@@ -339,18 +408,31 @@ def check_swish_derivative(swish_derivative):
         return x * _sigmoid(beta * x)
 
     hint = "乘积法则（product rule）：d/dx [x·s] = s + x·s'，其中 s = σ(βx)，s' = β·s·(1 - s)。"
-    _check_activation(swish_derivative, lambda x: _central(swish_, x) if abs(x) < 50
-                      else float(x > 0), [-3.0, -1.0, 0.0, 1.0, 3.0], hint)
-    _check_activation(swish_derivative, lambda x: _central(lambda t: swish_(t, 2.0), x),
-                      [-1.0, 1.0], "参数 beta 要用上。" + hint, beta=2.0)
+    _check_activation(
+        swish_derivative,
+        lambda x: _central(swish_, x) if abs(x) < 50 else float(x > 0),
+        [-3.0, -1.0, 0.0, 1.0, 3.0],
+        hint,
+    )
+    _check_activation(
+        swish_derivative,
+        lambda x: _central(lambda t: swish_(t, 2.0), x),
+        [-1.0, 1.0],
+        "参数 beta 要用上。" + hint,
+        beta=2.0,
+    )
 
 
 @_public_check
 def check_softmax(softmax):
     x = np.array([1.0, 2.0, 3.0])
     total = sum(math.exp(v) for v in x)
-    _expect_close(softmax.array(x), [math.exp(v) / total for v in x], softmax.describe((x,), {}),
-                  "softmax(x)_i = e^(x_i) / Σ_j e^(x_j)。")
+    _expect_close(
+        softmax.array(x),
+        [math.exp(v) / total for v in x],
+        softmax.describe((x,), {}),
+        "softmax(x)_i = e^(x_i) / Σ_j e^(x_j)。",
+    )
 
     batch = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
     got = softmax.array(batch)
@@ -365,16 +447,19 @@ def check_softmax(softmax):
     _expect_close(got[1], [1 / 3] * 3, call)
 
     big = np.array([1000.0, 1000.0, 1000.0])
-    _expect_close(softmax.array(big), [1 / 3] * 3, softmax.describe((big,), {}),
-                  "⚠️ 陷阱（trap）：e^1000 溢出成 inf，inf/inf = NaN。想想平移不变性（shift invariance）："
-                  "所有输入减去同一个数，softmax 不变；减去哪个数能让每个指数都不溢出？")
+    _expect_close(
+        softmax.array(big),
+        [1 / 3] * 3,
+        softmax.describe((big,), {}),
+        "⚠️ 陷阱（trap）：e^1000 溢出成 inf，inf/inf = NaN。想想平移不变性（shift invariance）："
+        "所有输入减去同一个数，softmax 不变；减去哪个数能让每个指数都不溢出？",
+    )
 
     cols = batch.T
     got = softmax.array(cols, axis=0)
     call = softmax.describe((cols,), {"axis": 0})
     if not np.allclose(got.sum(axis=0), 1.0):
-        raise AssertionError(f"{call}\n每一列的和应为 1，实际为 {_show(got.sum(axis=0))}。"
-                             "参数 axis 要用上。")
+        raise AssertionError(f"{call}\n每一列的和应为 1，实际为 {_show(got.sum(axis=0))}。参数 axis 要用上。")
 
 
 # ---------------------------------------------------------------------------
@@ -388,22 +473,22 @@ def _expect_params(params, shapes, call, what="参数字典"):
     if not isinstance(params, dict):
         raise AssertionError(f"{call} 应返回一个字典（dict），实际返回了 {type(params).__name__}。")
     if set(params) != set(shapes):
-        raise AssertionError(
-            f"{call} 返回的{what}的键是 {sorted(params)}，期望恰好是 {sorted(shapes)}。"
-        )
+        raise AssertionError(f"{call} 返回的{what}的键是 {sorted(params)}，期望恰好是 {sorted(shapes)}。")
     for key, shape in shapes.items():
         value = np.asarray(params[key])
         if value.shape != shape:
             raise AssertionError(
                 f"{call} 返回的{what}中 {key!r} 的形状是 {value.shape}，期望 {shape}。"
-                + ("\n偏置（bias）是一行：形状 (1, ·)；对样本求和后也要保持这个形状。"
-                   if key.startswith("b") else "")
+                + (
+                    "\n偏置（bias）是一行：形状 (1, ·)；对样本求和后也要保持这个形状。"
+                    if key.startswith("b")
+                    else ""
+                )
             )
 
 
 def _shapes(n_in, n_hidden, n_out):
-    return {"Wxh": (n_in, n_hidden), "bh": (1, n_hidden), "Why": (n_hidden, n_out),
-            "by": (1, n_out)}
+    return {"Wxh": (n_in, n_hidden), "bh": (1, n_hidden), "Why": (n_hidden, n_out), "by": (1, n_out)}
 
 
 def _small_network():
@@ -421,9 +506,15 @@ def _small_network():
 
 def _forward(X, params):
     """独立写的前向传播，逐个元素求和（不是向量化的写法，那是你的练习），用来生成期望值。"""
+
     def layer(inputs, W, b):
-        return np.array([[sum(row[i] * W[i, j] for i in range(W.shape[0])) + b[0, j]
-                          for j in range(W.shape[1])] for row in inputs])
+        return np.array(
+            [
+                [sum(row[i] * W[i, j] for i in range(W.shape[0])) + b[0, j] for j in range(W.shape[1])]
+                for row in inputs
+            ]
+        )
+
     sig = np.vectorize(_sigmoid)
     z1 = layer(X, params["Wxh"], params["bh"])
     z2 = layer(sig(z1), params["Why"], params["by"])
@@ -468,8 +559,12 @@ def check_forward_prop(forward_prop):
         raise AssertionError(f"{call} 应返回 4 个值 (z1, a1, z2, y_hat)，实际返回了 {_show(out)}。")
     names = ("z1", "a1", "z2", "y_hat")
     for name, got, expected in zip(names, out, _forward(X, params), strict=True):
-        _expect_close(np.asarray(got, dtype=float), expected, f"{call} 的 {name}",
-                      "z1 = X·Wxh + bh，a1 = σ(z1)，z2 = a1·Why + by，ŷ = σ(z2)；矩阵乘法用 @。")
+        _expect_close(
+            np.asarray(got, dtype=float),
+            expected,
+            f"{call} 的 {name}",
+            "z1 = X·Wxh + bh，a1 = σ(z1)，z2 = a1·Why + by，ŷ = σ(z2)；矩阵乘法用 @。",
+        )
 
 
 @_public_check
@@ -492,17 +587,18 @@ def check_cost_function(cost_function):
     if isinstance(got, np.ndarray) or not isinstance(got, float):
         raise AssertionError(f"cost_function 对形状 (4, 2) 的 y 返回了 {_show(got)}，应是一个 Python float。")
     expected = _squared_error(y2, y_hat2)
-    _expect_close(np.asarray(got), expected, "cost_function(y, y_hat)（y 形状 (4, 2)，ŷ 全为 0.25）",
-                  hint)
+    _expect_close(np.asarray(got), expected, "cost_function(y, y_hat)（y 形状 (4, 2)，ŷ 全为 0.25）", hint)
 
 
 def _directional_derivative(X, y, params, key, direction, h=1e-6):
     """代价沿 params[key] 上一个方向（direction）的导数，中心差分。
     一个参数的梯度 g 正确时，它等于 Σ g ⊙ direction：一个随机方向就能查出大多数错误，
     又不必逐个元素扰动（那是 numerical_gradient 的练习）。"""
+
     def cost(step):
         moved = dict(params, **{key: params[key] + step * direction})
         return _squared_error(y, _forward(X, moved)[3])
+
     return (cost(h) - cost(-h)) / (2 * h)
 
 
@@ -532,16 +628,20 @@ def check_backward_prop(backward_prop):
         direction = directions.standard_normal(params[key].shape)
         hint = {
             "by": "输出层的误差项错了，或者偏置的梯度没有把所有样本的贡献加起来"
-                  "（⚠️ 陷阱（trap）：教材忘了偏置）。",
+            "（⚠️ 陷阱（trap）：教材忘了偏置）。",
             "Why": "输出层：链式法则的每一项都要乘上，包括 σ'(z2)；再用隐藏层的激活值 a1 把误差项变成 Why 的梯度。",
             "bh": "by、Why 已经对了：隐藏层的误差项要经过 Why 传回来，再乘上 σ'(z1)；"
-                  "偏置的梯度要把所有样本的贡献加起来。",
+            "偏置的梯度要把所有样本的贡献加起来。",
             "Wxh": "by、Why、bh 都对了：隐藏层的误差项怎样变成 Wxh 的梯度？对照笔记本里的形状表。",
         }[key]
-        _expect_close(np.sum(got * direction), _directional_derivative(X, y, params, key, direction),
-                      f"{call} 的 {key!r} 沿一个随机方向 d 的分量 Σ grads[{key!r}] ⊙ d（期望值是数值导数）",
-                      hint + "\n记住 σ' 的参数是 z，不是 a。" + DIRECTION_NOTE.format(key=key),
-                      rtol=1e-5, atol=1e-7)
+        _expect_close(
+            np.sum(got * direction),
+            _directional_derivative(X, y, params, key, direction),
+            f"{call} 的 {key!r} 沿一个随机方向 d 的分量 Σ grads[{key!r}] ⊙ d（期望值是数值导数）",
+            hint + "\n记住 σ' 的参数是 z，不是 a。" + DIRECTION_NOTE.format(key=key),
+            rtol=1e-5,
+            atol=1e-7,
+        )
 
 
 @_public_check
@@ -552,9 +652,13 @@ def check_update_params(update_params):
     call = "update_params(params, grads, 0.5)（grads 全为 2）"
     _expect_params(new, {k: v.shape for k, v in params.items()}, call)
     for key in PARAM_KEYS:
-        _expect_close(np.asarray(new[key], dtype=float), params[key] - 1.0, f"{call} 的 {key!r}",
-                      "梯度下降（gradient descent）：p ← p - alpha · dJ/dp，每个参数都要更新"
-                      "（⚠️ 陷阱（trap）：教材从不更新偏置）。")
+        _expect_close(
+            np.asarray(new[key], dtype=float),
+            params[key] - 1.0,
+            f"{call} 的 {key!r}",
+            "梯度下降（gradient descent）：p ← p - alpha · dJ/dp，每个参数都要更新"
+            "（⚠️ 陷阱（trap）：教材从不更新偏置）。",
+        )
 
 
 @_public_check
@@ -569,8 +673,10 @@ def check_predict(predict):
     if not np.issubdtype(got_array.dtype, np.integer):
         raise AssertionError(f"{call} 应返回 int 数组，实际 dtype 是 {got_array.dtype}：用 .astype(int)。")
     if not np.array_equal(got_array, expected):
-        raise AssertionError(f"{call}\n期望 {_show(expected)}\n实际 {_show(got_array)}\n"
-                             "ŷ >= 0.5 记为 1，否则为 0；ŷ 来自前向传播。")
+        raise AssertionError(
+            f"{call}\n期望 {_show(expected)}\n实际 {_show(got_array)}\n"
+            "ŷ >= 0.5 记为 1，否则为 0；ŷ 来自前向传播。"
+        )
 
 
 @_public_check
@@ -582,13 +688,17 @@ def check_train(train):
     params, costs = out
     _expect_params(params, _shapes(2, 5, 1), call)
     if not isinstance(costs, list) or len(costs) != 3000:
-        raise AssertionError(f"{call} 的 costs 应是长度 3000 的 list（每次迭代一个），"
-                             f"实际是 {type(costs).__name__}，长度 {len(costs) if hasattr(costs, '__len__') else '?'}。")
+        raise AssertionError(
+            f"{call} 的 costs 应是长度 3000 的 list（每次迭代一个），"
+            f"实际是 {type(costs).__name__}，长度 {len(costs) if hasattr(costs, '__len__') else '?'}。"
+        )
     if not all(isinstance(c, float) and not isinstance(c, np.ndarray) for c in costs):
         raise AssertionError(f"{call} 的 costs 里应全是 Python float（cost_function 的返回值）。")
     if not costs[-1] < costs[0]:
-        raise AssertionError(f"{call}：代价没有下降（第一次 {costs[0]:.4f}，最后一次 {costs[-1]:.4f}）。"
-                             "检查更新的符号：p - alpha·grad。")
+        raise AssertionError(
+            f"{call}：代价没有下降（第一次 {costs[0]:.4f}，最后一次 {costs[-1]:.4f}）。"
+            "检查更新的符号：p - alpha·grad。"
+        )
     final = _squared_error(XOR_Y, _forward(XOR_X, {k: np.asarray(v, float) for k, v in params.items()})[3])
     if not final < 0.05 or costs[-1] > 0.05:
         raise AssertionError(
@@ -602,17 +712,17 @@ def check_train(train):
 # 梯度检验（gradient checking；教材称梯度检查）
 # ---------------------------------------------------------------------------
 
+
 @_public_check
 def check_numerical_gradient(numerical_gradient):
     def square(x):
-        return float(np.sum(x ** 2))
+        return float(np.sum(x**2))
 
     one_at_a_time = "每次只扰动一个元素，其余元素保持原值；算完这个元素后先恢复它，再扰动下一个。"
     x = np.array([3.0])
     call = "numerical_gradient(f, array([3.])), f(x) = x²"
     got = numerical_gradient.array(square, x)
-    _expect_close(got, [6.0], call, "中心差分（central difference）：(f(x+ε) - f(x-ε)) / (2ε)。",
-                  rtol=1e-6)
+    _expect_close(got, [6.0], call, "中心差分（central difference）：(f(x+ε) - f(x-ε)) / (2ε)。", rtol=1e-6)
 
     x = np.array([[1.0, -2.0], [0.5, 3.0]])
     got = numerical_gradient.array(square, x)
@@ -623,8 +733,7 @@ def check_numerical_gradient(numerical_gradient):
 
     x = np.array([2.0, 3.0])
     got = numerical_gradient.array(product, x)
-    _expect_close(got, [3.0, 2.0], "numerical_gradient(f, array([2., 3.]))，f(x) = x0·x1",
-                  one_at_a_time)
+    _expect_close(got, [3.0, 2.0], "numerical_gradient(f, array([2., 3.]))，f(x) = x0·x1", one_at_a_time)
 
 
 @_public_check
@@ -632,14 +741,20 @@ def check_relative_error(relative_error):
     zero = np.zeros(3)
     got = relative_error(zero, zero)
     if not isinstance(got, float) or got != 0.0:
-        raise AssertionError(f"relative_error(0, 0)（两个全零数组）应返回 0.0，实际 {_show(got)}。\n"
-                             "分母 ‖a‖ + ‖b‖ 为 0 时单独处理，返回 0.0。")
+        raise AssertionError(
+            f"relative_error(0, 0)（两个全零数组）应返回 0.0，实际 {_show(got)}。\n"
+            "分母 ‖a‖ + ‖b‖ 为 0 时单独处理，返回 0.0。"
+        )
     a, b = np.array([1.0, 0.0]), np.array([0.0, 1.0])
     got = relative_error(a, b)
     if isinstance(got, np.ndarray) or not isinstance(got, float):
         raise AssertionError(f"relative_error 应返回 Python float，实际 {type(got).__name__}。")
-    _expect_close(np.asarray(got), math.sqrt(2) / 2, relative_error.describe((a, b), {}),
-                  "relative_error = ‖a - b‖ / (‖a‖ + ‖b‖)，用 2-范数（np.linalg.norm）。")
+    _expect_close(
+        np.asarray(got),
+        math.sqrt(2) / 2,
+        relative_error.describe((a, b), {}),
+        "relative_error = ‖a - b‖ / (‖a‖ + ‖b‖)，用 2-范数（np.linalg.norm）。",
+    )
     a, b = np.array([[3.0, 4.0]]), np.array([[3.0, 4.0]])
     _expect_close(np.asarray(relative_error(a, b)), 0.0, relative_error.describe((a, b), {}))
 

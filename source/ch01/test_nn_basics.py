@@ -3,12 +3,14 @@
 每个函数一个测试，调用与笔记本测试单元格相同的公开检查（public_checks.py）。
 还没实现的函数显示为 SKIPPED（尚未实现），不算失败。这些不是评分用的隐藏检查。
 """
+
 import pytest
 
 import public_checks
 
 nn_basics = pytest.importorskip(
-    "nn_basics", reason="找不到 nn_basics.py：请在作业文件夹（与本文件同一目录）里运行 pytest")
+    "nn_basics", reason="找不到 nn_basics.py：请在作业文件夹（与本文件同一目录）里运行 pytest"
+)
 
 
 @pytest.mark.parametrize("name", public_checks.CONTRACT_FUNCTIONS)

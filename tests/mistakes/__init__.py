@@ -6,6 +6,7 @@ MISTAKES: each names the contract function it breaks (the tag that must lose poi
 functions that may lose points too because they call it (`cascade`), and optionally `only`:
 the exact checks of that function expected to fail (partial credit).
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,11 @@ def reference_source() -> str:
 
 def correct_source() -> str:
     """The reference with nbgrader's marker lines removed: a learner who got everything right."""
-    return "".join(line for line in reference_source().splitlines(keepends=True)
-                   if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    return "".join(
+        line
+        for line in reference_source().splitlines(keepends=True)
+        if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")
+    )
 
 
 def stub_source() -> str:
@@ -40,7 +44,7 @@ def with_bodies(bodies: dict[str, str], source: str | None = None) -> str:
         match = REGION.search(source, start)
         assert match, function
         indented = textwrap.indent(textwrap.dedent(body).strip("\n"), match["indent"])
-        source = source[: match.start()] + indented + source[match.end():]
+        source = source[: match.start()] + indented + source[match.end() :]
     return source
 
 
@@ -64,7 +68,9 @@ class Mistake:
 
 
 def M(name, function, body, cascade=(), only=None, trap=False, signature=None):
-    return Mistake(name, function, body, frozenset(cascade), frozenset(only) if only else None, trap, signature)
+    return Mistake(
+        name, function, body, frozenset(cascade), frozenset(only) if only else None, trap, signature
+    )
 
 
 # A train that does no training: a network built in closed form for whatever truth table it is
@@ -81,139 +87,313 @@ LOOKUP_TABLE_TRAIN = """
     """
 
 
-SIGMOID_USERS = ("sigmoid_derivative", "swish", "swish_derivative", "forward_prop", "backward_prop",
-                 "predict", "train", "tanh", "tanh_derivative")
+SIGMOID_USERS = (
+    "sigmoid_derivative",
+    "swish",
+    "swish_derivative",
+    "forward_prop",
+    "backward_prop",
+    "predict",
+    "train",
+    "tanh",
+    "tanh_derivative",
+)
 TRAINING = ("train",)
 
 MISTAKES = [
     # --- activations ---------------------------------------------------------------------------
-    M("sigmoid_wrong_sign", "sigmoid", "return 1 / (1 + np.exp(np.asarray(x, dtype=float)))",
-      cascade=SIGMOID_USERS),
-    M("sigmoid_overflows_at_large_x", "sigmoid",
-      "e = np.exp(np.asarray(x, dtype=float))\nreturn e / (1 + e)",
-      only={"sigmoid_correct_at_extreme_inputs"}, cascade=("sigmoid_derivative", "swish", "swish_derivative")),
-    M("sigmoid_derivative_chapter_nan_below_minus_710", "sigmoid_derivative",
-      "x = np.asarray(x, dtype=float)\nreturn np.exp(-x) / (1 + np.exp(-x)) ** 2",
-      only={"sigmoid_derivative_correct_at_extreme_inputs"}, trap=True),
-    M("sigmoid_derivative_of_activation", "sigmoid_derivative",
-      "x = np.asarray(x, dtype=float)\nreturn x * (1 - x)", cascade=("backward_prop", "train")),
-    M("tanh_chapter_nan_at_large_x", "tanh",
-      "x = np.asarray(x, dtype=float)\nreturn (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))",
-      only={"tanh_correct_at_extreme_inputs"}, cascade=("tanh_derivative",), trap=True),
+    M(
+        "sigmoid_wrong_sign",
+        "sigmoid",
+        "return 1 / (1 + np.exp(np.asarray(x, dtype=float)))",
+        cascade=SIGMOID_USERS,
+    ),
+    M(
+        "sigmoid_overflows_at_large_x",
+        "sigmoid",
+        "e = np.exp(np.asarray(x, dtype=float))\nreturn e / (1 + e)",
+        only={"sigmoid_correct_at_extreme_inputs"},
+        cascade=("sigmoid_derivative", "swish", "swish_derivative"),
+    ),
+    M(
+        "sigmoid_derivative_chapter_nan_below_minus_710",
+        "sigmoid_derivative",
+        "x = np.asarray(x, dtype=float)\nreturn np.exp(-x) / (1 + np.exp(-x)) ** 2",
+        only={"sigmoid_derivative_correct_at_extreme_inputs"},
+        trap=True,
+    ),
+    M(
+        "sigmoid_derivative_of_activation",
+        "sigmoid_derivative",
+        "x = np.asarray(x, dtype=float)\nreturn x * (1 - x)",
+        cascade=("backward_prop", "train"),
+    ),
+    M(
+        "tanh_chapter_nan_at_large_x",
+        "tanh",
+        "x = np.asarray(x, dtype=float)\nreturn (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))",
+        only={"tanh_correct_at_extreme_inputs"},
+        cascade=("tanh_derivative",),
+        trap=True,
+    ),
     M("tanh_derivative_forgets_square", "tanh_derivative", "return 1 - tanh(x)"),
     M("relu_chapter_if_on_arrays", "relu", "if x < 0:\n    return 0.0\nreturn x", trap=True),
-    M("relu_clips_input_in_place", "relu",
-      "x = np.asarray(x, dtype=float)\nx[x < 0] = 0\nreturn x", only={"relu_leaves_input_unchanged"}),
-    M("relu_derivative_wrong_side", "relu_derivative", "return (np.asarray(x, dtype=float) < 0).astype(float)"),
+    M(
+        "relu_clips_input_in_place",
+        "relu",
+        "x = np.asarray(x, dtype=float)\nx[x < 0] = 0\nreturn x",
+        only={"relu_leaves_input_unchanged"},
+    ),
+    M(
+        "relu_derivative_wrong_side",
+        "relu_derivative",
+        "return (np.asarray(x, dtype=float) < 0).astype(float)",
+    ),
     M("relu_derivative_returns_bool", "relu_derivative", "return np.asarray(x, dtype=float) > 0"),
-    M("leaky_relu_chapter_if_on_arrays", "leaky_relu", "if x < 0:\n    return alpha * x\nreturn x", trap=True),
-    M("leaky_relu_derivative_ignores_alpha", "leaky_relu_derivative",
-      "x = np.asarray(x, dtype=float)\nreturn np.where(x >= 0, 1.0, 0.01)",
-      only={"leaky_relu_derivative_matches_reference", "leaky_relu_derivative_matches_numerical_gradient",
-            "leaky_relu_derivative_leaves_input_unchanged"}),
-    M("elu_chapter_alpha_0_01", "elu",
-      "alpha = 0.01 if alpha == 1.0 else alpha\nx = np.asarray(x, dtype=float)\n"
-      "return np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0)))", trap=True),
-    M("elu_chapter_if_on_arrays", "elu", "if x < 0:\n    return alpha * (np.exp(x) - 1)\nreturn x", trap=True),
-    M("elu_derivative_ignores_alpha", "elu_derivative",
-      "x = np.asarray(x, dtype=float)\nreturn np.where(x >= 0, 1.0, np.exp(np.minimum(x, 0)))",
-      only={"elu_derivative_matches_reference", "elu_derivative_matches_numerical_gradient",
-            "elu_derivative_leaves_input_unchanged"}),
-    M("swish_chapter_factor_2", "swish", "x = np.asarray(x, dtype=float)\nreturn 2 * x * sigmoid(beta * x)",
-      trap=True),
-    M("swish_derivative_misses_product_rule_term", "swish_derivative",
-      "x = np.asarray(x, dtype=float)\ns = sigmoid(beta * x)\nreturn beta * x * s * (1 - s)"),
-    M("softmax_chapter_axis_0_and_overflow", "softmax",
-      "x = np.asarray(x, dtype=float)\nreturn np.exp(x) / np.sum(np.exp(x), axis=0)", trap=True),
-    M("softmax_chapter_axis_0", "softmax",
-      "x = np.asarray(x, dtype=float)\ne = np.exp(x - np.max(x, axis=0, keepdims=True))\n"
-      "return e / np.sum(e, axis=0, keepdims=True)", trap=True),
-    M("softmax_overflows_at_large_x", "softmax",
-      "x = np.asarray(x, dtype=float)\ne = np.exp(x)\nreturn e / np.sum(e, axis=axis, keepdims=True)",
-      only={"softmax_stable_for_large_inputs"}, trap=True),
+    M(
+        "leaky_relu_chapter_if_on_arrays",
+        "leaky_relu",
+        "if x < 0:\n    return alpha * x\nreturn x",
+        trap=True,
+    ),
+    M(
+        "leaky_relu_derivative_ignores_alpha",
+        "leaky_relu_derivative",
+        "x = np.asarray(x, dtype=float)\nreturn np.where(x >= 0, 1.0, 0.01)",
+        only={
+            "leaky_relu_derivative_matches_reference",
+            "leaky_relu_derivative_matches_numerical_gradient",
+            "leaky_relu_derivative_leaves_input_unchanged",
+        },
+    ),
+    M(
+        "elu_chapter_alpha_0_01",
+        "elu",
+        "alpha = 0.01 if alpha == 1.0 else alpha\nx = np.asarray(x, dtype=float)\n"
+        "return np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0)))",
+        trap=True,
+    ),
+    M(
+        "elu_chapter_if_on_arrays",
+        "elu",
+        "if x < 0:\n    return alpha * (np.exp(x) - 1)\nreturn x",
+        trap=True,
+    ),
+    M(
+        "elu_derivative_ignores_alpha",
+        "elu_derivative",
+        "x = np.asarray(x, dtype=float)\nreturn np.where(x >= 0, 1.0, np.exp(np.minimum(x, 0)))",
+        only={
+            "elu_derivative_matches_reference",
+            "elu_derivative_matches_numerical_gradient",
+            "elu_derivative_leaves_input_unchanged",
+        },
+    ),
+    M(
+        "swish_chapter_factor_2",
+        "swish",
+        "x = np.asarray(x, dtype=float)\nreturn 2 * x * sigmoid(beta * x)",
+        trap=True,
+    ),
+    M(
+        "swish_derivative_misses_product_rule_term",
+        "swish_derivative",
+        "x = np.asarray(x, dtype=float)\ns = sigmoid(beta * x)\nreturn beta * x * s * (1 - s)",
+    ),
+    M(
+        "softmax_chapter_axis_0_and_overflow",
+        "softmax",
+        "x = np.asarray(x, dtype=float)\nreturn np.exp(x) / np.sum(np.exp(x), axis=0)",
+        trap=True,
+    ),
+    M(
+        "softmax_chapter_axis_0",
+        "softmax",
+        "x = np.asarray(x, dtype=float)\ne = np.exp(x - np.max(x, axis=0, keepdims=True))\n"
+        "return e / np.sum(e, axis=0, keepdims=True)",
+        trap=True,
+    ),
+    M(
+        "softmax_overflows_at_large_x",
+        "softmax",
+        "x = np.asarray(x, dtype=float)\ne = np.exp(x)\nreturn e / np.sum(e, axis=axis, keepdims=True)",
+        only={"softmax_stable_for_large_inputs"},
+        trap=True,
+    ),
     # --- the network ---------------------------------------------------------------------------
-    M("init_params_random_biases", "init_params", """
+    M(
+        "init_params_random_biases",
+        "init_params",
+        """
         rng = np.random.default_rng(seed)
         return {"Wxh": rng.standard_normal((num_input, num_hidden)), "bh": rng.standard_normal((1, num_hidden)),
                 "Why": rng.standard_normal((num_hidden, num_output)), "by": rng.standard_normal((1, num_output))}
-        """, cascade=TRAINING),
-    M("init_params_ignores_seed", "init_params", """
+        """,
+        cascade=TRAINING,
+    ),
+    M(
+        "init_params_ignores_seed",
+        "init_params",
+        """
         return {"Wxh": np.random.standard_normal((num_input, num_hidden)), "bh": np.zeros((1, num_hidden)),
                 "Why": np.random.standard_normal((num_hidden, num_output)), "by": np.zeros((1, num_output))}
-        """, only={"init_params_matches_reference_for_seed", "init_params_same_seed_same_params",
-                 "init_params_without_seed_draws_fresh_params"},
-      cascade=TRAINING),
-    M("init_params_seed_none_raises", "init_params", """
+        """,
+        only={
+            "init_params_matches_reference_for_seed",
+            "init_params_same_seed_same_params",
+            "init_params_without_seed_draws_fresh_params",
+        },
+        cascade=TRAINING,
+    ),
+    M(
+        "init_params_seed_none_raises",
+        "init_params",
+        """
         if seed is None:
             raise ValueError("seed is required")
         rng = np.random.default_rng(seed)
         return {"Wxh": rng.standard_normal((num_input, num_hidden)), "bh": np.zeros((1, num_hidden)),
                 "Why": rng.standard_normal((num_hidden, num_output)), "by": np.zeros((1, num_output))}
-        """, only={"init_params_without_seed_draws_fresh_params"}),
-    M("init_params_default_seed_0", "init_params", None, only={"init_params_without_seed_draws_fresh_params"},
-      signature=("num_output, seed=None)", "num_output, seed=0)")),
-    M("forward_prop_forgets_biases", "forward_prop", """
+        """,
+        only={"init_params_without_seed_draws_fresh_params"},
+    ),
+    M(
+        "init_params_default_seed_0",
+        "init_params",
+        None,
+        only={"init_params_without_seed_draws_fresh_params"},
+        signature=("num_output, seed=None)", "num_output, seed=0)"),
+    ),
+    M(
+        "forward_prop_forgets_biases",
+        "forward_prop",
+        """
         z1 = X @ params["Wxh"]
         a1 = sigmoid(z1)
         z2 = a1 @ params["Why"]
         return z1, a1, z2, sigmoid(z2)
-        """, cascade=("predict", "train")),
-    M("forward_prop_relu_hidden_layer", "forward_prop", """
+        """,
+        cascade=("predict", "train"),
+    ),
+    M(
+        "forward_prop_relu_hidden_layer",
+        "forward_prop",
+        """
         z1 = X @ params["Wxh"] + params["bh"]
         a1 = relu(z1)
         z2 = a1 @ params["Why"] + params["by"]
         return z1, a1, z2, sigmoid(z2)
-        """, cascade=("predict", "train")),
-    M("cost_function_chapter_builtin_sum", "cost_function", "return 0.5 * sum((y - y_hat) ** 2)",
-      cascade=TRAINING, trap=True),
-    M("cost_function_forgets_half", "cost_function", "return float(np.sum((y - y_hat) ** 2))", cascade=TRAINING),
-    M("backward_prop_chapter_no_bias_gradients", "backward_prop", """
+        """,
+        cascade=("predict", "train"),
+    ),
+    M(
+        "cost_function_chapter_builtin_sum",
+        "cost_function",
+        "return 0.5 * sum((y - y_hat) ** 2)",
+        cascade=TRAINING,
+        trap=True,
+    ),
+    M(
+        "cost_function_forgets_half",
+        "cost_function",
+        "return float(np.sum((y - y_hat) ** 2))",
+        cascade=TRAINING,
+    ),
+    M(
+        "backward_prop_chapter_no_bias_gradients",
+        "backward_prop",
+        """
         z1, a1, z2, y_hat = cache
         delta2 = -(y - y_hat) * sigmoid_derivative(z2)
         delta1 = (delta2 @ params["Why"].T) * sigmoid_derivative(z1)
         return {"Wxh": X.T @ delta1, "bh": np.zeros_like(params["bh"]),
                 "Why": a1.T @ delta2, "by": np.zeros_like(params["by"])}
-        """, cascade=TRAINING, trap=True),
-    M("backward_prop_derivative_of_activation", "backward_prop", """
+        """,
+        cascade=TRAINING,
+        trap=True,
+    ),
+    M(
+        "backward_prop_derivative_of_activation",
+        "backward_prop",
+        """
         z1, a1, z2, y_hat = cache
         delta2 = -(y - y_hat) * sigmoid_derivative(y_hat)
         delta1 = (delta2 @ params["Why"].T) * sigmoid_derivative(a1)
         return {"Wxh": X.T @ delta1, "bh": np.sum(delta1, axis=0, keepdims=True),
                 "Why": a1.T @ delta2, "by": np.sum(delta2, axis=0, keepdims=True)}
-        """, cascade=TRAINING),
-    M("backward_prop_bias_gradient_mean", "backward_prop", """
+        """,
+        cascade=TRAINING,
+    ),
+    M(
+        "backward_prop_bias_gradient_mean",
+        "backward_prop",
+        """
         z1, a1, z2, y_hat = cache
         delta2 = -(y - y_hat) * sigmoid_derivative(z2)
         delta1 = (delta2 @ params["Why"].T) * sigmoid_derivative(z1)
         return {"Wxh": X.T @ delta1, "bh": np.mean(delta1, axis=0, keepdims=True),
                 "Why": a1.T @ delta2, "by": np.mean(delta2, axis=0, keepdims=True)}
-        """, cascade=TRAINING),
-    M("backward_prop_float32", "backward_prop", """
+        """,
+        cascade=TRAINING,
+    ),
+    M(
+        "backward_prop_float32",
+        "backward_prop",
+        """
         z1, a1, z2, y_hat = [np.asarray(c, dtype=np.float32) for c in cache]
         X32, y32, Why = X.astype(np.float32), y.astype(np.float32), params["Why"].astype(np.float32)
         delta2 = -(y32 - y_hat) * (y_hat * (1 - y_hat))
         delta1 = (delta2 @ Why.T) * (a1 * (1 - a1))
         return {"Wxh": X32.T @ delta1, "bh": np.sum(delta1, axis=0, keepdims=True),
                 "Why": a1.T @ delta2, "by": np.sum(delta2, axis=0, keepdims=True)}
-        """, only={"backward_prop_matches_reference"}),
-    M("update_params_chapter_biases_not_updated", "update_params", """
+        """,
+        only={"backward_prop_matches_reference"},
+    ),
+    M(
+        "update_params_chapter_biases_not_updated",
+        "update_params",
+        """
         new = {key: params[key] - alpha * grads[key] for key in ("Wxh", "Why")}
         new.update(bh=params["bh"].copy(), by=params["by"].copy())
         return new
-        """, only={"update_params_updates_biases"}, cascade=TRAINING, trap=True),
-    M("update_params_in_place", "update_params", """
+        """,
+        only={"update_params_updates_biases"},
+        cascade=TRAINING,
+        trap=True,
+    ),
+    M(
+        "update_params_in_place",
+        "update_params",
+        """
         for key in params:
             params[key] -= alpha * grads[key]
         return params
-        """, only={"update_params_leaves_arguments_unchanged"}),
-    M("update_params_ascends", "update_params", "return {key: params[key] + alpha * grads[key] for key in params}",
-      cascade=TRAINING),
-    M("predict_returns_bool", "predict", "return forward_prop(X, params)[3] >= 0.5",
-      only={"predict_returns_int_zeros_and_ones"}),
-    M("predict_wrong_threshold", "predict", "return (forward_prop(X, params)[3] >= 0.51).astype(int)",
-      only={"predict_matches_reference_near_threshold", "predict_returns_int_zeros_and_ones"}),
+        """,
+        only={"update_params_leaves_arguments_unchanged"},
+    ),
+    M(
+        "update_params_ascends",
+        "update_params",
+        "return {key: params[key] + alpha * grads[key] for key in params}",
+        cascade=TRAINING,
+    ),
+    M(
+        "predict_returns_bool",
+        "predict",
+        "return forward_prop(X, params)[3] >= 0.5",
+        only={"predict_returns_int_zeros_and_ones"},
+    ),
+    M(
+        "predict_wrong_threshold",
+        "predict",
+        "return (forward_prop(X, params)[3] >= 0.51).astype(int)",
+        only={"predict_matches_reference_near_threshold", "predict_returns_int_zeros_and_ones"},
+    ),
     M("predict_returns_probabilities", "predict", "return forward_prop(X, params)[3]"),
-    M("train_chapter_alpha_0_01", "train", """
+    M(
+        "train_chapter_alpha_0_01",
+        "train",
+        """
         alpha = 0.01
         params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
         costs = []
@@ -222,8 +402,13 @@ MISTAKES = [
             costs.append(cost_function(y, cache[3]))
             params = update_params(params, backward_prop(X, y, params, cache), alpha)
         return params, costs
-        """, trap=True),
-    M("train_records_cost_every_100", "train", """
+        """,
+        trap=True,
+    ),
+    M(
+        "train_records_cost_every_100",
+        "train",
+        """
         params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
         costs = []
         for i in range(num_iterations):
@@ -232,8 +417,13 @@ MISTAKES = [
                 costs.append(cost_function(y, cache[3]))
             params = update_params(params, backward_prop(X, y, params, cache), alpha)
         return params, costs
-        """, only={"train_records_cost_before_each_step", "train_uses_contract_defaults"}),
-    M("train_records_cost_after_each_step", "train", """
+        """,
+        only={"train_records_cost_before_each_step", "train_uses_contract_defaults"},
+    ),
+    M(
+        "train_records_cost_after_each_step",
+        "train",
+        """
         params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
         costs = []
         for _ in range(num_iterations):
@@ -241,9 +431,14 @@ MISTAKES = [
             params = update_params(params, backward_prop(X, y, params, cache), alpha)
             costs.append(cost_function(y, forward_prop(X, params)[3]))
         return params, costs
-        """, only={"train_records_cost_before_each_step", "train_uses_contract_defaults"}),
+        """,
+        only={"train_records_cost_before_each_step", "train_uses_contract_defaults"},
+    ),
     M("train_lookup_table_with_fake_costs", "train", LOOKUP_TABLE_TRAIN),
-    M("train_ignores_num_hidden_alpha_and_seed", "train", """
+    M(
+        "train_ignores_num_hidden_alpha_and_seed",
+        "train",
+        """
         params = init_params(X.shape[1], 5, y.shape[1], seed=0)
         costs = []
         for _ in range(num_iterations):
@@ -251,12 +446,29 @@ MISTAKES = [
             costs.append(cost_function(y, cache[3]))
             params = update_params(params, backward_prop(X, y, params, cache), 1.0)
         return params, costs
-        """),
-    M("train_chapter_default_alpha_0_01", "train", None, only={"train_uses_contract_defaults"},
-      signature=("num_hidden=5, alpha=1.0, num_iterations=5000", "num_hidden=5, alpha=0.01, num_iterations=5000")),
-    M("train_default_1000_iterations", "train", None, only={"train_uses_contract_defaults"},
-      signature=("alpha=1.0, num_iterations=5000, seed=0", "alpha=1.0, num_iterations=1000, seed=0")),
-    M("train_other_update_rule", "train", """
+        """,
+    ),
+    M(
+        "train_chapter_default_alpha_0_01",
+        "train",
+        None,
+        only={"train_uses_contract_defaults"},
+        signature=(
+            "num_hidden=5, alpha=1.0, num_iterations=5000",
+            "num_hidden=5, alpha=0.01, num_iterations=5000",
+        ),
+    ),
+    M(
+        "train_default_1000_iterations",
+        "train",
+        None,
+        only={"train_uses_contract_defaults"},
+        signature=("alpha=1.0, num_iterations=5000, seed=0", "alpha=1.0, num_iterations=1000, seed=0"),
+    ),
+    M(
+        "train_other_update_rule",
+        "train",
+        """
         params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
         costs = []
         for _ in range(num_iterations):
@@ -265,8 +477,12 @@ MISTAKES = [
             grads = backward_prop(X, y, params, cache)
             params = {key: params[key] - alpha * grads[key] * (0.9 if key == "by" else 1.0) for key in params}
         return params, costs
-        """),
-    M("train_hardcodes_xor_targets", "train", """
+        """,
+    ),
+    M(
+        "train_hardcodes_xor_targets",
+        "train",
+        """
         y = np.array([[0.0], [1.0], [1.0], [0.0]])
         params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
         costs = []
@@ -275,9 +491,13 @@ MISTAKES = [
             costs.append(cost_function(y, cache[3]))
             params = update_params(params, backward_prop(X, y, params, cache), alpha)
         return params, costs
-        """),
+        """,
+    ),
     # --- gradient checking ---------------------------------------------------------------------
-    M("numerical_gradient_forward_difference", "numerical_gradient", """
+    M(
+        "numerical_gradient_forward_difference",
+        "numerical_gradient",
+        """
         grad = np.zeros(x.shape)
         for index in np.ndindex(x.shape):
             old = x[index]
@@ -286,8 +506,13 @@ MISTAKES = [
             grad[index] = (f(x) - f_x) / epsilon
             x[index] = old
         return grad
-        """, cascade=("gradient_check",)),
-    M("numerical_gradient_does_not_restore", "numerical_gradient", """
+        """,
+        cascade=("gradient_check",),
+    ),
+    M(
+        "numerical_gradient_does_not_restore",
+        "numerical_gradient",
+        """
         grad = np.zeros(x.shape)
         for index in np.ndindex(x.shape):
             old = x[index]
@@ -296,8 +521,13 @@ MISTAKES = [
             x[index] = old - epsilon
             grad[index] = (f_plus - f(x)) / (2 * epsilon)
         return grad
-        """, cascade=("gradient_check",)),
-    M("numerical_gradient_ignores_epsilon", "numerical_gradient", """
+        """,
+        cascade=("gradient_check",),
+    ),
+    M(
+        "numerical_gradient_ignores_epsilon",
+        "numerical_gradient",
+        """
         grad = np.zeros(x.shape)
         for index in np.ndindex(x.shape):
             old = x[index]
@@ -308,24 +538,46 @@ MISTAKES = [
             x[index] = old
             grad[index] = (f_plus - f_minus) / 2e-5
         return grad
-        """, only={"numerical_gradient_uses_given_epsilon"}),
-    M("relative_error_no_zero_guard", "relative_error",
-      "return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))",
-      only={"relative_error_both_zero_gives_zero"}),
-    M("relative_error_wrong_denominator", "relative_error", """
+        """,
+        only={"numerical_gradient_uses_given_epsilon"},
+    ),
+    M(
+        "relative_error_no_zero_guard",
+        "relative_error",
+        "return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))",
+        only={"relative_error_both_zero_gives_zero"},
+    ),
+    M(
+        "relative_error_wrong_denominator",
+        "relative_error",
+        """
         if not np.any(a) and not np.any(b):
             return 0.0
         return float(np.linalg.norm(a - b) / np.linalg.norm(a + b))
-        """, cascade=("gradient_check",)),
-    M("gradient_check_chapter_perturbs_all_at_once", "gradient_check", """
+        """,
+        cascade=("gradient_check",),
+    ),
+    M(
+        "gradient_check_chapter_perturbs_all_at_once",
+        "gradient_check",
+        """
         plus = {key: np.array(value, dtype=float) + epsilon for key, value in params.items()}
         minus = {key: np.array(value, dtype=float) - epsilon for key, value in params.items()}
         directional = (cost_fn(plus) - cost_fn(minus)) / (2 * epsilon)
         analytic = np.concatenate([np.ravel(grads[key]) for key in params])
         return relative_error(analytic, np.full_like(analytic, directional))
-        """, only={"gradient_check_accepts_correct_gradient", "gradient_check_flags_wrong_gradient_in_each_parameter",
-                 "gradient_check_leaves_params_unchanged"}, trap=True),
-    M("gradient_check_float32_copies", "gradient_check", """
+        """,
+        only={
+            "gradient_check_accepts_correct_gradient",
+            "gradient_check_flags_wrong_gradient_in_each_parameter",
+            "gradient_check_leaves_params_unchanged",
+        },
+        trap=True,
+    ),
+    M(
+        "gradient_check_float32_copies",
+        "gradient_check",
+        """
         params = {key: np.array(value, dtype=np.float32) for key, value in params.items()}
         analytic, numeric = [], []
         for key in params:
@@ -333,9 +585,18 @@ MISTAKES = [
             analytic.append(np.asarray(grads[key], dtype=np.float32))
         flat = lambda arrays: np.concatenate([a.ravel() for a in arrays])
         return relative_error(flat(analytic), flat(numeric))
-        """, only={"gradient_check_accepts_correct_gradient", "gradient_check_flags_wrong_gradient_in_each_parameter",
-                 "gradient_check_leaves_params_unchanged"}, trap=True),
-    M("gradient_check_compares_weights_only", "gradient_check", """
+        """,
+        only={
+            "gradient_check_accepts_correct_gradient",
+            "gradient_check_flags_wrong_gradient_in_each_parameter",
+            "gradient_check_leaves_params_unchanged",
+        },
+        trap=True,
+    ),
+    M(
+        "gradient_check_compares_weights_only",
+        "gradient_check",
+        """
         params = {key: np.array(value, dtype=float) for key, value in params.items()}
         analytic, numeric = [], []
         for key in ("Wxh", "Why"):
@@ -343,8 +604,13 @@ MISTAKES = [
             analytic.append(np.asarray(grads[key], dtype=float))
         flat = lambda arrays: np.concatenate([a.ravel() for a in arrays])
         return relative_error(flat(analytic), flat(numeric))
-        """, only={"gradient_check_flags_wrong_gradient_in_each_parameter", "gradient_check_accepts_correct_gradient",
-                 "gradient_check_leaves_params_unchanged"}),
+        """,
+        only={
+            "gradient_check_flags_wrong_gradient_in_each_parameter",
+            "gradient_check_accepts_correct_gradient",
+            "gradient_check_leaves_params_unchanged",
+        },
+    ),
 ]
 
 # Correct submissions written differently from the reference: each must get full marks.
@@ -352,19 +618,19 @@ VARIANTS = {
     "other_formulas": {
         "sigmoid": "return np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=float)))",
         "tanh": "x = np.clip(np.asarray(x, dtype=float), -350.0, 350.0)\n"
-                "return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))",
+        "return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))",
         "tanh_derivative": "return 1.0 / np.cosh(np.clip(np.asarray(x, dtype=float), -350.0, 350.0)) ** 2",
         "relu": "x = np.asarray(x, dtype=float)\nreturn x * (x > 0)",
         "relu_derivative": "return np.heaviside(np.asarray(x, dtype=float), 1.0)",
         "leaky_relu": "x = np.asarray(x, dtype=float)\nreturn np.maximum(x, alpha * x)",
         "elu": "x = np.asarray(x, dtype=float)\nreturn np.where(x >= 0, x, alpha * (np.exp(np.minimum(x, 0.0)) - 1.0))",
         "swish_derivative": "f = swish(x, beta)\ns = sigmoid(beta * np.asarray(x, dtype=float))\n"
-                            "return beta * f + s * (1 - beta * f)",
+        "return beta * f + s * (1 - beta * f)",
         "softmax": "x = np.asarray(x, dtype=float)\nm = np.max(x, axis=axis, keepdims=True)\n"
-                   "log_z = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))\nreturn np.exp(x - log_z)",
+        "log_z = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))\nreturn np.exp(x - log_z)",
         "init_params": "rng = np.random.default_rng(seed)\nWxh = rng.normal(0.0, 1.0, size=(num_input, num_hidden))\n"
-                       "Why = rng.normal(0.0, 1.0, size=(num_hidden, num_output))\n"
-                       "return dict(Wxh=Wxh, bh=np.zeros((1, num_hidden)), Why=Why, by=np.zeros((1, num_output)))",
+        "Why = rng.normal(0.0, 1.0, size=(num_hidden, num_output))\n"
+        "return dict(Wxh=Wxh, bh=np.zeros((1, num_hidden)), Why=Why, by=np.zeros((1, num_output)))",
         "backward_prop": """
             z1, a1, z2, y_hat = cache
             delta2 = (y_hat - y) * y_hat * (1 - y_hat)
@@ -452,14 +718,21 @@ def variant_source(name: str) -> str:
 def _signatures() -> dict[str, list[str]]:
     """{function: argument names} of every contract function, read from the reference."""
     import ast
+
     tree = ast.parse(reference_source())
-    return {node.name: [a.arg for a in node.args.args] for node in tree.body
-            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")}
+    return {
+        node.name: [a.arg for a in node.args.args]
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    }
 
 
 ZEROS_OF_THE_RIGHT_SHAPE = {
-    **{fn: "return np.zeros(np.shape(x))" for fn in _signatures() if _signatures()[fn][0] == "x"
-       and fn != "numerical_gradient"},
+    **{
+        fn: "return np.zeros(np.shape(x))"
+        for fn in _signatures()
+        if _signatures()[fn][0] == "x" and fn != "numerical_gradient"
+    },
     "init_params": """
         return {"Wxh": np.zeros((num_input, num_hidden)), "bh": np.zeros((1, num_hidden)),
                 "Why": np.zeros((num_hidden, num_output)), "by": np.zeros((1, num_output))}
@@ -471,7 +744,7 @@ ZEROS_OF_THE_RIGHT_SHAPE = {
     "cost_function": "return 0.0",
     "backward_prop": "return {key: np.zeros_like(value) for key, value in params.items()}",
     "update_params": "return {key: np.zeros_like(value) for key, value in params.items()}",
-    "predict": "return np.zeros((X.shape[0], params[\"Why\"].shape[1]), dtype=int)",
+    "predict": 'return np.zeros((X.shape[0], params["Why"].shape[1]), dtype=int)',
     "train": """
         params = {"Wxh": np.zeros((X.shape[1], num_hidden)), "bh": np.zeros((1, num_hidden)),
                   "Why": np.zeros((num_hidden, y.shape[1])), "by": np.zeros((1, y.shape[1]))}
