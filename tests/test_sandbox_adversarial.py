@@ -206,15 +206,19 @@ def test_children_daemons_and_fork_bombs_do_not_outlive_grading(hostile):
         opened(sub)
         # the daemon and the child started at import (within the process limit, always)
         assert appears(FORK_MARKER), "the attack did not even start its children"
+        # A fork that fails inside one of the learner's own children leaves that child running
+        # the learner's code too, answering on the same pipe: a second reply, or a second
+        # "loaded" frame, read by the next call as a broken protocol (BadReturn). Which process
+        # hits RLIMIT_NPROC first is up to the scheduler; every outcome is the learner's own loss.
         try:
             assert sub.call("sigmoid", 0.0) == 1.0
         except LearnerException as exc:  # RLIMIT_NPROC stopped its forks first
             assert exc.exc_type == "BlockingIOError"
+        except BadReturn:
+            pass
         try:
             started = sub.call("relu", 0.0)
         except (LearnerException, BadReturn):
-            # a fork that failed inside one of its own children left that child running the
-            # learner's code too, answering on the same pipe: its own grade's loss, no one else's
             started = 0
         if AS_ROOT:  # RLIMIT_NPROC of the worker's own uid; the sleepers above count too
             assert started < DEFAULT_LIMITS["max_processes"]
