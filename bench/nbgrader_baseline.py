@@ -79,13 +79,7 @@ def build_plain_course(course, learners):
     nbformat.write(with_plain_tests(nbformat.read(source / NOTEBOOK, as_version=4)), source / NOTEBOOK)
     (course / "nbgrader_config.py").write_text(PLAIN_CONFIG.format(root=str(course)))
     plain_nbgrader(course, "generate_assignment", ASSIGNMENT)
-    release_nb = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    submitted = learners(release_nb)
-    for learner, nb in submitted.items():
-        folder = course / "submitted" / learner / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / NOTEBOOK)
-    return sorted(submitted)
+    return demo.submit(course, learners)
 
 
 def plain_gradebook(course):

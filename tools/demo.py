@@ -107,6 +107,12 @@ def build_course(course, learners=demo_learners):
     shutil.rmtree(course, ignore_errors=True)
     shutil.copytree(ROOT / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
     nbgrader(course, "generate_assignment", ASSIGNMENT)
+    return submit(course, learners)
+
+
+def submit(course, learners):
+    """Each of `learners(release_nb)` (the course's released notebook in, {learner: notebook}
+    out) copied into submitted/<learner>/ch01/, as the README documents; their names."""
     release_nb = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
     submitted = learners(release_nb)
     for learner, nb in submitted.items():
