@@ -17,7 +17,7 @@ import itertools
 import time
 import types
 
-from autograder.sandbox import TestFunction, codec, testfns
+from autograder.sandbox import TestFunction, codec, protocol, testfns
 from autograder.sandbox.errors import (
     BadReturn,
     CallTimeout,
@@ -89,7 +89,10 @@ class InProcessSubmission:
     def call_full(self, name, *args, timeout=None, **kwargs):
         return self._call(name, args, kwargs, timeout, full=True)
 
-    def _call(self, name, args, kwargs, timeout, full):
+    def defaults(self, name, *, timeout=None):
+        return self._call(name, (), {}, timeout, full=False, defaults=True)[0]
+
+    def _call(self, name, args, kwargs, timeout, full, defaults=False):
         self.calls.append(name)
         if name in self.timeouts:
             raise CallTimeout(f"{name} did not return within {timeout} s")
@@ -103,7 +106,10 @@ class InProcessSubmission:
         args, kwargs = request["args"], request["kwargs"]
         started, cpu_started = time.perf_counter(), time.process_time()
         try:
-            value = function(*args, **kwargs)
+            if defaults:
+                value = protocol.declared_defaults(function)
+            else:
+                value = function(*args, **kwargs)
         except NotImplementedError:
             raise NotImplementedByLearner(f"{name} still raises NotImplementedError") from None
         except Exception as exc:  # noqa: BLE001 - the code's exception, reported as the sandbox does

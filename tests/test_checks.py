@@ -14,6 +14,7 @@ import pytest
 from autograder.checks import common, xor
 from autograder.checks.common import REGISTRY, Check
 from autograder.grade import grade_submission, load_reference, load_rubric, run_check
+from autograder.sandbox import protocol
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import (
     HOLLOW,
@@ -496,7 +497,7 @@ def iterations_to_learn(ref, table, seed):
     """Iterations the reference needs before cost < limit and all four predictions are right."""
     X, y = xor.X, xor.targets(table)
     params = ref.init_params(2, xor.NUM_HIDDEN, 1, seed=seed)
-    for i in range(xor.NUM_ITERATIONS):
+    for i in range(xor.ITERATIONS[table]):
         cache = ref.forward_prop(X, params)
         if ref.cost_function(y, cache[3]) < xor.COST_LIMIT and np.array_equal(ref.predict(X, params), y):
             return i
@@ -504,7 +505,7 @@ def iterations_to_learn(ref, table, seed):
     return None
 
 
-def test_reference_learns_every_graded_table_within_a_quarter_of_the_iterations_given():
+def test_reference_learns_every_graded_table_within_a_third_of_the_iterations_given():
     ref = load_reference()
     needed = {
         (table, seed): iterations_to_learn(ref, table, seed)
@@ -512,4 +513,78 @@ def test_reference_learns_every_graded_table_within_a_quarter_of_the_iterations_
         for seed in seeds
     }
     assert None not in needed.values()
-    assert max(needed.values()) <= xor.NUM_ITERATIONS // 4, needed
+    assert all(3 * n <= xor.ITERATIONS[table] for (table, _), n in needed.items()), needed
+
+
+def test_other_starts_learn_within_the_iterations_given_too():
+    """A learner whose init_params draws other weights is not charged again for train: from
+    25 other seeds' starts every table is learnt in the iterations given (2000 measured: see
+    xor.py)."""
+    ref = load_reference()
+    missed = [
+        (table, seed)
+        for table in xor.TABLES
+        for seed in range(100, 125)
+        if iterations_to_learn(ref, table, seed) is None
+    ]
+    assert missed == []
+
+
+# --- train's defaults: read where Python binds them, run where it does not ----------------------
+
+TRAIN_DEF = "def train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0):"
+
+
+def _train_defaults_result(old: str, new: str, after: str = "") -> tuple[bool, list[str]]:
+    source = reference_source()
+    assert old in source
+    sub = InProcessSubmission(source.replace(old, new) + after)
+    results = grade_submission("defaults.py", opener=opener(sub))
+    (check,) = [t for t in results.tests if t.name == "train_uses_contract_defaults"]
+    assert results.grader_errors == []
+    return check.passed, sub.calls
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        # a None default set in the body: nothing to read, so train(X, y) runs and is counted
+        "def train(X, y, num_hidden=5, alpha=1.0, num_iterations=None, seed=0):\n"
+        "    num_iterations = 5000 if num_iterations is None else num_iterations",
+        # keyword-only defaults are bound too
+        "def train(X, y, *, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0):",
+    ],
+)
+def test_train_declaring_its_defaults_another_way_still_earns_them(new):
+    passed, _ = _train_defaults_result(TRAIN_DEF, new)
+    assert passed
+
+
+def test_a_wrapped_train_is_run_with_its_defaults_not_read():
+    after = (
+        "\n\nimport functools\n_train = train\n\n\n@functools.wraps(_train)\n"
+        "def train(*args, **kwargs):\n    return _train(*args, **kwargs)\n"
+    )
+    assert _train_defaults_result(TRAIN_DEF, TRAIN_DEF, after)[0]
+
+
+def test_train_defaults_are_read_from_what_python_binds_not_a_claimed_signature():
+    wrong = TRAIN_DEF.replace("num_iterations=5000", "num_iterations=1000")
+    claim = (
+        "\n\nimport inspect\n"
+        "train.__signature__ = inspect.signature(lambda X, y, num_hidden=5, alpha=1.0, "
+        "num_iterations=5000, seed=0: None)\n"
+    )
+    assert not _train_defaults_result(TRAIN_DEF, wrong, claim)[0]
+    # __defaults__ is what Python binds: set to the contract's, train(X, y) does run 5000
+    bound = "\n\ntrain.__defaults__ = (5, 1.0, 5000, 0)\n"
+    assert _train_defaults_result(TRAIN_DEF, wrong, bound)[0]
+
+
+def test_declared_defaults_are_the_ones_a_call_binds():
+    def plain(a, b=1, /, c=2.5, *args, d=None, e="x", **kwargs):
+        pass
+
+    assert protocol.declared_defaults(plain) == {"b": 1, "c": 2.5, "d": None, "e": "x"}
+    assert protocol.declared_defaults(lambda x, y=[1]: x) == {}  # not plain data: left out
+    assert protocol.declared_defaults(np.sum) == {} and protocol.declared_defaults(dict) == {}

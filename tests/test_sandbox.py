@@ -67,6 +67,22 @@ def test_call_full_returns_arguments_after_the_call(sub):
     assert kwargs == {"epsilon": 1e-6}
 
 
+def test_defaults_are_read_without_calling(tmp_path, sub):
+    assert sub.defaults("train") == {"num_hidden": 5, "alpha": 1.0, "num_iterations": 5000, "seed": 0}
+    (tmp_path / "nn_basics.py").write_text(
+        "import functools\n"
+        "def train(X, y, num_iterations=5000):\n    raise SystemExit('called')\n"
+        "class Train:\n    def __call__(self, X, num_iterations=5000):\n        pass\n"
+        "wrapped = functools.partial(train, 1)\nobject_train = Train()\n"
+    )
+    with open_graded(tmp_path) as s:
+        assert s.defaults("train") == {"num_iterations": 5000}  # not called: no SystemExit
+        assert s.defaults("wrapped") == {} and s.defaults("object_train") == {}
+        with pytest.raises(Missing):
+            s.defaults("predict")
+        assert s.output == ""
+
+
 def test_dict_test_function_reaches_gradient_check(sub):
     params = sub.call("init_params", 2, 3, 1, seed=1)
     coeffs = {

@@ -120,6 +120,11 @@ class Submission:
     def call_full(self, name: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Reply:
         return self._call(name, args, kwargs, timeout, full=True)
 
+    def defaults(self, name: str, *, timeout: float | None = None) -> dict[str, Any]:
+        """{parameter: default} that calling `name` without them binds (plain values only; {} for
+        a callable that is not a plain function: protocol.declared_defaults); not called."""
+        return cast(dict[str, Any], self._call(name, (), {}, timeout, full=False, defaults=True)[0])
+
     @property
     def output(self) -> str:
         raw = self._earlier_output
@@ -219,13 +224,19 @@ class Submission:
             self._worker = None
 
     def _call(
-        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], timeout: float | None, full: bool
+        self,
+        name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        timeout: float | None,
+        full: bool,
+        defaults: bool = False,
     ) -> Reply:
         if self._fatal is not None:
             raise type(self._fatal)(str(self._fatal))
         request_id = secrets.token_hex(8)
         payload = codec.dumps(
-            protocol.call_request(request_id, name, list(args), kwargs, full), testfn=TestFunction
+            protocol.call_request(request_id, name, list(args), kwargs, full, defaults), testfn=TestFunction
         )
         if self._worker is None:  # the last call killed it: a fresh one re-loads the code
             self._start()

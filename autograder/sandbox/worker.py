@@ -489,7 +489,7 @@ def serve(module, payload):
         return protocol.reply(rid, protocol.MISSING)
     args, kwargs = req["args"], req["kwargs"]
     try:
-        value = fn(*args, **kwargs)
+        value = protocol.declared_defaults(fn) if req.get("defaults") else fn(*args, **kwargs)
     except NotImplementedError as exc:
         return protocol.reply(rid, protocol.NOT_IMPLEMENTED, message=describe(exc)[1])
     except BaseException as exc:  # SystemExit, KeyboardInterrupt...: that call fails, we go on
