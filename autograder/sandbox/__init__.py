@@ -88,6 +88,7 @@ class Submission:
     ) -> None:
         self.call_timeout, self.load_timeout, self.budget = call_timeout, load_timeout, budget
         self._worker: WorkerProcess | None = None
+        self._waits: CpuWait | None = None  # the worker's CPU wait, settled after each exchange
         self._spent = 0.0
         self._earlier_output = b""
         self._fatal: SubmissionError | None = None  # an error every call raises: the code cannot even load
@@ -171,6 +172,7 @@ class Submission:
         limit = self._limit(self.load_timeout)
         load_id = secrets.token_hex(8)
         self._worker = WorkerProcess(self._workdir, load_id, lifetime=self.budget - self._spent + 5)
+        self._waits = CpuWait(self._worker.pid)
         message = self._exchange(
             None, limit, "loading the code", WorkerCrashed, lambda m: protocol.is_loaded(m, load_id)
         )
@@ -192,8 +194,8 @@ class Submission:
         assert worker is not None
         started = time.monotonic()
         deadline = started + limit
-        waits = CpuWait(worker.pid)
-        waits.mark()
+        waits = self._waits
+        assert waits is not None
         try:
             if payload is not None:
                 worker.send(payload, deadline)
@@ -213,7 +215,7 @@ class Submission:
             raise broken(f"{what}: {exc}") from None
         finally:  # the budget, like the limit, counts no time spent waiting for a CPU
             elapsed = time.monotonic() - started
-            self._spent += elapsed - min(elapsed, waits.seconds())
+            self._spent += elapsed - min(elapsed, waits.settle())
 
     def _stop_worker(self, graceful: bool) -> None:
         if self._worker is not None:
