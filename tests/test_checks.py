@@ -588,3 +588,20 @@ def test_declared_defaults_are_the_ones_a_call_binds():
     assert protocol.declared_defaults(plain) == {"b": 1, "c": 2.5, "d": None, "e": "x"}
     assert protocol.declared_defaults(lambda x, y=[1]: x) == {}  # not plain data: left out
     assert protocol.declared_defaults(np.sum) == {} and protocol.declared_defaults(dict) == {}
+
+
+def test_the_references_answers_are_shared_across_submissions_and_read_only():
+    ref = load_reference()
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return {"Wxh": np.zeros(3)}, [np.ones(2)]
+
+    first = common.Context(None, ref).expected(("test", "shared"), compute)
+    second = common.Context(None, ref).expected(("test", "shared"), compute)
+    assert first is second and computed == [1]  # once for both submissions
+    with pytest.raises(ValueError):
+        first[0]["Wxh"][0] = 1.0  # a check cannot change a later submission's expected value
+    with pytest.raises(ValueError):
+        first[1][0][0] = 1.0

@@ -10,6 +10,7 @@ describe the values they compare.
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -88,6 +89,26 @@ def check(*cases: Case, requires: Sequence[str] = ()):
     return decorate
 
 
+# The reference's answers to the checks' fixed inputs, by reference module: the same for every
+# submission, so a grader that grades a class (grade-all's slots, the nbgrader door) computes
+# each once. Weak keys: a reference module dropped (a test's stand-in) takes its answers along.
+_EXPECTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _read_only(value):
+    """value, its arrays (in dicts, lists, tuples) made read-only: a check that wrote into a
+    cached answer would change every later submission's expected value, so it raises instead."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, dict):
+        for item in value.values():
+            _read_only(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _read_only(item)
+    return value
+
+
 class Context:
     """One submission being graded: the sandboxed `sub`, the trusted reference `ref`, and
     results shared between checks (training runs are expensive; a hang is not retried)."""
@@ -122,6 +143,14 @@ class Context:
             if exc.lasting:  # not input-dependent: the same answer for every later call of fn
                 self._broken[fn] = failed
             raise failed from None
+
+    def expected(self, key, compute: Callable[[], object]):
+        """compute() once per key and reference, across submissions: for what depends on the
+        reference and the checks' constants only, never on the learner's code or values."""
+        answers = _EXPECTED.setdefault(self.ref, {})
+        if key not in answers:
+            answers[key] = _read_only(compute())
+        return answers[key]
 
     def memo(self, key, compute: Callable[[], object]):
         """compute() once per key; a Failed is remembered and raised again, like a value."""
