@@ -14,6 +14,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m compileall -q autograder solutions > /dev/null  # read even under PYTHONDONTWRITEBYTECODE=1: every grade starts ~0.08 s sooner
 	touch $@
 
 ## demo: generate the release, autograde the bundled demo class with nbgrader, print the gradebook
