@@ -62,3 +62,24 @@ def test_the_kit_is_formatted_as_ruff_format_would():
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_make_tests_xdist_groups_keep_a_module_on_one_worker(tmp_path):
+    """`make test` runs `-n 2 --dist loadgroup` so that one worker builds each module-scoped
+    course (nbgrader, README clone, browser). pytest 9.2 silently drops the groups
+    (pytest-xdist#1386): both workers then build every course, a minute more per run."""
+    (tmp_path / "test_grouped.py").write_text(
+        "import os\nimport pytest\n\npytestmark = pytest.mark.xdist_group('one')\n\n\n"
+        "@pytest.mark.parametrize('i', range(6))\ndef test_record(i):\n"
+        "    with open('workers.txt', 'a') as f:\n        f.write(os.environ['PYTEST_XDIST_WORKER'] + '\\n')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    workers = (tmp_path / "workers.txt").read_text().split()
+    assert len(workers) == 6 and len(set(workers)) == 1, workers

@@ -12,7 +12,7 @@ import pytest
 
 from tests.test_sandbox_adversarial import CORPUS, KIT, processes_matching, tree_digest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sandbox_class")]  # one worker grades the class once
 
 REFERENCE = KIT / "solutions" / "nn_basics.py"
 BOUND = 600.0  # seconds for the whole class on a loaded 2-CPU machine: a bound, not a benchmark

@@ -159,16 +159,16 @@ def test_update_params_and_predict():
     assert np.array_equal(predicted, (nn.forward_prop(X, params)[3] >= 0.5).astype(int))
 
 
-def test_xor_learned_for_200_seeds_within_2000_iterations():
-    first_below = []
-    for seed in range(200):
-        params, costs = nn.train(XOR_X, XOR_Y, alpha=1.0, num_iterations=2000, seed=seed)
-        assert len(costs) == 2000 and all(type(c) is float for c in costs)
-        final = nn.cost_function(XOR_Y, nn.forward_prop(XOR_X, params)[3])
-        assert final < 0.05 and np.array_equal(nn.predict(XOR_X, params), XOR_Y), f"seed {seed}"
-        first_below.append(next(i for i, c in enumerate(costs) if c < 0.05))
-    # Measured 2026-11-27: median 276.5, max 630 iterations to reach cost < 0.05.
-    assert max(first_below) < 1000
+@pytest.mark.parametrize("first_seed", [0, 50, 100, 150])
+def test_xor_learned_for_200_seeds_within_500_iterations(first_seed):
+    """What the notebook and train's docstring say: at alpha = 1.0, each of 200 seeds has all four
+    predictions right within 500 iterations (measured 2026-11-29: at most 485, median 124.5;
+    cost < 0.05 takes longer, at most 630). Four groups of 50, so pytest -n spreads them."""
+    for seed in range(first_seed, first_seed + 50):
+        params, costs = nn.train(XOR_X, XOR_Y, alpha=1.0, num_iterations=500, seed=seed)
+        assert len(costs) == 500 and all(type(c) is float for c in costs)
+        assert np.array_equal(nn.predict(XOR_X, params), XOR_Y), f"seed {seed}"
+        assert costs[-1] < costs[0], f"seed {seed}"
 
 
 def test_chapter_learning_rate_does_not_learn_xor():
