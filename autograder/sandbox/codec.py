@@ -29,6 +29,10 @@ TESTFN_TAG = "__testfn__"
 _TAGS = (ARRAY_TAG, TESTFN_TAG)
 
 
+# values that are their own encoding (exact types: a subclass is encoded as its plain value)
+_PLAIN = frozenset((float, int, bool, str, type(None)))
+
+
 class CodecError(ValueError):
     """A value that is not plain data, or a frame that is malformed or too large."""
 
@@ -47,7 +51,10 @@ def encode(obj, testfn=None, _depth=0):
     if isinstance(obj, (str, np.generic, int, float)) or type(obj) is np.ndarray:
         return _encode_leaf(obj)
     if isinstance(obj, (list, tuple)):
-        return [encode(v, testfn, _depth + 1) for v in list(obj)]
+        items = list(obj)
+        if all(type(v) in _PLAIN for v in items):  # train's costs: thousands of floats, as they are
+            return items
+        return [encode(v, testfn, _depth + 1) for v in items]
     if isinstance(obj, dict):
         return _encode_dict(obj, testfn, _depth)
     if testfn is not None and isinstance(obj, testfn):
@@ -106,6 +113,8 @@ def decode(tree, testfn=None, _depth=0):
     if tree is None or type(tree) in (bool, int, float, str):
         return tree
     if type(tree) is list:
+        if all(type(v) in _PLAIN for v in tree):  # a list of numbers: nothing to rebuild
+            return tree
         return [decode(v, testfn, _depth + 1) for v in tree]
     if type(tree) is dict:
         if len(tree) == 1 and ARRAY_TAG in tree:
