@@ -36,7 +36,7 @@ release: $(VENV)/.installed
 release-check: $(VENV)/.installed
 	$(PY) -m tools.release --check
 
-## bench: grading speed and scale against nbgrader (about 10 minutes on 2 cores)
+## bench: grading speed and scale against nbgrader (about 5 minutes on 2 cores)
 bench: $(VENV)/.installed
 	$(PY) -m bench.grading
 
