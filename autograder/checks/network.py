@@ -297,9 +297,12 @@ def backward_prop_leaves_arguments_unchanged(ctx):
     )
     for name, before, after in zip(("X", "y", "params"), (X, y, params), args_after[:3], strict=True):
         expect_unchanged(before, after, label, name)
-    # Not strict: the learner's code holds this list and may change its length, which must never
-    # read as a grader error (a cache the learner shortens is compared only as far as it goes).
-    for name, before, after in zip(("z1", "a1", "z2", "y_hat"), cache, args_after[3], strict=False):
+    # The learner's code holds this list and may change its length: a cache it shortened or
+    # lengthened is the learner's mutation (never a grader error), before any entry is compared.
+    cache_after = args_after[3]
+    if not isinstance(cache_after, list) or len(cache_after) != len(cache):
+        raise Failed(t("mutated", call=label, arg="cache"))
+    for name, before, after in zip(("z1", "a1", "z2", "y_hat"), cache, cache_after, strict=True):
         expect_unchanged(before, after, label, f"cache → {name}")
 
 

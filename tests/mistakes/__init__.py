@@ -337,6 +337,23 @@ MISTAKES = [
         cascade=TRAINING,
     ),
     M(
+        # pops what it needs off the cache list it was handed: the caller's list is left shorter
+        # (a tuple, as the reference's forward_prop returns inside train, has no pop: train breaks)
+        "backward_prop_consumes_cache",
+        "backward_prop",
+        """
+        y_hat = cache.pop()
+        z2 = cache.pop()
+        z1, a1 = cache
+        delta2 = -(y - y_hat) * sigmoid_derivative(z2)
+        delta1 = (delta2 @ params["Why"].T) * sigmoid_derivative(z1)
+        return {"Wxh": X.T @ delta1, "bh": np.sum(delta1, axis=0, keepdims=True),
+                "Why": a1.T @ delta2, "by": np.sum(delta2, axis=0, keepdims=True)}
+        """,
+        only={"backward_prop_leaves_arguments_unchanged"},
+        cascade=TRAINING,
+    ),
+    M(
         "backward_prop_float32",
         "backward_prop",
         """
