@@ -323,6 +323,7 @@ def results_from_report(data: dict, lang: str):
         tests=tests,
         load_error=data.get("load_error"),
         functions=list(data.get("functions", {})),
+        refused=Text(data["refused"], data["refused"]) if data.get("refused") else None,
     )
 
 

@@ -16,10 +16,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import checks
-from .checks.common import REGISTRY, Context, Failed
+from .checks.common import REGISTRY, Context, Failed, refusal_reason
 from .messages import t
 from .quoting import clean
 from .results import CheckResult, Results, Text
+from .sandbox.errors import Refused
 from .submission import open_graded
 
 log = logging.getLogger("autograder")
@@ -131,8 +132,10 @@ def grade_submission(path, *, opener=open_graded) -> Results:
     started = time.perf_counter()
     with opener(path) as sub:
         tests = run_rubric(Context(sub, reference), rubric)
-        load_error = sub.load_error
-    if load_error:
+        load_error, failure = sub.load_error, getattr(sub, "load_failure", None)
+    # nothing loaded: the report says why once, in both languages, and so does every check
+    refused = t("load_refused", reason=refusal_reason(failure)) if isinstance(failure, Refused) else None
+    if load_error and not refused:
         note = t("load_error", error=clean(load_error))
         tests = [r if r.passed or r.error else replace(r, feedback=note + r.feedback) for r in tests]
     return Results(
@@ -141,6 +144,7 @@ def grade_submission(path, *, opener=open_graded) -> Results:
         execution_time=round(time.perf_counter() - started, 3),
         load_error=load_error,
         functions=list(rubric),
+        refused=refused,
     )
 
 

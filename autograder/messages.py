@@ -72,6 +72,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "加载你的代码时出错（error while loading）：{error}。之后的函数可能都没有定义。",
         "Loading your code failed: {error}. Functions after that point may be undefined.",
     ),
+    "load_refused": (
+        "你的提交没有被加载（not loaded）：{reason}。所以每一项都没有评分。",
+        "Your submission was not loaded: {reason}. So no check could grade it.",
+    ),
+    "refused": (
+        "没有评分（not graded）：你的提交没有被加载：{reason}。",
+        "Not graded: your submission was not loaded: {reason}.",
+    ),
+    "refused_not_data": (
+        "它不是评分程序能读取的普通文件（regular file）",
+        "it is not a regular file the grader can read",
+    ),
+    "refused_unreadable": (
+        "`{name}` 无法作为普通文件（regular file）读取，或在读取时被改动",
+        "`{name}` could not be read as a regular file, or changed while it was read",
+    ),
+    "notebook_not_utf8": (
+        "笔记本（notebook）不是 UTF-8 编码的文本（第 {at} 个字节）",
+        "the notebook is not UTF-8 text (at byte {at})",
+    ),
+    "notebook_too_deep": (
+        "笔记本的 JSON 嵌套了 {depth} 层（最多 {limit} 层）",
+        "the notebook's JSON nests {depth} levels deep (at most {limit})",
+    ),
+    "notebook_not_json": (
+        "笔记本不是有效的 JSON（not JSON）：{detail}",
+        "the notebook is not valid JSON: {detail}",
+    ),
+    "notebook_no_cells": (
+        "笔记本里没有单元格列表（cells），不是 nbformat 4 的笔记本",
+        "the notebook has no list of cells (not an nbformat 4 notebook)",
+    ),
+    "notebook_too_many_cells": (
+        "笔记本有 {count} 个单元格（cells），最多 {limit} 个",
+        "the notebook has {count} cells (at most {limit})",
+    ),
+    "notebook_bad_cell": (
+        "笔记本的第 {index} 个单元格（cell）不是一个以文本为源代码（source）的对象",
+        "cell {index} of the notebook is not an object whose source is text",
+    ),
     # --- what came back ----------------------------------------------------------------------
     "returned_none": (
         "{call} 返回了 None：是不是忘了写 return？",

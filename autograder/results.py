@@ -60,6 +60,9 @@ class Results:
     execution_time: float = 0.0
     load_error: str | None = None  # what the learner's module raised while loading, if anything
     functions: list[str] = field(default_factory=list)  # contract functions in rubric order
+    # why nothing was loaded (a refused submission), in both languages; load_error then holds
+    # the same in English, for logs and the JSON report
+    refused: Text | None = None
 
     def __post_init__(self) -> None:
         self.load_error = clean(self.load_error) if self.load_error else self.load_error

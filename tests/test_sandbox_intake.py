@@ -4,6 +4,7 @@ give a report, never a grader crash; correct code in Chinese or in GBK scores fu
 
 import json
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -14,7 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.classroom import results_from_report
 from autograder.grade import grade_submission
+from autograder.messages import MESSAGES
+from autograder.reporters import render
 from autograder.sandbox import intake
 from autograder.sandbox.errors import Refused
 from autograder.submission import GRADED_NAMES, open_graded
@@ -295,3 +299,46 @@ def test_the_kit_is_carved_out_of_every_read_path(kit):
     assert not any(kit == a or kit.startswith(a.rstrip("/") + "/") for a in allowed)
     # its neighbours stay readable
     assert any(a.startswith("/usr/lib") or a == "/usr/bin" for a in allowed)
+
+
+def test_every_refusal_reason_is_a_message_in_both_languages():
+    sandbox = Path(__file__).resolve().parents[1] / "autograder" / "sandbox"
+    reasons = set()
+    for name in ("intake.py", "notebook.py", "errors.py"):
+        reasons |= set(re.findall(r'"((?:refused|notebook)_[a-z_0-9]+)"', (sandbox / name).read_text()))
+    assert len(reasons) >= 10
+    for reason in reasons:
+        zh, en = MESSAGES[reason]
+        assert re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[\u4e00-\u9fff]", en), reason
+
+
+@pytest.mark.parametrize(
+    "make, says_zh, says_en",
+    [
+        (lambda p: p.symlink_to(REFERENCE), "是一个链接", "is a link"),
+        (lambda p: os.mkfifo(p), "不是普通文件", "is not a regular file"),
+    ],
+)
+def test_a_refused_submission_says_why_in_the_learners_language(tmp_path, make, says_zh, says_en):
+    make(tmp_path / "nn_basics.py")
+    results = grade_submission(tmp_path / "nn_basics.py")
+    assert results.score == 0 and results.grader_errors == []
+    zh, en = render(results, "text", "zh"), render(results, "text", "en")
+    assert says_zh in zh and "regular files are graded" not in zh
+    assert all(
+        says_zh in test.feedback.zh and str(tmp_path) not in test.feedback.zh for test in results.tests
+    )
+    assert says_en in en and "Your submission was not loaded" in en
+    assert all(says_en in test.feedback.en for test in results.tests)
+    assert results.load_error.startswith("the submission was refused")  # English, for the instructor
+    report = json.loads(render(results, "json", "zh"))  # what the CI comment is written from
+    assert says_zh in report["refused"] and says_zh in results_from_report(report, "zh").refused.zh
+    assert says_zh in render(results_from_report(report, "zh"), "markdown", "zh")
+
+
+def test_a_notebook_that_is_not_one_says_why_in_both_languages(tmp_path):
+    path = tmp_path / "ch01.ipynb"
+    path.write_bytes(MALFORMED["too many cells"])
+    results = grade_submission(path)
+    assert "笔记本有 3000 个单元格" in render(results, "text", "zh")
+    assert "the notebook has 3000 cells (at most 2000)" in render(results, "text", "en")

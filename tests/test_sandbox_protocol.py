@@ -81,7 +81,11 @@ def test_a_reply_status_becomes_its_exception_and_its_learner_message(status, re
             WorkerCrashed("the worker ended during sigmoid (exit code 3)"),
             "crashed or exited the process: the worker ended during sigmoid (exit code 3)",
         ),
-        (Refused("x.py is a symbolic link"), "raised an exception: x.py is a symbolic link"),
+        (
+            Refused("x.py is a symbolic link", "refused_link", name="x.py"),
+            "Not graded: your submission was not loaded: `x.py` is a link",
+        ),
+        (Refused("x.py is odd"), "not loaded: it is not a regular file the grader can read"),
     ],
 )
 def test_errors_raised_on_the_graders_side_have_their_message_too(exc, says):

@@ -18,7 +18,8 @@ import numpy as np
 
 from ..messages import t
 from ..results import Text
-from ..sandbox.errors import LearnerException, SubmissionError
+from ..quoting import clean
+from ..sandbox.errors import LearnerException, Refused, SubmissionError
 
 # Per-call time limits (seconds): a hang costs at most this once per function, since later
 # calls of a function that hung or crashed fail straight away. Measured over the reference,
@@ -169,9 +170,17 @@ class Context:
         return value
 
 
+def refusal_reason(exc: Refused) -> Text:
+    """Why the submission was not loaded, in the learner's words (intake.py, notebook.py); a
+    file name in it is the learner's own text, cleaned like any."""
+    return t(exc.reason, **{k: clean(v) if isinstance(v, str) else v for k, v in exc.details.items()})
+
+
 def describe_error(exc: SubmissionError, fn: str, label: str) -> Text:
     """The learner's message the error names (sandbox/errors.py), about function `fn` called
     as `label`."""
+    if isinstance(exc, Refused):
+        return t(exc.message_key, reason=refusal_reason(exc))
     detail = short(str(exc), 300)
     text = t(exc.message_key, fn=fn, call=label, detail=detail, error=detail)
     if isinstance(exc, LearnerException) and "truth value of an array" in detail:

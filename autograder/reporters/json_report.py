@@ -14,6 +14,8 @@ def render(results, lang: str = "zh") -> str:
         f: {"score": number(s), "max_score": number(m)} for f, (s, m) in results.by_function().items()
     }
     data["load_error"] = clean(results.load_error) if results.load_error else results.load_error
+    # a refused submission: why, in the report's language (load_error holds it in English)
+    data["refused"] = results.refused.render(lang) if results.refused else None
     # SPEC's status is passed/failed; a check that broke in the grader is listed here as well
     data["grader_errors"] = [test.name for test in results.grader_errors]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

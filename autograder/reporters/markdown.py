@@ -18,7 +18,9 @@ def render(results, lang: str = "zh") -> str:
     ]
     if results.grader_errors:
         lines += ["⚠️ " + say("report_grader_errors", n=len(results.grader_errors)), ""]
-    if results.load_error:
+    if results.refused:
+        lines += [say("report_load_error"), "", fenced(results.refused.render(lang)), ""]
+    elif results.load_error:
         lines += [say("report_load_error"), "", fenced(results.load_error), ""]
     lines += [
         f"| {say('report_function')} | {say('report_points')} | {say('report_max')} |  |",

@@ -16,7 +16,9 @@ def render(results, lang: str = "zh") -> str:
     ]
     if results.grader_errors:
         lines += ["⚠ " + say("report_grader_errors", n=len(results.grader_errors)), ""]
-    if results.load_error:  # indented like feedback, so its lines cannot pass for the report's own
+    if results.refused:
+        lines += [results.refused.render(lang), ""]
+    elif results.load_error:  # indented like feedback, so its lines cannot pass for the report's own
         first, *rest = clean(say("load_error", error=results.load_error)).split("\n")
         lines += [first, *("    " + line for line in rest), ""]
     lines.append(say("report_per_function") + ":")

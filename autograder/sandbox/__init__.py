@@ -11,6 +11,7 @@ asked for; what the module should define is the grader's business (autograder/su
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 import time
@@ -127,6 +128,12 @@ class Submission:
         return cast(dict[str, Any], self._call(name, (), {}, timeout, full=False, defaults=True)[0])
 
     @property
+    def load_failure(self) -> SubmissionError | None:
+        """Why nothing of the submission could be loaded (a Refused, with the learner's reason),
+        or None: then `load_error` holds what the learner's own code raised, if anything."""
+        return self._fatal
+
+    @property
     def output(self) -> str:
         raw = self._earlier_output
         if self._worker is not None:
@@ -235,7 +242,7 @@ class Submission:
         defaults: bool = False,
     ) -> Reply:
         if self._fatal is not None:
-            raise type(self._fatal)(str(self._fatal))
+            raise copy.copy(self._fatal)  # its reason and details too, a fresh traceback
         request_id = secrets.token_hex(8)
         payload = codec.dumps(
             protocol.call_request(request_id, name, list(args), kwargs, full, defaults), testfn=TestFunction

@@ -85,7 +85,15 @@ class BadReturn(SubmissionError):
 
 class Refused(SubmissionError):
     """The submission is not data the grader reads: a link, a device, a FIFO, a hard link,
-    a file over the size limit. Nothing of it was loaded; every call fails with the reason."""
+    a file over the size limit, a notebook that is not one. Nothing of it was loaded; every
+    call fails with the reason. The text (English) is for logs; `reason` is the key of the
+    learner's message and `details` its values (a file's name, never the grader's path)."""
+
+    message_key, lasting = "refused", True
+
+    def __init__(self, text: str, reason: str = "refused_not_data", **details: Any) -> None:
+        super().__init__(text)
+        self.reason, self.details = reason, details
 
 
 class RequestRejected(ValueError):

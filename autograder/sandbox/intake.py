@@ -60,15 +60,17 @@ def _open_dir(name, dir_fd, shown):
         mode = os.lstat(name, dir_fd=dir_fd).st_mode
         if stat.S_ISLNK(mode):
             raise Refused(
-                f"{shown} is a symbolic link: submissions are read as data and links are never followed"
+                f"{shown} is a symbolic link: submissions are read as data and links are never followed",
+                "refused_link",
+                name=name,
             ) from None
         raise FileNotFoundError(f"no submission at {shown} (not a folder)") from None
     except OSError as exc:
-        raise Refused(f"{shown} cannot be opened: {exc.strerror}") from None
+        raise Refused(f"{shown} cannot be opened: {exc.strerror}", "refused_unreadable", name=name) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISDIR(mode):
         os.close(fd)
-        raise Refused(f"{shown} is {_what(mode)}, not a folder")
+        raise Refused(f"{shown} is {_what(mode)}, not a folder", "refused_special", name=name)
     return fd
 
 
@@ -100,15 +102,27 @@ def _read_regular(name, dir_fd, shown, limit):
     except FileNotFoundError:
         raise FileNotFoundError(f"no submission at {shown}") from None
     if not stat.S_ISREG(before.st_mode):  # decided before opening: a FIFO or device is never opened
-        raise Refused(f"{shown} is {_what(before.st_mode)}: only regular files are graded")
+        raise Refused(
+            f"{shown} is {_what(before.st_mode)}: only regular files are graded",
+            "refused_link" if stat.S_ISLNK(before.st_mode) else "refused_special",
+            name=name,
+        )
     if before.st_nlink != 1:
-        raise Refused(f"{shown} has {before.st_nlink} hard links: only a file of its own is graded")
+        raise Refused(
+            f"{shown} has {before.st_nlink} hard links: only a file of its own is graded",
+            "refused_link",
+            name=name,
+        )
     if before.st_size > limit:
-        raise Refused(f"{shown} is {before.st_size} bytes, over the limit of {limit}")
+        raise Refused(
+            f"{shown} is {before.st_size} bytes, over the limit of {limit}", "refused_too_large", name=name
+        )
     try:
         fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
     except OSError as exc:  # ELOOP: it became a link since the lstat
-        raise Refused(f"{shown} cannot be opened as a regular file: {exc.strerror}") from None
+        raise Refused(
+            f"{shown} cannot be opened as a regular file: {exc.strerror}", "refused_unreadable", name=name
+        ) from None
     try:
         after = os.fstat(fd)
         if (
@@ -116,7 +130,7 @@ def _read_regular(name, dir_fd, shown, limit):
             or not stat.S_ISREG(after.st_mode)
             or after.st_nlink != 1
         ):
-            raise Refused(f"{shown} changed while it was being read")
+            raise Refused(f"{shown} changed while it was being read", "refused_unreadable", name=name)
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -125,11 +139,13 @@ def _read_regular(name, dir_fd, shown, limit):
             chunks.append(chunk)
             size += len(chunk)
     except BlockingIOError:
-        raise Refused(f"{shown} cannot be read as a regular file") from None
+        raise Refused(f"{shown} cannot be read as a regular file", "refused_unreadable", name=name) from None
     finally:
         os.close(fd)
     if size > limit:
-        raise Refused(f"{shown} grew past the limit of {limit} bytes while it was read")
+        raise Refused(
+            f"{shown} grew past the limit of {limit} bytes while it was read", "refused_too_large", name=name
+        )
     return b"".join(chunks)
 
 

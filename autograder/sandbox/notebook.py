@@ -79,7 +79,12 @@ def to_python(source, transform_lines=MAX_TRANSFORMED_LINES):
 
 
 class UnreadableNotebook(ValueError):
-    """The file is not a notebook we can read: the learner's problem, graded as such."""
+    """The file is not a notebook we can read: the learner's problem, graded as such. The text
+    (English) is for logs; `reason` keys the learner's message, `details` fill it in."""
+
+    def __init__(self, text: str, reason: str, **details) -> None:
+        super().__init__(text)
+        self.reason, self.details = reason, details
 
 
 def _json_depth(data):
@@ -101,24 +106,36 @@ def read_notebook(data):
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise UnreadableNotebook(
-            f"the notebook cannot be read: it is not UTF-8 ({exc.reason} at byte {exc.start})"
+            f"the notebook cannot be read: it is not UTF-8 ({exc.reason} at byte {exc.start})",
+            "notebook_not_utf8",
+            at=exc.start,
         ) from None
     depth = _json_depth(data)
     if depth > MAX_JSON_DEPTH:
         raise UnreadableNotebook(
-            f"the notebook cannot be read: its JSON nests {depth} levels deep (at most {MAX_JSON_DEPTH})"
+            f"the notebook cannot be read: its JSON nests {depth} levels deep (at most {MAX_JSON_DEPTH})",
+            "notebook_too_deep",
+            depth=depth,
+            limit=MAX_JSON_DEPTH,
         )
     try:
         nb = json.loads(text)
     except (ValueError, RecursionError, MemoryError) as exc:  # not JSON
         raise UnreadableNotebook(
-            f"the notebook cannot be read: {type(exc).__name__}: {str(exc)[:300]}"
+            f"the notebook cannot be read: {type(exc).__name__}: {str(exc)[:300]}",
+            "notebook_not_json",
+            detail=str(exc)[:300],
         ) from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise UnreadableNotebook("the notebook cannot be read: no list of cells (not an nbformat 4 notebook)")
+        raise UnreadableNotebook(
+            "the notebook cannot be read: no list of cells (not an nbformat 4 notebook)", "notebook_no_cells"
+        )
     if len(nb["cells"]) > MAX_CELLS:
         raise UnreadableNotebook(
-            f"the notebook cannot be read: {len(nb['cells'])} cells (at most {MAX_CELLS})"
+            f"the notebook cannot be read: {len(nb['cells'])} cells (at most {MAX_CELLS})",
+            "notebook_too_many_cells",
+            count=len(nb["cells"]),
+            limit=MAX_CELLS,
         )
     for number, cell in enumerate(nb["cells"]):
         source = cell.get("source", "") if isinstance(cell, dict) else None
@@ -126,7 +143,9 @@ def read_notebook(data):
             isinstance(source, str) or (isinstance(source, list) and all(isinstance(s, str) for s in source))
         ):
             raise UnreadableNotebook(
-                f"the notebook cannot be read: cell {number} is not an object whose source is text"
+                f"the notebook cannot be read: cell {number} is not an object whose source is text",
+                "notebook_bad_cell",
+                index=number,
             )
     return nb
 

@@ -21,6 +21,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
+from .errors import Refused
 from .intake import read_submission
 from .notebook import UnreadableNotebook, extract_cells
 
@@ -74,11 +75,11 @@ def resolve_source(path, module, folder_files):
 
 
 def cells_of(data):
-    """The notebook's cells to run; a notebook that cannot be read becomes one cell raising why."""
+    """The notebook's cells to run; Refused, with why, when it cannot be read as a notebook."""
     try:
         return extract_cells(data)
     except UnreadableNotebook as exc:
-        return [{"index": 0, "source": f"raise ValueError({str(exc)!r})"}]
+        raise Refused(str(exc), exc.reason, **exc.details) from None
 
 
 def imported_modules(sources):
