@@ -95,16 +95,17 @@ def descent(ref, y, params, alpha, num_iterations):
     return params, np.array(costs)
 
 
-def _own_start(ctx, num_hidden, seed):
-    """The learner's own init_params(2, H, 1, seed) as float arrays, or None when it is broken
-    (a broken init_params costs its own points, not train's) or all zero in a weight."""
+def _own_start(ctx, num_hidden, seed, ref_start):
+    """The learner's own init_params(2, H, 1, seed) as float arrays (shaped like the reference's
+    `ref_start`), or None when it is broken (a broken init_params costs its own points, not
+    train's) or all zero in a weight."""
     label = f"init_params(2, {num_hidden}, 1, seed={seed})"
     try:
         got = ctx.memo(
             ("init", num_hidden, seed),
             lambda: ctx.call("init_params", 2, num_hidden, 1, seed=seed, label=label),
         )
-        own = expect_dict_of_arrays(got, ctx.ref.init_params(2, num_hidden, 1, seed=seed), label)
+        own = expect_dict_of_arrays(got, ref_start, label)
     except Failed:
         return None
     if all(np.all(np.isfinite(own[k])) and np.any(own[k]) for k in ("Wxh", "Why")):
@@ -126,7 +127,7 @@ def _trajectories(ctx, run):
                 lambda: descent(ctx.ref, y, ref_start, run["alpha"], run["num_iterations"]),
             )
         ]
-        own = _own_start(ctx, run["num_hidden"], run["seed"])
+        own = _own_start(ctx, run["num_hidden"], run["seed"], ref_start)
         if own is not None and not all(np.array_equal(own[k], ref_start[k]) for k in KEYS):
             params, costs = descent(ctx.ref, y, own, run["alpha"], run["num_iterations"])
             # From weights so large that every gradient rounds to 0 descent stays put, and a
