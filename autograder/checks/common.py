@@ -133,9 +133,7 @@ class Context:
 
     def defaults(self, fn: str, *, label: str | None = None) -> dict:
         """{parameter: default} that calling fn without them binds (plain values); not called."""
-        return self._call(
-            lambda name, timeout: self.sub.defaults(name, timeout=timeout), fn, (), {}, label, None
-        )
+        return self._call(self.sub.defaults, fn, (), {}, label, None)
 
     def _call(self, method, fn, args, kwargs, label, timeout):
         if fn in self._broken:
