@@ -132,7 +132,7 @@ def grade_submission(path, *, opener=open_graded) -> Results:
     started = time.perf_counter()
     with opener(path) as sub:
         tests = run_rubric(Context(sub, reference), rubric)
-        load_error, failure = sub.load_error, getattr(sub, "load_failure", None)
+        load_error, failure = sub.load_error, sub.load_failure
     # nothing loaded: the report says why once, in both languages, and so does every check
     refused = t("load_refused", reason=refusal_reason(failure)) if isinstance(failure, Refused) else None
     if load_error and not refused:

@@ -70,6 +70,7 @@ class InProcessSubmission:
                     (f"cell {cell['index']}: " if notebook else "") + f"{type(exc).__name__}: {exc}"
                 )
         self.load_error, self.output = ("; ".join(errors) or None), ""
+        self.load_failure = None  # trusted code here is never refused
         self.timeouts = set(timeouts)
         self.calls: list[str] = []
         self.seconds = 0.0

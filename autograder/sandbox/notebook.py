@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from ..nbgrader_cells import is_solution, is_test_cell
+from .errors import Refused
 
 MAX_JSON_DEPTH = 64  # a notebook nests about 6 deep; its outputs a few more
 MAX_CELLS = 2000
@@ -78,15 +79,6 @@ def to_python(source, transform_lines=MAX_TRANSFORMED_LINES):
         return kept
 
 
-class UnreadableNotebook(ValueError):
-    """The file is not a notebook we can read: the learner's problem, graded as such. The text
-    (English) is for logs; `reason` keys the learner's message, `details` fill it in."""
-
-    def __init__(self, text: str, reason: str, **details) -> None:
-        super().__init__(text)
-        self.reason, self.details = reason, details
-
-
 def _json_depth(data):
     """How deeply the JSON text nests, strings left out: checked before json.loads, so a
     100,000-level notebook is refused without the parser recursing into it."""
@@ -105,14 +97,14 @@ def read_notebook(data):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise UnreadableNotebook(
+        raise Refused(
             f"the notebook cannot be read: it is not UTF-8 ({exc.reason} at byte {exc.start})",
             "notebook_not_utf8",
             at=exc.start,
         ) from None
     depth = _json_depth(data)
     if depth > MAX_JSON_DEPTH:
-        raise UnreadableNotebook(
+        raise Refused(
             f"the notebook cannot be read: its JSON nests {depth} levels deep (at most {MAX_JSON_DEPTH})",
             "notebook_too_deep",
             depth=depth,
@@ -121,17 +113,17 @@ def read_notebook(data):
     try:
         nb = json.loads(text)
     except (ValueError, RecursionError, MemoryError) as exc:  # not JSON
-        raise UnreadableNotebook(
+        raise Refused(
             f"the notebook cannot be read: {type(exc).__name__}: {str(exc)[:300]}",
             "notebook_not_json",
             detail=str(exc)[:300],
         ) from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise UnreadableNotebook(
+        raise Refused(
             "the notebook cannot be read: no list of cells (not an nbformat 4 notebook)", "notebook_no_cells"
         )
     if len(nb["cells"]) > MAX_CELLS:
-        raise UnreadableNotebook(
+        raise Refused(
             f"the notebook cannot be read: {len(nb['cells'])} cells (at most {MAX_CELLS})",
             "notebook_too_many_cells",
             count=len(nb["cells"]),
@@ -142,7 +134,7 @@ def read_notebook(data):
         if not (
             isinstance(source, str) or (isinstance(source, list) and all(isinstance(s, str) for s in source))
         ):
-            raise UnreadableNotebook(
+            raise Refused(
                 f"the notebook cannot be read: cell {number} is not an object whose source is text",
                 "notebook_bad_cell",
                 index=number,

@@ -21,9 +21,8 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from .errors import Refused
 from .intake import read_submission
-from .notebook import UnreadableNotebook, extract_cells
+from .notebook import extract_cells  # Refused, with why, for a notebook it cannot read
 
 HERE = Path(__file__).resolve().parent
 RUNTIME_FILES = (
@@ -69,17 +68,9 @@ def resolve_source(path, module, folder_files):
     """("py", None, path of the module) or ("cells", cells, None), for trusted code (bench/)."""
     received = read_submission(path, module, folder_files)
     if received.kind == "ipynb":
-        return "cells", cells_of(received.data), None
+        return "cells", extract_cells(received.data), None
     path = Path(path)
     return "py", None, path / received.name if path.is_dir() else path
-
-
-def cells_of(data):
-    """The notebook's cells to run; Refused, with why, when it cannot be read as a notebook."""
-    try:
-        return extract_cells(data)
-    except UnreadableNotebook as exc:
-        raise Refused(str(exc), exc.reason, **exc.details) from None
 
 
 def imported_modules(sources):
@@ -161,7 +152,7 @@ class Workdir:
         the Python module named `module`."""
         self.module = module
         if received.kind == "ipynb":
-            self.kind, self.cells = "cells", cells_of(received.data)
+            self.kind, self.cells = "cells", extract_cells(received.data)
             sources = [c["source"] for c in self.cells]
         else:
             self.kind, self.cells = "py", None
