@@ -1,0 +1,157 @@
+"""No path between classmates (issue 18, attacks 1 and 8, and the class discovery around them):
+a file named directly is graded alone, so a notebook of a flat class folder can neither import a
+classmate's module nor be refused for a classmate's link, FIFO or hard link; whatever one entry
+of a class is or holds changes that entry's grade only."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.sandbox import intake
+from autograder.submission import GRADED_NAMES, MODULE_NAME
+from tests.cli_in_process import run_cli
+from tests.mistakes import correct_source, reference_source
+
+KIT = Path(__file__).resolve().parent.parent
+
+
+def notebook(path: Path, *sources: str) -> Path:
+    """A plain notebook (no nbgrader metadata: every code cell runs) holding `sources`."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(nb, str(path))
+    return path
+
+
+def read(path: Path) -> intake.Received:
+    return intake.read_submission(path, MODULE_NAME, GRADED_NAMES)
+
+
+def gradebook(out: Path) -> dict[str, dict[str, str]]:
+    with (out / "gradebook.csv").open(encoding="utf-8") as f:
+        return {row["learner"]: row for row in csv.DictReader(f)}
+
+
+def report(out: Path, learner: str) -> dict:
+    return json.loads((out / f"{learner}.json").read_text(encoding="utf-8"))
+
+
+# --- attack 1: a notebook named directly took its classmates' modules as siblings ---------------
+
+
+def test_a_notebook_named_directly_is_read_alone(tmp_path):
+    (tmp_path / "alice.py").write_text(reference_source(), encoding="utf-8")
+    (tmp_path / "public_checks.py").write_text("OFFSET = 0.25\n", encoding="utf-8")
+    received = read(notebook(tmp_path / "mallory.ipynb", "from alice import *"))
+    assert received.kind == "ipynb" and received.siblings == {}
+
+
+def test_a_learner_folder_keeps_its_own_modules(tmp_path):
+    """A folder is one learner's: its helper modules are that learner's and come along."""
+    (tmp_path / "helper.py").write_text("OFFSET = 0.25\n", encoding="utf-8")
+    notebook(tmp_path / "ch01.ipynb", "from helper import *")
+    assert read(tmp_path).siblings == {"helper.py": b"OFFSET = 0.25\n"}
+
+
+def test_mallory_importing_alice_in_a_flat_class_scores_0(tmp_path, capsys):
+    """grade-all's flat layout: mallory.ipynb holds no code of its own, only `from alice import *`;
+    it scored 100/100 with alice.py copied beside it. Through grade-all and `grade` alike."""
+    submissions = tmp_path / "class"
+    submissions.mkdir()
+    (submissions / "alice.py").write_text(correct_source(), encoding="utf-8")
+    mallory = notebook(submissions / "mallory.ipynb", "from alice import *")
+    out = tmp_path / "reports"
+    done = run_cli(capsys, "grade-all", submissions, "--output-dir", out)
+    assert done.returncode == 0, done.stderr
+    rows = gradebook(out)
+    assert float(rows["alice"]["score"]) == 100
+    assert float(rows["mallory"]["score"]) == 0
+    assert "alice" in report(out, "mallory")["load_error"]  # No module named 'alice'
+    done = run_cli(capsys, "grade", mallory, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["score"] == 0
+
+
+@pytest.mark.parametrize(
+    "path, score",
+    [("release/ch01/ch01.ipynb", 0), ("source/ch01/ch01.ipynb", 100)],
+    ids=["stub", "reference"],
+)
+def test_the_kits_notebooks_named_directly_grade_as_before(path, score, capsys):
+    """The graded cells (setup and answers) import no kit helper: public_checks and figures are
+    imported by a plot cell the grader never runs, so nothing beside the notebook is needed."""
+    assert read(KIT / path).siblings == {}
+    done = run_cli(capsys, "grade", KIT / path, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    graded = json.loads(done.stdout)
+    assert graded["score"] == score and graded["grader_errors"] == [] and graded["load_error"] is None
+
+
+# --- attack 8: one entry's link, FIFO, hard link or size refused its notebook classmates -------
+
+
+def _bad_entry(kind: str, folder: Path, outside: Path) -> Path:
+    """One entry of `kind` named eve.py in `folder` (what it points at lies in `outside`)."""
+    eve = folder / "eve.py"
+    if kind == "link":
+        eve.symlink_to(folder / "alice.py")
+    elif kind == "fifo":
+        os.mkfifo(eve)
+    elif kind == "hard link":
+        (outside / "reference.py").write_text(reference_source(), encoding="utf-8")
+        os.link(outside / "reference.py", eve)
+    else:  # oversized, sparse: its size is refused before a byte is read
+        eve.touch()
+        os.truncate(eve, intake.MAX_MODULE_BYTES + 1)
+    return eve
+
+
+BAD_KINDS = ["link", "fifo", "hard link", "oversized"]
+
+
+@pytest.mark.parametrize("kind", BAD_KINDS)
+def test_a_classmates_bad_entry_is_not_read_with_a_notebook(kind, tmp_path):
+    """On main every notebook of the folder was refused 'eve.py is a link' (or a FIFO, ...)."""
+    (tmp_path / "class").mkdir()
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "class" / "alice.py").write_text(correct_source(), encoding="utf-8")
+    _bad_entry(kind, tmp_path / "class", tmp_path / "outside")
+    received = read(notebook(tmp_path / "class" / "bob.ipynb", correct_source()))
+    assert received.kind == "ipynb" and received.siblings == {}
+
+
+def test_each_bad_entry_of_a_flat_class_refuses_only_itself(tmp_path, capsys):
+    """A flat folder with correct learners (alice.py, bob.ipynb) and one entry of every bad kind:
+    each bad entry is 0 with its own reason, and alice and bob score 100."""
+    submissions, outside = tmp_path / "class", tmp_path / "outside"
+    submissions.mkdir()
+    outside.mkdir()
+    (submissions / "alice.py").write_text(correct_source(), encoding="utf-8")
+    notebook(submissions / "bob.ipynb", correct_source())
+    reasons = {}
+    for kind, why in zip(
+        BAD_KINDS, ["link", "not a regular file", "hard link", "over the limit"], strict=True
+    ):
+        learner = "eve_" + kind.replace(" ", "_")
+        _bad_entry(kind, submissions, outside).rename(submissions / f"{learner}.py")
+        reasons[learner] = why
+    big_notebook = submissions / "eve_big.ipynb"  # over the notebook's own limit
+    big_notebook.touch()
+    os.truncate(big_notebook, intake.MAX_NOTEBOOK_BYTES + 1)
+    reasons["eve_big"] = "over the limit"
+    out = tmp_path / "reports"
+    done = run_cli(capsys, "grade-all", submissions, "--output-dir", out, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    rows = gradebook(out)
+    assert set(rows) == {"alice", "bob", *reasons}
+    assert float(rows["alice"]["score"]) == 100 and rows["alice"]["error"] == ""
+    assert float(rows["bob"]["score"]) == 100 and rows["bob"]["error"] == "", rows["bob"]
+    for learner, why in reasons.items():
+        assert float(rows[learner]["score"]) == 0, learner
+        assert why in rows[learner]["error"] + report(out, learner)["load_error"], learner
