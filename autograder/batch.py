@@ -97,21 +97,31 @@ def entries(directory: Path) -> list[Path]:
     return found
 
 
+def as_text(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (a GBK 张三.py from a Windows zip) spelled
+    out as \\xd5, so the learner's name can be written to the gradebook, hashed for a shard and
+    used as a report's file name (os gives them as lone surrogates, which none of those take)."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def learner_names(paths: list[Path]) -> dict[Path, str]:
     """A learner's name from their entry: alice/ and alice.py are alice, a Classroom clone
     ch01-alice/ is alice; when two entries give one name, the later keeps its full name.
     A name some entry holds as it is (a folder alice/) is never given to another entry, so no
-    one can take a classmate's report by naming a folder ch01-<classmate>/."""
-    wanted = {}
+    one can take a classmate's report by naming a folder ch01-<classmate>/. Names are text
+    (`as_text`) and unique."""
+    wanted, own = {}, {path: as_text(path.name) for path in paths}
     for path in paths:
         name = path.stem if path.suffix in SUFFIXES and not stat.S_ISDIR(path.lstat().st_mode) else path.name
-        wanted[path] = name.removeprefix(CLASSROOM_PREFIX) or name
-    exact = {path.name for path in paths}  # unique in a folder
+        wanted[path] = as_text(name.removeprefix(CLASSROOM_PREFIX) or name)
+    exact = set(own.values())
     names, taken = {}, set()
-    for path in sorted(paths, key=lambda p: wanted[p] != p.name):  # entries named as they are first
+    for path in sorted(paths, key=lambda p: wanted[p] != own[p]):  # entries named as they are first
         name = wanted[path]
-        if name in taken or (name != path.name and name in exact):
-            name = path.name
+        if name in taken or (name != own[path] and name in exact):
+            name = own[path]
+        while name in taken:  # a name spelling out \xd5 and one holding that byte read alike
+            name += "~"
         taken.add(name)
         names[path] = name
     return {path: names[path] for path in paths}
@@ -373,7 +383,8 @@ def grade_all(
 
 
 def write_gradebook(path: Path, rows: list[Row], functions: list[str]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
+    # an error may quote an entry's path, undecodable bytes and all: spelled out, never a crash
+    with path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as f:
         writer = csv.writer(f)
         writer.writerow(["learner", "score", "max_score", *functions, "error"])
         for row in rows:

@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.batch import find_submissions, learner_names
 from autograder.sandbox import intake
 from autograder.submission import GRADED_NAMES, MODULE_NAME
 from tests.cli_in_process import run_cli
@@ -155,3 +156,82 @@ def test_each_bad_entry_of_a_flat_class_refuses_only_itself(tmp_path, capsys):
     for learner, why in reasons.items():
         assert float(rows[learner]["score"]) == 0, learner
         assert why in rows[learner]["error"] + report(out, learner)["load_error"], learner
+
+
+# --- class discovery: what one entry is or holds changes no one else's grade ------------------
+
+
+def gbk(folder: Path, name: str) -> Path:
+    """folder/name with name's bytes in GBK, as a Windows zip of Chinese file names unpacks."""
+    return folder / os.fsdecode(name.encode("gbk"))
+
+
+def test_a_name_that_is_not_utf8_costs_no_one_their_grade(tmp_path, capsys):
+    """张三.py in GBK: its name reached the gradebook and the shard's hash as lone surrogates;
+    writing the gradebook raised after alice's row and `--shard` raised in every shard, so no
+    learner of the class got a grade. Now such a name is spelled out (\\xd5...)."""
+    submissions = tmp_path / "class"
+    submissions.mkdir()
+    (submissions / "alice.py").write_text(correct_source(), encoding="utf-8")
+    gbk(submissions, "张三.py").write_text("x = 1\n", encoding="utf-8")
+    gbk(submissions, "李四.py").symlink_to("alice.py")  # its refusal quotes its path
+    gbk(submissions, "王五").mkdir()
+    (gbk(submissions, "王五") / "nn_basics.py").write_text("x = 1\n", encoding="utf-8")
+    for shard in ("1/1", "1/2", "2/2"):
+        out = tmp_path / shard.replace("/", "of")
+        done = run_cli(capsys, "grade-all", submissions, "--output-dir", out, "--shard", shard)
+        assert done.returncode == 0, done.stderr
+    rows = {**gradebook(tmp_path / "1of2"), **gradebook(tmp_path / "2of2")}
+    assert rows == gradebook(tmp_path / "1of1")
+    assert float(rows["alice"]["score"]) == 100
+    names = {"张三": "\\xd5\\xc5\\xc8\\xfd", "李四": "\\xc0\\xee\\xcb\\xc4", "王五": "\\xcd\\xf5\\xce\\xe5"}
+    assert set(rows) == {"alice", *names.values()}
+    for learner in names.values():
+        assert float(rows[learner]["score"]) == 0
+        assert report(tmp_path / "1of1", learner)["max_score"] == 100
+    assert "symbolic link" in rows[names["李四"]]["error"]
+
+
+def test_names_read_alike_once_spelled_out_stay_apart(tmp_path):
+    """A learner who names their file after a classmate's undecodable name spelled out (the
+    four characters \\xd5) still gets a report of their own, and so does the classmate."""
+    (tmp_path / "\\xd5.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / os.fsdecode(b"\xd5.py")).write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / os.fsdecode(b"\xd5")).mkdir()
+    names = learner_names(sorted(tmp_path.iterdir()))
+    assert len(set(names.values())) == 3, names
+    assert all(name.encode("utf-8") for name in names.values())
+
+
+def test_a_learner_folder_reaches_no_classmate(tmp_path, capsys):
+    """Learner folders beside correct classmates (alice/, nbgrader's bob/ch01/): a ch01 that is a
+    link to alice's folder, a notebook linked to bob's, a helper module linked to alice's file,
+    and a folder holding a module named after a classmate. Each is graded on its own files only
+    (the links refused, with the reason); alice and bob keep 100 and their names."""
+    submissions = tmp_path / "class"
+    submissions.mkdir()
+    (submissions / "alice").mkdir()
+    (submissions / "alice" / "nn_basics.py").write_text(correct_source(), encoding="utf-8")
+    (submissions / "bob" / "ch01").mkdir(parents=True)
+    notebook(submissions / "bob" / "ch01" / "ch01.ipynb", correct_source())
+    (submissions / "mallory").mkdir()
+    (submissions / "mallory" / "ch01").symlink_to(submissions / "alice", target_is_directory=True)
+    (submissions / "oscar").mkdir()
+    (submissions / "oscar" / "ch01.ipynb").symlink_to(submissions / "bob" / "ch01" / "ch01.ipynb")
+    (submissions / "trent").mkdir()
+    (submissions / "trent" / "nn_basics.py").write_text("from helper import *\n", encoding="utf-8")
+    (submissions / "trent" / "helper.py").symlink_to(submissions / "alice" / "nn_basics.py")
+    (submissions / "zed").mkdir()
+    (submissions / "zed" / "nn_basics.py").write_text("from alice import *\n", encoding="utf-8")
+    (submissions / "zed" / "alice.py").write_text("x = 1\n", encoding="utf-8")  # zed's own
+    found = {f.learner: f for f in find_submissions(submissions)}
+    assert set(found) == {"alice", "bob", "mallory", "oscar", "trent", "zed"}
+    out = tmp_path / "reports"
+    done = run_cli(capsys, "grade-all", submissions, "--output-dir", out, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    rows = gradebook(out)
+    assert float(rows["alice"]["score"]) == 100 and float(rows["bob"]["score"]) == 100
+    for learner in ("mallory", "oscar", "trent", "zed"):
+        assert float(rows[learner]["score"]) == 0, learner
+    for learner in ("mallory", "oscar", "trent"):
+        assert "symbolic link" in rows[learner]["error"] + report(out, learner)["load_error"], learner
