@@ -81,6 +81,7 @@ class Found:
 
 
 NO_SUBMISSION = "no submission"
+SKIPPED = (".", "__")  # hidden entries; a part's __shard.json and merge's __merge.json start so
 
 
 def entries(directory: Path) -> list[Path]:
@@ -89,7 +90,7 @@ def entries(directory: Path) -> list[Path]:
     skipped. Nothing is followed: lstat only."""
     found = []
     for entry in sorted(directory.iterdir()):
-        if entry.name.startswith((".", "__")):
+        if entry.name.startswith(SKIPPED):
             continue
         mode = entry.lstat().st_mode
         if stat.S_ISDIR(mode) or stat.S_ISLNK(mode) or entry.suffix in SUFFIXES:
@@ -98,10 +99,11 @@ def entries(directory: Path) -> list[Path]:
 
 
 def as_text(name: str) -> str:
-    """A file name as text: bytes that are not UTF-8 (a GBK 张三.py from a Windows zip) spelled
-    out as \\xd5, so the learner's name can be written to the gradebook, hashed for a shard and
-    used as a report's file name (os gives them as lone surrogates, which none of those take)."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
+    """A file name as a learner id every tool takes: a byte that is not UTF-8 (a GBK 张三.py from
+    a Windows zip; os gives it as a lone surrogate, which neither the gradebook, a shard's hash
+    nor a report's file name takes) and a backslash (merge refuses an id holding one) spelled
+    out as %XX."""
+    return "".join(f"%{ord(c) & 0xFF:02X}" if c == "\\" or "\udc80" <= c <= "\udcff" else c for c in name)
 
 
 def learner_names(paths: list[Path]) -> dict[Path, str]:
@@ -113,14 +115,16 @@ def learner_names(paths: list[Path]) -> dict[Path, str]:
     wanted, own = {}, {path: as_text(path.name) for path in paths}
     for path in paths:
         name = path.stem if path.suffix in SUFFIXES and not stat.S_ISDIR(path.lstat().st_mode) else path.name
-        wanted[path] = as_text(name.removeprefix(CLASSROOM_PREFIX) or name)
+        login = name.removeprefix(CLASSROOM_PREFIX)
+        # never a name entries() skips: ch01-__shard/ as __shard would write the shard's marker
+        wanted[path] = as_text(name if login.startswith(SKIPPED) or not login else login)
     exact = set(own.values())
     names, taken = {}, set()
     for path in sorted(paths, key=lambda p: wanted[p] != own[p]):  # entries named as they are first
         name = wanted[path]
         if name in taken or (name != own[path] and name in exact):
             name = own[path]
-        while name in taken:  # a name spelling out \xd5 and one holding that byte read alike
+        while name in taken:  # a name spelling out %D5 and one holding that byte read alike
             name += "~"
         taken.add(name)
         names[path] = name

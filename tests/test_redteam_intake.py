@@ -169,7 +169,8 @@ def gbk(folder: Path, name: str) -> Path:
 def test_a_name_that_is_not_utf8_costs_no_one_their_grade(tmp_path, capsys):
     """张三.py in GBK: its name reached the gradebook and the shard's hash as lone surrogates;
     writing the gradebook raised after alice's row and `--shard` raised in every shard, so no
-    learner of the class got a grade. Now such a name is spelled out (\\xd5...)."""
+    learner of the class got a grade. A backslash in a name made merge refuse every part. Such
+    names are now spelled out (%D5...), and the shards merge into the unsharded gradebook."""
     submissions = tmp_path / "class"
     submissions.mkdir()
     (submissions / "alice.py").write_text(correct_source(), encoding="utf-8")
@@ -177,25 +178,28 @@ def test_a_name_that_is_not_utf8_costs_no_one_their_grade(tmp_path, capsys):
     gbk(submissions, "李四.py").symlink_to("alice.py")  # its refusal quotes its path
     gbk(submissions, "王五").mkdir()
     (gbk(submissions, "王五") / "nn_basics.py").write_text("x = 1\n", encoding="utf-8")
+    (submissions / "back\\slash.py").write_text("x = 1\n", encoding="utf-8")
     for shard in ("1/1", "1/2", "2/2"):
         out = tmp_path / shard.replace("/", "of")
         done = run_cli(capsys, "grade-all", submissions, "--output-dir", out, "--shard", shard)
         assert done.returncode == 0, done.stderr
-    rows = {**gradebook(tmp_path / "1of2"), **gradebook(tmp_path / "2of2")}
+    done = run_cli(capsys, "merge", tmp_path / "1of2", tmp_path / "2of2", "--output-dir", tmp_path / "merged")
+    assert done.returncode == 0, done.stderr
+    rows = gradebook(tmp_path / "merged")
     assert rows == gradebook(tmp_path / "1of1")
     assert float(rows["alice"]["score"]) == 100
-    names = {"张三": "\\xd5\\xc5\\xc8\\xfd", "李四": "\\xc0\\xee\\xcb\\xc4", "王五": "\\xcd\\xf5\\xce\\xe5"}
+    names = {"张三": "%D5%C5%C8%FD", "李四": "%C0%EE%CB%C4", "王五": "%CD%F5%CE%E5", "back": "back%5Cslash"}
     assert set(rows) == {"alice", *names.values()}
     for learner in names.values():
         assert float(rows[learner]["score"]) == 0
-        assert report(tmp_path / "1of1", learner)["max_score"] == 100
+        assert report(tmp_path / "merged", learner)["max_score"] == 100
     assert "symbolic link" in rows[names["李四"]]["error"]
 
 
 def test_names_read_alike_once_spelled_out_stay_apart(tmp_path):
     """A learner who names their file after a classmate's undecodable name spelled out (the
-    four characters \\xd5) still gets a report of their own, and so does the classmate."""
-    (tmp_path / "\\xd5.py").write_text("x = 1\n", encoding="utf-8")
+    three characters %D5) still gets a report of their own, and so does the classmate."""
+    (tmp_path / "%D5.py").write_text("x = 1\n", encoding="utf-8")
     (tmp_path / os.fsdecode(b"\xd5.py")).write_text("x = 1\n", encoding="utf-8")
     (tmp_path / os.fsdecode(b"\xd5")).mkdir()
     names = learner_names(sorted(tmp_path.iterdir()))
@@ -235,3 +239,17 @@ def test_a_learner_folder_reaches_no_classmate(tmp_path, capsys):
         assert float(rows[learner]["score"]) == 0, learner
     for learner in ("mallory", "oscar", "trent"):
         assert "symbolic link" in rows[learner]["error"] + report(out, learner)["load_error"], learner
+
+
+def test_a_classroom_clone_named_like_the_shard_marker_keeps_its_report(tmp_path, capsys):
+    """ch01-__shard/ was named __shard, and its report __shard.json was the shard's marker."""
+    submissions = tmp_path / "class"
+    for name in ("ch01-__shard", "ch01-__merge", "ch01-.hidden"):
+        (submissions / name).mkdir(parents=True)
+        (submissions / name / "nn_basics.py").write_text("x = 1\n", encoding="utf-8")
+    part, merged = tmp_path / "part", tmp_path / "merged"
+    assert run_cli(capsys, "grade-all", submissions, "--shard", "1/1", "--output-dir", part).returncode == 0
+    assert run_cli(capsys, "merge", part, "--output-dir", merged).returncode == 0
+    assert set(gradebook(merged)) == {"ch01-__shard", "ch01-__merge", "ch01-.hidden"}
+    for learner in gradebook(merged):
+        assert report(merged, learner)["max_score"] == 100
