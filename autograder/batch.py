@@ -16,6 +16,7 @@ straight from each learner's `Results`.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import os
@@ -98,12 +99,20 @@ def entries(directory: Path) -> list[Path]:
     return found
 
 
+MAX_ID_BYTES = 200  # <id>.json, a report's name, must fit in a file name (255 bytes)
+
+
 def as_text(name: str) -> str:
     """A file name as a learner id every tool takes: a byte that is not UTF-8 (a GBK 张三.py from
     a Windows zip; os gives it as a lone surrogate, which neither the gradebook, a shard's hash
     nor a report's file name takes) and a backslash (merge refuses an id holding one) spelled
-    out as %XX."""
-    return "".join(f"%{ord(c) & 0xFF:02X}" if c == "\\" or "\udc80" <= c <= "\udcff" else c for c in name)
+    out as %XX; an id too long for its report's file name is cut and ends with a digest of the
+    whole name."""
+    text = "".join(f"%{ord(c) & 0xFF:02X}" if c == "\\" or "\udc80" <= c <= "\udcff" else c for c in name)
+    if len(text.encode()) <= MAX_ID_BYTES:
+        return text
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:12]
+    return text.encode()[: MAX_ID_BYTES - 13].decode("utf-8", "ignore") + "~" + digest
 
 
 def learner_names(paths: list[Path]) -> dict[Path, str]:

@@ -253,3 +253,21 @@ def test_a_classroom_clone_named_like_the_shard_marker_keeps_its_report(tmp_path
     assert set(gradebook(merged)) == {"ch01-__shard", "ch01-__merge", "ch01-.hidden"}
     for learner in gradebook(merged):
         assert report(merged, learner)["max_score"] == 100
+
+
+def test_a_name_too_long_for_its_report_costs_no_one_their_grade(tmp_path, capsys):
+    """a...a.py with a 252-byte stem (or 84 Chinese characters): <stem>.json is over the 255
+    bytes a file name may have, and writing that report raised in grade-all: no gradebook."""
+    submissions = tmp_path / "class"
+    submissions.mkdir()
+    (submissions / "alice.py").write_text(correct_source(), encoding="utf-8")
+    long_names = ["a" * 252, "a" * 251 + "b", "张" * 84]
+    for name in long_names:
+        (submissions / f"{name}.py").write_text("x = 1\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    done = run_cli(capsys, "grade-all", submissions, "--output-dir", out)
+    assert done.returncode == 0, done.stderr
+    rows = gradebook(out)
+    assert len(rows) == 4 and float(rows["alice"]["score"]) == 100
+    for learner in set(rows) - {"alice"}:
+        assert float(rows[learner]["score"]) == 0 and report(out, learner)["max_score"] == 100
