@@ -172,6 +172,8 @@ def find_submissions(directory: Path) -> list[Found]:
             found.append(Found(names[path], path, None, f"{NO_SUBMISSION}: {refused}"))
         except NoSubmission:
             found.append(Found(names[path], path, None, NO_SUBMISSION))
+        except OSError as exc:  # a folder of mode 000 out of a learner's zip: theirs alone
+            found.append(Found(names[path], path, None, f"{NO_SUBMISSION}: {exc.strerror}"))
     return found
 
 

@@ -271,3 +271,23 @@ def test_a_name_too_long_for_its_report_costs_no_one_their_grade(tmp_path, capsy
     assert len(rows) == 4 and float(rows["alice"]["score"]) == 100
     for learner in set(rows) - {"alice"}:
         assert float(rows[learner]["score"]) == 0 and report(out, learner)["max_score"] == 100
+
+
+def test_an_unreadable_learner_folder_is_that_learners_problem(tmp_path, monkeypatch):
+    """A folder of mode 000 (unzip restores a learner's modes) made os.lstat of its files raise
+    PermissionError in find_submissions: grade-all stopped before grading anyone. (The tests run
+    as root, whom modes do not stop, so the error is raised as the kernel would for a user.)"""
+    for name in ("alice", "mallory"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "nn_basics.py").write_text("x = 1\n", encoding="utf-8")
+    real_lstat = os.lstat
+
+    def lstat(path, *args, **kwargs):
+        if Path(path).parent.name == "mallory":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_lstat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", lstat)
+    found = {f.learner: f for f in find_submissions(tmp_path)}
+    assert found["alice"].path == tmp_path / "alice" and found["alice"].problem == ""
+    assert found["mallory"].path is None and "Permission denied" in found["mallory"].problem
