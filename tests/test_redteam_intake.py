@@ -291,3 +291,15 @@ def test_an_unreadable_learner_folder_is_that_learners_problem(tmp_path, monkeyp
     found = {f.learner: f for f in find_submissions(tmp_path)}
     assert found["alice"].path == tmp_path / "alice" and found["alice"].problem == ""
     assert found["mallory"].path is None and "Permission denied" in found["mallory"].problem
+
+
+def test_gradescope_grades_the_notebook_alone(tmp_path, capsys):
+    """Gradescope's door names the graded file (submission/ch01.ipynb): like every door, it is
+    read alone, so a notebook whose code is a module beside it (here the reference) scores 0."""
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "helper.py").write_text(correct_source(), encoding="utf-8")
+    notebook(tmp_path / "submission" / "ch01.ipynb", "from helper import *")
+    done = run_cli(capsys, "gradescope", "--root", tmp_path)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
+    assert results["score"] == 0 and results["max_score"] == 100
