@@ -16,6 +16,7 @@ straight from each learner's `Results`.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import os
@@ -81,6 +82,7 @@ class Found:
 
 
 NO_SUBMISSION = "no submission"
+SKIPPED = (".", "__")  # hidden entries; a part's __shard.json and merge's __merge.json start so
 
 
 def entries(directory: Path) -> list[Path]:
@@ -89,7 +91,7 @@ def entries(directory: Path) -> list[Path]:
     skipped. Nothing is followed: lstat only."""
     found = []
     for entry in sorted(directory.iterdir()):
-        if entry.name.startswith((".", "__")):
+        if entry.name.startswith(SKIPPED):
             continue
         mode = entry.lstat().st_mode
         if stat.S_ISDIR(mode) or stat.S_ISLNK(mode) or entry.suffix in SUFFIXES:
@@ -97,21 +99,42 @@ def entries(directory: Path) -> list[Path]:
     return found
 
 
+MAX_ID_BYTES = 200  # <id>.json, a report's name, must fit in a file name (255 bytes)
+
+
+def as_text(name: str) -> str:
+    """A file name as a learner id every tool takes: a byte that is not UTF-8 (a GBK 张三.py from
+    a Windows zip; os gives it as a lone surrogate, which neither the gradebook, a shard's hash
+    nor a report's file name takes) and a backslash (merge refuses an id holding one) spelled
+    out as %XX; an id too long for its report's file name is cut and ends with a digest of the
+    whole name."""
+    text = "".join(f"%{ord(c) & 0xFF:02X}" if c == "\\" or "\udc80" <= c <= "\udcff" else c for c in name)
+    if len(text.encode()) <= MAX_ID_BYTES:
+        return text
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:12]
+    return text.encode()[: MAX_ID_BYTES - 13].decode("utf-8", "ignore") + "~" + digest
+
+
 def learner_names(paths: list[Path]) -> dict[Path, str]:
     """A learner's name from their entry: alice/ and alice.py are alice, a Classroom clone
     ch01-alice/ is alice; when two entries give one name, the later keeps its full name.
     A name some entry holds as it is (a folder alice/) is never given to another entry, so no
-    one can take a classmate's report by naming a folder ch01-<classmate>/."""
-    wanted = {}
+    one can take a classmate's report by naming a folder ch01-<classmate>/. Names are text
+    (`as_text`) and unique."""
+    wanted, own = {}, {path: as_text(path.name) for path in paths}
     for path in paths:
         name = path.stem if path.suffix in SUFFIXES and not stat.S_ISDIR(path.lstat().st_mode) else path.name
-        wanted[path] = name.removeprefix(CLASSROOM_PREFIX) or name
-    exact = {path.name for path in paths}  # unique in a folder
+        login = name.removeprefix(CLASSROOM_PREFIX)
+        # never a name entries() skips: ch01-__shard/ as __shard would write the shard's marker
+        wanted[path] = as_text(name if login.startswith(SKIPPED) or not login else login)
+    exact = set(own.values())
     names, taken = {}, set()
-    for path in sorted(paths, key=lambda p: wanted[p] != p.name):  # entries named as they are first
+    for path in sorted(paths, key=lambda p: wanted[p] != own[p]):  # entries named as they are first
         name = wanted[path]
-        if name in taken or (name != path.name and name in exact):
-            name = path.name
+        if name in taken or (name != own[path] and name in exact):
+            name = own[path]
+        while name in taken:  # a name spelling out %D5 and one holding that byte read alike
+            name += "~"
         taken.add(name)
         names[path] = name
     return {path: names[path] for path in paths}
@@ -149,6 +172,8 @@ def find_submissions(directory: Path) -> list[Found]:
             found.append(Found(names[path], path, None, f"{NO_SUBMISSION}: {refused}"))
         except NoSubmission:
             found.append(Found(names[path], path, None, NO_SUBMISSION))
+        except OSError as exc:  # a folder of mode 000 out of a learner's zip: theirs alone
+            found.append(Found(names[path], path, None, f"{NO_SUBMISSION}: {exc.strerror}"))
     return found
 
 
@@ -373,7 +398,8 @@ def grade_all(
 
 
 def write_gradebook(path: Path, rows: list[Row], functions: list[str]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
+    # an error may quote an entry's path, undecodable bytes and all: spelled out, never a crash
+    with path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as f:
         writer = csv.writer(f)
         writer.writerow(["learner", "score", "max_score", *functions, "error"])
         for row in rows:

@@ -3,7 +3,9 @@
 A submission folder is graded from `ch01.ipynb` when it holds one, else from `nn_basics.py`.
 The CLI, `grade-all`, CI and Gradescope call `graded_file`; nbgrader grades only the notebook,
 which is the same choice for every folder that holds one. A file named directly (a `.py` or an
-`.ipynb`) is graded as it is.
+`.ipynb`) is graded as it is, alone: the folder beside it may be a class (grade-all's flat
+layout), so none of its other files comes along. A submission folder is one learner's: its other
+modules come with the graded file (sandbox/intake.py).
 
 A submission is data: only regular files count, and a symbolic link is refused, never followed
 (checked with lstat, so not even its target's existence is looked at).

@@ -107,7 +107,9 @@ def test_a_file_that_is_not_a_notebook_is_a_load_error(tmp_path):
         assert defined(sub, ["sigmoid"]) == set()
 
 
-def test_setup_cells_find_the_sibling_modules_and_a_stand_in_matplotlib(tmp_path):
+def test_setup_cells_find_their_folders_modules_and_a_stand_in_matplotlib(tmp_path):
+    """A submission folder is one learner's: its modules come along (a notebook named directly
+    comes alone: tests/test_redteam_intake.py)."""
     (tmp_path / "public_checks.py").write_text("OFFSET = 0.25\n")
     (tmp_path / "test_nn_basics.py").write_text("raise SystemExit('pytest file, never loaded')\n")
     path = write(
@@ -124,7 +126,7 @@ def test_setup_cells_find_the_sibling_modules_and_a_stand_in_matplotlib(tmp_path
             ),
         ],
     )
-    with open_graded(path) as sub:
+    with open_graded(path.parent) as sub:
         assert sub.load_error is None
         assert sub.call("sigmoid", 0.0) == 0.5
         assert sorted(p.name for p in sub._workdir.sub.glob("*.py")) == ["public_checks.py"]

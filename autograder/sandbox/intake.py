@@ -7,6 +7,10 @@ path component is opened with O_NOFOLLOW relative to its parent's descriptor, an
 opened is checked with fstat (a regular file with one link, or a folder). The bytes read here
 are the only copy the sandbox ever sees; nothing reopens the learner's path afterwards.
 
+A file named directly (`grade mallory.ipynb`, grade-all's flat layout, nbgrader, Gradescope) is
+read alone: the folder holding it may be a whole class. Only a submission folder, which is one
+learner's, brings its other modules along.
+
 `read_submission(path, module, folder_files)` returns a `Received`, raises `Refused` with a
 reason the learner reads (graded 0, exit 0), or `FileNotFoundError` when there is nothing at the
 path at all (the grader's error: a wrong argument).
@@ -43,7 +47,7 @@ class Received:
     kind: str  # "py" or "ipynb"
     name: str  # the file's name, as the learner gave it
     data: bytes
-    siblings: dict[str, bytes] = field(default_factory=dict)  # other modules beside it
+    siblings: dict[str, bytes] = field(default_factory=dict)  # a folder's other modules
 
 
 def _what(mode):
@@ -158,9 +162,10 @@ def _listing(dir_fd):
 
 
 def _siblings(dir_fd, shown_dir, skip):
-    """Other modules beside the submission (e.g. public_checks.py, which the notebook's setup
-    cell imports); test files are pytest's business. A linked one refuses the submission: it
-    could be the reference under another name."""
+    """The other modules of a submission folder (a learner's own helpers), never of the folder
+    that holds a file named directly: that may be a class (alice.py beside mallory.ipynb) whose
+    entries are each another learner's. Test files are pytest's business. A linked one refuses
+    the submission: it could be the reference under another name."""
     found = {}
     names = sorted(
         n
@@ -197,8 +202,9 @@ def _read_folder(folder_fd, shown, module_file, folder_files):
 
 
 def read_submission(path, module: str, folder_files: tuple[str, ...]) -> Received:
-    """The submission at `path`: a .py file, a .ipynb, or a folder holding one of
-    `folder_files`. A notebook runs as `module`, so a stale `<module>.py` beside it is left out."""
+    """The submission at `path`: a .py file or a .ipynb, read alone, or a folder holding one of
+    `folder_files`, read with its other modules. A notebook runs as `module`, so a stale
+    `<module>.py` in its folder is left out."""
     module_file = f"{module}.py"
     parent_fd, last = _walk_to_parent(path)
     shown = os.path.abspath(path)
@@ -213,9 +219,8 @@ def read_submission(path, module: str, folder_files: tuple[str, ...]) -> Receive
                 return _read_folder(folder_fd, shown, module_file, folder_files)
             finally:
                 os.close(folder_fd)
-        if last.endswith(".ipynb"):
-            data = _read_regular(last, parent_fd, shown, MAX_NOTEBOOK_BYTES)
-            return Received("ipynb", last, data, _siblings(parent_fd, os.path.dirname(shown), module_file))
+        if last.endswith(".ipynb"):  # a file named directly comes alone: its folder may be a class's
+            return Received("ipynb", last, _read_regular(last, parent_fd, shown, MAX_NOTEBOOK_BYTES))
         return Received("py", last, _read_regular(last, parent_fd, shown, MAX_MODULE_BYTES))
     finally:
         os.close(parent_fd)
