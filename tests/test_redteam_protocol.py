@@ -164,6 +164,34 @@ def takes_f(f, x):
 
 def finds_mark(x):
     return bool((_memory(x) == 4242.0).any())
+
+
+def shrinks(x):  # tries to make the grader's own mapping of the arena fault
+    import fcntl
+    import os
+
+    outcomes = []
+    try:
+        x.base.resize(1)
+        outcomes.append("done")
+    except Exception as exc:
+        outcomes.append(type(exc).__name__)
+    for fd in range(3, 256):  # the descriptor mmap keeps: the only file here with seals
+        try:
+            fcntl.fcntl(fd, 1034)  # F_GET_SEALS
+        except OSError:
+            continue
+        for attempt in (
+            lambda: os.ftruncate(fd, 0),
+            lambda: os.ftruncate(fd, 1 << 30),
+            lambda: fcntl.fcntl(fd, 1033, 0x10),  # F_ADD_SEALS, F_SEAL_FUTURE_WRITE: no more writes
+        ):
+            try:
+                attempt()
+                outcomes.append("done")
+            except OSError:
+                outcomes.append("refused")
+    return outcomes
 """
 
 
@@ -214,6 +242,16 @@ def test_call_full_passes_test_functions_and_arrays_larger_than_the_arena(probe)
         _, (big_after, fill), _ = sub.call_full("writes", big, 1.5)
         np.testing.assert_array_equal(big_after, np.full(big.shape, 1.5))
         assert fill == 1.5
+
+
+def test_the_learner_cannot_shrink_grow_or_seal_the_arena(probe):
+    with open_graded(probe) as sub:
+        outcomes, _, _ = sub.call_full("shrinks", np.zeros(3))
+        assert "done" not in outcomes and "refused" in outcomes, outcomes
+        assert os.fstat(sub._arena.fd).st_size == sub._arena.size
+        x = np.array([1.0, 2.0])
+        _, (after, fill), _ = sub.call_full("writes", x, 3.0)  # the grader still writes and reads it
+        np.testing.assert_array_equal(after, [3.0, 3.0])
 
 
 def test_the_arena_is_private_to_its_submission_and_closed_with_it(probe):

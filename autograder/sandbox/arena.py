@@ -119,7 +119,7 @@ def _collect(value, found):
 def _replace(value, slots):
     """`value` with each array a marker; its slot appended to `slots` (the same walk as _collect)."""
     if _is_array(value):
-        dtype = value.dtype
+        dtype = value.dtype.newbyteorder("=")  # native, as codec hands arrays to learner code
         if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype is not None:
             raise ValueError(f"an array of dtype {dtype} cannot be an argument")
         offset = 0 if not slots else _aligned(slots[-1][0] + max(_nbytes(slots[-1]), 1))
