@@ -56,6 +56,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{call} 的返回值无法被评分程序读取（bad return value）：{detail}。请返回数字、numpy 数组、列表、元组或字典。",
         "The value returned by {call} cannot be read by the grader: {detail}. Return numbers, numpy arrays, lists, tuples or dicts.",
     ),
+    "request_refused": (
+        "调用 {call} 时，运行你代码的进程拒绝了评分程序的请求（request refused）。评分程序发送前已检查过这个请求，"
+        "所以这来自提交的代码（例如它修改了沙箱自己的模块）。不要改动 sys.modules 里不属于你的模块。",
+        "Calling {call}: the process running your code refused the grader's request. The grader checked that "
+        "request before sending it, so this comes from the submitted code (e.g. it changed the sandbox's own "
+        "modules). Do not change modules in sys.modules that are not yours.",
+    ),
     "grader_error": (
         "评分程序自身出错（grader error），这一项没有被评分，不算你的错误：检查 {check} 出错：{detail}。请告诉教师。",
         "The grader itself failed (grader error); this check was not graded and is not your mistake: check {check} broke: {detail}. Please tell your instructor.",

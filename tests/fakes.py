@@ -17,7 +17,7 @@ import itertools
 import time
 import types
 
-from autograder.sandbox import TestFunction, codec, protocol, testfns
+from autograder.sandbox import TestFunction, arena, codec, protocol, testfns
 from autograder.sandbox.errors import (
     BadReturn,
     CallTimeout,
@@ -100,11 +100,15 @@ class InProcessSubmission:
         function = getattr(self.module, name, None)
         if not callable(function):
             raise Missing(f"{name} is not defined")
+        sent_args, sent_kwargs = args, kwargs
         request = codec.loads(
             codec.dumps({"args": list(args), "kwargs": kwargs}, testfn=TestFunction),
             testfn=_built_test_function,
         )
         args, kwargs = request["args"], request["kwargs"]
+        # as the arena (sandbox/arena.py): what the grader reads after the call is its own
+        # structure holding the arrays the code was handed, whatever it did to the containers
+        handed = arena.arrays(args, kwargs)
         started, cpu_started = time.perf_counter(), time.process_time()
         try:
             if defaults:
@@ -120,16 +124,15 @@ class InProcessSubmission:
             self.cpu_seconds += time.process_time() - cpu_started
         try:
             reply = codec.loads(
-                codec.dumps(
-                    {"value": value, "args": args, "kwargs": kwargs},
-                    testfn=TestFunction,
-                    limit=codec.MAX_REPLY_BYTES,
-                ),
+                codec.dumps({"value": value}, testfn=TestFunction, limit=codec.MAX_REPLY_BYTES),
                 testfn=TestFunction,
             )
         except codec.CodecError as exc:
             raise BadReturn(f"{name} returned something that is not plain data: {str(exc)[:1000]}") from None
-        return reply["value"], (reply["args"] if full else None), (reply["kwargs"] if full else None)
+        if not full:
+            return reply["value"], None, None
+        args_after, kwargs_after = arena.rebuild(sent_args, sent_kwargs, [a.copy() for a in handed])
+        return reply["value"], args_after, kwargs_after
 
 
 def opener(submission: InProcessSubmission):

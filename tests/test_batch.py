@@ -33,7 +33,7 @@ def make_class(root: Path) -> dict[str, str]:
         kinds[f"stub_{i:02d}"] = "stub"
     for mistake in MISTAKES[:: len(MISTAKES) // 8][:8]:
         (root / f"{mistake.name}.py").write_text(mistake.source(), encoding="utf-8")
-        kinds[mistake.name] = mistake.function
+        kinds[mistake.name] = mistake.seen_in or mistake.function
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(reference_source())]
     nbformat.write(nb, root / "notebook_learner.ipynb")

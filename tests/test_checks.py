@@ -206,12 +206,13 @@ def test_corpus_has_a_mistake_for_every_chapter_trap():
 def test_mistake_loses_points_in_the_function_it_breaks(tmp_path, mistake):
     results = grade_source(tmp_path, mistake.name, mistake.source())
     by_function = results.by_function()
-    score, max_score = by_function[mistake.function]
-    assert score < max_score, f"{mistake.name} lost nothing in {mistake.function}"
-    untouched = set(CONTRACT) - {mistake.function} - mistake.cascade
+    loses_in = mistake.seen_in or mistake.function
+    score, max_score = by_function[loses_in]
+    assert score < max_score, f"{mistake.name} lost nothing in {loses_in}"
+    untouched = set(CONTRACT) - {loses_in} - mistake.cascade
     assert {f for f in untouched if by_function[f][0] < by_function[f][1]} == set()
     if mistake.only is not None:  # partial credit: exactly these checks fail
-        assert {t.name for t in results.for_function(mistake.function) if not t.passed} == mistake.only
+        assert {t.name for t in results.for_function(loses_in) if not t.passed} == mistake.only
     for test in results.failed():  # every lost point comes with feedback in both languages
         assert CJK.search(test.feedback.zh) and test.feedback.en and not CJK.search(test.feedback.en)
     assert [(t.name, t.feedback.en) for t in results.grader_errors] == []

@@ -92,9 +92,11 @@ def test_errors_raised_on_the_graders_side_have_their_message_too(exc, says):
     assert says in describe_error(exc, "sigmoid", "sigmoid(0.5)").en
 
 
-def test_a_request_the_worker_cannot_read_is_the_graders_fault_not_a_submission_error():
+def test_a_worker_that_says_it_cannot_read_a_request_speaks_for_the_learner():
+    """The grader reads each request as the worker would before sending it (a request it cannot
+    read is RequestRejected, its own fault, raised before sending), so request_error is a claim."""
     exc = FROM_STATUS[protocol.REQUEST_ERROR].from_reply("f", {"message": "unknown test function kind"})
-    assert isinstance(exc, RequestRejected) and not isinstance(exc, SubmissionError)
+    assert isinstance(exc, SubmissionError) and not isinstance(exc, RequestRejected)
 
 
 class Scripted:
@@ -131,7 +133,7 @@ def test_only_a_lasting_error_spares_the_later_calls_of_its_function(exc, lastin
 def test_a_test_function_travels_as_its_kind_and_data_and_is_built_only_in_the_worker():
     coeffs = {"a": np.ones(2), "b": np.zeros(2), "c": np.full(2, 0.5)}
     payload = codec.dumps(
-        protocol.call_request("1", "numerical_gradient", [TestFunction("poly_sin", coeffs)], {}, True),
+        protocol.call_request("1", "numerical_gradient", [TestFunction("poly_sin", coeffs)], {}),
         testfn=TestFunction,
     )
     built = codec.loads(

@@ -257,11 +257,11 @@ def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
 
 @check(requires=("gradient_check_flags_wrong_gradient_in_each_parameter",))
 def gradient_check_leaves_params_unchanged(ctx):
+    """The arrays of params and grads hold what they held, up to rounding (restored by
+    arithmetic); read from the arena (sandbox/arena.py), so the dicts are the grader's own."""
     label = "gradient_check(cost_fn, params, grads)"
     _, args_after, _ = _gradient_check(ctx, GC_GRADS, label, full=True)
     for name, before, after in (("params", GC_PARAMS, args_after[1]), ("grads", GC_GRADS, args_after[2])):
-        if not isinstance(after, dict) or set(after) != set(before):
-            raise Failed(t("mutated", call=label, arg=name))
         for key in before:
             arr = as_array(after[key], label)
             if arr.shape != before[key].shape or not np.allclose(arr, before[key], rtol=0, atol=1e-12):

@@ -289,6 +289,11 @@ def backward_prop_matches_numerical_gradient(ctx):
 
 @check(requires=("backward_prop_matches_numerical_gradient",))
 def backward_prop_leaves_arguments_unchanged(ctx):
+    """The arrays of X, y, params and cache hold after the call what they held before. Only
+    array contents are seen: they live in memory the grader reads itself (sandbox/arena.py).
+    The containers (a key deleted from params, the cache list popped) are objects in the
+    learner's process, and what it says of them is its claim, so a changed structure is not
+    graded here (a cache that must be a list shows in train, which passes a tuple)."""
     X, y, params = PROBLEMS[1]
     cache = [c.copy() for c in ctx.ref.forward_prop(X, params)]
     label = f"backward_prop(X, y, params, cache), {_net(X, params)}"
@@ -297,12 +302,7 @@ def backward_prop_leaves_arguments_unchanged(ctx):
     )
     for name, before, after in zip(("X", "y", "params"), (X, y, params), args_after[:3], strict=True):
         expect_unchanged(before, after, label, name)
-    # The learner's code holds this list and may change its length: a cache it shortened or
-    # lengthened is the learner's mutation (never a grader error), before any entry is compared.
-    cache_after = args_after[3]
-    if not isinstance(cache_after, list) or len(cache_after) != len(cache):
-        raise Failed(t("mutated", call=label, arg="cache"))
-    for name, before, after in zip(("z1", "a1", "z2", "y_hat"), cache, cache_after, strict=True):
+    for name, before, after in zip(("z1", "a1", "z2", "y_hat"), cache, args_after[3], strict=True):
         expect_unchanged(before, after, label, f"cache → {name}")
 
 

@@ -7,6 +7,10 @@ asked for; what the module should define is the grader's business (autograder/su
         sub.load_error, sub.output
         value = sub.call("sigmoid", x)
         value, args_after, kwargs_after = sub.call_full("numerical_gradient", f, x)
+
+A full call's arrays live in the submission's arena (arena.py), which the grader reads itself
+after the call: "the arguments after the call" are the grader's own arguments with the array
+contents it read there, never what the worker says.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
-from . import codec, protocol
+from . import arena, codec, protocol, testfns
 from .cpuwait import CpuWait, stretched
 from .errors import (
     FROM_STATUS,
@@ -29,6 +33,7 @@ from .errors import (
     Missing,
     NotImplementedByLearner,
     Refused,
+    RequestRefused,
     RequestRejected,
     SubmissionError,
     WorkerCrashed,
@@ -50,6 +55,7 @@ __all__ = [
     "WorkerCrashed",
     "BadReturn",
     "Refused",
+    "RequestRefused",
     "RequestRejected",
 ]
 
@@ -96,6 +102,7 @@ class Submission:
         self.sandbox_info: dict[str, Any] = {}
         self.load_error: str | None = None
         self._workdir: Workdir | None = None
+        self._arena: arena.Arena | None = None  # this submission's alone: closed with it
         # a Submission dropped without close() still ends its worker and removes its folder
         self._finalizer = weakref.finalize(self, Submission._release, self.__dict__)
         try:  # FileNotFoundError: nothing there at all
@@ -106,6 +113,7 @@ class Submission:
             return
         try:
             self._workdir = Workdir(received, {**DEFAULT_LIMITS, **(limits or {})}, module)
+            self._arena = arena.Arena()
             self._start()
         except SubmissionError as exc:
             self._fatal = exc
@@ -120,6 +128,10 @@ class Submission:
         return self._call(name, args, kwargs, timeout, full=False)[0]
 
     def call_full(self, name: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Reply:
+        """(value, args after the call, kwargs after the call): the grader's own arguments (a list
+        and a dict), each array holding what the arena holds after the call. The containers, the
+        test functions and the plain values are the ones sent: the learner's process cannot
+        change them, only the contents of the arrays, as its code writes into them."""
         return self._call(name, args, kwargs, timeout, full=True)
 
     def defaults(self, name: str, *, timeout: float | None = None) -> dict[str, Any]:
@@ -154,6 +166,8 @@ class Submission:
         self._finalizer.detach()
         if self._workdir is not None:
             self._workdir.remove()
+        if self._arena is not None:
+            self._arena.close()
 
     @staticmethod
     def _release(state: dict[str, Any]) -> None:
@@ -163,6 +177,8 @@ class Submission:
             worker.output_file.close()
         if state.get("_workdir") is not None:
             state["_workdir"].remove()
+        if state.get("_arena") is not None:
+            state["_arena"].close()
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -175,10 +191,12 @@ class Submission:
 
     def _start(self) -> None:
         """Start a worker and wait for it to load the submission; raise if it cannot."""
-        assert self._workdir is not None
+        assert self._workdir is not None and self._arena is not None
         limit = self._limit(self.load_timeout)
         load_id = secrets.token_hex(8)
-        self._worker = WorkerProcess(self._workdir, load_id, lifetime=self.budget - self._spent + 5)
+        self._worker = WorkerProcess(
+            self._workdir, load_id, lifetime=self.budget - self._spent + 5, arena_fd=self._arena.fd
+        )
         self._waits = CpuWait(self._worker.pid)
         message = self._exchange(
             None, limit, "loading the code", WorkerCrashed, lambda m: protocol.is_loaded(m, load_id)
@@ -244,18 +262,54 @@ class Submission:
         if self._fatal is not None:
             raise copy.copy(self._fatal)  # its reason and details too, a fresh traceback
         request_id = secrets.token_hex(8)
-        payload = codec.dumps(
-            protocol.call_request(request_id, name, list(args), kwargs, full, defaults), testfn=TestFunction
-        )
+        sent_args, sent_kwargs, slots = list(args), kwargs, None
+        if full:  # its arrays go into the arena, which the grader reads after the reply
+            self._fit_arena(arena.needed(args, kwargs))
+            assert self._arena is not None
+            sent_args, sent_kwargs, slots = self._arena.place(args, kwargs)
+        request = protocol.call_request(request_id, name, sent_args, sent_kwargs, slots, defaults)
+        payload = self._readable(request, name)
         if self._worker is None:  # the last call killed it: a fresh one re-loads the code
             self._start()
         limit = self._limit(timeout or self.call_timeout)
         reply = self._exchange(payload, limit, name, BadReturn, lambda m: protocol.is_reply_to(m, request_id))
         if reply["status"] != protocol.OK:
             raise FROM_STATUS[reply["status"]].from_reply(name, reply)
-        if full:
-            return reply.get("value"), reply.get("args"), reply.get("kwargs")
-        return reply.get("value"), None, None
+        if slots is None:
+            return reply.get("value"), None, None
+        assert self._arena is not None
+        args_after, kwargs_after = self._arena.read_back(args, kwargs, slots)
+        return reply.get("value"), args_after, kwargs_after
+
+    def _fit_arena(self, size: int) -> None:
+        """An arena of at least `size` bytes: a larger one (and so a fresh worker) when needed,
+        since a sealed arena cannot grow."""
+        assert self._arena is not None
+        if size > self._arena.size:
+            self._stop_worker(graceful=True)
+            self._arena.close()
+            self._arena = arena.Arena(max(arena.INITIAL_BYTES, 1 << (size - 1).bit_length()))
+
+    def _readable(self, request: dict[str, Any], name: str) -> bytes:
+        """`request` encoded, once read back here as the worker reads it: a request it could not
+        read is the grader's fault, found before sending (RequestRejected), so a worker that
+        answers request_error speaks for the learner's code (RequestRefused)."""
+        payload: bytes = codec.dumps(request, testfn=TestFunction)
+        assert self._arena is not None
+        try:
+            read = codec.loads(payload, testfn=_built_test_function)
+            if not protocol.is_call(read):
+                raise ValueError("not a call frame")
+            arena.views(read["args"], read["arena"], self._arena.memory)
+            arena.views(read["kwargs"], read["arena"], self._arena.memory)
+        except Exception as exc:  # noqa: BLE001 - whatever the worker's reading would raise
+            raise RequestRejected(f"sandbox request for {name} rejected: {exc}") from None
+        return payload
+
+
+def _built_test_function(kind: str, data: Any) -> TestFunction:
+    """What the worker builds from a TestFunction (worker.build_test_function)."""
+    return TestFunction(kind, data, testfns.build(kind, data))
 
 
 def _receive(worker: WorkerProcess, started: float, deadline: float, waits: CpuWait) -> bytes:

@@ -74,7 +74,7 @@ class WorkerCrashed(SubmissionError):
 
 
 class BadReturn(SubmissionError):
-    """The value (or an argument after the call) is not plain data, or the worker broke protocol."""
+    """The value is not plain data, or the worker broke protocol."""
 
     message_key = "bad_return"
 
@@ -96,20 +96,29 @@ class Refused(SubmissionError):
         self.reason, self.details = reason, details
 
 
-class RequestRejected(ValueError):
-    """The worker could not read the grader's request (e.g. an unknown test function kind): the
-    grader's own fault, so not a SubmissionError, and graded as a grader error."""
+class RequestRefused(SubmissionError):
+    """The worker answered that it could not read a request. The grader read that request as the
+    worker reads it before sending it (RequestRejected if it could not), so the refusal is the
+    learner's process speaking (e.g. its code patched the worker's protocol): that call fails."""
+
+    message_key = "request_refused"
 
     @classmethod
-    def from_reply(cls, name: str, reply: dict[str, Any]) -> RequestRejected:
-        return cls(f"sandbox request for {name} rejected: {reply.get('message')}")
+    def from_reply(cls, name: str, reply: dict[str, Any]) -> SubmissionError:
+        return cls(f"{name}: the worker refused the grader's request: {reply.get('message')}")
+
+
+class RequestRejected(ValueError):
+    """The grader's own request does not read as a call (e.g. an unknown test function kind),
+    found before it is sent: the grader's fault, so not a SubmissionError, and graded as a
+    grader error. Never raised from a worker's reply (that is RequestRefused)."""
 
 
 # status of a reply (protocol.py) -> what the grader raises; OK is a value, not an error
-FROM_STATUS: dict[str, type[SubmissionError] | type[RequestRejected]] = {
+FROM_STATUS: dict[str, type[SubmissionError]] = {
     protocol.MISSING: Missing,
     protocol.NOT_IMPLEMENTED: NotImplementedByLearner,
     protocol.EXCEPTION: LearnerException,
     protocol.BAD_RETURN: BadReturn,
-    protocol.REQUEST_ERROR: RequestRejected,
+    protocol.REQUEST_ERROR: RequestRefused,
 }

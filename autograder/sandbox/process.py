@@ -105,7 +105,7 @@ class Zygote:
             raise ZygoteGone(f"the sandbox zygote ended (exit code {self.proc.poll()})")
         return json.loads(reply)
 
-    def spawn(self, workdir, req_r, resp_w, out_fd, alive_r):
+    def spawn(self, workdir, req_r, resp_w, out_fd, alive_r, arena_fd):
         """(pid of a fresh supervisor for `workdir`, read end of its status pipe)."""
         status_r, status_w = os.pipe()
         try:
@@ -116,7 +116,7 @@ class Zygote:
                     "cwd": str(workdir.sub),
                     "env": workdir.env(),
                 },
-                (req_r, resp_w, out_fd, status_w, alive_r),
+                (req_r, resp_w, out_fd, status_w, alive_r, arena_fd),
             )
         except BaseException:
             os.close(status_r)
@@ -151,7 +151,9 @@ class Zygote:
 
 
 class WorkerProcess:
-    def __init__(self, workdir, load_id, lifetime, zygote=None):
+    """arena_fd: the submission's arena (arena.py), handed to the worker; the caller's to close."""
+
+    def __init__(self, workdir, load_id, lifetime, arena_fd, zygote=None):
         workdir.write_config(load_id, lifetime)
         req_r, self.req_w = os.pipe()
         self.resp_r, resp_w = os.pipe()
@@ -161,7 +163,7 @@ class WorkerProcess:
         self.output_file = tempfile.TemporaryFile(prefix="nn-sandbox-out-")
         try:
             zygote = zygote or Zygote.shared()
-            fds = (req_r, resp_w, self.output_file.fileno(), alive_r)
+            fds = (req_r, resp_w, self.output_file.fileno(), alive_r, arena_fd)
             try:
                 self.pid, self._status_r = zygote.spawn(workdir, *fds)
             except ZygoteGone:  # once: a zygote that died between two submissions is restarted

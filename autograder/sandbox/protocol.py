@@ -6,10 +6,12 @@ both sides read the same names. codec.py turns these messages into bytes and bac
 A worker's life, one frame at a time:
 - worker -> grader, once: a `load` frame, status `loaded`: what loading the code raised (or
   None) and which confinement took effect.
-- grader -> worker, any number: a `call` frame naming a function, its arguments, and whether
-  the arguments come back too (`full`), or asking only for the defaults a call would bind
-  (`defaults`: declared_defaults, the function is not called); the worker answers each with a reply frame holding
-  the request's id and a status from REPLY_STATUSES.
+- grader -> worker, any number: a `call` frame naming a function and its arguments, or asking
+  only for the defaults a call would bind (`defaults`: declared_defaults, the function is not
+  called); the worker answers each with a reply frame holding the request's id and a status
+  from REPLY_STATUSES. In a full call, each array argument travels as a marker and its `arena`
+  slot (arena.py): it lives in memory the grader reads itself after the reply, so no reply
+  carries arguments back.
 - grader -> worker, last: BYE_FRAME. The request pipe closing without it means the grader died.
 
 Learner code runs in the process that writes the worker's frames and can forge them: the
@@ -29,12 +31,14 @@ BYE_FRAME = json.dumps({"op": BYE}).encode()  # exact bytes: the worker compares
 # the status of the load frame
 LOADED = "loaded"
 # the status of a reply to a call
-OK = "ok"  # "value" (and "args", "kwargs" when asked for)
+OK = "ok"  # "value"
 MISSING = "missing"  # the module has no callable of that name
 NOT_IMPLEMENTED = "not_implemented"  # it raised NotImplementedError: a stub not filled in
 EXCEPTION = "exception"  # it raised: "exc_type", "message", "traceback"
-BAD_RETURN = "bad_return"  # its value (or an argument after it) is not plain data
-REQUEST_ERROR = "request_error"  # the worker could not read the grader's request: the grader's fault
+BAD_RETURN = "bad_return"  # its value is not plain data
+# the worker says it could not read the request: a claim, since the grader reads every request
+# as the worker would before sending it (errors.RequestRefused: the learner's failure)
+REQUEST_ERROR = "request_error"
 REPLY_STATUSES = (OK, MISSING, NOT_IMPLEMENTED, EXCEPTION, BAD_RETURN, REQUEST_ERROR)
 
 MAX_TEXT = 1000  # characters of a learner's exception message that travel
@@ -62,15 +66,21 @@ class TestFunction:
 
 
 def call_request(
-    request_id: str, name: str, args: list[Any], kwargs: dict[str, Any], full: bool, defaults: bool = False
+    request_id: str,
+    name: str,
+    args: list[Any],
+    kwargs: dict[str, Any],
+    arena: list[Any] | None = None,
+    defaults: bool = False,
 ) -> dict[str, Any]:
+    """`arena`: the slots of the arrays args and kwargs mark (arena.Arena.place), or None."""
     return {
         "op": CALL,
         "id": request_id,
         "name": name,
         "args": args,
         "kwargs": kwargs,
-        "full": full,
+        "arena": arena or [],
         "defaults": defaults,
     }
 
@@ -90,6 +100,7 @@ def is_call(request: Any) -> bool:
         and type(request.get("name")) is str
         and type(request.get("args")) is list
         and type(request.get("kwargs")) is dict
+        and type(request.get("arena")) is list
     )
 
 

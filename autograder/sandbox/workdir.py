@@ -30,6 +30,7 @@ RUNTIME_FILES = (
     "worker.py",
     "protocol.py",
     "codec.py",
+    "arena.py",
     "limits.py",
     "landlock.py",
     "seccomp.py",

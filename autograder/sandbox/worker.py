@@ -1,9 +1,10 @@
 """The sandbox worker: runs one submission's code and answers the grader's calls.
 
-Self-contained: copied with protocol.py, codec.py, limits.py, landlock.py, mounts.py, seccomp.py
-and testfns.py into a folder of its own; it never imports the kit. The grader runs it warm:
-zygote.py imports it once and forks a fresh supervisor per submission, which calls run().
-`python -I worker.py CONFIG REQ_FD RESP_FD ALIVE_FD` does the same from a cold interpreter.
+Self-contained: copied with protocol.py, codec.py, arena.py, limits.py, landlock.py, mounts.py,
+seccomp.py and testfns.py into a folder of its own; it never imports the kit. The grader runs it
+warm: zygote.py imports it once and forks a fresh supervisor per submission, which calls run().
+`python -I worker.py CONFIG REQ_FD RESP_FD ALIVE_FD ARENA_FD` does the same from a cold
+interpreter.
 
 Two processes (three as root):
 - the supervisor (this script's process) imports numpy and the common modules, becomes a child
@@ -15,10 +16,11 @@ Two processes (three as root):
   worker; end of file without that byte means the grader died (the kernel closed its end).
 - as root, between the two, the init of a fresh pid namespace (namespace_init): the kernel
   kills the whole namespace when it ends, which the tree walk above cannot race.
-- the learner process confines itself (network namespace, rlimits, Landlock, privilege drop,
-  in that order: each step needs what the next one takes away), loads the submission as the
-  module the grader names, reports the load, then serves one call per request frame until the
-  grader says bye or the request pipe closes (protocol.py).
+- the learner process maps the submission's arena (arena.py: the memory a full call's arrays
+  live in, which the grader reads itself), confines itself (network namespace, rlimits,
+  Landlock, privilege drop, in that order: each step needs what the next one takes away), loads
+  the submission as the module the grader names, reports the load, then serves one call per
+  request frame until the grader says bye or the request pipe closes (protocol.py).
 """
 
 import io
@@ -37,6 +39,7 @@ sys.path.insert(0, RUNTIME_DIR)  # -I leaves the script's folder off sys.path
 
 import numpy as np  # noqa: E402  (imported before the privilege drop: the learner user may not read it)
 
+import arena  # noqa: E402
 import codec  # noqa: E402
 import landlock  # noqa: E402
 import limits  # noqa: E402
@@ -124,14 +127,15 @@ DISK_FULL = 76  # the supervisor's exit when the learner wrote past its disk quo
 
 
 def main():
-    run(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+    run(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
 
 
-def run(config_path, req_fd, resp_fd, alive_fd):
+def run(config_path, req_fd, resp_fd, alive_fd, arena_fd):
     """One submission, once the runtime is imported: this process becomes its supervisor.
     Called by main() in a fresh interpreter, or by the zygote (zygote.py) in a process it has
     just forked for this submission; never returns. alive_fd: the read end of the grader's
-    liveness pipe (see supervise)."""
+    liveness pipe (see supervise); arena_fd: the submission's arena (arena.py), the learner
+    process's alone."""
     with open(config_path, encoding="utf-8") as f:
         cfg = json.load(f)
     for name in COMMON_MODULES + [m for m in cfg.get("preload", []) if m in ON_DEMAND_MODULES]:
@@ -155,25 +159,26 @@ def run(config_path, req_fd, resp_fd, alive_fd):
     if child == 0:
         os.close(alive_fd)  # the supervisor's alone: learner code must not read the grader's word
         if namespaced:
-            namespace_init(cfg, req_fd, resp_fd)
-        run_learner(cfg, req_fd, resp_fd)
+            namespace_init(cfg, req_fd, resp_fd, arena_fd)
+        run_learner(cfg, req_fd, resp_fd, arena_fd)
     os.close(req_fd)
     os.close(resp_fd)
+    os.close(arena_fd)
     supervise(child, alive_fd, cfg["lifetime"], cfg["sub_dir"], cfg["disk_bytes"])
 
 
-def run_learner(cfg, req_fd, resp_fd):
+def run_learner(cfg, req_fd, resp_fd, arena_fd):
     code = 70
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD, signal.SIGTERM})
-        code = learner_process(cfg, req_fd, resp_fd)
+        code = learner_process(cfg, req_fd, resp_fd, arena_fd)
     except BaseException:
         traceback.print_exc()
     finally:
         os._exit(code)
 
 
-def namespace_init(cfg, req_fd, resp_fd):
+def namespace_init(cfg, req_fd, resp_fd, arena_fd):
     """pid 1 of the learner's own pid namespace (trusted code, root, never confined): forks the
     learner process, reaps every orphan of the namespace (so zombies do not count against the
     learner's process limit) and exits with the learner process's exit status. Its exit makes
@@ -182,9 +187,10 @@ def namespace_init(cfg, req_fd, resp_fd):
     limits.die_with_parent()
     learner = os.fork()
     if learner == 0:
-        run_learner(cfg, req_fd, resp_fd)
+        run_learner(cfg, req_fd, resp_fd, arena_fd)
     os.close(req_fd)
     os.close(resp_fd)
+    os.close(arena_fd)
     while True:
         try:
             pid, status = os.waitpid(-1, 0)
@@ -449,7 +455,8 @@ def load(cfg):
     return module, ("; ".join(errors)[: protocol.MAX_LOAD_ERROR] or None)
 
 
-def learner_process(cfg, req_fd, resp_fd):
+def learner_process(cfg, req_fd, resp_fd, arena_fd):
+    memory = arena.attach(arena_fd)  # before the limits: mapped once, its descriptor closed
     sandbox = confine(cfg)
     sys.path[:] = [p for p in sys.path if p != RUNTIME_DIR]
     sys.path.insert(0, cfg["sub_dir"])
@@ -467,17 +474,21 @@ def learner_process(cfg, req_fd, resp_fd):
             return 0
         if payload is None:
             return GRADER_GONE
-        reply = serve(module, payload)
+        reply = serve(module, payload, memory)
         codec.write_frame_blocking(resp_fd, reply if isinstance(reply, bytes) else codec.dumps(reply))
 
 
-def serve(module, payload):
-    """The reply to one call frame: its encoded bytes, or a message when encoding failed."""
+def serve(module, payload, memory):
+    """The reply to one call frame: its encoded bytes, or a message when encoding failed. A full
+    call's arrays are views into the arena `memory`: what the code writes there, the grader
+    reads; the arguments themselves are never sent back."""
     try:
         req = codec.loads(payload, testfn=build_test_function)
         if not protocol.is_call(req):
             raise ValueError("not a call frame")
-    except Exception as exc:  # e.g. an unknown test function kind: the grader's mistake
+        args = arena.views(req["args"], req["arena"], memory)
+        kwargs = arena.views(req["kwargs"], req["arena"], memory)
+    except Exception as exc:  # the grader read this request as we do before sending it
         try:
             rid = json.loads(payload)["id"]
         except Exception:
@@ -487,7 +498,6 @@ def serve(module, payload):
     fn = module.__dict__.get(req["name"])
     if not callable(fn):
         return protocol.reply(rid, protocol.MISSING)
-    args, kwargs = req["args"], req["kwargs"]
     try:
         value = protocol.declared_defaults(fn) if req.get("defaults") else fn(*args, **kwargs)
     except NotImplementedError as exc:
@@ -500,8 +510,6 @@ def serve(module, payload):
             tb = ""
         return protocol.reply(rid, protocol.EXCEPTION, exc_type=exc_type, message=message, traceback=tb)
     reply = protocol.reply(rid, protocol.OK, value=value)
-    if req.get("full"):
-        reply["args"], reply["kwargs"] = args, kwargs
     try:  # encoding walks learner objects: done here, so a bad value is reported, not fatal
         return codec.dumps(reply, testfn=protocol.TestFunction, limit=codec.MAX_REPLY_BYTES)
     except BaseException as exc:

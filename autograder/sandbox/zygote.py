@@ -7,9 +7,10 @@ It never runs learner code and never confines itself: confinement happens in the
 process, after the fork, as it always did.
 
 Requests (JSON, one per datagram):
-- {"op": "spawn", "config": ..., "cwd": ..., "env": {...}} with five fds attached (SCM_RIGHTS):
+- {"op": "spawn", "config": ..., "cwd": ..., "env": {...}} with six fds attached (SCM_RIGHTS):
   the request pipe's read end, the response pipe's write end, the output file, the write end
-  of a status pipe and the read end of the grader's liveness pipe (worker.supervise). The reply is {"pid": <supervisor pid>}. When that supervisor ends, its
+  of a status pipe, the read end of the grader's liveness pipe (worker.supervise) and the
+  submission's arena (arena.py). The reply is {"pid": <supervisor pid>}. When that supervisor ends, its
   exit code is written to the status pipe, which is then closed; the process is left a zombie,
   so its pid (its process group's id too) stays the grader's to signal until:
 - {"op": "reap", "pid": ...}: the grader is done with it; reply {"reaped": pid}.
@@ -34,7 +35,7 @@ sys.path.insert(0, RUNTIME_DIR)  # -I leaves the script's folder off sys.path
 import worker  # noqa: E402  (numpy, codec and the confinement modules, imported once)
 
 MAX_REQUEST = 1 << 16
-FDS_PER_SPAWN = 5
+FDS_PER_SPAWN = 6
 
 
 def preload():
@@ -118,26 +119,27 @@ class Zygote:
                 os.close(status_w)
                 self.children[pid] = None
 
-    def spawn(self, request, req_r, resp_w, out_fd, status_w, alive_r):
+    def spawn(self, request, req_r, resp_w, out_fd, status_w, alive_r, arena_fd):
         try:
             pid = os.fork()
         except OSError:
-            for fd in (req_r, resp_w, out_fd, status_w, alive_r):
+            for fd in (req_r, resp_w, out_fd, status_w, alive_r, arena_fd):
                 os.close(fd)
             raise
         if pid == 0:
             try:
-                self.become_supervisor(request, req_r, resp_w, out_fd, alive_r)
+                self.become_supervisor(request, req_r, resp_w, out_fd, alive_r, arena_fd)
             except BaseException:
                 traceback.print_exc()  # into the output file, once fd 2 is it
             finally:
                 os._exit(70)
-        for fd in (req_r, resp_w, out_fd, alive_r):  # only the supervisor may hold them: EOF means gone
+        # only the supervisor may hold them: EOF means gone, and no later submission sees this arena
+        for fd in (req_r, resp_w, out_fd, alive_r, arena_fd):
             os.close(fd)
         self.children[pid] = status_w
         return pid
 
-    def become_supervisor(self, request, req_r, resp_w, out_fd, alive_r):
+    def become_supervisor(self, request, req_r, resp_w, out_fd, alive_r, arena_fd):
         """In the forked child: the state a cold `python worker.py` would start with (own
         session, stdout and stderr to the output file, only its own fds, its own environment
         and folder), then worker.run()."""
@@ -148,7 +150,7 @@ class Zygote:
         os.dup2(null, 0)
         os.dup2(out_fd, 1)
         os.dup2(out_fd, 2)
-        keep = {0, 1, 2, req_r, resp_w, alive_r}
+        keep = {0, 1, 2, req_r, resp_w, alive_r, arena_fd}
         for name in os.listdir("/proc/self/fd"):  # the zygote's socket, other submissions' pipes
             if int(name) not in keep:
                 try:
@@ -158,9 +160,10 @@ class Zygote:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        # what a cold `python -I worker.py CONFIG REQ_FD RESP_FD ALIVE_FD` would see
-        sys.argv[:] = [worker.__file__, request["config"], str(req_r), str(resp_w), str(alive_r)]
-        worker.run(request["config"], req_r, resp_w, alive_r)
+        # what a cold `python -I worker.py CONFIG REQ_FD RESP_FD ALIVE_FD ARENA_FD` would see
+        fds = (req_r, resp_w, alive_r, arena_fd)
+        sys.argv[:] = [worker.__file__, request["config"], *map(str, fds)]
+        worker.run(request["config"], *fds)
 
 
 def main():

@@ -57,6 +57,9 @@ class Mistake:
     only: frozenset | None = None  # exactly these checks of `function` fail
     trap: bool = False  # one of the chapter's own bugs (SPEC "traps")
     signature: tuple[str, str] | None = None  # (old, new): a changed default in the def line
+    # the function that loses points, when not `function` itself (which then loses none): a
+    # mistake the grader can see only through a caller
+    seen_in: str | None = None
 
     def source(self) -> str:
         source = reference_source()
@@ -67,9 +70,9 @@ class Mistake:
         return with_bodies({self.function: self.body}, source) if self.body else source
 
 
-def M(name, function, body, cascade=(), only=None, trap=False, signature=None):
+def M(name, function, body, cascade=(), only=None, trap=False, signature=None, seen_in=None):
     return Mistake(
-        name, function, body, frozenset(cascade), frozenset(only) if only else None, trap, signature
+        name, function, body, frozenset(cascade), frozenset(only) if only else None, trap, signature, seen_in
     )
 
 
@@ -337,8 +340,10 @@ MISTAKES = [
         cascade=TRAINING,
     ),
     M(
-        # pops what it needs off the cache list it was handed: the caller's list is left shorter
-        # (a tuple, as the reference's forward_prop returns inside train, has no pop: train breaks)
+        # pops what it needs off the cache list it was handed: the list in its own process is left
+        # shorter, which the grader cannot see (it reads only the arrays, from the arena: a list's
+        # length is the learner's claim), so backward_prop's checks all pass. A tuple, as the
+        # reference's forward_prop returns inside train, has no pop: train breaks, and loses.
         "backward_prop_consumes_cache",
         "backward_prop",
         """
@@ -350,8 +355,7 @@ MISTAKES = [
         return {"Wxh": X.T @ delta1, "bh": np.sum(delta1, axis=0, keepdims=True),
                 "Why": a1.T @ delta2, "by": np.sum(delta2, axis=0, keepdims=True)}
         """,
-        only={"backward_prop_leaves_arguments_unchanged"},
-        cascade=TRAINING,
+        seen_in="train",
     ),
     M(
         "backward_prop_float32",
