@@ -47,8 +47,12 @@ c.Autograde.autograde_preprocessors = [
 ]
 # nbgrader's own sanitizing steps (its default list), with the same metadata check made quick:
 # nbgrader's builds a JSON-schema validator per cell, 0.2-0.4 s a notebook, twice per notebook.
+# RestoreCellMetadata first puts back the released nbgrader metadata of every cell: a learner who
+# edits it (`solution: true` on a locked test cell) made nbgrader's steps raise, their notebook
+# ungraded and the whole run exit 1.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
+    "autograder.nbgrader_hooks.RestoreCellMetadata",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
+import pytest
 import yaml
 
 from autograder import batch
 from tests.cli_in_process import run_cli
 from tests.mistakes import correct_source
+from tools import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,3 +94,157 @@ def test_a_grader_error_on_one_learner_withholds_no_classmates_grade(tmp_path, m
     assert "1 learners have an error" in merged.stderr and "mallory" in merged.stderr
     summary = json.loads((tmp_path / "merged/__merge.json").read_text())
     assert list(summary["errors"]) == ["mallory"] and summary["missing"] == []
+
+
+# --- a course: attacks 10 and 14 through real nbgrader -------------------------------------------
+
+PWNED = "void(document.title='pwned')"
+# Every way a written answer can carry a link or image with a scheme that runs or reads something.
+ATTACK_LINKS = {
+    "inline": f"[see my derivation](javascript:{PWNED})",
+    "image": f"![derivation](javascript:{PWNED})",
+    "reference": "[see the reference][d]",
+    "entity": f"[entity](&#106;avascript:{PWNED})",
+    "colon entity": f"[colon](javascript&colon;{PWNED})",
+    "case": f"[case](JaVaScRiPt:{PWNED})",
+    "tab": f"[tab](java&#9;script:{PWNED})",
+    "angle": f"[angle](<javascript:{PWNED}>)",
+    "percent": f"[percent](%6Aavascript:{PWNED})",
+    "data": "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "vbscript": "[vb](vbscript:msgbox(1))",
+    "file": "[file](file:///etc/passwd)",
+}
+HONEST = "[course site](https://example.org/course) ![plot](https://example.org/plot.png) [top](#top) [ta](mailto:ta@example.org)"
+ATTACK_ANSWER = (
+    "我的推导（derivation）如下：\n\n"
+    + "\n\n".join(f"- {link}" for link in ATTACK_LINKS.values())
+    + f"\n\n<javascript:{PWNED}>\n\n"
+    + HONEST
+    + f"\n\n[d]: javascript:{PWNED}\n"
+)
+RAW_ATTACK = (
+    f'<a href="javascript:{PWNED}">raw link</a><img src=x onerror="{PWNED}">'
+    f'<iframe src="javascript:{PWNED}"></iframe><svg><a xlink:href="javascript:{PWNED}"><text>svg</text></a></svg>'
+)
+LINK_LEARNER = "mallory"
+
+
+def _cell(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def redteam_learners(release_nb):
+    code = demo.answers()
+    # attack 14: a locked test cell marked as a solution (nbgrader's OverwriteCells raised)
+    solution_flag = demo.submission(release_nb, code)
+    _cell(solution_flag, "test_sigmoid").metadata.nbgrader["solution"] = True
+    # more of the same: a test cell made not graded and worth 50, one with a key of its own, and a
+    # cell of the learner's claiming to be graded with no id (nbgrader's DeduplicateIds raised)
+    meddler = demo.submission(release_nb, code)
+    _cell(meddler, "test_relu").metadata.nbgrader.update(grade=False, points=50)
+    _cell(meddler, "test_tanh").metadata.nbgrader["mine"] = 1
+    # and an image of an attachment it does not have (nbconvert raised: no feedback page for it)
+    _cell(meddler, "question_2").source = "![my sketch](attachment:nothing.png)"
+    meddler.cells.append(
+        nbformat.v4.new_markdown_cell("x", metadata={"nbgrader": {"grade": True, "points": 9}})
+    )
+    # attack 10: links and images that run script in the instructor's session
+    links = demo.submission(release_nb, code)
+    _cell(links, "question_1").source = ATTACK_ANSWER
+    links.cells.append(nbformat.v4.new_markdown_cell("> 参考（references）\n\n" + HONEST))
+    links.cells.append(nbformat.v4.new_raw_cell(RAW_ATTACK, metadata={"raw_mimetype": "text/html"}))
+    return {
+        "ada": demo.submission(release_nb, code),
+        "tamper": solution_flag,
+        "meddler": meddler,
+        LINK_LEARNER: links,
+    }
+
+
+def nbgrader_run(course, *args):
+    env = dict(os.environ, NN_KIT_COURSE_ROOT=str(course))
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = tmp_path_factory.mktemp("redteam-course")
+    demo.build_course(course, redteam_learners)
+    autograde = nbgrader_run(course, "autograde", demo.ASSIGNMENT, "--force")
+    feedback = nbgrader_run(course, "generate_feedback", demo.ASSIGNMENT, "--force")
+    (course / "runs.json").write_text(
+        json.dumps(
+            {
+                "autograde": [autograde.returncode, autograde.stderr],
+                "feedback": [feedback.returncode, feedback.stderr],
+            }
+        )
+    )
+    return course
+
+
+def runs(course):
+    return json.loads((course / "runs.json").read_text())
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("redteam_doors_course")
+def test_tampered_cell_metadata_is_graded_and_the_run_succeeds(course):
+    code, stderr = runs(course)["autograde"]
+    assert code == 0, stderr[-3000:]
+    scores = demo.gradebook(course)
+    assert scores["tamper"] == scores["meddler"] == scores["ada"] == 100
+    # what nbgrader stored is the release's metadata, not the learner's
+    autograded = nbformat.read(course / "autograded/tamper" / demo.ASSIGNMENT / demo.NOTEBOOK, as_version=4)
+    assert _cell(autograded, "test_sigmoid").metadata.nbgrader["solution"] is False
+
+
+class _Urls(HTMLParser):
+    """Every URL a page's elements would follow or load (entities decoded, as a browser reads)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        self.urls += [
+            (tag, name, value or "") for name, value in attrs if name in ("href", "src", "xlink:href")
+        ]
+
+
+def followed_schemes(page: str) -> set[str]:
+    parser = _Urls()
+    parser.feed(page)
+    schemes = set()
+    for _, _, url in parser.urls:
+        cleaned = "".join(ch for ch in url if ch not in "\t\n\r").strip()
+        head = cleaned.split(":", 1)[0] if ":" in cleaned else ""
+        if head and head.replace("+", "").replace("-", "").replace(".", "").isalnum() and head[0].isalpha():
+            schemes.add(head.lower())
+    return schemes
+
+
+def learner_pages(course, learner):
+    """The feedback page, and the autograded notebook as formgrader renders it (nbconvert's HTML)."""
+    from nbconvert import HTMLExporter
+
+    feedback = course / "feedback" / learner / demo.ASSIGNMENT / demo.NOTEBOOK.replace(".ipynb", ".html")
+    autograded = course / "autograded" / learner / demo.ASSIGNMENT / demo.NOTEBOOK
+    return {
+        "feedback": feedback.read_text(encoding="utf-8"),
+        "formgrader": HTMLExporter().from_filename(str(autograded))[0],
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("redteam_doors_course")
+def test_no_learner_link_or_image_has_an_unsafe_scheme(course):
+    code, stderr = runs(course)["feedback"]
+    assert code == 0, stderr[-3000:]  # a missing attachment made nbconvert raise for that learner
+    for page, text in learner_pages(course, LINK_LEARNER).items():
+        assert followed_schemes(text) <= {"http", "https", "mailto"}, page
+        assert 'href="https://example.org/course"' in text and 'src="https://example.org/plot.png"' in text
+        assert "我的推导" in text  # the answer itself is kept
+    assert followed_schemes("<a href='java\tscript:x'>") == {"javascript"}  # the check can fail
