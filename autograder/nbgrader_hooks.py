@@ -16,6 +16,9 @@
   hidden blocks and tracebacks included, so we cut both before rendering.
 - `CheckCellMetadata`: nbgrader's check of each cell's nbgrader metadata, with its JSON schema
   compiled once per run rather than once per cell (0.2-0.4 s a notebook saved).
+- `ArchiveBoundCollector`: zip_collect's collector: a notebook is tied to the archive it came
+  from (its learner id is the archive's), and a learner's second notebook is skipped, so one
+  learner's zip neither submits for a classmate nor aborts the class's collection.
 - `RestoreCellMetadata`: the sanitize step before nbgrader's own: each cell's nbgrader metadata
   as the released notebook has it (from the gradebook), so no learner's edit of it (`solution:
   true` on a locked test cell made nbgrader's OverwriteCells raise, and the whole autograde run
@@ -23,6 +26,7 @@
 """
 
 import html
+import os
 import re
 import tempfile
 import traceback
@@ -40,6 +44,7 @@ from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheckCellMetadata
 from nbgrader.api import Gradebook
+from nbgrader.plugins import FileNameCollectorPlugin
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Bool, List
 
@@ -374,3 +379,51 @@ def released_metadata(notebook) -> dict[str, dict]:
             meta.update(task=True, points=tasks[cell.name])
         released[cell.name] = meta
     return released
+
+
+class ArchiveBoundCollector(FileNameCollectorPlugin):
+    """nbgrader's FileNameCollectorPlugin, with `named_regexp` matched against the whole path below
+    zip_collect's extracted/ folder rather than an absolute path whose folders nothing anchors.
+    An archive <student>_ch01.zip is extracted into extracted/<student>_ch01/, so a regex can
+    require the file's learner id to be the archive's (nbgrader_config.py: `(?P=student_id)`).
+    Learner-controlled folders inside an archive (e.g. a nested extracted/) then match nothing.
+    A second notebook of the same learner is skipped with a warning: nbgrader, finding two
+    without timestamps, stopped collecting for the whole class."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._collected: dict[tuple[str, str], str] = {}  # (learner, file): the path kept
+
+    def collect(self, submitted_file):
+        relative = self._below_extracted(submitted_file)
+        if relative is None:
+            self.log.warning("Skipped %s: not below zip_collect's extracted folder", submitted_file)
+            return None
+        info = super().collect(relative)
+        if info is None:
+            if "/" in relative and relative.endswith(tuple(self.valid_ext)):
+                self.log.warning(
+                    "Skipped %s: a notebook in an archive must carry the archive's own learner id",
+                    relative,
+                )
+            return None
+        key = (info["student_id"], info["file_id"])
+        seen = self.__dict__.setdefault("_collected", {})
+        if key in seen:
+            self.log.warning(
+                "Skipped %s: a second %s of learner %s (kept: %s)", relative, *key[::-1], seen[key]
+            )
+            return None
+        seen[key] = relative
+        return info
+
+    def _below_extracted(self, submitted_file: str) -> str | None:
+        app = self.parent
+        try:
+            extracted = app._format_collect_path(app.extracted_directory)
+        except AttributeError:  # not run by zip_collect: nothing to anchor the path to
+            return None
+        relative = os.path.relpath(os.path.abspath(submitted_file), os.path.abspath(extracted))
+        if relative.startswith(os.pardir + os.sep) or relative == os.pardir or os.path.isabs(relative):
+            return None
+        return relative.replace(os.sep, "/")

@@ -8,7 +8,9 @@ import csv
 import json
 import os
 import subprocess
+import shutil
 import sys
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -248,3 +250,56 @@ def test_no_learner_link_or_image_has_an_unsafe_scheme(course):
         assert 'href="https://example.org/course"' in text and 'src="https://example.org/plot.png"' in text
         assert "我的推导" in text  # the answer itself is kept
     assert followed_schemes("<a href='java\tscript:x'>") == {"javascript"}  # the check can fail
+
+
+# --- attack 9: zip_collect ties a notebook to the archive it came from ---------------------------
+
+
+def marked_notebook(text):
+    nb = nbformat.read(ROOT / "release" / demo.ASSIGNMENT / demo.NOTEBOOK, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell(text))
+    return nbformat.writes(nb)
+
+
+def zip_of(path, members):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, marked_notebook(text))
+
+
+@pytest.mark.slow
+def test_a_learners_archive_submits_for_no_classmate_and_aborts_nothing(tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "release" / demo.ASSIGNMENT, course / "release" / demo.ASSIGNMENT)
+    archive = course / "downloaded" / demo.ASSIGNMENT / "archive"
+    archive.mkdir(parents=True)
+    (archive / "alice_ch01.ipynb").write_text(marked_notebook("alice's own"), encoding="utf-8")
+    zip_of(archive / "bob_ch01.zip", {"bob_ch01.ipynb": "bob's own"})
+    zip_of(  # a second notebook of dave's own: one is kept, the class still collected
+        archive / "dave_ch01.zip", {"dave_ch01.ipynb": "dave's own", "old/dave_ch01.ipynb": "dave's older"}
+    )
+    zip_of(
+        archive / "mallory_ch01.zip",
+        {
+            "mallory_ch01.ipynb": "mallory's own",
+            "alice_ch01.ipynb": "mallory's forgery",  # alice submitted: nbgrader stopped for the class
+            "carol_ch01.ipynb": "mallory's forgery",  # carol did not: she was graded on it
+            "extracted/erin_ch01.ipynb": "mallory's forgery",  # a folder named as zip_collect's own
+            "frank_ch01/frank_ch01.ipynb": "mallory's forgery",
+        },
+    )
+    done = nbgrader_run(course, "zip_collect", demo.ASSIGNMENT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    submitted = course / "submitted"
+    assert sorted(p.name for p in submitted.iterdir()) == ["alice", "bob", "dave", "mallory"]
+    for learner in ("alice", "bob", "mallory", "dave"):
+        nb = nbformat.read(submitted / learner / demo.ASSIGNMENT / demo.NOTEBOOK, as_version=4)
+        assert nb.cells[-1].source == f"{learner}'s own"
+    for refused in (
+        "alice_ch01.ipynb",
+        "carol_ch01.ipynb",
+        "extracted/erin_ch01.ipynb",
+        "frank_ch01/frank_ch01.ipynb",
+    ):
+        assert f"mallory_ch01/{refused}" in done.stderr  # the warning names each file refused
+    assert "dave_ch01/old/dave_ch01.ipynb" in done.stderr
