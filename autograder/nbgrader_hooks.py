@@ -166,12 +166,8 @@ RENDERED_TAGS = {
     *("ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "sub", "input"),
     *("table", "thead", "tbody", "tr", "th", "td"),
 }
-RENDERED_ATTRIBUTES = {
-    "*": ["class", "id"],
-    "a": ["href", "title"],
-    "img": ["src", "alt", "title"],
-    "input": ["type", "disabled", "checked"],
-}
+RENDERED_ATTRIBUTES = {"*": {"class", "id"}, "a": {"href", "title"}, "img": {"src", "alt", "title"}}
+RENDERED_ATTRIBUTES["input"] = {"type", "disabled", "checked"}  # a task list's checkboxes
 
 
 def unsafe_url(url: str, attachment_ok: bool = False) -> bool:
@@ -257,7 +253,7 @@ def inert_links(source: str, attachments=None) -> str:
     kept = bleach.clean(
         rendered,
         tags=RENDERED_TAGS,
-        attributes=RENDERED_ATTRIBUTES,
+        attributes=_kept_attribute,
         protocols=SAFE_SCHEMES,
         strip_comments=True,
     )
@@ -268,6 +264,14 @@ def inert_links(source: str, attachments=None) -> str:
         return defused
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", source)), default=0))
     return f"*{_note()}*\n\n{fence}\n{source}\n{fence}\n"
+
+
+def _kept_attribute(tag: str, name: str, value: str) -> bool:
+    """bleach's attribute filter for a cell's rendered HTML: what the renderer writes, and no URL
+    that `unsafe_url` refuses (bleach's own protocol check lets percent-escaped ones through)."""
+    if name not in RENDERED_ATTRIBUTES["*"] | RENDERED_ATTRIBUTES.get(tag, set()):
+        return False
+    return name not in ("href", "src") or not unsafe_url(value)
 
 
 def inert_raw(source: str) -> str:

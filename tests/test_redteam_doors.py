@@ -10,6 +10,7 @@ import os
 import subprocess
 import shutil
 import sys
+import time
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -303,3 +304,99 @@ def test_a_learners_archive_submits_for_no_classmate_and_aborts_nothing(tmp_path
     ):
         assert f"mallory_ch01/{refused}" in done.stderr  # the warning names each file refused
     assert "dave_ch01/old/dave_ch01.ipynb" in done.stderr
+
+
+# --- attack 10 in a real browser: the feedback page and formgrader --------------------------------
+# tests/test_browser.py's fixtures: headless Chromium, and formgrader serving this module's course.
+from tests.test_browser import MATHJAX_STAND_IN, browser, formgrader  # noqa: E402, F401
+
+SCRIPT_LINKS = (
+    "see my derivation",
+    "see the reference",
+    "entity",
+    "colon",
+    "case",
+    "tab",
+    "angle",
+    "raw link",
+)
+# The URL-valued attributes of every element, with the scheme the browser reads from each
+# (after its own clean-up: tabs and newlines dropped, case folded); relative URLs have none.
+LIVE_SCHEMES_JS = """
+const found = [];
+for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.attributes) {
+        if (!['href', 'src', 'xlink:href', 'action', 'formaction', 'data', 'poster'].includes(attr.name)) continue;
+        let scheme = '';
+        try { scheme = new URL(attr.value).protocol; } catch (e) { continue; }
+        found.push([el.tagName.toLowerCase(), attr.name, scheme]);
+    }
+}
+return found;
+"""
+# Clicks each of the learner's links that could run script: a link that resolves to http(s),
+# mailto or the page's own scheme only navigates (and would leave the page), so it is not followed.
+CLICK_JS = """
+const [labels, harmless] = arguments;
+document.addEventListener('click', (event) => {
+    const a = event.target.closest('a');
+    if (a && a.href && harmless.includes(new URL(a.href, document.baseURI).protocol)) event.preventDefault();
+}, true);
+let clicked = 0;
+for (const a of document.querySelectorAll('a')) {
+    if (labels.includes(a.textContent.trim())) { a.click(); clicked += 1; }
+}
+return clicked;
+"""
+
+
+def assert_inert(driver, page_scheme):
+    """No script ran on load, clicking each of the learner's script links runs none, and no
+    element holds a URL whose scheme is not http(s)/mailto (or the page's own, for its assets)."""
+    assert driver.title != "pwned"
+    clicked = driver.execute_script(CLICK_JS, list(SCRIPT_LINKS), ["http:", "https:", "mailto:", page_scheme])
+    assert clicked >= 7  # the links' texts are shown (as text, or as links that go nowhere)
+    time.sleep(0.5)  # a javascript: URL runs as a task after the click
+    assert driver.title != "pwned"
+    live = driver.execute_script(LIVE_SCHEMES_JS)
+    unsafe = [entry for entry in live if entry[2] not in ("http:", "https:", "mailto:", page_scheme)]
+    assert unsafe == []
+    honest = {(tag, name, url) for tag, name, url in live}
+    assert ("a", "href", "https:") in honest and ("img", "src", "https:") in honest
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("redteam_doors_course")
+def test_a_learners_links_run_no_script_in_the_feedback_page(browser, course):  # noqa: F811
+    page = course / "feedback" / LINK_LEARNER / demo.ASSIGNMENT / demo.NOTEBOOK.replace(".ipynb", ".html")
+    browser.get(page.as_uri())
+    assert "我的推导" in browser.find_element("tag name", "body").text
+    assert_inert(browser, "file:")
+    assert browser.find_elements("css selector", 'a[href="https://example.org/course"]')
+    assert browser.find_elements("css selector", 'img[src="https://example.org/plot.png"]')
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("redteam_doors_course")
+def test_a_learners_links_run_no_script_in_formgrader(browser, course, formgrader):  # noqa: F811
+    from nbgrader.api import Gradebook
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, token = formgrader
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        notebook = demo.NOTEBOOK.removesuffix(".ipynb")
+        submission_id = gb.find_submission_notebook(notebook, demo.ASSIGNMENT, LINK_LEARNER).id
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": MATHJAX_STAND_IN})
+    wait = WebDriverWait(browser, 30)
+    browser.get(f"{base}/login")
+    password = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "input[type=password]")))
+    password.send_keys(token)
+    password.submit()
+    wait.until(lambda driver: "/login" not in driver.current_url)
+    browser.get(f"{base}/formgrader/submissions/{submission_id}/")
+    score = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "input.score#question_1")))
+    panel = score.find_element(By.XPATH, "ancestor::div[contains(@class, 'nbgrader_cell')]")
+    assert "我的推导" in panel.text
+    assert_inert(browser, "http:")
