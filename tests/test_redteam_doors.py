@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import shutil
 import sys
@@ -304,6 +305,69 @@ def test_a_learners_archive_submits_for_no_classmate_and_aborts_nothing(tmp_path
     ):
         assert f"mallory_ch01/{refused}" in done.stderr  # the warning names each file refused
     assert "dave_ch01/old/dave_ch01.ipynb" in done.stderr
+
+
+# --- attack 10, the rule itself: every way of writing an unsafe URL, rendered by nbconvert ---------
+
+OBFUSCATED = [
+    "[x](javascript:alert(1))",
+    "![x](javascript:alert(1))",
+    "[x][r]\n\n[r]: javascript:alert(1)",
+    "<javascript:alert(1)>",
+    "[x](&#106;avascript:alert(1))",
+    "[x](&#x6A;avascript:alert(1))",
+    "[x](javascript&colon;alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](java&#9;script:alert(1))",
+    "[x](java&#10;script:alert(1))",
+    "[x](&#32;javascript:alert(1))",
+    "[x](%6Aavascript:alert(1))",
+    "[x](<javascript:alert(1)>)",
+    "[x](data:text/html,<script>alert(1)</script>)",
+    "![x](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)",
+    "[x](vbscript:msgbox(1))",
+    "[x](file:///etc/passwd)",
+    "> quoted\n>\n> - [x](javascript:alert(1))",
+    "| a |\n|---|\n| [x](javascript:alert(1)) |",
+    "<a href='javascript:alert(1)'>x</a>",
+    "<img src=x onerror=alert(1)>",
+    "![x](attachment:missing.png)",
+]
+
+
+@pytest.mark.parametrize("source", OBFUSCATED)
+def test_every_unsafe_url_is_defused_and_safe_ones_stay(source):
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    from autograder.nbgrader_hooks import InertLearnerHTML
+
+    cell = nbformat.v4.new_markdown_cell(
+        source + "\n\n[site](https://example.org) ![p](https://example.org/p.png)"
+    )
+    cell, _ = InertLearnerHTML().preprocess_cell(cell, {}, 0)
+    rendered = MarkdownWithMath(renderer=IPythonRenderer(escape=False)).render(cell.source)
+    assert followed_schemes(rendered) <= {"http", "https", "mailto"}
+    assert not re.search(r"<[^>]*\son\w+\s*=", rendered)  # no event attribute on an element
+    assert (
+        '<a href="https://example.org">site</a>' in rendered and 'src="https://example.org/p.png"' in rendered
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[a](https://example.org/a?b=1#c)",
+        "[b](#top)",
+        "[m](mailto:ta@example.org)",
+        "[r](notes/x.md)",
+        "$x^2$ **b**",
+    ],
+)
+def test_a_cell_with_safe_links_only_is_left_as_written(source):
+    from autograder.nbgrader_hooks import InertLearnerHTML
+
+    cell, _ = InertLearnerHTML().preprocess_cell(nbformat.v4.new_markdown_cell(source), {}, 0)
+    assert cell.source == source
 
 
 # --- attack 10 in a real browser: the feedback page and formgrader --------------------------------
