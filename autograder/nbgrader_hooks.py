@@ -182,14 +182,24 @@ def unsafe_url(url: str, attachment_ok: bool = False) -> bool:
 
 
 class _AsWritten(IPythonRenderer):
-    """nbconvert's renderer, with `attachment:` images left as written (checked, not embedded)."""
+    """nbconvert's renderer, with `attachment:` images left as written (checked, not embedded), and
+    without what costs time but makes no link: code highlighting and heading anchors."""
+
+    def __init__(self):
+        super().__init__(escape=False, exclude_anchor_links=True)
 
     def _embed_image_or_attachment(self, src: str) -> str:
         return src
 
+    def block_code(self, code: str, info: str | None = None) -> str:
+        return f"<pre><code>{html.escape(code)}</code></pre>\n"
+
+
+_MARKDOWN = MarkdownWithMath(renderer=_AsWritten())
+
 
 def _render(source: str) -> str:
-    return MarkdownWithMath(renderer=_AsWritten(escape=False)).render(source)
+    return _MARKDOWN.render(source)
 
 
 class _UnsafeFinder(HTMLParser):
@@ -230,6 +240,8 @@ def unsafe_html(rendered: str, attachments=None) -> list[str]:
 def unsafe_links(source: str, attachments=None) -> list[str]:
     """What is unsafe in a Markdown cell as nbconvert renders it; a cell the renderer cannot read
     (e.g. a missing attachment, on which nbconvert raises) counts as unsafe."""
+    if "[" not in source and "<" not in source:
+        return []  # no link, image, autolink or HTML: a bare URL is linked only if http(s) or www.
     try:
         return unsafe_html(_render(source), attachments)
     except Exception as exc:  # noqa: BLE001 - learner text the renderer chokes on is shown as text

@@ -370,6 +370,15 @@ def test_a_cell_with_safe_links_only_is_left_as_written(source):
     assert cell.source == source
 
 
+def test_a_bare_scheme_is_no_link_and_is_left_as_written():
+    """The renderer links bare URLs of http(s) only: a cell without `[` or `<` needs no check."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    source = "javascript:alert(1) vbscript:x data:text/html,x https://example.org/a"
+    assert followed_schemes(markdown2html_mistune(source)) == {"https"}
+    test_a_cell_with_safe_links_only_is_left_as_written(source)
+
+
 # --- attack 10 in a real browser: the feedback page and formgrader --------------------------------
 # tests/test_browser.py's fixtures: headless Chromium, and formgrader serving this module's course.
 from tests.test_browser import MATHJAX_STAND_IN, browser, formgrader  # noqa: E402, F401
