@@ -47,8 +47,12 @@ c.Autograde.autograde_preprocessors = [
 ]
 # nbgrader's own sanitizing steps (its default list), with the same metadata check made quick:
 # nbgrader's builds a JSON-schema validator per cell, 0.2-0.4 s a notebook, twice per notebook.
+# RestoreCellMetadata first puts back the released nbgrader metadata of every cell: a learner who
+# edits it (`solution: true` on a locked test cell) made nbgrader's steps raise, their notebook
+# ungraded and the whole run exit 1.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
+    "autograder.nbgrader_hooks.RestoreCellMetadata",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
@@ -95,10 +99,17 @@ def write_release_extras(assignment, **_):
 c.GenerateAssignment.post_convert_hook = write_release_extras
 
 # Submissions downloaded from an LMS: `nbgrader zip_collect ch01` reads
-# downloaded/ch01/archive/<student>_ch01.ipynb (or zips of such files) into
-# submitted/<student>/ch01/ch01.ipynb. nbgrader grades the notebook only.
+# downloaded/ch01/archive/<student>_ch01.ipynb, or a learner's archive <student>_ch01.zip holding
+# their <student>_ch01.ipynb, into submitted/<student>/ch01/ch01.ipynb. nbgrader grades the
+# notebook only. ArchiveBoundCollector matches named_regexp against the path below extracted/
+# (an archive's files are in extracted/<student>_ch01/...): a notebook in an archive must carry
+# the archive's learner id (the backreference), so mallory_ch01.zip cannot hand in alice_ch01.ipynb;
+# a learner's second notebook is skipped with a warning instead of stopping the whole collection.
+c.ZipCollectApp.collector_plugin = "autograder.nbgrader_hooks.ArchiveBoundCollector"
 c.FileNameCollectorPlugin.named_regexp = (
-    r"^(?:.*/)?(?P<student_id>[A-Za-z0-9][A-Za-z0-9_.-]*?)_(?P<file_id>ch01\.ipynb)$"
+    r"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9_.-]*?)"
+    r"(?:_ch01/(?:[^/]+/)*(?P=student_id))?"
+    r"_(?P<file_id>ch01\.ipynb)\Z"
 )
 c.FileNameCollectorPlugin.valid_ext = [".ipynb"]
 

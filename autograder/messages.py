@@ -324,6 +324,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "[grader error: not your mistake; the instructor will fix it and re-grade]",
     ),
     "all_hidden_checks_passed": ("全部隐藏检查通过（all hidden checks passed）", "all hidden checks passed"),
+    "links_defused": (
+        "此单元格中的链接或图片使用了不允许的协议（scheme，只允许 http、https、mailto 与相对链接），已停用。",
+        "A link or image in this cell used a scheme other than http, https, mailto or a relative "
+        "link: it was disabled.",
+    ),
     # --- the Gradescope door (reporters/gradescope.py, commands/gradescope.py) ---------------------
     "passed": ("通过（passed）", "passed"),
     "summary_name": ("总分与各函数（summary）", "Summary"),

@@ -8,24 +8,44 @@
 - `InertLearnerHTML`: the autograde step after it: raw HTML in a learner's markdown or raw
   cells (`<script>`, `<img onerror=...>`) is escaped in the autograded notebook, which the
   feedback page and formgrader (in the instructor's Jupyter, same origin) both render.
+  Then every Markdown link and image of those cells whose URL has a scheme other than http,
+  https or mailto (`javascript:`, `data:`, `vbscript:`, `file:`, however written: entities, case,
+  tabs) is defused: found by rendering the cell with nbconvert's own Markdown renderer (mistune)
+  and reading the URLs the browser would get, whatever the cell holds (issue 18, attack 10).
 - `StripHiddenTests`: a feedback preprocessor; nbgrader's feedback shows test cells in full,
   hidden blocks and tracebacks included, so we cut both before rendering.
 - `CheckCellMetadata`: nbgrader's check of each cell's nbgrader metadata, with its JSON schema
   compiled once per run rather than once per cell (0.2-0.4 s a notebook saved).
+- `ArchiveBoundCollector`: zip_collect's collector: a notebook is tied to the archive it came
+  from (its learner id is the archive's), and a learner's second notebook is skipped, so one
+  learner's zip neither submits for a classmate nor aborts the class's collection.
+- `RestoreCellMetadata`: the sanitize step before nbgrader's own: each cell's nbgrader metadata
+  as the released notebook has it (from the gradebook), so no learner's edit of it (`solution:
+  true` on a locked test cell made nbgrader's OverwriteCells raise, and the whole autograde run
+  exit 1) reaches nbgrader's steps.
 """
 
+import html
+import os
+import re
 import tempfile
 import traceback
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
+import bleach
 import jsonschema
 import nbformat
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheckCellMetadata
-from nbgrader.preprocessors import ClearHiddenTests
+from nbgrader.api import Gradebook
+from nbgrader.plugins import FileNameCollectorPlugin
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Bool, List
 
 from autograder import messages
@@ -86,6 +106,193 @@ class InertLearnerHTML(SanitizeHTML):
     def sanitize_html_tags(self, html_str):
         return super().sanitize_html_tags(html_str) if "<" in html_str else html_str
 
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if cell.cell_type == "markdown":
+            cell.source = inert_links(cell.source, cell.get("attachments") or {})
+        elif cell.cell_type == "raw":
+            cell.source = inert_raw(cell.source)
+        return cell, resources
+
+
+# --- links: what a browser would follow from a learner's Markdown --------------------------------
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+# Attributes whose value a browser loads or follows as a URL.
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "xlink:href",
+    "action",
+    "formaction",
+    "poster",
+    "background",
+    "cite",
+    "data",
+    "longdesc",
+    "usemap",
+    "ping",
+    "codebase",
+    "manifest",
+    "icon",
+    "lowsrc",
+    "dynsrc",
+    "profile",
+    "archive",
+    "classid",
+}
+# Elements that load or run something of their own: the sanitizer before escapes them as text,
+# so one in the rendered cell means something came through.
+ACTIVE_TAGS = {
+    "script",
+    "iframe",
+    "frame",
+    "object",
+    "embed",
+    "form",
+    "base",
+    "meta",
+    "link",
+    "style",
+    "svg",
+    "math",
+}
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_URL_WHITESPACE = re.compile(r"[\t\n\r]")  # a browser drops these anywhere in a URL
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))  # ...and strips these from its ends
+# What nbconvert's Markdown renders, kept when a cell's unsafe links are cut out of its HTML.
+RENDERED_TAGS = {
+    *("p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote", "a", "img", "span", "div"),
+    *("ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "sub", "input"),
+    *("table", "thead", "tbody", "tr", "th", "td"),
+}
+RENDERED_ATTRIBUTES = {"*": {"class", "id"}, "a": {"href", "title"}, "img": {"src", "alt", "title"}}
+RENDERED_ATTRIBUTES["input"] = {"type", "disabled", "checked"}  # a task list's checkboxes
+
+
+def unsafe_url(url: str, attachment_ok: bool = False) -> bool:
+    """Whether a browser given `url` would use a scheme other than http(s)/mailto. Strict: the
+    URL as written, with HTML entities decoded and with percent-escapes decoded are all read."""
+    for form in {url, html.unescape(url), unquote(url), unquote(html.unescape(url))}:
+        scheme = _SCHEME.match(_URL_WHITESPACE.sub("", form).strip(_C0_AND_SPACE))
+        if scheme and scheme[1].lower() not in SAFE_SCHEMES:
+            if not (attachment_ok and scheme[1].lower() == "attachment"):
+                return True
+    return False
+
+
+class _AsWritten(IPythonRenderer):
+    """nbconvert's renderer, with `attachment:` images left as written (checked, not embedded), and
+    without what costs time but makes no link: code highlighting and heading anchors."""
+
+    def __init__(self):
+        super().__init__(escape=False, exclude_anchor_links=True)
+
+    def _embed_image_or_attachment(self, src: str) -> str:
+        return src
+
+    def block_code(self, code: str, info: str | None = None) -> str:
+        return f"<pre><code>{html.escape(code)}</code></pre>\n"
+
+
+_MARKDOWN = MarkdownWithMath(renderer=_AsWritten())
+
+
+def _render(source: str) -> str:
+    return _MARKDOWN.render(source)
+
+
+class _UnsafeFinder(HTMLParser):
+    """Reads rendered HTML as a browser parses it (entities decoded) and records what is unsafe."""
+
+    def __init__(self, attachments):
+        super().__init__(convert_charrefs=True)
+        self.attachments, self.found = attachments, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ACTIVE_TAGS:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            value = value or ""
+            image = tag == "img" and name == "src"
+            if name.startswith("on") or name == "srcdoc":
+                self.found.append(name)
+            elif name == "srcset":
+                self.found.extend(url for url in re.split(r"\s*,\s*", value) if unsafe_url(url.split(" ")[0]))
+            elif name in URL_ATTRIBUTES and unsafe_url(value, attachment_ok=image):
+                self.found.append(value)
+            elif image and value.startswith("attachment:") and value[11:] not in self.attachments:
+                self.found.append(value)  # nbconvert would raise on it: no feedback page at all
+            elif name == "style" and re.search(r"url\s*\(|expression|@import", value, re.I):
+                self.found.append(name)
+
+    handle_startendtag = handle_starttag
+
+
+def unsafe_html(rendered: str, attachments=None) -> list[str]:
+    """The unsafe URLs, active elements and event attributes of HTML, as a browser parses it."""
+    finder = _UnsafeFinder(attachments or {})
+    finder.feed(rendered)
+    finder.close()
+    return finder.found
+
+
+def unsafe_links(source: str, attachments=None) -> list[str]:
+    """What is unsafe in a Markdown cell as nbconvert renders it; a cell the renderer cannot read
+    (e.g. a missing attachment, on which nbconvert raises) counts as unsafe."""
+    if "[" not in source and "<" not in source:
+        return []  # no link, image, autolink or HTML: a bare URL is linked only if http(s) or www.
+    try:
+        return unsafe_html(_render(source), attachments)
+    except Exception as exc:  # noqa: BLE001 - learner text the renderer chokes on is shown as text
+        return [f"not renderable: {type(exc).__name__}"]
+
+
+def _note() -> str:
+    return html.escape(messages.t("links_defused").render("zh"))
+
+
+def inert_links(source: str, attachments=None) -> str:
+    """A Markdown cell's `source` itself when its links are safe; else its rendered HTML with the
+    unsafe links and images cut out (their text kept, safe links still live), or, if that does
+    not come out clean, the whole source shown as code. A note says what was done."""
+    if not unsafe_links(source, attachments):
+        return source
+    try:
+        rendered = _render(source)
+    except Exception:  # noqa: BLE001 - shown as code below
+        rendered = ""
+    kept = bleach.clean(
+        rendered,
+        tags=RENDERED_TAGS,
+        attributes=_kept_attribute,
+        protocols=SAFE_SCHEMES,
+        strip_comments=True,
+    )
+    # One HTML block for the Markdown parser: it ends at a blank line, so none is left blank.
+    lines = ['<div class="nn-defused-links">', f"<p><em>{_note()}</em></p>", *kept.splitlines(), "</div>"]
+    defused = "\n".join(line if line.strip() else line + "<!---->" for line in lines)
+    if kept and not unsafe_links(defused):
+        return defused
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", source)), default=0))
+    return f"*{_note()}*\n\n{fence}\n{source}\n{fence}\n"
+
+
+def _kept_attribute(tag: str, name: str, value: str) -> bool:
+    """bleach's attribute filter for a cell's rendered HTML: what the renderer writes, and no URL
+    that `unsafe_url` refuses (bleach's own protocol check lets percent-escaped ones through)."""
+    if name not in RENDERED_ATTRIBUTES["*"] | RENDERED_ATTRIBUTES.get(tag, set()):
+        return False
+    return name not in ("href", "src") or not unsafe_url(value)
+
+
+def inert_raw(source: str) -> str:
+    """A raw cell is emitted as HTML (text/html) or rendered as Markdown: unsafe either way, it
+    is shown as escaped text, which is inert either way."""
+    if not (unsafe_html(source) or unsafe_links(source)):
+        return source
+    return f"<pre>{_note()}\n\n{html.escape(source)}</pre>"
+
 
 class StripHiddenTests(ClearHiddenTests):
     """Feedback step: hidden blocks out of the source, tracebacks out of test-cell errors."""
@@ -139,3 +346,100 @@ class CheckCellMetadata(NbgraderCheckCellMetadata):
             self.log.error(msg)
             raise ValidationError(msg) from None
         return nb, resources
+
+
+class RestoreCellMetadata(NbGraderPreprocessor):
+    """Sanitize step: a cell whose nbgrader id is one of the released notebook's gets exactly the
+    released metadata back (grade, solution, locked, task, points, checksum); nbgrader metadata on
+    any other cell (an unknown or malformed id, a cell the learner added) is removed: that cell is
+    the learner's text, and a test cell it replaced is added back by OverwriteCells."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            released = released_metadata(gradebook.find_notebook(info["notebook"], info["assignment"]))
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is None:
+                continue
+            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+            expected = released.get(grade_id) if isinstance(grade_id, str) else None
+            if expected is None:
+                self.log.warning("nbgrader metadata removed from a cell that is not in the release")
+                del cell.metadata["nbgrader"]
+            elif meta != expected:
+                self.log.warning("nbgrader metadata of cell %s restored from the release", grade_id)
+                cell.metadata["nbgrader"] = nbformat.from_dict(expected)
+        return nb, resources
+
+
+def released_metadata(notebook) -> dict[str, dict]:
+    """{grade_id: the nbgrader metadata generate_assignment wrote} for a gradebook notebook."""
+    graded = {cell.name: cell.max_score for cell in notebook.grade_cells}
+    tasks = {cell.name: cell.max_score for cell in notebook.task_cells}
+    solutions = {cell.name for cell in notebook.solution_cells}
+    released = {}
+    for cell in notebook.source_cells:
+        meta = {
+            "cell_type": cell.cell_type,
+            "checksum": cell.checksum,
+            "grade": cell.name in graded,
+            "grade_id": cell.name,
+            "locked": bool(cell.locked),
+            "schema_version": 3,
+            "solution": cell.name in solutions,
+        }
+        if cell.name in graded:
+            meta["points"] = graded[cell.name]
+        if cell.name in tasks:
+            meta.update(task=True, points=tasks[cell.name])
+        released[cell.name] = meta
+    return released
+
+
+class ArchiveBoundCollector(FileNameCollectorPlugin):
+    """nbgrader's FileNameCollectorPlugin, with `named_regexp` matched against the whole path below
+    zip_collect's extracted/ folder rather than an absolute path whose folders nothing anchors.
+    An archive <student>_ch01.zip is extracted into extracted/<student>_ch01/, so a regex can
+    require the file's learner id to be the archive's (nbgrader_config.py: `(?P=student_id)`).
+    Learner-controlled folders inside an archive (e.g. a nested extracted/) then match nothing.
+    A second notebook of the same learner is skipped with a warning: nbgrader, finding two
+    without timestamps, stopped collecting for the whole class."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._collected: dict[tuple[str, str], str] = {}  # (learner, file): the path kept
+
+    def collect(self, submitted_file):
+        relative = self._below_extracted(submitted_file)
+        if relative is None:
+            self.log.warning("Skipped %s: not below zip_collect's extracted folder", submitted_file)
+            return None
+        info = super().collect(relative)
+        if info is None:
+            if "/" in relative and relative.endswith(tuple(self.valid_ext)):
+                self.log.warning(
+                    "Skipped %s: a notebook in an archive must carry the archive's own learner id",
+                    relative,
+                )
+            return None
+        key = (info["student_id"], info["file_id"])
+        seen = self.__dict__.setdefault("_collected", {})
+        if key in seen:
+            self.log.warning(
+                "Skipped %s: a second %s of learner %s (kept: %s)", relative, *key[::-1], seen[key]
+            )
+            return None
+        seen[key] = relative
+        return info
+
+    def _below_extracted(self, submitted_file: str) -> str | None:
+        app = self.parent
+        try:
+            extracted = app._format_collect_path(app.extracted_directory)
+        except AttributeError:  # not run by zip_collect: nothing to anchor the path to
+            return None
+        relative = os.path.relpath(os.path.abspath(submitted_file), os.path.abspath(extracted))
+        if relative.startswith(os.pardir + os.sep) or relative == os.pardir or os.path.isabs(relative):
+            return None
+        return relative.replace(os.sep, "/")

@@ -5,7 +5,9 @@ split depends on each learner's id alone: not on the order of the folder, nor on
 in the class, and every machine of a CI matrix computes the same one. Each part writes its
 gradebook, its reports and `__shard.json`; `merge` combines the parts into one gradebook and
 one folder of reports, the same as one unsharded `grade-all` (tested), and says which parts
-are missing, whose learners then simply have no row: the other parts' results stand.
+are missing, whose learners then simply have no row: the other parts' results stand. A part
+with grader errors is a finished part (CI uploads it whatever grade-all's exit status): its
+learners keep their rows, and `merge` names the learners whose row carries an error.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import hashlib
 import json
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .batch import plain_text
@@ -65,6 +67,9 @@ class MergeResult:
     merged: list[int]
     missing: list[int]
     learners: int
+    errors: dict[str, str] = field(
+        default_factory=dict
+    )  # learner: their gradebook error (grader's or intake's)
 
     @property
     def complete(self) -> bool:
@@ -94,7 +99,13 @@ def merge(
         report = part / f"{learner}.json"
         if report.is_file():
             shutil.copyfile(report, output_dir / report.name)
-    result = MergeResult(count, sorted(finished), sorted(set(range(1, count + 1)) - set(finished)), len(rows))
+    result = MergeResult(
+        count,
+        sorted(finished),
+        sorted(set(range(1, count + 1)) - set(finished)),
+        len(rows),
+        _errors(header, rows),
+    )
     (output_dir / MERGE_SUMMARY).write_text(
         json.dumps(
             {
@@ -102,6 +113,7 @@ def merge(
                 "merged": result.merged,
                 "missing": result.missing,
                 "learners": result.learners,
+                "errors": result.errors,
             },
             indent=2,
         )
@@ -109,6 +121,14 @@ def merge(
         encoding="utf-8",
     )
     return result
+
+
+def _errors(header: list[str], rows: list[list[str]]) -> dict[str, str]:
+    """{learner: error} for the rows whose `error` column is not empty."""
+    if "error" not in header:
+        return {}
+    column = header.index("error")
+    return {plain_text(row[0]): plain_text(row[column]) for row in rows if len(row) > column and row[column]}
 
 
 def _finished_parts(

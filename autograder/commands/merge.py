@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -43,6 +44,13 @@ def run(args) -> int:
         f"{args.output_dir / 'gradebook.csv'}",
         file=sys.stderr,
     )
+    if result.errors:
+        print(
+            f"autograder merge: {len(result.errors)} learners have an error instead of a full grade "
+            f"(the gradebook's error column; re-grade them after a fix): "
+            + ", ".join(_loggable(learner) for learner in sorted(result.errors)),
+            file=sys.stderr,
+        )
     if result.missing:
         print(
             f"autograder merge: shards {', '.join(map(str, result.missing))} of {result.count} did not finish; "
@@ -51,3 +59,9 @@ def run(args) -> int:
         )
         return EXIT_INCOMPLETE
     return EXIT_DONE
+
+
+def _loggable(learner: str) -> str:
+    """A learner id fit for a CI log: no line break or control character of theirs can start a
+    workflow command (`::...`); anything outside a login's characters shows as `?`."""
+    return re.sub(r"[^\w.@+-]", "?", learner)
