@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The sandbox tests (tests/test_sandbox*.py) as an ordinary user, in a fresh clone of this
-# repository's HEAD under a private folder (mode 0700, as `mktemp -d` and many home folders are)
+# The sandbox tests (tests/test_sandbox*.py) as an ordinary user, then as root, in a fresh clone of
+# this repository's HEAD under a private folder (mode 0700, as `mktemp -d` and many home folders are)
 # whose path has a space and Chinese characters: where learners and instructors really clone the
 # kit, unlike CI's root in its own folder. Run as root (.ci/run does): it makes the user when
 # missing; where it cannot (not root, no useradd) it says so and skips.
@@ -47,6 +47,15 @@ if [ $# -eq 0 ]; then
     set -- "$KIT"/tests/test_sandbox*.py
     set -- "${@#"$KIT"/}"  # the same files, in the clone
 fi
-# shellcheck disable=SC2016  # expanded by the user's shell, in the clone
-as_user bash -c 'cd "$1" && shift && exec .venv/bin/python -m pytest -p no:cacheprovider -q -n 2 --dist loadgroup "$@"' \
-    _ "$CLONE" "$@"
+run_tests() {  # as $1, in the clone, with the venv the user built
+    # shellcheck disable=SC2016  # expanded by that user's shell
+    runuser -u "$1" -- env HOME="$BASE" XDG_CACHE_HOME="$BASE/.cache" bash -c \
+        'cd "$1" && shift && exec .venv/bin/python -m pytest -p no:cacheprovider -q -n 2 --dist loadgroup "$@"' \
+        _ "$CLONE" "$@"
+}
+failed=0
+run_tests "$LEARNER_USER" "$@" || failed=1
+# As root too: the worker's own uid cannot enter the private folder, so the sandbox hides it.
+echo "sandbox_elsewhere: again as root, in the same folder"
+run_tests root "$@" || failed=1
+exit "$failed"
