@@ -47,9 +47,11 @@ if [ $# -eq 0 ]; then
     set -- "$KIT"/tests/test_sandbox*.py
     set -- "${@#"$KIT"/}"  # the same files, in the clone
 fi
-run_tests() {  # as $1, in the clone, with the venv the user built
+run_tests() {  # as $1, in the clone, with the venv the user built: pytest with the rest
+    local who="$1"
+    shift
     # shellcheck disable=SC2016  # expanded by that user's shell
-    runuser -u "$1" -- env HOME="$BASE" XDG_CACHE_HOME="$BASE/.cache" bash -c \
+    runuser -u "$who" -- env HOME="$BASE" XDG_CACHE_HOME="$BASE/.cache" bash -c \
         'cd "$1" && shift && exec .venv/bin/python -m pytest -p no:cacheprovider -q -n 2 --dist loadgroup "$@"' \
         _ "$CLONE" "$@"
 }
