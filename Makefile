@@ -8,10 +8,19 @@ export MPLBACKEND := Agg
 
 .PHONY: demo test release release-check bench lint mutants gradescope learner-check browser-deps lock clean
 
+# The oldest Python the kit supports (pyproject.toml's requires-python; `make lock` pins for it).
+OLDEST_PYTHON := 3.11
+# Said before the venv is made: a too-old Python otherwise fails deep inside pip, on one pin.
+PYTHON_CHECK = $(PYTHON) -c 'import sys; sys.exit(sys.version_info < tuple(map(int, "$(OLDEST_PYTHON)".split("."))))' 2>/dev/null \
+	|| { echo "make: $(PYTHON) is $$($(PYTHON) -c 'import platform; print("Python " + platform.python_version())' 2>/dev/null || echo 'not found');" \
+	"the kit needs Python $(OLDEST_PYTHON) or newer: make PYTHON=/path/to/python3.11 (or newer) ..." >&2; exit 1; }
+
 # The pinned requirements, then the kit itself, editable (pyproject.toml): `autograder` and the
 # `nn-grade` command work from any folder, and edits to the repository take effect at once.
 $(VENV)/.installed: requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON_CHECK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "make: installing the kit's $$(grep -c '==' requirements.txt) pinned packages (requirements.txt) and the kit into $(VENV); 1-3 minutes the first time (from the registry)"
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(PY) -m compileall -q autograder solutions > /dev/null  # read even under PYTHONDONTWRITEBYTECODE=1: every grade starts ~0.08 s sooner
@@ -76,11 +85,16 @@ browser-deps:
 	    apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); \
 	fi
 
-## lock: re-pin requirements.txt from requirements.in (needs the registry)
+## lock: re-pin requirements.txt from requirements.in (needs the registry) for the oldest supported
+## Python, whatever Python runs it: every pin's Requires-Python admits $(OLDEST_PYTHON).0 (tests/test_platform.py).
+## uv keeps the pins already in requirements.txt where it can; LOCK_FLAGS=--upgrade moves them all.
+LOCK_TOOL := uv==0.13.9
+LOCK_FLAGS ?=
 lock:
 	rm -rf /tmp/nn-kit-lock && $(PYTHON) -m venv /tmp/nn-kit-lock
-	/tmp/nn-kit-lock/bin/pip install --quiet -r requirements.in
-	/tmp/nn-kit-lock/bin/pip freeze > requirements.txt
+	/tmp/nn-kit-lock/bin/pip install --quiet --disable-pip-version-check $(LOCK_TOOL)
+	/tmp/nn-kit-lock/bin/uv pip compile --quiet requirements.in --python-version $(OLDEST_PYTHON).0 \
+	    --custom-compile-command "make lock" -o requirements.txt $(LOCK_FLAGS)
 
 ## clean: what nbgrader and grade-all write into the repository (all ignored by git)
 clean:

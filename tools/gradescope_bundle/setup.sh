@@ -6,7 +6,9 @@
 set -euo pipefail
 SOURCE="$(cd "$(dirname "$0")" && pwd)"
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y --no-install-recommends python3 python3-venv
+# A fresh image has no package lists: install alone finds nothing ("Unable to locate package").
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends python3 python3-venv
 if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     echo "setup.sh: the grader needs Python 3.11 or newer; pick an Ubuntu 24.04 base image" >&2
     exit 1
