@@ -361,7 +361,7 @@ def confine(cfg):
         info["landlock_abi"] = 0
         info["landlock_error"] = str(exc)
     try:
-        info["seccomp"] = seccomp.deny_sockets()
+        info["seccomp"] = seccomp.install()
     except OSError as exc:
         info["seccomp"] = str(exc)
     if as_root:

@@ -1,0 +1,137 @@
+"""Issue 18, attacks 11 and 12: a submission cannot launder the time budget through the CPU-wait
+accounting, nor make the grader process spend unbounded time on a notebook's IPython syntax."""
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from autograder.sandbox import cpuwait
+from autograder.sandbox.errors import CallTimeout
+from autograder.submission import open_graded
+
+# Three spinners pinned with the learner process to one CPU: the learner's tree "waits for a
+# CPU" three times faster than time passes. The kit counted that wait in its children too, so
+# every deadline stretched 4x and the budget never ran out (one `grade` took 232 s).
+LAUNDERING = """import os
+
+CPU = min(os.sched_getaffinity(0))
+
+
+def _pin():
+    try:
+        os.sched_setaffinity(0, {CPU})
+    except OSError:
+        pass
+
+
+_pin()
+for _ in range(3):
+    try:
+        if os.fork() == 0:
+            _pin()
+            while True:
+                pass
+    except OSError:
+        break
+
+
+def sigmoid(x):
+    while True:
+        pass
+"""
+
+SCHEDULING = """import errno
+import os
+
+
+def _errno(call):
+    try:
+        call()
+    except OSError as exc:
+        return exc.errno
+    return 0
+
+
+def sigmoid(x):
+    cpu = min(os.sched_getaffinity(0))
+    return {
+        "sched_setaffinity": _errno(lambda: os.sched_setaffinity(0, {cpu})),
+        "setpriority": _errno(lambda: os.setpriority(os.PRIO_PROCESS, 0, 19)),
+        "nice": _errno(lambda: os.nice(1)),
+        "sched_setscheduler": _errno(lambda: os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))),
+        "sched_setparam": _errno(lambda: os.sched_setparam(0, os.sched_param(0))),
+    }
+"""
+
+
+def test_laundered_cpu_wait_ends_within_twice_the_budget(tmp_path):
+    """The budget is 2 s: the whole submission ends within 2x that in wall time (plus a wide
+    margin for worker starts), however many calls the grader makes. Before: each call of the six
+    ran 4 s, the budget untouched."""
+    (tmp_path / "nn_basics.py").write_text(LAUNDERING)
+    budget = 2.0
+    started = time.monotonic()
+    with open_graded(tmp_path, call_timeout=1.0, load_timeout=2.0, budget=budget) as sub:
+        for _ in range(6):
+            with pytest.raises(CallTimeout):
+                sub.call("sigmoid", 0.0)
+    assert time.monotonic() - started < budget * cpuwait.MAX_STRETCH + 4.0
+
+
+def test_learner_code_cannot_move_cpu_time(tmp_path):
+    """Pinning, renicing (either way) and rescheduling fail with EPERM in the learner process."""
+    (tmp_path / "nn_basics.py").write_text(SCHEDULING)
+    with open_graded(tmp_path) as sub:
+        assert sub.call("sigmoid", 0.0) == {
+            "sched_setaffinity": errno.EPERM,
+            "setpriority": errno.EPERM,
+            "nice": errno.EPERM,
+            "sched_setscheduler": errno.EPERM,
+            "sched_setparam": errno.EPERM,
+        }
+
+
+def test_only_the_learner_process_main_thread_wait_is_credited():
+    """The supervisor's first child is the learner process; orphans of the learner's that came
+    back to the (sub)reaper later are not, nor are the learner's own children."""
+    supervisor = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import ctypes, os, time\n"
+            "ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # a subreaper, as the supervisor is\n"
+            "learner = os.fork()\n"
+            "if learner == 0:\n"
+            "    time.sleep(0.1)\n"
+            "    if os.fork() == 0:  # a child of its own\n"
+            "        time.sleep(30)\n"
+            "        os._exit(0)\n"
+            "    if os.fork() == 0:\n"
+            "        if os.fork() == 0:  # an orphan handed to the supervisor\n"
+            "            time.sleep(30)\n"
+            "        os._exit(0)\n"
+            "    time.sleep(30)\n"
+            "    os._exit(0)\n"
+            "print(learner, flush=True)\n"
+            "time.sleep(30)\n",
+        ],
+        stdout=subprocess.PIPE,
+        start_new_session=True,  # its group is all of it, to kill below
+    )
+    try:
+        learner = int(supervisor.stdout.readline())
+        deadline = time.monotonic() + 10
+        while len(cpuwait._children(supervisor.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(cpuwait._children(supervisor.pid)) == 2  # the orphan came back
+        assert cpuwait.learner_process(supervisor.pid) == learner
+        waits = cpuwait.CpuWait(supervisor.pid)
+        assert waits.seconds() >= 0 and waits._learner == learner
+    finally:
+        os.killpg(supervisor.pid, signal.SIGKILL)
+        supervisor.wait()
