@@ -183,7 +183,8 @@ class Submission:
         assert self._workdir is not None
         limit = self._limit(self.load_timeout)
         load_id = secrets.token_hex(8)
-        self._worker = WorkerProcess(self._workdir, load_id, lifetime=self.budget - self._spent + 5)
+        # the supervisor's own backstop: past the budget's wall ceiling, nothing is waited for
+        self._worker = WorkerProcess(self._workdir, load_id, lifetime=self._wall_left() + 5)
         self._waits = CpuWait(self._worker.pid)
         message = self._exchange(
             None, limit, "loading the code", WorkerCrashed, lambda m: protocol.is_loaded(m, load_id)
