@@ -2,17 +2,24 @@
 accounting, nor make the grader process spend unbounded time on a notebook's IPython syntax."""
 
 import errno
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+import nbformat
 import pytest
 
-from autograder.sandbox import cpuwait
+from autograder.grade import grade_submission
+from autograder.sandbox import cpuwait, notebook
 from autograder.sandbox.errors import CallTimeout, SubmissionError
 from autograder.submission import open_graded
+from tools.demo import answers, submission
+
+RELEASE_NOTEBOOK = Path(__file__).resolve().parents[1] / "release" / "ch01" / "ch01.ipynb"
 
 # Three spinners pinned with the learner process to one CPU: the learner's tree "waits for a
 # CPU" three times faster than time passes. The kit counted that wait in its children too, so
@@ -145,3 +152,33 @@ def test_only_the_learner_process_main_thread_wait_is_credited():
     finally:
         os.killpg(supervisor.pid, signal.SIGKILL)
         supervisor.wait()
+
+
+def shell_lines_cell(long_line: str) -> nbformat.NotebookNode:
+    """95 `x = !ls` lines and one long line, in a cell the sandbox runs (a setup cell)."""
+    body = "\n".join(f"x{i} = !ls" for i in range(95)) + "\n" + long_line
+    return nbformat.v4.new_code_cell(body, metadata={"tags": ["setup"]})
+
+
+@pytest.mark.parametrize(
+    "long_line",
+    [
+        # the attack: 120 KB of tokens, IPython re-read them for each of the 95 transforms, in the
+        # grader process (117 s for the notebook); now left for the worker's compile to refuse
+        "y = [" + "1," * 60_000 + "]",
+        # as long as the first cell may be and still be transformed (the others are not): IPython
+        # runs, in the worker
+        "y = [" + "1," * ((notebook.MAX_IPYTHON_WORK // 96 - 95 * 10) // 2 - 4) + "]",
+    ],
+    ids=["attack", "at_the_caps"],
+)
+def test_ipython_syntax_cells_cost_seconds_and_the_answers_still_score(tmp_path, long_line):
+    """Four such cells beside the reference's answers: graded within 30 s, all 100 points."""
+    nb = submission(json.loads(RELEASE_NOTEBOOK.read_text(encoding="utf-8")), answers())
+    nb.cells[1:1] = [shell_lines_cell(long_line) for _ in range(4)]
+    path = tmp_path / "ch01.ipynb"
+    nbformat.write(nb, str(path))
+    started = time.monotonic()
+    results = grade_submission(path)
+    assert time.monotonic() - started < 30
+    assert results.score == 100
