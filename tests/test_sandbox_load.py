@@ -88,17 +88,18 @@ def test_stretch_is_capped():
     assert cpuwait.stretched(10.0, 0.0, 100.0) == 10.0 * cpuwait.MAX_STRETCH
 
 
+SUPERVISOR_OF_A_BUSY_LEARNER = """import os, time
+if os.fork() == 0:
+    while True:
+        pass
+time.sleep(30)
+"""
+
+
 def test_cpu_wait_is_measured_for_the_learner_process(one_busy_core):
     """The wait of the supervisor's first child (the learner process) is what is credited."""
     supervisor = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import os, time\n"
-            "if os.fork() == 0:\n"
-            "    while True: pass\n"
-            "time.sleep(30)",
-        ],
+        [sys.executable, "-c", SUPERVISOR_OF_A_BUSY_LEARNER],
         start_new_session=True,  # its group is all of it, to kill below
     )
     try:
