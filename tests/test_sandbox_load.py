@@ -18,9 +18,9 @@ BURN = '''import time
 
 
 def sigmoid(x):
-    """0.6 s of CPU: honest work, well inside a one-second limit on an idle core, and inside its
-    wall-clock ceiling (2 s) with half of one."""
-    end = time.process_time() + 0.6
+    """0.55 s of CPU: honest work, well inside a one-second limit on an idle core, and inside its
+    wall-clock ceiling (2 s) with anything over 28 % of one."""
+    end = time.process_time() + 0.55
     while time.process_time() < end:
         pass
     return 1.0
