@@ -1,8 +1,8 @@
 """The sandbox worker: runs one submission's code and answers the grader's calls.
 
 Self-contained: copied with protocol.py, codec.py, limits.py, landlock.py, mounts.py, seccomp.py,
-testfns.py and ipysyntax.py into a folder of its own; it never imports the kit. The grader runs it warm:
-zygote.py imports it once and forks a fresh supervisor per submission, which calls run().
+testfns.py and ipysyntax.py into a folder of its own; it never imports the kit. The grader runs
+it warm: zygote.py imports it once and forks a fresh supervisor per submission, which calls run().
 `python -I worker.py CONFIG REQ_FD RESP_FD ALIVE_FD` does the same from a cold interpreter.
 
 Two processes (three as root):
