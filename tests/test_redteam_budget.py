@@ -70,6 +70,11 @@ def _errno(call):
     return 0
 
 
+def _renice_session():
+    with open("/proc/self/autogroup", "w") as f:
+        f.write("19")
+
+
 def sigmoid(x):
     cpu = min(os.sched_getaffinity(0))
     return {
@@ -78,6 +83,7 @@ def sigmoid(x):
         "nice": _errno(lambda: os.nice(1)),
         "sched_setscheduler": _errno(lambda: os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))),
         "sched_setparam": _errno(lambda: os.sched_setparam(0, os.sched_param(0))),
+        "autogroup": _errno(_renice_session),
     }
 """
 
@@ -101,10 +107,13 @@ def test_laundered_cpu_wait_ends_within_twice_the_budget(tmp_path):
 
 
 def test_learner_code_cannot_move_cpu_time(tmp_path):
-    """Pinning, renicing (either way) and rescheduling fail with EPERM in the learner process."""
+    """Pinning, renicing (either way) and rescheduling fail with EPERM in the learner process;
+    renicing its session's autogroup is a write outside its folder (Landlock refuses it)."""
     (tmp_path / "nn_basics.py").write_text(SCHEDULING)
     with open_graded(tmp_path) as sub:
-        assert sub.call("sigmoid", 0.0) == {
+        refused = sub.call("sigmoid", 0.0)
+        assert refused.pop("autogroup") in (errno.EACCES, errno.EPERM)
+        assert refused == {
             "sched_setaffinity": errno.EPERM,
             "setpriority": errno.EPERM,
             "nice": errno.EPERM,
