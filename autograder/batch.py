@@ -37,9 +37,9 @@ from pathlib import Path
 from .results import Results
 from .submission import ASSIGNMENT, SUFFIXES, LinkRefused, NoSubmission, NotRegular, graded_file
 
-# Beyond the sandbox's own per-submission budget (90 s) plus start-up, so it only fires when
-# grading itself is stuck.
-DEFAULT_TIMEOUT = 180.0
+# Beyond the sandbox's own per-submission budget (90 s, which ends by 180 s in wall time on a
+# loaded machine: sandbox/cpuwait.py) plus start-up, so it only fires when grading itself is stuck.
+DEFAULT_TIMEOUT = 240.0
 GRADEBOOK = "gradebook.csv"
 CLASSROOM_PREFIX = f"{ASSIGNMENT}-"
 log = logging.getLogger("autograder")  # GitHub Classroom names a learner's repository ch01-<login>

@@ -17,7 +17,7 @@ import itertools
 import time
 import types
 
-from autograder.sandbox import TestFunction, arena, codec, protocol, testfns
+from autograder.sandbox import TestFunction, arena, codec, ipysyntax, protocol, testfns
 from autograder.sandbox.errors import (
     BadReturn,
     CallTimeout,
@@ -64,7 +64,8 @@ class InProcessSubmission:
         for cell in source if notebook else [{"index": None, "source": source}]:
             where = f"<cell {cell['index']}>" if notebook else filename
             try:  # like the worker: a failing cell is recorded, the next one runs
-                exec(compile(cell["source"], where, "exec"), self.module.__dict__)
+                code = ipysyntax.transform(cell["source"]) if cell.get("ipython") else cell["source"]
+                exec(compile(code, where, "exec"), self.module.__dict__)
             except Exception as exc:  # noqa: BLE001 - recorded as the worker records it
                 errors.append(
                     (f"cell {cell['index']}: " if notebook else "") + f"{type(exc).__name__}: {exc}"

@@ -125,7 +125,7 @@ def test_ipython_syntax_cannot_stall_the_grader():
     line of spaces (the IPython-syntax regex backtracked quadratically: 20,000 spaces 1.6 s, a
     16 MB notebook allows far more) and a long cell of `x = !ls` lines (IPython's transformer:
     2000 lines took 110 s). Now the scan is linear and only answer-sized cells, within a
-    budget per notebook, are handed to IPython."""
+    budget per notebook, are handed to IPython, in the worker (tests/test_redteam_budget.py)."""
     import json
     import re
     from autograder.sandbox import notebook
@@ -133,14 +133,16 @@ def test_ipython_syntax_cannot_stall_the_grader():
     pattern = notebook._IPYTHON_SYNTAX.pattern
     assert not re.search(r"\^\[ \\t\]\*\[\\w", pattern), "overlapping classes backtrack quadratically"
     long_cell = "\n".join(f"x{i} = !ls" for i in range(300))
-    assert notebook.to_python(long_cell) == long_cell + "\n"  # left for the worker's compile
-    assert "get_ipython" in notebook.to_python("files = !ls\n")  # an answer's size still works
+    assert notebook.to_python(long_cell) == long_cell + "\n"  # never transformed in the grader
+    cells = [{"cell_type": "code", "metadata": {}, "source": source} for source in ("files = !ls", long_cell)]
+    extracted = notebook.extract_cells(json.dumps({"cells": cells}).encode())
+    assert [c["ipython"] for c in extracted] == [True, False]  # an answer's size still works
     cells = [
-        {"cell_type": "code", "metadata": {}, "source": "\n".join(f"x{i} = !ls" for i in range(60))}
+        {"cell_type": "code", "metadata": {}, "source": "\n".join(f"x{i} = !ls" for i in range(100))}
         for _ in range(10)
     ]
     extracted = notebook.extract_cells(json.dumps({"cells": cells}).encode())
-    assert ["get_ipython" in c["source"] for c in extracted] == [True] * 6 + [False] * 4
+    assert [c["ipython"] for c in extracted] == [True] * 4 + [False] * 6  # 100,000 characters each
 
 
 def test_learners_named_shard_and_merge_keep_their_reports(tmp_path, capsys):

@@ -27,7 +27,7 @@ from ..sandbox.errors import LearnerException, Refused, SubmissionError
 # function but train takes 6.4 ms, so 2 s is 300x that; the slowest train run 0.13 s, and
 # train(X, y) with its 5000 iterations (run when its default cannot be read) about 0.6 s, so
 # 30 s leaves room for loops in pure Python. Time spent waiting for a CPU is not counted (up
-# to 4x: sandbox/cpuwait.py), so load does not eat these margins.
+# to 2x in wall time: sandbox/cpuwait.py), so load does not eat these margins.
 CALL_TIMEOUT = 2.0
 TRAIN_TIMEOUT = 30.0
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from . import arena, codec, protocol, testfns
-from .cpuwait import CpuWait, stretched
+from .cpuwait import MAX_STRETCH, CpuWait, stretched
 from .errors import (
     FROM_STATUS,
     BadReturn,
@@ -96,7 +96,8 @@ class Submission:
         self.call_timeout, self.load_timeout, self.budget = call_timeout, load_timeout, budget
         self._worker: WorkerProcess | None = None
         self._waits: CpuWait | None = None  # the worker's CPU wait, settled after each exchange
-        self._spent = 0.0
+        self._spent = 0.0  # seconds of the budget used: wall time less the time waited for a CPU
+        self._wall_spent = 0.0  # wall time of every exchange: at most MAX_STRETCH x the budget
         self._earlier_output = b""
         self._fatal: SubmissionError | None = None  # an error every call raises: the code cannot even load
         self.sandbox_info: dict[str, Any] = {}
@@ -182,9 +183,13 @@ class Submission:
 
     # -- internals -----------------------------------------------------------------------------
 
+    def _wall_left(self) -> float:
+        """Wall time left before the budget's ceiling, which no wait for a CPU moves."""
+        return self.budget * MAX_STRETCH - self._wall_spent
+
     def _limit(self, seconds: float) -> float:
         """`seconds`, cut to what is left of the submission's time budget."""
-        remaining = self.budget - self._spent
+        remaining = min(self.budget - self._spent, self._wall_left())
         if remaining <= 0:
             raise CallTimeout(f"the submission's time budget of {self.budget:.0f} s is spent")
         return min(seconds, remaining)
@@ -194,8 +199,9 @@ class Submission:
         assert self._workdir is not None and self._arena is not None
         limit = self._limit(self.load_timeout)
         load_id = secrets.token_hex(8)
+        # the supervisor's own backstop: past the budget's wall ceiling, nothing is waited for
         self._worker = WorkerProcess(
-            self._workdir, load_id, lifetime=self.budget - self._spent + 5, arena_fd=self._arena.fd
+            self._workdir, load_id, lifetime=self._wall_left() + 5, arena_fd=self._arena.fd
         )
         self._waits = CpuWait(self._worker.pid)
         message = self._exchange(
@@ -219,12 +225,13 @@ class Submission:
         assert worker is not None
         started = time.monotonic()
         deadline = started + limit
+        ceiling = started + min(limit * MAX_STRETCH, self._wall_left())  # whatever was waited
         waits = self._waits
         assert waits is not None
         try:
             if payload is not None:
                 worker.send(payload, deadline)
-            message = codec.loads(_receive(worker, started, deadline, waits), testfn=TestFunction)
+            message = codec.loads(_receive(worker, started, deadline, ceiling, waits), testfn=TestFunction)
             if not valid(message):
                 raise codec.CodecError("the worker broke protocol: not the frame it was asked for")
             return cast(dict[str, Any], message)
@@ -241,6 +248,7 @@ class Submission:
         finally:  # the budget, like the limit, counts no time spent waiting for a CPU
             elapsed = time.monotonic() - started
             self._spent += elapsed - min(elapsed, waits.settle())
+            self._wall_spent += elapsed
 
     def _stop_worker(self, graceful: bool) -> None:
         if self._worker is not None:
@@ -312,16 +320,17 @@ def _built_test_function(kind: str, data: Any) -> TestFunction:
     return TestFunction(kind, data, testfns.build(kind, data))
 
 
-def _receive(worker: WorkerProcess, started: float, deadline: float, waits: CpuWait) -> bytes:
+def _receive(worker: WorkerProcess, started: float, deadline: float, ceiling: float, waits: CpuWait) -> bytes:
     """One frame by `deadline`, moved later by the time the worker waited for a CPU (see
-    cpuwait.py): on a loaded machine the same code must pass as on a quiet one."""
+    cpuwait.py), never past `ceiling`: on a loaded machine the same code must pass as on a quiet
+    one, and no wait, however it was arranged, holds the grader for longer."""
     limit_end = deadline
     while True:
         try:
             return worker.receive(deadline)
         except Timeout:
             now = time.monotonic()
-            later = stretched(limit_end, started, min(waits.seconds(), now - started))
+            later = min(stretched(limit_end, started, min(waits.seconds(), now - started)), ceiling)
             if later <= now:
                 raise
             deadline = later

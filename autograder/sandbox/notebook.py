@@ -1,11 +1,14 @@
-"""Which code of a notebook the sandbox runs, turned into plain Python (in the grader process).
+"""Which code of a notebook the sandbox runs (read in the grader process, in time linear in its
+bytes).
 
 nbgrader notebooks: the answer cells (`solution: true`) plus cells tagged `setup`; never the test
 cells (`grade: true`, `solution: false`), whose hidden blocks are the grader's business. Other
-notebooks: every code cell. IPython syntax is transformed; magics and shell lines are dropped,
-and whatever `get_ipython()` call remains is a no-op in the worker.
+notebooks: every code cell. Magics and shell lines are dropped here; a cell with IPython syntax
+left is flagged, and the worker has IPython transform it (ipysyntax.py, in the learner process);
+whatever `get_ipython()` call that leaves is a no-op there.
 """
 
+import itertools
 import json
 import re
 
@@ -16,18 +19,20 @@ from .errors import Refused
 
 MAX_JSON_DEPTH = 64  # a notebook nests about 6 deep; its outputs a few more
 MAX_CELLS = 2000
-_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: a long string is one run, not a loop
 # what IPython's transformer rewrites beyond the magic and shell lines dropped above:
 # `x = !ls`, `y = %time f()`, `obj?`, `??obj`. One class before `=` (not `[ \t]*[\w., \t]+`, whose
 # overlap backtracks quadratically on a long line of spaces, in the grader process).
 _IPYTHON_SYNTAX = re.compile(r"^[\w., \t]+=[ \t]*[!%]|\?[ \t]*$|^[ \t]*\?", re.MULTILINE)
 
-# IPython's transformer runs here, in the grader, and its time grows faster than the square of
-# the transforms in a cell (2000 lines of `x = !ls`: minutes; 100: half a second). Only cells of
-# an answer's size get it, within a budget per notebook; a longer one is left as it is, for the
+# IPython's transformer re-reads the whole cell for each transform it makes: its time is about
+# (transforms + 1) x the cell's length (95 `x = !ls` lines over a 120 KB line: half a minute).
+# It runs in the worker, under the load timeout, which must still leave time to load the other
+# cells: cells are transformed, in order, while that product adds up to at most this many
+# characters per notebook (at worst under a second); a cell past it is left as it is, for the
 # worker's compile to report (a `?` ending a comment line, the usual trigger, compiles anyway).
-MAX_TRANSFORMED_LINES = 100
-MAX_TRANSFORMED_LINES_PER_NOTEBOOK = 400
+# An answer with a few shell lines costs a few thousand.
+MAX_IPYTHON_WORK = 400_000
 
 # cell magics whose body is still Python; any other cell magic (%%bash, %%html...) drops the cell
 _PYTHON_BODY_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
@@ -55,28 +60,27 @@ def select_cells(nb):
     return code
 
 
-def to_python(source, transform_lines=MAX_TRANSFORMED_LINES):
-    """The cell as plain Python; IPython's transformer only for a cell of at most
-    `transform_lines` lines."""
+def to_python(source):
+    """The cell without its magics and shell lines: plain Python, unless `ipython_work` says
+    otherwise (then the worker transforms what is left)."""
     lines = source.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):
         magic = lines[0].lstrip()[2:].split(maxsplit=1)[0] if lines[0].strip() != "%%" else ""
         if magic not in _PYTHON_BODY_CELL_MAGICS:
             return ""
         lines = lines[1:]
-    kept = "\n".join(ln for ln in lines if not ln.lstrip().startswith(("%", "!"))) + "\n"
-    if not _IPYTHON_SYNTAX.search(kept):
-        # plain Python, as nearly every cell is. Never compiled here: the grader does not parse
-        # learner code (200,000 nested unary minus signs exhaust the parser); the worker does.
-        return kept
-    if kept.count("\n") > transform_lines:
-        return kept
-    from IPython.core.inputtransformer2 import TransformerManager
+    # never compiled here: the grader does not parse learner code (200,000 nested unary minus
+    # signs exhaust the parser); the worker does
+    return "\n".join(ln for ln in lines if not ln.lstrip().startswith(("%", "!"))) + "\n"
 
-    try:
-        return TransformerManager().transform_cell(kept)
-    except Exception:  # left as is: the worker's compile reports it as that cell's error
-        return kept
+
+def ipython_work(python, budget=MAX_IPYTHON_WORK):
+    """What IPython's transformer would read for `to_python`'s text (characters, see
+    MAX_IPYTHON_WORK), counted no further than `budget`: over it for a cell that would take too
+    long; 0 for plain Python, as nearly every cell is, and for a cell longer than `budget`."""
+    most = budget // max(len(python), 1)  # transforms + 1 that fit: more are not counted
+    transforms = sum(1 for _ in itertools.islice(_IPYTHON_SYNTAX.finditer(python), most))
+    return (transforms + 1) * len(python) if transforms else 0
 
 
 def _json_depth(data):
@@ -143,13 +147,14 @@ def read_notebook(data):
 
 
 def extract_cells(data):
-    """[{"index": cell number in the notebook, "source": plain Python}] to execute, in order,
-    from the notebook's bytes."""
+    """[{"index": cell number in the notebook, "source": Python, "ipython": whether the worker
+    transforms its IPython syntax}] to execute, in order, from the notebook's bytes."""
     nb = read_notebook(data)
-    cells, budget = [], MAX_TRANSFORMED_LINES_PER_NOTEBOOK
+    cells, budget = [], MAX_IPYTHON_WORK
     for i, c in select_cells(nb):
-        source = _source(c)
-        cells.append({"index": i, "source": to_python(source, min(MAX_TRANSFORMED_LINES, budget))})
-        if _IPYTHON_SYNTAX.search(source):
-            budget -= source.count("\n") + 1
+        python = to_python(_source(c))
+        work = ipython_work(python, budget)
+        ipython = 0 < work <= budget
+        budget -= work if ipython else 0
+        cells.append({"index": i, "source": python, "ipython": ipython})
     return cells

@@ -1,12 +1,22 @@
-"""A seccomp filter: the learner process cannot create sockets of any family.
+"""A seccomp filter: the learner process cannot create sockets of any family, nor move CPU time
+between its tasks.
 
 Self-contained (stdlib only): the worker runs a copy of this file. Landlock (ABI < 8) does not
 cover connecting to a pathname UNIX socket such as Docker's, and a network namespace only
 exists as root; refusing socket(2) itself closes every family (UNIX pathname and abstract,
 TCP, UDP, netlink, raw), as root or not. io_uring, which can open sockets without socket(2),
 is refused too, and so is every syscall of another ABI (x32, or 32-bit `int 0x80` on x86_64),
-which the filter's numbers would not match. A hand-written BPF program of a dozen instructions:
-libseccomp's bindings would need a system library a fresh machine may lack.
+which the filter's numbers would not match.
+
+The grader does not count time a worker waits for a CPU (cpuwait.py), so the learner's code must
+not be able to arrange that wait: pinning its processes to one CPU (sched_setaffinity), lowering
+its own main thread's share (setpriority, i.e. nice, sched_setscheduler to SCHED_IDLE, sched_setparam,
+sched_setattr) or raising a helper's. Each is refused in both directions: honest code has no use
+for them, and an argument filter on nice values would leave the other direction open.
+ioprio_set moves disk time, not CPU time; refused as well, for the same reason.
+
+A hand-written BPF program of a few dozen instructions: libseccomp's bindings would need a
+system library a fresh machine may lack.
 """
 
 import ctypes
@@ -21,8 +31,12 @@ SECCOMP_RET_ALLOW = 0x7FFF0000
 SECCOMP_RET_ERRNO = 0x00050000
 X32_SYSCALL_BIT = 0x40000000
 BPF_LD_W_ABS, BPF_JEQ_K, BPF_JGE_K, BPF_RET_K = 0x20, 0x15, 0x35, 0x06
-# (audit arch, denied syscalls: socket, socketpair, io_uring_setup)
-ARCHES = {"x86_64": (0xC000003E, (41, 53, 425)), "aarch64": (0xC00000B7, (198, 199, 425))}
+# (audit arch, denied syscalls): socket, socketpair, io_uring_setup; then sched_setaffinity,
+# setpriority, sched_setparam, sched_setscheduler, sched_setattr, ioprio_set
+ARCHES = {
+    "x86_64": (0xC000003E, (41, 53, 425, 203, 141, 142, 144, 314, 251)),
+    "aarch64": (0xC00000B7, (198, 199, 425, 122, 140, 118, 119, 274, 30)),
+}
 
 
 class _Filter(ctypes.Structure):
@@ -63,7 +77,7 @@ def program(machine=None):
     return head + body
 
 
-def deny_sockets():
+def install():
     """Install the filter on this process and its future children. Returns True, or False on
     an architecture without a table (the caller records that the layer is missing)."""
     instructions = program()

@@ -21,6 +21,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
+from . import ipysyntax
 from .intake import read_submission
 from .notebook import extract_cells  # Refused, with why, for a notebook it cannot read
 
@@ -36,6 +37,7 @@ RUNTIME_FILES = (
     "seccomp.py",
     "mounts.py",
     "testfns.py",
+    "ipysyntax.py",
 )
 KIT_ROOT = HERE.parent.parent
 SYSTEM_READ_PATHS = [
@@ -182,12 +184,17 @@ class Workdir:
             "cells": self.cells or [],
             "sub_dir": str(self.sub),
             "module": self.module,
-            "preload": imported_modules(sources),
+            "preload": imported_modules(sources) + self._ipython(),
             "read_paths": list(read_paths()),
             "drop_privileges": self.as_root,
             **limits,
         }
         self.config_path = self.rt / "config.json"
+
+    def _ipython(self):
+        """IPython's transformer, for the worker to import before confinement, when a cell needs
+        it: only then, as importing it costs every other notebook's load time."""
+        return [ipysyntax.MODULE] if any(c["ipython"] for c in self.cells or []) else []
 
     def write_config(self, load_id, lifetime):
         self.config_path.write_text(

@@ -1,10 +1,10 @@
 """The sandbox worker: runs one submission's code and answers the grader's calls.
 
 Self-contained: copied with protocol.py, codec.py, arena.py, limits.py, landlock.py, mounts.py,
-seccomp.py and testfns.py into a folder of its own; it never imports the kit. The grader runs it
-warm: zygote.py imports it once and forks a fresh supervisor per submission, which calls run().
-`python -I worker.py CONFIG REQ_FD RESP_FD ALIVE_FD ARENA_FD` does the same from a cold
-interpreter.
+seccomp.py, testfns.py and ipysyntax.py into a folder of its own; it never imports the kit. The
+grader runs it warm: zygote.py imports it once and forks a fresh supervisor per submission, which
+calls run(). `python -I worker.py CONFIG REQ_FD RESP_FD ALIVE_FD ARENA_FD` does the same from a
+cold interpreter.
 
 Two processes (three as root):
 - the supervisor (this script's process) imports numpy and the common modules, becomes a child
@@ -41,6 +41,7 @@ import numpy as np  # noqa: E402  (imported before the privilege drop: the learn
 
 import arena  # noqa: E402
 import codec  # noqa: E402
+import ipysyntax  # noqa: E402
 import landlock  # noqa: E402
 import limits  # noqa: E402
 import mounts  # noqa: E402
@@ -116,6 +117,7 @@ ON_DEMAND_MODULES = {
     "tqdm.auto",
     "IPython",
     "IPython.display",
+    ipysyntax.MODULE,  # a notebook cell with IPython syntax (workdir.py)
 }
 OUTPUT_CAP_BYTES = 1024 * 1024  # per process; the grader keeps far less, this bounds the disk
 GRADER_GONE = 75  # the learner process's exit when its request pipe closed without a bye
@@ -367,7 +369,7 @@ def confine(cfg):
         info["landlock_abi"] = 0
         info["landlock_error"] = str(exc)
     try:
-        info["seccomp"] = seccomp.deny_sockets()
+        info["seccomp"] = seccomp.install()
     except OSError as exc:
         info["seccomp"] = str(exc)
     if as_root:
@@ -449,7 +451,8 @@ def load(cfg):
         module.__dict__["get_ipython"] = _NoIPython
         for cell in cfg["cells"]:
             try:  # like nbgrader's allow_errors: a failing cell is recorded, the next one runs
-                exec(compile(cell["source"], f"<cell {cell['index']}>", "exec"), module.__dict__)
+                source = ipysyntax.transform(cell["source"]) if cell["ipython"] else cell["source"]
+                exec(compile(source, f"<cell {cell['index']}>", "exec"), module.__dict__)
             except BaseException as exc:
                 errors.append("cell %d: %s: %s" % ((cell["index"],) + describe(exc)))
     return module, ("; ".join(errors)[: protocol.MAX_LOAD_ERROR] or None)
