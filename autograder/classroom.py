@@ -28,8 +28,8 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .github import GitHub, GitHubError
 from .batch import CLASSROOM_PREFIX, MAX_ID_BYTES, SKIPPED
+from .github import GitHub, GitHubError
 from .messages import in_language, t
 from .tarball import MAX_UNPACKED_BYTES, Refused, extract_member
 
