@@ -5,10 +5,12 @@ repository runs this with a token only it holds (docs/ci.md). Three phases, so t
 holding a write token never runs learner code and the grading jobs hold no token at all:
 
 1. `fetch`: list the assignment's repositories (GitHub Classroom's `<assignment>-<login>`
-   names, or a roster), each open pull request, and take the submission at the PR's head
-   commit out of the API's tarball as data (tarball.py: regular files only, links refused).
-   A head commit that already carries our status is skipped: an unchanged PR posts nothing.
-   Writes `submissions/<entry>/...` (what grade-all grades) and `manifest.json`.
+   names, or a roster), the newest open pull requests of each (at most `max_pulls`: one
+   learner's flood of pull requests costs the class that many gradings, no more), and take the
+   submission at the PR's head commit out of the API's tarball as data (tarball.py: regular
+   files only, links refused). A head commit that already carries our status is skipped: an
+   unchanged PR posts nothing. Writes `submissions/<entry>/...` (what grade-all grades; the
+   entry is the repository's full name and the PR's number, unique) and `manifest.json`.
 2. `grade-all submissions --shard i/N`, then `merge` (shard.py): the class's gradebook.
 3. `post`: one comment per pull request, found by its hidden marker AND by its author being
    the token's own identity (a learner quoting the marker is not us), updated rather than
@@ -26,9 +28,10 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .batch import CLASSROOM_PREFIX, MAX_ID_BYTES, SKIPPED
 from .github import GitHub, GitHubError
 from .messages import in_language, t
-from .tarball import Refused, extract_member
+from .tarball import MAX_UNPACKED_BYTES, Refused, extract_member
 
 COMMENT_MARKER = "<!-- nn-kit-autograder:score-comment -->"
 STATUS_CONTEXT = "autograder / ch01"  # the required check; keep it fixed once a ruleset names it
@@ -39,6 +42,11 @@ DEFAULT_SUBMISSION = "nn_basics.py"
 DEFAULT_PASS_MARK = 60.0
 MAX_ARCHIVE_BYTES = 50 * 1024 * 1024
 MAX_REPOSITORIES = 500  # per run: GitHub scopes one App token to at most 500 repositories
+# Per repository and run: the newest open pull requests graded (each may cost a 90 s grading),
+# and how many of the next ones are told why they are not (each costs posts, which GitHub limits).
+MAX_PULLS = 2
+OVER_LIMIT_NOTICES = 3
+OVER_LIMIT = "over-limit"  # a Pull.refused kind of our own: not graded, newer ones are open
 # GitHub rejects comments over 65,536 characters.
 COMMENT_LIMIT = 60_000
 _SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -51,6 +59,7 @@ REFUSAL_MESSAGES = {
     "link": "refused_link",
     "special": "refused_special",
     "too-large": "refused_too_large",
+    "archive-too-large": "refused_archive_too_large",
     "bad-archive": "refused_bad_archive",
 }
 
@@ -59,7 +68,7 @@ REFUSAL_MESSAGES = {
 class Pull:
     """One open pull request to grade: where it is, what was taken, under which name."""
 
-    entry: str  # the learner id in the gradebook and the submissions folder
+    entry: str  # the learner id in the gradebook and the submissions folder: <owner>+<repo>-pr<N>
     login: str
     repo: str  # owner/name of the learner's repository (the PR's base)
     number: int
@@ -119,53 +128,95 @@ def fetch(
     regrade: bool = False,
     max_repositories: int = MAX_REPOSITORIES,
     log=print,
+    max_pulls: int = MAX_PULLS,
 ) -> dict:
     """Phase 1: write out_dir/submissions/<entry>/... and out_dir/manifest.json; return the
     manifest. A repository GitHub will not show is logged and left for the next run, and so
     are those past `max_repositories` with something to grade (the post job's token is scoped
-    to the repositories it writes to, and GitHub scopes one token to at most 500)."""
+    to the repositories it writes to, and GitHub scopes one token to at most 500). Of a
+    repository's open pull requests the newest `max_pulls` are graded; the next few are told
+    why not (`OVER_LIMIT`, after every graded one), the rest are only counted. A pull request
+    whose entry another already has is skipped with a warning, never written over it."""
     submissions = out_dir / SUBMISSIONS
     submissions.mkdir(parents=True, exist_ok=True)
     pulls: list[Pull] = []
-    skipped, failed, deferred = 0, [], 0
+    notices: list[Pull] = []
+    taken: set[str] = set()
+    skipped, failed, deferred, over_limit, duplicates = 0, [], 0, 0, []
     for login, repo in learners:
-        if len({p.repo for p in pulls}) >= max_repositories:
+        if len({p.repo for p in [*pulls, *notices]}) >= max_repositories:
             deferred += 1
             continue
         try:
-            for pr in github.open_pulls(repo):
-                sha = (pr.get("head") or {}).get("sha", "")
-                if not _SHA.match(sha):
-                    raise GitHubError(
-                        "GET", f"/repos/{repo}/pulls", 200, "a pull request without a head commit"
-                    )
-                if not regrade and already_graded(github.statuses(repo, sha), bot):
-                    skipped += 1
+            listed = sorted(github.open_pulls(repo), key=lambda pr: int(pr["number"]), reverse=True)
+            for rank, pr in enumerate(listed):
+                pull = Pull(_entry(repo, pr["number"]), login, repo, int(pr["number"]), _head_sha(repo, pr))
+                if rank >= max_pulls + OVER_LIMIT_NOTICES:
+                    over_limit += 1
                     continue
-                pull = Pull(_entry(login, pr["number"]), login, repo, int(pr["number"]), sha)
-                try:
-                    archive = github.tarball(repo, sha, MAX_ARCHIVE_BYTES)
-                    extract_member(archive, submission, submission_path(out_dir, pull.entry, submission))
-                except Refused as refused:
-                    pull.refused = refused.kind
-                pulls.append(pull)
+                if not _unique(pull, taken):
+                    duplicates.append(f"{repo}#{pull.number}")
+                    log(
+                        f"{_safe(repo)}#{pull.number} is named {pull.entry} as another pull request is: skipped"
+                    )
+                    continue
+                statuses = github.statuses(repo, pull.head_sha)
+                if not regrade and already_graded(statuses, bot):
+                    skipped += 1
+                elif rank >= max_pulls:
+                    over_limit += 1
+                    if not _told_over_limit(statuses, bot, max_pulls):
+                        pull.refused = OVER_LIMIT
+                        notices.append(pull)
+                else:
+                    _take(github, pull, out_dir, submission)
+                    pulls.append(pull)
         except GitHubError as exc:
             failed.append(repo)
             log(f"cannot read {_safe(repo)}: {exc.status}; it is graded at the next run")
     manifest = {
         "submission": submission,
-        "pulls": [asdict(p) for p in pulls],
+        "max_pulls": max_pulls,
+        "pulls": [asdict(p) for p in [*pulls, *notices]],  # answered in this order: grades first
         "skipped": skipped,
         "unreadable": failed,
         "deferred": deferred,
+        "over_limit": over_limit,
+        "duplicates": duplicates,
     }
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     log(
         f"{len(pulls)} pull requests to grade ({sum(1 for p in pulls if p.refused)} refused), "
-        f"{skipped} unchanged since graded, {len(failed)} repositories unreadable, "
-        f"{deferred} repositories left for the next run"
+        f"{skipped} unchanged since graded, {over_limit} past the newest {max_pulls} of their repository "
+        f"({len(notices)} told so now), {len(duplicates)} with a name already taken, "
+        f"{len(failed)} repositories unreadable, {deferred} repositories left for the next run"
     )
     return manifest
+
+
+def _head_sha(repo: str, pr: dict) -> str:
+    sha = (pr.get("head") or {}).get("sha", "")
+    if not _SHA.match(sha):
+        raise GitHubError("GET", f"/repos/{repo}/pulls", 200, "a pull request without a head commit")
+    return sha
+
+
+def _unique(pull: Pull, taken: set[str]) -> bool:
+    """Whether `pull.entry` is free (as a case-insensitive file system sees it); takes it if so."""
+    key = pull.entry.casefold()
+    if key in taken:
+        return False
+    taken.add(key)
+    return True
+
+
+def _take(github: GitHub, pull: Pull, out_dir: Path, submission: str) -> None:
+    """The submission at the head commit, written where grade-all reads it, or why not."""
+    try:
+        archive = github.tarball(pull.repo, pull.head_sha, MAX_ARCHIVE_BYTES)
+        extract_member(archive, submission, submission_path(out_dir, pull.entry, submission))
+    except Refused as refused:
+        pull.refused = refused.kind
 
 
 def submission_path(out_dir: Path, entry: str, submission: str) -> Path:
@@ -175,8 +226,18 @@ def submission_path(out_dir: Path, entry: str, submission: str) -> Path:
     return out_dir / SUBMISSIONS / entry / Path(submission).name
 
 
-def _entry(login: str, number: int) -> str:
-    return f"{_UNSAFE.sub('_', login).lstrip('._') or 'learner'}-pr{int(number)}"
+def _entry(repo: str, number: int) -> str:
+    """`<owner>+<name>-pr<N>`: the repository's full name, which GitHub keeps unique and which
+    no learner chooses for another (a login taken from a repository's name did: ch01-_alice
+    read as alice). An owner holds no `+` and a name no `+`, so different repositories give
+    different entries. The entry is also the learner id grade-all gives the folder (never one
+    it renames: a `ch01-` start, a `.` or `__` start, past MAX_ID_BYTES), so its report is
+    `<entry>.json`."""
+    owner, _, name = repo.partition("/")
+    entry = f"{_UNSAFE.sub('_', owner)}+{_UNSAFE.sub('_', name)}-pr{int(number)}"
+    if entry.startswith((CLASSROOM_PREFIX, *SKIPPED)) or not entry[0].isalnum():
+        entry = "~" + entry  # no other entry starts so: GitHub's owners start with a letter or digit
+    return entry[:MAX_ID_BYTES]
 
 
 def _safe(repo: str) -> str:
@@ -224,9 +285,10 @@ def post(
         0,
     )
     rows = []
+    max_pulls = manifest.get("max_pulls", MAX_PULLS)
     for data in manifest["pulls"]:
         pull = Pull(**data)
-        outcome = decide(pull, reports, errors, pass_mark, lang, manifest["submission"])
+        outcome = decide(pull, reports, errors, pass_mark, lang, manifest["submission"], max_pulls)
         if outcome is None:
             counts["not graded"] += 1
             rows.append([pull.repo, pull.number, pull.login, pull.head_sha, "not graded", "", "", ""])
@@ -270,11 +332,19 @@ def decide(
     pass_mark: float,
     lang: str,
     submission: str = DEFAULT_SUBMISSION,
+    max_pulls: int = MAX_PULLS,
 ) -> Outcome | None:
     """The status and comment for one pull request, from its report (None: not graded)."""
+    if pull.refused == OVER_LIMIT:  # not graded, and graded once it is among the newest again
+        body = _body([t("comment_over_limit", limit=max_pulls).render(lang)], pull, lang, graded=False)
+        return Outcome("error", over_limit_description(max_pulls), body)
     if pull.refused:
         max_score = _rubric_total()
-        reason = t(REFUSAL_MESSAGES.get(pull.refused, "refused_special"), name=submission)
+        reason = t(
+            REFUSAL_MESSAGES.get(pull.refused, "refused_special"),
+            name=submission,
+            megabytes=MAX_UNPACKED_BYTES // 2**20,
+        )
         body = _body(
             [_verdict(False, pass_mark, lang), t("comment_refused", reason=reason).render(lang)], pull, lang
         )
@@ -327,6 +397,25 @@ def results_from_report(data: dict, lang: str):
     )
 
 
+def over_limit_description(max_pulls: int) -> str:
+    return f"not graded: only the newest {max_pulls} open pull requests of a repository are graded"
+
+
+def _told_over_limit(statuses: list[dict], bot: str, max_pulls: int) -> bool:
+    """Our newest status on this commit already says it is past the newest: nothing to post."""
+    newest = next(iter(_ours(statuses, bot)), {})
+    return newest.get("state") == "error" and newest.get("description") == over_limit_description(max_pulls)
+
+
+def _ours(statuses: list[dict], bot: str) -> list[dict]:
+    """Our statuses of our context, newest first: a learner's workflow can set one too."""
+    return [
+        s
+        for s in statuses
+        if s.get("context") == STATUS_CONTEXT and (s.get("creator") or {}).get("login") == bot
+    ]
+
+
 def upsert_comment(github: GitHub, repo: str, number: int, body: str, bot: str) -> str:
     """created / updated / unchanged. Ours is the first comment that both carries the marker
     and was written by `bot`, the identity of the token: marker alone is not proof."""
@@ -342,11 +431,7 @@ def upsert_comment(github: GitHub, repo: str, number: int, body: str, bot: str) 
 
 def set_status(github: GitHub, repo: str, sha: str, state: str, description: str, bot: str) -> bool:
     """Set our status unless our newest one on this commit already says the same."""
-    ours = [
-        s
-        for s in github.statuses(repo, sha)
-        if s.get("context") == STATUS_CONTEXT and (s.get("creator") or {}).get("login") == bot
-    ]
+    ours = _ours(github.statuses(repo, sha), bot)
     if ours and ours[0].get("state") == state and ours[0].get("description") == description:
         return False
     github.create_status(repo, sha, state, STATUS_CONTEXT, description)
@@ -372,12 +457,14 @@ def fit_comment(body: str, lang: str) -> str:
     return cut + "\n\n" + t("comment_truncated").render(lang) + "\n"
 
 
-def _body(paragraphs: list[str], pull: Pull, lang: str) -> str:
+def _body(paragraphs: list[str], pull: Pull, lang: str, graded: bool = True) -> str:
     say = in_language(lang)
     lines = [COMMENT_MARKER, f"## {say('comment_title')}", ""]
     for paragraph in paragraphs:
         lines += [paragraph, ""]
-    lines += [say("comment_commit", sha=pull.head_sha[:12]), "", f"<sub>{say('comment_trust')}</sub>", ""]
+    if graded:
+        lines += [say("comment_commit", sha=pull.head_sha[:12]), ""]
+    lines += [f"<sub>{say('comment_trust')}</sub>", ""]
     return fit_comment("\n".join(lines), lang)
 
 

@@ -389,6 +389,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` is not a regular file (a device, FIFO or folder)",
     ),
     "refused_too_large": ("`{name}` 太大（too large）", "`{name}` is too large"),
+    "refused_archive_too_large": (
+        "仓库的归档（archive）解压后，到 `{name}` 为止已超过 {megabytes} MB：请从仓库中删除大文件（large files）后再推送",
+        "the repository's archive holds more than {megabytes} MB (uncompressed) up to `{name}`: remove large "
+        "files from the repository and push again",
+    ),
+    "comment_over_limit": (
+        "没有评分（not graded）：每个仓库只评分最新的 {limit} 个打开的拉取请求（pull request），这个不在其中。"
+        "请关闭不需要评分的拉取请求；之后下一轮评分会评这个。",
+        "Not graded: only the newest {limit} open pull requests of a repository are graded, and this is not "
+        "one of them. Close the pull requests you do not want graded; the next run then grades this one.",
+    ),
     "refused_bad_archive": (
         "无法读取仓库的归档（archive），请再推送一次",
         "the repository's archive could not be read; push again",

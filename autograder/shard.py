@@ -133,10 +133,10 @@ def _errors(header: list[str], rows: list[list[str]]) -> dict[str, str]:
 
 def _finished_parts(
     parts: list[Path], gradebook: str, expect: int | None
-) -> tuple[int, dict[int, tuple[Path, list[str]]]]:
-    """The shard count and {index: (folder, gradebook lines)} of the parts that finished, all of
+) -> tuple[int, dict[int, tuple[Path, list[list[str]]]]]:
+    """The shard count and {index: (folder, gradebook rows)} of the parts that finished, all of
     one count (`expect` if given, else the first finished part's)."""
-    finished: dict[int, tuple[Path, list[str]]] = {}
+    finished: dict[int, tuple[Path, list[list[str]]]] = {}
     count = expect
     for part in parts:
         marker, book = part / MARKER, part / gradebook
@@ -149,14 +149,22 @@ def _finished_parts(
             raise MergeError(f"{part} is part of {shard.count} shards, the others of {count}")
         if shard.index in finished:
             raise MergeError(f"shard {shard} given twice: {finished[shard.index][0]} and {part}")
-        finished[shard.index] = (part, book.read_text(encoding="utf-8").splitlines())
+        finished[shard.index] = (part, _read_csv(book))
     if count is None or not finished:  # with a count given, no part may have finished either
         raise MergeError("no finished shard among the folders given (no __shard.json with a gradebook)")
     return count, finished
 
 
+def _read_csv(path: Path) -> list[list[str]]:
+    """The rows as csv.writer wrote them. Never str.splitlines(): it also splits on U+2028, U+0085
+    and \\x1c-\\x1e, which the writer leaves unquoted, so a learner id holding one became two rows
+    (a row for a classmate, or a row merge refuses, and no gradebook for anyone)."""
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
 def _combine_gradebooks(
-    finished: dict[int, tuple[Path, list[str]]],
+    finished: dict[int, tuple[Path, list[list[str]]]],
 ) -> tuple[list[str], list[list[str]], dict[str, Path]]:
     """(header, rows, {learner: the part holding their report}) from the parts in shard order
     (at least one); every part must have the first one's columns, and every learner id be a file
@@ -165,8 +173,7 @@ def _combine_gradebooks(
     rows: list[list[str]] = []
     source: dict[str, Path] = {}
     for index in sorted(finished):
-        part, lines = finished[index]
-        table = list(csv.reader(lines))
+        part, table = finished[index]
         if header is None:
             header = table[0]
         elif table[0] != header:

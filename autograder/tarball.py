@@ -5,10 +5,15 @@ beneath it. We want exactly one member, the submission, and only if it is a regu
 a symbolic or hard link, a device or a FIFO is refused, never extracted or followed (a
 link named nn_basics.py pointing at /etc/passwd or at the grader's files is the classic
 way to make a grader read what it should not). Nothing else of the archive touches the disk.
+
+Finding the member means decompressing everything in front of it, and gzip shrinks zeros about
+a thousandfold: a 50 MB download can hold 50 GB. So the bytes decompressed are counted and the
+archive is refused past MAX_UNPACKED_BYTES, whatever it holds (a bound on bytes, not on time).
 """
 
 from __future__ import annotations
 
+import gzip
 import io
 import tarfile
 import zlib
@@ -16,6 +21,8 @@ from pathlib import Path, PurePosixPath
 
 # A submission is one module or notebook; anything bigger is not one.
 MAX_MEMBER_BYTES = 5 * 1024 * 1024
+# A chapter's repository, uncompressed, up to and with the submission: ~0.2 s of gunzip at worst.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 _KINDS = [
     (tarfile.TarInfo.issym, "symbolic link"),
@@ -29,7 +36,8 @@ _KINDS = [
 
 class Refused(Exception):
     """The submission cannot be taken: `reason` is our own short English text (never the
-    learner's), `kind` one of missing / link / special / too-large / bad-archive."""
+    learner's), `kind` one of missing / link / special / too-large / archive-too-large /
+    bad-archive."""
 
     def __init__(self, kind: str, reason: str):
         super().__init__(reason)
@@ -46,10 +54,34 @@ def extract_member(archive: bytes, member: str, destination: Path) -> Path:
     return destination
 
 
+class _Unpacked(io.RawIOBase):
+    """The decompressed archive, read forward only (tarfile's stream mode), refused past
+    MAX_UNPACKED_BYTES: no read, however large tarfile asks (a 1 GB pax header), goes past it."""
+
+    def __init__(self, archive: bytes):
+        self._gzip = gzip.GzipFile(fileobj=io.BytesIO(archive), mode="rb")
+        self.unpacked = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        room = MAX_UNPACKED_BYTES - self.unpacked + 1  # one byte more tells "past the bound"
+        data = self._gzip.read(room if size < 0 else min(size, room))
+        self.unpacked += len(data)
+        if self.unpacked > MAX_UNPACKED_BYTES:
+            raise Refused(
+                "archive-too-large",
+                f"the repository archive holds more than {MAX_UNPACKED_BYTES} bytes "
+                "(uncompressed) up to the submission",
+            )
+        return data
+
+
 def _read_member(archive: bytes, member: str) -> bytes:
     wanted = PurePosixPath(member)
     try:
-        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        with tarfile.open(fileobj=_Unpacked(archive), mode="r|") as tar:
             for info in tar:
                 parts = PurePosixPath(info.name).parts
                 if len(parts) < 2 or PurePosixPath(*parts[1:]) != wanted:

@@ -323,7 +323,7 @@ def test_a_class_graded_from_the_instructors_side(tmp_path):
         fake.tokens[WRITE] = Token(BOT, write=True, user_endpoint=False)
         repos = the_class(fake)
         graded_logins = ["alice", "bob", "dave", "erin"]  # carol's is refused before grading
-        entry = {login: f"{login}-pr1" for login in repos}
+        entry = {login: f"course+ch01-{login}-pr1" for login in repos}
         shard = {login: next(i for i in (1, 2) if Shard(i, 2).holds(entry[login])) for login in graded_logins}
         assert set(shard.values()) == {1, 2}, "the class should span both shards"
 
@@ -331,7 +331,7 @@ def test_a_class_graded_from_the_instructors_side(tmp_path):
         first = one_round(fake, tmp_path / "run1", 2, run_shards={1})
         assert fake.writes() and all(login == BOT for _, _, login in fake.requests)
         assert {p["entry"] for p in first["manifest"]["pulls"]} == {
-            f"{n}-pr1" for n in ["alice", "bob", "carol", "dave", "erin"]
+            f"course+ch01-{n}-pr1" for n in ["alice", "bob", "carol", "dave", "erin"]
         }
         assert first["merge"].returncode == 1 and "shards 2 of 2 did not finish" in first["merge"].stderr
         assert first["summary"]["missing"] == [2] and first["summary"]["merged"] == [1]
@@ -451,9 +451,9 @@ def test_fetch_never_writes_and_a_missing_token_is_a_clear_error(tmp_path, monke
         assert fake.writes() == []
         manifest = json.loads((tmp_path / "work/manifest.json").read_text())
         assert {(p["entry"], p["refused"]) for p in manifest["pulls"]} == {
-            ("alice-pr2", None),
-            ("alice-pr3", "missing"),
-            ("carol-pr1", "link"),
+            ("course+ch01-alice-pr2", None),
+            ("course+ch01-alice-pr3", "missing"),
+            ("course+ch01-carol-pr1", "link"),
         }
         assert manifest["unreadable"] == ["course/ch01-ghost"]
         assert "cannot read course/ch01-ghost: 404" in fetch.stdout
@@ -463,7 +463,7 @@ def test_fetch_never_writes_and_a_missing_token_is_a_clear_error(tmp_path, monke
             for p in (tmp_path / "work/submissions").rglob("*")
             if p.is_file()
         )
-        assert submitted == ["alice-pr2/nn_basics.py"]
+        assert submitted == ["course+ch01-alice-pr2/nn_basics.py"]
         # What the workflow reads: whether to grade, and the repositories to scope the write token to.
         assert outputs.read_text().splitlines() == [
             "count=3",

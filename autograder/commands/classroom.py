@@ -98,6 +98,13 @@ def _class(parser) -> None:
     parser.add_argument(
         "--regrade", action="store_true", help="grade pull requests already graded at their head commit too"
     )
+    parser.add_argument(
+        "--max-pulls",
+        type=_at_least_one,
+        default=_at_least_one(os.environ.get("AUTOGRADER_MAX_PULLS", "2")),
+        help="the newest open pull requests graded per learner repository; the next few get a status "
+        "and comment saying why not (default: $AUTOGRADER_MAX_PULLS or 2)",
+    )
 
 
 def _verdict(parser) -> None:
@@ -113,6 +120,16 @@ def _verdict(parser) -> None:
         default=os.environ.get("AUTOGRADER_LANG", "zh"),
         help="language of the comments (default: $AUTOGRADER_LANG or zh)",
     )
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _pass_mark(text: str) -> float:
@@ -169,7 +186,16 @@ def _fetch_phase(github, bot, args) -> dict:
         learners = _learners(github, args)
     except (GitHubError, OSError) as exc:
         raise CannotGrade(f"cannot list the class: {exc}") from None
-    manifest = fetch(github, learners, args.work_dir, bot, args.submission, regrade=args.regrade, log=log)
+    manifest = fetch(
+        github,
+        learners,
+        args.work_dir,
+        bot,
+        args.submission,
+        regrade=args.regrade,
+        log=log,
+        max_pulls=args.max_pulls,
+    )
     pulls = manifest["pulls"]
     # For the workflow: whether there is anything to grade or post, and the repositories the
     # post job's write token is scoped to (names, as create-github-app-token takes them).
@@ -183,6 +209,11 @@ def _fetch_phase(github, bot, args) -> dict:
         print(
             f"::warning::{len(manifest['unreadable'])} learner repositories could not be read; "
             "they are graded at the next run (see the fetch log)"
+        )
+    if manifest["duplicates"] and os.environ.get("GITHUB_ACTIONS"):
+        print(
+            f"::warning::{len(manifest['duplicates'])} pull requests were not graded: their name was "
+            "another's (the fetch log names them)"
         )
     return manifest
 
