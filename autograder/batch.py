@@ -103,7 +103,7 @@ MAX_ID_BYTES = 200  # <id>.json, a report's name, must fit in a file name (255 b
 
 
 def as_text(name: str) -> str:
-    """A file name as a learner id every tool takes: a byte that is not UTF-8 (a GBK 张三.py from
+    """A file name as a learner id every tool takes: a byte that is not UTF-8 (a GBK-encoded Chinese name from
     a Windows zip; os gives it as a lone surrogate, which neither the gradebook, a shard's hash
     nor a report's file name takes) and a backslash (merge refuses an id holding one) spelled
     out as %XX; an id too long for its report's file name is cut and ends with a digest of the
