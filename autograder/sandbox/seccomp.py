@@ -1,4 +1,5 @@
-"""A seccomp filter: the learner process cannot create sockets of any family.
+"""A seccomp filter: the learner process cannot create sockets of any family, nor use SysV or
+POSIX IPC objects.
 
 Self-contained (stdlib only): the worker runs a copy of this file. Landlock (ABI < 8) does not
 cover connecting to a pathname UNIX socket such as Docker's, and a network namespace only
@@ -7,6 +8,11 @@ TCP, UDP, netlink, raw), as root or not. io_uring, which can open sockets withou
 is refused too, and so is every syscall of another ABI (x32, or 32-bit `int 0x80` on x86_64),
 which the filter's numbers would not match. A hand-written BPF program of a dozen instructions:
 libseccomp's bindings would need a system library a fresh machine may lack.
+
+SysV shared memory, message queues and semaphores outlive the process that made them (a 256 MB
+segment stays resident after the grading); without an IPC namespace (not root) they are the
+host's. Every SysV IPC call is refused (an id is guessable: shmat or msgsnd need no get), and
+mq_open/mq_unlink for POSIX queues; POSIX shared memory is a file in /dev/shm, Landlock's.
 """
 
 import ctypes
@@ -23,6 +29,11 @@ X32_SYSCALL_BIT = 0x40000000
 BPF_LD_W_ABS, BPF_JEQ_K, BPF_JGE_K, BPF_RET_K = 0x20, 0x15, 0x35, 0x06
 # (audit arch, denied syscalls: socket, socketpair, io_uring_setup)
 ARCHES = {"x86_64": (0xC000003E, (41, 53, 425)), "aarch64": (0xC00000B7, (198, 199, 425))}
+# shmget shmat shmctl shmdt, semget semop semctl semtimedop, msgget msgsnd msgrcv msgctl, mq_open mq_unlink
+IPC_SYSCALLS = {
+    "x86_64": (29, 30, 31, 67, 64, 65, 66, 220, 68, 69, 70, 71, 240, 241),
+    "aarch64": (194, 196, 195, 197, 190, 193, 191, 192, 186, 189, 188, 187, 180, 181),
+}
 
 
 class _Filter(ctypes.Structure):
@@ -43,6 +54,7 @@ def program(machine=None):
     if (machine or platform.machine()) not in ARCHES:
         return None
     arch, denied = ARCHES[machine or platform.machine()]
+    denied = tuple(denied) + IPC_SYSCALLS[machine or platform.machine()]
     deny = SECCOMP_RET_ERRNO | errno.EPERM
     body = [(BPF_LD_W_ABS, 0, 0, 0)]  # seccomp_data.nr
     if arch == ARCHES["x86_64"][0]:

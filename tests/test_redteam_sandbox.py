@@ -1,0 +1,137 @@
+"""Red team, round 2, on the sandbox (issue 18): SysV IPC that outlived the grading, state that
+carried hidden inputs across a worker restart into the load error, a quadratic string scan and
+a 700 MB depth check in the grader process before a notebook was refused, and a folder name
+that is not UTF-8 failing Gradescope's door on a strict stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from autograder.grade import grade_submission
+from autograder.reporters import render
+from autograder.reporters.gradescope import to_dict
+from autograder.sandbox import notebook, open_submission, seccomp
+from autograder.sandbox.errors import LearnerException
+from autograder.sandbox.workdir import Workdir
+from tests.mistakes import correct_source
+
+KIT = Path(__file__).resolve().parent.parent
+AS_ROOT = os.getuid() == 0
+HIDDEN_SEEDS = ("4242", "31337", "1729", "1618", "4669")  # checks/xor.py (2718 is in a label)
+EPERM = 1
+
+
+@pytest.fixture(params=["root", "not root"])
+def privileges(request, monkeypatch):
+    """As root, the worker has every layer; "not root" is the worker without the root-only ones
+    (namespaces, mounts, privilege drop): what a grader run by an ordinary user gets."""
+    if request.param == "root" and not AS_ROOT:
+        pytest.skip("needs root")
+    if request.param == "not root" and AS_ROOT:
+        fill = Workdir._fill
+
+        def fill_as_not_root(self, *args, **kwargs):
+            fill(self, *args, **kwargs)
+            self.config["drop_privileges"] = False
+
+        monkeypatch.setattr(Workdir, "_fill", fill_as_not_root)
+    return request.param
+
+
+def _host_ipc_keys(kind):
+    """Keys of the SysV objects of `kind` ("shm", "msg", "sem") the host namespace holds."""
+    with open(f"/proc/sysvipc/{kind}") as f:
+        rows = f.read().splitlines()[1:]
+    return {int(row.split()[0]) for row in rows if row.split()}
+
+
+@pytest.fixture
+def ipc_keys():
+    """Fresh keys for an attack; whatever a failing test leaves under them is removed."""
+    base = 0x5E000000 + secrets.randbelow(1 << 20) * 16
+    keys = [base + i for i in range(4)]
+    yield keys
+    for kind, flag in (("shm", "-M"), ("msg", "-Q"), ("sem", "-S")):
+        for key in set(keys) & _host_ipc_keys(kind):
+            subprocess.run(["ipcrm", flag, hex(key)], check=False)
+
+
+SYSV_SHM_ATTACK = """
+import ctypes
+
+SIZE = 16 << 20
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+libc.shmdt.argtypes = [ctypes.c_void_p]
+made = []
+for key in KEYS:
+    shmid = libc.shmget(key, ctypes.c_size_t(SIZE), 0o1000 | 0o666)  # IPC_CREAT
+    if shmid < 0:
+        made.append(ctypes.get_errno())
+        continue
+    addr = libc.shmat(shmid, None, 0)
+    ctypes.memset(addr, 1, SIZE)  # resident
+    libc.shmdt(ctypes.c_void_p(addr))
+    made.append("made")
+
+
+def sigmoid(x):
+    raise ValueError(f"segments: {made}")
+"""
+
+
+def test_sysv_shared_memory_does_not_outlive_the_grading(privileges, ipc_keys, tmp_path):
+    """att/sysv_shm.py: segments made at import stayed resident after `grade` ended (2 x 256 MB
+    in ipcs -m). Now seccomp refuses shmget (EPERM), root or not; as root the learner process
+    also has its own IPC namespace, whose objects die with it."""
+    path = tmp_path / "nn_basics.py"
+    path.write_text(f"KEYS = {ipc_keys[:2]}\n" + SYSV_SHM_ATTACK, encoding="utf-8")
+    with open_submission(path, module="nn_basics") as sub:
+        with pytest.raises(LearnerException) as raised:
+            sub.call("sigmoid", 0.0)
+        info = sub.sandbox_info
+    assert not set(ipc_keys) & _host_ipc_keys("shm")
+    assert raised.value.message == f"segments: {[EPERM, EPERM]}"
+    assert info["seccomp"] is True
+    if privileges == "root":
+        assert info["ipcns"] is True
+    else:
+        assert "ipcns" not in info
+
+
+def _bpf_verdict(instructions, arch, nr):
+    """What the filter returns for syscall `nr` of `arch` (a tiny BPF interpreter: loads of
+    seccomp_data, jumps, returns: all the program uses)."""
+    data = {0: nr, 4: arch}
+    acc, pc = 0, 0
+    while True:
+        code, jt, jf, k = instructions[pc]
+        if code == seccomp.BPF_LD_W_ABS:
+            acc, pc = data[k], pc + 1
+        elif code == seccomp.BPF_RET_K:
+            return k
+        else:
+            taken = acc == k if code == seccomp.BPF_JEQ_K else acc >= k
+            pc += 1 + (jt if taken else jf)
+
+
+@pytest.mark.parametrize("machine", sorted(seccomp.ARCHES))
+def test_every_ipc_call_is_refused_on_every_architecture(machine):
+    arch = seccomp.ARCHES[machine][0]
+    program = seccomp.program(machine)
+    deny = seccomp.SECCOMP_RET_ERRNO | EPERM
+    for nr in seccomp.IPC_SYSCALLS[machine] + seccomp.ARCHES[machine][1]:
+        assert _bpf_verdict(program, arch, nr) == deny, nr
+    read, mmap = {"x86_64": (0, 9), "aarch64": (63, 222)}[machine]
+    assert _bpf_verdict(program, arch, read) == seccomp.SECCOMP_RET_ALLOW
+    assert _bpf_verdict(program, arch, mmap) == seccomp.SECCOMP_RET_ALLOW
