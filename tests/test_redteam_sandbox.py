@@ -135,3 +135,110 @@ def test_every_ipc_call_is_refused_on_every_architecture(machine):
     read, mmap = {"x86_64": (0, 9), "aarch64": (63, 222)}[machine]
     assert _bpf_verdict(program, arch, read) == seccomp.SECCOMP_RET_ALLOW
     assert _bpf_verdict(program, arch, mmap) == seccomp.SECCOMP_RET_ALLOW
+
+
+LEAK_ATTACK = """
+import ctypes
+import os
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_qid = _libc.msgget(KEY, 0o1000 | 0o666)  # IPC_CREAT
+NOTES = "seen.txt"  # in the submission's own folder, its cwd
+
+
+class _Msg(ctypes.Structure):
+    _fields_ = [("mtype", ctypes.c_long), ("text", ctypes.c_char * 64)]
+
+
+def _seen():
+    out, msg = [], _Msg()
+    while _qid >= 0 and _libc.msgrcv(_qid, ctypes.byref(msg), 64, 0, 0o4000) >= 0:  # IPC_NOWAIT
+        out.append(msg.text.decode())
+    for text in out:
+        _libc.msgsnd(_qid, ctypes.byref(_Msg(1, text.encode())), 64, 0o4000)
+    if os.path.exists(NOTES):
+        with open(NOTES) as f:
+            out.append(f.read())
+    return out
+
+
+def train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0):
+    if _qid >= 0:
+        _libc.msgsnd(_qid, ctypes.byref(_Msg(1, f"q{seed}".encode())), 64, 0o4000)
+    with open(NOTES, "a") as f:
+        f.write(f" f{seed}")
+    return None
+
+
+def relative_error(a, b):
+    if not a.any() and not b.any():  # the gated pass, after every train call
+        os._exit(0)
+    return None
+
+
+_found = _seen()
+if _found:
+    raise RuntimeError("seen " + " ".join(_found))
+
+
+def gradient_check(cost_fn, params, grads, epsilon=1e-5):  # called after the crash: the re-load
+    return None
+"""
+
+
+def test_hidden_inputs_do_not_survive_a_worker_restart(privileges, ipc_keys, tmp_path):
+    """att/load_error_leak.py: train kept each seed (a SysV message queue, or a file in its own
+    folder), a later call ended the worker, the re-load raised with the seeds, and the load error
+    showed them in every report, Gradescope's top-level output even with visibility hidden."""
+    path = tmp_path / "nn_basics.py"
+    path.write_text(f"KEY = {ipc_keys[0]}\n" + LEAK_ATTACK, encoding="utf-8")
+    results = grade_submission(path)
+    assert results.load_error is None
+    reports = [render(results, fmt, lang) for fmt in ("text", "json", "markdown") for lang in ("zh", "en")]
+    reports += [json.dumps(to_dict(results, lang, "hidden"), ensure_ascii=False) for lang in ("zh", "en")]
+    for report in reports:
+        assert "seen" not in report
+        for seed in HIDDEN_SEEDS:
+            assert seed not in report
+    assert not set(ipc_keys) & _host_ipc_keys("msg")
+
+
+def test_each_restart_loads_the_submission_as_received(privileges, tmp_path):
+    """A worker restart begins from the bytes intake read: nothing an earlier worker wrote in
+    its folder is there for the next load."""
+    path = tmp_path / "nn_basics.py"
+    path.write_text(
+        textwrap.dedent("""
+            import os
+            FOUND = sorted(os.listdir("."))
+
+            def note_and_crash(text):
+                with open("note.txt", "w") as f:
+                    f.write(text)
+                os._exit(0)
+
+            def found():
+                return FOUND
+            """),
+        encoding="utf-8",
+    )
+    with open_submission(path, module="nn_basics") as sub:
+        assert sub.call("found") == ["nn_basics.py"]
+        with pytest.raises(Exception, match="worker ended"):
+            sub.call("note_and_crash", "4242")
+        assert sub.call("found") == ["nn_basics.py"]
+
+
+def test_only_the_first_load_error_is_reported(tmp_path):
+    """What a re-load raises (after calls with hidden inputs) is never shown: it is counted."""
+    path = tmp_path / "nn_basics.py"
+    path.write_text("import os\n\ndef crash():\n    os._exit(0)\n", encoding="utf-8")
+    with open_submission(path, module="nn_basics") as sub:
+        with pytest.raises(Exception, match="worker ended"):
+            sub.call("crash")
+        # the code the next worker loads raises (as learner code can, on a re-load only)
+        sub._workdir.files["nn_basics.py"] = b"raise RuntimeError('seen 4242')\n"
+        with pytest.raises(Exception, match="not defined"):
+            sub.call("crash")
+        assert sub.load_error is None
+        assert sub.reload_errors == 1
