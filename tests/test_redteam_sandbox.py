@@ -242,3 +242,87 @@ def test_only_the_first_load_error_is_reported(tmp_path):
             sub.call("crash")
         assert sub.load_error is None
         assert sub.reload_errors == 1
+
+
+# --- notebooks refused before they cost the grader time or memory -------------------------------
+
+
+def _structural_depth(value):
+    if isinstance(value, dict):
+        return 1 + max(map(_structural_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_structural_depth, value), default=0)
+    return 0
+
+
+def _random_json(rng, depth=0):
+    if depth > 8 or rng.random() < 0.3:
+        text = "".join(rng.choice('ab"\\\n[]{},:\u00e9\u4e2d\t/') for _ in range(rng.randint(0, 12)))
+        return rng.choice([1, 2.5, None, True, text])
+    if rng.random() < 0.5:
+        return [_random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    keys = ["".join(rng.choice('k"\\[{,') for _ in range(3)) for _ in range(rng.randint(0, 4))]
+    return {k: _random_json(rng, depth + 1) for k in keys}
+
+
+def test_the_linear_scan_measures_valid_json_as_it_nests():
+    """Strings (with escaped quotes, brackets, backslashes, raw and escaped) left out; the
+    course's notebooks and 2000 random documents."""
+    rng = random.Random(18)
+    docs = [
+        json.loads((KIT / rel).read_bytes()) for rel in ("source/ch01/ch01.ipynb", "release/ch01/ch01.ipynb")
+    ]
+    docs += [_random_json(rng) for _ in range(2000)]
+    for doc in docs:
+        for ascii_only in (True, False):
+            data = json.dumps(doc, ensure_ascii=ascii_only).encode()
+            assert notebook._json_shape(data)[0] == _structural_depth(doc)
+
+
+def _grade_in_a_fresh_process(path):
+    """(the refusal shown, the grader process's peak resident memory in MiB)."""
+    code = (
+        "import re, sys\n"
+        "from autograder.grade import grade_submission\n"
+        "r = grade_submission(sys.argv[1])\n"
+        "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+        "print(int(hwm) // 1024, r.score, r.refused.render('en') if r.refused else None)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        cwd=KIT,
+        timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    peak_mib, score, refused = done.stdout.strip().split(" ", 2)
+    assert float(score) == 0
+    return refused, int(peak_mib)
+
+
+NOTEBOOK_BOMBS = {
+    # name: (bytes, what the refusal says)
+    "quote_bomb": (b'"' + b'\\"' * 100_000, "not valid JSON"),  # 200 KB; 252 s before
+    "bracket_mem": (b"[" * (8 << 20) + b"]" * (8 << 20), "more than 64 levels deep"),  # 730 MB before
+    "json_mem": (b'{"cells":[' + b"[]," * ((16 << 20) // 3 - 8) + b"[]]}", "more than 1000000 strings"),
+}
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_BOMBS)
+def test_a_hostile_notebook_is_refused_cheaply(name, tmp_path):
+    """att/quote_bomb.ipynb, bracket_mem.ipynb, json_mem.ipynb: refused with the reason, within
+    the 60 s ceiling (in a few seconds: minutes before) and with the grader under 150 MB
+    (560-730 MB before; a fresh grader peaks at about 45)."""
+    data, reason = NOTEBOOK_BOMBS[name]
+    path = tmp_path / "ch01.ipynb"
+    path.write_bytes(data)
+    refused, peak_mib = _grade_in_a_fresh_process(path)
+    assert reason in refused
+    assert peak_mib < 150
+
+
+def test_an_honest_notebook_is_far_below_the_token_limit():
+    data = (KIT / "release" / "ch01" / "ch01.ipynb").read_bytes()
+    depth, tokens = notebook._json_shape(data)
+    assert depth < notebook.MAX_JSON_DEPTH // 4 and tokens < notebook.MAX_JSON_TOKENS // 100
