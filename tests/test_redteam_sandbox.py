@@ -326,3 +326,28 @@ def test_an_honest_notebook_is_far_below_the_token_limit():
     data = (KIT / "release" / "ch01" / "ch01.ipynb").read_bytes()
     depth, tokens = notebook._json_shape(data)
     assert depth < notebook.MAX_JSON_DEPTH // 4 and tokens < notebook.MAX_JSON_TOKENS // 100
+
+
+# --- Gradescope: a folder name that is not UTF-8 ------------------------------------------------
+
+
+def test_gradescope_grades_a_folder_whose_name_is_not_utf8(tmp_path):
+    """att/gradescope_bad_name.sh: the door printed `grading <path>` raw; on a strict UTF-8
+    stdout that raised, and a correct solution got the fallback "grader failed" (rc 1)."""
+    root = tmp_path / "autograder"
+    folder = os.path.join(os.fsencode(root / "submission"), b"\xff")
+    os.makedirs(folder)
+    with open(os.path.join(folder, b"nn_basics.py"), "w", encoding="utf-8") as f:
+        f.write(correct_source())
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8"}
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder", "gradescope", "--root", str(root), "--lang", "en"],
+        cwd=KIT,
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
+    assert b"grading \\udcff/nn_basics.py" in done.stdout
+    data = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert data["score"] == data["max_score"] == 100
