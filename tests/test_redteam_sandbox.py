@@ -322,6 +322,20 @@ def test_a_hostile_notebook_is_refused_cheaply(name, tmp_path):
     assert peak_mib < 150
 
 
+def test_a_notebook_with_a_large_output_costs_the_grader_little(tmp_path):
+    """An honest notebook may carry a plot of megabytes: one long base64 string. The string
+    regex kept backtracking state per character: 2 GB in the grader for a 16 MB string."""
+    nb = json.loads((KIT / "release" / "ch01" / "ch01.ipynb").read_bytes())
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    image = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo" * (1 << 20)}}
+    code["outputs"] = [image]
+    path = tmp_path / "ch01.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    refused, peak_mib = _grade_in_a_fresh_process(path)
+    assert refused == "None"
+    assert peak_mib < 150
+
+
 def test_an_honest_notebook_is_far_below_the_token_limit():
     data = (KIT / "release" / "ch01" / "ch01.ipynb").read_bytes()
     depth, tokens = notebook._json_shape(data)
