@@ -100,8 +100,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the notebook is not UTF-8 text (at byte {at})",
     ),
     "notebook_too_deep": (
-        "笔记本的 JSON 嵌套了 {depth} 层（最多 {limit} 层）",
-        "the notebook's JSON nests {depth} levels deep (at most {limit})",
+        "笔记本的 JSON 嵌套超过 {limit} 层",
+        "the notebook's JSON nests more than {limit} levels deep",
+    ),
+    "notebook_too_many_tokens": (
+        "笔记本的 JSON 中字符串、括号和逗号（tokens）超过 {limit} 个",
+        "the notebook's JSON holds more than {limit} strings, brackets and commas",
     ),
     "notebook_not_json": (
         "笔记本不是有效的 JSON（not JSON）：{detail}",

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import submission
 from ..messages import t
+from ..quoting import one_line
 from ..reporters.gradescope import VISIBILITIES
 from . import EXIT_DONE, CannotGrade
 
@@ -139,7 +140,9 @@ def run(args) -> int:
         data["output"] = reason.text(lang)  # the reason itself, not "error while loading"
         data["output_format"] = "text"
     else:
-        print(f"grading {path.relative_to(submission)}")  # run_autograder's stdout: instructors only
+        # run_autograder's stdout, instructors only; the name is the learner's (any bytes, any
+        # escape) and a strict UTF-8 stdout must not fail a correct submission: quoted
+        print(f"grading {one_line(path.relative_to(submission))}")
         data = to_dict(grade_submission(path), lang, visibility)
     out = root / "results" / "results.json"
     out.parent.mkdir(parents=True, exist_ok=True)

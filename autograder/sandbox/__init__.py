@@ -102,6 +102,8 @@ class Submission:
         self._fatal: SubmissionError | None = None  # an error every call raises: the code cannot even load
         self.sandbox_info: dict[str, Any] = {}
         self.load_error: str | None = None
+        self.loads = 0  # workers started: after the first, each one a re-load after a crash
+        self.reload_errors = 0  # re-loads that raised, counted only (see _start)
         self._workdir: Workdir | None = None
         self._arena: arena.Arena | None = None  # this submission's alone: closed with it
         # a Submission dropped without close() still ends its worker and removes its folder
@@ -198,6 +200,9 @@ class Submission:
         """Start a worker and wait for it to load the submission; raise if it cannot."""
         assert self._workdir is not None and self._arena is not None
         limit = self._limit(self.load_timeout)
+        if self.loads:  # the last worker is dead: what it wrote must not reach this one
+            self._workdir.refresh()
+        self.loads += 1
         load_id = secrets.token_hex(8)
         # the supervisor's own backstop: past the budget's wall ceiling, nothing is waited for
         self._worker = WorkerProcess(
@@ -207,7 +212,14 @@ class Submission:
         message = self._exchange(
             None, limit, "loading the code", WorkerCrashed, lambda m: protocol.is_loaded(m, load_id)
         )
-        self.load_error, self.sandbox_info = message["load_error"], message["sandbox"]
+        self.sandbox_info = message["sandbox"]
+        # The first load's error only: a re-load comes after calls with hidden inputs, and what
+        # it raises is the learner's channel out (the load error is shown whatever the
+        # visibility); the same code raises the same at its first load.
+        if self.loads == 1:
+            self.load_error = message["load_error"]
+        elif message["load_error"] is not None:
+            self.reload_errors += 1
 
     def _exchange(
         self,

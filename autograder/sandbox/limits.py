@@ -9,6 +9,7 @@ import resource
 import signal
 
 CLONE_NEWNET = 0x40000000
+CLONE_NEWIPC = 0x08000000
 CLONE_NEWPID = 0x20000000
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
@@ -49,6 +50,14 @@ def unshare_pid_namespace():
 def unshare_network():
     """A fresh, empty network namespace (root only): no interface but a down loopback."""
     if _libc.unshare(CLONE_NEWNET) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def unshare_ipc():
+    """A fresh IPC namespace (root only): SysV objects and POSIX queues made in it are not the
+    host's, and the kernel removes them with the namespace when its last process ends."""
+    if _libc.unshare(CLONE_NEWIPC) != 0:
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err))
 

@@ -12,14 +12,21 @@ import itertools
 import json
 import re
 
-import numpy as np
-
 from ..nbgrader_cells import is_solution, is_test_cell
 from .errors import Refused
 
 MAX_JSON_DEPTH = 64  # a notebook nests about 6 deep; its outputs a few more
+# Strings, brackets and commas: the course's notebook holds about 7,000. What json.loads may
+# build is bounded by this (about 30 MB at worst), not by the 16 MiB the intake lets in.
+MAX_JSON_TOKENS = 1_000_000
 MAX_CELLS = 2000
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: a long string is one run, not a loop
+# A string (or an unterminated one, up to the end), a bracket or a comma. The string always
+# matches, so each byte is read once (requiring the closing quote made every escaped quote of an
+# unterminated string restart a scan to the end: 252 s for 200 KB of \"); possessive, so the
+# regex engine keeps no backtracking state per character (2 GB for one 16 MB string otherwise);
+# DOTALL, so a backslash before a raw newline is no place to stop.
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)|[\[\]{},]', re.DOTALL)
+_OPENS, _CLOSES = frozenset(b"[{"), frozenset(b"]}")
 # what IPython's transformer rewrites beyond the magic and shell lines dropped above:
 # `x = !ls`, `y = %time f()`, `obj?`, `??obj`. One class before `=` (not `[ \t]*[\w., \t]+`, whose
 # overlap backtracks quadratically on a long line of spaces, in the grader process).
@@ -83,15 +90,23 @@ def ipython_work(python, budget=MAX_IPYTHON_WORK):
     return (transforms + 1) * len(python) if transforms else 0
 
 
-def _json_depth(data):
-    """How deeply the JSON text nests, strings left out: checked before json.loads, so a
-    100,000-level notebook is refused without the parser recursing into it."""
-    marks = np.frombuffer(_JSON_STRING.sub(b'""', data), dtype=np.uint8)
-    opens = np.flatnonzero((marks == ord("[")) | (marks == ord("{")))
-    closes = np.flatnonzero((marks == ord("]")) | (marks == ord("}")))
-    steps = np.concatenate([np.ones(len(opens), np.int64), -np.ones(len(closes), np.int64)])
-    order = np.argsort(np.concatenate([opens, closes]), kind="stable")  # memory: one per bracket
-    return int(np.cumsum(steps[order]).max(initial=0))
+def _json_shape(data):
+    """(deepest nesting, tokens) of the JSON text, strings left out of the nesting; the scan
+    stops as soon as either is over its limit. Checked before json.loads, so neither the
+    parser's recursion nor its objects can grow with what a learner wrote: one token at a time,
+    no copy of the text."""
+    depth = deepest = tokens = 0
+    for token in _JSON_TOKEN.finditer(data):
+        tokens += 1
+        first = data[token.start()]  # not token.group(): a string token may be megabytes
+        if first in _OPENS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif first in _CLOSES:
+            depth -= 1
+        if deepest > MAX_JSON_DEPTH or tokens > MAX_JSON_TOKENS:
+            break
+    return deepest, tokens
 
 
 def read_notebook(data):
@@ -106,13 +121,18 @@ def read_notebook(data):
             "notebook_not_utf8",
             at=exc.start,
         ) from None
-    depth = _json_depth(data)
+    depth, tokens = _json_shape(data)
     if depth > MAX_JSON_DEPTH:
         raise Refused(
-            f"the notebook cannot be read: its JSON nests {depth} levels deep (at most {MAX_JSON_DEPTH})",
+            f"the notebook cannot be read: its JSON nests more than {MAX_JSON_DEPTH} levels deep",
             "notebook_too_deep",
-            depth=depth,
             limit=MAX_JSON_DEPTH,
+        )
+    if tokens > MAX_JSON_TOKENS:
+        raise Refused(
+            f"the notebook cannot be read: its JSON holds more than {MAX_JSON_TOKENS} strings, brackets and commas",
+            "notebook_too_many_tokens",
+            limit=MAX_JSON_TOKENS,
         )
     try:
         nb = json.loads(text)

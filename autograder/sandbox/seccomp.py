@@ -1,5 +1,5 @@
-"""A seccomp filter: the learner process cannot create sockets of any family, nor move CPU time
-between its tasks.
+"""A seccomp filter: the learner process cannot create sockets of any family, use SysV or
+POSIX IPC objects, nor move CPU time between its tasks.
 
 Self-contained (stdlib only): the worker runs a copy of this file. Landlock (ABI < 8) does not
 cover connecting to a pathname UNIX socket such as Docker's, and a network namespace only
@@ -14,6 +14,11 @@ its own main thread's share (setpriority, i.e. nice, sched_setscheduler to SCHED
 sched_setattr) or raising a helper's. Each is refused in both directions: honest code has no use
 for them, and an argument filter on nice values would leave the other direction open.
 ioprio_set moves disk time, not CPU time; refused as well, for the same reason.
+
+SysV shared memory, message queues and semaphores outlive the process that made them (a 256 MB
+segment stays resident after the grading); without an IPC namespace (not root) they are the
+host's. Every SysV IPC call is refused (an id is guessable: shmat or msgsnd need no get), and
+mq_open/mq_unlink for POSIX queues; POSIX shared memory is a file in /dev/shm, Landlock's.
 
 A hand-written BPF program of a few dozen instructions: libseccomp's bindings would need a
 system library a fresh machine may lack.
@@ -37,6 +42,11 @@ ARCHES = {
     "x86_64": (0xC000003E, (41, 53, 425, 203, 141, 142, 144, 314, 251)),
     "aarch64": (0xC00000B7, (198, 199, 425, 122, 140, 118, 119, 274, 30)),
 }
+# shmget shmat shmctl shmdt, semget semop semctl semtimedop, msgget msgsnd msgrcv msgctl, mq_open mq_unlink
+IPC_SYSCALLS = {
+    "x86_64": (29, 30, 31, 67, 64, 65, 66, 220, 68, 69, 70, 71, 240, 241),
+    "aarch64": (194, 196, 195, 197, 190, 193, 191, 192, 186, 189, 188, 187, 180, 181),
+}
 
 
 class _Filter(ctypes.Structure):
@@ -57,6 +67,7 @@ def program(machine=None):
     if (machine or platform.machine()) not in ARCHES:
         return None
     arch, denied = ARCHES[machine or platform.machine()]
+    denied = tuple(denied) + IPC_SYSCALLS[machine or platform.machine()]
     deny = SECCOMP_RET_ERRNO | errno.EPERM
     body = [(BPF_LD_W_ABS, 0, 0, 0)]  # seccomp_data.nr
     if arch == ARCHES["x86_64"][0]:

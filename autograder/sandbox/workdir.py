@@ -171,11 +171,10 @@ class Workdir:
         self.rt, self.sub = self.base / "rt", self.base / "sub"
         self.rt.mkdir(mode=0o700)
         self.sub.mkdir(mode=0o700)
-        files = dict(received.siblings)
+        self.files = dict(received.siblings)
         if self.kind == "py":
-            files[f"{self.module}.py"] = received.data
-        for name, data in files.items():  # names come from listdir: no separator, no ".."
-            (self.sub / name).write_bytes(data)
+            self.files[f"{self.module}.py"] = received.data
+        self._write_files()
         self.as_root = os.getuid() == 0
         if self.as_root:
             os.chmod(self.base, 0o711)  # the worker's uid reaches sub/ without listing base
@@ -196,6 +195,22 @@ class Workdir:
         it: only then, as importing it costs every other notebook's load time."""
         return [ipysyntax.MODULE] if any(c["ipython"] for c in self.cells or []) else []
 
+    def _write_files(self):
+        for name, data in self.files.items():  # names come from listdir: no separator, no ".."
+            (self.sub / name).write_bytes(data)
+
+    def refresh(self):
+        """sub/ afresh, as the intake read it, for a restarted worker (called once the last
+        worker's processes are dead): nothing an earlier worker wrote there (the hidden inputs
+        it was given, say) reaches the next one. Moved aside first: a rename cannot fail on
+        what the learner left inside, and remove() takes what rmtree here could not."""
+        old = Path(tempfile.mkdtemp(prefix="old-", dir=self.base))
+        os.rename(self.sub, old / "sub")
+        self._reopen(old)
+        shutil.rmtree(old, ignore_errors=True)
+        self.sub.mkdir(mode=0o700)
+        self._write_files()
+
     def write_config(self, load_id, lifetime):
         self.config_path.write_text(
             json.dumps({**self.config, "load_id": load_id, "lifetime": lifetime}), encoding="utf-8"
@@ -214,7 +229,12 @@ class Workdir:
         """Called once the learner's processes are dead. It may have made folders unreadable:
         make its real folders ours again first. Symlinks are skipped, so this never chmods a
         file the learner points at."""
-        for folder, dirs, _files in os.walk(self.base, onerror=lambda exc: None):
+        self._reopen(self.base)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    @staticmethod
+    def _reopen(top):
+        for folder, dirs, _files in os.walk(top, onerror=lambda exc: None):
             for d in dirs:
                 path = os.path.join(folder, d)
                 if not os.path.islink(path):
@@ -222,4 +242,3 @@ class Workdir:
                         os.chmod(path, 0o700)
                     except OSError:
                         pass
-        shutil.rmtree(self.base, ignore_errors=True)

@@ -348,6 +348,11 @@ def confine(cfg):
             info["netns"] = True
         except OSError as exc:
             info["netns"] = f"unavailable: {exc}"
+        try:  # seccomp refuses IPC calls anyway; this also drops whatever slips past it
+            limits.unshare_ipc()
+            info["ipcns"] = True
+        except OSError as exc:
+            info["ipcns"] = f"unavailable: {exc}"
         info["mounts"] = mounts.isolate(cfg["sub_dir"], cfg["disk_bytes"], uid, cfg["read_paths"])
         if info["mounts"].get("disk_quota") is not True:  # no tmpfs: the folder itself, chowned
             for folder, _dirs, files in os.walk(cfg["sub_dir"]):
