@@ -17,8 +17,10 @@ import itertools
 import time
 import types
 
-from autograder.sandbox import TestFunction, codec, protocol, testfns
+from autograder.sandbox import codec, protocol
+from autograder.sandbox.callbacks import Callbacks
 from autograder.sandbox.errors import (
+    BadCallback,
     BadReturn,
     CallTimeout,
     LearnerException,
@@ -32,11 +34,6 @@ from autograder.sandbox.workdir import resolve_source
 from autograder.submission import GRADED_NAMES, MODULE_NAME
 
 _names = itertools.count()
-
-
-def _built_test_function(kind, data):
-    """What the worker builds from a TestFunction: callable, and sent back as one."""
-    return TestFunction(kind, data, testfns.build(kind, data))
 
 
 class _NoIPython:
@@ -100,9 +97,21 @@ class InProcessSubmission:
         function = getattr(self.module, name, None)
         if not callable(function):
             raise Missing(f"{name} is not defined")
+        callbacks = Callbacks(args, kwargs)
+        refused: list[BadCallback] = []  # as the sandbox does, the first evaluation refused fails the call
+
+        def ask(handle, arg):
+            request = codec.dumps(protocol.evaluation(handle, arg), testfn=protocol.Callback)
+            try:
+                answer = callbacks.answer(codec.loads(request, testfn=callbacks.decode))
+            except BadCallback as exc:
+                refused.append(exc)
+                raise
+            return codec.loads(answer)["value"]
+
         request = codec.loads(
-            codec.dumps({"args": list(args), "kwargs": kwargs}, testfn=TestFunction),
-            testfn=_built_test_function,
+            codec.dumps({"args": callbacks.args, "kwargs": callbacks.kwargs}, testfn=protocol.Callback),
+            testfn=lambda kind, data: protocol.Callback(data, ask),
         )
         args, kwargs = request["args"], request["kwargs"]
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -111,21 +120,27 @@ class InProcessSubmission:
                 value = protocol.declared_defaults(function)
             else:
                 value = function(*args, **kwargs)
-        except NotImplementedError:
-            raise NotImplementedByLearner(f"{name} still raises NotImplementedError") from None
-        except Exception as exc:  # noqa: BLE001 - the code's exception, reported as the sandbox does
-            raise LearnerException(type(exc).__name__, str(exc)) from None
+        except BaseException as exc:
+            if refused:
+                raise refused[0] from None
+            if isinstance(exc, NotImplementedError):
+                raise NotImplementedByLearner(f"{name} still raises NotImplementedError") from None
+            if isinstance(exc, Exception):  # the code's exception, reported as the sandbox does
+                raise LearnerException(type(exc).__name__, str(exc)) from None
+            raise
         finally:
             self.seconds += time.perf_counter() - started
             self.cpu_seconds += time.process_time() - cpu_started
+        if refused:
+            raise refused[0]
         try:
             reply = codec.loads(
                 codec.dumps(
                     {"value": value, "args": args, "kwargs": kwargs},
-                    testfn=TestFunction,
+                    testfn=protocol.Callback,
                     limit=codec.MAX_REPLY_BYTES,
                 ),
-                testfn=TestFunction,
+                testfn=callbacks.decode,
             )
         except codec.CodecError as exc:
             raise BadReturn(f"{name} returned something that is not plain data: {str(exc)[:1000]}") from None

@@ -20,9 +20,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from . import codec, protocol
+from .callbacks import Callbacks
 from .cpuwait import CpuWait, stretched
 from .errors import (
     FROM_STATUS,
+    BadCallback,
     BadReturn,
     CallTimeout,
     LearnerException,
@@ -35,7 +37,7 @@ from .errors import (
 )
 from .intake import read_submission
 from .process import Died, Timeout, WorkerProcess
-from .protocol import TestFunction
+from .testfns import TestFunction
 from .workdir import Workdir
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "CallTimeout",
     "WorkerCrashed",
     "BadReturn",
+    "BadCallback",
     "Refused",
     "RequestRejected",
 ]
@@ -192,11 +195,14 @@ class Submission:
         what: str,
         broken: type[SubmissionError],
         valid: Callable[[Any], bool],
+        callbacks: Callbacks | None = None,
     ) -> dict[str, Any]:
         """Send `payload` (None: only read, the load frame), then read and decode one frame
-        within `limit` seconds, which `valid` must accept. A timeout, the worker's end or a frame
+        within `limit` seconds, which `valid` must accept; before it, answer every evaluation of
+        the call's `callbacks` within the same limit. A timeout, the worker's end or a frame
         that breaks protocol stops the worker and raises the SubmissionError that says so (a
-        frame that breaks protocol as `broken`); the next call starts a fresh worker."""
+        frame that breaks protocol as `broken`, an evaluation not answered as BadCallback); the
+        next call starts a fresh worker."""
         worker = self._worker
         assert worker is not None
         started = time.monotonic()
@@ -206,10 +212,17 @@ class Submission:
         try:
             if payload is not None:
                 worker.send(payload, deadline)
-            message = codec.loads(_receive(worker, started, deadline, waits), testfn=TestFunction)
+            testfn = callbacks.decode if callbacks else None
+            message = codec.loads(_receive(worker, started, deadline, waits), testfn=testfn)
+            while callbacks and protocol.is_evaluation(message):
+                worker.send(callbacks.answer(message), _current(deadline, started, waits))
+                message = codec.loads(_receive(worker, started, deadline, waits), testfn=testfn)
             if not valid(message):
                 raise codec.CodecError("the worker broke protocol: not the frame it was asked for")
             return cast(dict[str, Any], message)
+        except BadCallback:
+            self._stop_worker(graceful=False)  # mid-call, waiting for a value it will not get
+            raise
         except Timeout:
             self._stop_worker(graceful=False)
             raise CallTimeout(f"{what} did not finish within {limit:.1f} s") from None
@@ -244,18 +257,30 @@ class Submission:
         if self._fatal is not None:
             raise copy.copy(self._fatal)  # its reason and details too, a fresh traceback
         request_id = secrets.token_hex(8)
+        callbacks = Callbacks(args, kwargs)  # test functions travel as handles, answered here
         payload = codec.dumps(
-            protocol.call_request(request_id, name, list(args), kwargs, full, defaults), testfn=TestFunction
+            protocol.call_request(request_id, name, callbacks.args, callbacks.kwargs, full, defaults),
+            testfn=protocol.Callback,
         )
         if self._worker is None:  # the last call killed it: a fresh one re-loads the code
             self._start()
         limit = self._limit(timeout or self.call_timeout)
-        reply = self._exchange(payload, limit, name, BadReturn, lambda m: protocol.is_reply_to(m, request_id))
+        reply = self._exchange(
+            payload, limit, name, BadReturn, lambda m: protocol.is_reply_to(m, request_id), callbacks
+        )
         if reply["status"] != protocol.OK:
             raise FROM_STATUS[reply["status"]].from_reply(name, reply)
         if full:
             return reply.get("value"), reply.get("args"), reply.get("kwargs")
         return reply.get("value"), None, None
+
+
+def _current(deadline: float, started: float, waits: CpuWait) -> float:
+    """The deadline as _receive has moved it by now (read only once past the first one)."""
+    now = time.monotonic()
+    if now < deadline:
+        return deadline
+    return stretched(deadline, started, min(waits.seconds(), now - started))
 
 
 def _receive(worker: WorkerProcess, started: float, deadline: float, waits: CpuWait) -> bytes:

@@ -34,7 +34,6 @@ RUNTIME_FILES = (
     "landlock.py",
     "seccomp.py",
     "mounts.py",
-    "testfns.py",
 )
 KIT_ROOT = HERE.parent.parent
 SYSTEM_READ_PATHS = [

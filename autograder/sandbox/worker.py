@@ -1,7 +1,7 @@
 """The sandbox worker: runs one submission's code and answers the grader's calls.
 
-Self-contained: copied with protocol.py, codec.py, limits.py, landlock.py, mounts.py, seccomp.py
-and testfns.py into a folder of its own; it never imports the kit. The grader runs it warm:
+Self-contained: copied with protocol.py, codec.py, limits.py, landlock.py, mounts.py and
+seccomp.py into a folder of its own; it never imports the kit. The grader runs it warm:
 zygote.py imports it once and forks a fresh supervisor per submission, which calls run().
 `python -I worker.py CONFIG REQ_FD RESP_FD ALIVE_FD` does the same from a cold interpreter.
 
@@ -43,7 +43,6 @@ import limits  # noqa: E402
 import mounts  # noqa: E402
 import protocol  # noqa: E402
 import seccomp  # noqa: E402
-import testfns  # noqa: E402
 
 # Imported before the privilege drop: as root, Python's stdlib lives under /root, which the
 # unprivileged learner user cannot read, so anything not imported here fails to import later.
@@ -413,9 +412,34 @@ class _NoIPython:
         return lambda *args, **kwargs: None
 
 
-def build_test_function(kind, data):
-    """The callable the grader's TestFunction(kind, data) stands for; sent back as itself."""
-    return protocol.TestFunction(kind, data, testfns.build(kind, data))
+def grader_line(req_fd, resp_fd):
+    """ask(handle, arg) for the Callbacks of a call: the `eval` frame out on the reply pipe, the
+    grader's `value` frame back on the request pipe. The grader judges what is asked
+    (sandbox/callbacks.py); this only carries it."""
+
+    def ask(handle, arg):
+        request = protocol.evaluation(handle, arg)
+        codec.write_frame_blocking(resp_fd, codec.dumps(request, protocol.Callback, codec.MAX_REPLY_BYTES))
+        payload = codec.read_frame_blocking(req_fd)
+        if payload is None or payload == protocol.BYE_FRAME:  # the grader gave up on this call
+            os._exit(GRADER_GONE if payload is None else 0)
+        answer = codec.loads(payload)
+        if not protocol.is_value(answer):
+            raise RuntimeError("the grader did not answer the evaluation")
+        return answer["value"]
+
+    return ask
+
+
+def callback_builder(ask):
+    """codec's `testfn` for a call frame: a Callback for each handle the grader sent."""
+
+    def build(kind, data):
+        if kind != protocol.CALLBACK or type(data) is not str:
+            raise ValueError(f"not a function handle: {kind!r}")
+        return protocol.Callback(data, ask)
+
+    return build
 
 
 def describe(exc):
@@ -461,20 +485,22 @@ def learner_process(cfg, req_fd, resp_fd):
     module, load_error = load(cfg)
     sys.stdout, sys.stderr = CappedStream(1), CappedStream(2)  # the learner may have replaced them
     codec.write_frame_blocking(resp_fd, codec.dumps(protocol.loaded(cfg["load_id"], load_error, sandbox)))
+    ask = grader_line(req_fd, resp_fd)
     while True:
         payload = codec.read_frame_blocking(req_fd)
         if payload == protocol.BYE_FRAME:
             return 0
         if payload is None:
             return GRADER_GONE
-        reply = serve(module, payload)
+        reply = serve(module, payload, ask)
         codec.write_frame_blocking(resp_fd, reply if isinstance(reply, bytes) else codec.dumps(reply))
 
 
-def serve(module, payload):
-    """The reply to one call frame: its encoded bytes, or a message when encoding failed."""
+def serve(module, payload, ask=None):
+    """The reply to one call frame: its encoded bytes, or a message when encoding failed.
+    `ask`: how the call's Callbacks reach the grader (grader_line)."""
     try:
-        req = codec.loads(payload, testfn=build_test_function)
+        req = codec.loads(payload, testfn=callback_builder(ask))
         if not protocol.is_call(req):
             raise ValueError("not a call frame")
     except Exception as exc:  # e.g. an unknown test function kind: the grader's mistake
@@ -503,7 +529,7 @@ def serve(module, payload):
     if req.get("full"):
         reply["args"], reply["kwargs"] = args, kwargs
     try:  # encoding walks learner objects: done here, so a bad value is reported, not fatal
-        return codec.dumps(reply, testfn=protocol.TestFunction, limit=codec.MAX_REPLY_BYTES)
+        return codec.dumps(reply, testfn=protocol.Callback, limit=codec.MAX_REPLY_BYTES)
     except BaseException as exc:
         return protocol.reply(rid, protocol.BAD_RETURN, message=describe(exc)[1])
 
