@@ -67,6 +67,9 @@ class InProcessSubmission:
                     (f"cell {cell['index']}: " if notebook else "") + f"{type(exc).__name__}: {exc}"
                 )
         self.load_error, self.output = ("; ".join(errors) or None), ""
+        # the source as the grader holds it (Submission.module_code); nothing beside it
+        self.module_code = [c["source"] for c in source] if notebook else [source]
+        self.sibling_code: list[str | bytes] = []
         self.load_failure = None  # trusted code here is never refused
         self.timeouts = set(timeouts)
         self.calls: list[str] = []
@@ -87,10 +90,7 @@ class InProcessSubmission:
     def call_full(self, name, *args, timeout=None, **kwargs):
         return self._call(name, args, kwargs, timeout, full=True)
 
-    def defaults(self, name, *, timeout=None):
-        return self._call(name, (), {}, timeout, full=False, defaults=True)[0]
-
-    def _call(self, name, args, kwargs, timeout, full, defaults=False):
+    def _call(self, name, args, kwargs, timeout, full):
         self.calls.append(name)
         if name in self.timeouts:
             raise CallTimeout(f"{name} did not return within {timeout} s")
@@ -116,10 +116,7 @@ class InProcessSubmission:
         args, kwargs = request["args"], request["kwargs"]
         started, cpu_started = time.perf_counter(), time.process_time()
         try:
-            if defaults:
-                value = protocol.declared_defaults(function)
-            else:
-                value = function(*args, **kwargs)
+            value = function(*args, **kwargs)
         except BaseException as exc:
             if refused:
                 raise refused[0] from None

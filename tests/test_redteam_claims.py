@@ -12,16 +12,18 @@ grader holds, and only when that source is plain; otherwise train(X, y) runs who
 
 from __future__ import annotations
 
+import nbformat
 import numpy as np
 import pytest
 
+from autograder.checks.source import literal_int_default
 from autograder.grade import grade_submission
 from autograder.sandbox import TestFunction, codec, testfns
 from autograder.sandbox.callbacks import MAX_EVALUATIONS, Callbacks
 from autograder.sandbox.errors import BadCallback, SubmissionError
 from autograder.submission import open_graded
 from tests.fakes import InProcessSubmission, opener
-from tests.mistakes import correct_source, with_bodies
+from tests.mistakes import correct_source, reference_source, with_bodies
 
 GRADCHECK_FUNCTIONS = ("numerical_gradient", "gradient_check")
 
@@ -97,6 +99,7 @@ def test_the_learners_process_never_holds_the_kind_or_the_coefficients(tmp_path)
 
 CLAIMS = """\
 import sys
+import nbformat
 import numpy as np
 
 stashed = []
@@ -217,3 +220,193 @@ def test_a_learner_spamming_f_costs_its_own_points_only(tmp_path):
     results = _grade_file(tmp_path, with_bodies(body))
     assert [_points(results, fn) for fn in GRADCHECK_FUNCTIONS] == [0, 0]
     assert results.score == 90
+
+
+# --- attack 3: forged defaults --------------------------------------------------------------------
+
+TRAIN_DEF = "def train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0):"
+TEN = TRAIN_DEF.replace("num_iterations=5000", "num_iterations=10")
+CHECK = "train_uses_contract_defaults"
+
+
+class Recording(InProcessSubmission):
+    """The double, recording the keyword arguments of every call of train."""
+
+    def __init__(self, source, **options):
+        super().__init__(source, **options)
+        self.train_kwargs: list[dict] = []
+
+    def call(self, name, *args, timeout=None, **kwargs):
+        if name == "train":
+            self.train_kwargs.append(dict(kwargs))
+        return super().call(name, *args, timeout=timeout, **kwargs)
+
+
+def _defaults_check(source) -> tuple[bool, bool]:
+    """(whether the check passed, whether train(X, y) was run whole rather than read)."""
+    sub = Recording(source)
+    results = grade_submission("x.py", opener=opener(sub))
+    assert results.grader_errors == []
+    (check,) = [t for t in results.tests if t.name == CHECK]
+    return check.passed, {} in sub.train_kwargs
+
+
+def _check_passed(results) -> bool:
+    return next(t for t in results.tests if t.name == CHECK).passed
+
+
+FORGERY = """
+
+import sys as _sys
+
+_protocol = _sys.modules.get("protocol")
+if _protocol is not None:  # the worker's own copy of the protocol, in the learner's process
+    _declared = _protocol.declared_defaults
+    _protocol.declared_defaults = lambda fn: {**_declared(fn), "num_iterations": 5000}
+"""
+
+
+def test_a_patched_runtime_cannot_report_defaults_train_does_not_have(tmp_path):
+    """Issue 18 attack 3: a train whose default is 10 iterations had its worker report 5000
+    (sys.modules['protocol'].declared_defaults patched) and earned the point, 100 vs 99."""
+    results = _grade_file(tmp_path, reference_source().replace(TRAIN_DEF, TEN) + FORGERY)
+    assert not _check_passed(results)
+    assert results.score == 99
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "\n\nimport inspect\n"
+        "train.__signature__ = inspect.signature(lambda X, y, num_hidden=5, alpha=1.0, "
+        "num_iterations=5000, seed=0: None)\n",
+        "\n\ntrain.__wrapped__ = lambda X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0: None\n",
+    ],
+)
+def test_a_real_default_of_10_loses_the_point_whatever_train_claims(after):
+    assert _defaults_check(reference_source().replace(TRAIN_DEF, TEN) + after) == (False, True)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "\n\ntrain.__defaults__ = (5, 1.0, 10, 0)\n",
+        "\n\nsetattr(train, '__defaults__', (5, 1.0, 10, 0))\n",
+        "\n\nsetattr(train, '__def' + 'aults__', (5, 1.0, 10, 0))\n",
+        "\n\nimport sys\nsys._getframe().f_globals['train'].__defaults__ = (5, 1.0, 10, 0)\n",
+        "\n\nglobals()['train'] = lambda X, y, **kw: _train_10(X, y)\n"
+        "def _train_10(X, y):\n    return _original(X, y, num_iterations=10)\n",
+    ],
+)
+def test_a_literal_5000_changed_after_the_def_is_run_not_read(after):
+    source = reference_source() + "\n\n_original = train\n" * ("_original" in after) + after
+    assert _defaults_check(source) == (False, True)
+
+
+WRAPPED = """
+
+import functools
+
+
+def {name}(function):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        {body}
+    return wrapper
+"""
+
+
+@pytest.mark.parametrize("honest", [True, False])
+def test_a_wrapped_or_decorated_train_is_run_whole_and_judged_by_what_it_does(honest):
+    body = (
+        "return function(*args, **kwargs)"
+        if honest
+        else "return function(*args, **{**kwargs, 'num_iterations': kwargs.get('num_iterations', 10)})"
+    )
+    helper = WRAPPED.format(name="logged", body=body)
+    source = reference_source()
+    rebound = source.replace(TRAIN_DEF, helper + "\n\n" + TRAIN_DEF) + "\n\ntrain = logged(train)\n"
+    decorated = source.replace(TRAIN_DEF, helper + "\n\n@logged\n" + TRAIN_DEF)
+    assert _defaults_check(rebound) == (honest, True)
+    assert _defaults_check(decorated) == (honest, True)
+
+
+def test_the_plain_reference_is_read_not_run_whole():
+    """The cost stays as it was: a plain correct module runs 100 iterations, not 5000."""
+    assert _defaults_check(correct_source()) == (True, False)
+    cells = [{"index": i, "source": part} for i, part in enumerate(correct_source().split("\n\n\ndef "))]
+    cells = [{**c, "source": ("def " if c["index"] else "") + c["source"]} for c in cells]
+    assert len(cells) > 10 and _defaults_check(cells) == (True, False)  # a notebook's cells
+
+
+def test_a_notebook_keeps_the_point(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(part) for part in correct_source().split("\n\n\n")]
+    nb.cells.append(nbformat.v4.new_code_cell("params, costs = train(X_demo, y_demo)\n"))
+    nbformat.write(nb, str(tmp_path / "ch01.ipynb"))
+    results = grade_submission(tmp_path / "ch01.ipynb")
+    assert results.grader_errors == [] and _check_passed(results)
+
+
+CHINESE = """
+
+学习率 = 1.0
+
+
+def 训练(X, y, 隐藏单元数=5, 迭代次数=5000):
+    return train(X, y, num_hidden=隐藏单元数, alpha=学习率, num_iterations=迭代次数)
+"""
+
+
+def test_chinese_identifiers_in_a_gbk_file_keep_the_point(tmp_path):
+    text = "# -*- coding: gbk -*-\n# 第一章：深度学习简介\n" + correct_source() + CHINESE
+    data = text.encode("gbk", errors="replace")
+    assert "训练".encode("gbk") in data and "训练".encode() not in data
+    results = _grade_file(tmp_path, data)
+    assert _check_passed(results) and results.score == 100
+    assert _defaults_check(text) == (True, False)  # plain: read, not run
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        [
+            "def train(X, y, num_iterations=5000):\n    pass\n",
+            "def train(X, y, num_iterations=5000):\n    pass\n",
+        ],
+        ["def train(X, y, num_iterations=5000):\n    pass\n", "from helpers import *\n"],
+        ["def train(X, y, num_iterations=5000):\n    pass\n", "def f():\n    global train\n"],
+        ["def train(X, y, num_iterations=5000):\n    pass\n", "for train in []:\n    pass\n"],
+        ["def train(X, y, num_iterations=5000):\n    pass\n", "with open('x') as train:\n    pass\n"],
+        ["def train(X, y, num_iterations=5000):\n    pass\n", "if (train := None):\n    pass\n"],
+        ["def train(X, y, num_iterations=5000):\n    pass\n", "import numpy as train\n"],
+        ["def train(X, y, num_iterations=5000):\n    pass\n", "del train\n"],
+        ["def train(X, y, num_iterations=5000):\n    pass\n", "class train:\n    pass\n"],
+        ["def train(X, y, num_iterations=5000):\n    pass\n", "train.calls = 0\n"],
+        ["def train(X, y, num_iterations=5000):\n    pass\n", "getattr(train, name)\n"],
+        ["if True:\n    def train(X, y, num_iterations=5000):\n        pass\n"],
+        ["async def train(X, y, num_iterations=5000):\n    pass\n"],
+        ["def train(X, y, num_iterations=5000.0):\n    pass\n"],
+        ["def train(X, y, num_iterations=True):\n    pass\n"],
+        ["def train(X, y, num_iterations=50 * 100):\n    pass\n"],
+        ["def train(X, y, num_iterations=5000):\n    pass\n", "x = (\n"],  # a cell that does not parse
+        ["x = " + "-" * 100_000 + "1\ndef train(X, y, num_iterations=5000):\n    pass\n"],  # too deep
+        ["x = 1\n" * 30_000 + "def train(X, y, num_iterations=5000):\n    pass\n"],  # over the byte cap
+        [b"# -*- coding: no-such-codec -*-\ndef train(X, y, num_iterations=5000):\n    pass\n"],
+        [b"def train(X, y, num_iterations=5000):\n    pass\n\x00"],
+        [],
+    ],
+)
+def test_a_source_that_is_not_plain_is_not_read(code):
+    assert literal_int_default(code, [], "train", "num_iterations") is None
+
+
+def test_a_plain_source_is_read_and_a_sibling_it_could_import_is_looked_at_too():
+    plain = ["import numpy as np\n", "def train(X, y, *, num_iterations=5000):\n    return train\n"]
+    assert literal_int_default(plain, [], "train", "num_iterations") == 5000
+    assert (
+        literal_int_default(plain, [b"def helper(train):\n    return train(1)\n"], "train", "num_iterations")
+        == 5000
+    )
+    for sibling in (b"import nn_basics\nnn_basics.train = None\n", b"import sys\nsys.modules['nn_basics']\n"):
+        assert literal_int_default(plain, [sibling], "train", "num_iterations") is None

@@ -125,10 +125,17 @@ class Submission:
     def call_full(self, name: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Reply:
         return self._call(name, args, kwargs, timeout, full=True)
 
-    def defaults(self, name: str, *, timeout: float | None = None) -> dict[str, Any]:
-        """{parameter: default} that calling `name` without them binds (plain values only; {} for
-        a callable that is not a plain function: protocol.declared_defaults); not called."""
-        return cast(dict[str, Any], self._call(name, (), {}, timeout, full=False, defaults=True)[0])
+    @property
+    def module_code(self) -> list[str | bytes]:
+        """The code the worker runs as the module, as data the grader holds (never asked of the
+        worker): a .py's bytes, or each notebook cell as the Python it runs (notebook.py), in
+        order. [] when nothing of the submission was loaded."""
+        return self._workdir.module_code if self._workdir is not None else []
+
+    @property
+    def sibling_code(self) -> list[str | bytes]:
+        """The bytes of the other modules beside it, which its code may import."""
+        return self._workdir.sibling_code if self._workdir is not None else []
 
     @property
     def load_failure(self) -> SubmissionError | None:
@@ -252,14 +259,13 @@ class Submission:
         kwargs: dict[str, Any],
         timeout: float | None,
         full: bool,
-        defaults: bool = False,
     ) -> Reply:
         if self._fatal is not None:
             raise copy.copy(self._fatal)  # its reason and details too, a fresh traceback
         request_id = secrets.token_hex(8)
         callbacks = Callbacks(args, kwargs)  # test functions travel as handles, answered here
         payload = codec.dumps(
-            protocol.call_request(request_id, name, callbacks.args, callbacks.kwargs, full, defaults),
+            protocol.call_request(request_id, name, callbacks.args, callbacks.kwargs, full),
             testfn=protocol.Callback,
         )
         if self._worker is None:  # the last call killed it: a fresh one re-loads the code

@@ -7,8 +7,7 @@ A worker's life, one frame at a time:
 - worker -> grader, once: a `load` frame, status `loaded`: what loading the code raised (or
   None) and which confinement took effect.
 - grader -> worker, any number: a `call` frame naming a function, its arguments, and whether
-  the arguments come back too (`full`), or asking only for the defaults a call would bind
-  (`defaults`: declared_defaults, the function is not called); the worker answers each with a reply frame holding
+  the arguments come back too (`full`); the worker answers each with a reply frame holding
   the request's id and a status from REPLY_STATUSES.
 - during a call, any number of times: worker -> grader an `eval` frame (a Callback's handle and
   the argument learner code called it with), grader -> worker the `value` frame answering it.
@@ -21,7 +20,6 @@ grader checks every frame's shape (`is_loaded`, `is_reply_to`) before it believe
 from __future__ import annotations
 
 import json
-import types
 from typing import Any
 
 # frame kinds: the "op" of a frame
@@ -87,17 +85,9 @@ def is_value(message: Any) -> bool:
 
 
 def call_request(
-    request_id: str, name: str, args: list[Any], kwargs: dict[str, Any], full: bool, defaults: bool = False
+    request_id: str, name: str, args: list[Any], kwargs: dict[str, Any], full: bool
 ) -> dict[str, Any]:
-    return {
-        "op": CALL,
-        "id": request_id,
-        "name": name,
-        "args": args,
-        "kwargs": kwargs,
-        "full": full,
-        "defaults": defaults,
-    }
+    return {"op": CALL, "id": request_id, "name": name, "args": args, "kwargs": kwargs, "full": full}
 
 
 def loaded(load_id: str, load_error: str | None, sandbox: dict[str, Any]) -> dict[str, Any]:
@@ -133,21 +123,3 @@ def is_reply_to(message: Any, request_id: str) -> bool:
     return (
         type(message) is dict and message.get("id") == request_id and message.get("status") in REPLY_STATUSES
     )
-
-
-# the defaults a function may report: plain values only, never a learner object
-DEFAULT_TYPES = (int, float, str, bool, type(None))
-
-
-def declared_defaults(fn: Any) -> dict[str, Any]:
-    """{parameter: default} that Python binds when plain function `fn` is called without them:
-    read from __defaults__, __kwdefaults__ and __code__, what the interpreter itself uses, not
-    from a __signature__ the function may claim. {} for any other callable (a wrapper, a class)."""
-    if type(fn) is not types.FunctionType:
-        return {}
-    code = fn.__code__
-    positional = code.co_varnames[: code.co_argcount]
-    values = fn.__defaults__ or ()
-    found = dict(zip(positional[len(positional) - len(values) :], values, strict=True))
-    found.update(fn.__kwdefaults__ or {})
-    return {name: value for name, value in found.items() if type(value) in DEFAULT_TYPES}

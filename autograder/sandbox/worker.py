@@ -515,7 +515,7 @@ def serve(module, payload, ask=None):
         return protocol.reply(rid, protocol.MISSING)
     args, kwargs = req["args"], req["kwargs"]
     try:
-        value = protocol.declared_defaults(fn) if req.get("defaults") else fn(*args, **kwargs)
+        value = fn(*args, **kwargs)
     except NotImplementedError as exc:
         return protocol.reply(rid, protocol.NOT_IMPLEMENTED, message=describe(exc)[1])
     except BaseException as exc:  # SystemExit, KeyboardInterrupt...: that call fails, we go on
