@@ -1,8 +1,10 @@
 """Gradient checking: numerical_gradient, relative_error, gradient_check.
 
 The learner's functions receive `TestFunction`s (smooth functions with known gradients, see
-sandbox/testfns.py); the expected numbers are computed here with the same functions, so the
-central difference is compared exactly and x's restoration is checked after the call.
+sandbox/testfns.py) as call-backs: their values are computed in the grader (sandbox/callbacks.py),
+each evaluation a round trip, so the problems are small and a call two checks read is made once.
+The expected numbers are computed here with the same functions, so the central difference is
+compared exactly and x's restoration is checked after the call.
 """
 
 from __future__ import annotations
