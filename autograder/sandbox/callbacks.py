@@ -19,8 +19,8 @@ from .errors import BadCallback
 from .testfns import NotAccepted, TestFunction
 
 # What correct code needs per call, measured with the reference: 2 per element of the argument,
-# at most 26 (gradient_check over the 13 parameters of the checks' network; 198 in a whole
-# grading). The bound leaves ~40x for any honest variant (an extra f(x) per element, the whole
+# at most 18 (gradient_check over the 9 parameters of the checks' network; 150 in a whole
+# grading). The bound leaves >50x for any honest variant (an extra f(x) per element, the whole
 # numerical gradient recomputed per key), while a learner looping on f costs the grader at most
 # this many round trips (~0.1 s) per call.
 MAX_EVALUATIONS = 1000
