@@ -63,6 +63,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "request before sending it, so this comes from the submitted code (e.g. it changed the sandbox's own "
         "modules). Do not change modules in sys.modules that are not yours.",
     ),
+    "bad_callback": (
+        "调用 {call} 时，对传入函数（f 或 cost_fn）的调用无法被评分程序回答（bad call of f）：{detail}。"
+        "请用与参数形状相同的 numpy 数组（或同样键的参数字典）调用它，只调用需要的次数。",
+        "During {call}, a call of the function passed in (f or cost_fn) could not be answered by the grader: "
+        "{detail}. Call it with a numpy array shaped like its argument (or a dict of parameters with the "
+        "same keys), only as often as needed.",
+    ),
     "grader_error": (
         "评分程序自身出错（grader error），这一项没有被评分，不算你的错误：检查 {check} 出错：{detail}。请告诉教师。",
         "The grader itself failed (grader error); this check was not graded and is not your mistake: check {check} broke: {detail}. Please tell your instructor.",

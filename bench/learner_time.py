@@ -34,7 +34,7 @@ class Timed:
         started = time.perf_counter()
         with open_graded(path) as sub:
             self.open_seconds += time.perf_counter() - started
-            real_call, real_full, real_defaults = sub.call, sub.call_full, sub.defaults
+            real_call, real_full = sub.call, sub.call_full
 
             def timed(method):
                 def call(*args, **kwargs):
@@ -47,7 +47,7 @@ class Timed:
 
                 return call
 
-            sub.call, sub.call_full, sub.defaults = timed(real_call), timed(real_full), timed(real_defaults)
+            sub.call, sub.call_full = timed(real_call), timed(real_full)
             yield sub
 
 

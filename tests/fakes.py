@@ -17,8 +17,10 @@ import itertools
 import time
 import types
 
-from autograder.sandbox import TestFunction, arena, codec, ipysyntax, protocol, testfns
+from autograder.sandbox import arena, codec, ipysyntax, protocol
+from autograder.sandbox.callbacks import Callbacks
 from autograder.sandbox.errors import (
+    BadCallback,
     BadReturn,
     CallTimeout,
     LearnerException,
@@ -32,11 +34,6 @@ from autograder.sandbox.workdir import resolve_source
 from autograder.submission import GRADED_NAMES, MODULE_NAME
 
 _names = itertools.count()
-
-
-def _built_test_function(kind, data):
-    """What the worker builds from a TestFunction: callable, and sent back as one."""
-    return TestFunction(kind, data, testfns.build(kind, data))
 
 
 class _NoIPython:
@@ -71,6 +68,9 @@ class InProcessSubmission:
                     (f"cell {cell['index']}: " if notebook else "") + f"{type(exc).__name__}: {exc}"
                 )
         self.load_error, self.output = ("; ".join(errors) or None), ""
+        # the source as the grader holds it (Submission.module_code); nothing beside it
+        self.module_code = [c["source"] for c in source] if notebook else [source]
+        self.sibling_code: list[str | bytes] = []
         self.load_failure = None  # trusted code here is never refused
         self.timeouts = set(timeouts)
         self.calls: list[str] = []
@@ -91,20 +91,29 @@ class InProcessSubmission:
     def call_full(self, name, *args, timeout=None, **kwargs):
         return self._call(name, args, kwargs, timeout, full=True)
 
-    def defaults(self, name, *, timeout=None):
-        return self._call(name, (), {}, timeout, full=False, defaults=True)[0]
-
-    def _call(self, name, args, kwargs, timeout, full, defaults=False):
+    def _call(self, name, args, kwargs, timeout, full):
         self.calls.append(name)
         if name in self.timeouts:
             raise CallTimeout(f"{name} did not return within {timeout} s")
         function = getattr(self.module, name, None)
         if not callable(function):
             raise Missing(f"{name} is not defined")
-        sent_args, sent_kwargs = args, kwargs
+        sent_args, sent_kwargs = args, kwargs  # the grader's own, rebuilt after the call
+        callbacks = Callbacks(args, kwargs)
+        refused: list[BadCallback] = []  # as the sandbox does, the first evaluation refused fails the call
+
+        def ask(handle, arg):
+            request = codec.dumps(protocol.evaluation(handle, arg), testfn=protocol.Callback)
+            try:
+                answer = callbacks.answer(codec.loads(request, testfn=callbacks.decode))
+            except BadCallback as exc:
+                refused.append(exc)
+                raise
+            return codec.loads(answer)["value"]
+
         request = codec.loads(
-            codec.dumps({"args": list(args), "kwargs": kwargs}, testfn=TestFunction),
-            testfn=_built_test_function,
+            codec.dumps({"args": callbacks.args, "kwargs": callbacks.kwargs}, testfn=protocol.Callback),
+            testfn=lambda kind, data: protocol.Callback(data, ask),
         )
         args, kwargs = request["args"], request["kwargs"]
         # as the arena (sandbox/arena.py): what the grader reads after the call is its own
@@ -112,21 +121,24 @@ class InProcessSubmission:
         handed = arena.arrays(args, kwargs)
         started, cpu_started = time.perf_counter(), time.process_time()
         try:
-            if defaults:
-                value = protocol.declared_defaults(function)
-            else:
-                value = function(*args, **kwargs)
-        except NotImplementedError:
-            raise NotImplementedByLearner(f"{name} still raises NotImplementedError") from None
-        except Exception as exc:  # noqa: BLE001 - the code's exception, reported as the sandbox does
-            raise LearnerException(type(exc).__name__, str(exc)) from None
+            value = function(*args, **kwargs)
+        except BaseException as exc:
+            if refused:
+                raise refused[0] from None
+            if isinstance(exc, NotImplementedError):
+                raise NotImplementedByLearner(f"{name} still raises NotImplementedError") from None
+            if isinstance(exc, Exception):  # the code's exception, reported as the sandbox does
+                raise LearnerException(type(exc).__name__, str(exc)) from None
+            raise
         finally:
             self.seconds += time.perf_counter() - started
             self.cpu_seconds += time.process_time() - cpu_started
+        if refused:
+            raise refused[0]
         try:
             reply = codec.loads(
-                codec.dumps({"value": value}, testfn=TestFunction, limit=codec.MAX_REPLY_BYTES),
-                testfn=TestFunction,
+                codec.dumps({"value": value}, testfn=protocol.Callback, limit=codec.MAX_REPLY_BYTES),
+                testfn=callbacks.decode,
             )
         except codec.CodecError as exc:
             raise BadReturn(f"{name} returned something that is not plain data: {str(exc)[:1000]}") from None

@@ -10,7 +10,7 @@ import pytest
 
 from autograder.grade import load_rubric
 from autograder.sandbox import TestFunction, limits, open_submission, testfns
-from autograder.sandbox.errors import LearnerException, Missing, NotImplementedByLearner, RequestRejected
+from autograder.sandbox.errors import LearnerException, Missing, NotImplementedByLearner
 from autograder.submission import open_graded
 from solutions import nn_basics as reference
 from tests.fakes import defined
@@ -67,20 +67,17 @@ def test_call_full_returns_arguments_after_the_call(sub):
     assert kwargs == {"epsilon": 1e-6}
 
 
-def test_defaults_are_read_without_calling(tmp_path, sub):
-    assert sub.defaults("train") == {"num_hidden": 5, "alpha": 1.0, "num_iterations": 5000, "seed": 0}
-    (tmp_path / "nn_basics.py").write_text(
-        "import functools\n"
-        "def train(X, y, num_iterations=5000):\n    raise SystemExit('called')\n"
-        "class Train:\n    def __call__(self, X, num_iterations=5000):\n        pass\n"
-        "wrapped = functools.partial(train, 1)\nobject_train = Train()\n"
-    )
+def test_the_code_is_data_the_grader_holds(tmp_path, sub):
+    """What the grader reads of a submission's source (checks/source.py) is the bytes the intake
+    read, never a report of the worker."""
+    assert sub.module_code == [REFERENCE.read_bytes()] and sub.sibling_code == []
+    (tmp_path / "nn_basics.py").write_bytes(b"# -*- coding: gbk -*-\nx = 1\n")
+    (tmp_path / "helper.py").write_text("y = 2\n")
     with open_graded(tmp_path) as s:
-        assert s.defaults("train") == {"num_iterations": 5000}  # not called: no SystemExit
-        assert s.defaults("wrapped") == {} and s.defaults("object_train") == {}
-        with pytest.raises(Missing):
-            s.defaults("predict")
-        assert s.output == ""
+        assert s.module_code == [b"# -*- coding: gbk -*-\nx = 1\n"] and s.sibling_code == [b"y = 2\n"]
+    (tmp_path / "linked.py").symlink_to(REFERENCE)
+    with open_graded(tmp_path / "linked.py") as s:  # refused: nothing read
+        assert s.module_code == [] and s.sibling_code == []
 
 
 def test_dict_test_function_reaches_gradient_check(sub):
@@ -159,9 +156,9 @@ def test_opening_is_cheap():
 
 
 def test_an_unknown_test_function_is_the_graders_error(sub):
-    with pytest.raises(RequestRejected, match="unknown test function kind"):
+    with pytest.raises(ValueError, match="unknown test function kind"):  # in the grader, before any call
         sub.call("numerical_gradient", TestFunction("no_such_kind", {}), np.zeros(2))
-    assert sub.call("sigmoid", 0.0) == 0.5  # the worker is still serving
+    assert sub.call("sigmoid", 0.0) == 0.5
 
 
 def test_a_submission_dropped_without_close_cleans_up():

@@ -1,6 +1,7 @@
 """The one protocol (sandbox/protocol.py) and the one table from a worker's reply to what the
 grader raises and what the learner reads (sandbox/errors.py, checks/common.describe_error)."""
 
+import json
 import numpy as np
 import pytest
 
@@ -19,7 +20,8 @@ from autograder.sandbox.errors import (
     SubmissionError,
     WorkerCrashed,
 )
-from autograder.sandbox.protocol import TestFunction
+from autograder.sandbox.callbacks import Callbacks
+from autograder.sandbox.testfns import TestFunction
 
 
 def every_submission_error():
@@ -130,25 +132,34 @@ def test_only_a_lasting_error_spares_the_later_calls_of_its_function(exc, lastin
     assert sub.calls == (1 if lasting else 3)
 
 
-def test_a_test_function_travels_as_its_kind_and_data_and_is_built_only_in_the_worker():
+def test_a_test_function_travels_as_an_opaque_handle_of_its_call():
     coeffs = {"a": np.ones(2), "b": np.zeros(2), "c": np.full(2, 0.5)}
+    f = TestFunction("poly_sin", coeffs)
+    callbacks = Callbacks((f,), {})
     payload = codec.dumps(
-        protocol.call_request("1", "numerical_gradient", [TestFunction("poly_sin", coeffs)], {}),
-        testfn=TestFunction,
+        protocol.call_request("1", "numerical_gradient", callbacks.args, {}), testfn=protocol.Callback
     )
+    (sent,) = json.loads(payload)["args"]  # all the worker is told: a random handle
+    assert sent == {codec.TESTFN_TAG: {"kind": "callback", "data": callbacks.args[0].data}}
+    assert len(sent[codec.TESTFN_TAG]["data"]) == 32
+    asked = []
     built = codec.loads(
-        payload, testfn=lambda kind, data: TestFunction(kind, data, testfns.build(kind, data))
+        payload, testfn=lambda kind, data: protocol.Callback(data, lambda *a: asked.append(a))
     )
     assert protocol.is_call(built)
-    f = built["args"][0]
+    proxy = built["args"][0]
+    assert not hasattr(proxy, "__dict__")  # nothing but the handle and the line to the grader
     x = np.array([0.3, -1.0])
-    assert f(x) == testfns.poly_sin(x, **coeffs)  # callable where it was built
-    back = codec.loads(codec.dumps(f, testfn=TestFunction), testfn=TestFunction)
-    assert back.kind == "poly_sin"
-    with pytest.raises(TypeError):  # grader-side it is data only
-        back(x)
+    proxy(x)  # calling it only asks
+    assert asked[0][0] == proxy.data and asked[0][1] is x
+    frame = codec.loads(codec.dumps(protocol.evaluation(proxy.data, x)), testfn=callbacks.decode)
+    assert codec.loads(callbacks.answer(frame)) == protocol.value(testfns.poly_sin(x, **coeffs))
+    # sent back, the handle is the grader's own test function again; another call's is not
+    assert codec.loads(codec.dumps(proxy, testfn=protocol.Callback), testfn=callbacks.decode) is f
+    with pytest.raises(codec.CodecError):
+        codec.loads(codec.dumps(proxy, testfn=protocol.Callback), testfn=Callbacks((f,), {}).decode)
     with pytest.raises(codec.CodecError):  # and nothing else sends one where none is expected
-        codec.dumps(f)
+        codec.dumps(proxy)
 
 
 @pytest.mark.parametrize(

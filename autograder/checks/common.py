@@ -131,10 +131,6 @@ class Context:
         """(value, args_after, kwargs_after): the arguments as they were after the call."""
         return self._call(self.sub.call_full, fn, args, kwargs, label, timeout)
 
-    def defaults(self, fn: str, *, label: str | None = None) -> dict:
-        """{parameter: default} that calling fn without them binds (plain values); not called."""
-        return self._call(self.sub.defaults, fn, (), {}, label, None)
-
     def _call(self, method, fn, args, kwargs, label, timeout):
         if fn in self._broken:
             raise self._broken[fn]

@@ -1,8 +1,10 @@
 """Gradient checking: numerical_gradient, relative_error, gradient_check.
 
 The learner's functions receive `TestFunction`s (smooth functions with known gradients, see
-sandbox/testfns.py); the expected numbers are computed here with the same functions, so the
-central difference is compared exactly and x's restoration is checked after the call.
+sandbox/testfns.py) as call-backs: their values are computed in the grader (sandbox/callbacks.py),
+each evaluation a round trip, so the problems are small and a call two checks read is made once.
+The expected numbers are computed here with the same functions, so the central difference is
+compared exactly and x's restoration is checked after the call.
 """
 
 from __future__ import annotations
@@ -42,8 +44,13 @@ def _numerical_gradient(ctx, coeffs, x, epsilon=None):
     label = (
         f"numerical_gradient(f, x{''.join(f', epsilon={v}' for v in kwargs.values())}), x.shape = {x.shape}"
     )
-    got, args_after, _ = ctx.call_full(
-        "numerical_gradient", TestFunction("poly_sin", coeffs), x.copy(), label=label, **kwargs
+    # once per problem: each evaluation of f is a round trip to the grader (sandbox/callbacks.py),
+    # and the value and restoration checks ask the same call
+    got, args_after, _ = ctx.memo(
+        ("numerical_gradient", id(x), epsilon),
+        lambda: ctx.call_full(
+            "numerical_gradient", TestFunction("poly_sin", coeffs), x.copy(), label=label, **kwargs
+        ),
     )
     return label, got, args_after
 
@@ -162,7 +169,10 @@ def relative_error_both_zero_gives_zero(ctx):
 
 
 def _dict_problem():
-    shapes = {"Wxh": (3, 4), "bh": (1, 4), "Why": (4, 2), "by": (1, 2)}
+    # The XOR network's shapes with 2 hidden units: 9 parameters, so 18 evaluations of cost_fn
+    # per gradient_check call, each a round trip to the grader (sandbox/callbacks.py); each key
+    # is still made wrong on its own, and told apart from the others by its values.
+    shapes = {"Wxh": (2, 2), "bh": (1, 2), "Why": (2, 1), "by": (1, 1)}
     data = {k: {c: _rng.normal(size=s) for c in "abc"} for k, s in shapes.items()}
     params = {k: _rng.normal(size=s) for k, s in shapes.items()}
     coeffs = {k: (v["a"], v["b"], v["c"]) for k, v in data.items()}
@@ -192,6 +202,17 @@ def _gradient_check(ctx, grads, label, full=False):
     )
 
 
+CORRECT_LABEL = "gradient_check(cost_fn, params, grads), grads correct"
+
+
+def _correct_gradient_check(ctx):
+    """(value, args after) of gradient_check with the correct grads: one call for the two checks
+    that read it (each evaluation of cost_fn is a round trip to the grader)."""
+    return ctx.memo(
+        ("gradient_check", "correct"), lambda: _gradient_check(ctx, GC_GRADS, CORRECT_LABEL, full=True)[:2]
+    )
+
+
 def _as_float(got, label):
     arr = as_array(got, label)
     if arr.size != 1:
@@ -201,8 +222,8 @@ def _as_float(got, label):
 
 @check(requires=("gradient_check_flags_wrong_gradient_in_each_parameter",))
 def gradient_check_accepts_correct_gradient(ctx):
-    label = "gradient_check(cost_fn, params, grads), grads correct"
-    got = _as_float(_gradient_check(ctx, GC_GRADS, label), label)
+    label = CORRECT_LABEL
+    got = _as_float(_correct_gradient_check(ctx)[0], label)
     if not got < GC_LIMIT:
         raise Failed(t("gradcheck_rejects_correct", call=label, got=fmt(got)) + t("hint_one_at_a_time"))
 
@@ -259,8 +280,8 @@ def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
 def gradient_check_leaves_params_unchanged(ctx):
     """The arrays of params and grads hold what they held, up to rounding (restored by
     arithmetic); read from the arena (sandbox/arena.py), so the dicts are the grader's own."""
-    label = "gradient_check(cost_fn, params, grads)"
-    _, args_after, _ = _gradient_check(ctx, GC_GRADS, label, full=True)
+    label = CORRECT_LABEL
+    _, args_after = _correct_gradient_check(ctx)
     for name, before, after in (("params", GC_PARAMS, args_after[1]), ("grads", GC_GRADS, args_after[2])):
         for key in before:
             arr = as_array(after[key], label)

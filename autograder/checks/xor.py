@@ -16,6 +16,7 @@ import numpy as np
 from ..messages import t
 from . import common
 from .common import Failed, case, check, expect_dict_of_arrays, fmt, index_text
+from .source import literal_int_default
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 TABLES = {"XOR": [0, 1, 1, 0], "XNOR": [1, 0, 0, 1], "AND": [0, 0, 0, 1], "OR": [0, 1, 1, 1]}
@@ -228,19 +229,20 @@ def train_records_cost_before_each_step(ctx):
 def train_uses_contract_defaults(ctx):
     """train(X, y) as the stub's signature gives it: num_hidden=5, alpha=1.0, 5000 iterations,
     seed=0. The first costs of a run that sets only num_iterations pin num_hidden, alpha and
-    seed, and their count shows train runs as many iterations as it is asked. 5000 iterations
-    would cost more than all the other checks together, so a default of 5000 that Python binds
-    (the function's own __defaults__, not a signature it may claim) is read, not run; any other
-    (a None default set in the body, **kwargs, a wrapper) is run as train(X, y), and its costs
-    are counted."""
+    seed (behaviour), and their count shows train runs as many iterations as it is asked.
+
+    5000 iterations would cost more than all the other checks together, so when the source is
+    plain (checks/source.py: one top-level `def train`, undecorated, never rebound or changed,
+    no reflection anywhere) and its num_iterations default is the literal 5000, that is read and
+    not run. This is observation, not a claim: the source is data the grader holds and parses
+    itself, and that value is what Python binds when train is called without it; nothing the
+    learner's process says about itself (its __defaults__, a __signature__, a patched runtime)
+    is asked. In every other case (a None default set in the body, **kwargs, a wrapper, a
+    decorator, a notebook that rebinds train) train(X, y) runs whole and its costs are counted."""
     run = DEFAULTS
     y = targets(run["table"])
-    try:
-        declared = ctx.defaults("train", label="train.__defaults__")
-    except Failed:
-        declared = {}
-    n = declared.get("num_iterations")
-    if type(n) is int and n == run["num_iterations"]:
+    written = literal_int_default(ctx.sub.module_code, ctx.sub.sibling_code, "train", "num_iterations")
+    if written == run["num_iterations"]:
         run = {**run, "num_iterations": DEFAULTS_COMPARED}
         kwargs = {"num_iterations": DEFAULTS_COMPARED}
         label = f"train(X, y, num_iterations={DEFAULTS_COMPARED}), y = {run['table']}"

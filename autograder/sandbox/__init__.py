@@ -23,10 +23,12 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
-from . import arena, codec, protocol, testfns
+from . import arena, codec, protocol
+from .callbacks import Callbacks
 from .cpuwait import MAX_STRETCH, CpuWait, stretched
 from .errors import (
     FROM_STATUS,
+    BadCallback,
     BadReturn,
     CallTimeout,
     LearnerException,
@@ -40,7 +42,7 @@ from .errors import (
 )
 from .intake import read_submission
 from .process import Died, Timeout, WorkerProcess
-from .protocol import TestFunction
+from .testfns import TestFunction
 from .workdir import Workdir
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "CallTimeout",
     "WorkerCrashed",
     "BadReturn",
+    "BadCallback",
     "Refused",
     "RequestRefused",
     "RequestRejected",
@@ -137,10 +140,17 @@ class Submission:
         change them, only the contents of the arrays, as its code writes into them."""
         return self._call(name, args, kwargs, timeout, full=True)
 
-    def defaults(self, name: str, *, timeout: float | None = None) -> dict[str, Any]:
-        """{parameter: default} that calling `name` without them binds (plain values only; {} for
-        a callable that is not a plain function: protocol.declared_defaults); not called."""
-        return cast(dict[str, Any], self._call(name, (), {}, timeout, full=False, defaults=True)[0])
+    @property
+    def module_code(self) -> list[str | bytes]:
+        """The code the worker runs as the module, as data the grader holds (never asked of the
+        worker): a .py's bytes, or each notebook cell as the Python it runs (notebook.py), in
+        order. [] when nothing of the submission was loaded."""
+        return self._workdir.module_code if self._workdir is not None else []
+
+    @property
+    def sibling_code(self) -> list[str | bytes]:
+        """The bytes of the other modules beside it, which its code may import."""
+        return self._workdir.sibling_code if self._workdir is not None else []
 
     @property
     def load_failure(self) -> SubmissionError | None:
@@ -228,11 +238,14 @@ class Submission:
         what: str,
         broken: type[SubmissionError],
         valid: Callable[[Any], bool],
+        callbacks: Callbacks | None = None,
     ) -> dict[str, Any]:
         """Send `payload` (None: only read, the load frame), then read and decode one frame
-        within `limit` seconds, which `valid` must accept. A timeout, the worker's end or a frame
+        within `limit` seconds, which `valid` must accept; before it, answer every evaluation of
+        the call's `callbacks` within the same limit. A timeout, the worker's end or a frame
         that breaks protocol stops the worker and raises the SubmissionError that says so (a
-        frame that breaks protocol as `broken`); the next call starts a fresh worker."""
+        frame that breaks protocol as `broken`, an evaluation not answered as BadCallback); the
+        next call starts a fresh worker."""
         worker = self._worker
         assert worker is not None
         started = time.monotonic()
@@ -243,10 +256,17 @@ class Submission:
         try:
             if payload is not None:
                 worker.send(payload, deadline)
-            message = codec.loads(_receive(worker, started, deadline, ceiling, waits), testfn=TestFunction)
+            testfn = callbacks.decode if callbacks else None
+            message = codec.loads(_receive(worker, started, deadline, ceiling, waits), testfn=testfn)
+            while callbacks and protocol.is_evaluation(message):
+                worker.send(callbacks.answer(message), _current(deadline, started, ceiling, waits))
+                message = codec.loads(_receive(worker, started, deadline, ceiling, waits), testfn=testfn)
             if not valid(message):
                 raise codec.CodecError("the worker broke protocol: not the frame it was asked for")
             return cast(dict[str, Any], message)
+        except BadCallback:
+            self._stop_worker(graceful=False)  # mid-call, waiting for a value it will not get
+            raise
         except Timeout:
             self._stop_worker(graceful=False)
             raise CallTimeout(f"{what} did not finish within {limit:.1f} s") from None
@@ -277,22 +297,24 @@ class Submission:
         kwargs: dict[str, Any],
         timeout: float | None,
         full: bool,
-        defaults: bool = False,
     ) -> Reply:
         if self._fatal is not None:
             raise copy.copy(self._fatal)  # its reason and details too, a fresh traceback
         request_id = secrets.token_hex(8)
-        sent_args, sent_kwargs, slots = list(args), kwargs, None
+        callbacks = Callbacks(args, kwargs)  # test functions travel as handles, answered here
+        sent_args, sent_kwargs, slots = callbacks.args, callbacks.kwargs, None
         if full:  # its arrays go into the arena, which the grader reads after the reply
             self._fit_arena(arena.needed(args, kwargs))
             assert self._arena is not None
-            sent_args, sent_kwargs, slots = self._arena.place(args, kwargs)
-        request = protocol.call_request(request_id, name, sent_args, sent_kwargs, slots, defaults)
+            sent_args, sent_kwargs, slots = self._arena.place(sent_args, sent_kwargs)
+        request = protocol.call_request(request_id, name, sent_args, sent_kwargs, slots)
         payload = self._readable(request, name)
         if self._worker is None:  # the last call killed it: a fresh one re-loads the code
             self._start()
         limit = self._limit(timeout or self.call_timeout)
-        reply = self._exchange(payload, limit, name, BadReturn, lambda m: protocol.is_reply_to(m, request_id))
+        reply = self._exchange(
+            payload, limit, name, BadReturn, lambda m: protocol.is_reply_to(m, request_id), callbacks
+        )
         if reply["status"] != protocol.OK:
             raise FROM_STATUS[reply["status"]].from_reply(name, reply)
         if slots is None:
@@ -314,10 +336,10 @@ class Submission:
         """`request` encoded, once read back here as the worker reads it: a request it could not
         read is the grader's fault, found before sending (RequestRejected), so a worker that
         answers request_error speaks for the learner's code (RequestRefused)."""
-        payload: bytes = codec.dumps(request, testfn=TestFunction)
+        payload: bytes = codec.dumps(request, testfn=protocol.Callback)
         assert self._arena is not None
         try:
-            read = codec.loads(payload, testfn=_built_test_function)
+            read = codec.loads(payload, testfn=_as_the_worker_reads)
             if not protocol.is_call(read):
                 raise ValueError("not a call frame")
             arena.views(read["args"], read["arena"], self._arena.memory)
@@ -327,9 +349,19 @@ class Submission:
         return payload
 
 
-def _built_test_function(kind: str, data: Any) -> TestFunction:
-    """What the worker builds from a TestFunction (worker.build_test_function)."""
-    return TestFunction(kind, data, testfns.build(kind, data))
+def _as_the_worker_reads(kind: str, data: Any) -> protocol.Callback:
+    """What the worker builds from a function handle (worker.callback_builder)."""
+    if kind != protocol.CALLBACK or type(data) is not str:
+        raise ValueError(f"not a function handle: {kind!r}")
+    return protocol.Callback(data)
+
+
+def _current(deadline: float, started: float, ceiling: float, waits: CpuWait) -> float:
+    """The deadline as _receive has moved it by now (read only once past the first one)."""
+    now = time.monotonic()
+    if now < deadline:
+        return deadline
+    return min(stretched(deadline, started, min(waits.seconds(), now - started)), ceiling)
 
 
 def _receive(worker: WorkerProcess, started: float, deadline: float, ceiling: float, waits: CpuWait) -> bytes:

@@ -83,6 +83,15 @@ class BadReturn(SubmissionError):
         return cls(f"{name} returned something that is not plain data: {reply.get('message')}")
 
 
+class BadCallback(BadReturn):
+    """During the call, learner code asked the grader to evaluate a test function in a way the
+    grader does not answer: a malformed request, a handle not of this call, an argument the
+    function does not take, more evaluations than MAX_EVALUATIONS (callbacks.py). That call
+    fails; the worker is stopped mid-call, and the next call starts a fresh one."""
+
+    message_key = "bad_callback"
+
+
 class Refused(SubmissionError):
     """The submission is not data the grader reads: a link, a device, a FIFO, a hard link,
     a file over the size limit, a notebook that is not one. Nothing of it was loaded; every

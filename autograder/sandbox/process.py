@@ -187,6 +187,12 @@ class WorkerProcess:
 
     def send(self, payload, deadline):
         view = memoryview(codec.frame(payload))
+        try:  # a small frame to a worker waiting for it fits at once: no select (callbacks.py)
+            view = view[os.write(self.req_w, view) :]
+        except BlockingIOError:
+            pass
+        except BrokenPipeError as exc:
+            raise self._died() from exc
         while view:
             remaining = deadline - time.monotonic()
             if remaining <= 0:

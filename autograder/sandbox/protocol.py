@@ -6,12 +6,12 @@ both sides read the same names. codec.py turns these messages into bytes and bac
 A worker's life, one frame at a time:
 - worker -> grader, once: a `load` frame, status `loaded`: what loading the code raised (or
   None) and which confinement took effect.
-- grader -> worker, any number: a `call` frame naming a function and its arguments, or asking
-  only for the defaults a call would bind (`defaults`: declared_defaults, the function is not
-  called); the worker answers each with a reply frame holding the request's id and a status
-  from REPLY_STATUSES. In a full call, each array argument travels as a marker and its `arena`
-  slot (arena.py): it lives in memory the grader reads itself after the reply, so no reply
-  carries arguments back.
+- grader -> worker, any number: a `call` frame naming a function and its arguments; the worker
+  answers each with a reply frame holding the request's id and a status from REPLY_STATUSES.
+  In a full call, each array argument travels as a marker and its `arena` slot (arena.py): it
+  lives in memory the grader reads itself after the reply, so no reply carries arguments back.
+- during a call, any number of times: worker -> grader an `eval` frame (a Callback's handle and
+  the argument learner code called it with), grader -> worker the `value` frame answering it.
 - grader -> worker, last: BYE_FRAME. The request pipe closing without it means the grader died.
 
 Learner code runs in the process that writes the worker's frames and can forge them: the
@@ -21,11 +21,12 @@ grader checks every frame's shape (`is_loaded`, `is_reply_to`) before it believe
 from __future__ import annotations
 
 import json
-import types
 from typing import Any
 
 # frame kinds: the "op" of a frame
 LOAD, CALL, BYE = "load", "call", "bye"
+EVAL, VALUE = "eval", "value"  # during a call: the learner's evaluation of a Callback, its value
+CALLBACK = "callback"  # the kind of a test function as it travels: a handle, never coefficients
 BYE_FRAME = json.dumps({"op": BYE}).encode()  # exact bytes: the worker compares them, decoding nothing
 
 # the status of the load frame
@@ -46,23 +47,44 @@ MAX_TRACEBACK = 4000
 MAX_LOAD_ERROR = 2000
 
 
-class TestFunction:
-    """A function the grader hands to learner code (the `f` of numerical_gradient, the `cost_fn`
-    of gradient_check). It travels as its kind and data (codec's TESTFN_TAG); the worker builds
-    the callable with testfns.build(kind, data), so grader-side it is data only."""
+class Callback:
+    """A function of the grader's (the `f` of numerical_gradient, the `cost_fn` of gradient_check)
+    as the worker holds it: an opaque handle, valid during one call, and nothing else. It travels
+    as {TESTFN_TAG: {"kind": CALLBACK, "data": handle}} (codec.py). In the learner's process,
+    calling it sends an `eval` frame and waits for the grader's `value` frame (`ask`); its kind
+    and coefficients stay in the grader (testfns.TestFunction), so learner code learns only the
+    values at the arguments it chooses."""
 
-    __test__ = False  # not a pytest test class, despite the name
+    kind = CALLBACK
+    __slots__ = ("data", "_ask")
 
-    def __init__(self, kind: str, data: Any, fn: Any = None) -> None:
-        self.kind, self.data, self._fn = kind, data, fn
+    def __init__(self, handle: str, ask: Any = None) -> None:
+        self.data, self._ask = handle, ask
 
-    def __call__(self, *args: Any) -> Any:
-        if self._fn is None:
-            raise TypeError(f"test function {self.kind!r} is callable only where it was built")
-        return self._fn(*args)
+    def __call__(self, arg: Any) -> Any:
+        if self._ask is None:
+            raise TypeError("this function is callable only during the call it was passed to")
+        return self._ask(self.data, arg)
 
     def __repr__(self) -> str:
-        return f"TestFunction({self.kind!r})"
+        return "<function evaluated by the grader>"
+
+
+def evaluation(handle: str, arg: Any) -> dict[str, Any]:
+    return {"op": EVAL, "handle": handle, "arg": arg}
+
+
+def value(result: Any) -> dict[str, Any]:
+    return {"op": VALUE, "value": result}
+
+
+def is_evaluation(message: Any) -> bool:
+    """An evaluation request, well formed or not: the grader judges its contents (callbacks.py)."""
+    return type(message) is dict and message.get("op") == EVAL
+
+
+def is_value(message: Any) -> bool:
+    return type(message) is dict and message.get("op") == VALUE and "value" in message
 
 
 def call_request(
@@ -71,18 +93,9 @@ def call_request(
     args: list[Any],
     kwargs: dict[str, Any],
     arena: list[Any] | None = None,
-    defaults: bool = False,
 ) -> dict[str, Any]:
     """`arena`: the slots of the arrays args and kwargs mark (arena.Arena.place), or None."""
-    return {
-        "op": CALL,
-        "id": request_id,
-        "name": name,
-        "args": args,
-        "kwargs": kwargs,
-        "arena": arena or [],
-        "defaults": defaults,
-    }
+    return {"op": CALL, "id": request_id, "name": name, "args": args, "kwargs": kwargs, "arena": arena or []}
 
 
 def loaded(load_id: str, load_error: str | None, sandbox: dict[str, Any]) -> dict[str, Any]:
@@ -119,21 +132,3 @@ def is_reply_to(message: Any, request_id: str) -> bool:
     return (
         type(message) is dict and message.get("id") == request_id and message.get("status") in REPLY_STATUSES
     )
-
-
-# the defaults a function may report: plain values only, never a learner object
-DEFAULT_TYPES = (int, float, str, bool, type(None))
-
-
-def declared_defaults(fn: Any) -> dict[str, Any]:
-    """{parameter: default} that Python binds when plain function `fn` is called without them:
-    read from __defaults__, __kwdefaults__ and __code__, what the interpreter itself uses, not
-    from a __signature__ the function may claim. {} for any other callable (a wrapper, a class)."""
-    if type(fn) is not types.FunctionType:
-        return {}
-    code = fn.__code__
-    positional = code.co_varnames[: code.co_argcount]
-    values = fn.__defaults__ or ()
-    found = dict(zip(positional[len(positional) - len(values) :], values, strict=True))
-    found.update(fn.__kwdefaults__ or {})
-    return {name: value for name, value in found.items() if type(value) in DEFAULT_TYPES}

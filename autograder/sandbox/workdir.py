@@ -36,7 +36,6 @@ RUNTIME_FILES = (
     "landlock.py",
     "seccomp.py",
     "mounts.py",
-    "testfns.py",
     "ipysyntax.py",
 )
 KIT_ROOT = HERE.parent.parent
@@ -157,9 +156,12 @@ class Workdir:
         if received.kind == "ipynb":
             self.kind, self.cells = "cells", extract_cells(received.data)
             sources = [c["source"] for c in self.cells]
+            self.module_code: list[str | bytes] = list(sources)
         else:
             self.kind, self.cells = "py", None
             sources = [received.data[: 1 << 20].decode("utf-8", "replace")]
+            self.module_code = [received.data]
+        self.sibling_code: list[str | bytes] = list(received.siblings.values())
         self.base = Path(tempfile.mkdtemp(prefix="nn-sandbox-"))
         try:
             self._fill(received, sources, limits)

@@ -1,10 +1,10 @@
 """The sandbox worker: runs one submission's code and answers the grader's calls.
 
 Self-contained: copied with protocol.py, codec.py, arena.py, limits.py, landlock.py, mounts.py,
-seccomp.py, testfns.py and ipysyntax.py into a folder of its own; it never imports the kit. The
-grader runs it warm: zygote.py imports it once and forks a fresh supervisor per submission, which
-calls run(). `python -I worker.py CONFIG REQ_FD RESP_FD ALIVE_FD ARENA_FD` does the same from a
-cold interpreter.
+seccomp.py and ipysyntax.py into a folder of its own; it never imports the kit. The grader runs it
+warm: zygote.py imports it once and forks a fresh supervisor per submission, which calls run().
+`python -I worker.py CONFIG REQ_FD RESP_FD ALIVE_FD ARENA_FD` does the same from a cold
+interpreter.
 
 Two processes (three as root):
 - the supervisor (this script's process) imports numpy and the common modules, becomes a child
@@ -47,7 +47,6 @@ import limits  # noqa: E402
 import mounts  # noqa: E402
 import protocol  # noqa: E402
 import seccomp  # noqa: E402
-import testfns  # noqa: E402
 
 # Imported before the privilege drop: as root, Python's stdlib lives under /root, which the
 # unprivileged learner user cannot read, so anything not imported here fails to import later.
@@ -426,9 +425,34 @@ class _NoIPython:
         return lambda *args, **kwargs: None
 
 
-def build_test_function(kind, data):
-    """The callable the grader's TestFunction(kind, data) stands for; sent back as itself."""
-    return protocol.TestFunction(kind, data, testfns.build(kind, data))
+def grader_line(req_fd, resp_fd):
+    """ask(handle, arg) for the Callbacks of a call: the `eval` frame out on the reply pipe, the
+    grader's `value` frame back on the request pipe. The grader judges what is asked
+    (sandbox/callbacks.py); this only carries it."""
+
+    def ask(handle, arg):
+        request = protocol.evaluation(handle, arg)
+        codec.write_frame_blocking(resp_fd, codec.dumps(request, protocol.Callback, codec.MAX_REPLY_BYTES))
+        payload = codec.read_frame_blocking(req_fd)
+        if payload is None or payload == protocol.BYE_FRAME:  # the grader gave up on this call
+            os._exit(GRADER_GONE if payload is None else 0)
+        answer = codec.loads(payload)
+        if not protocol.is_value(answer):
+            raise RuntimeError("the grader did not answer the evaluation")
+        return answer["value"]
+
+    return ask
+
+
+def callback_builder(ask):
+    """codec's `testfn` for a call frame: a Callback for each handle the grader sent."""
+
+    def build(kind, data):
+        if kind != protocol.CALLBACK or type(data) is not str:
+            raise ValueError(f"not a function handle: {kind!r}")
+        return protocol.Callback(data, ask)
+
+    return build
 
 
 def describe(exc):
@@ -476,22 +500,24 @@ def learner_process(cfg, req_fd, resp_fd, arena_fd):
     module, load_error = load(cfg)
     sys.stdout, sys.stderr = CappedStream(1), CappedStream(2)  # the learner may have replaced them
     codec.write_frame_blocking(resp_fd, codec.dumps(protocol.loaded(cfg["load_id"], load_error, sandbox)))
+    ask = grader_line(req_fd, resp_fd)
     while True:
         payload = codec.read_frame_blocking(req_fd)
         if payload == protocol.BYE_FRAME:
             return 0
         if payload is None:
             return GRADER_GONE
-        reply = serve(module, payload, memory)
+        reply = serve(module, payload, memory, ask)
         codec.write_frame_blocking(resp_fd, reply if isinstance(reply, bytes) else codec.dumps(reply))
 
 
-def serve(module, payload, memory):
+def serve(module, payload, memory, ask=None):
     """The reply to one call frame: its encoded bytes, or a message when encoding failed. A full
     call's arrays are views into the arena `memory`: what the code writes there, the grader
-    reads; the arguments themselves are never sent back."""
+    reads; the arguments themselves are never sent back. `ask`: how the call's Callbacks reach
+    the grader (grader_line)."""
     try:
-        req = codec.loads(payload, testfn=build_test_function)
+        req = codec.loads(payload, testfn=callback_builder(ask))
         if not protocol.is_call(req):
             raise ValueError("not a call frame")
         args = arena.views(req["args"], req["arena"], memory)
@@ -507,7 +533,7 @@ def serve(module, payload, memory):
     if not callable(fn):
         return protocol.reply(rid, protocol.MISSING)
     try:
-        value = protocol.declared_defaults(fn) if req.get("defaults") else fn(*args, **kwargs)
+        value = fn(*args, **kwargs)
     except NotImplementedError as exc:
         return protocol.reply(rid, protocol.NOT_IMPLEMENTED, message=describe(exc)[1])
     except BaseException as exc:  # SystemExit, KeyboardInterrupt...: that call fails, we go on
@@ -519,7 +545,7 @@ def serve(module, payload, memory):
         return protocol.reply(rid, protocol.EXCEPTION, exc_type=exc_type, message=message, traceback=tb)
     reply = protocol.reply(rid, protocol.OK, value=value)
     try:  # encoding walks learner objects: done here, so a bad value is reported, not fatal
-        return codec.dumps(reply, testfn=protocol.TestFunction, limit=codec.MAX_REPLY_BYTES)
+        return codec.dumps(reply, testfn=protocol.Callback, limit=codec.MAX_REPLY_BYTES)
     except BaseException as exc:
         return protocol.reply(rid, protocol.BAD_RETURN, message=describe(exc)[1])
 

@@ -1,0 +1,137 @@
+"""What the grader reads in a submission's source: data it holds, never a report of the learner's
+process (issue 18: train's defaults were the worker's word, which the learner's code patched).
+
+One question only: the literal default a function's parameter has in the source, when the
+source is plain enough that the default is the one every call without the argument binds.
+Anything else is None, and the check runs the call instead (behaviour). Parsing is bounded: the
+code is capped in bytes, and a parse that fails (a syntax error, an AST too deep, out of memory)
+simply means "not plain". The tree is walked iteratively (ast.walk), never recursively.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Sequence
+
+# A complete module of the course is ~20 KB; beyond this the source is not read, only run
+# (a parse and walk of 128 KiB of one-line statements takes ~0.5 s in the grader).
+MAX_SOURCE_BYTES = 128 * 1024
+
+# Ways to reach a module's namespace, a frame, a function's internals, or to run code given
+# as a string: honest chapter-1 code uses none of them, and with any of them the source no
+# longer says what runs (e.g. `setattr(train, "__defaults__", ...)`). Conservative by design: a
+# false "not plain" only makes the check run the call whole.
+DENIED_NAMES = frozenset(
+    "globals locals vars setattr delattr exec eval compile __import__ __builtins__ attrgetter "
+    "methodcaller".split()
+)
+DENIED_MODULES = frozenset(  # only by an import: a variable may well be called `code`
+    "builtins importlib ctypes gc pickle _pickle marshal copyreg doctest runpy code types".split()
+)
+DENIED_ATTRIBUTES = frozenset(
+    "__dict__ __defaults__ __kwdefaults__ __code__ __globals__ __closure__ __builtins__ __setattr__ "
+    "__delattr__ __set__ __getattribute__ __subclasses__ __self__ __func__ f_globals f_locals f_back "
+    "f_builtins gi_frame cr_frame tb_frame modules _getframe currentframe stack settrace setprofile "
+    "import_module setattr delattr attrgetter methodcaller get_field ctypes ctypeslib".split()
+)
+_DENIED_IMPORTS = DENIED_NAMES | DENIED_MODULES | DENIED_ATTRIBUTES
+
+
+def _parse(code: Iterable[str | bytes]) -> list[ast.Module] | None:
+    """Each unit parsed (a .py's bytes honour their coding line), or None: too large or not parsed."""
+    units = list(code)
+    if sum(len(u) for u in units) > MAX_SOURCE_BYTES:
+        return None
+    try:
+        return [ast.parse(u) for u in units]
+    except (SyntaxError, ValueError, LookupError, RecursionError, MemoryError):
+        return None
+
+
+def _reflective(node: ast.AST) -> bool:
+    """Reaches a namespace, a frame or a function's internals, or runs a string (DENIED_*)."""
+    if isinstance(node, ast.Name):
+        return node.id in DENIED_NAMES
+    if isinstance(node, ast.Attribute):
+        return node.attr in DENIED_ATTRIBUTES
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        names = [a.name for a in node.names] + [a.asname or "" for a in node.names]
+        return any(part in _DENIED_IMPORTS for n in modules + names for part in n.split("."))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+        # getattr(x, "name") reads what it names; a computed name could be anything
+        name = node.args[1] if len(node.args) > 1 else None
+        return not (isinstance(name, ast.Constant) and isinstance(name.value, str)) or (
+            name.value in DENIED_ATTRIBUTES
+        )
+    return False
+
+
+def _stores_into(node: ast.AST, name: str) -> bool:
+    """`name.<anything> = / del`, or `<anything>.name = / del`: changes the function or rebinds it."""
+    if not (isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del))):
+        return False
+    return node.attr == name or (isinstance(node.value, ast.Name) and node.value.id == name)
+
+
+def _bindings(node: ast.AST, name: str) -> int:
+    """How many times `node` binds `name` (a star import or a global declaration: many)."""
+    many = 2
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return int(node.name == name)
+    if isinstance(node, ast.Name):
+        return int(node.id == name and isinstance(node.ctx, (ast.Store, ast.Del)))
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        if any(a.name == "*" for a in node.names):
+            return many
+        bound = [
+            a.asname or (a.name.split(".")[0] if isinstance(node, ast.Import) else a.name) for a in node.names
+        ]
+        return bound.count(name)
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return many if name in node.names else 0
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return int(node.name == name)
+    if isinstance(node, ast.MatchMapping):
+        return int(node.rest == name)
+    return 0
+
+
+def _default(function: ast.FunctionDef, parameter: str) -> ast.expr | None:
+    args = function.args
+    positional = args.posonlyargs + args.args
+    defaults: dict[str, ast.expr | None] = dict.fromkeys(a.arg for a in positional)
+    defaults.update(
+        zip([a.arg for a in positional][len(positional) - len(args.defaults) :], args.defaults, strict=False)
+    )
+    defaults.update(zip([a.arg for a in args.kwonlyargs], args.kw_defaults, strict=False))
+    return defaults.get(parameter)
+
+
+def literal_int_default(
+    module_code: Sequence[str | bytes], sibling_code: Sequence[str | bytes], function: str, parameter: str
+) -> int | None:
+    """The literal int default (`5000`, not `5000.0`, `True` or `50 * 100`) of `parameter` in the source's `def function`,
+    when the source is plain: `function` is bound exactly once in the whole module, by one
+    top-level `def` without decorators; nothing assigns to its attributes or rebinds it as an
+    attribute of anything; and neither the module nor a sibling module it could import uses
+    reflection (DENIED_*). Otherwise None."""
+    trees = _parse(module_code)
+    siblings = _parse(sibling_code)
+    if not trees or siblings is None:
+        return None
+    defs = []
+    bindings = 0
+    for tree in trees:
+        defs += [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function]
+        for node in ast.walk(tree):
+            if _reflective(node) or _stores_into(node, function):
+                return None
+            bindings += _bindings(node, function)
+    for tree in siblings:
+        if any(_reflective(node) or _stores_into(node, function) for node in ast.walk(tree)):
+            return None
+    if bindings != 1 or len(defs) != 1 or defs[0].decorator_list:
+        return None
+    default = _default(defs[0], parameter)
+    return default.value if isinstance(default, ast.Constant) and type(default.value) is int else None
