@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: demo test release release-check bench lint mutants gradescope learner-check browser-deps lock clean
+.PHONY: demo test release release-check bench fuzz lint mutants gradescope learner-check browser-deps lock clean
 
 # The pinned requirements, then the kit itself, editable (pyproject.toml): `autograder` and the
 # `nn-grade` command work from any folder, and edits to the repository take effect at once.
@@ -75,6 +75,12 @@ browser-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); \
 	fi
+
+## fuzz: the sandbox codec's decoder fed over 100,000 generated frames: only CodecError may come out
+fuzz: $(VENV)/.installed
+	@started=$$(date +%s); FUZZ_EXAMPLES=15000 $(PY) -m pytest -n 0 -q -s -p no:cacheprovider \
+		tests/test_redteam_replies.py -k fuzz; status=$$?; \
+	echo "make fuzz: $$(( $$(date +%s) - started )) s wall time"; exit $$status
 
 ## lock: re-pin requirements.txt from requirements.in (needs the registry)
 lock:

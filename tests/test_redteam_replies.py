@@ -1,0 +1,194 @@
+"""What a learner's process sends back is a claim (issue 18, attacks 5, 6 and 13): a frame that
+does not decode, a reply that does not match the contract's shapes, a start that cannot learn,
+or a message that carries the hidden inputs back into the feedback. Each is the learner's own
+failure, graded with a plain message: never a grader error, a crash or a leak.
+
+The decoder fuzz runs FUZZ_EXAMPLES generated frames per strategy (a few hundred in the normal
+suite; `make fuzz` runs over 100,000 in all) and accepts only CodecError."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autograder.sandbox import TestFunction, codec
+from autograder.sandbox.codec import CodecError
+
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+FUZZ = settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    database=None,  # no .hypothesis/ folder in the checkout
+    suppress_health_check=list(HealthCheck),
+)
+FRAMES = {"frames": 0, "refused": 0}  # what make fuzz reports: frames fed, frames refused
+
+
+def read_as_the_grader_does(payload: bytes) -> None:
+    """The grader's reading of a frame (Submission._exchange): loads, test functions as data. Any
+    exception but CodecError fails the test; the worker's direction (no test functions) too."""
+    FRAMES["frames"] += 1
+    for testfn in (TestFunction, None):
+        try:
+            codec.loads(payload, testfn=testfn, limit=codec.MAX_REPLY_BYTES)
+        except CodecError:
+            FRAMES["refused"] += testfn is None
+
+
+# --- strategies: the frame format, honest and not ---------------------------------------------
+
+LENGTHS = st.one_of(
+    st.integers(0, 4), st.integers(-3, -1), st.sampled_from([2**31, 2**32, 2**63, 2**64, 10**30])
+)
+DTYPES = st.one_of(
+    st.sampled_from(["<f8", ">f8", "|b1", "<i8", "|u1", "<f2", "<f16", "O", "<c16", "V8", "M8", "U3"]),
+    st.sampled_from(["i4,i4", "(2,)f8", "S", "", "f", "b", "?", "<M8[D]", "float64", "int"]),
+    st.text(max_size=9),
+    st.integers(),
+    st.none(),
+)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=10**300, max_value=10**400),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(),  # any unicode, lone surrogates included
+)
+
+
+def array_specs():
+    return st.fixed_dictionaries(
+        {"dtype": DTYPES},
+        optional={
+            "shape": st.one_of(
+                st.lists(LENGTHS, max_size=3), st.lists(LENGTHS, max_size=40), st.integers(), st.text(max_size=3)
+            ),
+            "data": st.one_of(
+                st.just(""),
+                st.binary(max_size=64).map(lambda b: base64.b64encode(b).decode()),
+                st.text(max_size=20),
+            ),
+            "scalar": st.one_of(st.booleans(), st.none(), st.integers()),
+        },
+    ).map(lambda spec: {codec.ARRAY_TAG: spec})
+
+
+def function_specs(children):
+    spec = st.one_of(st.fixed_dictionaries({"kind": st.text(max_size=10)}, optional={"data": children}), children)
+    return spec.map(lambda s: {codec.TESTFN_TAG: s})
+
+
+def trees():
+    keys = st.one_of(st.text(max_size=8), st.sampled_from([codec.ARRAY_TAG, codec.TESTFN_TAG, "id"]))
+    return st.recursive(
+        st.one_of(SCALARS, array_specs()),
+        lambda children: st.one_of(
+            st.lists(children, max_size=6),
+            st.dictionaries(keys, children, max_size=5),
+            function_specs(children),
+        ),
+        max_leaves=30,
+    )
+
+
+def honest_values():
+    arrays = st.builds(
+        lambda shape, dtype: (np.arange(int(np.prod(shape))) % 7).astype(dtype).reshape(shape),
+        st.lists(st.integers(0, 3), max_size=3).map(tuple),
+        st.sampled_from(["float64", "int64", "bool", "uint8", "float32"]),
+    )
+    return st.recursive(
+        st.one_of(st.floats(), st.integers(), st.none(), st.text(max_size=5), arrays),
+        lambda children: st.one_of(
+            st.lists(children, max_size=4), st.dictionaries(st.text(max_size=4), children, max_size=4)
+        ),
+        max_leaves=12,
+    )
+
+
+def mutations(payload: bytes):
+    """payload with bytes flipped, cut, repeated or spliced in: valid frames made invalid."""
+    size = len(payload)
+    return st.one_of(
+        st.integers(0, size).map(lambda n: payload[:n]),
+        st.tuples(st.integers(0, max(size - 1, 0)), st.integers(0, 255)).map(
+            lambda m: payload[: m[0]] + bytes([m[1]]) + payload[m[0] + 1 :]
+        ),
+        st.tuples(st.integers(0, size), st.binary(max_size=8)).map(
+            lambda m: payload[: m[0]] + m[1] + payload[m[0] :]
+        ),
+        st.tuples(st.integers(0, size), st.integers(0, size)).map(
+            lambda m: payload[: min(m)] + payload[max(m) :] + payload[min(m) : max(m)]
+        ),
+    )
+
+
+@FUZZ
+@given(st.data())
+def test_fuzz_mutated_valid_frames_raise_only_codec_error(data):
+    value = data.draw(honest_values())
+    payload = codec.dumps({"id": "r", "status": "ok", "value": value})
+    read_as_the_grader_does(payload)
+    for _ in range(4):
+        read_as_the_grader_does(data.draw(mutations(payload)))
+
+
+@FUZZ
+@given(trees())
+def test_fuzz_generated_structures_raise_only_codec_error(tree):
+    read_as_the_grader_does(json.dumps({"id": "r", "status": "ok", "value": tree}).encode())
+    read_as_the_grader_does(json.dumps(tree).encode())
+
+
+@FUZZ
+@given(array_specs(), st.integers(0, 3))
+def test_fuzz_array_specs_raise_only_codec_error(spec, depth):
+    """Arrays are where numpy rebuilds what the frame claims: fuzzed alone, and nested."""
+    for _ in range(depth):
+        spec = [spec]
+    read_as_the_grader_does(json.dumps({"id": "r", "status": "ok", "value": spec}).encode())
+
+
+@FUZZ
+@given(st.binary(max_size=200))
+def test_fuzz_raw_bytes_raise_only_codec_error(raw):
+    read_as_the_grader_does(raw)
+    read_as_the_grader_does(b'{"value": ' + raw + b"}")
+
+
+def test_fuzz_report(capsys):
+    """Printed by `make fuzz` (pytest -s): how many frames the strategies above fed the decoder."""
+    with capsys.disabled():
+        print(f"\nfuzzed frames: {FRAMES['frames']} ({FRAMES['refused']} refused with CodecError)")
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dtype": "<f8", "shape": [0, 2**63], "data": "", "scalar": False},  # the red team's frame
+        {"dtype": "<f8", "shape": [0] + [2**20] * 4, "data": "", "scalar": False},  # too big a product
+        {"dtype": "<f8", "shape": [0, -1], "data": ""},
+        {"dtype": "i4,i4", "shape": [], "data": ""},
+        {"dtype": "\x00", "shape": [], "data": ""},
+        {"dtype": "<f8", "shape": [1], "data": "é"},
+    ],
+)
+def test_an_array_numpy_cannot_build_is_a_codec_error(spec):
+    payload = json.dumps({"value": {codec.ARRAY_TAG: spec}}).encode()
+    with pytest.raises(CodecError):
+        codec.loads(payload)
+
+
+def test_a_test_function_builder_that_raises_is_a_codec_error():
+    def builder(kind, data):
+        raise KeyError(kind)
+
+    with pytest.raises(CodecError):
+        codec.loads(json.dumps({codec.TESTFN_TAG: {"kind": "nope"}}).encode(), testfn=builder)
