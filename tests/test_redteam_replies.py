@@ -192,3 +192,38 @@ def test_a_test_function_builder_that_raises_is_a_codec_error():
 
     with pytest.raises(CodecError):
         codec.loads(json.dumps({codec.TESTFN_TAG: {"kind": "nope"}}).encode(), testfn=builder)
+
+
+# --- attack 6: a load frame that does not decode -------------------------------------------------
+
+FORGED_LOAD_FRAME = '''
+import json, os, struct, sys
+
+def _forge():
+    frame = sys._getframe()
+    while frame.f_code.co_name != "learner_process":
+        frame = frame.f_back
+    cfg, fd = frame.f_locals["cfg"], frame.f_locals["resp_fd"]
+    empty = {"__ndarray__": {"dtype": "<f8", "shape": [0, 2 ** 63], "data": "", "scalar": False}}
+    body = json.dumps({"op": "load", "id": cfg["load_id"], "status": "loaded", "load_error": None,
+                       "sandbox": {"x": empty}}).encode()
+    os.write(fd, struct.pack(">I", len(body)) + body)
+
+_forge()
+'''
+
+
+def test_a_load_frame_that_does_not_decode_is_a_load_failure_with_a_report(tmp_path, capsys):
+    """The red team's frame made `grade` exit 1 with a traceback and no report."""
+    from tests.cli_in_process import run_cli
+    from tests.mistakes import stub_source
+
+    submission = tmp_path / "nn_basics.py"
+    submission.write_text(stub_source() + FORGED_LOAD_FRAME, encoding="utf-8")
+    report = tmp_path / "report.json"
+    done = run_cli(capsys, "grade", submission, "--format", "json", "--output", report)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(report.read_text(encoding="utf-8"))
+    assert results["score"] == 0
+    assert not [test for test in results["tests"] if test.get("status") == "error"]
+    assert all(test["output"] for test in results["tests"])
