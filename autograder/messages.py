@@ -56,6 +56,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{call} 的返回值无法被评分程序读取（bad return value）：{detail}。请返回数字、numpy 数组、列表、元组或字典。",
         "The value returned by {call} cannot be read by the grader: {detail}. Return numbers, numpy arrays, lists, tuples or dicts.",
     ),
+    "unreadable_reply": (
+        "{call} 返回的值不符合练习约定的类型或形状（type / shape），评分程序无法读取它（{error}）。请按函数说明返回约定的值。",
+        "The value returned by {call} does not have the type or shape the exercise asks for, so the grader could not read it ({error}). Return what the function's description asks for.",
+    ),
     "grader_error": (
         "评分程序自身出错（grader error），这一项没有被评分，不算你的错误：检查 {check} 出错：{detail}。请告诉教师。",
         "The grader itself failed (grader error); this check was not graded and is not your mistake: check {check} broke: {detail}. Please tell your instructor.",

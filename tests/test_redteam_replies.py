@@ -68,7 +68,10 @@ def array_specs():
         {"dtype": DTYPES},
         optional={
             "shape": st.one_of(
-                st.lists(LENGTHS, max_size=3), st.lists(LENGTHS, max_size=40), st.integers(), st.text(max_size=3)
+                st.lists(LENGTHS, max_size=3),
+                st.lists(LENGTHS, max_size=40),
+                st.integers(),
+                st.text(max_size=3),
             ),
             "data": st.one_of(
                 st.just(""),
@@ -81,7 +84,9 @@ def array_specs():
 
 
 def function_specs(children):
-    spec = st.one_of(st.fixed_dictionaries({"kind": st.text(max_size=10)}, optional={"data": children}), children)
+    spec = st.one_of(
+        st.fixed_dictionaries({"kind": st.text(max_size=10)}, optional={"data": children}), children
+    )
     return spec.map(lambda s: {codec.TESTFN_TAG: s})
 
 
@@ -196,7 +201,7 @@ def test_a_test_function_builder_that_raises_is_a_codec_error():
 
 # --- attack 6: a load frame that does not decode -------------------------------------------------
 
-FORGED_LOAD_FRAME = '''
+FORGED_LOAD_FRAME = """
 import json, os, struct, sys
 
 def _forge():
@@ -210,7 +215,7 @@ def _forge():
     os.write(fd, struct.pack(">I", len(body)) + body)
 
 _forge()
-'''
+"""
 
 
 def test_a_load_frame_that_does_not_decode_is_a_load_failure_with_a_report(tmp_path, capsys):
@@ -227,3 +232,114 @@ def test_a_load_frame_that_does_not_decode_is_a_load_failure_with_a_report(tmp_p
     assert results["score"] == 0
     assert not [test for test in results["tests"] if test.get("status") == "error"]
     assert all(test["output"] for test in results["tests"])
+
+
+# --- "malformed is the learner's": replies that do not match the contract's shapes --------------
+
+MALFORMED = {
+    "0-d array": "np.array(1.0)",
+    "dict": "{'a': 1}",
+    "str": "'text'",
+    "None": "None",
+    "ragged list": "[[1.0], [1.0, 2.0]]",
+    "3-tuple": "(1, 2, 3)",
+    "list of None": "[None, None]",
+    "dict of str": "{'Wxh': 'x', 'bh': 'x', 'Why': 'x', 'by': 'x'}",
+    "empty array": "np.zeros((0,))",
+    "huge int": "10 ** 400",
+    "nan": "float('nan')",
+    "bool array": "np.ones((4, 1), dtype=bool)",
+}
+# (function, where the malformed value goes in its reply): the whole reply, or one position of it
+POSITIONS = {
+    "train": ["", "[0]", "[1]", "[0]['Wxh']", "[0]['by']", "[1][0]"],
+    "init_params": ["", "['Wxh']", "['bh']"],
+    "forward_prop": ["", "[0]", "[3]"],
+    "backward_prop": ["", "['Why']"],
+    "update_params": ["", "['bh']"],
+    "cost_function": [""],
+    "predict": [""],
+    "sigmoid": [""],
+    "softmax": [""],
+    "numerical_gradient": [""],
+    "relative_error": [""],
+    "gradient_check": [""],
+}
+
+
+def malformed_source(function: str, position: str, value: str) -> str:
+    """The reference, with `function`'s reply (or the part at `position`) replaced by `value`."""
+    from tests.mistakes import reference_source
+
+    return reference_source() + (
+        f"\n\n_honest_{function} = {function}\n\n"
+        f"def {function}(*args, **kwargs):\n"
+        f"    reply = _honest_{function}(*args, **kwargs)\n"
+        f"    if {not position!r}:\n"
+        f"        return {value}\n"
+        f"    reply = list(reply) if isinstance(reply, tuple) else reply\n"
+        f"    if isinstance(reply, list) and {position!r}.startswith('[1]['):\n"
+        f"        reply[1] = list(reply[1])\n"
+        f"    reply{position or '[0]'} = {value}\n"
+        f"    return tuple(reply) if isinstance(reply, list) and {function!r} != 'train' or "
+        f"{function!r} == 'train' else reply\n"
+    )
+
+
+def grade_functions(source: str, functions):
+    """Results of the rubric's checks of `functions` only, the submission run in this process."""
+    from autograder.checks.common import Context
+    from autograder.grade import load_reference, load_rubric, run_rubric
+    from tests.fakes import InProcessSubmission
+
+    rubric = {name: table for name, table in load_rubric().items() if name in functions}
+    return run_rubric(Context(InProcessSubmission(source), load_reference()), rubric)
+
+
+@pytest.mark.parametrize("function, position", [(f, p) for f, ps in POSITIONS.items() for p in ps])
+def test_a_reply_of_the_wrong_shape_is_the_learners_failure_never_a_grader_error(function, position):
+    errors = {}
+    for what, value in MALFORMED.items():
+        results = grade_functions(malformed_source(function, position, value), {function})
+        errors.update({f"{what}: {r.name}": r.feedback.en for r in results if r.error})
+    assert not errors, errors
+
+
+def _probe(ctx):
+    """A check that reads a reply without validating it first, as a future check might."""
+    params = ctx.call("init_params", 2, 3, 1, seed=1, label="init_params(2, 3, 1, seed=1)")
+    if params["Wxh"].shape[1] != 3:
+        from autograder.checks.common import Failed
+        from autograder.messages import Text
+
+        raise Failed(Text("形状不对", "wrong shape"))
+
+
+def run_probe(monkeypatch, source, run):
+    from autograder.checks.common import REGISTRY, Check, Context
+    from autograder.grade import load_reference, load_rubric, run_check
+    from tests.fakes import InProcessSubmission
+
+    if "probe" not in REGISTRY:
+        load_rubric()  # registers the checks
+    monkeypatch.setitem(REGISTRY, "probe", Check("probe", run))
+    return run_check(Context(InProcessSubmission(source), load_reference()), "init_params", "probe", 1.0)
+
+
+def test_a_check_that_cannot_read_a_reply_fails_it_with_a_plain_message_naming_the_call(monkeypatch):
+    result = run_probe(monkeypatch, malformed_source("init_params", "['Wxh']", "[[1.0, 2.0, 3.0]] * 2"), _probe)
+    assert not result.passed and not result.error
+    assert "init_params(2, 3, 1, seed=1)" in result.feedback.en and "could not read" in result.feedback.en
+    assert "AttributeError" in result.feedback.en and "grader error" not in result.feedback.en
+
+
+def test_a_check_that_breaks_on_the_reference_too_is_still_a_grader_error(monkeypatch):
+    from tests.mistakes import reference_source
+
+    def broken(ctx):
+        _probe(ctx)
+        raise KeyError("the check's own bug")
+
+    result = run_probe(monkeypatch, malformed_source("init_params", "['Wxh']", "[[1.0]] * 2"), broken)
+    assert result.error and "grader error" in result.feedback.en
+    assert run_probe(monkeypatch, reference_source(), broken).error

@@ -123,6 +123,7 @@ class Context:
         self.ref = ref
         self._memo: dict = {}
         self._broken: dict[str, Failed] = {}
+        self.last_call: str | None = None  # the label of the latest call: whose reply a check read
 
     def call(self, fn: str, *args, label: str | None = None, timeout: float | None = None, **kwargs):
         return self._call(self.sub.call, fn, args, kwargs, label, timeout)
@@ -139,6 +140,7 @@ class Context:
         if fn in self._broken:
             raise self._broken[fn]
         label = label or f"{fn}(...)"
+        self.last_call = label
         try:
             return method(fn, *args, timeout=timeout or CALL_TIMEOUT, **kwargs)
         except SubmissionError as exc:

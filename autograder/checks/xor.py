@@ -192,9 +192,9 @@ def _expect_costs(ctx, run, label, costs, compared: int, hint):
     """Fail unless `costs` is a list of run["num_iterations"] floats whose first `compared` are the
     costs before each reference gradient step (from one of the starts)."""
     n = run["num_iterations"]
-    if not isinstance(costs, (list, tuple, np.ndarray)):
+    if not (isinstance(costs, (list, tuple)) or (isinstance(costs, np.ndarray) and costs.ndim == 1)):
         raise Failed(
-            t("wrong_type", call=f"{label} → costs", expected="list of float", got=type(costs).__name__)
+            t("wrong_type", call=f"{label} → costs", expected="list of float", got=common.type_name(costs))
         )
     if len(costs) != n:
         raise Failed(t("costs_wrong_length", iterations=n, got=len(costs)) + hint)

@@ -126,25 +126,39 @@ def _decode(tree, testfn, depth):
         if all(type(v) in _PLAIN for v in tree):  # a list of numbers: nothing to rebuild
             return tree
         return [_decode(v, testfn, depth + 1) for v in tree]
-    if type(tree) is dict:
-        if len(tree) == 1 and ARRAY_TAG in tree:
-            return _decode_array(tree[ARRAY_TAG])
-        if len(tree) == 1 and TESTFN_TAG in tree:
-            if testfn is None:
-                raise CodecError("a test function cannot be sent in this direction")
-            spec = tree[TESTFN_TAG]
-            if type(spec) is not dict or type(spec.get("kind")) is not str:
-                raise CodecError("malformed test function")
-            return testfn(spec["kind"], _decode(spec.get("data"), None, depth + 1))
-        out = {}
-        for k, v in tree.items():
-            if type(k) is not str:
-                raise CodecError("dict key is not a str")
-            if k in _TAGS:
-                raise CodecError(f"dict key {k!r} is reserved")
-            out[k] = _decode(v, testfn, depth + 1)
-        return out
-    raise CodecError(f"unexpected {type(tree).__name__} in message")
+    if type(tree) is not dict:
+        raise CodecError(f"unexpected {type(tree).__name__} in message")
+    if len(tree) == 1 and ARRAY_TAG in tree:
+        return _decode_array(tree[ARRAY_TAG])
+    if len(tree) == 1 and TESTFN_TAG in tree:
+        return _decode_testfn(tree[TESTFN_TAG], testfn, depth)
+    out = {}
+    for k, v in tree.items():
+        if type(k) is not str or k in _TAGS:
+            raise CodecError(f"dict key {k!r} is not a str or is reserved")
+        out[k] = _decode(v, testfn, depth + 1)
+    return out
+
+
+def _decode_testfn(spec, testfn, depth):
+    if testfn is None:
+        raise CodecError("a test function cannot be sent in this direction")
+    if type(spec) is not dict or type(spec.get("kind")) is not str:
+        raise CodecError("malformed test function")
+    return testfn(spec["kind"], _decode(spec.get("data"), None, depth + 1))
+
+
+def _dtype(dtype_str):
+    """The numpy dtype a frame names, if it is one of the allowed kinds."""
+    if type(dtype_str) is not str or len(dtype_str) > 8:
+        raise CodecError("malformed array dtype")
+    try:
+        dtype = np.dtype(dtype_str)
+    except Exception as exc:  # noqa: BLE001 - TypeError, ValueError, SyntaxError...: not a dtype
+        raise CodecError(f"unknown dtype {dtype_str!r}") from exc
+    if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise CodecError(f"dtype {dtype} is not allowed")
+    return dtype
 
 
 def _bad_length(n):
@@ -160,14 +174,7 @@ def _decode_array(spec):
         spec.get("data"),
         spec.get("scalar", False),
     )
-    if type(dtype_str) is not str or len(dtype_str) > 8:
-        raise CodecError("malformed array dtype")
-    try:
-        dtype = np.dtype(dtype_str)
-    except Exception as exc:  # noqa: BLE001 - TypeError, ValueError, SyntaxError...: not a dtype
-        raise CodecError(f"unknown dtype {dtype_str!r}") from exc
-    if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype is not None:
-        raise CodecError(f"dtype {dtype} is not allowed")
+    dtype = _dtype(dtype_str)
     # A length longer than any frame holds bytes for only with a 0 beside it: (0, 2**63) is
     # empty, yet numpy cannot even make its shape.
     if type(shape) is not list or len(shape) > MAX_NDIM or any(_bad_length(n) for n in shape):
