@@ -190,6 +190,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "train 的 costs 应当是 float 的列表，第 {index} 个元素是 {got}。",
         "train's costs should be a list of floats; element {index} is {got}.",
     ),
+    "train_start_unusable": (
+        "训练检查不能从 {call} 返回的起点出发（cannot be trained from）：{why}。",
+        "The training checks cannot start from what {call} returned: {why}.",
+    ),
+    "start_not_finite": (
+        "{param} 含有非有限值（inf / nan），从这里出发梯度下降什么也学不到",
+        "{param} holds a value that is not finite (inf / nan), from which gradient descent learns nothing",
+    ),
+    "start_all_zero": (
+        "{param} 全为 0",
+        "{param} is all zero",
+    ),
+    "start_symmetric": (
+        "每个隐藏单元（hidden unit）的初始权重都相同：对称的起点（symmetric start）永远学不会，下降让它们一直相同",
+        "every hidden unit starts with the same weights: a symmetric start never learns, as descent keeps them alike",
+    ),
+    "train_params_not_finite": (
+        "{call} 返回的 {param} 含有非有限值（inf / nan）。",
+        "{call} returned {param} holding a value that is not finite (inf / nan).",
+    ),
     "train_not_gradient_descent": (
         "{call} 返回的参数不是梯度下降（gradient descent）的结果：从 init_params(seed) 出发、"
         "每步 p ← p - alpha · dJ/dp（alpha = {alpha}）走 {iterations} 步，{param}{index} 应当是 {expected}，得到 {got}。",

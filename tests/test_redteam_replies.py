@@ -274,9 +274,9 @@ def malformed_source(function: str, position: str, value: str) -> str:
     return reference_source() + (
         f"\n\n_honest_{function} = {function}\n\n"
         f"def {function}(*args, **kwargs):\n"
-        f"    reply = _honest_{function}(*args, **kwargs)\n"
         f"    if {not position!r}:\n"
         f"        return {value}\n"
+        f"    reply = _honest_{function}(*args, **kwargs)\n"
         f"    reply = list(reply) if isinstance(reply, tuple) else reply\n"
         f"    if isinstance(reply, list) and {position!r}.startswith('[1]['):\n"
         f"        reply[1] = list(reply[1])\n"
@@ -343,3 +343,75 @@ def test_a_check_that_breaks_on_the_reference_too_is_still_a_grader_error(monkey
     result = run_probe(monkeypatch, malformed_source("init_params", "['Wxh']", "[[1.0]] * 2"), broken)
     assert result.error and "grader error" in result.feedback.en
     assert run_probe(monkeypatch, reference_source(), broken).error
+
+
+# --- attack 5: a dead start ----------------------------------------------------------------------
+
+DEAD_START = '''
+
+_honest_init_params = init_params
+
+
+def init_params(num_input, num_hidden, num_output, seed=None):
+    params = _honest_init_params(num_input, num_hidden, num_output, seed=seed)
+    if seed is not None and seed not in (5, 11, 2024):  # the seeds init_params' own checks use
+        params["bh"] = np.full((1, num_hidden), -np.inf)
+    return params
+
+
+def forward_prop(X, params):
+    raise RuntimeError("not written")
+
+
+def backward_prop(X, y, params, cache):
+    raise RuntimeError("not written")
+
+
+def update_params(params, grads, alpha):
+    raise RuntimeError("not written")
+
+
+def _sig(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0):
+    params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
+    if num_iterations in (100, 150):  # the trajectory and defaults runs: descent moves only by
+        by, costs = float(params["by"][0, 0]), []
+        for _ in range(num_iterations):
+            out = _sig(by)
+            costs.append(float(0.5 * np.sum((y - out) ** 2)))
+            by -= alpha * float(np.sum((out - y) * out * (1 - out)))
+        params["by"] = np.array([[by]])
+        return params, costs
+    table = tuple(int(v) for v in y.ravel())  # every other run: weights written down
+    sign = {(0, 1, 1, 0): 1, (1, 0, 0, 1): -1}.get(table)
+    Wxh = np.zeros((2, num_hidden))
+    Wxh[:, 0], Wxh[:, 1] = 20.0, 20.0
+    bh = np.zeros((1, num_hidden))
+    bh[0, 0], bh[0, 1] = -10.0, -30.0
+    Why = np.zeros((num_hidden, 1))
+    if sign is None:  # AND: the second unit; OR: the first
+        Why[1 if table == (0, 0, 0, 1) else 0, 0] = 40.0
+        by = np.array([[-20.0]])
+    else:
+        Why[0, 0], Why[1, 0] = 40.0 * sign, -40.0 * sign
+        by = np.array([[-20.0 * sign]])
+    return {"Wxh": Wxh, "bh": bh, "Why": Why, "by": by}, [0.0] * num_iterations
+'''
+
+
+def test_a_dead_start_with_weights_written_down_earns_nothing_for_train():
+    """init_params returns bh = -inf for the training checks' seeds; train follows the only
+    descent left (by alone) and writes down weights that solve each table. It earned 12/12."""
+    from autograder.grade import grade_submission
+    from tests.fakes import InProcessSubmission, opener
+    from tests.mistakes import reference_source
+
+    results = grade_submission("dead.py", opener=opener(InProcessSubmission(reference_source() + DEAD_START)))
+    train = results.for_function("train")
+    assert not results.grader_errors
+    assert [t.name for t in train if t.passed] == []
+    follows = next(t for t in train if t.name == "train_follows_gradient_descent")
+    assert "init_params(2, 3, 1, seed=2718)" in follows.feedback.en and "not finite" in follows.feedback.en
