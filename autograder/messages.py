@@ -44,6 +44,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "调用 {call} 时抛出了异常（exception）：{error}",
         "Calling {call} raised an exception: {error}",
     ),
+    "exception_hidden": (
+        "调用 {call} 时抛出了异常（exception）{error}，位置（where）：{where}。这一项的输入不公开（hidden），所以不显示异常的说明文字（message）。",
+        "Calling {call} raised {error} at {where}. This check's inputs are hidden, so the exception's message is not shown.",
+    ),
     "timeout": (
         "调用 {call} 超时（timeout）：没有在限定时间内返回。检查是否有死循环（infinite loop）或不必要的大量计算。",
         "Calling {call} timed out: it did not return in time. Look for an infinite loop or needless work.",

@@ -415,3 +415,68 @@ def test_a_dead_start_with_weights_written_down_earns_nothing_for_train():
     assert [t.name for t in train if t.passed] == []
     follows = next(t for t in train if t.name == "train_follows_gradient_descent")
     assert "init_params(2, 3, 1, seed=2718)" in follows.feedback.en and "not finite" in follows.feedback.en
+
+
+# --- attack 13: hidden inputs leak through a learner's exception ----------------------------------
+
+SHOWN_SEEDS = (2718, 0, 5, 11, 2024)  # seeds the checks' labels show (trajectory, defaults, init_params)
+LEAKY = '''
+
+_honest_train, _honest_init_params = train, init_params
+
+
+def init_params(num_input, num_hidden, num_output, seed=None):
+    print("init_params called with", num_input, num_hidden, num_output, seed)
+    if seed not in SHOWN:
+        raise ValueError(f"init_params: seed={seed}")
+    return _honest_init_params(num_input, num_hidden, num_output, seed=seed)
+
+
+def train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0):
+    print("train called with seed", seed, "and", num_iterations, "iterations")
+    if seed not in SHOWN:
+        raise ValueError(f"seed={seed}")
+    return _honest_train(X, y, num_hidden, alpha, num_iterations, seed)
+'''
+
+
+def test_a_hidden_seed_in_a_learners_exception_or_print_reaches_no_report(tmp_path):
+    """The red team's train raised ValueError(f"seed={seed}"): the feedback showed the seeds
+    the labels hide (4242, 1729, 1618, 4669). Printed output never reaches a report either."""
+    from autograder import reporters
+    from autograder.checks import xor
+    from autograder.grade import grade_submission
+    from tests.mistakes import reference_source
+
+    path = tmp_path / "nn_basics.py"
+    path.write_text(reference_source() + f"\nSHOWN = {SHOWN_SEEDS!r}\n" + LEAKY, encoding="utf-8")
+    results = grade_submission(path)
+    hidden = [str(seed) for seeds in xor.SEEDS.values() for seed in seeds]
+    for fmt in reporters.FORMATS:
+        for lang in ("zh", "en"):
+            report = reporters.render(results, fmt, lang)
+            assert not [seed for seed in hidden if seed in report], (fmt, lang)
+    assert not results.grader_errors
+    learns = next(t for t in results.tests if t.name == "train_learns_xor")
+    assert "ValueError" in learns.feedback.en and 'raise ValueError(f"seed={seed}")' in learns.feedback.en
+    assert "nn_basics.py, line" in learns.feedback.en
+
+
+def test_a_hidden_value_in_an_exceptions_name_or_line_is_cut():
+    from autograder.checks.common import describe_error, unshown_values
+    from autograder.sandbox.errors import LearnerException
+
+    traceback = '  File "/tmp/x/sub/nn_basics.py", line 9, in train\n    raise Seed4242("4242")\nSeed4242: 4242\n'
+    exc = LearnerException("Seed4242", "4242", traceback)
+    label = "train(X, y, seed=...)"
+    text = describe_error(exc, "train", label, unshown_values([], {"seed": 4242, "alpha": 1.0}, label))
+    assert "4242" not in text.en + text.zh and "nn_basics.py, line 9, in train" in text.en
+
+
+def test_where_every_input_is_shown_the_learners_message_stays():
+    from autograder.checks.common import describe_error
+    from autograder.sandbox.errors import LearnerException
+
+    exc = LearnerException("ValueError", "shapes (4,2) and (3,5) not aligned", "")
+    assert "not aligned" in describe_error(exc, "forward_prop", "forward_prop(X, params)").en
+    assert "not aligned" not in describe_error(exc, "train", "train(X, y, seed=...)").en

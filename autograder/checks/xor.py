@@ -44,6 +44,11 @@ DEFAULTS = {"table": "AND", "num_hidden": 5, "alpha": 1.0, "num_iterations": 500
 # 5000 steps (measured: 1e-14 typically, 1e-8 at worst with alpha = 2); any other rule or rate
 # is off by far more within a few steps.
 TRAJECTORY_RTOL, TRAJECTORY_ATOL = 1e-6, 1e-9
+TRAJECTORY_TOLERANCE = (TRAJECTORY_RTOL, TRAJECTORY_ATOL)
+# The learning runs are 2 to 5 times longer: a correct train whose backprop rounds in float32
+# (a backward_prop mistake, graded there) drifts by ~1e-7 relative there. Weights written down
+# rather than learnt are off by far more than this.
+LEARNT_TOLERANCE = (1e-3, 1e-6)
 KEYS = ("Wxh", "bh", "Why", "by")
 DEFAULTS_COMPARED = 100  # costs of the defaults run compared step by step with the reference's
 
@@ -159,27 +164,22 @@ def _trajectories(ctx, run, label=None):
     return ctx.memo(("trajectory", tuple(run.items())), compute)
 
 
-def _expect_descent(ctx, run, label, params, hint, shown_label=None):
+def _expect_descent(ctx, run, label, params, hint, shown_label=None, tolerance=TRAJECTORY_TOLERANCE):
     """Fail unless `params` is where gradient descent from one of the starts ends up, every
     array finite (isclose(inf, inf) holds: a dead start must not match itself)."""
+    rtol, atol = tolerance
     trajectories, why = _trajectories(ctx, run, shown_label)
     hint = (why + hint) if why else hint
     for key in KEYS:
         if not np.all(np.isfinite(params[key])):
             raise Failed(t("train_params_not_finite", call=label, param=key) + hint)
     for expected, _ in trajectories:
-        if all(np.allclose(params[k], expected[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for k in KEYS):
+        if all(np.allclose(params[k], expected[k], rtol=rtol, atol=atol) for k in KEYS):
             return
     expected = trajectories[0][0]
-    key = next(
-        k for k in KEYS if not np.allclose(params[k], expected[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL)
-    )
+    key = next(k for k in KEYS if not np.allclose(params[k], expected[k], rtol=rtol, atol=atol))
     with np.errstate(invalid="ignore"):
-        index = tuple(
-            np.argwhere(~np.isclose(params[key], expected[key], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL))[
-                0
-            ]
-        )
+        index = tuple(np.argwhere(~np.isclose(params[key], expected[key], rtol=rtol, atol=atol))[0])
     raise Failed(
         t(
             "train_not_gradient_descent",
@@ -307,4 +307,6 @@ def train_learns(ctx, table):
             )
         run = {"table": table, "num_hidden": NUM_HIDDEN, "alpha": ALPHA, "num_iterations": ITERATIONS[table]}
         hidden = f"init_params(2, {NUM_HIDDEN}, 1, seed=...)"  # the seed stays hidden
-        _expect_descent(ctx, {**run, "seed": seed}, label, params, t("hint_train_arguments"), hidden)
+        _expect_descent(
+            ctx, {**run, "seed": seed}, label, params, t("hint_train_arguments"), hidden, LEARNT_TOLERANCE
+        )
