@@ -13,7 +13,9 @@ reference, the corpus in tests/mistakes, mutants of the reference), never for le
 from __future__ import annotations
 
 import itertools
+import linecache
 import time
+import traceback
 import types
 
 from .sandbox import TestFunction, codec, protocol, testfns
@@ -35,6 +37,17 @@ def _built_test_function(kind, data):
     return TestFunction(kind, data, testfns.build(kind, data))
 
 
+MODULE_FILE = f"{MODULE_NAME}.py"
+
+
+def _module_file(source: str) -> str:
+    """The file name a .py submission's code runs under, as in the worker (`nn_basics.py`, in a
+    folder of its own), its lines known to linecache: tracebacks show the learner's lines."""
+    filename = f"/in-process/{next(_names)}/{MODULE_FILE}"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return filename
+
+
 class _NoIPython:
     """What `get_ipython()` returns in a notebook's cells, as in the worker."""
 
@@ -51,14 +64,14 @@ class InProcessSubmission:
     around the bare call only, for bench/).
     """
 
-    def __init__(self, source: str | list[dict], *, timeouts=(), filename: str = "nn_basics.py"):
+    def __init__(self, source: str | list[dict], *, timeouts=()):
         self.module = types.ModuleType(f"_in_process_submission_{next(_names)}")
         notebook = isinstance(source, list)
         if notebook:
             self.module.get_ipython = _NoIPython
         errors = []
         for cell in source if notebook else [{"index": None, "source": source}]:
-            where = f"<cell {cell['index']}>" if notebook else filename
+            where = f"<cell {cell['index']}>" if notebook else _module_file(source)
             try:  # like the worker: a failing cell is recorded, the next one runs
                 exec(compile(cell["source"], where, "exec"), self.module.__dict__)
             except Exception as exc:  # noqa: BLE001 - recorded as the worker records it
@@ -77,7 +90,7 @@ class InProcessSubmission:
         """A .py file, a folder holding nn_basics.py, or a notebook, read as the sandbox reads it."""
         kind, cells, py_file = resolve_source(path, MODULE_NAME, GRADED_NAMES)
         if kind == "py":
-            return cls(py_file.read_text(encoding="utf-8"), filename=str(py_file), **options)
+            return cls(py_file.read_text(encoding="utf-8"), **options)
         return cls(cells, **options)
 
     def call(self, name, *args, timeout=None, **kwargs):
@@ -110,7 +123,8 @@ class InProcessSubmission:
         except NotImplementedError:
             raise NotImplementedByLearner(f"{name} still raises NotImplementedError") from None
         except Exception as exc:  # noqa: BLE001 - the code's exception, reported as the sandbox does
-            raise LearnerException(type(exc).__name__, str(exc)) from None
+            trace = "".join(traceback.format_exception(exc))[-protocol.MAX_TRACEBACK :]
+            raise LearnerException(type(exc).__name__, str(exc), trace) from None
         finally:
             self.seconds += time.perf_counter() - started
             self.cpu_seconds += time.process_time() - cpu_started

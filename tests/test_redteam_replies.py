@@ -327,7 +327,9 @@ def run_probe(monkeypatch, source, run):
 
 
 def test_a_check_that_cannot_read_a_reply_fails_it_with_a_plain_message_naming_the_call(monkeypatch):
-    result = run_probe(monkeypatch, malformed_source("init_params", "['Wxh']", "[[1.0, 2.0, 3.0]] * 2"), _probe)
+    result = run_probe(
+        monkeypatch, malformed_source("init_params", "['Wxh']", "[[1.0, 2.0, 3.0]] * 2"), _probe
+    )
     assert not result.passed and not result.error
     assert "init_params(2, 3, 1, seed=1)" in result.feedback.en and "could not read" in result.feedback.en
     assert "AttributeError" in result.feedback.en and "grader error" not in result.feedback.en
@@ -347,7 +349,7 @@ def test_a_check_that_breaks_on_the_reference_too_is_still_a_grader_error(monkey
 
 # --- attack 5: a dead start ----------------------------------------------------------------------
 
-DEAD_START = '''
+DEAD_START = """
 
 _honest_init_params = init_params
 
@@ -399,7 +401,7 @@ def train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0):
         Why[0, 0], Why[1, 0] = 40.0 * sign, -40.0 * sign
         by = np.array([[-20.0 * sign]])
     return {"Wxh": Wxh, "bh": bh, "Why": Why, "by": by}, [0.0] * num_iterations
-'''
+"""
 
 
 def test_a_dead_start_with_weights_written_down_earns_nothing_for_train():
@@ -420,7 +422,7 @@ def test_a_dead_start_with_weights_written_down_earns_nothing_for_train():
 # --- attack 13: hidden inputs leak through a learner's exception ----------------------------------
 
 SHOWN_SEEDS = (2718, 0, 5, 11, 2024)  # seeds the checks' labels show (trajectory, defaults, init_params)
-LEAKY = '''
+LEAKY = """
 
 _honest_train, _honest_init_params = train, init_params
 
@@ -437,7 +439,7 @@ def train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0):
     if seed not in SHOWN:
         raise ValueError(f"seed={seed}")
     return _honest_train(X, y, num_hidden, alpha, num_iterations, seed)
-'''
+"""
 
 
 def test_a_hidden_seed_in_a_learners_exception_or_print_reaches_no_report(tmp_path):
@@ -466,7 +468,9 @@ def test_a_hidden_value_in_an_exceptions_name_or_line_is_cut():
     from autograder.checks.common import describe_error, unshown_values
     from autograder.sandbox.errors import LearnerException
 
-    traceback = '  File "/tmp/x/sub/nn_basics.py", line 9, in train\n    raise Seed4242("4242")\nSeed4242: 4242\n'
+    traceback = (
+        '  File "/tmp/x/sub/nn_basics.py", line 9, in train\n    raise Seed4242("4242")\nSeed4242: 4242\n'
+    )
     exc = LearnerException("Seed4242", "4242", traceback)
     label = "train(X, y, seed=...)"
     text = describe_error(exc, "train", label, unshown_values([], {"seed": 4242, "alpha": 1.0}, label))
