@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import checks
-from .checks.common import REGISTRY, Context, Failed, refusal_reason, short
+from .checks.common import REGISTRY, Context, Failed, hides_arguments, refusal_reason, short
 from .in_process import InProcessSubmission
 from .messages import t
 from .quoting import clean
@@ -91,7 +91,8 @@ def run_check(
         if passes_on_reference(check, ctx.ref):  # the same check reads the reference's values
             log.info("check %s could not read the learner's values: %s", name, detail)
             call = ctx.last_call or f"{function}(...)"
-            return CheckResult(name, function, points, False, t("unreadable_reply", call=call, error=detail))
+            shown = type(exc).__name__ if hides_arguments(call) else detail  # it may quote what came back
+            return CheckResult(name, function, points, False, t("unreadable_reply", call=call, error=shown))
         log.error("grader error in check %s", name, exc_info=True)
         return CheckResult(
             name, function, points, False, t("grader_error", check=name, detail=detail), error=True
