@@ -207,7 +207,8 @@ def unshown_values(args, kwargs, label: str) -> list[str]:
     numbers = [
         v for v in values if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
     ]
-    return sorted({str(v) for v in numbers if str(v) not in label}, key=len, reverse=True)
+    hidden = {str(v) for v in numbers if str(v) not in label and fmt(v) not in label}
+    return sorted(hidden, key=len, reverse=True)  # 4242 before 42
 
 
 def redact(text: str, unshown: Sequence[str]) -> str:
