@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: demo test release release-check bench lint mutants gradescope learner-check browser-deps lock clean
+.PHONY: demo test release release-check bench fuzz lint mutants gradescope learner-check browser-deps lock clean
 
 # The oldest Python the kit supports (pyproject.toml's requires-python; `make lock` pins for it).
 OLDEST_PYTHON := 3.11
@@ -84,6 +84,12 @@ browser-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq --no-install-recommends $(BROWSER_PACKAGES); \
 	fi
+
+## fuzz: the sandbox codec's decoder fed over 100,000 generated frames: only CodecError may come out
+fuzz: $(VENV)/.installed
+	@started=$$(date +%s); FUZZ_EXAMPLES=15000 $(PY) -m pytest -n 0 -q -s -p no:cacheprovider \
+		tests/test_redteam_replies.py -k fuzz; status=$$?; \
+	echo "make fuzz: $$(( $$(date +%s) - started )) s wall time"; exit $$status
 
 ## lock: re-pin requirements.txt from requirements.in (needs the registry) for the oldest supported
 ## Python, whatever Python runs it: every pin's Requires-Python admits $(OLDEST_PYTHON).0 (tests/test_platform.py).

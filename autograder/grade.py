@@ -16,7 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import checks
-from .checks.common import REGISTRY, Context, Failed, refusal_reason
+from .checks.common import REGISTRY, Context, Failed, hides_arguments, refusal_reason, short
+from .in_process import InProcessSubmission
 from .messages import t
 from .quoting import clean
 from .results import CheckResult, Results, Text
@@ -85,20 +86,35 @@ def run_check(
         check.run(ctx)
     except Failed as failed:
         return CheckResult(name, function, points, False, failed.text)
-    except Exception as exc:  # noqa: BLE001 - whatever broke, it broke in the grader
+    except Exception as exc:  # noqa: BLE001 - the learner's values, or the grader itself
+        detail = clean(short(f"{type(exc).__name__}: {exc}", 200))
+        if passes_on_reference(check, ctx.ref):  # the same check reads the reference's values
+            log.info("check %s could not read the learner's values: %s", name, detail)
+            call = ctx.last_call or f"{function}(...)"
+            shown = type(exc).__name__ if hides_arguments(call) else detail  # it may quote what came back
+            return CheckResult(name, function, points, False, t("unreadable_reply", call=call, error=shown))
         log.error("grader error in check %s", name, exc_info=True)
         return CheckResult(
-            name,
-            function,
-            points,
-            False,
-            t("grader_error", check=name, detail=f"{type(exc).__name__}: {exc}"),
-            error=True,
+            name, function, points, False, t("grader_error", check=name, detail=detail), error=True
         )
     for required, prior in zip(check.requires, priors, strict=True):
         if prior is not None and not prior.passed:  # the property holds, but so it does for hollow code
             return CheckResult(name, function, points, False, t("requires", check=required, fn=function))
     return CheckResult(name, function, points, True)
+
+
+def passes_on_reference(check, reference) -> bool:
+    """Whether `check` passes when the trusted reference answers it, in this process. A check
+    whose own code raised while reading a submission's values, and passes on the reference's,
+    was broken by those values (a 0-d array where a list belongs, a dict for a tuple...): the
+    learner's failure. One that raises on the reference too is the grader's own fault."""
+    try:
+        source = Path(reference.__file__).read_text(encoding="utf-8")
+        check.run(Context(InProcessSubmission(source), reference))
+    except Exception:  # noqa: BLE001 - Failed included: the check itself is wrong
+        log.error("check %s fails on the reference too", check.name, exc_info=True)
+        return False
+    return True
 
 
 def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckResult]:

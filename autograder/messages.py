@@ -44,6 +44,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "调用 {call} 时抛出了异常（exception）：{error}",
         "Calling {call} raised an exception: {error}",
     ),
+    "exception_hidden": (
+        "调用 {call} 时抛出了异常（exception）{error}，位置（where）：{where}。这一项的输入不公开（hidden），所以不显示异常的说明文字（message）。",
+        "Calling {call} raised {error} at {where}. This check's inputs are hidden, so the exception's message is not shown.",
+    ),
     "timeout": (
         "调用 {call} 超时（timeout）：没有在限定时间内返回。检查是否有死循环（infinite loop）或不必要的大量计算。",
         "Calling {call} timed out: it did not return in time. Look for an infinite loop or needless work.",
@@ -69,6 +73,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "During {call}, a call of the function passed in (f or cost_fn) could not be answered by the grader: "
         "{detail}. Call it with a numpy array shaped like its argument (or a dict of parameters with the "
         "same keys), only as often as needed.",
+    ),
+    "unreadable_reply": (
+        "{call} 返回的值不符合练习约定的类型或形状（type / shape），评分程序无法读取它（{error}）。请按函数说明返回约定的值。",
+        "The value returned by {call} does not have the type or shape the exercise asks for, so the grader could not read it ({error}). Return what the function's description asks for.",
     ),
     "grader_error": (
         "评分程序自身出错（grader error），这一项没有被评分，不算你的错误：检查 {check} 出错：{detail}。请告诉教师。",
@@ -203,6 +211,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "costs_not_floats": (
         "train 的 costs 应当是 float 的列表，第 {index} 个元素是 {got}。",
         "train's costs should be a list of floats; element {index} is {got}.",
+    ),
+    "train_start_unusable": (
+        "训练检查不能从 {call} 返回的起点出发（cannot be trained from）：{why}。",
+        "The training checks cannot start from what {call} returned: {why}.",
+    ),
+    "start_not_finite": (
+        "{param} 含有非有限值（inf / nan），从这里出发梯度下降什么也学不到",
+        "{param} holds a value that is not finite (inf / nan), from which gradient descent learns nothing",
+    ),
+    "start_all_zero": (
+        "{param} 全为 0",
+        "{param} is all zero",
+    ),
+    "start_symmetric": (
+        "每个隐藏单元（hidden unit）的初始权重都相同：对称的起点（symmetric start）永远学不会，下降让它们一直相同",
+        "every hidden unit starts with the same weights: a symmetric start never learns, as descent keeps them alike",
+    ),
+    "train_params_not_finite": (
+        "{call} 返回的 {param} 含有非有限值（inf / nan）。",
+        "{call} returned {param} holding a value that is not finite (inf / nan).",
     ),
     "train_not_gradient_descent": (
         "{call} 返回的参数不是梯度下降（gradient descent）的结果：从 init_params(seed) 出发、"

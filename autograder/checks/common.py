@@ -10,6 +10,7 @@ describe the values they compare.
 from __future__ import annotations
 
 import functools
+import re
 import weakref
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -123,6 +124,7 @@ class Context:
         self.ref = ref
         self._memo: dict = {}
         self._broken: dict[str, Failed] = {}
+        self.last_call: str | None = None  # the label of the latest call: whose reply a check read
 
     def call(self, fn: str, *args, label: str | None = None, timeout: float | None = None, **kwargs):
         return self._call(self.sub.call, fn, args, kwargs, label, timeout)
@@ -135,10 +137,11 @@ class Context:
         if fn in self._broken:
             raise self._broken[fn]
         label = label or f"{fn}(...)"
+        self.last_call = label
         try:
             return method(fn, *args, timeout=timeout or CALL_TIMEOUT, **kwargs)
         except SubmissionError as exc:
-            failed = Failed(describe_error(exc, fn, label))
+            failed = Failed(describe_error(exc, fn, label, unshown_values(args, kwargs, label)))
             if exc.lasting:  # not input-dependent: the same answer for every later call of fn
                 self._broken[fn] = failed
             raise failed from None
@@ -170,16 +173,63 @@ def refusal_reason(exc: Refused) -> Text:
     return t(exc.reason, **{k: clean(v) if isinstance(v, str) else v for k, v in exc.details.items()})
 
 
-def describe_error(exc: SubmissionError, fn: str, label: str) -> Text:
+def describe_error(exc: SubmissionError, fn: str, label: str, unshown: Sequence[str] = ()) -> Text:
     """The learner's message the error names (sandbox/errors.py), about function `fn` called
-    as `label`."""
+    as `label`. A call whose label hides an argument (`seed=...`: the check keeps its inputs
+    secret) shows a learner's exception as its type and the learner's own line, never its
+    message, which may hold the arguments; `unshown` (argument values the label does not show)
+    are cut from whatever learner text remains."""
     if isinstance(exc, Refused):
         return t(exc.message_key, reason=refusal_reason(exc))
-    detail = short(str(exc), 300)
-    text = t(exc.message_key, fn=fn, call=label, detail=detail, error=detail)
-    if isinstance(exc, LearnerException) and "truth value of an array" in detail:
+    if isinstance(exc, LearnerException) and hides_arguments(label):
+        where = redact(learner_line(exc.traceback), unshown) or "?"
+        text = t("exception_hidden", call=label, error=redact(short(exc.exc_type, 100), unshown), where=where)
+    else:
+        detail = redact(short(str(exc), 300), unshown)
+        text = t(exc.message_key, fn=fn, call=label, detail=detail, error=detail)
+    if isinstance(exc, LearnerException) and "truth value of an array" in exc.message:
         text += t("hint_if_on_array")
     return text
+
+
+def hides_arguments(label: str) -> bool:
+    """Whether a call's label keeps an argument back: `seed=...`, or the default `fn(...)`."""
+    return "..." in label
+
+
+def unshown_values(args, kwargs, label: str) -> list[str]:
+    """The numbers among a call's arguments that its label does not show, as text."""
+    values = [*args, *kwargs.values()]
+    numbers = [
+        v for v in values if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+    ]
+    hidden = {str(v) for v in numbers if str(v) not in label and fmt(v) not in label}
+    return sorted(hidden, key=len, reverse=True)  # 4242 before 42
+
+
+def redact(text: str, unshown: Sequence[str]) -> str:
+    """`text` with each of `unshown` (a number as text) replaced by "…" wherever it stands alone."""
+    for value in unshown:
+        text = re.sub(rf"(?<![0-9.]){re.escape(value)}(?![0-9])", "…", text)
+    return text
+
+
+_FRAME = re.compile(r'^  File "(?P<file>[^"\n]*)", line (?P<line>[0-9]+), in (?P<function>[^\n]*)$', re.M)
+LEARNER_FILES = re.compile(r"(^|/)nn_basics\.py$|^<cell [0-9]+>$")
+
+
+def learner_line(traceback: str) -> str:
+    """Where the learner's own code raised: the last frame of the traceback in the learner's
+    file (its name, not the sandbox's folder), its line number, function and source line; ""
+    if there is none. The traceback is the learner process's text: shown cleaned, as a claim."""
+    frames = [m for m in _FRAME.finditer(traceback or "") if LEARNER_FILES.search(m["file"])]
+    if not frames:
+        return ""
+    last = frames[-1]
+    following = traceback[last.end() + 1 :].split("\n", 1)[0]
+    source = following.strip() if following.startswith("    ") and following.strip("^~ ") else ""
+    where = f"{last['file'].rsplit('/', 1)[-1]}, line {last['line']}, in {short(last['function'], 80)}"
+    return where + (f": {short(source, 160)}" if source else "")
 
 
 # --- formatting values for feedback (short: a learner reads them in a terminal) --------------

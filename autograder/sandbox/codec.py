@@ -11,6 +11,7 @@ Frames on the pipes are a 4-byte big-endian length followed by that many bytes o
 
 import base64
 import json
+import re
 import struct
 
 import numpy as np
@@ -23,6 +24,7 @@ MAX_FRAME_BYTES = 64 * 1024 * 1024
 MAX_REPLY_BYTES = 4 * 1024 * 1024
 MAX_NDIM = 32
 ALLOWED_DTYPE_KINDS = "biuf"  # bool, signed int, unsigned int, float: no object/complex/struct
+DTYPE_STR = re.compile(r"[<>|=][biuf][0-9]{1,2}")
 
 ARRAY_TAG = "__ndarray__"
 TESTFN_TAG = "__testfn__"
@@ -106,33 +108,65 @@ def _encode_array(arr, scalar):
     }
 
 
-def decode(tree, testfn=None, _depth=0):
-    """Rebuild values from a tree made by `encode`; `testfn(kind, data)` builds test functions."""
-    if _depth > MAX_DEPTH:
+def decode(tree, testfn=None):
+    """Rebuild values from a tree made by `encode`; `testfn(kind, data)` builds test functions.
+    The tree is the other side's claim: whatever it holds, the only exception is CodecError."""
+    try:
+        return _decode(tree, testfn, 0)
+    except CodecError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - numpy, a testfn builder, memory: all a malformed message
+        raise CodecError(f"malformed message: {type(exc).__name__}: {str(exc)[:200]}") from None
+
+
+def _decode(tree, testfn, depth):
+    if depth > MAX_DEPTH:
         raise CodecError(f"nested deeper than {MAX_DEPTH} levels")
     if tree is None or type(tree) in (bool, int, float, str):
         return tree
     if type(tree) is list:
         if all(type(v) in _PLAIN for v in tree):  # a list of numbers: nothing to rebuild
             return tree
-        return [decode(v, testfn, _depth + 1) for v in tree]
-    if type(tree) is dict:
-        if len(tree) == 1 and ARRAY_TAG in tree:
-            return _decode_array(tree[ARRAY_TAG])
-        if len(tree) == 1 and TESTFN_TAG in tree:
-            if testfn is None:
-                raise CodecError("a test function cannot be sent in this direction")
-            spec = tree[TESTFN_TAG]
-            if type(spec) is not dict or type(spec.get("kind")) is not str:
-                raise CodecError("malformed test function")
-            return testfn(spec["kind"], decode(spec.get("data"), None, _depth + 1))
-        out = {}
-        for k, v in tree.items():
-            if k in _TAGS:
-                raise CodecError(f"dict key {k!r} is reserved")
-            out[k] = decode(v, testfn, _depth + 1)
-        return out
-    raise CodecError(f"unexpected {type(tree).__name__} in message")
+        return [_decode(v, testfn, depth + 1) for v in tree]
+    if type(tree) is not dict:
+        raise CodecError(f"unexpected {type(tree).__name__} in message")
+    if len(tree) == 1 and ARRAY_TAG in tree:
+        return _decode_array(tree[ARRAY_TAG])
+    if len(tree) == 1 and TESTFN_TAG in tree:
+        return _decode_testfn(tree[TESTFN_TAG], testfn, depth)
+    out = {}
+    for k, v in tree.items():
+        if type(k) is not str or k in _TAGS:
+            raise CodecError(f"dict key {k!r} is not a str or is reserved")
+        out[k] = _decode(v, testfn, depth + 1)
+    return out
+
+
+def _decode_testfn(spec, testfn, depth):
+    if testfn is None:
+        raise CodecError("a test function cannot be sent in this direction")
+    if type(spec) is not dict or type(spec.get("kind")) is not str:
+        raise CodecError("malformed test function")
+    return testfn(spec["kind"], _decode(spec.get("data"), None, depth + 1))
+
+
+def _dtype(dtype_str):
+    """The numpy dtype a frame names, if it is one of the allowed kinds."""
+    # only what encode writes (dtype.str: byte order, kind, size): numpy's own parser never
+    # sees a hostile string (it raises SyntaxError on some, warns on others)
+    if type(dtype_str) is not str or not DTYPE_STR.fullmatch(dtype_str):
+        raise CodecError("malformed array dtype")
+    try:
+        dtype = np.dtype(dtype_str)
+    except Exception as exc:  # noqa: BLE001 - TypeError, ValueError, SyntaxError...: not a dtype
+        raise CodecError(f"unknown dtype {dtype_str!r}") from exc
+    if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise CodecError(f"dtype {dtype} is not allowed")
+    return dtype
+
+
+def _bad_length(n):
+    return type(n) is not int or n < 0 or n > MAX_FRAME_BYTES
 
 
 def _decode_array(spec):
@@ -144,15 +178,10 @@ def _decode_array(spec):
         spec.get("data"),
         spec.get("scalar", False),
     )
-    if type(dtype_str) is not str or len(dtype_str) > 8:
-        raise CodecError("malformed array dtype")
-    try:
-        dtype = np.dtype(dtype_str)
-    except TypeError as exc:
-        raise CodecError(f"unknown dtype {dtype_str!r}") from exc
-    if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.fields is not None or dtype.subdtype is not None:
-        raise CodecError(f"dtype {dtype} is not allowed")
-    if type(shape) is not list or len(shape) > MAX_NDIM or any(type(n) is not int or n < 0 for n in shape):
+    dtype = _dtype(dtype_str)
+    # A length longer than any frame holds bytes for only with a 0 beside it: (0, 2**63) is
+    # empty, yet numpy cannot even make its shape.
+    if type(shape) is not list or len(shape) > MAX_NDIM or any(_bad_length(n) for n in shape):
         raise CodecError("malformed array shape")
     if type(data) is not str:
         raise CodecError("malformed array data")
@@ -168,8 +197,10 @@ def _decode_array(spec):
             f"array of shape {tuple(shape)} and dtype {dtype} needs "
             f"{count * dtype.itemsize} bytes, got {len(raw)}"
         )
-    # a fresh, writeable, native-order copy: nothing aliases the message buffer
-    arr = np.frombuffer(raw, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=True)
+    try:  # a fresh, writeable, native-order copy: nothing aliases the message buffer
+        arr = np.frombuffer(raw, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=True)
+    except (ValueError, TypeError, OverflowError, MemoryError) as exc:
+        raise CodecError(f"array of shape {tuple(shape)} cannot be built: {str(exc)[:200]}") from None
     if scalar is True:
         if arr.shape != ():
             raise CodecError("scalar with a non-empty shape")
@@ -196,9 +227,9 @@ def loads(payload, testfn=None, limit=MAX_FRAME_BYTES):
     if len(payload) > limit:
         raise CodecError(f"message of {len(payload)} bytes is over the {limit}-byte limit")
     try:
-        tree = json.loads(payload.decode("utf-8"))
-    except (ValueError, RecursionError) as exc:
-        raise CodecError(f"malformed message: {str(exc)[:200]}") from exc
+        tree = json.loads(bytes(payload).decode("utf-8"))
+    except Exception as exc:  # noqa: BLE001 - bad UTF-8 or JSON, too deep, too many digits, memory
+        raise CodecError(f"malformed message: {str(exc)[:200]}") from None
     return decode(tree, testfn)
 
 
