@@ -359,15 +359,14 @@ class RestoreCellMetadata(NbGraderPreprocessor):
         with Gradebook(info["db_url"]) as gradebook:
             released = released_metadata(gradebook.find_notebook(info["notebook"], info["assignment"]))
         for cell in nb.cells:
-            meta = cell.get("metadata", {}).get("nbgrader")
-            if meta is None:
+            if "nbgrader" not in cell.get("metadata", {}):
                 continue
-            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+            grade_id = nbgrader_metadata(cell).get("grade_id")  # {} when not a dict
             expected = released.get(grade_id) if isinstance(grade_id, str) else None
             if expected is None:
                 self.log.warning("nbgrader metadata removed from a cell that is not in the release")
                 del cell.metadata["nbgrader"]
-            elif meta != expected:
+            elif cell.metadata["nbgrader"] != expected:
                 self.log.warning("nbgrader metadata of cell %s restored from the release", grade_id)
                 cell.metadata["nbgrader"] = nbformat.from_dict(expected)
         return nb, resources
