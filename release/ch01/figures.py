@@ -55,12 +55,15 @@ def draw_network(sizes=(2, 5, 1), ax=None):
     return ax
 
 
-def draw_secant(f, x, epsilon, ax=None):
-    """梯度检查的割线（secant）：过 (x-ε, f(x-ε)) 和 (x+ε, f(x+ε)) 的直线与 x 处的切线（tangent）。"""
+def draw_secant(f, x, epsilon, ax=None, label="代价 J(θ)"):
+    """梯度检查的割线（secant）：过 (x-ε, f(x-ε)) 和 (x+ε, f(x+ε)) 的直线与 x 处的切线（tangent）。
+
+    label 是曲线的名字（也是纵轴的标签）：画的不是代价函数时，照实写它是什么。
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
     xs = np.linspace(x - 3 * epsilon, x + 3 * epsilon, 200)
-    ax.plot(xs, f(xs), color="black", label="代价 J(θ)")
+    ax.plot(xs, f(xs), color="black", label=label)
     lo, hi = x - epsilon, x + epsilon
     slope = (f(hi) - f(lo)) / (2 * epsilon)
     ax.plot(xs, f(lo) + slope * (xs - lo), "--", color="tab:red", label=f"割线（secant）：斜率 {slope:.3f}")
@@ -80,7 +83,7 @@ def draw_secant(f, x, epsilon, ax=None):
         ax.axvline(value, color="gray", lw=0.5)
         ax.annotate(name, (value, ax.get_ylim()[0]), ha="center", va="bottom", fontsize=10)
     ax.set_xlabel("参数 θ")
-    ax.set_ylabel("代价 J")
+    ax.set_ylabel(label)
     ax.set_title("数值梯度：用割线的斜率近似切线的斜率")
     ax.legend(loc="upper left", fontsize=9)
     return ax
