@@ -15,7 +15,7 @@ from autograder.checks.xor import COST_LIMIT
 from autograder.grade import grade_submission
 from solutions import nn_basics as reference
 from tests.mistakes import with_bodies, write
-from tests.test_chapter_traps import chapter_lines
+from tests.test_chapter_traps import chapter_file, chapter_lines
 from tests.test_public_checks import check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -293,3 +293,34 @@ def test_release_notebook_on_the_stub_raises_only_not_implemented():
     ]
     assert errors
     assert [e for e in errors if e[1] not in ("NotImplementedError", "NotImplementedYet")] == []
+
+
+# --- the chapter's figures, applications and further reading -----------------------------------------
+
+
+def test_the_chapters_further_reading_is_in_a_section_of_its_own():
+    section = cell("md_applications")
+    assert section.startswith("## ") and "延伸阅读" in section and "应用" in section
+    links = re.findall(r"<(https://[^>]+)>", section)
+    assert len(links) == 2
+    chapter = chapter_file()
+    if chapter is not None:  # the chapter text is kept outside the kit
+        assert all(link in chapter for link in links)
+
+
+def test_the_neuron_figures_are_drawn_beside_the_neuron_section():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    ids = [c["id"] for c in nb["cells"]]
+    assert ids.index("fig-neurons") == ids.index("93266ebe") + 2  # the section, its caption, the figure
+    assert "draw_biological_neuron" in cell("fig-neurons") and "draw_artificial_neuron" in cell("fig-neurons")
+
+
+def test_the_relu_family_derivatives_are_explained_once_and_drawn_in_one_figure():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    grade_ids = [c["metadata"].get("nbgrader", {}).get("grade_id") for c in nb["cells"]]
+    assert "md_leaky_relu_derivative" not in grade_ids and "md_elu_derivative" not in grade_ids
+    explained = grade_ids.index("md_relu_derivative")
+    assert grade_ids.index("elu") < explained < grade_ids.index("relu_derivative")
+    assert all(
+        name in cell("fd615bd6") for name in ("relu_derivative", "leaky_relu_derivative", "elu_derivative")
+    )
