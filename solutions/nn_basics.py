@@ -26,8 +26,9 @@ def sigmoid(x):
     返回（Returns）：
     - 与 x 同形状的数组，取值在 [0, 1]
 
-    提示：x = -1000 时 e^(-x) = e^1000 会溢出（overflow）。想一想：对负的 x，能不能把公式
-    改写成一个等价的形式，让要取指数的数永远不是很大的正数？
+    直接写 1 / (1 + np.exp(-x)) 就能得满分：x = -1000 时 np.exp(1000) 溢出为 inf，numpy 发出
+    RuntimeWarning（overflow），但 1 / (1 + inf) = 0.0 仍然正确，不会是 NaN。
+    选做：对负的 x 把公式改写成等价形式，让要取指数的数永远不是很大的正数，就没有这条警告。
     """
     ### BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
@@ -45,8 +46,7 @@ def sigmoid_derivative(x):
     返回（Returns）：
     - 与 x 同形状的数组
 
-    陷阱（trap）：教材写成 e^(-x) / (1 + e^(-x))^2，x <= -710 时是 inf / inf = NaN。
-    复用已经数值稳定的 sigmoid。
+    见笔记本的教材勘误表第 1 条（教材的写法在 x <= -710 时得到 NaN）；复用 sigmoid。
     """
     ### BEGIN SOLUTION
     s = sigmoid(x)
@@ -63,9 +63,7 @@ def tanh(x):
     返回（Returns）：
     - 与 x 同形状的数组，取值在 [-1, 1]
 
-    陷阱（trap）：教材写成 (1 - e^(-2x)) / (1 + e^(-2x))：x = 1000 时没问题（得 1.0），
-    但 x 约 <= -355 时 e^(-2x) 溢出，-inf / inf = NaN。
-    可以用 np.tanh，或恒等式 tanh(x) = 2σ(2x) - 1（借助数值稳定的 sigmoid）。
+    见教材勘误表第 2 条：教材的写法在 x 约 <= -355 时得到 NaN。
     """
     ### BEGIN SOLUTION
     return np.tanh(np.asarray(x, dtype=float))
@@ -96,8 +94,7 @@ def relu(x):
     返回（Returns）：
     - 与 x 同形状的数组
 
-    陷阱（trap）：教材写 `if x < 0:`，对数组会报错（数组的真值不明确）。
-    用逐元素（element-wise）的 np.maximum 或 np.where。
+    见教材勘误表第 3 条：要逐元素（element-wise）计算，`if x < 0:` 对数组会报错。
     """
     ### BEGIN SOLUTION
     return np.maximum(0.0, np.asarray(x, dtype=float))
@@ -128,7 +125,7 @@ def leaky_relu(x, alpha=0.01):
     返回（Returns）：
     - 与 x 同形状的数组
 
-    陷阱（trap）：同 ReLU，不要用 `if x < 0:`。
+    见教材勘误表第 3 条（同 ReLU，要逐元素计算）。
     """
     ### BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
@@ -163,8 +160,9 @@ def elu(x, alpha=1.0):
     返回（Returns）：
     - 与 x 同形状的数组
 
-    提示：np.where 会把两个分支都算出来，x = 1000 时 e^1000 会溢出并发出警告；
-    让取指数的那个分支只看到不大于 0 的输入。
+    直接用 np.where(x >= 0, x, alpha * (np.exp(x) - 1)) 就能得满分：x = 1000 时没被选中的分支
+    溢出为 inf，numpy 发出 RuntimeWarning，但结果正确。选做：让取指数的那个分支只看到不大于 0
+    的输入，就没有这条警告。
     """
     ### BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
@@ -235,8 +233,7 @@ def softmax(x, axis=-1):
     返回（Returns）：
     - 与 x 同形状的数组，沿 axis 求和为 1
 
-    陷阱（trap）：教材沿 axis 0 归一化（对一批行样本是错的），而且 e^1000 会溢出成 NaN。
-    提示：平移不变性（shift invariance）——所有输入减去同一个数，结果不变。
+    见教材勘误表第 6 条。提示：平移不变性（shift invariance）——所有输入减去同一个数，结果不变。
     """
     ### BEGIN SOLUTION
     x = np.asarray(x, dtype=float)
@@ -304,9 +301,8 @@ def cost_function(y, y_hat):
     返回（Returns）：
     - J: Python float
 
-    陷阱（trap）：教材称它为均方误差（mean squared error），代码算的却是 0.5 · Σ（不除以样本数）；
-    本作业用 0.5 · Σ，后面的梯度依赖这个因子 0.5。教材还用了内置的 sum：对二维数组它只沿
-    第一个轴求和，返回的是数组而不是数。要返回一个 Python float。
+    本作业用 0.5 · Σ（不除以样本数），后面的梯度依赖这个因子 0.5；返回一个 Python float
+    （见教材勘误表第 7 条）。
     """
     ### BEGIN SOLUTION
     return float(0.5 * np.sum((y - y_hat) ** 2))
@@ -327,7 +323,7 @@ def backward_prop(X, y, params, cache):
     返回（Returns）：
     - grads: 字典，键和形状都与 params 相同（"Wxh", "bh", "Why", "by"）
 
-    陷阱（trap）：教材不计算、也不更新偏置。偏置对每个样本都起作用，所以它的梯度要把
+    偏置也要有梯度（见教材勘误表第 9 条）：偏置对每个样本都起作用，所以它的梯度要把
     所有样本的贡献加起来，形状仍是 (1, ·)。
     """
     ### BEGIN SOLUTION
@@ -388,8 +384,7 @@ def train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0):
     - (params, costs)：训练后的参数；costs 是 Python float 的列表，每次迭代一个
       （更新之前的代价）
 
-    陷阱（trap）：教材用 alpha = 0.01 迭代 5000 次，XOR 根本学不会（200 个种子里 0 个）；
-    alpha = 1.0 在 500 次迭代内就能学会。
+    见教材勘误表第 12 条：教材的 alpha = 0.01 迭代 5000 次学不会 XOR；alpha = 1.0 在 700 次迭代内学会。
     """
     ### BEGIN SOLUTION
     params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
@@ -467,8 +462,8 @@ def gradient_check(cost_fn, params, grads, epsilon=1e-5):
     返回（Returns）：
     - Python float；正确的反向传播在 float64 下给出 < 1e-7
 
-    陷阱（trap）：教材一次扰动所有权重，得到的是方向导数（directional derivative），
-    于是正确的反向传播也被判为错误。每次只扰动一个元素（用 numerical_gradient）。
+    每次只扰动一个元素（用 numerical_gradient），见教材勘误表第 10 条。笔记本里有一个
+    可以点开的思路提示。
     """
     ### BEGIN SOLUTION
     params = {key: np.array(value, dtype=float) for key, value in params.items()}

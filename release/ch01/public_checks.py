@@ -269,14 +269,24 @@ def check_sigmoid_derivative(sigmoid_derivative):
     if np.allclose(got, [0.0]):
         raise AssertionError(
             "sigmoid_derivative(array([0.])) 期望 0.25，实际 0。\n参数 x 是预激活值 z"
-            "（pre-activation），不是 σ(z)：请先算 s = σ(x)，再返回 s·(1 - s)。"
+            "（pre-activation），不是 σ(z)：函数里要先自己算出 σ(x)。"
+        )
+    # 溢出的提示只给真的溢出了的实现；值算错的实现得到的是指向推导的提示
+    extremes = np.array([-1000.0, -710.0])
+    got = sigmoid_derivative.array(extremes)
+    if got.shape == extremes.shape and not np.all(np.isfinite(got)):
+        raise AssertionError(
+            f"{sigmoid_derivative.describe((extremes,), {})}\n期望 [0, 0]（非常接近 0 的正数）\n"
+            f"实际 {_show(got)}：含有 NaN 或 inf。\n⚠️ 教材勘误表第 1 条：e^(-x) / (1 + e^(-x))^2 "
+            "在 x <= -710 时分子分母都溢出为 inf，inf/inf = NaN。换成推导最后那个只用 σ(x) 表示的形式，"
+            "复用你的 sigmoid。"
         )
     _check_activation(
         sigmoid_derivative,
         lambda x: _sigmoid(x) * (1 - _sigmoid(x)),
         [-3.0, -1.0, 0.0, 1.0, 3.0],
-        "⚠️ 陷阱（trap）：e^(-x) / (1 + e^(-x))^2 在 x <= -710 时是 inf/inf = NaN；"
-        "复用数值稳定的 sigmoid：σ(x)·(1 - σ(x))。",
+        "对照笔记本“Sigmoid 的导数”一节的推导检查公式：σ'(0) = 0.25 是它的最大值，"
+        "而且 σ' 关于 0 对称（σ'(-x) = σ'(x)），处处为正。",
     )
 
 

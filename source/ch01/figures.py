@@ -55,12 +55,15 @@ def draw_network(sizes=(2, 5, 1), ax=None):
     return ax
 
 
-def draw_secant(f, x, epsilon, ax=None):
-    """梯度检查的割线（secant）：过 (x-ε, f(x-ε)) 和 (x+ε, f(x+ε)) 的直线与 x 处的切线（tangent）。"""
+def draw_secant(f, x, epsilon, ax=None, label="代价 J(θ)"):
+    """梯度检查的割线（secant）：过 (x-ε, f(x-ε)) 和 (x+ε, f(x+ε)) 的直线与 x 处的切线（tangent）。
+
+    label 是曲线的名字（也是纵轴的标签）：画的不是代价函数时，照实写它是什么。
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
     xs = np.linspace(x - 3 * epsilon, x + 3 * epsilon, 200)
-    ax.plot(xs, f(xs), color="black", label="代价 J(θ)")
+    ax.plot(xs, f(xs), color="black", label=label)
     lo, hi = x - epsilon, x + epsilon
     slope = (f(hi) - f(lo)) / (2 * epsilon)
     ax.plot(xs, f(lo) + slope * (xs - lo), "--", color="tab:red", label=f"割线（secant）：斜率 {slope:.3f}")
@@ -80,7 +83,96 @@ def draw_secant(f, x, epsilon, ax=None):
         ax.axvline(value, color="gray", lw=0.5)
         ax.annotate(name, (value, ax.get_ylim()[0]), ha="center", va="bottom", fontsize=10)
     ax.set_xlabel("参数 θ")
-    ax.set_ylabel("代价 J")
+    ax.set_ylabel(label)
     ax.set_title("数值梯度：用割线的斜率近似切线的斜率")
     ax.legend(loc="upper left", fontsize=9)
+    return ax
+
+
+def draw_biological_neuron(ax=None):
+    """生物神经元的示意图：树突（接收输入）→ 细胞体（汇总）→ 轴突（把信号送往其他神经元）。"""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    body = (0.0, 0.0)
+    ax.add_patch(plt.Circle(body, 0.55, facecolor="#fdd0a2", edgecolor="black", zorder=3))
+    ax.add_patch(plt.Circle(body, 0.2, facecolor="#e6550d", edgecolor="black", zorder=4))  # 细胞核
+    for angle in np.linspace(110, 250, 5):  # 树突：从细胞体向左分叉
+        direction = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle))])
+        start, end = 0.5 * direction, 1.6 * direction
+        ax.plot(*zip(start, end, strict=True), color="#8c510a", lw=2.5, zorder=2)
+        for turn in (-25, 25):
+            twig = np.radians(angle + turn)
+            tip = end + 0.45 * np.array([np.cos(twig), np.sin(twig)])
+            ax.plot(*zip(end, tip, strict=True), color="#8c510a", lw=1.5, zorder=2)
+    ax.plot([0.55, 3.6], [0, 0], color="#8c510a", lw=4, zorder=2)  # 轴突
+    for x in (1.1, 1.8, 2.5):  # 髓鞘（myelin sheath）
+        ax.add_patch(plt.Rectangle((x, -0.12), 0.5, 0.24, facecolor="#c7e9c0", edgecolor="black", zorder=3))
+    for angle in (-30, 0, 30):  # 轴突末梢：与下一个神经元的突触
+        twig = np.radians(angle)
+        tip = np.array([3.6, 0]) + 0.5 * np.array([np.cos(twig), np.sin(twig)])
+        ax.plot([3.6, tip[0]], [0, tip[1]], color="#8c510a", lw=1.5, zorder=2)
+        ax.plot(*tip, "o", color="#8c510a", ms=6, zorder=3)
+    ax.annotate(
+        "树突（dendrites）\n接收其他神经元的输入",
+        (-1.3, 1.0),
+        (-3.2, 1.9),
+        fontsize=9,
+        arrowprops={"arrowstyle": "->"},
+    )
+    ax.annotate(
+        "细胞体（cell body）\n汇总输入",
+        (-0.3, -0.45),
+        (-2.6, -1.9),
+        fontsize=9,
+        arrowprops={"arrowstyle": "->"},
+    )
+    ax.annotate(
+        "轴突（axon）\n把信号送出去", (2.2, 0.12), (1.5, 1.4), fontsize=9, arrowprops={"arrowstyle": "->"}
+    )
+    ax.annotate(
+        "突触（synapse）\n连到下一个神经元",
+        (4.0, -0.25),
+        (2.9, -1.9),
+        fontsize=9,
+        arrowprops={"arrowstyle": "->"},
+    )
+    ax.set_xlim(-3.3, 4.6)
+    ax.set_ylim(-2.3, 2.4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("生物神经元（biological neuron）")
+    return ax
+
+
+def draw_artificial_neuron(ax=None):
+    """单个人工神经元：输入 x_i 乘以权重 w_i，加上偏置 b 求和得 z，再经激活函数 f 得输出 a。"""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    inputs = [(0.0, 1.4), (0.0, 0.0), (0.0, -1.4)]
+    total, activation, output = (3.0, 0.0), (4.8, 0.0), (6.4, 0.0)
+    for i, (x, y) in enumerate(inputs, start=1):
+        ax.add_patch(plt.Circle((x, y), 0.35, facecolor="#9ecae1", edgecolor="black", zorder=3))
+        ax.text(x, y, f"$x_{i}$", ha="center", va="center", fontsize=12, zorder=4)
+        ax.annotate("", total, (x + 0.35, y), arrowprops={"arrowstyle": "->", "shrinkB": 22})
+        ax.text((x + total[0]) / 2, (y + total[1]) / 2 + 0.15, f"$w_{i}$", ha="center", fontsize=12)
+    ax.add_patch(plt.Circle(total, 0.55, facecolor="#fdd0a2", edgecolor="black", zorder=3))
+    ax.text(*total, "$\\Sigma$", ha="center", va="center", fontsize=16, zorder=4)
+    ax.annotate("", (total[0], total[1] + 0.55), (total[0], 1.9), arrowprops={"arrowstyle": "->"})
+    ax.text(total[0], 2.0, "偏置 $b$", ha="center", va="bottom", fontsize=11)
+    ax.add_patch(
+        plt.Rectangle((activation[0] - 0.45, -0.45), 0.9, 0.9, facecolor="#a1d99b", edgecolor="black")
+    )
+    ax.text(*activation, "$f$", ha="center", va="center", fontsize=14)
+    ax.annotate("", (activation[0] - 0.45, 0), (total[0] + 0.55, 0), arrowprops={"arrowstyle": "->"})
+    ax.text((total[0] + activation[0]) / 2, 0.15, "$z$", ha="center", fontsize=12)
+    ax.annotate("", output, (activation[0] + 0.45, 0), arrowprops={"arrowstyle": "->"})
+    ax.text(output[0] + 0.1, 0, "$a = f(z)$", va="center", fontsize=12)
+    ax.text(total[0] + 0.6, -1.5, "加权求和：$z = \\sum_i w_i x_i + b$", ha="center", fontsize=10)
+    ax.text(activation[0], -0.8, "激活函数", ha="center", fontsize=10)
+    ax.text(0.0, -2.1, "输入（inputs）", ha="center", fontsize=10)
+    ax.set_xlim(-0.8, 8.0)
+    ax.set_ylim(-2.4, 2.5)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("人工神经元（artificial neuron）")
     return ax
