@@ -368,15 +368,18 @@ def decide(
     report = reports / f"{pull.entry}.json"
     if not report.is_file():
         return None
-    if errors.get(pull.entry):  # the grader's fault (a timeout, a crash): never the learner's 0
+    from .reporters import markdown
+
+    results = results_from_report(json.loads(report.read_text(encoding="utf-8")), lang)
+    # the error column also says why a learner's own submission lost points (their load error,
+    # nothing defined): that is theirs, graded; anything else there is the grader's fault (a
+    # timeout, a crash, a check that broke) and never the learner's 0
+    if errors.get(pull.entry) and errors[pull.entry] != results.reason:
         return Outcome(
             "error",
             "grader error; graded again at the next run",
             _body([t("comment_grader_error").render(lang)], pull, lang),
         )
-    from .reporters import markdown
-
-    results = results_from_report(json.loads(report.read_text(encoding="utf-8")), lang)
     passed = reaches_pass_mark(results.score, results.max_score, pass_mark)
     body = _body([_verdict(passed, pass_mark, lang), markdown.render(results, lang=lang).strip()], pull, lang)
     return Outcome(

@@ -95,7 +95,7 @@ class Results:
         """No check passed or broke, and each function has a check that found it missing."""
         if any(c.passed or c.error for c in self.tests):
             return False
-        missing = {c.function for c in self.tests if c.feedback == _cleaned(t("missing", fn=c.function))}
+        missing = {c.function for c in self.tests if _says(c.feedback, _cleaned(t("missing", fn=c.function)))}
         return missing == {c.function for c in self.tests}
 
     @property
@@ -124,6 +124,11 @@ class Results:
     def grader_errors(self) -> list[CheckResult]:
         """Checks that broke inside the grader: never the learner's loss; re-grade after a fix."""
         return [c for c in self.tests if c.error]
+
+
+def _says(feedback: Text, text: Text) -> bool:
+    """Whether `feedback` is `text`, in either language (a report read back holds one)."""
+    return feedback.zh == text.zh or feedback.en == text.en
 
 
 def _cleaned(text: Text) -> Text:
