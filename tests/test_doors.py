@@ -188,3 +188,142 @@ def test_the_reason_is_in_the_feedback_and_the_error_column(odd_class, learner):
     assert reason
     page = _page_text(clone / "feedback" / learner / "ch01" / "ch01.html")
     assert reason in page, (learner, reason)
+
+
+# --- the learner's checks never hang (issue 22, item 4) -------------------------------------------
+
+HANGING_NUMERICAL_GRADIENT = """
+def numerical_gradient(f, x, epsilon=1e-5):
+    grad = np.zeros(x.shape)
+    it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:  # it.iternext() forgotten: the loop never advances
+        index = it.multi_index
+        old = x[index]
+        x[index] = old + epsilon
+        f_plus = f(x)
+        x[index] = old - epsilon
+        f_minus = f(x)
+        x[index] = old
+        grad[index] = (f_plus - f_minus) / (2 * epsilon)
+    return grad
+"""
+# Swallows even the checks' own time limit: only pytest-timeout stops it.
+STUBBORN_NUMERICAL_GRADIENT = """
+def numerical_gradient(f, x, epsilon=1e-5):
+    while True:
+        try:
+            while True:
+                pass
+        except BaseException:
+            pass
+"""
+
+
+def learner_pytest_on(tmp_path, module_tail: str, seconds: str = "2"):
+    """The release's pytest, as a learner runs it, on the correct module with `module_tail`
+    appended (it redefines a function); bounded, with the checks' limit at `seconds`."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    folder = tmp_path / "ch01"
+    shutil.copytree(ROOT / "release" / "ch01", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "ch01.ipynb").unlink()  # graded from the module, as the rule says
+    (folder / "nn_basics.py").write_text(correct_source() + "\n" + module_tail, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST"))}
+    env["NN_KIT_CHECK_SECONDS"] = seconds
+    return subprocess.run(
+        [sys.executable, "-P", "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_a_hanging_check_is_stopped_and_names_the_function(tmp_path):
+    proc = learner_pytest_on(tmp_path, HANGING_NUMERICAL_GRADIENT)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "numerical_gradient 的公开检查运行超过 2 秒仍未结束（timed out）" in out
+    assert "调用链（call chain）：numerical_gradient。" in out
+    assert "gradient_check → numerical_gradient" in out  # gradient_check hangs in the helper
+    assert "21 passed" in out and "估计得分 (estimate)：90 / 100" in out  # the rest still ran
+
+
+def test_a_check_that_swallows_its_limit_is_stopped_by_pytest_timeout(tmp_path):
+    proc = learner_pytest_on(tmp_path, STUBBORN_NUMERICAL_GRADIENT, seconds="1")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "Timeout" in out and "numerical_gradient" in out, out[-3000:]
+
+
+def test_a_visible_check_in_the_notebook_stops_a_hanging_function():
+    """The notebook's test cells call the same checks in the kernel's main thread."""
+    import subprocess
+    import sys
+
+    code = (
+        "import public_checks\n"
+        "def numerical_gradient(f, x, epsilon=1e-5):\n"
+        "    i = 0\n"
+        "    while i < x.size:\n"
+        "        pass\n"
+        "try:\n"
+        "    public_checks.check_numerical_gradient(numerical_gradient)\n"
+        "except AssertionError as error:\n"
+        "    print(error)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT / "release" / "ch01",
+        env={"NN_KIT_CHECK_SECONDS": "1", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "numerical_gradient 的公开检查运行超过 1 秒仍未结束（timed out）" in proc.stdout, proc.stderr
+    assert "调用链（call chain）：numerical_gradient。" in proc.stdout
+
+
+# --- the learner's requirements pin everything they install (issue 22, item 5) --------------------
+
+
+def installed_closure(top: set[str]) -> set[str]:
+    """The distributions `top` needs, transitively, as this venv's installed metadata says (an
+    independent reading of the lock: tools/release.py reads its `# via` lines)."""
+    from importlib import metadata
+
+    from packaging.markers import default_environment
+    from packaging.requirements import Requirement
+
+    def norm(name):
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    wanted, todo = set(), [(norm(name), frozenset()) for name in top]
+    seen = set()
+    while todo:
+        name, extras = todo.pop()
+        if (name, extras) in seen:
+            continue
+        seen.add((name, extras))
+        wanted.add(name)
+        for line in metadata.requires(name) or []:
+            requirement = Requirement(line)
+            environments = [dict(default_environment(), extra=extra) for extra in extras or {""}]
+            if requirement.marker and not any(requirement.marker.evaluate(env) for env in environments):
+                continue
+            todo.append((norm(requirement.name), frozenset(requirement.extras)))
+    return wanted
+
+
+def test_the_learner_requirements_pin_all_they_install_at_the_lock():
+    from tests.test_learner_release import LEARNER_PACKAGES, pins
+
+    learner, kit = pins(ROOT / "release" / "ch01" / "requirements.txt"), pins(ROOT / "requirements.txt")
+    assert {name: kit[name] for name in learner} == learner
+    needed = installed_closure(LEARNER_PACKAGES)
+    assert needed - set(learner) == set()  # nothing a learner installs is left to drift
+    assert set(learner) - needed <= {"pysocks"}, set(learner) - needed  # at most an extra of the kit's
