@@ -190,7 +190,9 @@ def learner_pins(kit):
         if name in wanted:
             continue
         if name not in versions:
-            raise SystemExit(f"{LEARNER_REQUIREMENTS}: {name} is not in the kit's lock ({LOCK}): run `make lock`")
+            raise SystemExit(
+                f"{LEARNER_REQUIREMENTS}: {name} is not in the kit's lock ({LOCK}): run `make lock`"
+            )
         wanted.add(name)
         todo.extend(needs[name])
     return {name: versions[name] for name in sorted(wanted)}
