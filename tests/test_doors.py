@@ -9,6 +9,7 @@ import csv
 import html
 import json
 import re
+import zipfile
 
 import nbformat
 import pytest
@@ -143,6 +144,11 @@ def odd_class(tmp_path_factory):
     for learner, data in odd_learners().items():
         (archive / f"{learner}_ch01.ipynb").write_bytes(data)
     (archive / "modular_nn_basics.py").write_text(correct_source(), encoding="utf-8")  # the LMS route
+    with zipfile.ZipFile(archive / "zipped_ch01.zip", "w") as zf:  # the module in the learner's archive
+        zf.writestr("zipped_nn_basics.py", correct_source())
+    copied = clone / "submitted" / "copied" / "ch01"  # copied by hand, as the README says
+    copied.mkdir(parents=True)
+    (copied / "nn_basics.py").write_text(correct_source(), encoding="utf-8")
     done = run_block(blocks["instructor"], clone)
     return clone, done
 
@@ -156,7 +162,7 @@ def _page_text(path):
     return html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
 
 
-ODD = ["empty", "answerless", "markdown", "invalid", "zerobyte", "modular"]
+ODD = ["empty", "answerless", "markdown", "invalid", "zerobyte", "modular", "zipped", "copied"]
 
 
 @pytest.mark.slow
@@ -170,7 +176,8 @@ def test_the_readme_sequence_grades_every_odd_learner(odd_class):
     assert set(ODD) <= set(nbgrader) and set(ODD) <= set(kit)
     for learner in nbgrader:
         assert float(nbgrader[learner]["raw_score"]) == pytest.approx(float(kit[learner]["score"])), learner
-    assert float(kit["modular"]["score"]) == 100 and kit["modular"]["error"] == ""
+    for learner in ("modular", "zipped", "copied"):  # the module alone: full marks on both gradebooks
+        assert float(kit[learner]["score"]) == 100 and kit[learner]["error"] == "", learner
     # one line per learner from autograde, at the course's log level
     for learner in [*ODD, "ada"]:
         assert re.search(rf"GRADED\] {learner}: [\d.]+/100 in [\d.]+ s", done.stderr), learner
@@ -327,3 +334,23 @@ def test_the_learner_requirements_pin_all_they_install_at_the_lock():
     needed = installed_closure(LEARNER_PACKAGES)
     assert needed - set(learner) == set()  # nothing a learner installs is left to drift
     assert set(learner) - needed <= {"pysocks"}, set(learner) - needed  # at most an extra of the kit's
+
+
+# --- Gradescope: the reason in the top-level output --------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("learner", ["empty", "markdown", "zerobyte"])
+def test_gradescope_says_why_an_odd_notebook_scored_0(learner, tmp_path):
+    from tools.gradescope import bundle_entries, write_zip
+    from tests.test_gradescope import autograder_tree, run_autograder
+
+    bundle = tmp_path / "autograder.zip"
+    write_zip(bundle_entries(ROOT, "hidden", "zh"), bundle)
+    root = autograder_tree(tmp_path, bundle)
+    (root / "submission" / "ch01.ipynb").write_bytes(odd_learners()[learner])
+    proc, data = run_autograder(root)
+    assert proc.returncode == 0, proc.stderr
+    assert data["score"] == 0
+    reason = data.get("output", "")
+    assert reason and (t("nothing_defined").zh == reason or "JSON" in reason), data
