@@ -1,10 +1,17 @@
 """Where nbgrader meets the kit's grader, so both give the same score for the same notebook.
 
 - `SandboxGrades`: the autograde preprocessor that takes the place of nbgrader's Execute
-  (nbgrader_config.py): no kernel runs the learner's notebook. It grades the notebook with the
-  same pipeline as `python -m autograder grade` (learner code only in the sandbox worker) and
-  writes each test cell's outputs: the feedback, then the points earned as the cell's result,
-  which nbgrader takes as partial credit.
+  (nbgrader_config.py): no kernel runs the learner's notebook. It grades the learner's submitted
+  folder by the one rule (submission.graded_file: the notebook, else the module), the path and
+  pipeline `grade-all submitted/` grades (learner code only in the sandbox worker), writes each
+  test cell's outputs: the feedback (led by why points were lost before any check, if they
+  were), then the points earned as the cell's result, which nbgrader takes as partial credit;
+  and logs one GRADED line per learner (score, time, that reason).
+- `SubmissionExporter`, `OverwriteAllCells`, `init_notebooks_by_the_rule`: every submitted
+  folder reaches SandboxGrades. A notebook nbgrader cannot read (invalid JSON, 0 bytes) is
+  processed as an empty one, released cells missing from a notebook are added back wherever
+  they went missing (nbgrader's own raised KeyError on an empty notebook), and a folder holding
+  only nn_basics.py is autograded too (nbgrader skipped it: "No notebooks were matched").
 - `InertLearnerHTML`: the autograde step after it: raw HTML in a learner's markdown or raw
   cells (`<script>`, `<img onerror=...>`) is escaped in the autograded notebook, which the
   feedback page and formgrader (in the instructor's Jupyter, same origin) both render.
