@@ -40,6 +40,7 @@ import re
 import stat
 import time
 import traceback
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -64,7 +65,7 @@ from traitlets import Bool, List
 
 from autograder import messages
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
-from autograder.submission import MODULE, NOTEBOOK, NoSubmission, graded_file
+from autograder.submission import MODULE, NOTEBOOK, LinkRefused, NoSubmission, graded_file
 
 
 def _grade(path):
@@ -81,8 +82,16 @@ def _graded(folder: Path):
 
     try:
         graded_file(folder)
-    except NoSubmission as refused:
-        return without_results(folder, str(refused))
+    except NoSubmission as missing:
+        why = (
+            messages.t("submission_is_link", name=Path(missing.filename or folder).name)
+            if isinstance(missing, LinkRefused)
+            else messages.t("nothing_to_grade")
+        )
+        results = without_results(folder, why.en)
+        results.tests = [replace(check, feedback=why) for check in results.tests]
+        results.refused = why  # said once above the checks, in both languages
+        return results
     return _grade(folder)
 
 
@@ -583,21 +592,20 @@ def _grade_id(cell):
 
 def init_notebooks_by_the_rule(self) -> None:
     """nbgrader's BaseConverter.init_notebooks for Autograde, with the one rule: a submitted
-    folder without a notebook but with the module (submission.graded_file picks it) is
-    autograded too, from a notebook path that does not exist (SubmissionExporter reads it as
-    empty; SandboxGrades grades the module). nbgrader skipped such a learner ("No notebooks
-    were matched"), so they were missing from its gradebook."""
+    folder without a notebook is autograded too, from a notebook path that does not exist
+    (SubmissionExporter reads it as empty; SandboxGrades grades the folder as grade-all does:
+    from nn_basics.py, or 0 with the reason when there is nothing to grade). nbgrader skipped
+    such a learner ("No notebooks were matched"): missing from its gradebook, not from grade-all's."""
     self.assignments = {}
     self.notebooks = []
     pattern = self._format_source(self.coursedir.assignment_id, self.coursedir.student_id)
     for folder in sorted(glob.glob(pattern)):
         found = glob.glob(os.path.join(folder, self.coursedir.notebook_id + ".ipynb"))
-        if not found and module_only(folder):
-            found = [os.path.join(folder, NOTEBOOK)]
+        if not found and self.coursedir.notebook_id in ("*", Path(NOTEBOOK).stem):
+            if os.path.isdir(folder) or os.path.islink(folder):
+                found = [os.path.join(folder, NOTEBOOK)]
         if found:
             self.assignments[folder] = found
-        else:
-            self.log.warning("No notebook and no %s in %s", MODULE, folder)
     if not self.assignments:
         message = f"No notebooks were matched by {pattern!r}"
         self.log.error(message)

@@ -149,6 +149,9 @@ def odd_class(tmp_path_factory):
     copied = clone / "submitted" / "copied" / "ch01"  # copied by hand, as the README says
     copied.mkdir(parents=True)
     (copied / "nn_basics.py").write_text(correct_source(), encoding="utf-8")
+    nothing = clone / "submitted" / "nothing" / "ch01"  # neither file: 0 and why, in both gradebooks
+    nothing.mkdir(parents=True)
+    (nothing / "notes.txt").write_text("我忘了交作业\n", encoding="utf-8")
     done = run_block(blocks["instructor"], clone)
     return clone, done
 
@@ -173,7 +176,8 @@ def test_the_readme_sequence_grades_every_odd_learner(odd_class):
     assert "Traceback" not in done.stdout + done.stderr
     nbgrader = _csv(clone / "grades.csv", "student_id")
     kit = _csv(clone / "reports" / "gradebook.csv", "learner")
-    assert set(ODD) <= set(nbgrader) and set(ODD) <= set(kit)
+    assert set(ODD) <= set(nbgrader) and set(nbgrader) == set(kit)  # every learner, in both
+    assert float(nbgrader["nothing"]["raw_score"]) == 0 and kit["nothing"]["error"] == "no submission"
     for learner in nbgrader:
         assert float(nbgrader[learner]["raw_score"]) == pytest.approx(float(kit[learner]["score"])), learner
     for learner in ("modular", "zipped", "copied"):  # the module alone: full marks on both gradebooks
