@@ -480,7 +480,7 @@ class ArchiveBoundCollector(FileNameCollectorPlugin):
             return None
         info = super().collect(relative)
         if info is None:
-            if "/" in relative and relative.endswith(tuple(self.valid_ext)):
+            if "/" in relative and relative.endswith((".ipynb", MODULE)):  # not a helper module
                 self.log.warning(
                     "Skipped %s: a file in an archive must carry the archive's own learner id",
                     relative,

@@ -358,3 +358,29 @@ def test_gradescope_says_why_an_odd_notebook_scored_0(learner, tmp_path):
     assert data["score"] == 0
     reason = data.get("output", "")
     assert reason and (t("nothing_defined").zh == reason or "JSON" in reason), data
+
+
+@pytest.mark.slow
+def test_zip_collect_takes_a_module_bound_to_its_archive(tmp_path):
+    """The module's LMS route keeps attack 9's rule: a file in an archive is its learner's only."""
+    import shutil
+
+    from tests.test_redteam_doors import nbgrader_run
+
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "release" / "ch01", course / "release" / "ch01")
+    archive = course / "downloaded" / "ch01" / "archive"
+    archive.mkdir(parents=True)
+    (archive / "alice_ch01.ipynb").write_bytes(odd_learners()["markdown"])
+    (archive / "bob_nn_basics.py").write_text("x = 'bob'\n", encoding="utf-8")
+    with zipfile.ZipFile(archive / "mallory_ch01.zip", "w") as zf:
+        zf.writestr("mallory_nn_basics.py", "x = 'mallory'\n")
+        zf.writestr("alice_nn_basics.py", "x = 'forged'\n")  # would outrank nothing, but is not hers
+        zf.writestr("figures.py", "x = 1\n")  # a helper of her own: not collected (nbgrader says so)
+    done = nbgrader_run(course, "zip_collect", "ch01")
+    assert done.returncode == 0, done.stderr[-3000:]
+    submitted = course / "submitted"
+    files = sorted(p.relative_to(submitted).as_posix() for p in submitted.rglob("*") if p.is_file())
+    assert files == ["alice/ch01/ch01.ipynb", "bob/ch01/nn_basics.py", "mallory/ch01/nn_basics.py"]
+    assert (submitted / "mallory/ch01/nn_basics.py").read_text() == "x = 'mallory'\n"
+    assert "Skipped mallory_ch01/alice_nn_basics.py: a file in an archive must carry" in done.stderr
