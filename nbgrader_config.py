@@ -11,11 +11,16 @@ import sys
 import warnings
 from pathlib import Path
 
+from nbgrader.converters import Autograde
+
+from autograder import nbgrader_hooks
+
 c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
 
 KIT = Path(__file__).resolve().parent
 
-# Quiet: warnings and errors only (nbgrader's INFO is a line per file per student); a command's
+# Quiet: warnings and errors only (nbgrader's INFO is a line per file per student), and autograde's
+# one GRADED line per learner (score, time, why it lost points before any check); a command's
 # own --log-level=INFO still shows everything.
 c.Application.log_level = "WARN"
 
@@ -25,8 +30,20 @@ c.CourseDirectory.root = os.environ.get("NN_KIT_COURSE_ROOT", str(KIT))
 # autograde copies every non-notebook file of source/ch01 over the learner's own; the learner's
 # module must never be replaced by anything of ours (the reference would then be graded).
 c.Autograde.exclude_overwriting = {"ch01": ["nn_basics.py"]}
-# A learner who deletes a test cell must still be graded on it, not get an empty grade.
+# A learner who deletes a test cell must still be graded on it, not get an empty grade: released
+# cells missing from a notebook are added back (OverwriteAllCells, below, places each after the
+# nearest released cell present: nbgrader's own raised KeyError on an empty notebook).
 c.OverwriteCells.add_missing_cells = True
+# Every learner is graded by the one rule (autograder.submission.graded_file), whatever they
+# handed in: a notebook nbgrader cannot read (invalid JSON, 0 bytes) is processed as an empty one
+# (SubmissionExporter) instead of failing with a traceback (exit 1 on every later run), and a
+# folder holding only nn_basics.py is autograded too (init_notebooks_by_the_rule; nbgrader itself
+# skipped it: "No notebooks were matched"). SandboxGrades grades the submitted folder by the rule,
+# the same path grade-all grades, so both gradebooks agree, and says in every test cell that
+# lost points why (the refusal, the load error, nothing defined).
+c.Autograde.exporter_class = "autograder.nbgrader_hooks.SubmissionExporter"
+Autograde.init_notebooks = nbgrader_hooks.init_notebooks_by_the_rule
+logging.getLogger("AutogradeApp").addFilter(nbgrader_hooks.quiet_for_modules)
 c.ClearSolutions.code_stub = {"python": "# 在这里写你的代码（YOUR CODE HERE）\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "在这里写下你的回答（YOUR ANSWER HERE）"
 # nbgrader runs no learner code: its Execute step (a kernel running the notebook as the
@@ -55,7 +72,7 @@ c.Autograde.sanitize_preprocessors = [
     "autograder.nbgrader_hooks.RestoreCellMetadata",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
+    "autograder.nbgrader_hooks.OverwriteAllCells",
     "autograder.nbgrader_hooks.CheckCellMetadata",
 ]
 # nbconvert validates the whole notebook after every step (13 per notebook under autograde);
@@ -99,19 +116,21 @@ def write_release_extras(assignment, **_):
 c.GenerateAssignment.post_convert_hook = write_release_extras
 
 # Submissions downloaded from an LMS: `nbgrader zip_collect ch01` reads
-# downloaded/ch01/archive/<student>_ch01.ipynb, or a learner's archive <student>_ch01.zip holding
-# their <student>_ch01.ipynb, into submitted/<student>/ch01/ch01.ipynb. nbgrader grades the
-# notebook only. ArchiveBoundCollector matches named_regexp against the path below extracted/
-# (an archive's files are in extracted/<student>_ch01/...): a notebook in an archive must carry
-# the archive's learner id (the backreference), so mallory_ch01.zip cannot hand in alice_ch01.ipynb;
-# a learner's second notebook is skipped with a warning instead of stopping the whole collection.
+# downloaded/ch01/archive/<student>_ch01.ipynb (or <student>_nn_basics.py), or a learner's archive
+# <student>_ch01.zip holding their <student>_ch01.ipynb (or <student>_nn_basics.py), into
+# submitted/<student>/ch01/ch01.ipynb (or nn_basics.py); autograde grades the folder by the rule.
+# ArchiveBoundCollector matches named_regexp against the path below extracted/ (an archive's
+# files are in extracted/<student>_ch01/...): a file in an archive must carry the archive's
+# learner id (the backreference), so mallory_ch01.zip cannot hand in alice_ch01.ipynb; a
+# learner's second notebook (or module) is skipped with a warning instead of stopping the whole
+# collection.
 c.ZipCollectApp.collector_plugin = "autograder.nbgrader_hooks.ArchiveBoundCollector"
 c.FileNameCollectorPlugin.named_regexp = (
     r"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9_.-]*?)"
     r"(?:_ch01/(?:[^/]+/)*(?P=student_id))?"
-    r"_(?P<file_id>ch01\.ipynb)\Z"
+    r"_(?P<file_id>ch01\.ipynb|nn_basics\.py)\Z"
 )
-c.FileNameCollectorPlugin.valid_ext = [".ipynb"]
+c.FileNameCollectorPlugin.valid_ext = [".ipynb", ".py"]
 
 # zip_collect warns "Directory not found. Creating: ..." for every folder it is there to create
 # (extracted/, each submitted/<student>/ch01/); a missing archive/ is still reported.

@@ -57,10 +57,12 @@ class Row:
     @classmethod
     def of(cls, learner: str, results: Results, error: str = "") -> "Row":
         """A learner's gradebook line, straight from their results; `error`: why they could not
-        be graded, else the checks that broke in the grader (re-grade after a fix)."""
+        be graded, else the checks that broke in the grader (re-grade after a fix) and why the
+        submission lost points before any check (refused, a load error, nothing defined)."""
         errors = [check.name for check in results.grader_errors]
-        if errors and not error:
-            error = f"grader error in {len(errors)} checks: {', '.join(errors)}"
+        if not error:
+            causes = [f"grader error in {len(errors)} checks: {', '.join(errors)}"] if errors else []
+            error = "; ".join([*causes, results.reason] if results.reason else causes)
         return cls(
             learner,
             results.score,

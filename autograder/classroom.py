@@ -7,7 +7,8 @@ holding a write token never runs learner code and the grading jobs hold no token
 1. `fetch`: list the assignment's repositories (GitHub Classroom's `<assignment>-<login>`
    names, or a roster), the newest open pull requests of each (at most `max_pulls`: one
    learner's flood of pull requests costs the class that many gradings, no more), and take the
-   submission at the PR's head commit out of the API's tarball as data (tarball.py: regular
+   submission at the PR's head commit out of the API's tarball as data by the one rule
+   (`ch01.ipynb` when the repository's folder holds one, else `nn_basics.py`; tarball.py: regular
    files only, links refused). A head commit that already carries our status is skipped: an
    unchanged PR posts nothing. Writes `submissions/<entry>/...` (what grade-all grades; the
    entry is the repository's full name and the PR's number, unique) and `manifest.json`.
@@ -26,19 +27,23 @@ import csv
 import json
 import re
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .batch import CLASSROOM_PREFIX, MAX_ID_BYTES, SKIPPED
 from .github import GitHub, GitHubError
 from .messages import in_language, t
-from .tarball import MAX_UNPACKED_BYTES, Refused, extract_member
+from .submission import GRADED_NAMES, SUFFIXES
+from .tarball import MAX_UNPACKED_BYTES, Refused, extract_by_rule, extract_member
 
 COMMENT_MARKER = "<!-- nn-kit-autograder:score-comment -->"
 STATUS_CONTEXT = "autograder / ch01"  # the required check; keep it fixed once a ruleset names it
 MANIFEST = "manifest.json"
 SUBMISSIONS = "submissions"
 CLASSROOM_CSV = "classroom.csv"
-DEFAULT_SUBMISSION = "nn_basics.py"
+# The repository's root, graded by the one rule (submission.graded_file): ch01.ipynb when it
+# holds one, else nn_basics.py. A folder of the repository is graded by the rule too; a path
+# ending in .py or .ipynb names the one file graded.
+DEFAULT_SUBMISSION = ""
 DEFAULT_PASS_MARK = 60.0
 MAX_ARCHIVE_BYTES = 50 * 1024 * 1024
 MAX_REPOSITORIES = 500  # per run: GitHub scopes one App token to at most 500 repositories
@@ -214,16 +219,25 @@ def _take(github: GitHub, pull: Pull, out_dir: Path, submission: str) -> None:
     """The submission at the head commit, written where grade-all reads it, or why not."""
     try:
         archive = github.tarball(pull.repo, pull.head_sha, MAX_ARCHIVE_BYTES)
-        extract_member(archive, submission, submission_path(out_dir, pull.entry, submission))
+        if submission.endswith(SUFFIXES):
+            extract_member(archive, submission, submission_path(out_dir, pull.entry, submission))
+        else:
+            extract_by_rule(archive, submission.strip("/"), GRADED_NAMES, out_dir / SUBMISSIONS / pull.entry)
     except Refused as refused:
         pull.refused = refused.kind
 
 
 def submission_path(out_dir: Path, entry: str, submission: str) -> Path:
-    """A notebook is graded as `<entry>.ipynb`; a module keeps its name in `<entry>/`."""
+    """A notebook named directly is graded as `<entry>.ipynb`; a module keeps its name in
+    `<entry>/`, as the file the rule picks does."""
     if submission.endswith(".ipynb"):
         return out_dir / SUBMISSIONS / f"{entry}.ipynb"
     return out_dir / SUBMISSIONS / entry / Path(submission).name
+
+
+def rule_names(folder: str) -> str:
+    """What the rule looks for in a repository folder, for a learner's message."""
+    return " / ".join(str(PurePosixPath(folder.strip("/"), name)) for name in GRADED_NAMES)
 
 
 def _entry(repo: str, number: int) -> str:
@@ -342,7 +356,7 @@ def decide(
         max_score = _rubric_total()
         reason = t(
             REFUSAL_MESSAGES.get(pull.refused, "refused_special"),
-            name=submission,
+            name=submission if submission.endswith(SUFFIXES) else rule_names(submission),
             megabytes=MAX_UNPACKED_BYTES // 2**20,
         )
         body = _body(
@@ -354,15 +368,18 @@ def decide(
     report = reports / f"{pull.entry}.json"
     if not report.is_file():
         return None
-    if errors.get(pull.entry):  # the grader's fault (a timeout, a crash): never the learner's 0
+    from .reporters import markdown
+
+    results = results_from_report(json.loads(report.read_text(encoding="utf-8")), lang)
+    # the error column also says why a learner's own submission lost points (their load error,
+    # nothing defined): that is theirs, graded; anything else there is the grader's fault (a
+    # timeout, a crash, a check that broke) and never the learner's 0
+    if errors.get(pull.entry) and errors[pull.entry] != results.reason:
         return Outcome(
             "error",
             "grader error; graded again at the next run",
             _body([t("comment_grader_error").render(lang)], pull, lang),
         )
-    from .reporters import markdown
-
-    results = results_from_report(json.loads(report.read_text(encoding="utf-8")), lang)
     passed = reaches_pass_mark(results.score, results.max_score, pass_mark)
     body = _body([_verdict(passed, pass_mark, lang), markdown.render(results, lang=lang).strip()], pull, lang)
     return Outcome(

@@ -94,6 +94,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "加载你的代码时出错（error while loading）：{error}。之后的函数可能都没有定义。",
         "Loading your code failed: {error}. Functions after that point may be undefined.",
     ),
+    "nothing_defined": (
+        "你的提交里没有任何一个要求的函数（no contract function）：空的笔记本（empty notebook）、"
+        "没有答案单元格（answer cells），或只有文字？所以每一项都是 0 分。",
+        "Your submission defines none of the required functions (an empty notebook, no answer "
+        "cells, or text only?), so every check scored 0.",
+    ),
     "load_refused": (
         "你的提交没有被加载（not loaded）：{reason}。所以每一项都没有评分。",
         "Your submission was not loaded: {reason}. So no check could grade it.",

@@ -1,10 +1,17 @@
 """Where nbgrader meets the kit's grader, so both give the same score for the same notebook.
 
 - `SandboxGrades`: the autograde preprocessor that takes the place of nbgrader's Execute
-  (nbgrader_config.py): no kernel runs the learner's notebook. It grades the notebook with the
-  same pipeline as `python -m autograder grade` (learner code only in the sandbox worker) and
-  writes each test cell's outputs: the feedback, then the points earned as the cell's result,
-  which nbgrader takes as partial credit.
+  (nbgrader_config.py): no kernel runs the learner's notebook. It grades the learner's submitted
+  folder by the one rule (submission.graded_file: the notebook, else the module), the path and
+  pipeline `grade-all submitted/` grades (learner code only in the sandbox worker), writes each
+  test cell's outputs: the feedback (led by why points were lost before any check, if they
+  were), then the points earned as the cell's result, which nbgrader takes as partial credit;
+  and logs one GRADED line per learner (score, time, that reason).
+- `SubmissionExporter`, `OverwriteAllCells`, `init_notebooks_by_the_rule`: every submitted
+  folder reaches SandboxGrades. A notebook nbgrader cannot read (invalid JSON, 0 bytes) is
+  processed as an empty one, released cells missing from a notebook are added back wherever
+  they went missing (nbgrader's own raised KeyError on an empty notebook), and a folder holding
+  only nn_basics.py is autograded too (nbgrader skipped it: "No notebooks were matched").
 - `InertLearnerHTML`: the autograde step after it: raw HTML in a learner's markdown or raw
   cells (`<script>`, `<img onerror=...>`) is escaped in the autograded notebook, which the
   feedback page and formgrader (in the instructor's Jupyter, same origin) both render.
@@ -25,11 +32,15 @@
   exit 1) reaches nbgrader's steps.
 """
 
+import glob
 import html
+import logging
 import os
 import re
-import tempfile
+import stat
+import time
 import traceback
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -37,7 +48,10 @@ from urllib.parse import unquote
 import bleach
 import jsonschema
 import nbformat
+from nbformat.v4.nbbase import random_cell_id
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+from nbconvert.exporters import NotebookExporter
+from nbconvert.exporters.exporter import ResourcesDict
 from nbconvert.preprocessors import Preprocessor
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
@@ -45,17 +59,40 @@ from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheckCellMetadata
 from nbgrader.api import Gradebook
 from nbgrader.plugins import FileNameCollectorPlugin
-from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from nbgrader.converters import NbGraderException
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, List
 
 from autograder import messages
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
+from autograder.submission import MODULE, NOTEBOOK, LinkRefused, NoSubmission, graded_file
 
 
 def _grade(path):
     from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
 
     return grade_submission(path)
+
+
+def _graded(folder: Path):
+    """The Results of the learner's submitted folder, by the one rule (submission.graded_file):
+    the same path `grade-all submitted/` grades, so both give the same score, whatever the
+    folder holds (a notebook nbgrader cannot read, a module only, a refused link)."""
+    from autograder.grade import without_results
+
+    try:
+        graded_file(folder)
+    except NoSubmission as missing:
+        why = (
+            messages.t("submission_is_link", name=Path(missing.filename or folder).name)
+            if isinstance(missing, LinkRefused)
+            else messages.t("nothing_to_grade")
+        )
+        results = without_results(folder, why.en)
+        results.tests = [replace(check, feedback=why) for check in results.tests]
+        results.refused = why  # said once above the checks, in both languages
+        return results
+    return _grade(folder)
 
 
 def _test_cells(nb):
@@ -65,25 +102,37 @@ def _test_cells(nb):
 
 
 def function_report(results, name, lang="zh"):
-    """(points earned for contract function `name`, the feedback text for its checks)."""
+    """(points earned for contract function `name`, the feedback text for its checks). A
+    function that lost points shows first why the submission lost them before any check ran
+    (a refusal, a load error, nothing defined), unless its checks' feedback already says it."""
     tests = [t for t in results.tests if name in t.tags]
     earned = sum(t.score for t in tests)
     lines = [t.render(lang) for t in tests if not t.passed]
+    notice = results.notice.render(lang) if results.notice else ""
+    if lines and notice and not any(notice in line for line in lines):
+        lines.insert(0, notice)
     if not lines:
         lines = ["✓ " + messages.t("all_hidden_checks_passed").render(lang)]
     return round(earned, 6), "\n".join(lines) + "\n"
 
 
+# The level of the one line a learner's autograde logs: above WARN, the course's log level, so
+# `nbgrader autograde` says who it graded, and how, as it goes; not called a warning.
+GRADED = logging.WARNING + 1
+logging.addLevelName(GRADED, "GRADED")
+
+
 class SandboxGrades(Preprocessor):
-    """Autograde step: score every test cell from the sandboxed grader's results."""
+    """Autograde step: score every test cell from the sandboxed grader's results, graded from
+    the learner's submitted folder by the one rule (a module-only learner too), and log one
+    line per learner: score, time, and why points were lost before any check, if they were."""
 
     enabled = Bool(True)  # nbconvert skips preprocessors that are not enabled
 
     def preprocess(self, nb, resources):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "submission.ipynb"
-            nbformat.write(nb, path)
-            results = _grade(path)
+        info = resources["nbgrader"]
+        started = time.perf_counter()
+        results = _graded(self._submitted(info["student"], info["assignment"]))
         for cell, name in _test_cells(nb):
             earned, feedback = function_report(results, name)
             cell.outputs = [
@@ -94,7 +143,21 @@ class SandboxGrades(Preprocessor):
                     execution_count=cell.get("execution_count"),
                 ),
             ]
+        self.log.log(
+            GRADED,
+            "%s: %s/%s in %.1f s%s",
+            ascii(info["student"])[1:-1],
+            f"{results.score:g}",
+            f"{results.max_score:g}",
+            time.perf_counter() - started,
+            f" ({ascii(results.reason)[1:-1][:200]})" if results.reason else "",
+        )
         return nb, resources
+
+    def _submitted(self, student: str, assignment: str) -> Path:
+        converter = self.parent.parent  # this step's exporter, then nbgrader's Autograde
+        coursedir = converter.coursedir
+        return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
 
 
 class InertLearnerHTML(SanitizeHTML):
@@ -416,9 +479,9 @@ class ArchiveBoundCollector(FileNameCollectorPlugin):
             return None
         info = super().collect(relative)
         if info is None:
-            if "/" in relative and relative.endswith(tuple(self.valid_ext)):
+            if "/" in relative and relative.endswith((".ipynb", MODULE)):  # not a helper module
                 self.log.warning(
-                    "Skipped %s: a notebook in an archive must carry the archive's own learner id",
+                    "Skipped %s: a file in an archive must carry the archive's own learner id",
                     relative,
                 )
             return None
@@ -442,3 +505,123 @@ class ArchiveBoundCollector(FileNameCollectorPlugin):
         if relative.startswith(os.pardir + os.sep) or relative == os.pardir or os.path.isabs(relative):
             return None
         return relative.replace(os.sep, "/")
+
+
+# --- every submitted folder gets a notebook nbgrader can process ---------------------------------
+
+
+class SubmissionExporter(NotebookExporter):
+    """Autograde's exporter (nbgrader_config.py): a submitted notebook nbgrader cannot read
+    (invalid JSON, 0 bytes, not a notebook, too big, a link, or absent: a module-only learner)
+    is processed as an empty notebook instead of failing the learner's autograde. The released
+    test cells are then added back (OverwriteAllCells) and scored by SandboxGrades, which grades
+    what the learner handed in, by the one rule, and says why it scored 0 in each of them."""
+
+    def from_filename(self, filename, resources=None, **kw):
+        resources = resources if resources is not None else ResourcesDict()
+        if not resources.get("metadata"):
+            resources["metadata"] = ResourcesDict()
+        path, basename = os.path.split(filename)
+        resources["metadata"].update(name=os.path.splitext(basename)[0], path=path)
+        return self.from_notebook_node(self._readable(filename), resources, **kw)
+
+    def _readable(self, filename):
+        try:
+            return readable_notebook(filename)
+        except Exception as error:  # noqa: BLE001 - whatever the bytes are, the learner gets a grade
+            self.log.info("%s is not a readable notebook (%s): graded as handed in", filename, error)
+            return nbformat.v4.new_notebook()
+
+
+def readable_notebook(filename):
+    """The notebook at `filename`, read as the kit's grader reads one (no link followed, its size
+    and JSON shape bounded before parsing), then by nbformat; raises if any of it fails."""
+    from autograder.sandbox.intake import MAX_NOTEBOOK_BYTES
+    from autograder.sandbox.notebook import read_notebook
+
+    fd = os.open(filename, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise ValueError("not a regular file")
+        data = f.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise ValueError(f"over {MAX_NOTEBOOK_BYTES} bytes")
+    read_notebook(data)  # bounded checks first: nbformat's parser is not
+    return nbformat.reads(data.decode("utf-8"), as_version=4)
+
+
+class OverwriteAllCells(OverwriteCells):
+    """nbgrader's OverwriteCells with `add_missing_cells`, for any notebook: nbgrader puts a
+    missing test cell after the cell released before it and raised KeyError when that one was
+    missing too (an empty notebook: KeyError 'sigmoid', the whole run exit 1). Here it goes
+    after the nearest earlier released cell that is present, else first; one warning a notebook."""
+
+    def add_missing_grade_cells(self, nb, resources):
+        source = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        graded = {cell.name: cell.max_score for cell in source.grade_cells}
+        solutions = {cell.name for cell in source.solution_cells}
+        where = {_grade_id(cell): index for index, cell in enumerate(nb.cells) if _grade_id(cell)}
+        added, handed_in = [], bool(nb.cells)
+        after = -1  # the index of the last released cell present, in release order
+        for cell in source.source_cells:
+            if cell.name in where:
+                after = where[cell.name]
+                continue
+            if cell.name not in graded:
+                continue
+            after += 1
+            restored = self.missing_cell_transform(cell, graded[cell.name], cell.name in solutions)
+            restored.id = random_cell_id()  # nbformat 4.5 requires one; DeduplicateIds ran before
+            nb.cells.insert(after, restored)
+            where = {k: v + (v >= after) for k, v in where.items()}
+            added.append(cell.name)
+        if added and handed_in:  # an empty or unreadable notebook is said once, by SandboxGrades
+            student = ascii(resources["nbgrader"].get("student", "?"))[1:-1]
+            self.log.warning(
+                "%d released cells were missing from %s's notebook: added back", len(added), student
+            )
+        return nb, resources
+
+
+def _grade_id(cell):
+    meta = nbgrader_metadata(cell)
+    grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+    return grade_id if isinstance(grade_id, str) and (meta.get("grade") or meta.get("solution")) else None
+
+
+def init_notebooks_by_the_rule(self) -> None:
+    """nbgrader's BaseConverter.init_notebooks for Autograde, with the one rule: a submitted
+    folder without a notebook is autograded too, from a notebook path that does not exist
+    (SubmissionExporter reads it as empty; SandboxGrades grades the folder as grade-all does:
+    from nn_basics.py, or 0 with the reason when there is nothing to grade). nbgrader skipped
+    such a learner ("No notebooks were matched"): missing from its gradebook, not from grade-all's."""
+    self.assignments = {}
+    self.notebooks = []
+    pattern = self._format_source(self.coursedir.assignment_id, self.coursedir.student_id)
+    for folder in sorted(glob.glob(pattern)):
+        found = glob.glob(os.path.join(folder, self.coursedir.notebook_id + ".ipynb"))
+        if not found and self.coursedir.notebook_id in ("*", Path(NOTEBOOK).stem):
+            if os.path.isdir(folder) or os.path.islink(folder):
+                found = [os.path.join(folder, NOTEBOOK)]
+        if found:
+            self.assignments[folder] = found
+    if not self.assignments:
+        message = f"No notebooks were matched by {pattern!r}"
+        self.log.error(message)
+        raise NbGraderException(message)
+
+
+def module_only(folder) -> bool:
+    """Whether the one rule grades `folder` from the module (no notebook there)."""
+    try:
+        return graded_file(folder).name == MODULE
+    except NoSubmission:
+        return False
+
+
+def quiet_for_modules(record) -> bool:
+    """A logging filter: nbgrader's "No submitted file: .../ch01.ipynb" is not news when the
+    folder holds the module that is graded instead."""
+    message = record.getMessage()
+    prefix = "No submitted file: "
+    return not (message.startswith(prefix) and module_only(os.path.dirname(message[len(prefix) :])))

@@ -72,6 +72,33 @@ class Results:
         return round(sum(c.score for c in self.tests), 6)
 
     @property
+    def notice(self) -> Text | None:
+        """Why points were lost before any check ran, in both languages, for every door to show
+        above the checks: the refusal, the load error, or that no contract function was found."""
+        if self.refused:
+            return self.refused
+        if self.load_error:
+            return t("load_error", error=self.load_error)
+        if self.tests and self._none_defined():
+            return t("nothing_defined")
+        return None
+
+    @property
+    def reason(self) -> str:
+        """`notice` for instructors (gradebook.csv's error column, logs): English, one line."""
+        if self.load_error:  # refused or raised: load_error says which, in English
+            return " ".join(f"load error: {self.load_error}".split())
+        notice = self.notice
+        return notice.en if notice else ""
+
+    def _none_defined(self) -> bool:
+        """No check passed or broke, and each function has a check that found it missing."""
+        if any(c.passed or c.error for c in self.tests):
+            return False
+        missing = {c.function for c in self.tests if _says(c.feedback, _cleaned(t("missing", fn=c.function)))}
+        return missing == {c.function for c in self.tests}
+
+    @property
     def max_score(self) -> float:
         return round(sum(c.max_score for c in self.tests), 6)
 
@@ -97,6 +124,16 @@ class Results:
     def grader_errors(self) -> list[CheckResult]:
         """Checks that broke inside the grader: never the learner's loss; re-grade after a fix."""
         return [c for c in self.tests if c.error]
+
+
+def _says(feedback: Text, text: Text) -> bool:
+    """Whether `feedback` is `text`, in either language (a report read back holds one)."""
+    return feedback.zh == text.zh or feedback.en == text.en
+
+
+def _cleaned(text: Text) -> Text:
+    """`text` as CheckResult stores feedback."""
+    return Text(clean(text.zh), clean(text.en))
 
 
 def _num(value: float) -> str:

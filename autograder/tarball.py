@@ -78,24 +78,68 @@ class _Unpacked(io.RawIOBase):
         return data
 
 
+def extract_by_rule(archive: bytes, folder: str, names: tuple[str, ...], destination: Path) -> Path:
+    """The one rule (submission.graded_file) on a folder of the repository ("" for its root):
+    the first of `names` there that is a file is written into the folder `destination` and
+    returned; one that is a link is refused (as graded_file refuses it), and so is a folder
+    holding none of them (kind "missing")."""
+    members = [str(PurePosixPath(folder, name)) for name in names]
+    found = _read_members(archive, members, stop_at=members[0])
+    for name, member in zip(names, members, strict=True):
+        data = found.get(member)
+        if isinstance(data, Refused) and data.kind == "special":
+            continue  # a folder so named is not the file: graded_file looks past it too
+        if data is not None:
+            if isinstance(data, Refused):
+                raise data
+            destination.mkdir(parents=True, exist_ok=True)
+            (destination / name).write_bytes(data)
+            (destination / name).chmod(0o644)
+            return destination / name
+    raise Refused("missing", f"none of {', '.join(members)} is in the pull request's files")
+
+
 def _read_member(archive: bytes, member: str) -> bytes:
-    wanted = PurePosixPath(member)
+    found = _read_members(archive, [member], stop_at=member)
+    if member not in found:
+        raise Refused("missing", f"{member} is not in the pull request's files")
+    data = found[member]
+    if isinstance(data, Refused):
+        raise data
+    return data
+
+
+def _read_members(archive: bytes, members: list[str], stop_at: str) -> dict[str, bytes | Refused]:
+    """{member: its bytes, or why it cannot be taken} for those of `members` in the archive;
+    the stream is read no further than `stop_at` (the member the rule prefers over the others)."""
+    wanted = {PurePosixPath(member): member for member in members}
+    found: dict[str, bytes | Refused] = {}
     try:
         with tarfile.open(fileobj=_Unpacked(archive), mode="r|") as tar:
             for info in tar:
                 parts = PurePosixPath(info.name).parts
-                if len(parts) < 2 or PurePosixPath(*parts[1:]) != wanted:
+                member = wanted.get(PurePosixPath(*parts[1:])) if len(parts) >= 2 else None
+                if member is None or member in found:
                     continue
-                _check_regular(info, member)
-                data = tar.extractfile(info).read(MAX_MEMBER_BYTES + 1)
-                if len(data) > MAX_MEMBER_BYTES:
-                    raise Refused("too-large", f"{member} is larger than {MAX_MEMBER_BYTES} bytes")
-                return data
+                found[member] = _member_bytes(tar, info, member)
+                if member == stop_at:
+                    break
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:  # gzip's errors are OSErrors
         raise Refused(
             "bad-archive", f"the repository archive could not be read ({type(exc).__name__})"
         ) from exc
-    raise Refused("missing", f"{member} is not in the pull request's files")
+    return found
+
+
+def _member_bytes(tar: tarfile.TarFile, info: tarfile.TarInfo, member: str) -> bytes | Refused:
+    try:
+        _check_regular(info, member)
+    except Refused as refused:
+        return refused
+    data = tar.extractfile(info).read(MAX_MEMBER_BYTES + 1)
+    if len(data) > MAX_MEMBER_BYTES:
+        return Refused("too-large", f"{member} is larger than {MAX_MEMBER_BYTES} bytes")
+    return data
 
 
 def _check_regular(info: tarfile.TarInfo, member: str) -> None:

@@ -18,7 +18,7 @@ from tests.mistakes import MISTAKES
 from tools.release import RELEASE, RUBRIC, rubric_points
 
 ROOT = Path(__file__).resolve().parents[1]
-LEARNER_PACKAGES = {"numpy", "matplotlib", "pylopdf-fonts-zh-cn", "pytest", "jupyterlab"}
+LEARNER_PACKAGES = {"numpy", "matplotlib", "pylopdf-fonts-zh-cn", "pytest", "pytest-timeout", "jupyterlab"}
 
 
 def pins(path: Path) -> dict[str, str]:
@@ -32,9 +32,11 @@ def pins(path: Path) -> dict[str, str]:
     return found
 
 
-def test_requirements_are_the_kits_pins_and_no_more():
+def test_requirements_are_the_kits_pins():
+    """What the learner needs and everything it pulls in (tests/test_doors.py checks the set),
+    each at the kit's pin."""
     learner, kit = pins(ROOT / RELEASE / "requirements.txt"), pins(ROOT / "requirements.txt")
-    assert set(learner) == LEARNER_PACKAGES
+    assert LEARNER_PACKAGES <= set(learner)
     assert {name: kit[name] for name in learner} == learner
 
 

@@ -38,7 +38,7 @@ def readme_blocks(text):
 
 def test_marked_blocks_are_found_and_a_broken_marker_is_not():
     blocks = readme_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
-    assert {"demo-class", "instructor"} <= set(blocks)
+    assert {"demo-class", "instructor", "without-nbgrader"} <= set(blocks)
     assert "nbgrader autograde ch01" in blocks["instructor"]
     assert readme_blocks("<!-- readme-test: x -->\n```python\nprint()\n```") == {}
 
@@ -166,3 +166,19 @@ def test_the_readme_names_every_documented_make_target_and_every_subcommand():
     assert "grade-all" in subcommands
     named = set(re.findall(r"(?:nn-grade|-m autograder) ([\w-]+)", readme))
     assert [s for s in subcommands if s not in named] == []
+
+
+@pytest.mark.slow
+def test_the_without_nbgrader_block_runs_as_pasted_after_the_demo(tmp_path):
+    """The README's "Without nbgrader" commands, verbatim, on the paths `make demo` leaves (its
+    demo course, built here by the demo step itself: the release is committed in the clone)."""
+    fresh_clone(tmp_path)
+    blocks = readme_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    demo = run_block(".venv/bin/python -m tools.demo", tmp_path)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    done = run_block(blocks["without-nbgrader"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert '"score": 100' in done.stdout  # ada's notebook, as JSON
+    assert "0 / 100" in done.stdout  # the stub
+    kit = read_csv(tmp_path / "reports" / "gradebook.csv", "learner", "score")
+    assert kit["ada"] == 100 and kit["blank"] == 0 and 0 < kit["trap"] < 100

@@ -14,6 +14,9 @@ Steps, in order (each later step reads what the one before wrote):
               not make itself, and anything else generated into release/ch01 belongs there.
 4. points  -- release/ch01/points.json: each function's autograded points, for the learner's
               local estimate (release/ch01/conftest.py); written by the same hook.
+5. pins    -- release/ch01/requirements.txt: the packages source/ch01/requirements.txt names and
+              every package they depend on, each at the kit's lock (requirements.txt), so
+              nothing a learner installs drifts from the kit's versions; same hook.
 
 Test cells hold no hidden block: scores come from the sandboxed grader (SandboxGrades, in place of
 nbgrader's kernel), and a hidden block makes nbgrader's autograde restore it with a "checksum has changed"
@@ -48,10 +51,12 @@ RUBRIC = Path("autograder") / "rubric.toml"
 RELEASE = Path("release") / ASSIGNMENT
 STUB = RELEASE / "nn_basics.py"
 POINTS = RELEASE / "points.json"
+LOCK = Path("requirements.txt")
+LEARNER_REQUIREMENTS = Path("source") / ASSIGNMENT / "requirements.txt"  # top-level names
 # Everything `make release` writes; --check compares exactly these.
 GENERATED = [NOTEBOOK, RELEASE]
 # What a regeneration needs to read.
-INPUTS = ["source", "solutions", "autograder/rubric.toml", "nbgrader_config.py", "tools"]
+INPUTS = ["source", "solutions", "autograder/rubric.toml", "nbgrader_config.py", "tools", "requirements.txt"]
 
 CODE_STUB = "# 在这里写你的代码（YOUR CODE HERE）\nraise NotImplementedError()"
 
@@ -135,12 +140,75 @@ def after_nbgrader(kit, release_dir):
     """What release/ch01 holds that nbgrader does not make: run by generate_assignment's hook."""
     write_stub(Path(kit), Path(release_dir))
     write_points(Path(kit), Path(release_dir))
+    write_requirements(Path(kit), Path(release_dir))
 
 
 def write_points(kit, release_dir):
     """Step 4: the rubric's points per function, where the learner's pytest can read them."""
     text = json.dumps(rubric_points(kit / RUBRIC), ensure_ascii=False, indent=1)
     (release_dir / POINTS.name).write_text(text + "\n", encoding="utf-8")
+
+
+def normalized(name):
+    return name.strip().lower().replace("_", "-").replace(".", "-")
+
+
+def lock_graph(path):
+    """({package: version}, {package: the packages that need it}) from a `uv pip compile` lock:
+    its `# via` lines say who pulled each package in."""
+    versions, needed_by, current = {}, {}, None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith((" ", "#")):
+            name, _, version = line.split("#", 1)[0].strip().partition("==")
+            current = normalized(name)
+            versions[current], needed_by[current] = version.split(";")[0].strip(), set()
+        elif current and line.strip().startswith("#"):
+            via = line.strip().lstrip("#").strip().removeprefix("via").strip()
+            if via and not via.startswith("-r "):
+                needed_by[current].add(normalized(via))
+    return versions, needed_by
+
+
+def top_level(path):
+    """{package: its comment} of a requirements list of names (source/ch01/requirements.txt)."""
+    wanted = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, _, comment = line.partition("#")
+        if name.strip():
+            wanted[normalized(name)] = comment.strip()
+    return wanted
+
+
+def learner_pins(kit):
+    """{package: version} of everything the learner installs: the top-level packages and,
+    transitively, what they need, at the lock's versions."""
+    versions, needed_by = lock_graph(kit / LOCK)
+    needs = {name: {child for child, parents in needed_by.items() if name in parents} for name in versions}
+    wanted, todo = set(), list(top_level(kit / LEARNER_REQUIREMENTS))
+    while todo:
+        name = todo.pop()
+        if name in wanted:
+            continue
+        if name not in versions:
+            raise SystemExit(
+                f"{LEARNER_REQUIREMENTS}: {name} is not in the kit's lock ({LOCK}): run `make lock`"
+            )
+        wanted.add(name)
+        todo.extend(needs[name])
+    return {name: versions[name] for name in sorted(wanted)}
+
+
+def write_requirements(kit, release_dir):
+    """Step 5: the learner's requirements.txt, every package pinned as in the kit's lock."""
+    comments = top_level(kit / LEARNER_REQUIREMENTS)
+    lines = [
+        "# 本作业需要的 Python 包，全部固定版本（pinned），与课程评分环境一致。安装：pip install -r requirements.txt",
+        f"# 由 make release 从课程的锁定文件（lock）生成；直接需要的包：{', '.join(comments)}，其余是它们的依赖。",
+    ]
+    for name, version in learner_pins(kit).items():
+        note = comments.get(name)
+        lines.append(f"{name}=={version}" + (f"  # {note}" if note else ""))
+    (release_dir / "requirements.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def release(root):

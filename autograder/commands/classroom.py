@@ -92,8 +92,10 @@ def _class(parser) -> None:
     )
     parser.add_argument(
         "--submission",
-        default=os.environ.get("AUTOGRADER_SUBMISSION", "nn_basics.py"),
-        help="the submission's path in a learner repository (default: $AUTOGRADER_SUBMISSION or nn_basics.py)",
+        default=os.environ.get("AUTOGRADER_SUBMISSION", ""),
+        help="where the submission is in a learner repository: a folder (empty: the root), graded "
+        "from ch01.ipynb when it holds one, else nn_basics.py; or one .py or .ipynb file "
+        "(default: $AUTOGRADER_SUBMISSION or the root)",
     )
     parser.add_argument(
         "--regrade", action="store_true", help="grade pull requests already graded at their head commit too"

@@ -67,7 +67,11 @@ def run(args) -> int:
     errors = sum(row.grader_errors for row in rows)
     print(
         f"graded {len(rows)} submissions into {args.output_dir / 'gradebook.csv'}"
-        + (f" ({failed} could not be graded fully; see the error column)" if failed else "")
+        + (
+            f" ({failed} with a note in the error column: why they lost points or were not graded)"
+            if failed
+            else ""
+        )
         + (
             f"; {errors} grader errors (the grader's fault, not the learners': fix and re-grade)"
             if errors

@@ -46,8 +46,9 @@ def run(args) -> int:
     )
     if result.errors:
         print(
-            f"autograder merge: {len(result.errors)} learners have an error instead of a full grade "
-            f"(the gradebook's error column; re-grade them after a fix): "
+            f"autograder merge: {len(result.errors)} learners have an error noted in the gradebook's error column "
+            f"(a grader error or a timeout: re-grade them after a fix; no submission, a load error, "
+            f"nothing defined: their own): "
             + ", ".join(_loggable(learner) for learner in sorted(result.errors)),
             file=sys.stderr,
         )

@@ -37,8 +37,7 @@ def to_dict(results, lang: str, visibility: str | None = None) -> dict:
         "execution_time": round(results.execution_time, 3),
         "tests": tests,
     }
-    if results.load_error:  # Gradescope shows a top-level `output` above the tests
-        note = results.refused or t("load_error", error=results.load_error)
+    if note := results.notice:  # Gradescope shows a top-level `output` above the tests
         data["output"] = note.render(lang)
         if visibility is not None:
             data["output_format"] = "text"

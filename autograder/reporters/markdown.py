@@ -22,6 +22,8 @@ def render(results, lang: str = "zh") -> str:
         lines += [say("report_load_error"), "", fenced(results.refused.render(lang)), ""]
     elif results.load_error:
         lines += [say("report_load_error"), "", fenced(results.load_error), ""]
+    elif results.notice:  # nothing defined: said once above the table, like a load error
+        lines += [fenced(results.notice.render(lang)), ""]
     lines += [
         f"| {say('report_function')} | {say('report_points')} | {say('report_max')} |  |",
         "|---|---:|---:|:-:|",

@@ -21,6 +21,8 @@ def render(results, lang: str = "zh") -> str:
     elif results.load_error:  # indented like feedback, so its lines cannot pass for the report's own
         first, *rest = clean(say("load_error", error=results.load_error)).split("\n")
         lines += [first, *("    " + line for line in rest), ""]
+    elif results.notice:  # nothing defined
+        lines += [results.notice.render(lang), ""]
     lines.append(say("report_per_function") + ":")
     width = max(len(f) for f in results.by_function())
     errored = {test.function for test in results.grader_errors}

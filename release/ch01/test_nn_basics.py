@@ -13,6 +13,9 @@ nn_basics = pytest.importorskip(
 )
 
 
+# 每个检查自己在 CHECK_SECONDS 秒后停下并说明停在哪个函数里；pytest-timeout 是再后一步的保险：
+# 它的 thread 方式打印每个线程的调用栈（stack）后结束 pytest。
+@pytest.mark.timeout(2 * public_checks.CHECK_SECONDS, method="thread")
 @pytest.mark.parametrize("name", public_checks.CONTRACT_FUNCTIONS)
 def test_public_check(name):
     function = getattr(nn_basics, name, None)

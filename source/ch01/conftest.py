@@ -65,6 +65,13 @@ def _num(value):
     return f"{value:g}"
 
 
+def pytest_configure(config):
+    # pytest-timeout (requirements.txt) stops a check that hangs even where the checks' own time
+    # limit cannot (public_checks.CHECK_SECONDS); without it the mark is only declared, not an error
+    if not config.pluginmanager.hasplugin("timeout"):
+        config.addinivalue_line("markers", "timeout(seconds): 需要 pytest-timeout（见 requirements.txt）")
+
+
 def pytest_terminal_summary(terminalreporter):
     outcomes = {}
     for kind in ("passed", "failed", "skipped"):

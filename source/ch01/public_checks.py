@@ -11,9 +11,12 @@ check_<函数名>(f)。它们只检查形状、几个已知值和数值稳定性
 每个检查立即返回，不调用学习者的函数：得分只由评分器（grader）的隐藏检查决定。
 """
 
+import contextlib
 import functools
 import math
 import os
+import signal
+import threading
 import traceback
 
 import numpy as np
@@ -52,6 +55,15 @@ XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
 
 class NotImplementedYet(NotImplementedError):
     """学习者的函数还在抛出 NotImplementedError。"""
+
+
+# 每个公开检查最多运行这么多秒（正确的实现全部检查加起来只要几秒）：超时就停下并说明停在哪个函数里。
+# 环境变量 NN_KIT_CHECK_SECONDS 可以改它（例如很慢的电脑）。
+CHECK_SECONDS = float(os.environ.get("NN_KIT_CHECK_SECONDS") or 30)
+
+
+class _TimedOut(BaseException):
+    """检查超时（不是 Exception 的子类：学习者代码里的 `except Exception` 拦不住它）。"""
 
 
 # ---------------------------------------------------------------------------
@@ -173,6 +185,58 @@ class _Learner:
             ) from None
 
 
+def _learner_frames(frame):
+    """计时器响起时正在运行的学习者代码：[(函数名, 文件名, 行号)]，从外到内；跳过本模块和库的帧。"""
+    found = []
+    while frame is not None:
+        code = frame.f_code
+        ours = code.co_filename == __file__ or "site-packages" in code.co_filename
+        ours = ours or os.path.basename(code.co_filename) in ("test_nn_basics.py", "conftest.py")
+        # a cell's or module's top level (<module>) calls the check: it is not where it hangs
+        if not ours and not code.co_filename.startswith("<frozen") and code.co_name != "<module>":
+            found.append((code.co_name, os.path.basename(code.co_filename), frame.f_lineno))
+        frame = frame.f_back
+    return found[::-1]
+
+
+def _timed_out_message(name, frames):
+    where = ""
+    if frames:
+        chain = " → ".join(function for function, _, _ in frames)
+        _, filename, line = frames[-1]
+        where = f"\n停在：{filename} 第 {line} 行；调用链（call chain）：{chain}。"
+    return (
+        f"{name} 的公开检查运行超过 {CHECK_SECONDS:g} 秒仍未结束（timed out），已被停止。{where}\n"
+        f"提示：是不是有一个永远不会结束的循环（infinite loop）？例如 while 循环里的下标没有增加，"
+        f"或者 np.nditer 的 it.iternext() 被漏掉了。"
+    )
+
+
+@contextlib.contextmanager
+def _time_limit(name):
+    """在 CHECK_SECONDS 秒后打断检查（SIGALRM，只在主线程、有 SIGALRM 的系统上）：
+    Jupyter 的内核和 pytest 都在主线程里运行检查。"""
+    usable = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+    stopped_in = []
+
+    def alarm(signum, frame):
+        stopped_in.append(_learner_frames(frame))
+        raise _TimedOut()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, CHECK_SECONDS)
+    try:
+        yield
+    except _TimedOut:
+        raise AssertionError(_timed_out_message(name, stopped_in[0] if stopped_in else [])) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _public_check(check):
     name = check.__name__[len("check_") :]
 
@@ -181,7 +245,8 @@ def _public_check(check):
         if _autograding():
             return None
         try:
-            check(_Learner(name, f))
+            with _time_limit(name):
+                check(_Learner(name, f))
         except (AssertionError, NotImplementedError) as failure:
             error = failure
         else:
