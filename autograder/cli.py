@@ -19,6 +19,7 @@ COMMANDS = (
     "autograder.commands.grade",
     "autograder.commands.grade_all",
     "autograder.commands.merge",
+    "autograder.commands.class_report",
     "autograder.commands.classroom",
     "autograder.commands.gradescope",  # the Gradescope bundle's run_autograder step
 )

@@ -1,0 +1,32 @@
+"""The instructor's view of a class: class.html and the one-line summary.
+
+- reports.py: the class's results, read from the JSON reports grade-all wrote (or nbgrader's
+  gradebook.db), and why a learner was not graded normally;
+- stats.py: summary, pass rate and item analysis per check, misconceptions per function;
+- charts.py: the pictures (matplotlib, the kit's Chinese font) as data: URIs;
+- page.py: the self-contained HTML page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .reports import Learner, read_gradebook_db, read_reports
+from .stats import Summary, summary
+
+CLASS_PAGE = "class.html"
+SIMILARITY_PAGE = "similarity.html"
+
+__all__ = ["CLASS_PAGE", "Learner", "Summary", "read_gradebook_db", "read_reports", "summary", "write"]
+
+
+def write(learners: list[Learner], output_dir: Path, lang: str = "zh") -> Summary:
+    """output_dir/class.html for `learners` (linking similarity.html when it is there); the summary."""
+    from .page import render
+
+    similarity = SIMILARITY_PAGE if (output_dir / SIMILARITY_PAGE).is_file() else ""
+    page = render(learners, lang, similarity=similarity)
+    (output_dir / CLASS_PAGE).write_text(
+        page.encode("utf-8", "backslashreplace").decode("utf-8"), encoding="utf-8"
+    )
+    return summary(learners)
