@@ -209,3 +209,102 @@ def test_class_report_command_reads_a_folder_of_reports(tmp_path, capsys):
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "class.html").is_file() and "class: 20 learners" in done.stderr
     assert run_cli(capsys, "class-report", tmp_path / "nothing").returncode == 2
+
+
+# --- in a real browser: headless Chromium, as tests/test_browser.py drives it -----------------
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    from tests.test_browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, browser_missing
+
+    if browser_missing():
+        pytest.skip(f"no headless Chromium here: {', '.join(browser_missing())} missing; `make browser-deps`")
+    pytest.importorskip("selenium", reason="selenium is not installed (requirements.txt)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console, for its errors
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def seen_in_browser(driver, page: Path) -> dict:
+    """What a person sees of class.html: its sections, whether each picture loaded, the console."""
+    from selenium.webdriver.common.by import By
+
+    driver.get_log("browser")  # earlier pages' messages are not this page's
+    driver.get(page.as_uri())
+    images = driver.execute_script(
+        "return Array.from(document.images).map(i => [i.id, i.complete && i.naturalWidth > 0, i.naturalWidth]);"
+    )
+    return {
+        "present": {
+            element: bool(driver.find_elements(By.ID, element))
+            for element in (
+                "histogram-img",
+                "check-table",
+                "misconception-table",
+                "item-table",
+                "problem-table",
+            )
+        },
+        "images": images,
+        "errors": [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"],
+        "rows": len(driver.find_elements(By.CSS_SELECTOR, "#check-table tbody tr")),
+        "text": driver.find_element(By.TAG_NAME, "body").text,
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("browser")
+def test_the_demo_class_report_opens_in_chromium(chromium, tmp_path, capsys):
+    from tools import demo
+
+    demo.write_class(tmp_path / "class")
+    out = tmp_path / "reports"
+    assert (
+        run_cli(capsys, "grade-all", tmp_path / "class", "--jobs", "2", "--output-dir", out).returncode == 0
+    )
+    seen = seen_in_browser(chromium, out / "class.html")
+    assert all(seen["present"].values()), seen["present"]
+    assert len(seen["images"]) == 2 and all(loaded and width > 300 for _, loaded, width in seen["images"])
+    assert seen["errors"] == []
+    assert seen["rows"] == len([name for table in load_rubric().values() for name in table])
+    assert "分数分布" in seen["text"] and "3 名学生" in seen["text"]
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("browser")
+def test_a_generated_class_of_300_report_opens_in_chromium(chromium, tmp_path):
+    write_class(tmp_path, 300)
+    write(read_reports(tmp_path), tmp_path, "en")
+    seen = seen_in_browser(chromium, tmp_path / "class.html")
+    assert all(seen["present"].values()) and seen["errors"] == []
+    assert all(loaded for _, loaded, _ in seen["images"])
+    assert "300 learners" in seen["text"] and "no submission" in seen["text"]
+    assert "softmax mistake" in seen["text"]  # the catalogue's labels, in English
+
+
+@pytest.mark.slow  # nbgrader autograde of the demo course (three notebooks)
+def test_class_report_reads_nbgraders_gradebook_after_autograde(tmp_path, capsys):
+    from tools import demo
+
+    course = tmp_path / "course"
+    demo.build_course(course)
+    demo.nbgrader(course, "autograde", demo.ASSIGNMENT)
+    done = run_cli(capsys, "class-report", course / "gradebook.db", "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    learners = {learner.learner: learner for learner in reports.read_gradebook_db(course / "gradebook.db")}
+    assert set(learners) == {"ada", "blank", "trap"}
+    assert learners["ada"].score == learners["ada"].max_score == 100 and learners["blank"].score == 0
+    assert 0 < learners["trap"].score < 100 and learners["trap"].functions["swish"][0] == 0
+    assert "class: 3 learners, out of 100" in done.stderr
+    page = (course / "class.html").read_text(encoding="utf-8")
+    assert "test_softmax" in page and "id='item-table'" in page
