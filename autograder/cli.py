@@ -20,6 +20,7 @@ COMMANDS = (
     "autograder.commands.grade_all",
     "autograder.commands.merge",
     "autograder.commands.class_report",
+    "autograder.commands.similarity",
     "autograder.commands.classroom",
     "autograder.commands.gradescope",  # the Gradescope bundle's run_autograder step
 )
