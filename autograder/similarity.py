@@ -17,6 +17,7 @@ two short independent answers that share a common helper from being flagged.
 from __future__ import annotations
 
 import ast
+import html
 import io
 import json
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ THRESHOLD = 0.5
 # two correct leaky_relu answers written apart at 0.95), so a pair is flagged only for copying
 # more than one short function can hold.
 MIN_OVERLAP = 200
+PAIRS_SHOWN = 200  # side by side in the page, most similar first; the rest are counted
 MAX_ANSWER_CHARS = 200_000  # the whole chapter's answers are ~6 KB; lexing more is wasted time
 
 
@@ -51,8 +53,12 @@ class Pair:
     right: str
     similarity: tuple[float, float]  # each side's share of its code found in the other's
     overlap: int  # filtered characters of the left answer found in the right one
-    left_html: str  # the code, HTML-escaped, the overlap in <mark>
-    right_html: str
+    codes: tuple[str, str]
+    slices: tuple  # copydetect's (starts, ends) of the overlap in each code
+
+    def highlighted(self) -> tuple[str, str]:
+        """Both codes HTML-escaped, the overlap in <mark>."""
+        return _highlighted(self.codes[0], self.slices[0]), _highlighted(self.codes[1], self.slices[1])
 
     @property
     def score(self) -> float:
@@ -146,7 +152,10 @@ def similar_pairs(
     pairs = []
     for i in range(len(answers)):
         for j in range(i + 1, len(answers)):
-            if not prints[i].hashes & prints[j].hashes:
+            # the share of fingerprints in common bounds copydetect's share of code from above
+            # (to within the window); most pairs of a class stop here, before the full compare
+            common = len(prints[i].hashes & prints[j].hashes)
+            if common < threshold * max(len(prints[i].hashes), len(prints[j].hashes)) / 2 or not common:
                 continue
             overlap, similarity, slices = compare_files(prints[i], prints[j])
             if min(similarity) >= threshold and overlap >= min_overlap:
@@ -156,8 +165,8 @@ def similar_pairs(
                         answers[j].learner,
                         (float(similarity[0]), float(similarity[1])),
                         int(overlap),
-                        _highlighted(answers[i].code, slices[0]),
-                        _highlighted(answers[j].code, slices[1]),
+                        (answers[i].code, answers[j].code),
+                        slices,
                     )
                 )
     return sorted(pairs, key=lambda pair: (-pair.score, pair.left, pair.right))
@@ -167,7 +176,7 @@ def _highlighted(code: str, slices) -> str:
     from copydetect.utils import highlight_overlap
 
     if not len(slices[0]):
-        return clean(code, None)
+        return html.escape(code)
     marked, _ = highlight_overlap(code, slices, "<mark>", "</mark>", escape_html=True)
     return marked
 
@@ -182,8 +191,6 @@ mark { background: #ffd27f; }
 
 def render(pairs: list[Pair], skipped: dict[str, str], lang: str = "zh", assignment: str = "ch01") -> str:
     """similarity.html: each flagged pair's code side by side, the overlap marked; no script."""
-    from html import escape
-
     from .classreport.page import CSP
     from .messages import in_language
     from .quoting import one_line
@@ -191,7 +198,7 @@ def render(pairs: list[Pair], skipped: dict[str, str], lang: str = "zh", assignm
     say = in_language(lang)
 
     def e(text) -> str:
-        return escape(one_line(text), quote=True)
+        return html.escape(one_line(text), quote=True)
 
     title = e(say("similarity_title", assignment=assignment))
     parts = [
@@ -199,7 +206,8 @@ def render(pairs: list[Pair], skipped: dict[str, str], lang: str = "zh", assignm
         f"<p>{e(say('similarity_note', threshold=f'{THRESHOLD:.0%}', overlap=MIN_OVERLAP))}</p>",
         f"<p id='pair-count'>{e(say('similarity_pairs', count=len(pairs)))}</p>",
     ]
-    for pair in pairs:
+    for pair in pairs[:PAIRS_SHOWN]:
+        left, right = pair.highlighted()
         heading = say(
             "similarity_pair",
             left=pair.left,
@@ -209,8 +217,10 @@ def render(pairs: list[Pair], skipped: dict[str, str], lang: str = "zh", assignm
         )
         parts.append(
             f"<section class='pair-block'><h2>{e(heading)}</h2><div class='pair'>"
-            f"<pre>{pair.left_html}</pre><pre>{pair.right_html}</pre></div></section>"
+            f"<pre>{left}</pre><pre>{right}</pre></div></section>"
         )
+    if len(pairs) > PAIRS_SHOWN:
+        parts.append(f"<p>{e(say('class_more', count=len(pairs) - PAIRS_SHOWN))}</p>")
     if skipped:
         rows = "".join(f"<li>{e(learner)}: {e(why)}</li>" for learner, why in sorted(skipped.items()))
         parts.append(f"<h2>{e(say('similarity_skipped'))}</h2><ul id='skipped'>{rows}</ul>")
