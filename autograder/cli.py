@@ -21,6 +21,7 @@ COMMANDS = (
     "autograder.commands.merge",
     "autograder.commands.class_report",
     "autograder.commands.similarity",
+    "autograder.commands.export_grades",
     "autograder.commands.classroom",
     "autograder.commands.gradescope",  # the Gradescope bundle's run_autograder step
 )

@@ -17,7 +17,29 @@ from .stats import Summary, summary
 CLASS_PAGE = "class.html"
 SIMILARITY_PAGE = "similarity.html"
 
-__all__ = ["CLASS_PAGE", "Learner", "Summary", "read_gradebook_db", "read_reports", "summary", "write"]
+__all__ = [
+    "CLASS_PAGE",
+    "Learner",
+    "Summary",
+    "read",
+    "read_gradebook_db",
+    "read_reports",
+    "summary",
+    "write",
+]
+
+
+def read(source: Path, assignment: str = "ch01") -> list[Learner]:
+    """The class from a folder of grade-all's JSON reports or from nbgrader's gradebook.db;
+    ValueError saying why when it holds no class."""
+    if source.is_dir():
+        learners = read_reports(source)
+        if not learners:
+            raise ValueError(f"no JSON reports in {source} (grade-all writes them)")
+        return learners
+    if source.is_file():
+        return read_gradebook_db(source, assignment)
+    raise ValueError(f"no such folder or gradebook: {source}")
 
 
 def write(learners: list[Learner], output_dir: Path, lang: str = "zh") -> Summary:

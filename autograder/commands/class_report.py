@@ -34,23 +34,12 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    learners = _learners(args.source, args.assignment)
+    try:
+        learners = classreport.read(args.source, args.assignment)
+    except ValueError as exc:
+        raise CannotGrade(str(exc)) from None
     output_dir = args.output_dir or (args.source if args.source.is_dir() else args.source.parent)
     output_dir.mkdir(parents=True, exist_ok=True)
     summary = classreport.write(learners, output_dir, args.lang)
     print(f"{summary.line()}; {output_dir / classreport.CLASS_PAGE}", file=sys.stderr)
     return EXIT_DONE
-
-
-def _learners(source: Path, assignment: str) -> list[classreport.Learner]:
-    if source.is_dir():
-        learners = classreport.read_reports(source)
-        if not learners:
-            raise CannotGrade(f"no JSON reports in {source} (grade-all writes them)")
-        return learners
-    if source.is_file():
-        try:
-            return classreport.read_gradebook_db(source, assignment)
-        except ValueError as exc:
-            raise CannotGrade(str(exc)) from None
-    raise CannotGrade(f"no such folder or gradebook: {source}")
