@@ -178,7 +178,7 @@ def _highlighted(code: str, slices) -> str:
     if not len(slices[0]):
         return html.escape(code)
     marked, _ = highlight_overlap(code, slices, "<mark>", "</mark>", escape_html=True)
-    return marked
+    return str(marked)
 
 
 STYLE = """

@@ -80,8 +80,10 @@ def from_report(learner: str, data: dict) -> Learner:
 
 def _check(test: dict) -> Check:
     tags = test.get("tags") or [""]
-    misconception = test.get("misconception")
-    valid = isinstance(misconception, dict) and isinstance(misconception.get("id"), str)
+    found = test.get("misconception")
+    misconception = None
+    if isinstance(found, dict) and isinstance(found.get("id"), str):
+        misconception = {str(key): str(value) for key, value in found.items()}
     return Check(
         name=str(test.get("name", "")),
         function=str(tags[0]),
@@ -89,7 +91,7 @@ def _check(test: dict) -> Check:
         max_score=float(test.get("max_score", 0)),
         passed=test.get("status") == "passed",
         output=str(test.get("output") or ""),
-        misconception={k: str(v) for k, v in misconception.items()} if valid else None,
+        misconception=misconception,
     )
 
 
