@@ -308,3 +308,22 @@ def test_class_report_reads_nbgraders_gradebook_after_autograde(tmp_path, capsys
     assert "class: 3 learners, out of 100" in done.stderr
     page = (course / "class.html").read_text(encoding="utf-8")
     assert "test_softmax" in page and "id='item-table'" in page
+
+
+def test_a_fault_in_the_class_report_costs_the_page_never_the_grades(tmp_path):
+    from autograder.classreport import after_grading
+
+    write_reports(tmp_path, {"ada": report("ada")})
+    (tmp_path / "bob.json").write_text("{not json", encoding="utf-8")
+    line = after_grading(tmp_path, ["ada", "bob"], "zh")
+    assert (
+        line.startswith("class.html not written: JSONDecodeError") and not (tmp_path / "class.html").exists()
+    )
+    assert after_grading(tmp_path, ["ada"], "zh").startswith("class: 1 learners")
+
+
+def test_other_json_in_the_folder_is_not_a_learner(tmp_path):
+    write_reports(tmp_path, {"ada": report("ada")})
+    (tmp_path / "points.json").write_text('{"sigmoid": 4}', encoding="utf-8")
+    (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")
+    assert [learner.learner for learner in read_reports(tmp_path)] == ["ada"]

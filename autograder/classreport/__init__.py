@@ -52,3 +52,13 @@ def write(learners: list[Learner], output_dir: Path, lang: str = "zh") -> Summar
         page.encode("utf-8", "backslashreplace").decode("utf-8"), encoding="utf-8"
     )
     return summary(learners)
+
+
+def after_grading(output_dir: Path, learners: list[str], lang: str) -> str:
+    """class.html for the learners grade-all or merge just wrote, and the summary line to print.
+    The gradebook and reports are written by then: a fault here costs the page, never them."""
+    try:
+        summary = write(read_reports(output_dir, learners), output_dir, lang)
+    except Exception as exc:  # noqa: BLE001 - the grades stand; say why the page is missing
+        return f"class.html not written: {type(exc).__name__}: {exc}"
+    return f"{summary.line()}; {output_dir / CLASS_PAGE}"

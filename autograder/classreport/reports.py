@@ -55,7 +55,13 @@ def read_reports(directory: Path, learners: list[str] | None = None) -> list[Lea
     else:
         paths = [directory / f"{learner}.json" for learner in sorted(learners)]
         paths = [path for path in paths if path.is_file()]  # merge: a part that lost a report
-    return [from_report(path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in paths]
+    found = [(path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in paths]
+    # another tool's JSON in the folder (not a dict with a list of tests) is no learner's report
+    return [
+        from_report(stem, data)
+        for stem, data in found
+        if isinstance(data, dict) and isinstance(data.get("tests"), list)
+    ]
 
 
 def from_report(learner: str, data: dict) -> Learner:

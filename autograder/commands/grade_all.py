@@ -66,9 +66,7 @@ def run(args) -> int:
     )
     if args.shard is not None:
         write_marker(args.output_dir, args.shard, [row.learner for row in rows])
-    summary = classreport.write(
-        classreport.read_reports(args.output_dir, [row.learner for row in rows]), args.output_dir, args.lang
-    )
+    class_line = classreport.after_grading(args.output_dir, [row.learner for row in rows], args.lang)
     failed = sum(1 for row in rows if row.error)
     errors = sum(row.grader_errors for row in rows)
     print(
@@ -81,7 +79,7 @@ def run(args) -> int:
         ),
         file=sys.stderr,
     )
-    print(f"{summary.line()}; {args.output_dir / classreport.CLASS_PAGE}", file=sys.stderr)
+    print(class_line, file=sys.stderr)
     return EXIT_GRADER_ERRORS if errors else EXIT_DONE
 
 

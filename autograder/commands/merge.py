@@ -55,10 +55,7 @@ def run(args) -> int:
             + ", ".join(_loggable(learner) for learner in sorted(result.errors)),
             file=sys.stderr,
         )
-    summary = classreport.write(
-        classreport.read_reports(args.output_dir, result.ids), args.output_dir, args.lang
-    )
-    print(f"{summary.line()}; {args.output_dir / classreport.CLASS_PAGE}", file=sys.stderr)
+    print(classreport.after_grading(args.output_dir, result.ids, args.lang), file=sys.stderr)
     if result.missing:
         print(
             f"autograder merge: shards {', '.join(map(str, result.missing))} of {result.count} did not finish; "
