@@ -22,6 +22,9 @@ from autograder.reporters import render
 from autograder.results import CheckResult, Results
 
 # per ten learners: 3 correct, 4 mistaken, 1 blank, 1 hung in softmax, 1 refused or absent
+# every HOSTILE-th learner is named, and raises, with markup (the page must show it as text)
+HOSTILE = 25
+HOSTILE_TEXT = "<img src=x onerror=alert(1)><svg onload=alert(2)>"  # no slash: it names a file
 CYCLE = (
     "correct",
     "correct",
@@ -55,7 +58,8 @@ def learner_results(index: int, rubric: dict[str, dict[str, float]], rng: random
                 passed, feedback = False, t("timeout", call=f"{function}(x)")
             else:
                 passed = profile == "hang" or rng.random() < 0.55 + 0.45 * skill
-                feedback = t("exception", call=f"{function}(x)", error="ValueError: shapes")
+                error = HOSTILE_TEXT if index % HOSTILE == 0 else "ValueError: shapes"
+                feedback = t("exception", call=f"{function}(x)", error=error)
             tests.append(CheckResult(name, function, float(points), passed, feedback))
     return Results(
         f"learner{index:05d}", tests, execution_time=round(rng.uniform(0.5, 9.0), 3), functions=list(rubric)
@@ -70,7 +74,7 @@ def misconception(function: str, rng: random.Random) -> dict[str, str]:
 
 def write_class(dest: Path, n: int, seed: int = 21) -> list[str]:
     """dest/<learner>.json for N learners, as grade-all writes them, a misconception on most
-    mistaken checks; the learner ids."""
+    mistaken checks, some learners named and raising markup; the learner ids."""
     rubric = load_rubric()
     rng = random.Random(seed)
     dest.mkdir(parents=True, exist_ok=True)
@@ -79,9 +83,9 @@ def write_class(dest: Path, n: int, seed: int = 21) -> list[str]:
         results = learner_results(index, rubric, rng)
         report = json.loads(render(results, "json", "zh"))
         for test in report["tests"]:
-            if test["status"] == "failed" and "ValueError" in test["output"] and rng.random() < 0.8:
+            if test["status"] == "failed" and "(x)" in test["output"] and rng.random() < 0.8:
                 test["misconception"] = misconception(test["tags"][0], rng)
-        learner = f"learner{index:05d}"
+        learner = f"learner{index:05d}" + (HOSTILE_TEXT if index % HOSTILE == 0 else "")
         (dest / f"{learner}.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
         learners.append(learner)
     return learners

@@ -17,7 +17,7 @@ from autograder.grade import load_rubric, without_results
 from autograder.messages import t
 from autograder.reporters import render as render_report
 from autograder.results import CheckResult, Results
-from bench.class_report import write_class
+from bench.class_report import HOSTILE_TEXT, write_class
 from tests.cli_in_process import run_cli
 from tests.mistakes import reference_source, stub_source
 
@@ -289,6 +289,13 @@ def test_a_generated_class_of_300_report_opens_in_chromium(chromium, tmp_path):
     assert all(seen["present"].values()) and seen["errors"] == []
     assert all(loaded for _, loaded, _ in seen["images"])
     assert "300 learners" in seen["text"] and "no submission" in seen["text"]
+    assert HOSTILE_TEXT in seen["text"]  # hostile names shown as text...
+    assert (
+        chromium.execute_script(
+            "return document.scripts.length + document.querySelectorAll('[onerror], [onload]').length"
+        )
+        == 0
+    )
     assert "softmax mistake" in seen["text"]  # the catalogue's labels, in English
 
 
