@@ -26,6 +26,7 @@ from pathlib import Path
 from .batch import find_submissions
 from .nbgrader_cells import is_answer_cell
 from .quoting import clean
+from .sandbox.errors import Refused
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASE = ROOT / "release" / "ch01"
@@ -116,7 +117,7 @@ def read_class(directory: Path) -> tuple[list[Answer], dict[str, str]]:
             continue
         try:
             code = answer_code(found.path)
-        except (OSError, ValueError) as exc:  # Refused is a ValueError: unreadable, too large...
+        except (OSError, ValueError, Refused) as exc:  # a link, too large, not a notebook...
             skipped[found.learner] = str(exc)[:200]
             continue
         if code.strip():

@@ -96,3 +96,15 @@ def test_a_link_is_refused_not_followed(tmp_path):
 
     answers, skipped = similarity.read_class(tmp_path / "class")
     assert answers == [] and "symbolic link" in skipped["mallory"]
+
+
+def test_a_notebook_the_intake_refuses_is_left_out_with_the_reason(tmp_path):
+    from autograder import similarity
+
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "deep.ipynb").write_text("[" * 1000 + "]" * 1000, encoding="utf-8")
+    (tmp_path / "class" / "huge.py").write_bytes(b"x = 1\n" * 300_000)  # over the 1 MiB a module may be
+    (tmp_path / "class" / "fine.py").write_text(stub_source(), encoding="utf-8")
+    answers, skipped = similarity.read_class(tmp_path / "class")
+    assert [answer.learner for answer in answers] == ["fine"]
+    assert "nests more than" in skipped["deep"] and "huge" in skipped
