@@ -19,6 +19,9 @@ COMMANDS = (
     "autograder.commands.grade",
     "autograder.commands.grade_all",
     "autograder.commands.merge",
+    "autograder.commands.class_report",
+    "autograder.commands.similarity",
+    "autograder.commands.export_grades",
     "autograder.commands.classroom",
     "autograder.commands.gradescope",  # the Gradescope bundle's run_autograder step
 )

@@ -449,6 +449,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法读取仓库的归档（archive），请再推送一次",
         "the repository's archive could not be read; push again",
     ),
+    # --- the instructor's class report (class.html; autograder/classreport/) ------------------
+    "class_title": ("{assignment} 全班报告（class report）", "{assignment} class report"),
+    "class_overview": (
+        "{count} 名学生，满分 {max_score}：平均分（mean）{mean}，中位数（median）{median}，"
+        "四分位数（quartiles）{q1} / {q3}；{zeros} 人得 0 分。",
+        "{count} learners, out of {max_score}: mean {mean}, median {median}, quartiles {q1} / {q3}; "
+        "{zeros} at 0.",
+    ),
+    "class_histogram": ("分数分布（score distribution）", "Score distribution"),
+    "class_functions": ("各函数得分（points per function）", "Points per function"),
+    "class_checks": ("各项检查的通过率（pass rate per check）", "Pass rate per check"),
+    "class_misconceptions": (
+        "各函数最常见的错误（most common misconceptions）",
+        "Most common misconceptions",
+    ),
+    "class_items": ("题目分析（item analysis）", "Item analysis"),
+    "class_items_note": (
+        "难度（difficulty）= 通过率；区分度（discrimination）= 通过这项检查与其余得分的相关系数（correlation）。"
+        "没人通过或人人通过的检查区分不了学生，已标出。",
+        "Difficulty = the pass rate; discrimination = the correlation of passing the check with the rest "
+        "of the score. Checks nobody or everybody passes tell learners apart not at all, and are flagged.",
+    ),
+    "class_problems": ("未能正常评分的学生（not graded normally）", "Learners not graded normally"),
+    "class_slowest": ("最慢的提交（slowest submissions）", "Slowest submissions"),
+    "class_similarity": ("相似度报告（similarity report）", "Similarity report"),
+    "class_none": ("无", "none"),
+    "class_col_learner": ("学生（learner）", "Learner"),
+    "class_col_learners": ("学生（learners）", "Learners"),
+    "class_col_function": ("函数（function）", "Function"),
+    "class_col_check": ("检查（check）", "Check"),
+    "class_col_points": ("分值（points）", "Points"),
+    "class_col_pass_rate": ("通过率（pass rate）", "Pass rate"),
+    "class_col_passed": ("通过人数（passed）", "Passed"),
+    "class_col_count": ("人数（count）", "Count"),
+    "class_col_mistake": ("错误（misconception）", "Misconception"),
+    "class_col_difficulty": ("难度（difficulty）", "Difficulty"),
+    "class_col_discrimination": ("区分度（discrimination）", "Discrimination"),
+    "class_col_flag": ("标记（flag）", "Flag"),
+    "class_col_kind": ("情况（kind）", "Kind"),
+    "class_col_reason": ("原因（reason）", "Reason"),
+    "class_col_seconds": ("用时（秒）（seconds）", "Seconds"),
+    "class_col_score": ("得分（score）", "Score"),
+    "class_flag_nobody": ("没人通过（nobody passes）", "nobody passes"),
+    "class_flag_everybody": ("人人通过（everybody passes）", "everybody passes"),
+    "class_more": ("另外 {count} 人", "{count} more"),
+    "class_axis_score": ("总分（score）", "Score"),
+    "class_axis_learners": ("学生人数（learners）", "Learners"),
+    "class_axis_points": ("得分（points）", "Points"),
+    "class_kind_no_submission": ("没有提交（no submission）", "no submission"),
+    "class_kind_refused": ("被拒绝（refused）", "refused"),
+    "class_kind_not_loaded": ("没有加载（not loaded）", "not loaded"),
+    "class_kind_limit": ("超出限制（over a limit）", "over a limit"),
+    "class_kind_grader_error": ("评分程序错误（grader error）", "grader error"),
+    "similarity_title": ("{assignment} 相似度报告（similarity report）", "{assignment} similarity report"),
+    "similarity_note": (
+        "由 copydetect 比较学生的答案（笔记本只比较答案单元格（answer cells））；发布的代码（release stub）不计。"
+        "列出双方都有至少 {threshold} 的代码出现在对方答案中、且共同代码至少 {overlap} 个字符的配对，"
+        "重合部分高亮。相似不等于抄袭：请先看代码再下结论。",
+        "Learners' answers compared by copydetect (notebooks: their answer cells only); the released code "
+        "does not count. Listed: pairs where at least {threshold} of each one's code is also in the other's "
+        "and at least {overlap} characters are shared, the overlap highlighted. Similar is not copied: read "
+        "the code before concluding.",
+    ),
+    "similarity_pairs": ("{count} 对（pairs）超过阈值（threshold）", "{count} pairs above the threshold"),
+    "similarity_pair": (
+        "{left}（{left_share}）与 {right}（{right_share}）",
+        "{left} ({left_share}) and {right} ({right_share})",
+    ),
+    "similarity_skipped": ("没有比较的学生（not compared）", "Learners not compared"),
 }
 
 

@@ -70,6 +70,7 @@ class MergeResult:
     errors: dict[str, str] = field(
         default_factory=dict
     )  # learner: their gradebook error (grader's or intake's)
+    ids: list[str] = field(default_factory=list)  # every learner of the merged gradebook
 
     @property
     def complete(self) -> bool:
@@ -105,6 +106,7 @@ def merge(
         sorted(set(range(1, count + 1)) - set(finished)),
         len(rows),
         _errors(header, rows),
+        sorted(source),
     )
     (output_dir / MERGE_SUMMARY).write_text(
         json.dumps(

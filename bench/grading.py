@@ -26,6 +26,8 @@ Prints, each measured in this run on this machine:
    it gave every learner the same total as grade-all;
 5. total time of grade-all against class size (a mix of modules and notebooks; the mix is the
    same for every multiple of ten), with seconds per submission at each size.
+6. the wall time of `class-report` (class.html) on 3,000 learners' JSON reports, built
+   synthetically by bench/class_report.py (issue 21: under 60 s on the 2-core machine).
 The last line is `speedup_vs_nbgrader=<ratio>` from step 4.
 
 Timing only ever happens here, never in the test suite.
@@ -48,6 +50,7 @@ from pathlib import Path
 import nbformat
 import psutil
 
+from bench import class_report
 from bench.class_builder import build_class
 from tools.demo import ASSIGNMENT, build_course, gradebook, nbgrader
 from tools.release import ROOT
@@ -61,7 +64,9 @@ TARGETS = {
     "overhead": 0.1,
     "worker_mb": 100.0,
     "linearity": 1.25,
+    "class_report": 60.0,  # issue 21: class.html for 3,000 learners' reports
 }
+CLASS_REPORT_N = 3000
 MB = 1024 * 1024
 
 
@@ -452,6 +457,10 @@ def run(args, sizes, work):
         f"a grader process {class_grader / MB:.1f} MB"
     )
 
+    print(f"\n6. class-report on {CLASS_REPORT_N} learners' reports (built synthetically)", flush=True)
+    class_report_seconds = class_report.measure(CLASS_REPORT_N, work)
+    print(f"  {class_report_seconds:.1f} s")
+
     worker_mb = max(max(m.worker_peak for m in peaks.values()), class_worker) / MB
     worst_single = max(m["e2e"] for m in single.values())
     print(
@@ -486,6 +495,10 @@ def run(args, sizes, work):
     print(
         f"  linear in N (s/submission never grows over {TARGETS['linearity']}x that at the smallest N): "
         f"{growth:.2f}x  {verdict(growth <= TARGETS['linearity'])}"
+    )
+    print(
+        f"  class.html for {CLASS_REPORT_N} learners <= {TARGETS['class_report']:.0f} s: "
+        f"{class_report_seconds:.1f} s  {verdict(class_report_seconds <= TARGETS['class_report'])}  (issue 21)"
     )
     print(f"speedup_vs_nbgrader={speedup:.2f}")
 

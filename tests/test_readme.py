@@ -118,6 +118,19 @@ def test_grade_all_on_submitted_gives_the_totals_nbgrader_exports(clone):
 
 @pytest.mark.slow
 @in_one_worker
+def test_the_class_report_similarity_and_the_lms_export_are_written(clone):
+    clone, done = clone
+    assert "class: 3 learners, out of 100" in done.stderr  # grade-all's and class-report's summaries
+    class_page = (clone / "reports" / "class.html").read_text(encoding="utf-8")
+    assert "id='misconception-table'" in class_page and "href='similarity.html'" in class_page
+    assert "id='item-table'" in (clone / "reports" / "nbgrader" / "class.html").read_text(encoding="utf-8")
+    assert "ada ~ trap" in done.stderr  # both wrote the reference's answers; blank has only the stub
+    canvas = read_csv(clone / "reports" / "canvas.csv", "SIS Login ID", "ch01")
+    assert canvas == read_csv(clone / "reports" / "gradebook.csv", "learner", "score")
+
+
+@pytest.mark.slow
+@in_one_worker
 def test_the_sequence_is_quiet_and_leaves_the_clone_clean(clone):
     clone, done = clone
     output = done.stdout + done.stderr

@@ -101,6 +101,33 @@ def write_class(folder, learners=demo_learners):
     return sorted(submitted)
 
 
+ROSTER_COLUMNS = [
+    "Student",
+    "ID",
+    "SIS User ID",
+    "SIS Login ID",
+    "Section",
+    "Email address",
+    "ID number",
+    "learner",
+]
+
+
+def write_roster(path):
+    """The demo learners as an LMS roster: Canvas's export columns, Moodle's user columns, and the
+    kit's `learner` id that `nn-grade export-grades` maps through (docs/class-report.md)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(ROSTER_COLUMNS)
+        for number, learner in enumerate(("ada", "blank", "trap"), start=1):
+            writer.writerow(
+                [learner.title(), 1000 + number, f"S{number:04d}", learner, "ch01", f"{learner}@example.edu",
+                 f"S{number:04d}", learner]
+            )  # fmt: skip
+
+
 def build_course(course, learners=demo_learners):
     """A course folder with the assignment released and `learners(release_nb)` submitted, by the
     README's documented copy into submitted/<learner>/ch01/ (autograde adds the students)."""
@@ -135,12 +162,17 @@ def main(argv=None):
     parser.add_argument(
         "what",
         nargs="?",
-        choices=("run", "class"),
+        choices=("run", "class", "roster"),
         default="run",
-        help="run: the whole demo (default); class: only write the demo class into DIR",
+        help="run: the whole demo (default); class: only write the demo class into DIR; roster: write "
+        "an LMS roster of the demo learners (Canvas's and Moodle's columns plus `learner`) as DIR",
     )
     parser.add_argument("dir", nargs="?", type=Path, default=Path("downloaded") / ASSIGNMENT / "archive")
     args = parser.parse_args(argv)
+    if args.what == "roster":
+        write_roster(args.dir)
+        print(f"wrote the demo learners' LMS roster: {args.dir}")
+        return
     if args.what == "class":
         learners = write_class(args.dir)
         print(f"wrote {len(learners)} demo submissions into {args.dir}: {', '.join(learners)}")

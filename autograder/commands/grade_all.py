@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import classreport
 from ..batch import DEFAULT_TIMEOUT, grade_all
 from ..shard import Shard, write_marker
 from . import EXIT_DONE, EXIT_GRADER_ERRORS, CannotGrade
@@ -16,7 +17,7 @@ def add_parser(subparsers):
         "grade-all",
         help="grade every submission in a folder",
         description="Grade each learner of DIR in parallel; write gradebook.csv and one "
-        "JSON report per learner. DIR is nbgrader's submitted/ "
+        "JSON report per learner, and class.html (the class report). DIR is nbgrader's submitted/ "
         "(<student>/ch01/), a folder of learner folders, flat files "
         "(alice.py, bob.ipynb) or Classroom clones (ch01-<login>/). A folder "
         "is graded from ch01.ipynb when it holds one, else from nn_basics.py; "
@@ -30,7 +31,9 @@ def add_parser(subparsers):
         default=Path("reports"),
         help="where the gradebook and reports go (default: reports)",
     )
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="feedback language (default: zh)")
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="feedback and class.html language (default: zh)"
+    )
     parser.add_argument(
         "--timeout",
         type=float,
@@ -63,6 +66,7 @@ def run(args) -> int:
     )
     if args.shard is not None:
         write_marker(args.output_dir, args.shard, [row.learner for row in rows])
+    class_line = classreport.after_grading(args.output_dir, [row.learner for row in rows], args.lang)
     failed = sum(1 for row in rows if row.error)
     errors = sum(row.grader_errors for row in rows)
     print(
@@ -79,6 +83,7 @@ def run(args) -> int:
         ),
         file=sys.stderr,
     )
+    print(class_line, file=sys.stderr)
     return EXIT_GRADER_ERRORS if errors else EXIT_DONE
 
 

@@ -6,6 +6,7 @@ import re
 import sys
 from pathlib import Path
 
+from .. import classreport
 from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 
 
@@ -13,8 +14,8 @@ def add_parser(subparsers):
     parser = subparsers.add_parser(
         "merge",
         help="combine shard gradebooks into one",
-        description="Combine the output folders of `grade-all --shard i/N` into one gradebook.csv and "
-        "one folder of reports. Exits 1 (after writing what it has) when a shard is missing.",
+        description="Combine the output folders of `grade-all --shard i/N` into one gradebook.csv, "
+        "one folder of reports and class.html. Exits 1 (after writing what it has) when a shard is missing.",
     )
     parser.add_argument(
         "parts", type=Path, nargs="*", help="the shards' output folders (missing ones are fine)"
@@ -27,6 +28,9 @@ def add_parser(subparsers):
     )
     parser.add_argument(
         "--shards", type=int, default=None, help="how many shards there were (default: as the shards say)"
+    )
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="class.html language (default: zh)"
     )
     parser.set_defaults(func=run)
     return parser
@@ -52,6 +56,7 @@ def run(args) -> int:
             + ", ".join(_loggable(learner) for learner in sorted(result.errors)),
             file=sys.stderr,
         )
+    print(classreport.after_grading(args.output_dir, result.ids, args.lang), file=sys.stderr)
     if result.missing:
         print(
             f"autograder merge: shards {', '.join(map(str, result.missing))} of {result.count} did not finish; "
