@@ -135,11 +135,12 @@ def dead_start(params) -> Text | None:
     return None
 
 
-def _trajectories(ctx, run, label=None):
+def _trajectories(ctx, run, label=None, tolerance=TRAJECTORY_TOLERANCE):
     """([(params, costs)] of the reference's descent from each start train may take: the
     learner's own init_params(seed) when it differs, then the reference's (a learner may draw
     the same numbers without calling init_params); why the learner's own start was not one, or
-    None). Cached; the reference's for every submission. label: the init_params call as shown."""
+    None). Cached; the reference's for every submission. label: the init_params call as shown;
+    tolerance: what the run's params are compared with, which descent must move every array by."""
     label = label or f"init_params(2, {run['num_hidden']}, 1, seed={run['seed']})"
 
     def compute():
@@ -154,22 +155,25 @@ def _trajectories(ctx, run, label=None):
         own, why = _own_start(ctx, run["num_hidden"], run["seed"], ref_start, label)
         if own is not None and not all(np.array_equal(own[k], ref_start[k]) for k in KEYS):
             params, costs = descent(ctx.ref, y, own, run["alpha"], run["num_iterations"])
-            # From weights so large that every gradient rounds to 0 descent stays put, and a
-            # train that does nothing "follows" it: the own start counts only if descent moves.
-            if not all(
-                np.allclose(params[k], own[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for k in KEYS
-            ):
+            # From a start where every hidden unit saturates (bh = 1000) descent moves only Why
+            # and by, along a one-number recurrence a train can write down with no forward or
+            # backward pass: the own start counts only if descent moves every array by more
+            # than the run is compared with (the reference's start always does).
+            stuck = next((k for k in KEYS if np.allclose(params[k], own[k], *tolerance)), None)
+            if stuck is None:
                 found.insert(0, (params, costs))
+            elif why is None:
+                why = t("train_start_unusable", call=label, why=t("start_stuck", param=stuck))
         return found, why
 
-    return ctx.memo(("trajectory", tuple(run.items())), compute)
+    return ctx.memo(("trajectory", tuple(run.items()), tolerance), compute)
 
 
 def _expect_descent(ctx, run, label, params, hint, shown_label=None, tolerance=TRAJECTORY_TOLERANCE):
     """Fail unless `params` is where gradient descent from one of the starts ends up, every
     array finite (isclose(inf, inf) holds: a dead start must not match itself)."""
     rtol, atol = tolerance
-    trajectories, why = _trajectories(ctx, run, shown_label)
+    trajectories, why = _trajectories(ctx, run, shown_label, tolerance)
     hint = (why + hint) if why else hint
     for key in KEYS:
         if not np.all(np.isfinite(params[key])):
