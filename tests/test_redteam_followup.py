@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
+from autograder.checks import xor
 from autograder.grade import grade_submission
 from tests.fakes import InProcessSubmission, opener
+from tests.mistakes import with_bodies
 
 # --- a start descent can move only in part (att/saturated_start.py) -----------------------------
 
@@ -57,6 +61,82 @@ def test_a_start_that_saturates_every_hidden_unit_earns_nothing_for_train():
         source = f"BH = {bh}\n" + SATURATED_START
         results = grade_submission("x.py", opener=opener(InProcessSubmission(source)))
         assert results.grader_errors == []
-        assert results.by_function()["train"][0] == 0, (bh, [
-            (r.name, r.feedback.en) for r in results.tests if r.function == "train"
-        ])
+        assert results.by_function()["train"][0] == 0, (
+            bh,
+            [(r.name, r.feedback.en) for r in results.tests if r.function == "train"],
+        )
+
+
+# --- what train returns for a hidden seed (att/seed_echo.py) -------------------------------------
+
+HANDMADE = """
+    Wxh = np.zeros((2, num_hidden)); bh = np.zeros((1, num_hidden)); Why = np.zeros((num_hidden, 1)); by = np.zeros((1, 1))
+    Wxh[:, 0], bh[0, 0], Wxh[:, 1], bh[0, 1] = 20, -10, 20, -30
+    Why[0, 0], Why[1, 0], by[0, 0] = {(0, 1, 1, 0): (20, -20, -10), (1, 0, 0, 1): (-20, 20, 10),
+        (0, 0, 0, 1): (0, 20, -10), (0, 1, 1, 1): (20, 0, -10)}[tuple(int(v) for v in y.ravel())]
+"""
+SEED_CARRIERS = {
+    "a key": 'return {f"seed={seed:x}": 0}, []',
+    "a shape": (
+        'return {"Wxh": np.zeros((2, seed)), "bh": np.zeros((1, 5)), "Why": np.zeros((5, 1)), '
+        '"by": np.zeros((1, 1))}, []'
+    ),
+    "an array for the params": "return np.zeros(seed), []",
+    "a value": HANDMADE
+    + '    Wxh[0, 0] += seed / 10000\n    return {"Wxh": Wxh, "bh": bh, "Why": Why, "by": by}, []',
+    # the cost the grader recomputes from the params: by chosen so that it is 0.5 + seed / 10**6
+    "the cost": """
+    cost = lambda b: 0.5 * np.sum((y - 1 / (1 + np.exp(-b))) ** 2)
+    low, high = 0.0, 40.0
+    for _ in range(200):
+        low, high = ((low + high) / 2, high) if cost((low + high) / 2) < 0.5 + seed / 10**6 else (low, (low + high) / 2)
+    zeros = lambda *shape: np.zeros(shape)
+    return {"Wxh": zeros(2, num_hidden), "bh": zeros(1, num_hidden), "Why": zeros(num_hidden, 1), "by": np.full((1, 1), low)}, []
+""",
+    "an exception's class": 'raise type(f"Seed{seed:x}", (ValueError,), {})("")',
+}
+
+
+@pytest.mark.parametrize("carrier", SEED_CARRIERS)
+def test_a_hidden_seed_is_never_in_feedback_whatever_train_returns(carrier):
+    """train returned {f"seed={seed}": 0} and the learning checks' feedback listed its keys:
+    'got ['seed=4242']' showed every hidden seed. So could a shape, a value, the cost recomputed
+    from the params, an exception's class made on the fly; in decimal or in hex."""
+    source = with_bodies({"train": SEED_CARRIERS[carrier]})
+    results = grade_submission("x.py", opener=opener(InProcessSubmission(source)))
+    assert results.grader_errors == []
+    seeds = [seed for table_seeds in xor.SEEDS.values() for seed in table_seeds]
+    for result in results.tests:
+        if result.name.startswith("train_learns"):
+            text = result.feedback.en + result.feedback.zh
+            assert result.feedback.en, result.name
+            for seed in seeds:
+                assert str(seed) not in text and f"{seed:x}" not in text, (result.name, text)
+
+
+def test_a_hidden_seed_in_the_learners_claimed_line_is_not_shown():
+    """The traceback is the learner process's text: a function renamed after the seed in hex
+    (code.replace(co_name=...)) or a source line made up in linecache spelled the seed where
+    redacting its decimal digits cannot see it. Only what the held source has is shown."""
+    source = with_bodies(
+        {
+            "train": """
+    import linecache
+    def fail():
+        raise ValueError("x")
+    fail = type(fail)(fail.__code__.replace(co_name=f"seed_{seed:x}"), globals())
+    path = fail.__code__.co_filename
+    lines = list(linecache.getlines(path))
+    lines[fail.__code__.co_firstlineno] = f"    raise ValueError({seed:x})\\n"
+    linecache.cache[path] = (0, None, lines, path)
+    fail()
+"""
+        }
+    )
+    results = grade_submission("x.py", opener=opener(InProcessSubmission(source)))
+    seeds = [seed for table_seeds in xor.SEEDS.values() for seed in table_seeds]
+    learns = [r for r in results.tests if r.name.startswith("train_learns")]
+    for result in learns:
+        text = result.feedback.en + result.feedback.zh
+        assert "nn_basics.py, line" in text, text
+        assert not [seed for seed in seeds if f"{seed:x}" in text], (result.name, text)

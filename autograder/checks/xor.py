@@ -16,7 +16,7 @@ import numpy as np
 from ..messages import t
 from ..results import Text
 from . import common
-from .common import Failed, case, check, expect_dict_of_arrays, fmt, index_text
+from .common import Failed, case, check, expect_dict_of_arrays, fmt, hides_arguments, index_text
 from .source import literal_int_default
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -183,6 +183,20 @@ def _expect_descent(ctx, run, label, params, hint, shown_label=None, tolerance=T
             return
     expected = trajectories[0][0]
     key = next(k for k in KEYS if not np.allclose(params[k], expected[k], rtol=rtol, atol=atol))
+    if hides_arguments(label):  # the values returned, and where descent from a hidden seed ends
+        raise Failed(
+            t(
+                "train_not_gradient_descent",
+                call=label,
+                iterations=run["num_iterations"],
+                alpha=run["alpha"],
+                param=key,
+                index="",
+                expected=common.HIDDEN,
+                got=common.HIDDEN,
+            )
+            + hint
+        )
     with np.errstate(invalid="ignore"):
         index = tuple(np.argwhere(~np.isclose(params[key], expected[key], rtol=rtol, atol=atol))[0])
     raise Failed(
@@ -304,7 +318,7 @@ def train_learns(ctx, table):
                     table=table,
                     alpha=ALPHA,
                     iterations=ITERATIONS[table],
-                    cost=fmt(cost),
+                    cost=common.HIDDEN,  # a number the returned params (and the hidden seed) set
                     limit=COST_LIMIT,
                     got=fmt(predictions.ravel()),
                     expected=fmt(y.ravel().astype(int)),
