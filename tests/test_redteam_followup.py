@@ -8,9 +8,10 @@ import textwrap
 import pytest
 
 from autograder.checks import xor
+from autograder.checks.source import literal_int_default
 from autograder.grade import grade_submission
 from tests.fakes import InProcessSubmission, opener
-from tests.mistakes import with_bodies
+from tests.mistakes import reference_source, with_bodies
 
 # --- a start descent can move only in part (att/saturated_start.py) -----------------------------
 
@@ -140,3 +141,38 @@ def test_a_hidden_seed_in_the_learners_claimed_line_is_not_shown():
         text = result.feedback.en + result.feedback.zh
         assert "nn_basics.py, line" in text, text
         assert not [seed for seed in seeds if f"{seed:x}" in text], (result.name, text)
+
+
+# --- a source that reads plain but binds another train (checks/source.py) -------------------------
+
+REBINDS_TRAIN = {
+    "a getattr by another name": """
+import sys as _sys
+_g = getattr
+_g(_g(_sys, "modu" + "les")[__name__], "__di" + "ct__")["tr" + "ain"] = _short
+""",
+    "inspect.getmembers of a frame": """
+import inspect as _inspect
+try:
+    1 / 0
+except ZeroDivisionError:
+    _frame = _inspect.trace()[0].frame
+dict(_inspect.getmembers(_frame))["f_glo" + "bals"]["tr" + "ain"] = _short
+""",
+    "unittest.mock": """
+from unittest import mock as _mock
+_mock.patch(__name__ + ".tr" + "ain", _short).start()
+""",
+}
+
+
+@pytest.mark.parametrize("rebinding", REBINDS_TRAIN)
+def test_a_source_that_can_rebind_train_without_naming_it_is_not_read(rebinding):
+    """A plain `def train(..., num_iterations=5000)`, then train rebound to one whose default is
+    10 through names the denied lists did not know: the 5000 was read from the source, and the
+    defaults check passed without running train(X, y) (attack 3 again: 100 vs 99)."""
+    short = "_real = train\ndef _short(X, y, num_hidden=5, alpha=1.0, num_iterations=10, seed=0):\n"
+    short += "    return _real(X, y, num_hidden, alpha, num_iterations, seed)\n"
+    code = [reference_source(), short + REBINDS_TRAIN[rebinding]]
+    assert literal_int_default(code, [], "train", "num_iterations") is None
+    assert literal_int_default([reference_source()], [], "train", "num_iterations") == 5000
