@@ -176,3 +176,46 @@ def test_a_source_that_can_rebind_train_without_naming_it_is_not_read(rebinding)
     code = [reference_source(), short + REBINDS_TRAIN[rebinding]]
     assert literal_int_default(code, [], "train", "num_iterations") is None
     assert literal_int_default([reference_source()], [], "train", "num_iterations") == 5000
+
+
+# --- what a worker leaves in its folder (sandbox/workdir.py) ---------------------------------------
+
+
+def _deep_tree(folder, depth: int) -> None:
+    """`depth` nested one-letter folders, made through descriptors as learner code can (no path
+    grows past PATH_MAX), the deepest unreadable."""
+    import os
+
+    fd = os.open(folder, os.O_RDONLY)
+    for _ in range(depth):
+        os.mkdir("d", dir_fd=fd)
+        deeper = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = deeper
+    os.mkdir("x", mode=0, dir_fd=fd)
+    os.close(fd)
+
+
+@pytest.mark.parametrize("step", ["refresh", "remove"])
+def test_a_deep_tree_in_the_workers_folder_is_removed_by_the_grader(tmp_path, step):
+    """As an ordinary user (no tmpfs over sub/), learner code can leave 3000 nested folders in its
+    folder: os.walk and shutil.rmtree recurse once per level, and the grader's refresh (a worker
+    restart) and remove (the end of a grading) raised RecursionError: a grading that crashed."""
+    from autograder.sandbox.intake import Received
+    from autograder.sandbox.workdir import Workdir
+
+    workdir = Workdir(Received("py", "nn_basics.py", b"x = 1\n"), {}, "nn_basics")
+    try:
+        _deep_tree(workdir.sub, 3000)
+        if step == "refresh":
+            workdir.refresh()
+            assert sorted(p.name for p in workdir.sub.iterdir()) == ["nn_basics.py"]
+            assert sorted(p.name for p in workdir.base.iterdir()) == ["rt", "sub"]
+        else:
+            workdir.remove()
+            assert not workdir.base.exists()
+    finally:
+        if workdir.base.exists():
+            import subprocess
+
+            subprocess.run(["rm", "-rf", str(workdir.base)], check=False)
