@@ -219,3 +219,59 @@ def test_a_deep_tree_in_the_workers_folder_is_removed_by_the_grader(tmp_path, st
             import subprocess
 
             subprocess.run(["rm", "-rf", str(workdir.base)], check=False)
+
+
+# --- nbgrader: a released cell id on two cells (nbgrader_hooks.RestoreCellMetadata) ----------------
+
+
+def _released(grade_id, cell_type="code"):
+    return {
+        "cell_type": cell_type,
+        "checksum": "c",
+        "grade": True,
+        "grade_id": grade_id,
+        "locked": True,
+        "schema_version": 3,
+        "solution": False,
+        "points": 2,
+    }
+
+
+@pytest.mark.parametrize("copy_type", ["code", "markdown"])
+@pytest.mark.parametrize("copy_first", [True, False])
+def test_a_released_id_on_two_cells_is_the_releases_on_one_and_nbgrader_goes_on(
+    monkeypatch, copy_type, copy_first
+):
+    """A learner's copy of the test cell test_sigmoid (its source `pass`), or a markdown cell
+    carrying its metadata, beside the real one: RestoreCellMetadata gave both the released
+    metadata, nbgrader's DeduplicateIds then set the other's to {}, and OverwriteCells raised
+    KeyError 'grade_id' (nbgrader autograde: that notebook ungraded, 0, exit 1; seen with real
+    nbgrader on the demo course)."""
+    import contextlib
+
+    import nbformat
+    from nbgrader.preprocessors import DeduplicateIds
+
+    from autograder import nbgrader_hooks
+
+    released = {"test_sigmoid": _released("test_sigmoid")}
+    monkeypatch.setattr(nbgrader_hooks, "Gradebook", lambda url: contextlib.nullcontext(_Gradebook()))
+    monkeypatch.setattr(nbgrader_hooks, "released_metadata", lambda notebook: released)
+    real = nbformat.v4.new_code_cell(
+        "assert sigmoid(0) == 0.5", metadata={"nbgrader": _released("test_sigmoid")}
+    )
+    new = nbformat.v4.new_code_cell if copy_type == "code" else nbformat.v4.new_markdown_cell
+    copy = new("pass", metadata={"nbgrader": dict(_released("test_sigmoid"), checksum="mine")})
+    nb = nbformat.v4.new_notebook(cells=[copy, real] if copy_first else [real, copy])
+    resources = {"nbgrader": {"db_url": "", "notebook": "ch01", "assignment": "ch01"}}
+    nb, resources = nbgrader_hooks.RestoreCellMetadata().preprocess(nb, resources)
+    nb, resources = DeduplicateIds().preprocess(nb, resources)
+    ids = [c.metadata["nbgrader"].get("grade_id") for c in nb.cells if "nbgrader" in c.metadata]
+    assert ids == ["test_sigmoid"]  # one cell of that id, none with nbgrader metadata and no id
+    kept = next(c for c in nb.cells if "nbgrader" in c.metadata)
+    assert kept.cell_type == "code" and (kept is real or copy_type == "code")
+
+
+class _Gradebook:
+    def find_notebook(self, notebook, assignment):
+        return None
