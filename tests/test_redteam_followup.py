@@ -275,3 +275,25 @@ def test_a_released_id_on_two_cells_is_the_releases_on_one_and_nbgrader_goes_on(
 class _Gradebook:
     def find_notebook(self, notebook, assignment):
         return None
+
+
+def test_a_learners_cell_with_an_id_of_its_own_loses_its_grade_metadata(monkeypatch):
+    """att/nb_course.py: trudy's extra code cell claiming grade: true, 50 points, grade_id
+    test_bonus made nbgrader autograde raise KeyError 'grade_id' (trudy 0, exit 1) before
+    RestoreCellMetadata; re-run through real nbgrader on this branch: exit 0, trudy 100 of 100."""
+    import contextlib
+
+    import nbformat
+
+    from autograder import nbgrader_hooks
+
+    monkeypatch.setattr(nbgrader_hooks, "Gradebook", lambda url: contextlib.nullcontext(_Gradebook()))
+    monkeypatch.setattr(
+        nbgrader_hooks, "released_metadata", lambda nb: {"test_sigmoid": _released("test_sigmoid")}
+    )
+    bonus = {"grade": True, "solution": False, "locked": False, "points": 50, "grade_id": "test_bonus"}
+    cell = nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": dict(bonus, schema_version=3)})
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    resources = {"nbgrader": {"db_url": "", "notebook": "ch01", "assignment": "ch01"}}
+    nb, _ = nbgrader_hooks.RestoreCellMetadata().preprocess(nb, resources)
+    assert "nbgrader" not in nb.cells[0].metadata
