@@ -136,7 +136,8 @@ def literal_int_default(
     when the source is plain: `function` is bound exactly once in the whole module, by one
     top-level `def` without decorators; nothing assigns to its attributes or rebinds it as an
     attribute of anything; and neither the module nor a sibling module it could import uses
-    reflection (DENIED_*). Otherwise None."""
+    reflection (DENIED_*), imports a module not in PLAIN_IMPORTS or names a private attribute.
+    Otherwise None."""
     trees = _parse(module_code)
     siblings = _parse(sibling_code)
     if not trees or siblings is None:
