@@ -230,6 +230,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{param} 全为 0",
         "{param} is all zero",
     ),
+    "hidden_returned": (
+        "（不显示：这一项的输入不公开（hidden））",
+        "(not shown: this check's inputs are hidden)",
+    ),
+    "hidden_keys": (
+        "{keys}，另有 {more} 个其他的键（不显示：这一项的输入不公开（hidden））",
+        "{keys} and {more} other keys (not shown: this check's inputs are hidden)",
+    ),
+    "start_stuck": (
+        "从这里出发，梯度下降几乎不改变 {param}（例如每个隐藏单元都饱和（saturated）：sigmoid 的导数为 0），所以看不出 train 是否在做梯度下降",
+        "from there gradient descent barely changes {param} (e.g. every hidden unit saturated: sigmoid's derivative "
+        "is 0), so it cannot show whether train descends",
+    ),
     "start_symmetric": (
         "每个隐藏单元（hidden unit）的初始权重都相同：对称的起点（symmetric start）永远学不会，下降让它们一直相同",
         "every hidden unit starts with the same weights: a symmetric start never learns, as descent keeps them alike",

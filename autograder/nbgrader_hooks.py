@@ -421,11 +421,20 @@ class RestoreCellMetadata(NbGraderPreprocessor):
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gradebook:
             released = released_metadata(gradebook.find_notebook(info["notebook"], info["assignment"]))
-        for cell in nb.cells:
+        seen: set[str] = set()
+        # Backwards, as nbgrader's DeduplicateIds keeps the last cell of an id: an id is the
+        # release's on one cell only, of the release's type. A copy (a learner's cell carrying a
+        # released id, or a markdown cell a code cell's) left to DeduplicateIds got nbgrader
+        # metadata {} and OverwriteCells raised KeyError 'grade_id': the notebook ungraded, exit 1.
+        for cell in reversed(nb.cells):
             if "nbgrader" not in cell.get("metadata", {}):
                 continue
             grade_id = nbgrader_metadata(cell).get("grade_id")  # {} when not a dict
-            expected = released.get(grade_id) if isinstance(grade_id, str) else None
+            expected = released.get(grade_id) if isinstance(grade_id, str) and grade_id not in seen else None
+            if expected is not None and cell.get("cell_type") != expected["cell_type"]:
+                expected = None
+            if expected is not None:
+                seen.add(grade_id)
             if expected is None:
                 self.log.warning("nbgrader metadata removed from a cell that is not in the release")
                 del cell.metadata["nbgrader"]

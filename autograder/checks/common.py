@@ -9,6 +9,7 @@ describe the values they compare.
 
 from __future__ import annotations
 
+import builtins
 import functools
 import re
 import weakref
@@ -141,7 +142,8 @@ class Context:
         try:
             return method(fn, *args, timeout=timeout or CALL_TIMEOUT, **kwargs)
         except SubmissionError as exc:
-            failed = Failed(describe_error(exc, fn, label, unshown_values(args, kwargs, label)))
+            held = getattr(self.sub, "module_code", None)
+            failed = Failed(describe_error(exc, fn, label, unshown_values(args, kwargs, label), held))
             if exc.lasting:  # not input-dependent: the same answer for every later call of fn
                 self._broken[fn] = failed
             raise failed from None
@@ -173,17 +175,27 @@ def refusal_reason(exc: Refused) -> Text:
     return t(exc.reason, **{k: clean(v) if isinstance(v, str) else v for k, v in exc.details.items()})
 
 
-def describe_error(exc: SubmissionError, fn: str, label: str, unshown: Sequence[str] = ()) -> Text:
+def describe_error(
+    exc: SubmissionError,
+    fn: str,
+    label: str,
+    unshown: Sequence[str] = (),
+    held: Sequence[str | bytes] | None = None,
+) -> Text:
     """The learner's message the error names (sandbox/errors.py), about function `fn` called
     as `label`. A call whose label hides an argument (`seed=...`: the check keeps its inputs
     secret) shows a learner's exception as its type and the learner's own line, never its
     message, which may hold the arguments; `unshown` (argument values the label does not show)
-    are cut from whatever learner text remains."""
+    are cut from whatever learner text remains; and of the learner's line only what the source
+    the grader holds (`held`, its units) has: the learner's process could name any function or
+    source line, and spell a hidden seed in it (None: no source known, the claim is shown cut)."""
     if isinstance(exc, Refused):
         return t(exc.message_key, reason=refusal_reason(exc))
     if isinstance(exc, LearnerException) and hides_arguments(label):
-        where = redact(learner_line(exc.traceback), unshown) or "?"
-        text = t("exception_hidden", call=label, error=redact(short(exc.exc_type, 100), unshown), where=where)
+        where = redact(learner_line(exc.traceback, held=held), unshown) or "?"
+        text = t("exception_hidden", call=label, error=builtin_exception(exc.exc_type), where=where)
+    elif hides_arguments(label):  # the detail is the learner process's text (an exit status, a message)
+        text = t(exc.message_key, fn=fn, call=label, detail=HIDDEN, error=HIDDEN)
     else:
         detail = redact(short(str(exc), 300), unshown)
         text = t(exc.message_key, fn=fn, call=label, detail=detail, error=detail)
@@ -195,6 +207,33 @@ def describe_error(exc: SubmissionError, fn: str, label: str, unshown: Sequence[
 def hides_arguments(label: str) -> bool:
     """Whether a call's label keeps an argument back: `seed=...`, or the default `fn(...)`."""
     return "..." in label
+
+
+# What the feedback of a call that hides its inputs shows in place of anything the learner's code
+# chose (a dict key, a shape, a value, an exception's class name, an exit status): learner code
+# holds the hidden inputs, and any text it chooses could spell them (f"seed={seed}", in hex...).
+HIDDEN = t("hidden_returned")
+_BUILTIN_EXCEPTIONS = frozenset(
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+)
+
+
+def builtin_exception(name: str) -> str:
+    """An exception's class name if it is one of Python's own, else "Exception": a class the code
+    made itself can be named anything, e.g. after a hidden seed."""
+    return name if name in _BUILTIN_EXCEPTIONS else "Exception"
+
+
+def shown_keys(got: dict, expected, call: str):
+    """A returned dict's keys for the feedback of `call`: a few of them, or, when the call hides
+    its inputs, only those it should have, the others counted."""
+    if not hides_arguments(call):
+        return keys_text(got)
+    return t(
+        "hidden_keys", keys=sorted(k for k in expected if k in got), more=sum(k not in expected for k in got)
+    )
 
 
 def unshown_values(args, kwargs, label: str) -> list[str]:
@@ -218,17 +257,29 @@ _FRAME = re.compile(r'^  File "(?P<file>[^"\n]*)", line (?P<line>[0-9]+), in (?P
 LEARNER_FILES = re.compile(r"(^|/)nn_basics\.py$|^<cell [0-9]+>$")
 
 
-def learner_line(traceback: str) -> str:
+def learner_line(traceback: str, held: Sequence[str | bytes] | None = None) -> str:
     """Where the learner's own code raised: the last frame of the traceback in the learner's
     file (its name, not the sandbox's folder), its line number, function and source line; ""
-    if there is none. The traceback is the learner process's text: shown cleaned, as a claim."""
+    if there is none. The traceback is the learner process's text: shown cleaned, as a claim.
+    held: the source the grader holds, when the call hides its inputs: the function's name and
+    the source line are shown only if that source has them (a `def` of that name, that line), the
+    line number only if it has that many lines."""
     frames = [m for m in _FRAME.finditer(traceback or "") if LEARNER_FILES.search(m["file"])]
     if not frames:
         return ""
     last = frames[-1]
     following = traceback[last.end() + 1 :].split("\n", 1)[0]
     source = following.strip() if following.startswith("    ") and following.strip("^~ ") else ""
-    where = f"{last['file'].rsplit('/', 1)[-1]}, line {last['line']}, in {short(last['function'], 80)}"
+    function, line = last["function"], last["line"]
+    if held is not None:
+        texts = [u.decode("utf-8", "replace") if isinstance(u, bytes) else u for u in held]
+        lines = {text.strip() for unit in texts for text in unit.splitlines()}
+        if len(line) > 7 or int(line) > max((len(unit.splitlines()) for unit in texts), default=0):
+            return ""
+        defined = any(re.search(rf"\bdef\s+{re.escape(function)}\s*\(", unit) for unit in texts)
+        function = function if defined or function == "<module>" else "?"
+        source = source if source in lines else ""
+    where = f"{last['file'].rsplit('/', 1)[-1]}, line {line}, in {short(function, 80)}"
     return where + (f": {short(source, 160)}" if source else "")
 
 
@@ -265,10 +316,17 @@ def keys_text(mapping: dict, shown: int = 8) -> str:
     return "[" + ", ".join(keys) + (f", … ({more} more)" if more > 0 else "") + "]"
 
 
-def type_name(value) -> str:
+def type_name(value, call: str = "") -> str:
+    """What a returned value is; its shape and dtype too unless `call` hides its inputs."""
+    if isinstance(value, np.ndarray) and hides_arguments(call):
+        return "numpy array"
     if isinstance(value, np.ndarray):
         return f"numpy array, shape {value.shape}, dtype {value.dtype}"
     return type(value).__name__
+
+
+def shown_shape(arr: np.ndarray, call: str):
+    return HIDDEN if hides_arguments(call) else arr.shape
 
 
 def index_text(index: tuple) -> str:
@@ -285,9 +343,9 @@ def as_array(got, call: str) -> np.ndarray:
     try:
         arr = np.asarray(got)
     except Exception:  # ragged lists and the like: describe, don't crash the grader
-        raise Failed(t("wrong_type", call=call, expected="numpy array", got=type_name(got))) from None
+        raise Failed(t("wrong_type", call=call, expected="numpy array", got=type_name(got, call))) from None
     if arr.dtype.kind not in "biuf":
-        raise Failed(t("wrong_type", call=call, expected="numpy array", got=type_name(got)))
+        raise Failed(t("wrong_type", call=call, expected="numpy array", got=type_name(got, call)))
     return arr
 
 
@@ -312,7 +370,7 @@ def expect_array(
     expected = np.asarray(expected, dtype=float)
     arr = as_array(got, call)
     if arr.shape != expected.shape:
-        raise Failed(t("wrong_shape", call=call, expected=expected.shape, got=arr.shape))
+        raise Failed(t("wrong_shape", call=call, expected=expected.shape, got=shown_shape(arr, call)))
     if float64 and arr.dtype != np.float64:
         raise Failed(t("wrong_dtype", call=call, got=arr.dtype))
     values = arr.astype(float)
@@ -364,14 +422,23 @@ def expect_dict_of_arrays(got, expected: dict, call: str) -> dict:
     if got is None:
         raise Failed(t("returned_none", call=call))
     if not isinstance(got, dict):
-        raise Failed(t("wrong_type", call=call, expected="dict", got=type_name(got)))
+        raise Failed(t("wrong_type", call=call, expected="dict", got=type_name(got, call)))
     if set(got) != set(expected):
-        raise Failed(t("missing_keys", call=call, expected=sorted(expected), got=keys_text(got)))
+        raise Failed(
+            t("missing_keys", call=call, expected=sorted(expected), got=shown_keys(got, expected, call))
+        )
     out = {}
     for key, value in expected.items():
         arr = as_array(got[key], f"{call}[{key!r}]")
         if arr.shape != np.shape(value):
-            raise Failed(t("wrong_shape", call=f"{call}[{key!r}]", expected=np.shape(value), got=arr.shape))
+            raise Failed(
+                t(
+                    "wrong_shape",
+                    call=f"{call}[{key!r}]",
+                    expected=np.shape(value),
+                    got=shown_shape(arr, call),
+                )
+            )
         out[key] = arr
     return out
 

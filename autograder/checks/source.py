@@ -11,7 +11,7 @@ simply means "not plain". The tree is walked iteratively (ast.walk), never recur
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 
 # A complete module of the course is ~20 KB; beyond this the source is not read, only run
 # (a parse and walk of 128 KiB of one-line statements takes ~0.5 s in the grader).
@@ -35,6 +35,10 @@ DENIED_ATTRIBUTES = frozenset(
     "import_module setattr delattr attrgetter methodcaller get_field ctypes ctypeslib".split()
 )
 _DENIED_IMPORTS = DENIED_NAMES | DENIED_MODULES | DENIED_ATTRIBUTES
+# The only modules a plain source imports (by top-level name): any other can rebind train with
+# no name the lists above know (unittest.mock.patch("nn_basics.train", ...), inspect.getmembers
+# of a frame, traceback.walk_stack...), and honest chapter-1 code needs none of them.
+PLAIN_IMPORTS = frozenset("numpy math random typing time matplotlib __future__".split())
 
 
 def _parse(code: Iterable[str | bytes]) -> list[ast.Module] | None:
@@ -48,23 +52,40 @@ def _parse(code: Iterable[str | bytes]) -> list[ast.Module] | None:
         return None
 
 
-def _reflective(node: ast.AST) -> bool:
-    """Reaches a namespace, a frame or a function's internals, or runs a string (DENIED_*)."""
+def _reflective(node: ast.AST, called: Set[int] = frozenset()) -> bool:
+    """Reaches a namespace, a frame or a function's internals, or runs a string (DENIED_*), or
+    imports a module not in PLAIN_IMPORTS, or names a private attribute (`x._y`, `x.__y__`).
+    called: ids of the `getattr` names that are called with a constant name (read below); any
+    other `getattr` (`g = getattr; g(sys, "modu" + "les")`) reads a computed name."""
     if isinstance(node, ast.Name):
-        return node.id in DENIED_NAMES
+        return node.id in DENIED_NAMES or (node.id == "getattr" and id(node) not in called)
     if isinstance(node, ast.Attribute):
-        return node.attr in DENIED_ATTRIBUTES
+        return node.attr in DENIED_ATTRIBUTES or node.attr.startswith("_")
     if isinstance(node, (ast.Import, ast.ImportFrom)):
-        modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+        if (isinstance(node, ast.ImportFrom) and node.level) or any(
+            m.split(".")[0] not in PLAIN_IMPORTS for m in modules
+        ):
+            return True
         names = [a.name for a in node.names] + [a.asname or "" for a in node.names]
         return any(part in _DENIED_IMPORTS for n in modules + names for part in n.split("."))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+    if _calls_getattr(node):
         # getattr(x, "name") reads what it names; a computed name could be anything
         name = node.args[1] if len(node.args) > 1 else None
         return not (isinstance(name, ast.Constant) and isinstance(name.value, str)) or (
             name.value in DENIED_ATTRIBUTES
         )
     return False
+
+
+def _calls_getattr(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+
+
+def _any_reflective(tree: ast.AST) -> bool:
+    nodes = list(ast.walk(tree))
+    called = {id(n.func) for n in nodes if isinstance(n, ast.Call) and _calls_getattr(n)}
+    return any(_reflective(n, called) for n in nodes)
 
 
 def _stores_into(node: ast.AST, name: str) -> bool:
@@ -115,7 +136,8 @@ def literal_int_default(
     when the source is plain: `function` is bound exactly once in the whole module, by one
     top-level `def` without decorators; nothing assigns to its attributes or rebinds it as an
     attribute of anything; and neither the module nor a sibling module it could import uses
-    reflection (DENIED_*). Otherwise None."""
+    reflection (DENIED_*), imports a module not in PLAIN_IMPORTS or names a private attribute.
+    Otherwise None."""
     trees = _parse(module_code)
     siblings = _parse(sibling_code)
     if not trees or siblings is None:
@@ -124,12 +146,14 @@ def literal_int_default(
     bindings = 0
     for tree in trees:
         defs += [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function]
+        if _any_reflective(tree):
+            return None
         for node in ast.walk(tree):
-            if _reflective(node) or _stores_into(node, function):
+            if _stores_into(node, function):
                 return None
             bindings += _bindings(node, function)
     for tree in siblings:
-        if any(_reflective(node) or _stores_into(node, function) for node in ast.walk(tree)):
+        if _any_reflective(tree) or any(_stores_into(node, function) for node in ast.walk(tree)):
             return None
     if bindings != 1 or len(defs) != 1 or defs[0].decorator_list:
         return None

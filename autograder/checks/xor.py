@@ -16,7 +16,7 @@ import numpy as np
 from ..messages import t
 from ..results import Text
 from . import common
-from .common import Failed, case, check, expect_dict_of_arrays, fmt, index_text
+from .common import Failed, case, check, expect_dict_of_arrays, fmt, hides_arguments, index_text
 from .source import literal_int_default
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -135,11 +135,12 @@ def dead_start(params) -> Text | None:
     return None
 
 
-def _trajectories(ctx, run, label=None):
+def _trajectories(ctx, run, label=None, tolerance=TRAJECTORY_TOLERANCE):
     """([(params, costs)] of the reference's descent from each start train may take: the
     learner's own init_params(seed) when it differs, then the reference's (a learner may draw
     the same numbers without calling init_params); why the learner's own start was not one, or
-    None). Cached; the reference's for every submission. label: the init_params call as shown."""
+    None). Cached; the reference's for every submission. label: the init_params call as shown;
+    tolerance: what the run's params are compared with, which descent must move every array by."""
     label = label or f"init_params(2, {run['num_hidden']}, 1, seed={run['seed']})"
 
     def compute():
@@ -154,22 +155,25 @@ def _trajectories(ctx, run, label=None):
         own, why = _own_start(ctx, run["num_hidden"], run["seed"], ref_start, label)
         if own is not None and not all(np.array_equal(own[k], ref_start[k]) for k in KEYS):
             params, costs = descent(ctx.ref, y, own, run["alpha"], run["num_iterations"])
-            # From weights so large that every gradient rounds to 0 descent stays put, and a
-            # train that does nothing "follows" it: the own start counts only if descent moves.
-            if not all(
-                np.allclose(params[k], own[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for k in KEYS
-            ):
+            # From a start where every hidden unit saturates (bh = 1000) descent moves only Why
+            # and by, along a one-number recurrence a train can write down with no forward or
+            # backward pass: the own start counts only if descent moves every array by more
+            # than the run is compared with (the reference's start always does).
+            stuck = next((k for k in KEYS if np.allclose(params[k], own[k], *tolerance)), None)
+            if stuck is None:
                 found.insert(0, (params, costs))
+            elif why is None:
+                why = t("train_start_unusable", call=label, why=t("start_stuck", param=stuck))
         return found, why
 
-    return ctx.memo(("trajectory", tuple(run.items())), compute)
+    return ctx.memo(("trajectory", tuple(run.items()), tolerance), compute)
 
 
 def _expect_descent(ctx, run, label, params, hint, shown_label=None, tolerance=TRAJECTORY_TOLERANCE):
     """Fail unless `params` is where gradient descent from one of the starts ends up, every
     array finite (isclose(inf, inf) holds: a dead start must not match itself)."""
     rtol, atol = tolerance
-    trajectories, why = _trajectories(ctx, run, shown_label)
+    trajectories, why = _trajectories(ctx, run, shown_label, tolerance)
     hint = (why + hint) if why else hint
     for key in KEYS:
         if not np.all(np.isfinite(params[key])):
@@ -179,6 +183,20 @@ def _expect_descent(ctx, run, label, params, hint, shown_label=None, tolerance=T
             return
     expected = trajectories[0][0]
     key = next(k for k in KEYS if not np.allclose(params[k], expected[k], rtol=rtol, atol=atol))
+    if hides_arguments(label):  # the values returned, and where descent from a hidden seed ends
+        raise Failed(
+            t(
+                "train_not_gradient_descent",
+                call=label,
+                iterations=run["num_iterations"],
+                alpha=run["alpha"],
+                param=key,
+                index="",
+                expected=common.HIDDEN,
+                got=common.HIDDEN,
+            )
+            + hint
+        )
     with np.errstate(invalid="ignore"):
         index = tuple(np.argwhere(~np.isclose(params[key], expected[key], rtol=rtol, atol=atol))[0])
     raise Failed(
@@ -300,7 +318,7 @@ def train_learns(ctx, table):
                     table=table,
                     alpha=ALPHA,
                     iterations=ITERATIONS[table],
-                    cost=fmt(cost),
+                    cost=common.HIDDEN,  # a number the returned params (and the hidden seed) set
                     limit=COST_LIMIT,
                     got=fmt(predictions.ravel()),
                     expected=fmt(y.ravel().astype(int)),

@@ -14,7 +14,6 @@ import functools
 import json
 import os
 import re
-import shutil
 import site
 import sys
 import sysconfig
@@ -208,8 +207,7 @@ class Workdir:
         what the learner left inside, and remove() takes what rmtree here could not."""
         old = Path(tempfile.mkdtemp(prefix="old-", dir=self.base))
         os.rename(self.sub, old / "sub")
-        self._reopen(old)
-        shutil.rmtree(old, ignore_errors=True)
+        remove_tree(old)
         self.sub.mkdir(mode=0o700)
         self._write_files()
 
@@ -231,16 +229,69 @@ class Workdir:
         """Called once the learner's processes are dead. It may have made folders unreadable:
         make its real folders ours again first. Symlinks are skipped, so this never chmods a
         file the learner points at."""
-        self._reopen(self.base)
-        shutil.rmtree(self.base, ignore_errors=True)
+        remove_tree(self.base)
 
-    @staticmethod
-    def _reopen(top):
-        for folder, dirs, _files in os.walk(top, onerror=lambda exc: None):
-            for d in dirs:
-                path = os.path.join(folder, d)
-                if not os.path.islink(path):
-                    try:
-                        os.chmod(path, 0o700)
-                    except OSError:
-                        pass
+
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def remove_tree(top) -> None:
+    """Remove the folder `top` and all it holds, as far as it can (errors are skipped), without
+    recursion and without any path longer than one name: learner code may leave thousands of
+    nested folders (os.walk and shutil.rmtree recurse once per level: RecursionError), unreadable
+    ones (each is made ours, 0700, before it is opened), and symlinks (removed, never followed).
+    Every folder found below `top` is first moved up into `top` itself, so the tree is flat."""
+    try:
+        top_fd = os.open(top, _DIRECTORY)
+    except OSError:
+        return
+    try:
+        pending: list[str | None] = [None]  # None: top itself, else a folder directly in it
+        moved = [0]
+        while pending:
+            name = pending.pop()
+            pending += _empty_folder(top_fd, name, moved)
+            if name is not None:
+                _skip_errors(os.rmdir, name, dir_fd=top_fd)
+    finally:
+        os.close(top_fd)
+    _skip_errors(os.rmdir, top)
+
+
+def _empty_folder(top_fd, name, moved) -> list[str]:
+    """Unlink what the folder `name` in top (top itself when None) holds but folders, and move
+    those up into top under names none of top's own has (top holds only the grader's: rt, sub,
+    old-*); their names in top, to empty next."""
+    found: list[str] = []
+    try:
+        if name is not None:
+            os.chmod(name, 0o700, dir_fd=top_fd)
+        fd = top_fd if name is None else os.open(name, _DIRECTORY, dir_fd=top_fd)
+    except OSError:
+        return found
+    try:
+        for entry in list(os.scandir(fd)):
+            if not entry.is_dir(follow_symlinks=False):
+                _skip_errors(os.unlink, entry.name, dir_fd=fd)
+            elif name is None:
+                found.append(entry.name)
+            else:
+                moved[0] += 1
+                flat = f".flat-{moved[0]}"
+                if _skip_errors(os.rename, entry.name, flat, src_dir_fd=fd, dst_dir_fd=top_fd):
+                    found.append(flat)
+    except OSError:
+        pass
+    finally:
+        if fd != top_fd:
+            os.close(fd)
+    return found
+
+
+def _skip_errors(action, *args, **kwargs) -> bool:
+    """action(*args, **kwargs); whether it did not raise OSError."""
+    try:
+        action(*args, **kwargs)
+    except OSError:
+        return False
+    return True
