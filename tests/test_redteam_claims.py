@@ -402,7 +402,10 @@ def test_a_source_that_is_not_plain_is_not_read(code):
 
 
 def test_a_plain_source_is_read_and_a_sibling_it_could_import_is_looked_at_too():
-    plain = ["import numpy as np\n", "def train(X, y, *, num_iterations=5000):\n    return train\n"]
+    plain = [
+        "import numpy as np\n",
+        "def train(X, y, *, num_iterations=5000):\n    for _ in range(num_iterations):\n        pass\n    return train\n",
+    ]
     assert literal_int_default(plain, [], "train", "num_iterations") == 5000
     assert (
         literal_int_default(plain, [b"def helper(train):\n    return train(1)\n"], "train", "num_iterations")

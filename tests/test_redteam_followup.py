@@ -297,3 +297,35 @@ def test_a_learners_cell_with_an_id_of_its_own_loses_its_grade_metadata(monkeypa
     resources = {"nbgrader": {"db_url": "", "notebook": "ch01", "assignment": "ch01"}}
     nb, _ = nbgrader_hooks.RestoreCellMetadata().preprocess(nb, resources)
     assert "nbgrader" not in nb.cells[0].metadata
+
+
+SPECIAL_CASED_DEFAULTS = {
+    "the default replaced in the body": (
+        "    for _ in range(num_iterations):",
+        "    if num_iterations == 5000:\n        num_iterations = 10\n    for _ in range(num_iterations):",
+    ),
+    "a loop that stops at step 800": (
+        "    for _ in range(num_iterations):",
+        "    for step in range(num_iterations):\n        if step == 800:\n            break",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SPECIAL_CASED_DEFAULTS)
+def test_a_train_that_writes_5000_but_does_otherwise_is_run_whole_and_loses_the_point(case):
+    """The source says num_iterations=5000, but the body treats 5000 apart (or stops early): read
+    from the source, the point was paid (the red team's open case); now such a source is not
+    plain, train(X, y) runs whole and is judged by the costs it returns."""
+    old, new = SPECIAL_CASED_DEFAULTS[case]
+    source = reference_source()
+    assert source.count(old) == 1
+    source = source.replace(old, new)
+    assert literal_int_default([source], [], "train", "num_iterations") is None
+    results = grade_submission("x.py", opener=opener(InProcessSubmission(source)))
+    (result,) = [r for r in results.tests if r.name == "train_uses_contract_defaults"]
+    assert results.grader_errors == []
+    assert result.score == 0, result.feedback.en
+
+
+def test_the_plain_reference_still_reads_its_default():
+    assert literal_int_default([reference_source()], [], "train", "num_iterations") == 5000

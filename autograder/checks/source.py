@@ -129,6 +129,42 @@ def _default(function: ast.FunctionDef, parameter: str) -> ast.expr | None:
     return defaults.get(parameter)
 
 
+# Inside the counted loop, what could end or change the run at one step only: a plain loop has none.
+_LOOP_EXITS = (ast.Break, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await, ast.Try)
+_EXIT_CALLS = frozenset({"exit", "quit", "breakpoint", "input"})
+
+
+def _counts_plainly(function: ast.FunctionDef, parameter: str, trees: Sequence[ast.Module]) -> bool:
+    """`parameter` is read once, as `for ... in range(parameter):` (the builtin, never rebound in
+    the module), never rebound, and that loop cannot end early or single out one step: then a
+    call that leaves it to its default runs exactly the default's steps, as a call that passes
+    the same number does (which the checks run). `if num_iterations == 5000: num_iterations = 10`
+    or a loop that breaks at step 800 makes the source not plain: run whole, judged by what it does."""
+    uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == parameter]
+    loops = [
+        n
+        for n in ast.walk(function)
+        if isinstance(n, ast.For)
+        and isinstance(n.iter, ast.Call)
+        and isinstance(n.iter.func, ast.Name)
+        and n.iter.func.id == "range"
+        and not n.iter.keywords
+        and len(n.iter.args) == 1
+        and isinstance(n.iter.args[0], ast.Name)
+        and n.iter.args[0].id == parameter
+    ]
+    if len(uses) != 1 or len(loops) != 1 or loops[0].orelse:
+        return False
+    if any(_bindings(node, "range") for tree in trees for node in ast.walk(tree)):
+        return False
+    for node in ast.walk(loops[0]):
+        if isinstance(node, _LOOP_EXITS):
+            return False
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _EXIT_CALLS:
+            return False
+    return True
+
+
 def literal_int_default(
     module_code: Sequence[str | bytes], sibling_code: Sequence[str | bytes], function: str, parameter: str
 ) -> int | None:
@@ -136,8 +172,8 @@ def literal_int_default(
     when the source is plain: `function` is bound exactly once in the whole module, by one
     top-level `def` without decorators; nothing assigns to its attributes or rebinds it as an
     attribute of anything; and neither the module nor a sibling module it could import uses
-    reflection (DENIED_*), imports a module not in PLAIN_IMPORTS or names a private attribute.
-    Otherwise None."""
+    reflection (DENIED_*), imports a module not in PLAIN_IMPORTS or names a private attribute;
+    and `parameter` only counts a plain loop (_counts_plainly). Otherwise None."""
     trees = _parse(module_code)
     siblings = _parse(sibling_code)
     if not trees or siblings is None:
@@ -156,6 +192,8 @@ def literal_int_default(
         if _any_reflective(tree) or any(_stores_into(node, function) for node in ast.walk(tree)):
             return None
     if bindings != 1 or len(defs) != 1 or defs[0].decorator_list:
+        return None
+    if not _counts_plainly(defs[0], parameter, trees):
         return None
     default = _default(defs[0], parameter)
     return default.value if isinstance(default, ast.Constant) and type(default.value) is int else None
