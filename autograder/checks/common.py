@@ -21,6 +21,7 @@ from ..messages import t
 from ..results import Text
 from ..quoting import clean
 from ..sandbox.errors import LearnerException, Refused, SubmissionError
+from . import explain
 
 # Per-call time limits (seconds): a hang costs at most this once per function, since later
 # calls of a function that hung or crashed fail straight away. Measured over the reference,
@@ -36,9 +37,12 @@ TRAIN_TIMEOUT = 30.0
 class Failed(Exception):
     """Ends a check as failed; `text` is the learner-facing feedback."""
 
-    def __init__(self, text: Text):
+    def __init__(self, text: Text, cause: str = ""):
         super().__init__(text.en)
         self.text = text
+        # what failed, when it is not the check's own comparison (a call that raised, a function
+        # missing): checks failing with one cause are told once (grade.collapse_causes)
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -141,10 +145,18 @@ class Context:
         try:
             return method(fn, *args, timeout=timeout or CALL_TIMEOUT, **kwargs)
         except SubmissionError as exc:
-            failed = Failed(describe_error(exc, fn, label, unshown_values(args, kwargs, label)))
+            unshown = unshown_values(args, kwargs, label)
+            failed = Failed(describe_error(exc, fn, label, unshown, self.code), cause_of(exc, fn))
             if exc.lasting:  # not input-dependent: the same answer for every later call of fn
                 self._broken[fn] = failed
             raise failed from None
+
+    @property
+    def code(self) -> tuple[list[dict], list]:
+        """(notebook cells, module code) as the grader holds them: where a learner's line is."""
+        return list(getattr(self.sub, "cells", None) or []), list(
+            getattr(self.sub, "module_code", None) or []
+        )
 
     def expected(self, key, compute: Callable[[], object]):
         """compute() once per key and reference, across submissions: for what depends on the
@@ -173,7 +185,19 @@ def refusal_reason(exc: Refused) -> Text:
     return t(exc.reason, **{k: clean(v) if isinstance(v, str) else v for k, v in exc.details.items()})
 
 
-def describe_error(exc: SubmissionError, fn: str, label: str, unshown: Sequence[str] = ()) -> Text:
+def cause_of(exc: SubmissionError, fn: str) -> str:
+    """One key for failures of one cause: a function missing or broken for good, or one
+    exception raised at one line of the learner's code (whatever the call's inputs)."""
+    if exc.lasting:
+        return f"{exc.message_key}:{fn}"
+    if isinstance(exc, LearnerException):
+        return f"exception:{fn}:{exc.exc_type}:{learner_line(exc.traceback) or exc.message[:200]}"
+    return ""
+
+
+def describe_error(
+    exc: SubmissionError, fn: str, label: str, unshown: Sequence[str] = (), code: tuple = ((), ())
+) -> Text:
     """The learner's message the error names (sandbox/errors.py), about function `fn` called
     as `label`. A call whose label hides an argument (`seed=...`: the check keeps its inputs
     secret) shows a learner's exception as its type and the learner's own line, never its
@@ -181,12 +205,23 @@ def describe_error(exc: SubmissionError, fn: str, label: str, unshown: Sequence[
     are cut from whatever learner text remains."""
     if isinstance(exc, Refused):
         return t(exc.message_key, reason=refusal_reason(exc))
-    if isinstance(exc, LearnerException) and hides_arguments(label):
-        where = redact(learner_line(exc.traceback), unshown) or "?"
-        text = t("exception_hidden", call=label, error=redact(short(exc.exc_type, 100), unshown), where=where)
+    if isinstance(exc, LearnerException):
+        cells, module_code = code
+        where = explain.where(exc.traceback, cells, module_code)
+        where = Text(redact(where.zh, unshown), redact(where.en, unshown))
+        exc_type = redact(short(exc.exc_type, 100), unshown)
+        if hides_arguments(label):
+            text = t("exception_hidden", call=label, error=exc_type, why=explain.why_hidden(exc.exc_type))
+        else:
+            line = explain.source_of(exc.traceback, cells, module_code)
+            why = explain.why(exc.exc_type, exc.message, fn, line)
+            why = Text(redact(why.zh, unshown), redact(why.en, unshown))
+            text = t("exception_explained", call=label, exc_type=exc_type, why=why)
+        text += where
     else:
         detail = redact(short(str(exc), 300), unshown)
-        text = t(exc.message_key, fn=fn, call=label, detail=detail, error=detail)
+        said = Text(explain.detail_zh(exc), detail)  # the grader's English words stay in the en text
+        text = t(exc.message_key, fn=fn, call=label, detail=said, error=said)
     if isinstance(exc, LearnerException) and "truth value of an array" in exc.message:
         text += t("hint_if_on_array")
     return text
@@ -258,6 +293,19 @@ def fmt(value) -> str:
     return short(repr(value), 200)
 
 
+def told_apart(expected, got) -> dict[str, str]:
+    """{"expected": ..., "got": ...}: two numbers with as many significant digits as it takes
+    to see that they differ (6 at least, up to 17, when float64 can tell them apart at all)."""
+    if not all(isinstance(v, (int, float, np.integer, np.floating)) for v in (expected, got)):
+        return {"expected": fmt(expected), "got": fmt(got)}
+    e, g = float(expected), float(got)
+    for digits in range(6, 18):
+        shown_e, shown_g = f"{e:.{digits}g}", f"{g:.{digits}g}"
+        if shown_e != shown_g:
+            break
+    return {"expected": shown_e, "got": shown_g}
+
+
 def keys_text(mapping: dict, shown: int = 8) -> str:
     """A dict's keys for feedback, a few of them: a learner's dict may have 500,000."""
     keys = [short(repr(k), 40) for k in list(mapping)[:shown]]
@@ -269,6 +317,17 @@ def type_name(value) -> str:
     if isinstance(value, np.ndarray):
         return f"numpy array, shape {value.shape}, dtype {value.dtype}"
     return type(value).__name__
+
+
+def item_label(label: str, item: str) -> str:
+    """A call's label with `item` (a key, "→ name") right after the call, before the context:
+    "backward_prop(...)['bh'], X.shape = ...", never "..., X.shape = (6, 3)['bh']"."""
+    depth = 0
+    for position, char in enumerate(label):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ")" and depth == 0:
+            return label[: position + 1] + item + label[position + 1 :]
+    return label + item
 
 
 def index_text(index: tuple) -> str:
@@ -328,13 +387,13 @@ def expect_array(
         if x is not None and np.ndim(x)
         else f"x = {fmt(x)}"
         if x is not None
-        else f"index {index_text(index) or '()'}"
+        else t("where_index", index=index_text(index) or "()")
     )
     if not np.isfinite(values[index]):
-        text = t("not_finite", call=call, where=where, expected=fmt(expected[index]), got=fmt(values[index]))
+        text = t("not_finite", call=call, where=where, **told_apart(expected[index], values[index]))
         text += t("hint_overflow")
     else:
-        text = t("wrong_value", call=call, where=where, expected=fmt(expected[index]), got=fmt(values[index]))
+        text = t("wrong_value", call=call, where=where, **told_apart(expected[index], values[index]))
     if hint is not None:
         extra = hint(values, expected) if callable(hint) else hint
         if extra:
@@ -369,9 +428,11 @@ def expect_dict_of_arrays(got, expected: dict, call: str) -> dict:
         raise Failed(t("missing_keys", call=call, expected=sorted(expected), got=keys_text(got)))
     out = {}
     for key, value in expected.items():
-        arr = as_array(got[key], f"{call}[{key!r}]")
+        arr = as_array(got[key], item_label(call, f"[{key!r}]"))
         if arr.shape != np.shape(value):
-            raise Failed(t("wrong_shape", call=f"{call}[{key!r}]", expected=np.shape(value), got=arr.shape))
+            raise Failed(
+                t("wrong_shape", call=item_label(call, f"[{key!r}]"), expected=np.shape(value), got=arr.shape)
+            )
         out[key] = arr
     return out
 

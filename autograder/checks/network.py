@@ -14,6 +14,7 @@ import functools
 import numpy as np
 
 from ..messages import t
+from ..results import Text
 from .common import (
     Failed,
     as_array,
@@ -24,6 +25,8 @@ from .common import (
     expect_unchanged,
     fmt,
     index_text,
+    item_label,
+    told_apart,
     type_name,
 )
 
@@ -50,7 +53,7 @@ PROBLEMS = [_problem(*shape, seed=7001 + i) for i, shape in enumerate(SHAPES)]
 
 
 def _net(X, params) -> str:
-    return f"X.shape = {X.shape}, network {params['Wxh'].shape[0]}-{params['Wxh'].shape[1]}-{params['Why'].shape[1]}"
+    return f"X.shape = {X.shape}, Wxh.shape = {params['Wxh'].shape}, Why.shape = {params['Why'].shape}"
 
 
 def _copy(params):
@@ -74,13 +77,13 @@ def init_params_shapes_and_zero_biases(ctx):
     for D, H, K, _ in SHAPES:
         label, got = _init(ctx, D, H, K, seed=11)
         for key in ("bh", "by"):
-            expect_array(got[key], np.zeros_like(got[key]), f"{label}[{key!r}]", float64=False)
+            expect_array(got[key], np.zeros_like(got[key]), item_label(label, f"[{key!r}]"), float64=False)
         for key in ("Wxh", "Why"):
             if not np.all(np.isfinite(got[key])) or np.all(got[key] == 0):
                 raise Failed(
                     t(
                         "wrong_value_whole",
-                        call=f"{label}[{key!r}]",
+                        call=item_label(label, f"[{key!r}]"),
                         expected="standard normal",
                         got=fmt(got[key]),
                     )
@@ -97,7 +100,12 @@ def init_params_shapes_and_zero_biases(ctx):
         and 0.8 < weights.std() < 1.2
     ):
         raise Failed(
-            t("wrong_value_whole", call=f"{label}['Wxh']", expected="standard normal", got=fmt(weights))
+            t(
+                "wrong_value_whole",
+                call=item_label(label, "['Wxh']"),
+                expected="standard normal",
+                got=fmt(weights),
+            )
         )
 
 
@@ -106,7 +114,9 @@ def init_params_matches_reference_for_seed(ctx):
     label, got = _init(ctx, 3, 4, 2, seed=2024)
     expected = ctx.ref.init_params(3, 4, 2, seed=2024)
     for key in KEYS:
-        expect_array(got[key], expected[key], f"{label}[{key!r}]", rtol=1e-12, atol=0, float64=False)
+        expect_array(
+            got[key], expected[key], item_label(label, f"[{key!r}]"), rtol=1e-12, atol=0, float64=False
+        )
 
 
 @check(requires=("init_params_shapes_and_zero_biases",))
@@ -151,7 +161,14 @@ def forward_prop_matches_reference(ctx):
         for name, value, expected in zip(
             ("z1", "a1", "z2", "y_hat"), got, ctx.ref.forward_prop(X, params), strict=True
         ):
-            expect_array(value, expected, f"{label} → {name}", rtol=1e-7, atol=1e-10, hint=t("hint_forward"))
+            expect_array(
+                value,
+                expected,
+                item_label(label, f" → {name}"),
+                rtol=1e-7,
+                atol=1e-10,
+                hint=t("hint_forward"),
+            )
 
 
 @check(requires=("forward_prop_matches_reference",))
@@ -175,10 +192,10 @@ def _cost(ctx, N, K, seed):
     y, y_hat = _cost_inputs(N, K, seed)
     label = f"cost_function(y, y_hat), y.shape = {y.shape}"
     got = ctx.call("cost_function", y.copy(), y_hat.copy(), label=label)
-    return label, got, ctx.ref.cost_function(y, y_hat)
+    return label, got, ctx.ref.cost_function(y, y_hat), y.shape
 
 
-def _expect_cost(label, got, expected):
+def _expect_cost(label, got, expected, shape):
     arr = as_array(got, label)
     if arr.size != 1:
         raise Failed(
@@ -186,14 +203,21 @@ def _expect_cost(label, got, expected):
         )
     value = float(arr.reshape(()))
     if not np.isclose(value, expected, rtol=1e-9, atol=1e-12):
-        text = t("wrong_value", call=label, where="J", expected=fmt(expected), got=fmt(value))
-        if (
-            np.isclose(value, 2 * expected)
-            or np.isclose(value, expected / arr.size)
-            or np.isclose(2 * value, expected)
-        ):
-            text += t("hint_cost_half")
+        text = t("wrong_cost", call=label, **told_apart(expected, value))
+        text += _cost_hint(value, expected, shape)
         raise Failed(text)
+
+
+def _cost_hint(value: float, expected: float, shape: tuple) -> Text:
+    """The chapter calls its cost mean squared error: a mean (over every element, or over the
+    samples), with or without the 0.5, gets the mean's hint; a sum off by 2 the 0.5's."""
+    samples, elements = shape[0], int(np.prod(shape))
+    means = [expected * 2 / elements, expected / elements, expected / samples, expected * 2 / samples]
+    if any(np.isclose(value, mean, rtol=1e-9, atol=1e-12) for mean in means):
+        return t("hint_cost_mean")
+    if np.isclose(value, 2 * expected) or np.isclose(2 * value, expected):
+        return t("hint_cost_half")
+    return Text()
 
 
 @check()
@@ -208,7 +232,7 @@ def cost_function_sums_over_samples_and_outputs(ctx):
 
 @check(requires=("cost_function_matches_reference",))
 def cost_function_returns_scalar_float(ctx):
-    label, got, _ = _cost(ctx, 6, 1, 31)
+    label, got, _, _ = _cost(ctx, 6, 1, 31)
     if isinstance(got, bool) or not (
         isinstance(got, float) or (isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "f")
     ):
@@ -257,7 +281,12 @@ def backward_prop_matches_reference(ctx):
         for key in KEYS:
             hint = t("hint_biases") if key in ("bh", "by") else t("hint_backprop_chain")
             expect_array(
-                got[key], expected[key], f"{label} → grads[{key!r}]", rtol=1e-6, atol=1e-10, hint=hint
+                got[key],
+                expected[key],
+                item_label(label, f" → grads[{key!r}]"),
+                rtol=1e-6,
+                atol=1e-10,
+                hint=hint,
             )
 
 
@@ -280,8 +309,7 @@ def backward_prop_matches_numerical_gradient(ctx):
                     limit=GRADIENT_LIMIT,
                     param=key,
                     index=index_text(index),
-                    expected=fmt(numeric[key][index]),
-                    got=fmt(got[key][index]),
+                    **told_apart(numeric[key][index], got[key][index]),
                 )
                 + t("hint_backprop_chain")
             )
@@ -327,7 +355,13 @@ def _expect_updated(ctx, keys, hint):
     expected = ctx.ref.update_params(params, grads, ALPHA)
     for key in keys:
         expect_array(
-            got[key], expected[key], f"{label} → [{key!r}]", rtol=1e-9, atol=1e-12, float64=False, hint=hint
+            got[key],
+            expected[key],
+            item_label(label, f" → [{key!r}]"),
+            rtol=1e-9,
+            atol=1e-12,
+            float64=False,
+            hint=hint,
         )
 
 

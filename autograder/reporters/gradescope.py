@@ -38,7 +38,7 @@ def to_dict(results, lang: str, visibility: str | None = None) -> dict:
         "tests": tests,
     }
     if results.load_error:  # Gradescope shows a top-level `output` above the tests
-        note = results.refused or t("load_error", error=results.load_error)
+        note = results.refused or results.load_note or t("load_error", error=results.load_error)
         data["output"] = note.render(lang)
         if visibility is not None:
             data["output_format"] = "text"

@@ -21,7 +21,8 @@ def render(results, lang: str = "zh") -> str:
     if results.refused:
         lines += [say("report_load_error"), "", fenced(results.refused.render(lang)), ""]
     elif results.load_error:
-        lines += [say("report_load_error"), "", fenced(results.load_error), ""]
+        note = results.load_note.render(lang) if results.load_note else results.load_error
+        lines += [say("report_load_error"), "", fenced(note), ""]
     lines += [
         f"| {say('report_function')} | {say('report_points')} | {say('report_max')} |  |",
         "|---|---:|---:|:-:|",
