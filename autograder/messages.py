@@ -136,8 +136,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "than you thought.",
     ),
     "why_key_error": (
-        "字典里没有键 {key}：参数字典（params、grads）的键是 'Wxh'、'bh'、'Why'、'by'。",
-        "the dict has no key {key}: the keys of params and grads are 'Wxh', 'bh', 'Why', 'by'.",
+        "字典里没有键 {missing}：参数字典（params、grads）的键是 'Wxh'、'bh'、'Why'、'by'。",
+        "the dict has no key {missing}: the keys of params and grads are 'Wxh', 'bh', 'Why', 'by'.",
     ),
     "why_attribute": (
         "`{kind}` 类型的值没有属性 `{attribute}`。",

@@ -358,11 +358,12 @@ def expect_array(
     x=None,
     rtol=1e-6,
     atol=1e-10,
-    float64=True,
     allow=None,
     hint: Text | Callable[[np.ndarray, np.ndarray], Text] | None = None,
 ) -> np.ndarray:
-    """Fail unless `got` has the shape of `expected` and matches it elementwise.
+    """Fail unless `got` has the shape of `expected` and matches it elementwise. Values only:
+    a right value of another dtype (int 0/1, float32 within float32's precision) passes here,
+    and costs its function's own `<fn>_returns_float64` check (expect_float64), once.
 
     x: the input array (same shape), to say which input went wrong; allow: boolean mask of
     elements not compared (e.g. a derivative at its kink); hint: extra text, or hint(got, expected)
@@ -372,8 +373,9 @@ def expect_array(
     arr = as_array(got, call)
     if arr.shape != expected.shape:
         raise Failed(t("wrong_shape", call=call, expected=expected.shape, got=arr.shape))
-    if float64 and arr.dtype != np.float64:
-        raise Failed(t("wrong_dtype", call=call, got=arr.dtype))
+    if arr.dtype.kind == "f" and arr.dtype.itemsize < 8:  # float32 (or 16): its own precision
+        rtol = max(rtol, 100 * float(np.finfo(arr.dtype).eps))
+        atol = max(atol, rtol * float(np.max(np.abs(expected), initial=0.0, where=np.isfinite(expected))))
     values = arr.astype(float)
     with np.errstate(invalid="ignore", over="ignore"):
         bad = ~np.isclose(values, expected, rtol=rtol, atol=atol)
@@ -399,6 +401,16 @@ def expect_array(
         if extra:
             text += extra
     raise Failed(text)
+
+
+def expect_float64(got, call: str) -> None:
+    """Fail unless `got` (an array, or a tuple or dict of them) holds float64 arrays: the dtype
+    property a function pays for on its own, beside its value checks."""
+    parts = got.values() if isinstance(got, dict) else got if isinstance(got, (list, tuple)) else [got]
+    for part in parts:
+        arr = as_array(part, call)
+        if arr.dtype != np.float64:
+            raise Failed(t("wrong_dtype", call=call, got=arr.dtype))
 
 
 def expect_unchanged(before, after, call: str, arg: str) -> None:

@@ -104,7 +104,7 @@ def _explained(exc_type: str, message: str, fn: str, source_line: str) -> Text:
     if exc_type == "AttributeError" and (m := _ATTRIBUTE.match(message)):
         return t("why_attribute", kind=m[1], attribute=m[2])
     if exc_type == "KeyError":
-        return t("why_key_error", key=clean(message[:60]))
+        return t("why_key_error", missing=clean(message[:60]))
     return t(_WHY_BY_TYPE.get(exc_type, "why_other"))
 
 

@@ -77,7 +77,6 @@ def numerical_gradient_matches_central_difference(ctx):
             x=x,
             rtol=1e-6,
             atol=1e-7,
-            float64=False,
             hint=t("hint_central_difference"),
         )
     coeffs, x = DEFAULT_EPSILON_PROBLEM
@@ -89,7 +88,6 @@ def numerical_gradient_matches_central_difference(ctx):
         x=x,
         rtol=1e-8,
         atol=0,
-        float64=False,
         hint=t("hint_default_epsilon"),
     )
 
@@ -107,7 +105,6 @@ def numerical_gradient_uses_given_epsilon(ctx):
         x=x,
         rtol=1e-6,
         atol=1e-7,
-        float64=False,
         hint=t("hint_central_difference"),
     )
 

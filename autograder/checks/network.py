@@ -22,6 +22,7 @@ from .common import (
     check,
     expect_array,
     expect_dict_of_arrays,
+    expect_float64,
     expect_unchanged,
     fmt,
     index_text,
@@ -77,7 +78,7 @@ def init_params_shapes_and_zero_biases(ctx):
     for D, H, K, _ in SHAPES:
         label, got = _init(ctx, D, H, K, seed=11)
         for key in ("bh", "by"):
-            expect_array(got[key], np.zeros_like(got[key]), item_label(label, f"[{key!r}]"), float64=False)
+            expect_array(got[key], np.zeros_like(got[key]), item_label(label, f"[{key!r}]"))
         for key in ("Wxh", "Why"):
             if not np.all(np.isfinite(got[key])) or np.all(got[key] == 0):
                 raise Failed(
@@ -114,9 +115,7 @@ def init_params_matches_reference_for_seed(ctx):
     label, got = _init(ctx, 3, 4, 2, seed=2024)
     expected = ctx.ref.init_params(3, 4, 2, seed=2024)
     for key in KEYS:
-        expect_array(
-            got[key], expected[key], item_label(label, f"[{key!r}]"), rtol=1e-12, atol=0, float64=False
-        )
+        expect_array(got[key], expected[key], item_label(label, f"[{key!r}]"), rtol=1e-12, atol=0)
 
 
 @check(requires=("init_params_shapes_and_zero_biases",))
@@ -151,13 +150,22 @@ def init_params_without_seed_draws_fresh_params(ctx):
 # --- forward_prop -----------------------------------------------------------------------------
 
 
+def _forward(ctx, problem: int):
+    """(label, the four arrays forward_prop returned): one call, for the value and dtype checks."""
+    X, _, params = PROBLEMS[problem]
+    label = f"forward_prop(X, params), {_net(X, params)}"
+    got = ctx.memo(
+        ("forward", problem), lambda: ctx.call("forward_prop", X.copy(), _copy(params), label=label)
+    )
+    if not isinstance(got, (list, tuple)) or len(got) != 4:
+        raise Failed(t("wrong_type", call=label, expected="(z1, a1, z2, y_hat)", got=type_name(got)))
+    return label, got
+
+
 @check()
 def forward_prop_matches_reference(ctx):
-    for X, _, params in PROBLEMS:
-        label = f"forward_prop(X, params), {_net(X, params)}"
-        got = ctx.call("forward_prop", X.copy(), _copy(params), label=label)
-        if not isinstance(got, (list, tuple)) or len(got) != 4:
-            raise Failed(t("wrong_type", call=label, expected="(z1, a1, z2, y_hat)", got=type_name(got)))
+    for problem, (X, _, params) in enumerate(PROBLEMS):
+        label, got = _forward(ctx, problem)
         for name, value, expected in zip(
             ("z1", "a1", "z2", "y_hat"), got, ctx.ref.forward_prop(X, params), strict=True
         ):
@@ -169,6 +177,13 @@ def forward_prop_matches_reference(ctx):
                 atol=1e-10,
                 hint=t("hint_forward"),
             )
+
+
+@check(requires=("forward_prop_matches_reference",))
+def forward_prop_returns_float64(ctx):
+    """The dtype, paid for once (a float32 forward pass is right in value: its value check passes)."""
+    label, got = _forward(ctx, 0)
+    expect_float64(got, label)
 
 
 @check(requires=("forward_prop_matches_reference",))
@@ -245,9 +260,13 @@ def cost_function_returns_scalar_float(ctx):
 
 
 def _backward(ctx, X, y, params):
+    """(label, the gradients): one call per problem, read by every check of backward_prop."""
     cache = list(ctx.ref.forward_prop(X, params))
     label = f"backward_prop(X, y, params, cache), {_net(X, params)}"
-    got = ctx.call("backward_prop", X.copy(), y.copy(), _copy(params), [c.copy() for c in cache], label=label)
+    call = lambda: ctx.call(
+        "backward_prop", X.copy(), y.copy(), _copy(params), [c.copy() for c in cache], label=label
+    )
+    got = ctx.memo(("backward", label), call)
     return label, expect_dict_of_arrays(got, params, label)
 
 
@@ -315,6 +334,14 @@ def backward_prop_matches_numerical_gradient(ctx):
             )
 
 
+@check(requires=("backward_prop_matches_reference",))
+def backward_prop_returns_float64(ctx):
+    """The dtype, paid for once, beside the value checks (which compare values)."""
+    X, y, params = PROBLEMS[0]
+    label, got = _backward(ctx, X, y, params)
+    expect_float64(got, label)
+
+
 @check(requires=("backward_prop_matches_numerical_gradient",))
 def backward_prop_leaves_arguments_unchanged(ctx):
     """The arrays of X, y, params and cache hold after the call what they held before. Only
@@ -360,7 +387,6 @@ def _expect_updated(ctx, keys, hint):
             item_label(label, f" → [{key!r}]"),
             rtol=1e-9,
             atol=1e-12,
-            float64=False,
             hint=hint,
         )
 
@@ -414,7 +440,7 @@ def predict_matches_reference_near_threshold(ctx):
     for X, params in PREDICT_PROBLEMS:
         label, got = _predict(ctx, X, params)
         expected = ctx.ref.predict(X, params)
-        expect_array(got, expected, label, rtol=0, atol=0, float64=False, hint=t("hint_threshold"))
+        expect_array(got, expected, label, rtol=0, atol=0, hint=t("hint_threshold"))
 
 
 @check(requires=("predict_matches_reference_near_threshold",))
