@@ -294,16 +294,14 @@ def fmt(value) -> str:
 
 
 def told_apart(expected, got) -> dict[str, str]:
-    """{"expected": ..., "got": ...}: two numbers with as many significant digits as it takes
-    to see that they differ (6 at least, up to 17, when float64 can tell them apart at all)."""
+    """{"expected": ..., "got": ...}: two numbers with the significant digits it takes to see
+    how they differ: up to the first digit that differs and one more, so a difference never
+    reads as rounding ("1.56585" / "1.56586" is "1.565854" / "1.565856"); 6 digits at least."""
     if not all(isinstance(v, (int, float, np.integer, np.floating)) for v in (expected, got)):
         return {"expected": fmt(expected), "got": fmt(got)}
     e, g = float(expected), float(got)
-    for digits in range(6, 18):
-        shown_e, shown_g = f"{e:.{digits}g}", f"{g:.{digits}g}"
-        if shown_e != shown_g:
-            break
-    return {"expected": shown_e, "got": shown_g}
+    digits = next((d for d in range(6, 18) if f"{e:.{d}g}" != f"{g:.{d}g}"), 16) + 1
+    return {"expected": f"{e:.{digits}g}", "got": f"{g:.{digits}g}"}
 
 
 def keys_text(mapping: dict, shown: int = 8) -> str:
