@@ -188,6 +188,8 @@ def refusal_reason(exc: Refused) -> Text:
 def cause_of(exc: SubmissionError, fn: str) -> str:
     """One key for failures of one cause: a function missing or broken for good, or one
     exception raised at one line of the learner's code (whatever the call's inputs)."""
+    if isinstance(exc, Refused):  # nothing was loaded: one cause for every function
+        return "refused"
     if exc.lasting:
         return f"{exc.message_key}:{fn}"
     if isinstance(exc, LearnerException):
@@ -295,13 +297,26 @@ def fmt(value) -> str:
 
 def told_apart(expected, got) -> dict[str, str]:
     """{"expected": ..., "got": ...}: two numbers with the significant digits it takes to see
-    how they differ: up to the first digit that differs and one more, so a difference never
-    reads as rounding ("1.56585" / "1.56586" is "1.565854" / "1.565856"); 6 digits at least."""
+    how they differ: to the first digit that differs and one more, so a difference never reads
+    as rounding ("1.56585" / "1.56586" is "1.565854" / "1.565856"); 6 digits at least."""
     if not all(isinstance(v, (int, float, np.integer, np.floating)) for v in (expected, got)):
         return {"expected": fmt(expected), "got": fmt(got)}
     e, g = float(expected), float(got)
-    digits = next((d for d in range(6, 18) if f"{e:.{d}g}" != f"{g:.{d}g}"), 16) + 1
+    digits = max(6, min(first_difference(e, g), 16) + 1)
     return {"expected": f"{e:.{digits}g}", "got": f"{g:.{digits}g}"}
+
+
+def first_difference(a: float, b: float) -> int:
+    """The position (1 = leading) of the first significant digit where a and b differ, read to
+    17 digits; 1 when their signs or magnitudes differ, 17 when they agree throughout."""
+    if not (np.isfinite(a) and np.isfinite(b)) or (a < 0) != (b < 0):
+        return 1
+    a_digits, a_exp = f"{a:.16e}".split("e")  # "-1.5658540000000000", "+00"
+    b_digits, b_exp = f"{b:.16e}".split("e")
+    if a_exp != b_exp:
+        return 1
+    a_digits, b_digits = a_digits.lstrip("-").replace(".", ""), b_digits.lstrip("-").replace(".", "")
+    return next((i + 1 for i, (x, y) in enumerate(zip(a_digits, b_digits, strict=True)) if x != y), 17)
 
 
 def keys_text(mapping: dict, shown: int = 8) -> str:
