@@ -184,6 +184,7 @@ def has_code(module_code) -> bool:
     return False
 
 
+NAMES_SHOWN = 6  # of the checks a cause also failed, named in its first check's feedback
 SAME = "same"  # the cause of a check told by an earlier one: grade.collapse_causes
 
 
@@ -200,9 +201,9 @@ def collapse_causes(tests: list[CheckResult]) -> list[CheckResult]:
         if len(members) < 2:
             continue
         first = tests[members[0]]
-        more = t(
-            "more_failed_same_cause", n=len(members) - 1, names=", ".join(tests[i].name for i in members[1:])
-        )
+        names = [tests[i].name for i in members[1:]]
+        shown = ", ".join(names[:NAMES_SHOWN]) + (", …" if len(names) > NAMES_SHOWN else "")
+        more = t("more_failed_same_cause", n=len(names), names=shown)
         tests[members[0]] = replace(first, feedback=first.feedback + more)
         for i in members[1:]:
             tests[i] = replace(tests[i], feedback=t("same_cause_as", check=first.name), cause=SAME)
