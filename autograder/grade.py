@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import checks
+from .checks import explain
 from .checks.common import REGISTRY, Context, Failed, hides_arguments, refusal_reason, short
 from .in_process import InProcessSubmission
 from .messages import t
@@ -85,14 +86,15 @@ def run_check(
     try:
         check.run(ctx)
     except Failed as failed:
-        return CheckResult(name, function, points, False, failed.text)
+        return CheckResult(name, function, points, False, failed.text, cause=failed.cause)
     except Exception as exc:  # noqa: BLE001 - the learner's values, or the grader itself
         detail = clean(short(f"{type(exc).__name__}: {exc}", 200))
         if passes_on_reference(check, ctx.ref):  # the same check reads the reference's values
             log.info("check %s could not read the learner's values: %s", name, detail)
             call = ctx.last_call or f"{function}(...)"
             shown = type(exc).__name__ if hides_arguments(call) else detail  # it may quote what came back
-            return CheckResult(name, function, points, False, t("unreadable_reply", call=call, error=shown))
+            said = Text(type(exc).__name__, shown)  # the English words in the en text only
+            return CheckResult(name, function, points, False, t("unreadable_reply", call=call, error=said))
         log.error("grader error in check %s", name, exc_info=True)
         return CheckResult(
             name, function, points, False, t("grader_error", check=name, detail=detail), error=True
@@ -147,13 +149,21 @@ def grade_submission(path, *, opener=open_graded) -> Results:
     reference = load_reference()
     started = time.perf_counter()
     with opener(path) as sub:
-        tests = run_rubric(Context(sub, reference), rubric)
+        ctx = Context(sub, reference)
+        tests = run_rubric(ctx, rubric)
         load_error, failure = sub.load_error, sub.load_failure
+        cells, module_code = ctx.code
     # nothing loaded: the report says why once, in both languages, and so does every check
     refused = t("load_refused", reason=refusal_reason(failure)) if isinstance(failure, Refused) else None
-    if load_error and not refused:
-        note = t("load_error", error=clean(load_error))
+    note = explain.load_error(clean(load_error), cells, module_code) if load_error and not refused else None
+    if not refused and all(test.cause.startswith("missing:") for test in tests):
+        # no contract function at all: the load error, an empty notebook, one without answers, or
+        # another file, said once (collapse_causes)
+        why = note or t("submission_no_answers" if has_code(module_code) else "submission_empty")
+        tests = [replace(test, feedback=why, cause="nothing_answered") for test in tests]
+    elif note:
         tests = [r if r.passed or r.error else replace(r, feedback=note + r.feedback) for r in tests]
+    tests = collapse_causes(tests)
     return Results(
         submission=str(path),
         tests=tests,
@@ -161,7 +171,43 @@ def grade_submission(path, *, opener=open_graded) -> Results:
         load_error=load_error,
         functions=list(rubric),
         refused=refused,
+        load_note=note,
     )
+
+
+def has_code(module_code) -> bool:
+    """Whether any of the code the grader holds is more than blank lines and comments."""
+    for code in module_code:
+        text = code.decode("utf-8", "replace") if isinstance(code, bytes) else str(code)
+        if any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+            return True
+    return False
+
+
+NAMES_SHOWN = 6  # of the checks a cause also failed, named in its first check's feedback
+SAME = "same"  # the cause of a check told by an earlier one: grade.collapse_causes
+
+
+def collapse_causes(tests: list[CheckResult]) -> list[CheckResult]:
+    """Failed checks of one cause (a function missing, one exception at one line) told once:
+    the first in rubric order says what and how many more it cost, each other one points to it.
+    Scores are unchanged: every check keeps its own passed and points."""
+    groups: dict[str, list[int]] = {}
+    for i, test in enumerate(tests):
+        if test.cause and not test.passed and not test.error:
+            groups.setdefault(test.cause, []).append(i)
+    tests = list(tests)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        first = tests[members[0]]
+        names = [tests[i].name for i in members[1:]]
+        shown = ", ".join(names[:NAMES_SHOWN]) + (", …" if len(names) > NAMES_SHOWN else "")
+        more = t("more_failed_same_cause", n=len(names), names=shown)
+        tests[members[0]] = replace(first, feedback=first.feedback + more)
+        for i in members[1:]:
+            tests[i] = replace(tests[i], feedback=t("same_cause_as", check=first.name), cause=SAME)
+    return tests
 
 
 def without_results(path, error: str) -> Results:

@@ -43,6 +43,15 @@ def _module_file(source: str) -> str:
     return filename
 
 
+def line_in(exc, filename):
+    """As the worker's line_in: the line of `filename` where `exc` was raised, or 0."""
+    if isinstance(exc, SyntaxError) and exc.filename == filename:
+        return exc.lineno or 0
+    walked = traceback.walk_tb(exc.__traceback__)
+    frames = [line for frame, line in walked if frame.f_code.co_filename == filename]
+    return frames[-1] if frames else 0
+
+
 class _NoIPython:
     """What `get_ipython()` returns in a notebook's cells, as in the worker."""
 
@@ -71,12 +80,12 @@ class InProcessSubmission:
                 code = ipysyntax.transform(cell["source"]) if cell.get("ipython") else cell["source"]
                 exec(compile(code, where, "exec"), self.module.__dict__)
             except Exception as exc:  # noqa: BLE001 - recorded as the worker records it
-                errors.append(
-                    (f"cell {cell['index']}: " if notebook else "") + f"{type(exc).__name__}: {exc}"
-                )
+                at = f"cell {cell['index']}, " if notebook else ""
+                errors.append(f"{at}line {line_in(exc, where)}: {type(exc).__name__}: {exc}")
         self.load_error, self.output = ("; ".join(errors) or None), ""
         # the source as the grader holds it (Submission.module_code); nothing beside it
         self.module_code = [c["source"] for c in source] if notebook else [source]
+        self.cells = list(source) if notebook else []  # as Submission.cells
         self.sibling_code: list[str | bytes] = []
         self.load_failure = None  # trusted code here is never refused
         self.timeouts = set(timeouts)

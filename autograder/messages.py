@@ -45,9 +45,137 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Calling {call} raised an exception: {error}",
     ),
     "exception_hidden": (
-        "调用 {call} 时抛出了异常（exception）{error}，位置（where）：{where}。这一项的输入不公开（hidden），所以不显示异常的说明文字（message）。",
-        "Calling {call} raised {error} at {where}. This check's inputs are hidden, so the exception's message is not shown.",
+        "调用 {call} 时抛出了异常 {error}。{why}这一项的输入不公开（hidden），所以不显示异常的说明文字（message）。",
+        "Calling {call} raised {error}. {why}This check's inputs are hidden, so the exception's message is not shown.",
     ),
+    "exception_explained": (
+        "调用 {call} 时抛出了异常 {exc_type}：{why}",
+        "Calling {call} raised an exception {exc_type}: {why}",
+    ),
+    "where_cell_function": (
+        "  位置（where）：「{title}」一节的答案单元格，第 {line} 行，函数 `{function}` 里",
+        '  Where: the answer cell of section "{title}", line {line}, in function `{function}`',
+    ),
+    "where_cell": (
+        "  位置（where）：「{title}」一节的答案单元格，第 {line} 行",
+        '  Where: the answer cell of section "{title}", line {line}',
+    ),
+    "where_py_function": (
+        "  位置（where）：nn_basics.py 第 {line} 行，函数 `{function}` 里",
+        "  Where: nn_basics.py, line {line}, in function `{function}`",
+    ),
+    "where_py": ("  位置（where）：nn_basics.py 第 {line} 行", "  Where: nn_basics.py, line {line}"),
+    "where_source": ("  出错的代码：{source}", "  The line: {source}"),
+    "why_name_error": (
+        "名字 `{name}` 没有定义：检查拼写，是否忘了定义它，或者忘了导入（import，例如 import numpy as np）。",
+        "the name `{name}` is not defined: check its spelling, and whether its definition or an import "
+        "(e.g. import numpy as np) is missing.",
+    ),
+    "why_name_error_other": (
+        "用到了一个没有定义的名字（NameError）：检查拼写，是否忘了定义它或忘了导入（import）。",
+        "a name is used that is not defined: check its spelling, and whether a definition or an import is missing.",
+    ),
+    "why_operands": ("在 `{left}` @ `{right}` 中，", "in `{left}` @ `{right}`, "),
+    "why_matmul_sizes": (
+        "矩阵乘法（matrix product，@ 或 np.dot）两边的形状（shape）不匹配：{operands}左边数组的最后一维是 "
+        "{left}，右边数组的第一维是 {right}，两者必须相等。",
+        "the shapes of a matrix product (@ or np.dot) do not match: {operands}the left array's last "
+        "dimension is {left} and the right array's first is {right}; they must be equal.",
+    ),
+    "why_matmul_shapes": (
+        "矩阵乘法（matrix product，@ 或 np.dot）两边的形状（shape）不匹配：{operands}两个数组的形状是 "
+        "{left} 和 {right}，左边的最后一维必须等于右边的第一维。",
+        "the shapes of a matrix product (@ or np.dot) do not match: {operands}the arrays' shapes are "
+        "{left} and {right}; the left one's last dimension must equal the right one's first.",
+    ),
+    "why_broadcast": (
+        "逐元素运算（element-wise）的数组形状 {shapes} 不能广播（broadcast）：对应的维度要么相等，要么其中一个是 1。",
+        "arrays of shapes {shapes} cannot be broadcast in an element-wise operation: matching dimensions "
+        "must be equal, or one of them 1.",
+    ),
+    "shape_table_network": (
+        "对照笔记本「1.3 人工神经网络的层」一节的形状表：X 是 (N, D)，Wxh 是 (D, H)，bh 是 (1, H)，"
+        "Why 是 (H, K)，by 是 (1, K)，y 和 ŷ 是 (N, K)。写出每一步结果的形状，看看哪里少了转置（.T）或用错了数组。",
+        "See the shape table in the notebook's section 1.3 (ANN and its layers): X is "
+        "(N, D), Wxh (D, H), bh (1, H), Why (H, K), by (1, K), y and ŷ (N, K). Write down the shape of "
+        "each step's result to find a missing transpose (.T) or a wrong array.",
+    ),
+    "shape_table_backprop": (
+        "对照笔记本「反向传播（backpropagation）」一节的形状表：delta2 是 (N, K)，dJ/dWhy = a1ᵀ · delta2 是 "
+        "(H, K)，delta1 = (delta2 · Whyᵀ) ⊙ σ'(z1) 是 (N, H)，dJ/dWxh = Xᵀ · delta1 是 (D, H)。"
+        "看看哪里少了转置（.T）或用错了数组。",
+        "See the shape table in the notebook's section on backpropagation (1.6): delta2 is (N, K), "
+        "dJ/dWhy = a1ᵀ · delta2 is (H, K), delta1 = (delta2 · Whyᵀ) ⊙ σ'(z1) is (N, H), "
+        "dJ/dWxh = Xᵀ · delta1 is (D, H). Look for a missing transpose (.T) or a wrong array.",
+    ),
+    "why_operand_types": (
+        "运算 `{op}` 不能用于 `{left}` 和 `{right}` 类型的值（例如对 None、列表或字典做算术）。",
+        "operator `{op}` does not apply to values of types `{left}` and `{right}` (e.g. arithmetic on None, a list or a dict).",
+    ),
+    "why_missing_argument": ("调用函数时少传了参数 {names}。", "a call is missing the argument(s) {names}."),
+    "why_argument_count": (
+        "传入的参数个数和函数定义的不一致。",
+        "a call passes more or fewer arguments than the function takes.",
+    ),
+    "why_not_callable": (
+        "`{kind}` 类型的值不能像函数一样调用：是不是一个变量名盖住了同名的函数？",
+        "a value of type `{kind}` cannot be called like a function: does a variable hide a function of the same name?",
+    ),
+    "why_not_subscriptable": (
+        "`{kind}` 类型的值不能用下标 [...] 取值。",
+        "a value of type `{kind}` cannot be indexed with [...].",
+    ),
+    "why_type_error": (
+        "某个运算或调用拿到了不支持的类型（type），例如对 None、列表或字典做数组运算，或者参数个数不对。",
+        "an operation or call got a type it does not support, e.g. array arithmetic on None, a list or a "
+        "dict, or the wrong number of arguments.",
+    ),
+    "why_index_error": (
+        "下标超出范围（index out of range）：用到的下标超过了数组或列表的长度，或者数组的维数比你以为的少。",
+        "an index is out of range: past the length of an array or list, or the array has fewer dimensions "
+        "than you thought.",
+    ),
+    "why_key_error": (
+        "字典里没有键 {missing}：参数字典（params、grads）的键是 'Wxh'、'bh'、'Why'、'by'。",
+        "the dict has no key {missing}: the keys of params and grads are 'Wxh', 'bh', 'Why', 'by'.",
+    ),
+    "why_attribute": (
+        "`{kind}` 类型的值没有属性 `{attribute}`。",
+        "a value of type `{kind}` has no attribute `{attribute}`.",
+    ),
+    "why_attribute_error": (
+        "访问了不存在的属性（attribute）。",
+        "an attribute that does not exist was used.",
+    ),
+    "why_zero_division": ("除以了 0（division by zero）。", "a division by zero."),
+    "why_recursion": (
+        "递归太深（recursion）：函数在不停地调用自己。",
+        "the recursion is too deep: a function keeps calling itself.",
+    ),
+    "why_other": (
+        "异常的英文说明（message）在英文报告里（--lang en）。",
+        "The message is the exception's own.",
+    ),
+    "detail_exit_code": ("进程结束，退出码（exit code）{code}", "the process ended with exit code {code}"),
+    "detail_killed": (
+        "进程被信号 {signal} 终止（常见原因：超出内存限制 memory limit）",
+        "the process was killed by {signal} (often: over the memory limit)",
+    ),
+    "detail_ended": ("进程意外结束", "the process ended unexpectedly"),
+    "detail_bad_return": (
+        "它不是数字、numpy 数组、列表、元组或字典组成的普通数据（plain data）",
+        "it is not plain data made of numbers, numpy arrays, lists, tuples or dicts",
+    ),
+    "detail_bad_callback": (
+        "参数的类型或形状不对，调用次数太多，或者调用的不是传入的那个函数",
+        "an argument of the wrong type or shape, too many calls, or a function other than the one passed in",
+    ),
+    "detail_see_english": ("详细的英文说明在英文报告里（--lang en）", "see the English report"),
+    "load_error_explained": (
+        "加载你的代码时出错（error while loading），之后的函数可能都没有定义：\n{items}",
+        "Loading your code failed; functions after that point may be undefined:\n{items}",
+    ),
+    "load_error_item": ("- 抛出了异常 {exc_type}：{why}\n{where}", "- {exc_type}: {why}\n{where}"),
     "timeout": (
         "调用 {call} 超时（timeout）：没有在限定时间内返回。检查是否有死循环（infinite loop）或不必要的大量计算。",
         "Calling {call} timed out: it did not return in time. Look for an infinite loop or needless work.",
@@ -144,6 +272,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "笔记本的第 {index} 个单元格（cell）不是一个以文本为源代码（source）的对象",
         "cell {index} of the notebook is not an object whose source is text",
     ),
+    "submission_empty": (
+        "你的提交是空的（empty）：里面没有任何代码，所以没有一项检查可以评分。请在答案单元格里写好代码，保存之后再提交。",
+        "Your submission is empty: it holds no code, so no check could grade anything. Write your code in "
+        "the answer cells, save, and submit again.",
+    ),
+    "submission_no_answers": (
+        "你的提交里没有找到任何一个练习函数（例如 `sigmoid`、`forward_prop`）：可能笔记本里没有答案单元格"
+        "（answer cells），答案单元格还是空的，或者提交了别的文件（wrong file）。请提交作业的 ch01.ipynb"
+        "（或 nn_basics.py），保存之后再提交。",
+        "None of the exercise's functions (e.g. `sigmoid`, `forward_prop`) is in your submission: the "
+        "notebook may have no answer cells, its answer cells may be empty, or it is the wrong file. Submit "
+        "the assignment's ch01.ipynb (or nn_basics.py) after saving it.",
+    ),
+    "more_failed_same_cause": (
+        "另有 {n} 项检查因此失败（same cause）：{names}。",
+        "{n} more checks failed for the same reason: {names}.",
+    ),
+    "same_cause_as": (
+        "与检查 {check} 的原因相同（same cause），见那里的说明。",
+        "Failed for the same reason as check {check}: see there.",
+    ),
     # --- what came back ----------------------------------------------------------------------
     "returned_none": (
         "{call} 返回了 None：是不是忘了写 return？",
@@ -173,6 +322,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{call}：\n  期望（expected）{expected}\n  得到（got）    {got}",
         "{call}:\n  expected {expected}\n  got      {got}",
     ),
+    "wrong_cost": (
+        "{call}：代价（cost）J 期望 {expected}，得到 {got}。",
+        "{call}: expected the cost J = {expected}, got {got}.",
+    ),
+    "where_index": ("位置 {index}", "index {index}"),
+    "gate_xor": ("异或（XOR）", "XOR"),
+    "gate_xnor": ("同或（XNOR）", "XNOR"),
+    "gate_and": ("与（AND）", "AND"),
+    "gate_or": ("或（OR）", "OR"),
     "not_finite": (
         "{call}：在 {where} 处得到 {got}（NaN 或 inf），期望 {expected}。",
         "{call}: at {where} got {got} (NaN or inf), expected {expected}.",
@@ -307,6 +465,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hint_cost_half": (
         "提示：代价带有因子 0.5：J = 0.5 · Σ (y - ŷ)²，后面的梯度依赖它。",
         "Hint: the cost carries a factor 0.5: J = 0.5 · Σ (y - ŷ)²; the gradients rely on it.",
+    ),
+    "hint_cost_mean": (
+        "提示：这是平均值（mean），不是求和：本练习的代价是 J = 0.5 · Σ (y - ŷ)²，对所有样本和所有输出求和，"
+        "不除以样本数。教材把它叫作均方误差（MSE），但它的代码算的是求和。",
+        "Hint: this is a mean, not a sum: the exercise's cost is J = 0.5 · Σ (y - ŷ)², summed over every "
+        "sample and output, not divided by the number of samples. The chapter calls it mean squared error "
+        "(MSE), but its code computes the sum.",
     ),
     "hint_biases": (
         "提示：偏置（bias）也是参数：它们的梯度是 delta 沿样本轴求和（np.sum(delta, axis=0, keepdims=True)），也要更新。",

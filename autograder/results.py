@@ -24,6 +24,9 @@ class CheckResult:
     # The check itself broke (a grader fault, not the learner's): scored 0 until the grader is
     # fixed and the submission re-graded, but shown as a grader error, never as a learner's miss.
     error: bool = False
+    # what failed when it is not the check's own comparison (grade.collapse_causes): checks of one
+    # cause are told once; the report keeps the key for instructors (JSON `cause`)
+    cause: str = ""
 
     def __post_init__(self) -> None:
         # Feedback quotes learner text: cleaned and capped once here, so every consumer of the
@@ -63,6 +66,8 @@ class Results:
     # why nothing was loaded (a refused submission), in both languages; load_error then holds
     # the same in English, for logs and the JSON report
     refused: Text | None = None
+    # load_error explained in the learner's words (sections and lines, not cell numbers)
+    load_note: Text | None = None
 
     def __post_init__(self) -> None:
         self.load_error = clean(self.load_error) if self.load_error else self.load_error
@@ -77,8 +82,8 @@ class Results:
         above the checks: the refusal, the load error, or that no contract function was found."""
         if self.refused:
             return self.refused
-        if self.load_error:
-            return t("load_error", error=self.load_error)
+        if self.load_error:  # located in the learner's terms when the grader could (load_note)
+            return self.load_note or t("load_error", error=self.load_error)
         if self.tests and self._none_defined():
             return t("nothing_defined")
         return None

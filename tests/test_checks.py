@@ -152,9 +152,13 @@ def test_reference_gets_full_marks(reference_results):
 def test_stub_gets_zero_and_every_check_says_not_implemented(tmp_path):
     results = grade_source(tmp_path, "stub", stub_source())
     assert results.score == 0 and results.max_score == 100
-    for test in results.tests:
-        assert "未实现" in test.feedback.zh and "未作答" in test.feedback.zh, test.name
-        assert "not implemented" in test.feedback.en
+    told = {test.name: test for test in results.tests}
+    for test in results.tests:  # each function's first check says it; the others point there
+        leader = re.search(r"检查 (\w+) 的原因相同", test.feedback.zh)
+        said = told[leader[1]] if leader else test
+        assert said.function == test.function, test.name
+        assert "未实现" in said.feedback.zh and "未作答" in said.feedback.zh, test.name
+        assert "not implemented" in said.feedback.en
 
 
 def test_grading_the_same_submission_twice_gives_identical_results(tmp_path):
@@ -298,13 +302,14 @@ def test_a_broken_check_is_a_grader_error_not_the_learners_loss(monkeypatch, cap
     load_rubric()  # registers the real checks first
     monkeypatch.setitem(REGISTRY, "sigmoid_matches_reference", Check("sigmoid_matches_reference", broken))
     results = grade_submission("ref.py", opener=opener(InProcessSubmission(reference_source())))
-    error, gated = results.grader_errors
+    error, *gated = results.grader_errors
     assert error.name == "sigmoid_matches_reference" and error.status == "error" and error.score == 0
     assert "grader error" in error.feedback.en and "not your mistake" in error.feedback.en
     assert "评分程序" in error.feedback.zh and "KeyError" in error.feedback.en
     # what it gates is not graded either, and says why; nothing else is touched
-    assert gated.name == "sigmoid_leaves_input_unchanged" and gated.score == 0
-    assert results.score == 100 - 2 - 0.5 and len(results.failed()) == 2
+    assert {g.name for g in gated} == {"sigmoid_leaves_input_unchanged", "sigmoid_returns_float64"}
+    assert all(g.score == 0 for g in gated)
+    assert results.score == 100 - 1.5 - 0.5 - 0.5 and len(results.failed()) == 3
     assert "grader error in check sigmoid_matches_reference" in caplog.text
 
 
@@ -349,6 +354,13 @@ def test_backward_prop_failure_names_worst_parameter_and_element(tmp_path):
     assert re.search(r"largest difference is at b[hy]\[0, \d\]", test.feedback.en)
 
 
+def said(results, test):
+    """A check's feedback, or, for one failed for the same cause as an earlier check (told once:
+    grade.collapse_causes), that check's."""
+    leader = re.search(r"same reason as check (\w+)", test.feedback.en)
+    return next(t for t in results.tests if t.name == leader[1]).feedback if leader else test.feedback
+
+
 def test_timeout_costs_only_the_hanging_function(tmp_path, monkeypatch):
     # A short limit keeps the test quick; the hang is real, in the real sandbox.
     monkeypatch.setattr(common, "CALL_TIMEOUT", 1.0)
@@ -356,7 +368,7 @@ def test_timeout_costs_only_the_hanging_function(tmp_path, monkeypatch):
     results = grade_source(tmp_path, "hangs", source)
     assert {f for f, (s, m) in results.by_function().items() if s < m} == {"relu_derivative"}
     assert all(
-        "超时" in t.feedback.zh and "timed out" in t.feedback.en
+        "超时" in said(results, t).zh and "timed out" in said(results, t).en
         for t in results.for_function("relu_derivative")
     )
 
@@ -365,7 +377,7 @@ def test_exit_in_learner_code_costs_only_that_function(tmp_path):
     source = with_bodies({"tanh_derivative": "import os\nos._exit(3)"})
     results = grade_source(tmp_path, "exits", source)
     assert {f for f, (s, m) in results.by_function().items() if s < m} == {"tanh_derivative"}
-    assert all("crashed or exited" in t.feedback.en for t in results.for_function("tanh_derivative"))
+    assert all("crashed or exited" in said(results, t).en for t in results.for_function("tanh_derivative"))
 
 
 def test_value_that_cannot_cross_the_sandbox_is_a_bad_return(tmp_path):
@@ -381,7 +393,7 @@ def test_missing_function_is_reported_as_missing_not_wrong(tmp_path):
     source = reference_source().replace("def predict(", "def predict_labels(")
     results = grade_source(tmp_path, "renamed", source)
     assert results.by_function()["predict"][0] == 0
-    assert all("missing" in t.feedback.en for t in results.for_function("predict"))
+    assert all("missing" in said(results, t).en for t in results.for_function("predict"))
 
 
 def test_a_function_that_timed_out_is_not_called_again():

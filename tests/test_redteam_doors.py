@@ -93,7 +93,8 @@ def test_a_grader_error_on_one_learner_withholds_no_classmates_grade(tmp_path, m
         rows = {row["learner"]: row for row in csv.DictReader(f)}
     assert {name: float(rows[name]["score"]) for name in ("alice", "bob")} == {"alice": 100, "bob": 100}
     assert rows["alice"]["error"] == rows["bob"]["error"] == ""
-    assert "grader error in 2 checks: sigmoid_matches_reference" in rows["mallory"]["error"]
+    # the broken check and the two it gates (leaves_input_unchanged, returns_float64)
+    assert "grader error in 3 checks: sigmoid_matches_reference" in rows["mallory"]["error"]
     # merge names the learner, in its output and its summary
     assert "1 learners have an error" in merged.stderr and "mallory" in merged.stderr
     summary = json.loads((tmp_path / "merged/__merge.json").read_text())

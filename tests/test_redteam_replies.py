@@ -479,7 +479,8 @@ def test_a_hidden_value_in_an_exceptions_name_or_line_is_cut():
     exc = LearnerException("Seed4242", "4242", traceback)
     label = "train(X, y, seed=...)"
     text = describe_error(exc, "train", label, unshown_values([], {"seed": 4242, "alpha": 1.0}, label))
-    assert "4242" not in text.en + text.zh and "nn_basics.py, line 9, in train" in text.en
+    assert "4242" not in text.en + text.zh and "nn_basics.py, line 9, in function `train`" in text.en
+    assert "nn_basics.py 第 9 行" in text.zh
 
 
 def test_where_every_input_is_shown_the_learners_message_stays():

@@ -115,7 +115,7 @@ def test_a_syntax_error_is_a_load_error(tmp_path):
     path = tmp_path / "mine.py"
     path.write_text("def sigmoid(x):\n    return x +\n")
     with open_graded(path) as s:
-        assert s.load_error.startswith("SyntaxError")
+        assert s.load_error.startswith("line 2: SyntaxError")
         assert defined(s, ["sigmoid"]) == set()
 
 

@@ -51,7 +51,7 @@ def test_nbgrader_notebook_runs_answer_and_setup_cells_only(tmp_path):
     )
     with open_graded(path) as sub:
         assert defined(sub, ["sigmoid", "tanh", "relu"]) == {"sigmoid", "tanh"}
-        assert sub.load_error == "cell 5: NameError: name 'undefined_name' is not defined"
+        assert sub.load_error == "cell 5, line 1: NameError: name 'undefined_name' is not defined"
         assert sub.call("sigmoid", 0.0) == 0.5
         np.testing.assert_allclose(sub.call("tanh", np.array([0.5])), np.tanh([0.5]))
 
@@ -70,8 +70,8 @@ def test_plain_notebook_runs_every_code_cell_past_errors(tmp_path):
     )
     with open_graded(path) as sub:
         assert defined(sub, ["sigmoid", "relu", "tanh"]) == {"sigmoid", "relu"}
-        assert "cell 1: ZeroDivisionError" in sub.load_error
-        assert "cell 4: SystemExit" in sub.load_error
+        assert "cell 1, line 1: ZeroDivisionError" in sub.load_error
+        assert "cell 4, line 2: SystemExit" in sub.load_error
         assert sub.call("relu", -1.0) == 0.0
 
 

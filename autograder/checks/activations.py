@@ -12,7 +12,17 @@ import numpy as np
 
 from ..messages import t
 from ..results import Text
-from .common import Failed, case, central_difference, check, close, expect_array, expect_unchanged, fmt
+from .common import (
+    Failed,
+    case,
+    central_difference,
+    check,
+    close,
+    expect_array,
+    expect_float64,
+    expect_unchanged,
+    fmt,
+)
 
 # Fixed here, never in learner material: the inputs the checks use.
 _rng = np.random.default_rng(20260417)
@@ -95,11 +105,18 @@ def _hint(fn: str, x, kwargs):
     return hint
 
 
+def _value(ctx, fn, x, kwargs):
+    """(label, what fn returned for x): one call, read by the value check and the dtype check."""
+    label = _label(fn, x, kwargs)
+    call = lambda: ctx.call(fn, np.copy(x) if np.ndim(x) else x, label=label, **kwargs)
+    key = ("value", fn, repr(sorted(kwargs.items())), np.shape(x), np.asarray(x, dtype=float).tobytes())
+    return label, ctx.memo(key, call)
+
+
 def _compare(ctx, fn, x, kwargs=None, **options):
     kwargs = kwargs or {}
     expected = getattr(ctx.ref, fn)(np.copy(x), **kwargs)
-    label = _label(fn, x, kwargs)
-    got = ctx.call(fn, np.copy(x) if np.ndim(x) else x, label=label, **kwargs)
+    label, got = _value(ctx, fn, x, kwargs)
     expect_array(got, expected, label, x=x, allow=_kink_mask(fn, x), hint=_hint(fn, x, kwargs), **options)
     _kink_ok(fn, got, x, kwargs)
 
@@ -209,6 +226,51 @@ def leaves_input_unchanged(ctx, fn):
     label = _label(fn, x)
     _, args_after, _ = ctx.call_full(fn, x.copy(), label=label)
     expect_unchanged(x, args_after[0], label, "x")
+
+
+@check(
+    case("sigmoid_returns_float64", fn="sigmoid", requires=["sigmoid_matches_reference"]),
+    case(
+        "sigmoid_derivative_returns_float64",
+        fn="sigmoid_derivative",
+        requires=["sigmoid_derivative_matches_reference"],
+    ),
+    case("tanh_returns_float64", fn="tanh", requires=["tanh_matches_reference"]),
+    case(
+        "tanh_derivative_returns_float64",
+        fn="tanh_derivative",
+        requires=["tanh_derivative_matches_reference"],
+    ),
+    case("relu_returns_float64", fn="relu", requires=["relu_matches_reference"]),
+    case(
+        "relu_derivative_returns_float64",
+        fn="relu_derivative",
+        requires=["relu_derivative_matches_reference"],
+    ),
+    case("leaky_relu_returns_float64", fn="leaky_relu", requires=["leaky_relu_matches_reference"]),
+    case(
+        "leaky_relu_derivative_returns_float64",
+        fn="leaky_relu_derivative",
+        requires=["leaky_relu_derivative_matches_reference"],
+    ),
+    case("elu_returns_float64", fn="elu", requires=["elu_matches_reference"]),
+    case(
+        "elu_derivative_returns_float64", fn="elu_derivative", requires=["elu_derivative_matches_reference"]
+    ),
+    case("swish_returns_float64", fn="swish", requires=["swish_matches_reference"]),
+    case(
+        "swish_derivative_returns_float64",
+        fn="swish_derivative",
+        requires=["swish_derivative_matches_reference"],
+    ),
+    case("softmax_returns_float64", fn="softmax", requires=["softmax_matches_reference_on_rows"]),
+)
+def returns_float64(ctx, fn):
+    """The dtype, paid for once: the value checks compare values (int 0/1 and float32 pass
+    there), so a right value of another dtype loses this alone. The value check's own call."""
+    x = _rows if fn == "softmax" else ORDINARY[-1]
+    label, got = _value(ctx, fn, x, {})
+    expect_float64(got, label)
 
 
 # --- softmax ----------------------------------------------------------------------------------

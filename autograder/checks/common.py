@@ -22,6 +22,7 @@ from ..messages import t
 from ..results import Text
 from ..quoting import clean
 from ..sandbox.errors import LearnerException, Refused, SubmissionError
+from . import explain
 
 # Per-call time limits (seconds): a hang costs at most this once per function, since later
 # calls of a function that hung or crashed fail straight away. Measured over the reference,
@@ -37,9 +38,12 @@ TRAIN_TIMEOUT = 30.0
 class Failed(Exception):
     """Ends a check as failed; `text` is the learner-facing feedback."""
 
-    def __init__(self, text: Text):
+    def __init__(self, text: Text, cause: str = ""):
         super().__init__(text.en)
         self.text = text
+        # what failed, when it is not the check's own comparison (a call that raised, a function
+        # missing): checks failing with one cause are told once (grade.collapse_causes)
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -142,11 +146,18 @@ class Context:
         try:
             return method(fn, *args, timeout=timeout or CALL_TIMEOUT, **kwargs)
         except SubmissionError as exc:
-            held = getattr(self.sub, "module_code", None)
-            failed = Failed(describe_error(exc, fn, label, unshown_values(args, kwargs, label), held))
+            unshown = unshown_values(args, kwargs, label)
+            failed = Failed(describe_error(exc, fn, label, unshown, self.code), cause_of(exc, fn))
             if exc.lasting:  # not input-dependent: the same answer for every later call of fn
                 self._broken[fn] = failed
             raise failed from None
+
+    @property
+    def code(self) -> tuple[list[dict], list]:
+        """(notebook cells, module code) as the grader holds them: where a learner's line is."""
+        return list(getattr(self.sub, "cells", None) or []), list(
+            getattr(self.sub, "module_code", None) or []
+        )
 
     def expected(self, key, compute: Callable[[], object]):
         """compute() once per key and reference, across submissions: for what depends on the
@@ -175,30 +186,53 @@ def refusal_reason(exc: Refused) -> Text:
     return t(exc.reason, **{k: clean(v) if isinstance(v, str) else v for k, v in exc.details.items()})
 
 
+def cause_of(exc: SubmissionError, fn: str) -> str:
+    """One key for failures of one cause: a function missing or broken for good, or one
+    exception raised at one line of the learner's code (whatever the call's inputs)."""
+    if isinstance(exc, Refused):  # nothing was loaded: one cause for every function
+        return "refused"
+    if exc.lasting:
+        return f"{exc.message_key}:{fn}"
+    if isinstance(exc, LearnerException):
+        return f"exception:{fn}:{exc.exc_type}:{learner_line(exc.traceback) or exc.message[:200]}"
+    return ""
+
+
 def describe_error(
-    exc: SubmissionError,
-    fn: str,
-    label: str,
-    unshown: Sequence[str] = (),
-    held: Sequence[str | bytes] | None = None,
+    exc: SubmissionError, fn: str, label: str, unshown: Sequence[str] = (), code: tuple = ((), ())
 ) -> Text:
     """The learner's message the error names (sandbox/errors.py), about function `fn` called
     as `label`. A call whose label hides an argument (`seed=...`: the check keeps its inputs
     secret) shows a learner's exception as its type and the learner's own line, never its
     message, which may hold the arguments; `unshown` (argument values the label does not show)
     are cut from whatever learner text remains; and of the learner's line only what the source
-    the grader holds (`held`, its units) has: the learner's process could name any function or
-    source line, and spell a hidden seed in it (None: no source known, the claim is shown cut)."""
+    the grader holds (`code`: notebook cells, module code) has: the learner's process could name
+    any function or source line, and spell a hidden seed in it."""
     if isinstance(exc, Refused):
         return t(exc.message_key, reason=refusal_reason(exc))
     if isinstance(exc, LearnerException) and hides_arguments(label):
-        where = redact(learner_line(exc.traceback, held=held), unshown) or "?"
-        text = t("exception_hidden", call=label, error=builtin_exception(exc.exc_type), where=where)
+        # of the learner's place only what the source the grader holds has: the learner's
+        # process could name any function or source line, and spell a hidden seed in it
+        exc_type = builtin_exception(exc.exc_type)
+        text = t("exception_hidden", call=label, error=exc_type, why=explain.why_hidden(exc_type))
+        held = redact(learner_line(exc.traceback, held=code[1]), unshown)
+        text += t("where_source", source=held or "?")
     elif hides_arguments(label):  # the detail is the learner process's text (an exit status, a message)
         text = t(exc.message_key, fn=fn, call=label, detail=HIDDEN, error=HIDDEN)
+    elif isinstance(exc, LearnerException):
+        cells, module_code = code
+        where = explain.where(exc.traceback, cells, module_code)
+        where = Text(redact(where.zh, unshown), redact(where.en, unshown))
+        exc_type = redact(short(exc.exc_type, 100), unshown)
+        line = explain.source_of(exc.traceback, cells, module_code)
+        why = explain.why(exc.exc_type, exc.message, fn, line)
+        why = Text(redact(why.zh, unshown), redact(why.en, unshown))
+        text = t("exception_explained", call=label, exc_type=exc_type, why=why)
+        text += where
     else:
         detail = redact(short(str(exc), 300), unshown)
-        text = t(exc.message_key, fn=fn, call=label, detail=detail, error=detail)
+        said = Text(explain.detail_zh(exc), detail)  # the grader's English words stay in the en text
+        text = t(exc.message_key, fn=fn, call=label, detail=said, error=said)
     if isinstance(exc, LearnerException) and "truth value of an array" in exc.message:
         text += t("hint_if_on_array")
     return text
@@ -309,6 +343,30 @@ def fmt(value) -> str:
     return short(repr(value), 200)
 
 
+def told_apart(expected, got) -> dict[str, str]:
+    """{"expected": ..., "got": ...}: two numbers with the significant digits it takes to see
+    how they differ: to the first digit that differs and one more, so a difference never reads
+    as rounding ("1.56585" / "1.56586" is "1.565854" / "1.565856"); 6 digits at least."""
+    if not all(isinstance(v, (int, float, np.integer, np.floating)) for v in (expected, got)):
+        return {"expected": fmt(expected), "got": fmt(got)}
+    e, g = float(expected), float(got)
+    digits = max(6, min(first_difference(e, g), 16) + 1)
+    return {"expected": f"{e:.{digits}g}", "got": f"{g:.{digits}g}"}
+
+
+def first_difference(a: float, b: float) -> int:
+    """The position (1 = leading) of the first significant digit where a and b differ, read to
+    17 digits; 1 when their signs or magnitudes differ, 17 when they agree throughout."""
+    if not (np.isfinite(a) and np.isfinite(b)) or (a < 0) != (b < 0):
+        return 1
+    a_digits, a_exp = f"{a:.16e}".split("e")  # "-1.5658540000000000", "+00"
+    b_digits, b_exp = f"{b:.16e}".split("e")
+    if a_exp != b_exp:
+        return 1
+    a_digits, b_digits = a_digits.lstrip("-").replace(".", ""), b_digits.lstrip("-").replace(".", "")
+    return next((i + 1 for i, (x, y) in enumerate(zip(a_digits, b_digits, strict=True)) if x != y), 17)
+
+
 def keys_text(mapping: dict, shown: int = 8) -> str:
     """A dict's keys for feedback, a few of them: a learner's dict may have 500,000."""
     keys = [short(repr(k), 40) for k in list(mapping)[:shown]]
@@ -327,6 +385,17 @@ def type_name(value, call: str = "") -> str:
 
 def shown_shape(arr: np.ndarray, call: str):
     return HIDDEN if hides_arguments(call) else arr.shape
+
+
+def item_label(label: str, item: str) -> str:
+    """A call's label with `item` (a key, "→ name") right after the call, before the context:
+    "backward_prop(...)['bh'], X.shape = ...", never "..., X.shape = (6, 3)['bh']"."""
+    depth = 0
+    for position, char in enumerate(label):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == ")" and depth == 0:
+            return label[: position + 1] + item + label[position + 1 :]
+    return label + item
 
 
 def index_text(index: tuple) -> str:
@@ -357,11 +426,12 @@ def expect_array(
     x=None,
     rtol=1e-6,
     atol=1e-10,
-    float64=True,
     allow=None,
     hint: Text | Callable[[np.ndarray, np.ndarray], Text] | None = None,
 ) -> np.ndarray:
-    """Fail unless `got` has the shape of `expected` and matches it elementwise.
+    """Fail unless `got` has the shape of `expected` and matches it elementwise. Values only:
+    a right value of another dtype (int 0/1, float32 within float32's precision) passes here,
+    and costs its function's own `<fn>_returns_float64` check (expect_float64), once.
 
     x: the input array (same shape), to say which input went wrong; allow: boolean mask of
     elements not compared (e.g. a derivative at its kink); hint: extra text, or hint(got, expected)
@@ -371,8 +441,9 @@ def expect_array(
     arr = as_array(got, call)
     if arr.shape != expected.shape:
         raise Failed(t("wrong_shape", call=call, expected=expected.shape, got=shown_shape(arr, call)))
-    if float64 and arr.dtype != np.float64:
-        raise Failed(t("wrong_dtype", call=call, got=arr.dtype))
+    if arr.dtype.kind == "f" and arr.dtype.itemsize < 8:  # float32 (or 16): its own precision
+        rtol = max(rtol, 100 * float(np.finfo(arr.dtype).eps))
+        atol = max(atol, rtol * float(np.max(np.abs(expected), initial=0.0, where=np.isfinite(expected))))
     values = arr.astype(float)
     with np.errstate(invalid="ignore", over="ignore"):
         bad = ~np.isclose(values, expected, rtol=rtol, atol=atol)
@@ -386,18 +457,28 @@ def expect_array(
         if x is not None and np.ndim(x)
         else f"x = {fmt(x)}"
         if x is not None
-        else f"index {index_text(index) or '()'}"
+        else t("where_index", index=index_text(index) or "()")
     )
     if not np.isfinite(values[index]):
-        text = t("not_finite", call=call, where=where, expected=fmt(expected[index]), got=fmt(values[index]))
+        text = t("not_finite", call=call, where=where, **told_apart(expected[index], values[index]))
         text += t("hint_overflow")
     else:
-        text = t("wrong_value", call=call, where=where, expected=fmt(expected[index]), got=fmt(values[index]))
+        text = t("wrong_value", call=call, where=where, **told_apart(expected[index], values[index]))
     if hint is not None:
         extra = hint(values, expected) if callable(hint) else hint
         if extra:
             text += extra
     raise Failed(text)
+
+
+def expect_float64(got, call: str) -> None:
+    """Fail unless `got` (an array, or a tuple or dict of them) holds float64 arrays: the dtype
+    property a function pays for on its own, beside its value checks."""
+    parts = got.values() if isinstance(got, dict) else got if isinstance(got, (list, tuple)) else [got]
+    for part in parts:
+        arr = as_array(part, call)
+        if arr.dtype != np.float64:
+            raise Failed(t("wrong_dtype", call=call, got=arr.dtype))
 
 
 def expect_unchanged(before, after, call: str, arg: str) -> None:
@@ -429,12 +510,12 @@ def expect_dict_of_arrays(got, expected: dict, call: str) -> dict:
         )
     out = {}
     for key, value in expected.items():
-        arr = as_array(got[key], f"{call}[{key!r}]")
+        arr = as_array(got[key], item_label(call, f"[{key!r}]"))
         if arr.shape != np.shape(value):
             raise Failed(
                 t(
                     "wrong_shape",
-                    call=f"{call}[{key!r}]",
+                    call=item_label(call, f"[{key!r}]"),
                     expected=np.shape(value),
                     got=shown_shape(arr, call),
                 )

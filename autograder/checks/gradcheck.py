@@ -16,7 +16,17 @@ import numpy as np
 from ..messages import t
 from ..sandbox import TestFunction
 from ..sandbox import testfns
-from .common import Failed, as_array, central_difference, check, expect_array, fmt, index_text, type_name
+from .common import (
+    Failed,
+    as_array,
+    central_difference,
+    check,
+    expect_array,
+    fmt,
+    index_text,
+    told_apart,
+    type_name,
+)
 
 _rng = np.random.default_rng(5150)
 
@@ -67,7 +77,6 @@ def numerical_gradient_matches_central_difference(ctx):
             x=x,
             rtol=1e-6,
             atol=1e-7,
-            float64=False,
             hint=t("hint_central_difference"),
         )
     coeffs, x = DEFAULT_EPSILON_PROBLEM
@@ -79,7 +88,6 @@ def numerical_gradient_matches_central_difference(ctx):
         x=x,
         rtol=1e-8,
         atol=0,
-        float64=False,
         hint=t("hint_default_epsilon"),
     )
 
@@ -97,7 +105,6 @@ def numerical_gradient_uses_given_epsilon(ctx):
         x=x,
         rtol=1e-6,
         atol=1e-7,
-        float64=False,
         hint=t("hint_central_difference"),
     )
 
@@ -148,8 +155,7 @@ def relative_error_matches_reference(ctx):
                     "wrong_value",
                     call=label,
                     where="‖a - b‖ / (‖a‖ + ‖b‖)",
-                    expected=fmt(expected),
-                    got=fmt(got),
+                    **told_apart(expected, got),
                 )
             )
 
@@ -202,7 +208,7 @@ def _gradient_check(ctx, grads, label, full=False):
     )
 
 
-CORRECT_LABEL = "gradient_check(cost_fn, params, grads), grads correct"
+CORRECT_LABEL = "gradient_check(cost_fn, params, correct_grads)"
 
 
 def _correct_gradient_check(ctx):
@@ -235,7 +241,7 @@ def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
         wrong = {k: v.copy() for k, v in GC_GRADS.items()}
         index = tuple(i % s for i, s in zip((n + 1, n + 2), wrong[key].shape, strict=True))
         wrong[key][index] += 1e-3 * (1 + abs(wrong[key][index]))
-        label = f"gradient_check(cost_fn, params, grads), grads[{key!r}]{index_text(index)} wrong"
+        label = f"gradient_check(cost_fn, params, grads), grads[{key!r}]{index_text(index)} ≠ dJ/d{key}{index_text(index)}"
         got = _as_float(_gradient_check(ctx, wrong, label), label)
         expected = ctx.expected(
             ("gradient_check", key), functools.partial(ctx.ref.gradient_check, cost_fn, GC_PARAMS, wrong)
@@ -247,12 +253,11 @@ def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
                     call=label,
                     param=key,
                     index=index_text(index),
-                    expected=fmt(expected),
-                    got=fmt(got),
+                    **told_apart(expected, got),
                 )
                 + t("hint_one_at_a_time")
             )
-    label = "gradient_check(cost_fn, params, grads), cost_fn with steep cubic terms"
+    label = "gradient_check(cubic_cost_fn, params, grads)"
     got = _as_float(
         ctx.call(
             "gradient_check",
@@ -271,7 +276,7 @@ def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
     )
     if not np.isclose(got, expected, rtol=1e-3):
         raise Failed(
-            t("wrong_value", call=label, where="ε = 1e-5", expected=fmt(expected), got=fmt(got))
+            t("wrong_value", call=label, where="ε = 1e-5", **told_apart(expected, got))
             + t("hint_default_epsilon")
         )
 

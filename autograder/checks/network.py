@@ -14,6 +14,7 @@ import functools
 import numpy as np
 
 from ..messages import t
+from ..results import Text
 from .common import (
     Failed,
     as_array,
@@ -21,9 +22,12 @@ from .common import (
     check,
     expect_array,
     expect_dict_of_arrays,
+    expect_float64,
     expect_unchanged,
     fmt,
     index_text,
+    item_label,
+    told_apart,
     type_name,
 )
 
@@ -50,7 +54,7 @@ PROBLEMS = [_problem(*shape, seed=7001 + i) for i, shape in enumerate(SHAPES)]
 
 
 def _net(X, params) -> str:
-    return f"X.shape = {X.shape}, network {params['Wxh'].shape[0]}-{params['Wxh'].shape[1]}-{params['Why'].shape[1]}"
+    return f"X.shape = {X.shape}, Wxh.shape = {params['Wxh'].shape}, Why.shape = {params['Why'].shape}"
 
 
 def _copy(params):
@@ -74,13 +78,13 @@ def init_params_shapes_and_zero_biases(ctx):
     for D, H, K, _ in SHAPES:
         label, got = _init(ctx, D, H, K, seed=11)
         for key in ("bh", "by"):
-            expect_array(got[key], np.zeros_like(got[key]), f"{label}[{key!r}]", float64=False)
+            expect_array(got[key], np.zeros_like(got[key]), item_label(label, f"[{key!r}]"))
         for key in ("Wxh", "Why"):
             if not np.all(np.isfinite(got[key])) or np.all(got[key] == 0):
                 raise Failed(
                     t(
                         "wrong_value_whole",
-                        call=f"{label}[{key!r}]",
+                        call=item_label(label, f"[{key!r}]"),
                         expected="standard normal",
                         got=fmt(got[key]),
                     )
@@ -97,7 +101,12 @@ def init_params_shapes_and_zero_biases(ctx):
         and 0.8 < weights.std() < 1.2
     ):
         raise Failed(
-            t("wrong_value_whole", call=f"{label}['Wxh']", expected="standard normal", got=fmt(weights))
+            t(
+                "wrong_value_whole",
+                call=item_label(label, "['Wxh']"),
+                expected="standard normal",
+                got=fmt(weights),
+            )
         )
 
 
@@ -106,7 +115,7 @@ def init_params_matches_reference_for_seed(ctx):
     label, got = _init(ctx, 3, 4, 2, seed=2024)
     expected = ctx.ref.init_params(3, 4, 2, seed=2024)
     for key in KEYS:
-        expect_array(got[key], expected[key], f"{label}[{key!r}]", rtol=1e-12, atol=0, float64=False)
+        expect_array(got[key], expected[key], item_label(label, f"[{key!r}]"), rtol=1e-12, atol=0)
 
 
 @check(requires=("init_params_shapes_and_zero_biases",))
@@ -141,17 +150,40 @@ def init_params_without_seed_draws_fresh_params(ctx):
 # --- forward_prop -----------------------------------------------------------------------------
 
 
+def _forward(ctx, problem: int):
+    """(label, the four arrays forward_prop returned): one call, for the value and dtype checks."""
+    X, _, params = PROBLEMS[problem]
+    label = f"forward_prop(X, params), {_net(X, params)}"
+    got = ctx.memo(
+        ("forward", problem), lambda: ctx.call("forward_prop", X.copy(), _copy(params), label=label)
+    )
+    if not isinstance(got, (list, tuple)) or len(got) != 4:
+        raise Failed(t("wrong_type", call=label, expected="(z1, a1, z2, y_hat)", got=type_name(got)))
+    return label, got
+
+
 @check()
 def forward_prop_matches_reference(ctx):
-    for X, _, params in PROBLEMS:
-        label = f"forward_prop(X, params), {_net(X, params)}"
-        got = ctx.call("forward_prop", X.copy(), _copy(params), label=label)
-        if not isinstance(got, (list, tuple)) or len(got) != 4:
-            raise Failed(t("wrong_type", call=label, expected="(z1, a1, z2, y_hat)", got=type_name(got)))
+    for problem, (X, _, params) in enumerate(PROBLEMS):
+        label, got = _forward(ctx, problem)
         for name, value, expected in zip(
             ("z1", "a1", "z2", "y_hat"), got, ctx.ref.forward_prop(X, params), strict=True
         ):
-            expect_array(value, expected, f"{label} → {name}", rtol=1e-7, atol=1e-10, hint=t("hint_forward"))
+            expect_array(
+                value,
+                expected,
+                item_label(label, f" → {name}"),
+                rtol=1e-7,
+                atol=1e-10,
+                hint=t("hint_forward"),
+            )
+
+
+@check(requires=("forward_prop_matches_reference",))
+def forward_prop_returns_float64(ctx):
+    """The dtype, paid for once (a float32 forward pass is right in value: its value check passes)."""
+    label, got = _forward(ctx, 0)
+    expect_float64(got, label)
 
 
 @check(requires=("forward_prop_matches_reference",))
@@ -175,10 +207,10 @@ def _cost(ctx, N, K, seed):
     y, y_hat = _cost_inputs(N, K, seed)
     label = f"cost_function(y, y_hat), y.shape = {y.shape}"
     got = ctx.call("cost_function", y.copy(), y_hat.copy(), label=label)
-    return label, got, ctx.ref.cost_function(y, y_hat)
+    return label, got, ctx.ref.cost_function(y, y_hat), y.shape
 
 
-def _expect_cost(label, got, expected):
+def _expect_cost(label, got, expected, shape):
     arr = as_array(got, label)
     if arr.size != 1:
         raise Failed(
@@ -186,14 +218,21 @@ def _expect_cost(label, got, expected):
         )
     value = float(arr.reshape(()))
     if not np.isclose(value, expected, rtol=1e-9, atol=1e-12):
-        text = t("wrong_value", call=label, where="J", expected=fmt(expected), got=fmt(value))
-        if (
-            np.isclose(value, 2 * expected)
-            or np.isclose(value, expected / arr.size)
-            or np.isclose(2 * value, expected)
-        ):
-            text += t("hint_cost_half")
+        text = t("wrong_cost", call=label, **told_apart(expected, value))
+        text += _cost_hint(value, expected, shape)
         raise Failed(text)
+
+
+def _cost_hint(value: float, expected: float, shape: tuple) -> Text:
+    """The chapter calls its cost mean squared error: a mean (over every element, or over the
+    samples), with or without the 0.5, gets the mean's hint; a sum off by 2 the 0.5's."""
+    samples, elements = shape[0], int(np.prod(shape))
+    means = [expected * 2 / elements, expected / elements, expected / samples, expected * 2 / samples]
+    if any(np.isclose(value, mean, rtol=1e-9, atol=1e-12) for mean in means):
+        return t("hint_cost_mean")
+    if np.isclose(value, 2 * expected) or np.isclose(2 * value, expected):
+        return t("hint_cost_half")
+    return Text()
 
 
 @check()
@@ -208,7 +247,7 @@ def cost_function_sums_over_samples_and_outputs(ctx):
 
 @check(requires=("cost_function_matches_reference",))
 def cost_function_returns_scalar_float(ctx):
-    label, got, _ = _cost(ctx, 6, 1, 31)
+    label, got, _, _ = _cost(ctx, 6, 1, 31)
     if isinstance(got, bool) or not (
         isinstance(got, float) or (isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "f")
     ):
@@ -221,9 +260,13 @@ def cost_function_returns_scalar_float(ctx):
 
 
 def _backward(ctx, X, y, params):
+    """(label, the gradients): one call per problem, read by every check of backward_prop."""
     cache = list(ctx.ref.forward_prop(X, params))
     label = f"backward_prop(X, y, params, cache), {_net(X, params)}"
-    got = ctx.call("backward_prop", X.copy(), y.copy(), _copy(params), [c.copy() for c in cache], label=label)
+    call = lambda: ctx.call(
+        "backward_prop", X.copy(), y.copy(), _copy(params), [c.copy() for c in cache], label=label
+    )
+    got = ctx.memo(("backward", label), call)
     return label, expect_dict_of_arrays(got, params, label)
 
 
@@ -257,7 +300,12 @@ def backward_prop_matches_reference(ctx):
         for key in KEYS:
             hint = t("hint_biases") if key in ("bh", "by") else t("hint_backprop_chain")
             expect_array(
-                got[key], expected[key], f"{label} → grads[{key!r}]", rtol=1e-6, atol=1e-10, hint=hint
+                got[key],
+                expected[key],
+                item_label(label, f" → grads[{key!r}]"),
+                rtol=1e-6,
+                atol=1e-10,
+                hint=hint,
             )
 
 
@@ -280,11 +328,18 @@ def backward_prop_matches_numerical_gradient(ctx):
                     limit=GRADIENT_LIMIT,
                     param=key,
                     index=index_text(index),
-                    expected=fmt(numeric[key][index]),
-                    got=fmt(got[key][index]),
+                    **told_apart(numeric[key][index], got[key][index]),
                 )
                 + t("hint_backprop_chain")
             )
+
+
+@check(requires=("backward_prop_matches_reference",))
+def backward_prop_returns_float64(ctx):
+    """The dtype, paid for once, beside the value checks (which compare values)."""
+    X, y, params = PROBLEMS[0]
+    label, got = _backward(ctx, X, y, params)
+    expect_float64(got, label)
 
 
 @check(requires=("backward_prop_matches_numerical_gradient",))
@@ -327,7 +382,12 @@ def _expect_updated(ctx, keys, hint):
     expected = ctx.ref.update_params(params, grads, ALPHA)
     for key in keys:
         expect_array(
-            got[key], expected[key], f"{label} → [{key!r}]", rtol=1e-9, atol=1e-12, float64=False, hint=hint
+            got[key],
+            expected[key],
+            item_label(label, f" → [{key!r}]"),
+            rtol=1e-9,
+            atol=1e-12,
+            hint=hint,
         )
 
 
@@ -380,7 +440,7 @@ def predict_matches_reference_near_threshold(ctx):
     for X, params in PREDICT_PROBLEMS:
         label, got = _predict(ctx, X, params)
         expected = ctx.ref.predict(X, params)
-        expect_array(got, expected, label, rtol=0, atol=0, float64=False, hint=t("hint_threshold"))
+        expect_array(got, expected, label, rtol=0, atol=0, hint=t("hint_threshold"))
 
 
 @check(requires=("predict_matches_reference_near_threshold",))

@@ -16,7 +16,17 @@ import numpy as np
 from ..messages import t
 from ..results import Text
 from . import common
-from .common import Failed, case, check, expect_dict_of_arrays, fmt, hides_arguments, index_text
+from .common import (
+    Failed,
+    case,
+    check,
+    expect_dict_of_arrays,
+    fmt,
+    hides_arguments,
+    index_text,
+    item_label,
+    told_apart,
+)
 from .source import literal_int_default
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -58,6 +68,11 @@ def targets(table: str) -> np.ndarray:
     return np.array(TABLES[table], dtype=float).reshape(4, 1)
 
 
+def _y(table: str) -> str:
+    """The targets as a label shows them: the values (code), not the gate's English name."""
+    return f"y = {TABLES[table]}"
+
+
 def _shapes(num_hidden: int) -> dict:
     return {"Wxh": (2, num_hidden), "bh": (1, num_hidden), "Why": (num_hidden, 1), "by": (1, 1)}
 
@@ -81,7 +96,7 @@ def _call_train(ctx, label, args, kwargs):
 def _train(ctx, table: str, seed: int):
     label = (
         f"train(X, y, num_hidden={NUM_HIDDEN}, alpha={ALPHA}, num_iterations={ITERATIONS[table]}, "
-        f"seed=...), y = {table}"
+        f"seed=...), {_y(table)}"
     )
     return _call_train(
         ctx,
@@ -207,8 +222,7 @@ def _expect_descent(ctx, run, label, params, hint, shown_label=None, tolerance=T
             alpha=run["alpha"],
             param=key,
             index=index_text(index),
-            expected=fmt(expected[key][index]),
-            got=fmt(params[key][index]),
+            **told_apart(expected[key][index], params[key][index]),
         )
         + hint
     )
@@ -218,7 +232,7 @@ def _trajectory_run(ctx):
     run = TRAJECTORY
     label = (
         f"train(X, y, num_hidden={run['num_hidden']}, alpha={run['alpha']}, "
-        f"num_iterations={run['num_iterations']}, seed={run['seed']}), y = {run['table']}"
+        f"num_iterations={run['num_iterations']}, seed={run['seed']}), {_y(run['table'])}"
     )
     kwargs = {k: v for k, v in run.items() if k != "table"}
     return run, *_call_train(ctx, label, (targets(run["table"]),), kwargs)
@@ -236,7 +250,12 @@ def _expect_costs(ctx, run, label, costs, compared: int, hint):
     n = run["num_iterations"]
     if not (isinstance(costs, (list, tuple)) or (isinstance(costs, np.ndarray) and costs.ndim == 1)):
         raise Failed(
-            t("wrong_type", call=f"{label} → costs", expected="list of float", got=common.type_name(costs))
+            t(
+                "wrong_type",
+                call=item_label(label, " → costs"),
+                expected="list of float",
+                got=common.type_name(costs),
+            )
         )
     if len(costs) != n:
         raise Failed(t("costs_wrong_length", iterations=n, got=len(costs)) + hint)
@@ -257,9 +276,7 @@ def _expect_costs(ctx, run, label, costs, compared: int, hint):
         return
     expected = trajectories[0]
     index = int(np.argmax(~np.isclose(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL)))
-    raise Failed(
-        t("costs_not_trajectory", index=index, expected=fmt(expected[index]), got=fmt(got[index])) + hint
-    )
+    raise Failed(t("costs_not_trajectory", index=index, **told_apart(expected[index], got[index])) + hint)
 
 
 @check(requires=("train_follows_gradient_descent",))
@@ -288,9 +305,9 @@ def train_uses_contract_defaults(ctx):
     if written == run["num_iterations"]:
         run = {**run, "num_iterations": DEFAULTS_COMPARED}
         kwargs = {"num_iterations": DEFAULTS_COMPARED}
-        label = f"train(X, y, num_iterations={DEFAULTS_COMPARED}), y = {run['table']}"
+        label = f"train(X, y, num_iterations={DEFAULTS_COMPARED}), {_y(run['table'])}"
     else:
-        kwargs, label = {}, f"train(X, y), y = {run['table']}"
+        kwargs, label = {}, f"train(X, y), {_y(run['table'])}"
     _, _, costs = _call_train(ctx, label, (y,), kwargs)
     _expect_costs(ctx, run, label, costs, DEFAULTS_COMPARED, t("hint_train_defaults"))
 
@@ -315,7 +332,7 @@ def train_learns(ctx, table):
             raise Failed(
                 t(
                     "train_not_learned",
-                    table=table,
+                    table=t("gate_" + table.lower()),
                     alpha=ALPHA,
                     iterations=ITERATIONS[table],
                     cost=common.HIDDEN,  # a number the returned params (and the hidden seed) set

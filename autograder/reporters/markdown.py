@@ -21,7 +21,8 @@ def render(results, lang: str = "zh") -> str:
     if results.refused:
         lines += [say("report_load_error"), "", fenced(results.refused.render(lang)), ""]
     elif results.load_error:
-        lines += [say("report_load_error"), "", fenced(results.load_error), ""]
+        note = results.load_note.render(lang) if results.load_note else results.load_error
+        lines += [say("report_load_error"), "", fenced(note), ""]
     elif results.notice:  # nothing defined: said once above the table, like a load error
         lines += [fenced(results.notice.render(lang)), ""]
     lines += [

@@ -19,7 +19,12 @@ def render(results, lang: str = "zh") -> str:
     if results.refused:
         lines += [results.refused.render(lang), ""]
     elif results.load_error:  # indented like feedback, so its lines cannot pass for the report's own
-        first, *rest = clean(say("load_error", error=results.load_error)).split("\n")
+        note = (
+            results.load_note.render(lang)
+            if results.load_note
+            else say("load_error", error=results.load_error)
+        )
+        first, *rest = clean(note).split("\n")
         lines += [first, *("    " + line for line in rest), ""]
     elif results.notice:  # nothing defined
         lines += [results.notice.render(lang), ""]

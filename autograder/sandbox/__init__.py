@@ -148,6 +148,12 @@ class Submission:
         return self._workdir.module_code if self._workdir is not None else []
 
     @property
+    def cells(self) -> list[dict]:
+        """The notebook's cells the worker runs (notebook.extract_cells: index, source, section
+        title), as data the grader holds; [] for a .py or when nothing was loaded."""
+        return (self._workdir.cells or []) if self._workdir is not None else []
+
+    @property
     def sibling_code(self) -> list[str | bytes]:
         """The bytes of the other modules beside it, which its code may import."""
         return self._workdir.sibling_code if self._workdir is not None else []

@@ -60,6 +60,23 @@ def _tags(cell):
     return tags if isinstance(tags, list) else []
 
 
+_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>[^\n]*)", re.MULTILINE)  # linear: no backtracking
+
+
+def section_titles(nb):
+    """{cell index: the title of the last Markdown heading above it}: where a learner finds a
+    cell in Jupyter, which shows no cell numbers. A learner's own headings are their text."""
+    titles, title = {}, ""
+    for i, c in enumerate(nb["cells"]):
+        if c.get("cell_type") == "markdown":
+            heading = next(iter(reversed(_HEADING.findall(_source(c)))), None)
+            text = heading[:200].strip(" \t#") if heading else ""
+            if text and not text.startswith(("BEGIN ", "END ")):
+                title = text[:120]
+        titles[i] = title
+    return titles
+
+
 def select_cells(nb):
     code = [(i, c) for i, c in enumerate(nb["cells"]) if c.get("cell_type") == "code" and not is_test_cell(c)]
     if any(is_solution(c) for _, c in code):
@@ -168,13 +185,15 @@ def read_notebook(data):
 
 def extract_cells(data):
     """[{"index": cell number in the notebook, "source": Python, "ipython": whether the worker
-    transforms its IPython syntax}] to execute, in order, from the notebook's bytes."""
+    transforms its IPython syntax, "title": its section's title}] to execute, in order, from the
+    notebook's bytes."""
     nb = read_notebook(data)
     cells, budget = [], MAX_IPYTHON_WORK
+    titles = section_titles(nb)
     for i, c in select_cells(nb):
         python = to_python(_source(c))
         work = ipython_work(python, budget)
         ipython = 0 < work <= budget
         budget -= work if ipython else 0
-        cells.append({"index": i, "source": python, "ipython": ipython})
+        cells.append({"index": i, "source": python, "ipython": ipython, "title": titles[i]})
     return cells

@@ -463,6 +463,19 @@ def describe(exc):
     return type(exc).__name__, text[: protocol.MAX_TEXT]
 
 
+def line_in(exc, filename):
+    """The line of `filename` where `exc` was raised (its last frame there), or 0: so the grader
+    can quote the learner's line from the source it holds itself."""
+    if isinstance(exc, SyntaxError) and exc.filename == filename:
+        return exc.lineno or 0
+    line, tb = 0, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 def load(cfg):
     """The submission's code run as the module the grader names; (module, load error or None)."""
     name = cfg["module"]
@@ -475,15 +488,18 @@ def load(cfg):
             with open(module.__file__, "rb") as f:
                 exec(compile(f.read(), module.__file__, "exec"), module.__dict__)
         except BaseException as exc:  # SystemExit/KeyboardInterrupt at import too: recorded
-            errors.append("%s: %s" % describe(exc))
+            errors.append("line %d: %s: %s" % ((line_in(exc, module.__file__),) + describe(exc)))
     else:
         module.__dict__["get_ipython"] = _NoIPython
         for cell in cfg["cells"]:
             try:  # like nbgrader's allow_errors: a failing cell is recorded, the next one runs
                 source = ipysyntax.transform(cell["source"]) if cell["ipython"] else cell["source"]
-                exec(compile(source, f"<cell {cell['index']}>", "exec"), module.__dict__)
+                filename = f"<cell {cell['index']}>"
+                exec(compile(source, filename, "exec"), module.__dict__)
             except BaseException as exc:
-                errors.append("cell %d: %s: %s" % ((cell["index"],) + describe(exc)))
+                errors.append(
+                    "cell %d, line %d: %s: %s" % ((cell["index"], line_in(exc, filename)) + describe(exc))
+                )
     return module, ("; ".join(errors)[: protocol.MAX_LOAD_ERROR] or None)
 
 

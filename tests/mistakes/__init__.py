@@ -167,6 +167,7 @@ MISTAKES = [
             "leaky_relu_derivative_matches_reference",
             "leaky_relu_derivative_matches_numerical_gradient",
             "leaky_relu_derivative_leaves_input_unchanged",
+            "leaky_relu_derivative_returns_float64",
         },
     ),
     M(
@@ -190,6 +191,7 @@ MISTAKES = [
             "elu_derivative_matches_reference",
             "elu_derivative_matches_numerical_gradient",
             "elu_derivative_leaves_input_unchanged",
+            "elu_derivative_returns_float64",
         },
     ),
     M(
@@ -368,7 +370,7 @@ MISTAKES = [
         return {"Wxh": X32.T @ delta1, "bh": np.sum(delta1, axis=0, keepdims=True),
                 "Why": a1.T @ delta2, "by": np.sum(delta2, axis=0, keepdims=True)}
         """,
-        only={"backward_prop_matches_reference"},
+        only={"backward_prop_returns_float64"},
     ),
     M(
         "update_params_chapter_biases_not_updated",
