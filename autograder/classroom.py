@@ -370,11 +370,12 @@ def decide(
         return None
     from .reporters import markdown
 
-    results = results_from_report(json.loads(report.read_text(encoding="utf-8")), lang)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    results = results_from_report(data, lang)
     # the error column also says why a learner's own submission lost points (their load error,
     # nothing defined): that is theirs, graded; anything else there is the grader's fault (a
     # timeout, a crash, a check that broke) and never the learner's 0
-    if errors.get(pull.entry) and errors[pull.entry] != results.reason:
+    if errors.get(pull.entry) and errors[pull.entry] != data.get("reason", results.reason):
         return Outcome(
             "error",
             "grader error; graded again at the next run",

@@ -156,10 +156,12 @@ def grade_submission(path, *, opener=open_graded) -> Results:
     # nothing loaded: the report says why once, in both languages, and so does every check
     refused = t("load_refused", reason=refusal_reason(failure)) if isinstance(failure, Refused) else None
     note = explain.load_error(clean(load_error), cells, module_code) if load_error and not refused else None
+    unanswered = None
     if not refused and all(test.cause.startswith("missing:") for test in tests):
         # no contract function at all: the load error, an empty notebook, one without answers, or
         # another file, said once (collapse_causes)
         why = note or t("submission_no_answers" if has_code(module_code) else "submission_empty")
+        unanswered = None if note else why
         tests = [replace(test, feedback=why, cause="nothing_answered") for test in tests]
     elif note:
         tests = [r if r.passed or r.error else replace(r, feedback=note + r.feedback) for r in tests]
@@ -172,6 +174,7 @@ def grade_submission(path, *, opener=open_graded) -> Results:
         functions=list(rubric),
         refused=refused,
         load_note=note,
+        unanswered=unanswered,
     )
 
 

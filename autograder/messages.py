@@ -682,7 +682,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "class_kind_grader_error": ("评分程序错误（grader error）", "grader error"),
     "similarity_title": ("{assignment} 相似度报告（similarity report）", "{assignment} similarity report"),
     "similarity_note": (
-        "由 copydetect 比较学生的答案（笔记本只比较答案单元格（answer cells））；发布的代码（release stub）不计。"
+        "由 `copydetect` 比较学生的答案（笔记本只比较答案单元格（answer cells））；发布的代码（release stub）不计。"
         "列出双方都有至少 {threshold} 的代码出现在对方答案中、且共同代码至少 {overlap} 个字符的配对，"
         "重合部分高亮。相似不等于抄袭：请先看代码再下结论。",
         "Learners' answers compared by copydetect (notebooks: their answer cells only); the released code "

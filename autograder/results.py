@@ -68,6 +68,9 @@ class Results:
     refused: Text | None = None
     # load_error explained in the learner's words (sections and lines, not cell numbers)
     load_note: Text | None = None
+    # that no contract function was found at all (an empty notebook, one without answers, another
+    # file), when nothing raised: said once, in both languages (grade.grade_submission)
+    unanswered: Text | None = None
 
     def __post_init__(self) -> None:
         self.load_error = clean(self.load_error) if self.load_error else self.load_error
@@ -84,6 +87,8 @@ class Results:
             return self.refused
         if self.load_error:  # located in the learner's terms when the grader could (load_note)
             return self.load_note or t("load_error", error=self.load_error)
+        if self.unanswered:
+            return self.unanswered
         if self.tests and self._none_defined():
             return t("nothing_defined")
         return None

@@ -56,7 +56,7 @@ def test_every_status_but_ok_raises_and_every_error_names_a_message():
                 "message": "The truth value of an array with more than one element is ambiguous",
             },
             LearnerException,
-            "raised an exception: ValueError",
+            "raised an exception ValueError",
         ),
         (
             protocol.BAD_RETURN,

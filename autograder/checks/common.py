@@ -215,8 +215,8 @@ def describe_error(
         # process could name any function or source line, and spell a hidden seed in it
         exc_type = builtin_exception(exc.exc_type)
         text = t("exception_hidden", call=label, error=exc_type, why=explain.why_hidden(exc_type))
-        held = redact(learner_line(exc.traceback, held=code[1]), unshown)
-        text += t("where_source", source=held or "?")
+        where = explain.where(exc.traceback, code[0], code[1], held_only=True)
+        text += Text(redact(where.zh, unshown), redact(where.en, unshown))
     elif hides_arguments(label):  # the detail is the learner process's text (an exit status, a message)
         text = t(exc.message_key, fn=fn, call=label, detail=HIDDEN, error=HIDDEN)
     elif isinstance(exc, LearnerException):

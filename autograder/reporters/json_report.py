@@ -16,6 +16,8 @@ def render(results, lang: str = "zh") -> str:
     data["load_error"] = clean(results.load_error) if results.load_error else results.load_error
     # a refused submission: why, in the report's language (load_error holds it in English)
     data["refused"] = results.refused.render(lang) if results.refused else None
+    # why points were lost before any check ran, for instructors (gradebook.csv's error column)
+    data["reason"] = results.reason
     # SPEC's status is passed/failed; a check that broke in the grader is listed here as well
     data["grader_errors"] = [test.name for test in results.grader_errors]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

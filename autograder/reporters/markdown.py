@@ -23,7 +23,7 @@ def render(results, lang: str = "zh") -> str:
     elif results.load_error:
         note = results.load_note.render(lang) if results.load_note else results.load_error
         lines += [say("report_load_error"), "", fenced(note), ""]
-    elif results.notice:  # nothing defined: said once above the table, like a load error
+    elif results.notice and not results.unanswered:  # nothing defined (unanswered: its first check says it)
         lines += [fenced(results.notice.render(lang)), ""]
     lines += [
         f"| {say('report_function')} | {say('report_points')} | {say('report_max')} |  |",

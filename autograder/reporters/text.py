@@ -26,7 +26,7 @@ def render(results, lang: str = "zh") -> str:
         )
         first, *rest = clean(note).split("\n")
         lines += [first, *("    " + line for line in rest), ""]
-    elif results.notice:  # nothing defined
+    elif results.notice and not results.unanswered:  # nothing defined (unanswered: its first check says it)
         lines += [results.notice.render(lang), ""]
     lines.append(say("report_per_function") + ":")
     width = max(len(f) for f in results.by_function())
