@@ -1,0 +1,246 @@
+"""One mistake, one charge: a function is judged right when it is right given the learner's own
+helpers (the contract functions it calls).
+
+A check first compares the learner's function with the reference, as always. Only when that
+fails, and the function calls other contract functions (HELPERS), is it asked again against
+`WithLearnersHelpers`: the reference's own code run here, in the grader, with those helpers
+replaced by calls of the learner's helpers in the sandbox, on the values the grader computes.
+backward_prop is then held to the reference's chain rule with the learner's σ', forward_prop to
+the reference's layers with the learner's σ, and so on. The reference never enters the sandbox;
+the learner's helpers only answer calls on inputs the grader chose.
+
+Such a check pays only where it can tell right logic from hollow code, i.e. when the expectation
+built from the helpers is non-degenerate:
+- some helper's value differed from the reference's (else the expectation is the reference's,
+  which the function already failed), and
+- no helper's value is hollow where the reference's is not: an array of more than one element
+  whose finite values are all equal (zeros, a constant, NaN everywhere), or one of the call's
+  own arguments unchanged (identity). Code in the dependent function that returns zeros, a constant or its input would
+  then agree with the expectation without doing its work; a check may add its own test
+  (`mark_degenerate`: predict's expected labels all alike, gradient_check's expected errors all
+  equal, train's descent that does not move).
+A function whose reference code path does not call the helper (a learner who inlined a correct
+σ while their separate sigmoid is wrong) is right by the first, ordinary comparison.
+
+A check paid this way, or failed while a helper of its function differed from the reference,
+names the root cause (`Context.root_cause`): the helper whose mistake it is, followed down
+(train -> backward_prop -> sigmoid_derivative names sigmoid_derivative).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import types
+from typing import Callable
+
+import numpy as np
+
+from ..messages import t
+from ..sandbox import TestFunction
+from .common import Context, Failed
+
+# The contract functions each function calls in the reference (and the corpus' cascades).
+HELPERS: dict[str, tuple[str, ...]] = {
+    "sigmoid_derivative": ("sigmoid",),
+    "tanh_derivative": ("tanh",),
+    "swish": ("sigmoid",),
+    "swish_derivative": ("sigmoid",),
+    "forward_prop": ("sigmoid",),
+    "backward_prop": ("sigmoid_derivative",),
+    "predict": ("forward_prop",),
+    "gradient_check": ("numerical_gradient", "relative_error"),
+    "train": ("init_params", "forward_prop", "cost_function", "backward_prop", "update_params"),
+}
+# Calls of learner helpers one check may make (each a sandbox round trip, ~1-3 ms): beyond it
+# the check is not judged by helpers and the ordinary failure stands.
+MAX_HELPER_CALLS = 400
+
+
+class Unjudgeable(Exception):
+    """A helper's reply cannot stand in for the reference's (it raised, or has another shape)."""
+
+
+def _keyable(value):
+    """value with test functions (which hold a lambda) as their kind and coefficients."""
+    if isinstance(value, TestFunction):
+        return ("TestFunction", value.kind, value.data)
+    if isinstance(value, dict):
+        return {k: _keyable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_keyable(v) for v in value]
+    return value
+
+
+def _key(name, args, kwargs) -> str:
+    data = pickle.dumps((name, _keyable(args), _keyable(sorted(kwargs.items()))), protocol=5)
+    return hashlib.sha1(data).hexdigest()
+
+
+def _leaves(value) -> list[np.ndarray]:
+    """The arrays in a value (tuple, list, dict of arrays), as float arrays."""
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [np.asarray(value, dtype=float)]
+
+
+def conform(got, reference):
+    """The learner's reply shaped as the reference's value (float arrays, the same containers,
+    keys and shapes), or Unjudgeable."""
+    if isinstance(reference, dict):
+        if not isinstance(got, dict) or set(got) != set(reference):
+            raise Unjudgeable
+        return {k: conform(got[k], reference[k]) for k in reference}
+    if isinstance(reference, (list, tuple)):
+        if not isinstance(got, (list, tuple)) or len(got) != len(reference):
+            raise Unjudgeable
+        return type(reference)(conform(g, r) for g, r in zip(got, reference, strict=True))
+    try:
+        arr = np.asarray(got)
+    except Exception:  # noqa: BLE001 - a ragged list or the like: not a stand-in
+        raise Unjudgeable from None
+    # a number where the reference returns a float: any one-element array (a cost_function
+    # returning [J] is its own mistake, charged there; train computes right with it)
+    scalar = isinstance(reference, float) and arr.size == 1
+    if arr.dtype.kind not in "biuf" or not (scalar or arr.shape == np.shape(reference)):
+        raise Unjudgeable
+    value = arr.astype(float)
+    return float(value.reshape(())) if isinstance(reference, float) else value
+
+
+def same(a, b) -> bool:
+    return all(
+        x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True)
+        for x, y in zip(_leaves(a), _leaves(b), strict=True)
+    )
+
+
+def _constant(value) -> bool:
+    """An array value (of more than one element) whose finite values are all equal."""
+    leaves = [leaf for leaf in _leaves(value) if leaf.size > 1]
+    if not leaves:
+        return False
+    flat = np.concatenate([leaf.ravel() for leaf in leaves])
+    return np.unique(flat[np.isfinite(flat)]).size < 2
+
+
+def _echoes(value, args) -> bool:
+    """value is one of the call's array arguments unchanged."""
+    return any(
+        isinstance(arg, (np.ndarray, dict)) and np.size(_leaves(arg)[0]) > 1 and _same_structure(value, arg)
+        for arg in args
+    )
+
+
+def hollow(value, reference, args) -> bool:
+    """The learner's reply is hollow where the reference's is not: constant (zeros, a constant,
+    NaN everywhere) or one of its own arguments unchanged (identity)."""
+    return (_constant(value) and not _constant(reference)) or (
+        _echoes(value, args) and not _echoes(reference, args)
+    )
+
+
+def _same_structure(value, arg) -> bool:
+    try:
+        return same(value, arg)
+    except (ValueError, TypeError):
+        return False
+
+
+def _copy(value):
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value)
+    return np.copy(value) if isinstance(value, np.ndarray) else value
+
+
+class WithLearnersHelpers:
+    """The reference's functions, with `helpers` replaced by the learner's: attribute access as
+    on the reference module; the reference's code that calls a helper calls the learner's.
+
+    differed: helpers whose value differed from the reference's on some call; degenerate:
+    helpers (or a check's reason) that make the expectation one hollow code could meet."""
+
+    def __init__(self, ctx: Context, helpers: tuple[str, ...]):
+        self._ctx = ctx
+        self._helpers = helpers
+        self.differed: set[str] = set()
+        self.degenerate: set[str] = set()
+        self.calls = 0
+        self._globals = {**vars(ctx.ref), **{h: self._proxy(h) for h in helpers}}
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in self._helpers:
+            return self._globals[name]
+        f = getattr(self._ctx.ref, name)
+        return types.FunctionType(f.__code__, self._globals, f.__name__, f.__defaults__, f.__closure__)
+
+    def mark_degenerate(self, reason: str) -> None:
+        self.degenerate.add(reason)
+
+    def _proxy(self, name: str) -> Callable:
+        def learners(*args, **kwargs):
+            reference = getattr(self._ctx.ref, name)(*_copy(args), **_copy(kwargs))
+            key = ("helper", _key(name, args, kwargs))
+            if key not in self._ctx._memo:
+                if self.calls >= MAX_HELPER_CALLS:
+                    raise Unjudgeable
+                self.calls += 1
+            try:
+                got = self._ctx.memo(
+                    key, lambda: self._ctx.call(name, *_copy(args), label=f"{name}(...)", **_copy(kwargs))
+                )
+            except Failed:
+                raise Unjudgeable from None
+            value = conform(got, reference)
+            if not same(value, reference) or (isinstance(reference, float) and np.shape(got) != ()):
+                self.differed.add(name)
+            if hollow(value, reference, args):
+                self.degenerate.add(name)
+            return value
+
+        return learners
+
+
+def root_of(ctx: Context, helper: str) -> str:
+    """The function whose own mistake a helper's deviation is: the helper, or the root cause
+    it was itself judged through."""
+    return ctx.root_causes.get(helper, helper)
+
+
+def judged(ctx: Context, fn: str, body: Callable[[object], None], helpers: tuple[str, ...] | None = None):
+    """Run `body(ref)` against the reference; if it fails, again against the reference with the
+    learner's helpers of `fn`, and pay (noting the root cause) when that passes and is not
+    degenerate. The first failure stands otherwise, with the root cause named when a helper
+    differed (the function may be right, but cannot be judged until the helper is)."""
+    try:
+        body(ctx.ref)
+        return
+    except Failed as failed:
+        first = failed
+    helpers = HELPERS.get(fn, ()) if helpers is None else helpers
+    if not helpers or not ctx.judging_by_helpers:
+        raise first
+    rebound = WithLearnersHelpers(ctx, helpers)
+    try:
+        with np.errstate(all="ignore"):
+            body(rebound)
+        consistent = True
+    except (Failed, Unjudgeable):
+        consistent = False
+    if not rebound.differed:
+        raise first
+    root = root_of(
+        ctx, min(rebound.differed, key=lambda h: helpers.index(h) if h in helpers else len(helpers))
+    )
+    if not consistent:  # the function may have a mistake of its own: no root cause claimed
+        raise Failed(t("root_cause_first", fn=fn, helper=root) + first.text)
+    ctx.root_cause = root
+    if rebound.degenerate:
+        raise Failed(t("root_cause_degenerate", fn=fn, helper=root) + first.text)
+    ctx.root_causes.setdefault(fn, root)
