@@ -132,7 +132,6 @@ class Context:
         self.root_cause: str | None = None
         self.root_causes: dict[str, str] = {}
         self.results: dict = {}
-        self.judging_by_helpers = True
 
     def call(self, fn: str, *args, label: str | None = None, timeout: float | None = None, **kwargs):
         return self._call(self.sub.call, fn, args, kwargs, label, timeout)

@@ -195,9 +195,10 @@ class WithLearnersHelpers:
                 got = self._ctx.memo(
                     key, lambda: self._ctx.call(name, *_copy(args), label=f"{name}(...)", **_copy(kwargs))
                 )
-            except Failed:
+                value = conform(got, reference)
+            except (Failed, Unjudgeable):  # it raised, or replied with another shape: it differs
+                self.differed.add(name)
                 raise Unjudgeable from None
-            value = conform(got, reference)
             if not same(value, reference) or (isinstance(reference, float) and np.shape(got) != ()):
                 self.differed.add(name)
             if hollow(value, reference, args):
@@ -224,7 +225,7 @@ def judged(ctx: Context, fn: str, body: Callable[[object], None], helpers: tuple
     except Failed as failed:
         first = failed
     helpers = HELPERS.get(fn, ()) if helpers is None else helpers
-    if not helpers or not ctx.judging_by_helpers:
+    if not helpers:
         raise first
     rebound = WithLearnersHelpers(ctx, helpers)
     try:

@@ -7,6 +7,10 @@ the reference's gradient steps reach from the same start (the learner's own
 init_params(seed), so a learner whose init_params differs is not charged twice), and cost and
 predictions are recomputed by the reference. A lookup table, a closed form or another update
 rule cannot match that trajectory; the costs list must match it step by step too.
+
+When a function train calls is wrong, train is judged given it (checks/helpers.py and the
+section "train judged given the learner's own helpers" below): the convergence checks then ask
+that each learning run is descent with the learner's own helpers, not that it learns.
 """
 
 from __future__ import annotations
@@ -434,7 +438,9 @@ def train_uses_contract_defaults(ctx):
 )
 def train_learns(ctx, table):
     """Learnt, and by descent: the params must predict the table and be where the reference's
-    descent from the same start ends (weights written down in closed form learn nothing)."""
+    descent from the same start ends (weights written down in closed form learn nothing).
+    Given a wrong helper, each run's first HELPER_COSTS costs must be those of descent with the
+    learner's helpers from the learner's start; whether it learns is the helper's outcome."""
     _judged_train(ctx, lambda: _learns(ctx, table), lambda ref: _learning_runs_given_helpers(ctx, ref, table))
 
 
