@@ -170,3 +170,13 @@ def test_a_wrong_helper_costs_a_bounded_number_of_calls():
     # train's descents given the helpers: 20 whole steps, and 5 costs of each of 6 runs, one call
     # of backward_prop a step (measured: 144 calls for the reference, 204 here)
     assert len(calls) - reference_calls <= 20 + 5 * 6 + 30
+
+
+@pytest.mark.parametrize("budget", ["MAX_HELPER_CALLS", "MAX_HELPER_SECONDS"])
+def test_beyond_the_helper_budget_the_ordinary_failure_stands(monkeypatch, budget):
+    """A helper slow on every call (just under its time limit) cannot multiply grading time: the
+    calls asked of helpers are bounded per submission, in number and in wall seconds."""
+    monkeypatch.setattr(helpers, budget, 0)
+    results = grade(MISTAKE["sigmoid_derivative_of_activation"].source())
+    assert results.by_function()["backward_prop"][0] == 0 and results.grader_errors == []
+    assert all(test.root_cause is None for test in results.tests)

@@ -132,6 +132,7 @@ class Context:
         self.root_cause: str | None = None
         self.root_causes: dict[str, str] = {}
         self.results: dict = {}
+        self.helper_calls: tuple[int, float] = (0, 0.0)  # (calls, wall seconds) asked of helpers
 
     def call(self, fn: str, *args, label: str | None = None, timeout: float | None = None, **kwargs):
         return self._call(self.sub.call, fn, args, kwargs, label, timeout)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import time
 import types
 from typing import Callable
 
@@ -38,7 +39,7 @@ import numpy as np
 
 from ..messages import t
 from ..sandbox import TestFunction
-from .common import Context, Failed
+from .common import REGISTRY, Context, Failed
 
 # The contract functions each function calls in the reference (and the corpus' cascades).
 HELPERS: dict[str, tuple[str, ...]] = {
@@ -52,9 +53,13 @@ HELPERS: dict[str, tuple[str, ...]] = {
     "gradient_check": ("numerical_gradient", "relative_error"),
     "train": ("init_params", "forward_prop", "cost_function", "backward_prop", "update_params"),
 }
-# Calls of learner helpers one check may make (each a sandbox round trip, ~1-3 ms): beyond it
-# the check is not judged by helpers and the ordinary failure stands.
-MAX_HELPER_CALLS = 400
+# Calls of learner helpers one submission may be asked (each a sandbox round trip, 1-3 ms), and
+# the wall time they may take together: beyond either, a check is not judged by helpers and its
+# ordinary failure stands. The most a submission needs is about 250 calls (every helper of
+# train wrong: 50 steps of descent each, and the other callers' few); a helper that takes just
+# under its time limit on every call cannot make grading that much slower.
+MAX_HELPER_CALLS = 600
+MAX_HELPER_SECONDS = 10.0
 
 
 class Unjudgeable(Exception):
@@ -169,7 +174,6 @@ class WithLearnersHelpers:
         self._helpers = helpers
         self.differed: set[str] = set()
         self.degenerate: set[str] = set()
-        self.calls = 0
         self._globals = {**vars(ctx.ref), **{h: self._proxy(h) for h in helpers}}
 
     def __getattr__(self, name):
@@ -187,14 +191,13 @@ class WithLearnersHelpers:
         def learners(*args, **kwargs):
             reference = getattr(self._ctx.ref, name)(*_copy(args), **_copy(kwargs))
             key = ("helper", _key(name, args, kwargs))
-            if key not in self._ctx._memo:
-                if self.calls >= MAX_HELPER_CALLS:
-                    raise Unjudgeable
-                self.calls += 1
+            spent = self._ctx.helper_calls
+            if key not in self._ctx._memo and (
+                spent[0] >= MAX_HELPER_CALLS or spent[1] >= MAX_HELPER_SECONDS
+            ):
+                raise Unjudgeable
             try:
-                got = self._ctx.memo(
-                    key, lambda: self._ctx.call(name, *_copy(args), label=f"{name}(...)", **_copy(kwargs))
-                )
+                got = self._ctx.memo(key, lambda: self._ask(name, args, kwargs))
                 value = conform(got, reference)
             except (Failed, Unjudgeable):  # it raised, or replied with another shape: it differs
                 self.differed.add(name)
@@ -206,6 +209,29 @@ class WithLearnersHelpers:
             return value
 
         return learners
+
+    def _ask(self, name, args, kwargs):
+        """The learner's helper called on copies of the grader's arguments, counted in the
+        submission's budget (calls, wall seconds)."""
+        started = time.perf_counter()
+        try:
+            return self._ctx.call(name, *_copy(args), label=f"{name}(...)", **_copy(kwargs))
+        finally:
+            calls, seconds = self._ctx.helper_calls
+            self._ctx.helper_calls = (calls + 1, seconds + time.perf_counter() - started)
+
+
+def differing(ctx: Context, helpers: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of `helpers` that may differ from the reference: every one whose own value checks
+    (ungated) failed or paid through a helper of theirs, or that has no results yet (a check run
+    on its own). A helper right on all its own checks is the reference's, and not asked again."""
+    graded = {result.function for result in ctx.results.values()}
+    differ = {
+        result.function
+        for result in ctx.results.values()
+        if not REGISTRY[result.name].requires and (not result.passed or result.root_cause)
+    }
+    return tuple(h for h in helpers if h in differ or h not in graded)
 
 
 def root_of(ctx: Context, helper: str) -> str:
@@ -224,7 +250,7 @@ def judged(ctx: Context, fn: str, body: Callable[[object], None], helpers: tuple
         return
     except Failed as failed:
         first = failed
-    helpers = HELPERS.get(fn, ()) if helpers is None else helpers
+    helpers = differing(ctx, HELPERS.get(fn, ()) if helpers is None else helpers)
     if not helpers:
         raise first
     rebound = WithLearnersHelpers(ctx, helpers)

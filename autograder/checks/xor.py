@@ -21,7 +21,7 @@ from ..messages import t
 from ..results import Text
 from . import common
 from .common import Failed, case, check, expect_dict_of_arrays, fmt, index_text
-from .helpers import HELPERS, WithLearnersHelpers, judged
+from .helpers import WithLearnersHelpers, judged
 from .source import literal_int_default
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -229,22 +229,6 @@ def _trajectory_run(ctx):
 # returning a constant) pays nothing, nor does a dead start (dead_start).
 HELPER_STEPS = 20
 HELPER_COSTS = 5
-TRAIN_HELPERS = ("forward_prop", "cost_function", "backward_prop", "update_params")
-
-
-def _differing_helpers(ctx) -> tuple[str, ...]:
-    """train's helpers whose own value checks failed or paid through a helper of theirs; all of
-    them when no results are at hand (a check run on its own)."""
-    if not ctx.results:
-        return HELPERS["train"]
-    differing = {
-        result.function
-        for result in ctx.results.values()
-        if result.function in HELPERS["train"]
-        and not common.REGISTRY[result.name].requires
-        and (not result.passed or result.root_cause)
-    }
-    return tuple(fn for fn in HELPERS["train"] if fn in differing)
 
 
 def _helper_descent(ctx, ref: WithLearnersHelpers, run: dict):
@@ -340,7 +324,7 @@ def _judged_train(ctx, by_reference, by_helpers):
         else:
             by_helpers(ref)
 
-    judged(ctx, "train", body, helpers=_differing_helpers(ctx))
+    judged(ctx, "train", body)
 
 
 def _follows_given_helpers(ctx, ref):
