@@ -198,10 +198,13 @@ class WithLearnersHelpers:
                 raise Unjudgeable
             try:
                 got = self._ctx.memo(key, lambda: self._ask(name, args, kwargs))
-                value = conform(got, reference)
-            except (Failed, Unjudgeable):  # it raised, or replied with another shape: it differs
-                self.differed.add(name)
+            except Failed:  # the helper raised (a stub, a crash): its own checks say so
                 raise Unjudgeable from None
+            try:
+                value = conform(got, reference)
+            except Unjudgeable:  # another shape or type: it differs from the reference
+                self.differed.add(name)
+                raise
             if not same(value, reference) or (isinstance(reference, float) and np.shape(got) != ()):
                 self.differed.add(name)
             if hollow(value, reference, args):

@@ -49,7 +49,7 @@ def _test(test, lang: str) -> dict:
     passed = t("passed").render(lang)
     if test.passed and test.root_cause:  # right given a wrong helper: say which to fix first
         passed += "\n" + test.feedback.render(lang)
-    data = {
+    return {
         "name": test.name,
         "score": number(test.score),
         "max_score": number(test.max_score),
@@ -57,9 +57,6 @@ def _test(test, lang: str) -> dict:
         "output": passed if test.passed else test.feedback.render(lang),
         "tags": test.tags,
     }
-    if test.root_cause:  # optional: the helper whose mistake this result is due to
-        data["root_cause"] = test.root_cause
-    return data
 
 
 def summary_test(results, lang: str, visibility: str) -> dict:
