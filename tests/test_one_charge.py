@@ -16,7 +16,7 @@ from autograder.batch import Row
 from autograder.grade import grade_submission
 from autograder.reporters import json_report
 from tests.fakes import InProcessSubmission, opener
-from tests.mistakes import MISTAKES, ZEROS_OF_THE_RIGHT_SHAPE, reference_source, with_bodies
+from tests.mistakes import MISTAKES, VARIANTS, ZEROS_OF_THE_RIGHT_SHAPE, reference_source, with_bodies
 from autograder.checks import helpers
 
 MISTAKE = {m.name: m for m in MISTAKES}
@@ -180,3 +180,33 @@ def test_beyond_the_helper_budget_the_ordinary_failure_stands(monkeypatch, budge
     results = grade(MISTAKE["sigmoid_derivative_of_activation"].source())
     assert results.by_function()["backward_prop"][0] == 0 and results.grader_errors == []
     assert all(test.root_cause is None for test in results.tests)
+
+
+@pytest.mark.parametrize(
+    ("bodies", "fn", "root"),
+    [
+        # the notebook's identity tanh(x) = 2σ(2x) - 1, with the learner's wrong σ
+        (
+            {
+                "sigmoid": MISTAKE["sigmoid_wrong_sign"].body,
+                "tanh": "return 2 * sigmoid(2 * np.asarray(x, dtype=float)) - 1",
+            },
+            "tanh",
+            "sigmoid",
+        ),
+        # swish' written with swish (VARIANTS' other formula), with the learner's swish of factor 2
+        (
+            {
+                "swish": MISTAKE["swish_chapter_factor_2"].body,
+                "swish_derivative": VARIANTS["other_formulas"]["swish_derivative"],
+            },
+            "swish_derivative",
+            "swish",
+        ),
+    ],
+    ids=["tanh-by-sigmoid", "swish_derivative-by-swish"],
+)
+def test_a_function_written_another_way_with_a_helper_is_judged_given_it(bodies, fn, root):
+    results = grade(with_bodies(bodies))
+    assert results.by_function()[fn][0] == results.by_function()[fn][1]
+    assert {t.root_cause for t in results.for_function(fn) if t.root_cause} == {root}

@@ -53,6 +53,30 @@ HELPERS: dict[str, tuple[str, ...]] = {
     "gradient_check": ("numerical_gradient", "relative_error"),
     "train": ("init_params", "forward_prop", "cost_function", "backward_prop", "update_params"),
 }
+
+
+def _tanh_by_sigmoid(helpers: dict) -> Callable:
+    """tanh(x) = 2σ(2x) - 1, the identity the notebook suggests."""
+    return lambda x: 2 * helpers["sigmoid"](2 * np.asarray(x, dtype=float)) - 1
+
+
+def _swish_derivative_by_swish(helpers: dict) -> Callable:
+    """swish'(x) = β·f + σ(βx)·(1 - β·f), f = swish(x): the derivative written with swish."""
+
+    def derivative(x, beta=1.0):
+        x = np.asarray(x, dtype=float)
+        f = helpers["swish"](x, beta=beta)
+        return beta * f + helpers["sigmoid"](beta * x) * (1 - beta * f)
+
+    return derivative
+
+
+# Other ways the chapter's functions are written with a helper, which the reference does not
+# take: {fn: [(helpers, form)]}, form(functions by name) is fn written with those helpers.
+FORMS: dict[str, list[tuple[tuple[str, ...], Callable[[dict], Callable]]]] = {
+    "tanh": [(("sigmoid",), _tanh_by_sigmoid)],
+    "swish_derivative": [(("swish", "sigmoid"), _swish_derivative_by_swish)],
+}
 # Calls of learner helpers one submission may be asked (each a sandbox round trip, 1-3 ms), and
 # the wall time they may take together: beyond either, a check is not judged by helpers and its
 # ordinary failure stands. The most a submission needs is about 250 calls (every helper of
@@ -169,9 +193,10 @@ class WithLearnersHelpers:
     differed: helpers whose value differed from the reference's on some call; degenerate:
     helpers (or a check's reason) that make the expectation one hollow code could meet."""
 
-    def __init__(self, ctx: Context, helpers: tuple[str, ...]):
+    def __init__(self, ctx: Context, helpers: tuple[str, ...], forms: dict | None = None):
         self._ctx = ctx
         self._helpers = helpers
+        self._forms = forms or {}
         self.differed: set[str] = set()
         self.degenerate: set[str] = set()
         self._globals = {**vars(ctx.ref), **{h: self._proxy(h) for h in helpers}}
@@ -181,6 +206,8 @@ class WithLearnersHelpers:
             raise AttributeError(name)
         if name in self._helpers:
             return self._globals[name]
+        if name in self._forms:
+            return self._forms[name](self._globals)
         f = getattr(self._ctx.ref, name)
         return types.FunctionType(f.__code__, self._globals, f.__name__, f.__defaults__, f.__closure__)
 
@@ -245,32 +272,45 @@ def root_of(ctx: Context, helper: str) -> str:
 
 def judged(ctx: Context, fn: str, body: Callable[[object], None], helpers: tuple[str, ...] | None = None):
     """Run `body(ref)` against the reference; if it fails, again against the reference with the
-    learner's helpers of `fn`, and pay (noting the root cause) when that passes and is not
-    degenerate. The first failure stands otherwise, with the root cause named when a helper
-    differed (the function may be right, but cannot be judged until the helper is)."""
+    learner's helpers of `fn` (then each of fn's FORMS), and pay (noting the root cause) when one
+    passes and is not degenerate. The first failure stands otherwise, with the root cause named
+    when a helper differed (the function may be right, but cannot be judged until it is)."""
     try:
         body(ctx.ref)
         return
     except Failed as failed:
         first = failed
-    helpers = differing(ctx, HELPERS.get(fn, ()) if helpers is None else helpers)
-    if not helpers:
+    candidates = [(HELPERS.get(fn, ()) if helpers is None else helpers, {})]
+    candidates += [(uses, {fn: form}) for uses, form in FORMS.get(fn, [])]
+    outcomes = []  # (consistent, rebound, its helpers) of each way fn may be written
+    for uses, forms in candidates:
+        uses = differing(ctx, uses)
+        if not uses:
+            continue
+        rebound = WithLearnersHelpers(ctx, uses, forms)
+        try:
+            with np.errstate(all="ignore"):
+                body(rebound)
+            consistent = True
+        except (Failed, Unjudgeable):
+            consistent = False
+        if not rebound.differed:
+            continue
+        if consistent and not rebound.degenerate:
+            ctx.root_cause = _root(ctx, rebound, uses)
+            ctx.root_causes.setdefault(fn, ctx.root_cause)
+            return
+        outcomes.append((consistent, rebound, uses))
+    if not outcomes:
         raise first
-    rebound = WithLearnersHelpers(ctx, helpers)
-    try:
-        with np.errstate(all="ignore"):
-            body(rebound)
-        consistent = True
-    except (Failed, Unjudgeable):
-        consistent = False
-    if not rebound.differed:
-        raise first
-    root = root_of(
-        ctx, min(rebound.differed, key=lambda h: helpers.index(h) if h in helpers else len(helpers))
-    )
+    consistent, rebound, uses = max(outcomes, key=lambda outcome: outcome[0])  # degenerate first
+    root = _root(ctx, rebound, uses)
     if not consistent:  # the function may have a mistake of its own: no root cause claimed
         raise Failed(t("root_cause_first", fn=fn, helper=root) + first.text)
     ctx.root_cause = root
-    if rebound.degenerate:
-        raise Failed(t("root_cause_degenerate", fn=fn, helper=root) + first.text)
-    ctx.root_causes.setdefault(fn, root)
+    raise Failed(t("root_cause_degenerate", fn=fn, helper=root) + first.text)
+
+
+def _root(ctx: Context, rebound: WithLearnersHelpers, uses: tuple[str, ...]) -> str:
+    """The root cause: the first of `uses` that differed, followed down."""
+    return root_of(ctx, min(rebound.differed, key=lambda h: uses.index(h) if h in uses else len(uses)))
