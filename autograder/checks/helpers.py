@@ -39,7 +39,8 @@ import numpy as np
 
 from ..messages import t
 from ..sandbox import TestFunction
-from .common import REGISTRY, Context, Failed
+from ..sandbox.errors import SubmissionError
+from .common import CALL_TIMEOUT, REGISTRY, Context, Failed
 
 # The contract functions each function calls in the reference (and the corpus' cascades).
 HELPERS: dict[str, tuple[str, ...]] = {
@@ -223,9 +224,11 @@ class WithLearnersHelpers:
                 spent[0] >= MAX_HELPER_CALLS or spent[1] >= MAX_HELPER_SECONDS
             ):
                 raise Unjudgeable
+            if name in self._ctx._broken:  # it hung or crashed in its own checks
+                raise Unjudgeable
             try:
                 got = self._ctx.memo(key, lambda: self._ask(name, args, kwargs))
-            except Failed:  # the helper raised (a stub, a crash): its own checks say so
+            except (Failed, SubmissionError):  # the helper raised (a stub, a crash): its own checks say so
                 raise Unjudgeable from None
             try:
                 value = conform(got, reference)
@@ -242,10 +245,12 @@ class WithLearnersHelpers:
 
     def _ask(self, name, args, kwargs):
         """The learner's helper called on copies of the grader's arguments, counted in the
-        submission's budget (calls, wall seconds)."""
+        submission's budget (calls, wall seconds). Straight to the submission, not through
+        Context.call: a helper that hangs or crashes on these inputs, which its own checks never
+        gave it, is not marked broken for its own later checks (its grade is its checks')."""
         started = time.perf_counter()
         try:
-            return self._ctx.call(name, *_copy(args), label=f"{name}(...)", **_copy(kwargs))
+            return self._ctx.sub.call(name, *_copy(args), timeout=CALL_TIMEOUT, **_copy(kwargs))
         finally:
             calls, seconds = self._ctx.helper_calls
             self._ctx.helper_calls = (calls + 1, seconds + time.perf_counter() - started)
