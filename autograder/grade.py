@@ -83,10 +83,13 @@ def run_check(
             return CheckResult(
                 name, function, points, False, t("requires_grader_error", check=required), error=True
             )
+    ctx.root_cause = None  # set by a check judged through a helper of its function (checks/helpers.py)
     try:
         check.run(ctx)
     except Failed as failed:
-        return CheckResult(name, function, points, False, failed.text, cause=failed.cause)
+        return CheckResult(
+            name, function, points, False, failed.text, cause=failed.cause, root_cause=ctx.root_cause
+        )
     except Exception as exc:  # noqa: BLE001 - the learner's values, or the grader itself
         detail = clean(short(f"{type(exc).__name__}: {exc}", 200))
         if passes_on_reference(check, ctx.ref):  # the same check reads the reference's values
@@ -102,6 +105,9 @@ def run_check(
     for required, prior in zip(check.requires, priors, strict=True):
         if prior is not None and not prior.passed:  # the property holds, but so it does for hollow code
             return CheckResult(name, function, points, False, t("requires", check=required, fn=function))
+    if ctx.root_cause:  # right given the learner's own helpers: the note says which to fix first
+        note = t("root_cause_right", fn=function, helper=ctx.root_cause)
+        return CheckResult(name, function, points, True, note, root_cause=ctx.root_cause)
     return CheckResult(name, function, points, True)
 
 
@@ -127,6 +133,7 @@ def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckR
         for name, points in table.items()
     ]
     done: dict[str, CheckResult] = {}
+    ctx.results = done  # which helpers differ from the reference, for train (checks/xor.py)
     for gated in (False, True):
         for function, name, points in entries:
             if bool(REGISTRY[name].requires) == gated:

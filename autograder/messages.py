@@ -489,6 +489,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "提示：梯度下降（gradient descent）的一步是 p ← p - alpha · dJ/dp，使用传入的 alpha。",
         "Hint: one gradient descent step is p ← p - alpha · dJ/dp, with the alpha passed in.",
     ),
+    # --- one mistake, one charge (checks/helpers.py): the root cause first ---------------------
+    "root_cause_right": (
+        "{fn} 本身正确；它调用的 {helper} 有错，先修它（{fn} 按你自己的 {helper} 返回的值评判，这项得分不受影响）。",
+        "{fn} itself is right; the {helper} it calls is wrong, fix that first ({fn} was judged with the values your own {helper} returns, and keeps this check's points).",
+    ),
+    "root_cause_degenerate": (
+        "{fn} 与它调用的 {helper} 返回的值一致，但 {helper} 返回的是全零、常数或原样的输入，凭这些值分不出 {fn} 写得对不对：先修 {helper}。",
+        "{fn} agrees with what the {helper} it calls returns, but {helper} returns zeros, a constant or its input unchanged, so those values cannot tell whether {fn} is right: fix {helper} first.",
+    ),
+    "root_cause_first": (
+        "{fn} 调用的 {helper} 也有错：先修 {helper}，再回来看这项检查（{fn} 本身也可能有错）。",
+        "The {helper} that {fn} calls is wrong too: fix {helper} first, then come back to this check ({fn} may have a mistake of its own as well).",
+    ),
     "hint_threshold": (
         "提示：ŷ >= 0.5 记为 1，否则为 0；用 forward_prop 得到 ŷ。",
         "Hint: ŷ >= 0.5 is class 1, otherwise 0; get ŷ from forward_prop.",

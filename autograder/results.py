@@ -24,6 +24,10 @@ class CheckResult:
     # The check itself broke (a grader fault, not the learner's): scored 0 until the grader is
     # fixed and the submission re-graded, but shown as a grader error, never as a learner's miss.
     error: bool = False
+    # The helper function (another contract function) whose mistake this check's result is due
+    # to: the check paid because this function is right given it, or failed only through it
+    # (checks/helpers.py). Its feedback names it; JSON reports carry it as `root_cause`.
+    root_cause: str | None = None
     # what failed when it is not the check's own comparison (grade.collapse_causes): checks of one
     # cause are told once; the report keeps the key for instructors (JSON `cause`)
     cause: str = ""
@@ -52,7 +56,7 @@ class CheckResult:
         head = f"{mark} {self.name} ({_num(self.score)}/{_num(self.max_score)})"
         if self.error:
             head += " " + t("grader_error_mark").render(lang)
-        body = self.feedback.render(lang) if not self.passed else ""
+        body = self.feedback.render(lang) if not self.passed or self.root_cause else ""
         return head + ("\n" + _indent(body) if body else "")
 
 

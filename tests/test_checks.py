@@ -16,6 +16,7 @@ from autograder.checks.common import REGISTRY, Check
 from autograder.grade import grade_submission, load_reference, load_rubric, run_check
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import (
+    CHARGED_IN_CALLER,
     HOLLOW,
     MISTAKES,
     STRANGE_RETURNS,
@@ -212,6 +213,10 @@ def test_mistake_loses_points_in_the_function_it_breaks(tmp_path, mistake):
     loses_in = mistake.seen_in or mistake.function
     score, max_score = by_function[loses_in]
     assert score < max_score, f"{mistake.name} lost nothing in {loses_in}"
+    # one mistake, one charge: no other function loses points, but for the few mistakes whose
+    # caller cannot be judged given the learner's helpers (CHARGED_IN_CALLER says why)
+    allowed = {CHARGED_IN_CALLER[mistake.name][0]} if mistake.name in CHARGED_IN_CALLER else set()
+    assert mistake.cascade == allowed
     untouched = set(CONTRACT) - {loses_in} - mistake.cascade
     assert {f for f in untouched if by_function[f][0] < by_function[f][1]} == set()
     if mistake.only is not None:  # partial credit: exactly these checks fail

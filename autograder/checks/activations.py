@@ -23,6 +23,7 @@ from .common import (
     expect_unchanged,
     fmt,
 )
+from .helpers import judged
 
 # Fixed here, never in learner material: the inputs the checks use.
 _rng = np.random.default_rng(20260417)
@@ -113,9 +114,11 @@ def _value(ctx, fn, x, kwargs):
     return label, ctx.memo(key, call)
 
 
-def _compare(ctx, fn, x, kwargs=None, **options):
+def _compare(ctx, fn, x, kwargs=None, ref=None, **options):
+    """ref: where the expected value comes from, the reference or the reference with the
+    learner's helpers (checks/helpers.py)."""
     kwargs = kwargs or {}
-    expected = getattr(ctx.ref, fn)(np.copy(x), **kwargs)
+    expected = getattr(ref or ctx.ref, fn)(np.copy(x), **kwargs)
     label, got = _value(ctx, fn, x, kwargs)
     expect_array(got, expected, label, x=x, allow=_kink_mask(fn, x), hint=_hint(fn, x, kwargs), **options)
     _kink_ok(fn, got, x, kwargs)
@@ -140,10 +143,13 @@ def _other_parameter(fn: str) -> dict:
     case("swish_derivative_matches_reference", fn="swish_derivative"),
 )
 def matches_reference(ctx, fn):
-    for x in ORDINARY:
-        _compare(ctx, fn, x)
-    if _other_parameter(fn):
-        _compare(ctx, fn, ORDINARY[-1], _other_parameter(fn))
+    def body(ref):
+        for x in ORDINARY:
+            _compare(ctx, fn, x, ref=ref)
+        if _other_parameter(fn):
+            _compare(ctx, fn, ORDINARY[-1], _other_parameter(fn), ref=ref)
+
+    judged(ctx, fn, body)
 
 
 @check(
@@ -155,12 +161,24 @@ def matches_reference(ctx, fn):
     case("swish_derivative_matches_numerical_gradient", fn="swish_derivative"),
 )
 def matches_numerical_gradient(ctx, fn):
+    """Given a learner's wrong activation (sigmoid for sigmoid_derivative, tanh for
+    tanh_derivative), the derivative is held to the reference's formula in terms of it (σ·(1 - σ)
+    with the learner's σ), not to the slope of the wrong activation."""
     kwargs = _other_parameter(fn)
-    activation = getattr(ctx.ref, fn.removesuffix("_derivative"))
-    numeric = central_difference(lambda x: activation(x, **kwargs), _smooth, NUMERIC_H, elementwise=True)
-    label = _label(fn, _smooth, kwargs)
-    got = ctx.call(fn, _smooth.copy(), label=label, **kwargs)
-    expect_array(got, numeric, label, x=_smooth, rtol=1e-5, atol=1e-7, hint=_hint(fn, _smooth, kwargs))
+
+    def body(ref):
+        if ref is ctx.ref:
+            activation = getattr(ctx.ref, fn.removesuffix("_derivative"))
+            expected = central_difference(
+                lambda x: activation(x, **kwargs), _smooth, NUMERIC_H, elementwise=True
+            )
+        else:
+            expected = getattr(ref, fn)(_smooth.copy(), **kwargs)
+        label = _label(fn, _smooth, kwargs)
+        got = ctx.call(fn, _smooth.copy(), label=label, **kwargs)
+        expect_array(got, expected, label, x=_smooth, rtol=1e-5, atol=1e-7, hint=_hint(fn, _smooth, kwargs))
+
+    judged(ctx, fn, body)
 
 
 @check(
@@ -179,7 +197,7 @@ def matches_numerical_gradient(ctx, fn):
 )
 def correct_at_extreme_inputs(ctx, fn):
     # Scalars one at a time first would cost 11 calls; the array names the bad element.
-    _compare(ctx, fn, EXTREME)
+    judged(ctx, fn, lambda ref: _compare(ctx, fn, EXTREME, ref=ref))
 
 
 @check(

@@ -130,6 +130,14 @@ class Context:
         self._memo: dict = {}
         self._broken: dict[str, Failed] = {}
         self.last_call: str | None = None  # the label of the latest call: whose reply a check read
+        # One mistake, one charge (checks/helpers.py): the helper whose mistake the running check
+        # was judged through (reset per check by grade.run_check), and per function the root
+        # cause it was paid through; the results so far (grade.run_rubric), to tell which
+        # helpers differ from the reference without calling them.
+        self.root_cause: str | None = None
+        self.root_causes: dict[str, str] = {}
+        self.results: dict = {}
+        self.helper_calls: tuple[int, float] = (0, 0.0)  # (calls, wall seconds) asked of helpers
 
     def call(self, fn: str, *args, label: str | None = None, timeout: float | None = None, **kwargs):
         return self._call(self.sub.call, fn, args, kwargs, label, timeout)
@@ -446,7 +454,9 @@ def expect_array(
         atol = max(atol, rtol * float(np.max(np.abs(expected), initial=0.0, where=np.isfinite(expected))))
     values = arr.astype(float)
     with np.errstate(invalid="ignore", over="ignore"):
-        bad = ~np.isclose(values, expected, rtol=rtol, atol=atol)
+        # equal_nan: an expectation built from the learner's helpers (checks/helpers.py) may be
+        # NaN where a helper is; the reference's never is
+        bad = ~np.isclose(values, expected, rtol=rtol, atol=atol, equal_nan=True)
     if allow is not None:
         bad &= ~np.asarray(allow, dtype=bool)
     if not bad.any():

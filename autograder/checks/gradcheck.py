@@ -27,6 +27,7 @@ from .common import (
     told_apart,
     type_name,
 )
+from .helpers import judged
 
 _rng = np.random.default_rng(5150)
 
@@ -219,6 +220,10 @@ def _correct_gradient_check(ctx):
     )
 
 
+def _checked_float(ctx, grads, label):
+    return _as_float(_gradient_check(ctx, grads, label), label)
+
+
 def _as_float(got, label):
     arr = as_array(got, label)
     if arr.size != 1:
@@ -226,26 +231,68 @@ def _as_float(got, label):
     return float(arr.reshape(()))
 
 
+def given_helpers(ref, data, params, grads) -> float:
+    """gradient_check as the reference computes it, from `ref`'s numerical_gradient and
+    relative_error (the learner's, checks/helpers.py): the cost is a sum over keys, so each key's
+    numerical gradient is numerical_gradient of that key's own term."""
+    numeric = [
+        ref.numerical_gradient(TestFunction("poly_sin", data[key]), params[key].copy(), epsilon=1e-5)
+        for key in params
+    ]
+    flat = lambda arrays: np.concatenate([np.ravel(a) for a in arrays])
+    return float(ref.relative_error(flat([grads[key] for key in params]), flat(numeric)))
+
+
 @check(requires=("gradient_check_flags_wrong_gradient_in_each_parameter",))
 def gradient_check_accepts_correct_gradient(ctx):
+    """Below the limit for a correct gradient; given the learner's wrong numerical_gradient or
+    relative_error, equal to what the reference's gradient_check computes with them (a one-sided
+    difference puts a correct gradient above the limit: that is numerical_gradient's mistake)."""
     label = CORRECT_LABEL
-    got = _as_float(_correct_gradient_check(ctx)[0], label)
-    if not got < GC_LIMIT:
+
+    def body(ref):
+        got = _as_float(_correct_gradient_check(ctx)[0], label)
+        if ref is ctx.ref and got < GC_LIMIT:
+            return
+        if ref is not ctx.ref and np.isclose(
+            got, given_helpers(ref, GC_DATA, GC_PARAMS, GC_GRADS), rtol=1e-3
+        ):
+            return
         raise Failed(t("gradcheck_rejects_correct", call=label, got=fmt(got)) + t("hint_one_at_a_time"))
+
+    judged(ctx, "gradient_check", body)
 
 
 @check()
 def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
+    """Against the reference's values, or (checks/helpers.py) the values the reference's
+    gradient_check computes with the learner's numerical_gradient and relative_error: when these
+    are all equal (a relative_error returning 0, a numerical_gradient returning zeros), a
+    gradient_check returning a constant would meet them, and it pays nothing."""
+    judged(ctx, "gradient_check", functools.partial(_flags_wrong_gradients, ctx))
+
+
+def _flags_wrong_gradients(ctx, ref):
     cost_fn = testfns.build("dict_poly_sin", GC_DATA)
+    expectations = []
     for n, key in enumerate(GC_GRADS):
         wrong = {k: v.copy() for k, v in GC_GRADS.items()}
         index = tuple(i % s for i, s in zip((n + 1, n + 2), wrong[key].shape, strict=True))
         wrong[key][index] += 1e-3 * (1 + abs(wrong[key][index]))
         label = f"gradient_check(cost_fn, params, grads), grads[{key!r}]{index_text(index)} ≠ dJ/d{key}{index_text(index)}"
-        got = _as_float(_gradient_check(ctx, wrong, label), label)
-        expected = ctx.expected(
-            ("gradient_check", key), functools.partial(ctx.ref.gradient_check, cost_fn, GC_PARAMS, wrong)
-        )
+        # memo: the learner's call, asked again when judged given the helpers (checks/helpers.py)
+        got = ctx.memo(("gradient_check", label), functools.partial(_checked_float, ctx, wrong, label))
+        if ref is ctx.ref:
+            expected = ctx.expected(
+                ("gradient_check", key), functools.partial(ctx.ref.gradient_check, cost_fn, GC_PARAMS, wrong)
+            )
+        else:
+            expected = given_helpers(ref, GC_DATA, GC_PARAMS, wrong)
+            expectations.append(expected)
+            if len(expectations) == len(GC_GRADS) and np.ptp(expectations) <= 1e-12 * np.max(
+                np.abs(expectations)
+            ):
+                ref.mark_degenerate("gradient_check: the same value for every wrong gradient")
         if not np.isclose(got, expected, rtol=1e-3):
             raise Failed(
                 t(
@@ -268,11 +315,15 @@ def gradient_check_flags_wrong_gradient_in_each_parameter(ctx):
         ),
         label,
     )
-    expected = ctx.expected(
-        ("gradient_check", "steep"),
-        lambda: ctx.ref.gradient_check(
-            testfns.build("dict_poly_sin", GC_STEEP_DATA), GC_STEEP_PARAMS, GC_STEEP_GRADS
-        ),
+    expected = (
+        ctx.expected(
+            ("gradient_check", "steep"),
+            lambda: ctx.ref.gradient_check(
+                testfns.build("dict_poly_sin", GC_STEEP_DATA), GC_STEEP_PARAMS, GC_STEEP_GRADS
+            ),
+        )
+        if ref is ctx.ref
+        else given_helpers(ref, GC_STEEP_DATA, GC_STEEP_PARAMS, GC_STEEP_GRADS)
     )
     if not np.isclose(got, expected, rtol=1e-3):
         raise Failed(

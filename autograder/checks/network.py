@@ -30,6 +30,7 @@ from .common import (
     told_apart,
     type_name,
 )
+from .helpers import judged
 
 KEYS = ("Wxh", "bh", "Why", "by")
 SHAPES = [(2, 5, 1, 4), (3, 4, 2, 6)]  # (D, H, K, N)
@@ -164,19 +165,26 @@ def _forward(ctx, problem: int):
 
 @check()
 def forward_prop_matches_reference(ctx):
-    for problem, (X, _, params) in enumerate(PROBLEMS):
-        label, got = _forward(ctx, problem)
-        for name, value, expected in zip(
-            ("z1", "a1", "z2", "y_hat"), got, ctx.ref.forward_prop(X, params), strict=True
-        ):
-            expect_array(
-                value,
-                expected,
-                item_label(label, f" → {name}"),
-                rtol=1e-7,
-                atol=1e-10,
-                hint=t("hint_forward"),
-            )
+    """Against the reference, or (checks/helpers.py) the reference's layers with the learner's
+    own σ applied to the pre-activations computed here: a σ returning zeros or a constant makes
+    a1 and ŷ hollow, and pays nothing."""
+
+    def body(ref):
+        for problem, (X, _, params) in enumerate(PROBLEMS):
+            label, got = _forward(ctx, problem)
+            for name, value, expected in zip(
+                ("z1", "a1", "z2", "y_hat"), got, ref.forward_prop(X, params), strict=True
+            ):
+                expect_array(
+                    value,
+                    expected,
+                    item_label(label, f" → {name}"),
+                    rtol=1e-7,
+                    atol=1e-10,
+                    hint=t("hint_forward"),
+                )
+
+    judged(ctx, "forward_prop", body)
 
 
 @check(requires=("forward_prop_matches_reference",))
@@ -294,26 +302,43 @@ def backward_prop_returns_all_gradients(ctx):
 
 @check()
 def backward_prop_matches_reference(ctx):
-    for X, y, params in PROBLEMS:
-        label, got = _backward(ctx, X, y, params)
-        expected = ctx.ref.backward_prop(X, y, params, ctx.ref.forward_prop(X, params))
-        for key in KEYS:
-            hint = t("hint_biases") if key in ("bh", "by") else t("hint_backprop_chain")
-            expect_array(
-                got[key],
-                expected[key],
-                item_label(label, f" → grads[{key!r}]"),
-                rtol=1e-6,
-                atol=1e-10,
-                hint=hint,
-            )
+    """Against the reference, or (checks/helpers.py) the reference's chain rule with the
+    learner's own σ' of z1 and z2: a σ' returning zeros (every gradient 0) or a constant pays
+    nothing."""
+
+    def body(ref):
+        for X, y, params in PROBLEMS:
+            label, got = _backward(ctx, X, y, params)
+            expected = ref.backward_prop(X, y, params, ctx.ref.forward_prop(X, params))
+            for key in KEYS:
+                hint = t("hint_biases") if key in ("bh", "by") else t("hint_backprop_chain")
+                expect_array(
+                    got[key],
+                    expected[key],
+                    item_label(label, f" → grads[{key!r}]"),
+                    rtol=1e-6,
+                    atol=1e-10,
+                    hint=hint,
+                )
+
+    judged(ctx, "backward_prop", body)
 
 
 @check()
 def backward_prop_matches_numerical_gradient(ctx):
+    """Against central differences of the reference cost; given a learner's wrong σ', against the
+    reference's chain rule with it (as backward_prop_matches_reference): what backward_prop
+    computes from its σ' is what it is graded on, the slope of the cost is σ's."""
+    judged(ctx, "backward_prop", functools.partial(_matches_numerical_gradient, ctx))
+
+
+def _matches_numerical_gradient(ctx, ref):
     for X, y, params in PROBLEMS:
         label, got = _backward(ctx, X, y, params)
-        numeric = numerical_gradients(ctx.ref, X, y, params)
+        if ref is ctx.ref:
+            numeric = numerical_gradients(ctx.ref, X, y, params)
+        else:
+            numeric = ref.backward_prop(X, y, params, ctx.ref.forward_prop(X, params))
         error = gradient_relative_error(got, numeric)
         if not error < GRADIENT_LIMIT:  # also catches NaN
             key, index = max(
@@ -437,10 +462,24 @@ def _predict(ctx, X, params):
 
 @check()
 def predict_matches_reference_near_threshold(ctx):
-    for X, params in PREDICT_PROBLEMS:
-        label, got = _predict(ctx, X, params)
-        expected = ctx.ref.predict(X, params)
-        expect_array(got, expected, label, rtol=0, atol=0, hint=t("hint_threshold"))
+    """Against the reference, or (checks/helpers.py) the reference's threshold on the learner's
+    own forward_prop, on these networks and on PROBLEMS' (whose outputs spread on both sides of
+    0.5): labels all alike on all of them (a hollow forward_prop) pay nothing, as a predict
+    returning zeros would meet them."""
+
+    def body(ref):
+        if ref is ctx.ref:
+            problems = PREDICT_PROBLEMS
+        else:  # the near-threshold outputs are the reference's: add networks whose outputs spread
+            problems = PREDICT_PROBLEMS + [(X, params) for X, _, params in PROBLEMS]
+            if np.unique(np.concatenate([np.ravel(ref.predict(X, p)) for X, p in problems])).size < 2:
+                ref.mark_degenerate("predict: labels all alike")
+        for X, params in problems:
+            label, got = _predict(ctx, X, params)
+            expected = ref.predict(X, params)
+            expect_array(got, expected, label, rtol=0, atol=0, hint=t("hint_threshold"))
+
+    judged(ctx, "predict", body)
 
 
 @check(requires=("predict_matches_reference_near_threshold",))

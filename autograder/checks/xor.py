@@ -7,6 +7,10 @@ the reference's gradient steps reach from the same start (the learner's own
 init_params(seed), so a learner whose init_params differs is not charged twice), and cost and
 predictions are recomputed by the reference. A lookup table, a closed form or another update
 rule cannot match that trajectory; the costs list must match it step by step too.
+
+When a function train calls is wrong, train is judged given it (checks/helpers.py and the
+section "train judged given the learner's own helpers" below): the convergence checks then ask
+that each learning run is descent with the learner's own helpers, not that it learns.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from .common import (
     item_label,
     told_apart,
 )
+from .helpers import WithLearnersHelpers, judged
 from .source import literal_int_default
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -238,10 +243,134 @@ def _trajectory_run(ctx):
     return run, *_call_train(ctx, label, (targets(run["table"]),), kwargs)
 
 
+# --- train judged given the learner's own helpers (checks/helpers.py) --------------------------
+#
+# When train fails against the reference's descent and some of the functions it calls differ
+# from the reference (their own checks failed or were judged through a helper), train is asked
+# whether it is gradient descent with THOSE functions: the grader runs the descent itself,
+# calling the learner's differing helpers in the sandbox (the others are the reference's), from
+# the learner's own init_params(seed). This costs nothing for correct code, and is bounded:
+# a run of HELPER_STEPS iterations compared whole (params and costs), and the first HELPER_COSTS
+# costs of the defaults run and of each learning run. What the convergence checks mean then:
+# whether descent with a wrong backward_prop (or cost, update, forward pass, start) learns XOR
+# is that helper's outcome, charged to it; train_learns_* ask instead that each learning run is
+# the learner's descent (its first costs are those of descent with the learner's helpers from
+# the learner's init_params(seed), its params finite), beside train_follows_gradient_descent
+# (their gate), which compares a whole run. Non-degenerate only: a descent that does not move
+# the params (zero gradients, an update returning params) or whose costs are all equal (a cost
+# returning a constant) pays nothing, nor does a dead start (dead_start).
+HELPER_STEPS = 20
+HELPER_COSTS = 5
+
+
+def _helper_descent(ctx, ref: WithLearnersHelpers, run: dict):
+    """(params, costs) of run["num_iterations"] steps of descent with `ref`'s functions from the
+    learner's own init_params(2, H, 1, seed); Failed when that start cannot be had or is dead."""
+    y = targets(run["table"])
+    ref_start = ctx.ref.init_params(2, run["num_hidden"], 1, seed=run["seed"])
+    label = f"init_params(2, {run['num_hidden']}, 1, seed=...)"
+    own, why = _own_start(ctx, run["num_hidden"], run["seed"], ref_start, label)
+    if own is None:
+        if why is not None:
+            ref.mark_degenerate("train: a dead start")
+        raise Failed(why or t("train_start_unusable", call=label, why="init_params"))
+    if not all(np.array_equal(own[k], ref_start[k]) for k in KEYS):
+        ref.differed.add("init_params")
+    params, costs = descent(ref, y, own, run["alpha"], run["num_iterations"])
+    if all(np.allclose(params[k], own[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for k in KEYS):
+        ref.mark_degenerate("train: descent does not move")
+    if np.unique(costs[np.isfinite(costs)]).size < 2:
+        ref.mark_degenerate("train: costs all equal")
+    return params, costs
+
+
+def _costs_array(costs, n: int, label: str) -> np.ndarray:
+    """The first n costs the learner's train returned, as floats; Failed if there are not n."""
+    try:
+        # a cost of one element ([J], from a cost_function returning an array) is the number:
+        # that is cost_function's mistake, charged there
+        got = np.array([float(np.asarray(c, dtype=float).reshape(())) for c in list(costs)[:n]], dtype=float)
+    except Exception:  # noqa: BLE001 - the learner's list: junk is a failure, not an error
+        raise Failed(t("wrong_type", call=f"{label} → costs", expected="list of float", got="?")) from None
+    if got.size != n:
+        raise Failed(t("costs_wrong_length", iterations=n, got=got.size))
+    return got
+
+
+def _expect_helper_run(ctx, ref, run, label, params, costs, compared: int):
+    """Fail unless the learner's run (params unless None, and its first `compared` costs) is the
+    descent with `ref`'s functions from the learner's start."""
+    expected_params, expected_costs = _helper_descent(ctx, ref, {**run, "num_iterations": compared})
+    got = _costs_array(costs, compared, label)
+    tolerance = dict(rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL, equal_nan=True)
+    if not np.allclose(got, expected_costs, **tolerance):
+        index = int(np.argmax(~np.isclose(got, expected_costs, **tolerance)))
+        raise Failed(
+            t("costs_not_trajectory", index=index, expected=fmt(expected_costs[index]), got=fmt(got[index]))
+        )
+    if run["num_iterations"] != compared:  # a learning run: where a wrong helper leads is its own
+        return
+    for key in KEYS:
+        if not np.all(np.isfinite(params[key])):
+            raise Failed(t("train_params_not_finite", call=label, param=key))
+    if not all(
+        np.allclose(params[k], expected_params[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for k in KEYS
+    ):
+        key = next(
+            k
+            for k in KEYS
+            if not np.allclose(params[k], expected_params[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL)
+        )
+        raise Failed(
+            t(
+                "train_not_gradient_descent",
+                call=label,
+                iterations=compared,
+                alpha=run["alpha"],
+                param=key,
+                index="",
+                expected=fmt(expected_params[key]),
+                got=fmt(params[key]),
+            )
+        )
+
+
+def _short_trajectory_run(ctx):
+    """The trajectory run's arguments, HELPER_STEPS iterations: judged whole given the helpers."""
+    run = {**TRAJECTORY, "num_iterations": HELPER_STEPS}
+    label = (
+        f"train(X, y, num_hidden={run['num_hidden']}, alpha={run['alpha']}, "
+        f"num_iterations={run['num_iterations']}, seed={run['seed']}), {_y(run['table'])}"
+    )
+    kwargs = {k: v for k, v in run.items() if k != "table"}
+    return run, *_call_train(ctx, label, (targets(run["table"]),), kwargs)
+
+
+def _judged_train(ctx, by_reference, by_helpers):
+    """judged() for train: by_reference() against the reference, else by_helpers(ref) with the
+    learner's differing helpers."""
+
+    def body(ref):
+        if ref is ctx.ref:
+            by_reference()
+        else:
+            by_helpers(ref)
+
+    judged(ctx, "train", body)
+
+
+def _follows_given_helpers(ctx, ref):
+    run, label, params, costs = _short_trajectory_run(ctx)
+    _expect_helper_run(ctx, ref, run, label, params, costs, HELPER_STEPS)
+
+
 @check()
 def train_follows_gradient_descent(ctx):
-    run, label, params, _ = _trajectory_run(ctx)
-    _expect_descent(ctx, run, label, params, t("hint_train_arguments"))
+    def by_reference():
+        run, label, params, _ = _trajectory_run(ctx)
+        _expect_descent(ctx, run, label, params, t("hint_train_arguments"))
+
+    _judged_train(ctx, by_reference, lambda ref: _follows_given_helpers(ctx, ref))
 
 
 def _expect_costs(ctx, run, label, costs, compared: int, hint):
@@ -281,8 +410,11 @@ def _expect_costs(ctx, run, label, costs, compared: int, hint):
 
 @check(requires=("train_follows_gradient_descent",))
 def train_records_cost_before_each_step(ctx):
-    run, label, _, costs = _trajectory_run(ctx)
-    _expect_costs(ctx, run, label, costs, run["num_iterations"], t("hint_train_arguments"))
+    def by_reference():
+        run, label, _, costs = _trajectory_run(ctx)
+        _expect_costs(ctx, run, label, costs, run["num_iterations"], t("hint_train_arguments"))
+
+    _judged_train(ctx, by_reference, lambda ref: _follows_given_helpers(ctx, ref))
 
 
 @check(requires=("train_follows_gradient_descent",))
@@ -308,8 +440,12 @@ def train_uses_contract_defaults(ctx):
         label = f"train(X, y, num_iterations={DEFAULTS_COMPARED}), {_y(run['table'])}"
     else:
         kwargs, label = {}, f"train(X, y), {_y(run['table'])}"
-    _, _, costs = _call_train(ctx, label, (y,), kwargs)
-    _expect_costs(ctx, run, label, costs, DEFAULTS_COMPARED, t("hint_train_defaults"))
+    _, params, costs = _call_train(ctx, label, (y,), kwargs)
+    _judged_train(
+        ctx,
+        lambda: _expect_costs(ctx, run, label, costs, DEFAULTS_COMPARED, t("hint_train_defaults")),
+        lambda ref: _expect_helper_run(ctx, ref, run, label, params, costs, HELPER_COSTS),
+    )
 
 
 @check(
@@ -321,7 +457,20 @@ def train_uses_contract_defaults(ctx):
 )
 def train_learns(ctx, table):
     """Learnt, and by descent: the params must predict the table and be where the reference's
-    descent from the same start ends (weights written down in closed form learn nothing)."""
+    descent from the same start ends (weights written down in closed form learn nothing).
+    Given a wrong helper, each run's first HELPER_COSTS costs must be those of descent with the
+    learner's helpers from the learner's start; whether it learns is the helper's outcome."""
+    _judged_train(ctx, lambda: _learns(ctx, table), lambda ref: _learning_runs_given_helpers(ctx, ref, table))
+
+
+def _learning_runs_given_helpers(ctx, ref, table):
+    for seed in SEEDS[table]:
+        label, params, costs = _train(ctx, table, seed)
+        run = {"table": table, "num_hidden": NUM_HIDDEN, "alpha": ALPHA, "num_iterations": ITERATIONS[table]}
+        _expect_helper_run(ctx, ref, {**run, "seed": seed}, label, params, costs, HELPER_COSTS)
+
+
+def _learns(ctx, table):
     y = targets(table)
     for seed in SEEDS[table]:
         label, params, _ = _train(ctx, table, seed)

@@ -45,12 +45,15 @@ def to_dict(results, lang: str, visibility: str | None = None) -> dict:
 
 
 def _test(test, lang: str) -> dict:
+    passed = t("passed").render(lang)
+    if test.passed and test.root_cause:  # right given a wrong helper: say which to fix first
+        passed += "\n" + test.feedback.render(lang)
     return {
         "name": test.name,
         "score": number(test.score),
         "max_score": number(test.max_score),
         "status": "passed" if test.passed else "failed",
-        "output": t("passed").render(lang) if test.passed else test.feedback.render(lang),
+        "output": passed if test.passed else test.feedback.render(lang),
         "tags": test.tags,
     }
 

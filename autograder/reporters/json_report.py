@@ -9,6 +9,9 @@ from . import gradescope, number
 
 def render(results, lang: str = "zh") -> str:
     data = gradescope.to_dict(results, lang)
+    for test, result in zip(data["tests"], results.tests, strict=True):
+        if result.root_cause:  # optional: the helper function whose mistake this result is due to
+            test["root_cause"] = result.root_cause
     data["submission"] = one_line(results.submission)
     data["functions"] = {
         f: {"score": number(s), "max_score": number(m)} for f, (s, m) in results.by_function().items()

@@ -1,0 +1,321 @@
+"""One mistake, one charge: a function is judged right when it is right given the learner's own
+helpers (the contract functions it calls).
+
+A check first compares the learner's function with the reference, as always. Only when that
+fails, and the function calls other contract functions (HELPERS), is it asked again against
+`WithLearnersHelpers`: the reference's own code run here, in the grader, with those helpers
+replaced by calls of the learner's helpers in the sandbox, on the values the grader computes.
+backward_prop is then held to the reference's chain rule with the learner's σ', forward_prop to
+the reference's layers with the learner's σ, and so on. The reference never enters the sandbox;
+the learner's helpers only answer calls on inputs the grader chose.
+
+Such a check pays only where it can tell right logic from hollow code, i.e. when the expectation
+built from the helpers is non-degenerate:
+- some helper's value differed from the reference's (else the expectation is the reference's,
+  which the function already failed), and
+- no helper's value is hollow where the reference's is not: an array of more than one element
+  whose finite values are all equal (zeros, a constant, NaN everywhere), or one of the call's
+  own arguments unchanged (identity). Code in the dependent function that returns zeros, a constant or its input would
+  then agree with the expectation without doing its work; a check may add its own test
+  (`mark_degenerate`: predict's expected labels all alike, gradient_check's expected errors all
+  equal, train's descent that does not move).
+A function whose reference code path does not call the helper (a learner who inlined a correct
+σ while their separate sigmoid is wrong) is right by the first, ordinary comparison.
+
+A check paid this way, or failed while a helper of its function differed from the reference,
+names the root cause (`Context.root_cause`): the helper whose mistake it is, followed down
+(train -> backward_prop -> sigmoid_derivative names sigmoid_derivative).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import time
+import types
+from typing import Callable
+
+import numpy as np
+
+from ..messages import t
+from ..sandbox import TestFunction
+from ..sandbox.errors import SubmissionError
+from .common import CALL_TIMEOUT, REGISTRY, Context, Failed
+
+# The contract functions each function calls in the reference (and the corpus' cascades).
+HELPERS: dict[str, tuple[str, ...]] = {
+    "sigmoid_derivative": ("sigmoid",),
+    "tanh_derivative": ("tanh",),
+    "swish": ("sigmoid",),
+    "swish_derivative": ("sigmoid",),
+    "forward_prop": ("sigmoid",),
+    "backward_prop": ("sigmoid_derivative",),
+    "predict": ("forward_prop",),
+    "gradient_check": ("numerical_gradient", "relative_error"),
+    "train": ("init_params", "forward_prop", "cost_function", "backward_prop", "update_params"),
+}
+
+
+def _tanh_by_sigmoid(helpers: dict) -> Callable:
+    """tanh(x) = 2σ(2x) - 1, the identity the notebook suggests."""
+    return lambda x: 2 * helpers["sigmoid"](2 * np.asarray(x, dtype=float)) - 1
+
+
+def _swish_derivative_by_swish(helpers: dict) -> Callable:
+    """swish'(x) = β·f + σ(βx)·(1 - β·f), f = swish(x): the derivative written with swish."""
+
+    def derivative(x, beta=1.0):
+        x = np.asarray(x, dtype=float)
+        f = helpers["swish"](x, beta=beta)
+        return beta * f + helpers["sigmoid"](beta * x) * (1 - beta * f)
+
+    return derivative
+
+
+# Other ways the chapter's functions are written with a helper, which the reference does not
+# take: {fn: [(helpers, form)]}, form(functions by name) is fn written with those helpers.
+FORMS: dict[str, list[tuple[tuple[str, ...], Callable[[dict], Callable]]]] = {
+    "tanh": [(("sigmoid",), _tanh_by_sigmoid)],
+    "swish_derivative": [(("swish", "sigmoid"), _swish_derivative_by_swish)],
+}
+# Calls of learner helpers one submission may be asked (each a sandbox round trip, 1-3 ms), and
+# the wall time they may take together: beyond either, a check is not judged by helpers and its
+# ordinary failure stands. The most a submission needs is about 250 calls (every helper of
+# train wrong: 50 steps of descent each, and the other callers' few); a helper that takes just
+# under its time limit on every call cannot make grading that much slower.
+MAX_HELPER_CALLS = 600
+MAX_HELPER_SECONDS = 10.0
+
+
+class Unjudgeable(Exception):
+    """A helper's reply cannot stand in for the reference's (it raised, or has another shape)."""
+
+
+def _keyable(value):
+    """value with test functions (which hold a lambda) as their kind and coefficients."""
+    if isinstance(value, TestFunction):
+        return ("TestFunction", value.kind, value.data)
+    if isinstance(value, dict):
+        return {k: _keyable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_keyable(v) for v in value]
+    return value
+
+
+def _key(name, args, kwargs) -> str:
+    data = pickle.dumps((name, _keyable(args), _keyable(sorted(kwargs.items()))), protocol=5)
+    return hashlib.sha1(data).hexdigest()
+
+
+def _leaves(value) -> list[np.ndarray]:
+    """The arrays in a value (tuple, list, dict of arrays), as float arrays."""
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [np.asarray(value, dtype=float)]
+
+
+def conform(got, reference):
+    """The learner's reply shaped as the reference's value (float arrays, the same containers,
+    keys and shapes), or Unjudgeable."""
+    if isinstance(reference, dict):
+        if not isinstance(got, dict) or set(got) != set(reference):
+            raise Unjudgeable
+        return {k: conform(got[k], reference[k]) for k in reference}
+    if isinstance(reference, (list, tuple)):
+        if not isinstance(got, (list, tuple)) or len(got) != len(reference):
+            raise Unjudgeable
+        return type(reference)(conform(g, r) for g, r in zip(got, reference, strict=True))
+    try:
+        arr = np.asarray(got)
+    except Exception:  # noqa: BLE001 - a ragged list or the like: not a stand-in
+        raise Unjudgeable from None
+    # a number where the reference returns a float: any one-element array (a cost_function
+    # returning [J] is its own mistake, charged there; train computes right with it)
+    scalar = isinstance(reference, float) and arr.size == 1
+    if arr.dtype.kind not in "biuf" or not (scalar or arr.shape == np.shape(reference)):
+        raise Unjudgeable
+    value = arr.astype(float)
+    return float(value.reshape(())) if isinstance(reference, float) else value
+
+
+def same(a, b) -> bool:
+    return all(
+        x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True)
+        for x, y in zip(_leaves(a), _leaves(b), strict=True)
+    )
+
+
+def _constant(value) -> bool:
+    """An array value (of more than one element) whose finite values are all equal."""
+    leaves = [leaf for leaf in _leaves(value) if leaf.size > 1]
+    if not leaves:
+        return False
+    flat = np.concatenate([leaf.ravel() for leaf in leaves])
+    return np.unique(flat[np.isfinite(flat)]).size < 2
+
+
+def _echoes(value, args) -> bool:
+    """value is one of the call's array arguments unchanged."""
+    return any(
+        isinstance(arg, (np.ndarray, dict)) and np.size(_leaves(arg)[0]) > 1 and _same_structure(value, arg)
+        for arg in args
+    )
+
+
+def hollow(value, reference, args) -> bool:
+    """The learner's reply is hollow where the reference's is not: constant (zeros, a constant,
+    NaN everywhere) or one of its own arguments unchanged (identity)."""
+    return (_constant(value) and not _constant(reference)) or (
+        _echoes(value, args) and not _echoes(reference, args)
+    )
+
+
+def _same_structure(value, arg) -> bool:
+    try:
+        return same(value, arg)
+    except (ValueError, TypeError):
+        return False
+
+
+def _copy(value):
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value)
+    return np.copy(value) if isinstance(value, np.ndarray) else value
+
+
+class WithLearnersHelpers:
+    """The reference's functions, with `helpers` replaced by the learner's: attribute access as
+    on the reference module; the reference's code that calls a helper calls the learner's.
+
+    differed: helpers whose value differed from the reference's on some call; degenerate:
+    helpers (or a check's reason) that make the expectation one hollow code could meet."""
+
+    def __init__(self, ctx: Context, helpers: tuple[str, ...], forms: dict | None = None):
+        self._ctx = ctx
+        self._helpers = helpers
+        self._forms = forms or {}
+        self.differed: set[str] = set()
+        self.degenerate: set[str] = set()
+        self._globals = {**vars(ctx.ref), **{h: self._proxy(h) for h in helpers}}
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in self._helpers:
+            return self._globals[name]
+        if name in self._forms:
+            return self._forms[name](self._globals)
+        f = getattr(self._ctx.ref, name)
+        return types.FunctionType(f.__code__, self._globals, f.__name__, f.__defaults__, f.__closure__)
+
+    def mark_degenerate(self, reason: str) -> None:
+        self.degenerate.add(reason)
+
+    def _proxy(self, name: str) -> Callable:
+        def learners(*args, **kwargs):
+            reference = getattr(self._ctx.ref, name)(*_copy(args), **_copy(kwargs))
+            key = ("helper", _key(name, args, kwargs))
+            spent = self._ctx.helper_calls
+            if key not in self._ctx._memo and (
+                spent[0] >= MAX_HELPER_CALLS or spent[1] >= MAX_HELPER_SECONDS
+            ):
+                raise Unjudgeable
+            if name in self._ctx._broken:  # it hung or crashed in its own checks
+                raise Unjudgeable
+            try:
+                got = self._ctx.memo(key, lambda: self._ask(name, args, kwargs))
+            except (Failed, SubmissionError):  # the helper raised (a stub, a crash): its own checks say so
+                raise Unjudgeable from None
+            try:
+                value = conform(got, reference)
+            except Unjudgeable:  # another shape or type: it differs from the reference
+                self.differed.add(name)
+                raise
+            if not same(value, reference) or (isinstance(reference, float) and np.shape(got) != ()):
+                self.differed.add(name)
+            if hollow(value, reference, args):
+                self.degenerate.add(name)
+            return value
+
+        return learners
+
+    def _ask(self, name, args, kwargs):
+        """The learner's helper called on copies of the grader's arguments, counted in the
+        submission's budget (calls, wall seconds). Straight to the submission, not through
+        Context.call: a helper that hangs or crashes on these inputs, which its own checks never
+        gave it, is not marked broken for its own later checks (its grade is its checks')."""
+        started = time.perf_counter()
+        try:
+            return self._ctx.sub.call(name, *_copy(args), timeout=CALL_TIMEOUT, **_copy(kwargs))
+        finally:
+            calls, seconds = self._ctx.helper_calls
+            self._ctx.helper_calls = (calls + 1, seconds + time.perf_counter() - started)
+
+
+def differing(ctx: Context, helpers: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of `helpers` that may differ from the reference: every one whose own value checks
+    (ungated) failed or paid through a helper of theirs, or that has no results yet (a check run
+    on its own). A helper right on all its own checks is the reference's, and not asked again."""
+    graded = {result.function for result in ctx.results.values()}
+    differ = {
+        result.function
+        for result in ctx.results.values()
+        if not REGISTRY[result.name].requires and (not result.passed or result.root_cause)
+    }
+    return tuple(h for h in helpers if h in differ or h not in graded)
+
+
+def root_of(ctx: Context, helper: str) -> str:
+    """The function whose own mistake a helper's deviation is: the helper, or the root cause
+    it was itself judged through."""
+    return ctx.root_causes.get(helper, helper)
+
+
+def judged(ctx: Context, fn: str, body: Callable[[object], None], helpers: tuple[str, ...] | None = None):
+    """Run `body(ref)` against the reference; if it fails, again against the reference with the
+    learner's helpers of `fn` (then each of fn's FORMS), and pay (noting the root cause) when one
+    passes and is not degenerate. The first failure stands otherwise, with the root cause named
+    when a helper differed (the function may be right, but cannot be judged until it is)."""
+    try:
+        body(ctx.ref)
+        return
+    except Failed as failed:
+        first = failed
+    candidates = [(HELPERS.get(fn, ()) if helpers is None else helpers, {})]
+    candidates += [(uses, {fn: form}) for uses, form in FORMS.get(fn, [])]
+    outcomes = []  # (consistent, rebound, its helpers) of each way fn may be written
+    for uses, forms in candidates:
+        uses = differing(ctx, uses)
+        if not uses:
+            continue
+        rebound = WithLearnersHelpers(ctx, uses, forms)
+        try:
+            with np.errstate(all="ignore"):
+                body(rebound)
+            consistent = True
+        except (Failed, Unjudgeable):
+            consistent = False
+        if not rebound.differed:
+            continue
+        if consistent and not rebound.degenerate:
+            ctx.root_cause = _root(ctx, rebound, uses)
+            ctx.root_causes.setdefault(fn, ctx.root_cause)
+            return
+        outcomes.append((consistent, rebound, uses))
+    if not outcomes:
+        raise first
+    consistent, rebound, uses = max(outcomes, key=lambda outcome: outcome[0])  # degenerate first
+    root = _root(ctx, rebound, uses)
+    if not consistent:  # the function may have a mistake of its own: no root cause claimed
+        raise Failed(t("root_cause_first", fn=fn, helper=root) + first.text, first.cause)
+    ctx.root_cause = root
+    raise Failed(t("root_cause_degenerate", fn=fn, helper=root) + first.text, first.cause)
+
+
+def _root(ctx: Context, rebound: WithLearnersHelpers, uses: tuple[str, ...]) -> str:
+    """The root cause: the first of `uses` that differed, followed down."""
+    return root_of(ctx, min(rebound.differed, key=lambda h: uses.index(h) if h in uses else len(uses)))
