@@ -19,6 +19,7 @@ from . import checks
 from .checks.common import REGISTRY, Context, Failed, hides_arguments, refusal_reason, short
 from .in_process import InProcessSubmission
 from .messages import t
+from .misconceptions import name_misconceptions
 from .quoting import clean
 from .results import CheckResult, Results, Text
 from .sandbox.errors import Refused
@@ -147,7 +148,8 @@ def grade_submission(path, *, opener=open_graded) -> Results:
     reference = load_reference()
     started = time.perf_counter()
     with opener(path) as sub:
-        tests = run_rubric(Context(sub, reference), rubric)
+        ctx = Context(sub, reference)
+        tests = name_misconceptions(ctx, run_rubric(ctx, rubric))  # probes failing functions only
         load_error, failure = sub.load_error, sub.load_failure
     # nothing loaded: the report says why once, in both languages, and so does every check
     refused = t("load_refused", reason=refusal_reason(failure)) if isinstance(failure, Refused) else None

@@ -9,9 +9,13 @@ reporter picks one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .messages import Text, t
 from .quoting import clean
+
+if TYPE_CHECKING:
+    from .misconceptions import Misconception
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,8 @@ class CheckResult:
     # The check itself broke (a grader fault, not the learner's): scored 0 until the grader is
     # fixed and the submission re-graded, but shown as a grader error, never as a learner's miss.
     error: bool = False
+    # the catalogued misconception its function's values match (misconceptions.py), if any
+    misconception: Misconception | None = None
 
     def __post_init__(self) -> None:
         # Feedback quotes learner text: cleaned and capped once here, so every consumer of the

@@ -9,6 +9,9 @@ from . import gradescope, number
 
 def render(results, lang: str = "zh") -> str:
     data = gradescope.to_dict(results, lang)
+    for test, result in zip(data["tests"], results.tests, strict=True):  # each failed check of the function
+        if result.misconception and not result.passed:
+            test["misconception"] = result.misconception.to_json()
     data["submission"] = one_line(results.submission)
     data["functions"] = {
         f: {"score": number(s), "max_score": number(m)} for f, (s, m) in results.by_function().items()

@@ -6,6 +6,7 @@ Every piece of learner text is inside a fenced code block sized to outrun any ba
 the <details> it sits in; each check's feedback is capped (quoting.FEEDBACK_LIMIT)."""
 
 from ..messages import in_language
+from ..misconceptions import last_failures, note
 from ..quoting import code_span, fenced
 from . import number
 
@@ -33,14 +34,17 @@ def render(results, lang: str = "zh") -> str:
     failed = results.failed()
     if failed:
         lines += ["", f"### {say('report_failed_checks')}", ""]
-        for test in failed:
-            note = f" ⚠️ {say('report_grader_error')}" if test.error else ""
+        named = last_failures(failed)  # the misconception once per function, after its failures
+        for i, test in enumerate(failed):
+            mark = f" ⚠️ {say('report_grader_error')}" if test.error else ""
             lines += [
-                f"<details><summary><code>{test.name}</code> (0 / {number(test.max_score)}){note}</summary>",
+                f"<details><summary><code>{test.name}</code> (0 / {number(test.max_score)}){mark}</summary>",
                 "",
                 fenced(test.feedback.render(lang)),
                 "",
                 "</details>",
                 "",
             ]
+            if i in named:  # the kit's own text (messages.py), no learner text in it
+                lines += [f"💡 {code_span(test.function)}: {note(test).render(lang)}", ""]
     return "\n".join(lines).rstrip() + "\n"
