@@ -355,8 +355,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Right for a single number, but fails for an array: `if` tests the whole array. Use an element-wise comparison.",
     ),
     "misconception_leaky_relu_if_on_arrays": (
-        "对单个数正确，对数组却出错：`if x < 0:` 判断的是整个数组（truth value of an array，教材代码的写法）。用逐元素（element-wise）的选择。",
-        "Right for a single number, but fails for an array: `if x < 0:` tests the whole array (the chapter's form). Choose element-wise.",
+        "对单个数正确，对数组却出错：`if x < 0:` 判断的是整个数组（truth value of an array，教材 leaky ReLU 代码的写法）。用逐元素（element-wise）的选择，两个分支都是 x 的倍数。",
+        "Right for a single number, but fails for an array: `if x < 0:` tests the whole array (the chapter's leaky ReLU). Choose element-wise; both branches are multiples of x.",
     ),
     "misconception_leaky_relu_slope_wrong_side": (
         "斜率 alpha 用在了正半轴：x ≥ 0 时应原样返回 x，alpha · x 只属于 x < 0。看条件的方向。",
@@ -395,8 +395,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Negative inputs give alpha · e^x: the -1 is missing, so the function jumps at 0. Look at the formula for x < 0.",
     ),
     "misconception_elu_if_on_arrays": (
-        "对单个数正确，对数组却出错：`if x < 0:` 判断的是整个数组（truth value of an array，教材代码的写法）。用逐元素（element-wise）的选择。",
-        "Right for a single number, but fails for an array: `if x < 0:` tests the whole array (the chapter's form). Choose element-wise.",
+        "对单个数正确，对数组却出错：`if x < 0:` 判断的是整个数组（truth value of an array，教材 ELU 代码的写法）。用逐元素（element-wise）的选择，并让取指数的分支只看到不大于 0 的输入。",
+        "Right for a single number, but fails for an array: `if x < 0:` tests the whole array (the chapter's ELU). Choose element-wise, and let the exponential's branch see only inputs up to 0.",
     ),
     "misconception_elu_ignores_alpha": (
         "传入的 alpha 没有被使用：换一个 alpha，结果仍按 alpha = 1.0 计算。检查负半轴的公式里是否用了参数 alpha。",

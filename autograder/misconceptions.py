@@ -150,9 +150,12 @@ PROBES.update(
         "relative_error:a": Probe("relative_error", (_A, _B)),
         "relative_error:zeros": Probe("relative_error", (np.zeros(3), np.zeros(3))),
         "gradient_check:a": Probe("gradient_check", (_GC_FN, _GC_PARAMS, _GC_GRADS)),
-        # a wrong bias gradient, then every gradient 1.5 times too large: a check must tell them
+        # a wrong bias gradient, a wrong weight gradient, every gradient 1.5 times too large
         "gradient_check:bias": Probe(
             "gradient_check", (_GC_FN, _GC_PARAMS, {**_GC_GRADS, "by": _GC_GRADS["by"] + 1})
+        ),
+        "gradient_check:weight": Probe(
+            "gradient_check", (_GC_FN, _GC_PARAMS, {**_GC_GRADS, "Wxh": _GC_GRADS["Wxh"] + 1})
         ),
         "gradient_check:scaled": Probe(
             "gradient_check", (_GC_FN, _GC_PARAMS, {k: 1.5 * v for k, v in _GC_GRADS.items()})
@@ -547,7 +550,7 @@ CATALOGUE: tuple[Misconception, ...] = (
     # --- gradient_check ---
     M("gradient_check_all_at_once", "gradient_check", ("gradient_check:a",),
       lambda ref, *a: _gc(ref, *a, form="all_at_once")),
-    M("gradient_check_weights_only", "gradient_check", ("gradient_check:a", "gradient_check:bias"),
+    M("gradient_check_weights_only", "gradient_check", ("gradient_check:a", "gradient_check:bias", "gradient_check:weight"),
       lambda ref, *a: _gc(ref, *a, form="weights_only")),
     M("gradient_check_absolute_error", "gradient_check", ("gradient_check:a", "gradient_check:scaled"),
       lambda ref, *a: _gc(ref, *a, form="absolute")),
