@@ -22,6 +22,7 @@ import numpy as np
 
 from .checks.common import TRAIN_TIMEOUT, Failed
 from .messages import Text, t
+from .results import Named
 from .sandbox import TestFunction
 
 log = logging.getLogger("autograder")
@@ -58,9 +59,6 @@ class Misconception:
     @property
     def text(self) -> Text:
         return t(f"misconception_{self.id}")
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "zh": self.text.zh, "en": self.text.en}
 
 
 # --- the grader's public inputs ---------------------------------------------------------------
@@ -730,7 +728,7 @@ def name_misconceptions(ctx, tests: list) -> list:
     function; functions that passed every check are not probed (correct code costs nothing)."""
     failing = list(dict.fromkeys(r.function for r in tests if not r.passed and not r.error))
     own = [fn for fn in failing if not set(CALLS.get(fn, ())) & set(failing)]
-    named = {fn: found for fn in own if (found := detect(ctx, fn)) is not None}
+    named = {fn: Named(found.id, found.text) for fn in own if (found := detect(ctx, fn)) is not None}
     return [
         replace(r, misconception=named[r.function])
         if not r.passed and not r.error and r.function in named

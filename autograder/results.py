@@ -9,13 +9,21 @@ reporter picks one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from .messages import Text, t
 from .quoting import clean
 
-if TYPE_CHECKING:
-    from .misconceptions import Misconception
+
+@dataclass(frozen=True)
+class Named:
+    """A misconception named on a result (autograder/misconceptions.py): its id and message,
+    plain data, so results pickle between a class's grading slots."""
+
+    id: str
+    text: Text
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "zh": self.text.zh, "en": self.text.en}
 
 
 @dataclass(frozen=True)
@@ -29,7 +37,7 @@ class CheckResult:
     # fixed and the submission re-graded, but shown as a grader error, never as a learner's miss.
     error: bool = False
     # the catalogued misconception its function's values match (misconceptions.py), if any
-    misconception: Misconception | None = None
+    misconception: Named | None = None
 
     def __post_init__(self) -> None:
         # Feedback quotes learner text: cleaned and capped once here, so every consumer of the

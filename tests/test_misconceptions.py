@@ -10,6 +10,7 @@ call-backs, train's time limit) are proven by a few cases graded through the rea
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -193,7 +194,9 @@ def test_strange_returns_are_probed_without_a_grader_error(kind):
 
 def test_a_detector_that_breaks_is_the_grader_s_fault_and_names_nothing(monkeypatch):
     entry = next(e for e in CATALOGUE if e.id == "sigmoid_wrong_sign")
-    broken = misconceptions.Misconception("sigmoid_broken", entry.function, entry.probes, lambda ref, x: 1 / 0)
+    broken = misconceptions.Misconception(
+        "sigmoid_broken", entry.function, entry.probes, lambda ref, x: 1 / 0
+    )
     monkeypatch.setitem(BY_FUNCTION, "sigmoid", [broken])
     results = grade_in_process(CASES["sigmoid_wrong_sign"].source)
     assert named(results) == {} and results.grader_errors == []
@@ -253,3 +256,12 @@ def test_the_json_report_carries_the_misconception_on_each_failed_check_of_its_f
 def test_the_instructors_table_lists_every_entry():
     rows = re.findall(r"^\| `(\w+)` \| `(\w+)` \|", DOC.read_text(encoding="utf-8"), re.M)
     assert sorted(rows) == sorted((entry.function, entry.id) for entry in CATALOGUE)
+
+
+def test_results_that_name_a_misconception_pickle_as_a_class_s_grading_slots_send_them(one_mistake):
+    """grade-all's slots send each learner's Results to the parent pickled: a named
+    misconception is plain data (its id and text), never the catalogue's entry and its code."""
+    again = pickle.loads(pickle.dumps(one_mistake))
+    assert again.tests == one_mistake.tests and named(again) == {
+        "sigmoid_derivative": "sigmoid_derivative_plus"
+    }
