@@ -20,10 +20,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .checks.common import TRAIN_TIMEOUT, Failed
+from .checks.common import TRAIN_TIMEOUT, Failed, central_difference
 from .messages import Text, t
 from .results import Named
-from .sandbox import TestFunction
+from .sandbox import TestFunction, testfns
 
 log = logging.getLogger("autograder")
 RAISES = object()  # a prediction: the call fails (e.g. `if x < 0:` given an array)
@@ -109,14 +109,9 @@ _GC_PARAMS = {k: _rng.normal(size=s) for k, s in _GC_SHAPES.items()}
 _TRAIN = {"num_hidden": 3, "alpha": 0.7, "num_iterations": 250, "seed": 4}
 
 
-def _gc_grads():
-    from .sandbox import testfns
-
-    coeffs = {k: (v["a"], v["b"], v["c"]) for k, v in _GC_DATA.items()}
-    return testfns.dict_poly_sin_gradient(_GC_PARAMS, coeffs)
-
-
-_GC_GRADS = _gc_grads()
+_GC_GRADS = testfns.dict_poly_sin_gradient(
+    _GC_PARAMS, {k: (v["a"], v["b"], v["c"]) for k, v in _GC_DATA.items()}
+)
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish")
 OTHER = {"leaky_relu": {"alpha": 0.2}, "elu": {"alpha": 1.5}, "swish": {"beta": 2.0}}
@@ -191,10 +186,6 @@ def _scalar_only(correct):
     return lambda ref, x, **kw: RAISES if np.ndim(x) else getattr(ref, correct)(x, **kw)
 
 
-def _elu_alpha(kw):
-    return kw.get("alpha", 1.0)
-
-
 def _backprop(
     ref,
     X,
@@ -235,11 +226,16 @@ def _train_every_100(ref, X, y, **kw):
     return params, costs[::100]
 
 
+def _directional(along, epsilon):
+    """The central difference of along(step), the function with every element moved by step."""
+    return float(central_difference(along, 0.0, epsilon))
+
+
 def _numerical(f, x, epsilon=1e-5, *, kind="central", restore=True):
     """numerical_gradient as a misconception computes it, element by element (or all at once)."""
     x = np.array(x, dtype=float)
     if kind == "all_at_once":
-        return np.full_like(x, (f(x + epsilon) - f(x - epsilon)) / (2 * epsilon))
+        return np.full_like(x, _directional(lambda step: f(x + step), epsilon))
     steps = {  # (offset of the first point, of the second, divisor)
         "central": (epsilon, -epsilon, 2 * epsilon),
         "forward": (epsilon, 0.0, epsilon),
@@ -277,9 +273,8 @@ def _gc(ref, cost_fn, params, grads, epsilon=1e-5, *, form):
     keys = ("Wxh", "Why") if form == "weights_only" else tuple(params)
     analytic = np.concatenate([np.ravel(grads[k]) for k in keys])
     if form == "all_at_once":
-        plus = {k: np.asarray(v, dtype=float) + epsilon for k, v in params.items()}
-        minus = {k: np.asarray(v, dtype=float) - epsilon for k, v in params.items()}
-        directional = (cost_fn(plus) - cost_fn(minus)) / (2 * epsilon)
+        floats = {k: np.asarray(v, dtype=float) for k, v in params.items()}
+        directional = _directional(lambda step: cost_fn({k: v + step for k, v in floats.items()}), epsilon)
         return ref.relative_error(analytic, np.full_like(analytic, directional))
     numeric = []
     for k in keys:
