@@ -106,7 +106,7 @@ _GC_SHAPES = {"Wxh": (2, 2), "bh": (1, 2), "Why": (2, 1), "by": (1, 1)}
 _GC_DATA = {k: {c: _rng.normal(size=s) for c in "abc"} for k, s in _GC_SHAPES.items()}
 _GC_FN = TestFunction("dict_poly_sin", _GC_DATA)
 _GC_PARAMS = {k: _rng.normal(size=s) for k, s in _GC_SHAPES.items()}
-_TRAIN = {"num_hidden": 3, "alpha": 0.7, "num_iterations": 250, "seed": 4}
+_TRAIN = {"num_hidden": 3, "alpha": 0.7, "num_iterations": 150, "seed": 4}  # two costs every 100
 
 
 _GC_GRADS = testfns.dict_poly_sin_gradient(
