@@ -49,6 +49,7 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Bool, List
 
 from autograder import messages
+from autograder.misconceptions import note as misconception_note
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 
 
@@ -69,6 +70,9 @@ def function_report(results, name, lang="zh"):
     tests = [t for t in results.tests if name in t.tags]
     earned = sum(t.score for t in tests)
     lines = [t.render(lang) for t in tests if not t.passed]
+    named = next((t for t in tests if not t.passed and t.misconception), None)
+    if named is not None:  # once per function, after its failures (misconceptions.py)
+        lines.append("→ " + misconception_note(named).render(lang))
     if not lines:
         lines = ["✓ " + messages.t("all_hidden_checks_passed").render(lang)]
     return round(earned, 6), "\n".join(lines) + "\n"

@@ -265,3 +265,13 @@ def test_results_that_name_a_misconception_pickle_as_a_class_s_grading_slots_sen
     assert again.tests == one_mistake.tests and named(again) == {
         "sigmoid_derivative": "sigmoid_derivative_plus"
     }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_nbgrader_s_test_cell_says_the_misconception_once_after_the_function_s_failures(one_mistake, lang):
+    from autograder.nbgrader_hooks import function_report
+
+    text = next(e for e in CATALOGUE if e.id == "sigmoid_derivative_plus").text.render(lang)
+    _, feedback = function_report(one_mistake, "sigmoid_derivative", lang)
+    assert feedback.count(text) == 1 and feedback.rstrip().endswith(text)
+    assert text not in function_report(one_mistake, "sigmoid", lang)[1]
