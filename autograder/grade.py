@@ -20,6 +20,7 @@ from .checks import explain
 from .checks.common import REGISTRY, Context, Failed, hides_arguments, refusal_reason, short
 from .in_process import InProcessSubmission
 from .messages import t
+from .misconceptions import name_misconceptions
 from .quoting import clean
 from .results import CheckResult, Results, Text
 from .sandbox.errors import Refused
@@ -157,7 +158,7 @@ def grade_submission(path, *, opener=open_graded) -> Results:
     started = time.perf_counter()
     with opener(path) as sub:
         ctx = Context(sub, reference)
-        tests = run_rubric(ctx, rubric)
+        tests = name_misconceptions(ctx, run_rubric(ctx, rubric))  # probes failing functions only
         load_error, failure = sub.load_error, sub.load_failure
         cells, module_code = ctx.code
     # nothing loaded: the report says why once, in both languages, and so does every check

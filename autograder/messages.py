@@ -433,6 +433,436 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{call}：梯度在 {param}{index} 处被故意改错了，期望相对误差约 {expected}，得到 {got}。",
         "{call}: the gradient was made wrong on purpose at {param}{index}, expected a relative error of about {expected}, got {got}.",
     ),
+    # --- misconceptions (autograder/misconceptions.py; docs/misconceptions.md) -------------------
+    "misconception_note": ("可能的误解（misconception）：{text}", "Likely misconception: {text}"),
+    "misconception_sigmoid_wrong_sign": (
+        "指数的符号反了（wrong sign）：结果是 σ(-x)。检查 e 的指数：σ(x) = 1 / (1 + e^(-x))。",
+        "The exponent's sign is flipped: the result is σ(-x). Look at the exponent of e: σ(x) = 1 / (1 + e^(-x)).",
+    ),
+    "misconception_sigmoid_overflows": (
+        "写成 e^x / (1 + e^x) 时，x 很大 e^x 溢出（overflow），inf / inf 得到 NaN。看 x 很大时的写法，选一个不会溢出的形式。",
+        "Written as e^x / (1 + e^x), e^x overflows for large x and inf / inf is NaN. Look at the form used for large x and pick one that cannot overflow.",
+    ),
+    "misconception_sigmoid_float32": (
+        "结果是 float32（单精度）：值近似正确但精度不够。找出把数组转成 float32 的地方，保持 float64。",
+        "The result is float32: nearly right but not precise enough. Find where the array is cast to float32 and keep float64.",
+    ),
+    "misconception_sigmoid_changes_input": (
+        "值正确，但调用后传入的数组 x 被改了（原地修改，in place）。找出对 x 赋值或用 out= 写回 x 的地方，改为新建数组。",
+        "The values are right, but the array x passed in is changed after the call (in place). Find where x is assigned to or written with out=, and make a new array instead.",
+    ),
+    "misconception_sigmoid_derivative_of_activation": (
+        "把参数 x 当成了激活值 σ(z)（activation）：结果是 x · (1 - x)。x 是预激活值 z（pre-activation），先对它求 σ。",
+        "The argument x is treated as the activation σ(z): the result is x · (1 - x). x is the pre-activation z; apply σ to it first.",
+    ),
+    "misconception_sigmoid_derivative_plus": (
+        "导数里的符号错了：结果是 σ · (1 + σ)。回到 σ 的求导过程，看括号里是加还是减。",
+        "A sign in the derivative is wrong: the result is σ · (1 + σ). Go back to differentiating σ and check the sign inside the brackets.",
+    ),
+    "misconception_sigmoid_derivative_of_sigmoid": (
+        "σ 用了两次：结果是 σ'(σ(z))。先算一次 s = σ(x)，导数公式里直接用 s，不要再对 s 求 σ（或调用带 σ 的函数）。",
+        "σ is applied twice: the result is σ'(σ(z)). Compute s = σ(x) once and use s in the formula; do not apply σ (or a function that does) to s again.",
+    ),
+    "misconception_sigmoid_derivative_is_sigmoid": (
+        "返回的是 σ(x) 本身，不是它的导数（derivative）。看 return 的那一行：导数还要乘上一个因子。",
+        "It returns σ(x) itself, not its derivative. Look at the return line: the derivative has one more factor.",
+    ),
+    "misconception_sigmoid_derivative_overflows": (
+        "写成 e^(-x) / (1 + e^(-x))² 时，x 很小（x ≤ -710）e^(-x) 溢出（overflow），得到 NaN（教材代码的写法）。改用由 σ(x) 表示的形式。",
+        "Written as e^(-x) / (1 + e^(-x))², e^(-x) overflows for x ≤ -710 and gives NaN (the chapter's form). Use the form written with σ(x).",
+    ),
+    "misconception_tanh_overflows_both_sides": (
+        "写成 (e^x - e^(-x)) / (e^x + e^(-x)) 时，|x| 很大 e^x 或 e^(-x) 溢出（overflow），得到 NaN。看 |x| 很大时的写法，用 np.tanh 或只含 e^(-2|x|) 的形式。",
+        "Written as (e^x - e^(-x)) / (e^x + e^(-x)), e^x or e^(-x) overflows for large |x| and gives NaN. Look at large |x|: use np.tanh or a form with only e^(-2|x|).",
+    ),
+    "misconception_tanh_overflows_negative_side": (
+        "写成 (1 - e^(-2x)) / (1 + e^(-2x)) 时，x 很小（x ≲ -355）e^(-2x) 溢出（overflow），得到 NaN（教材代码的写法）。负半轴要换一种写法。",
+        "Written as (1 - e^(-2x)) / (1 + e^(-2x)), e^(-2x) overflows for x ≲ -355 and gives NaN (the chapter's form). Negative inputs need another form.",
+    ),
+    "misconception_tanh_half_argument": (
+        "结果是 2σ(x) - 1 = tanh(x/2)：tanh 与 σ 的关系里参数是 2x。检查 tanh 与 sigmoid 换算时的参数。",
+        "The result is 2σ(x) - 1 = tanh(x/2): the identity relating tanh and σ uses 2x. Check the argument when converting from sigmoid.",
+    ),
+    "misconception_tanh_derivative_forgets_square": (
+        "结果是 1 - tanh(x)：导数是 1 减去 tanh 的平方（square）。看公式里 tanh 的次数。",
+        "The result is 1 - tanh(x): the derivative is 1 minus the square of tanh. Look at the power of tanh in the formula.",
+    ),
+    "misconception_tanh_derivative_of_activation": (
+        "把参数 x 当成了激活值 tanh(z)（activation）：结果是 1 - x²。x 是预激活值 z（pre-activation），先对它求 tanh。",
+        "The argument x is treated as the activation tanh(z): the result is 1 - x². x is the pre-activation z; apply tanh to it first.",
+    ),
+    "misconception_tanh_derivative_plus": (
+        "导数里的符号错了：结果是 1 + tanh²(x)。回到 tanh 的求导过程，看平方项前面的符号。",
+        "A sign in the derivative is wrong: the result is 1 + tanh²(x). Go back to differentiating tanh and check the sign of the squared term.",
+    ),
+    "misconception_relu_if_on_arrays": (
+        "对单个数正确，对数组却出错：`if` 判断的是整个数组（truth value of an array）。把分支改成逐元素（element-wise）的写法。",
+        "Right for a single number, but fails for an array: `if` tests the whole array. Make the branch element-wise.",
+    ),
+    "misconception_relu_changes_input": (
+        "值正确，但调用后传入的数组 x 被改了（原地修改，in place），例如把负数直接置 0。先复制，或用不修改 x 的函数。",
+        "The values are right, but the array x passed in is changed (in place), e.g. negatives set to 0 directly. Copy first, or use a function that leaves x alone.",
+    ),
+    "misconception_relu_minimum": (
+        "结果是 min(0, x)：保留了负数、去掉了正数。看取最大还是最小。",
+        "The result is min(0, x): negatives kept, positives dropped. Check whether it takes the maximum or the minimum.",
+    ),
+    "misconception_relu_derivative_wrong_side": (
+        "导数在 x < 0 处是 1、x > 0 处是 0：比较的方向反了。看比较运算符的方向。",
+        "The derivative is 1 for x < 0 and 0 for x > 0: the comparison points the wrong way. Look at the comparison operator.",
+    ),
+    "misconception_relu_derivative_bool": (
+        "值对了，但返回的是布尔数组（bool）：比较的结果还要转成 float 的 0.0 / 1.0。",
+        "The values are right but the array is bool: the comparison's result must become float 0.0 / 1.0.",
+    ),
+    "misconception_relu_derivative_half_at_zero": (
+        "在 x = 0 处得到 0.5：(sign(x) + 1) / 2 在 0 处取中间值。本练习在 0 处取 0 或 1 均可，但不能取 0.5。",
+        "It gives 0.5 at x = 0: (sign(x) + 1) / 2 is halfway there. This exercise accepts 0 or 1 at 0, not 0.5.",
+    ),
+    "misconception_relu_derivative_sign": (
+        "结果在 x < 0 处是 -1：这是 sign(x)，不是 ReLU 的导数。负半轴的斜率（slope）是多少？",
+        "The result is -1 for x < 0: that is sign(x), not ReLU's derivative. What is the slope for negative inputs?",
+    ),
+    "misconception_relu_derivative_is_relu": (
+        "返回的是 ReLU 本身 max(0, x)，不是它的导数（derivative）：正半轴的导数是常数。",
+        "It returns ReLU itself, max(0, x), not its derivative: for positive inputs the derivative is a constant.",
+    ),
+    "misconception_relu_derivative_if_on_arrays": (
+        "对单个数正确，对数组却出错：`if` 判断的是整个数组（truth value of an array）。把分支改成逐元素（element-wise）的比较。",
+        "Right for a single number, but fails for an array: `if` tests the whole array. Use an element-wise comparison.",
+    ),
+    "misconception_leaky_relu_if_on_arrays": (
+        "对单个数正确，对数组却出错：`if x < 0:` 判断的是整个数组（truth value of an array，教材 leaky ReLU 代码的写法）。用逐元素（element-wise）的选择，两个分支都是 x 的倍数。",
+        "Right for a single number, but fails for an array: `if x < 0:` tests the whole array (the chapter's leaky ReLU). Choose element-wise; both branches are multiples of x.",
+    ),
+    "misconception_leaky_relu_slope_wrong_side": (
+        "斜率 alpha 用在了正半轴：x ≥ 0 时应原样返回 x，alpha · x 只属于 x < 0。看条件的方向。",
+        "The slope alpha is applied to positive inputs: x ≥ 0 must return x unchanged, alpha · x belongs to x < 0. Check the condition's direction.",
+    ),
+    "misconception_leaky_relu_ignores_alpha": (
+        "传入的 alpha 没有被使用：换一个 alpha，结果仍按 0.01 计算。检查函数体里是否写死了斜率。",
+        "The alpha passed in is not used: with another alpha the result still uses 0.01. Check for a slope written into the body.",
+    ),
+    "misconception_leaky_relu_zero_below": (
+        "负半轴得到 0：这是普通 ReLU。leaky ReLU 在 x < 0 处保留一个小斜率（slope）alpha。",
+        "Negative inputs give 0: that is plain ReLU. Leaky ReLU keeps a small slope alpha for x < 0.",
+    ),
+    "misconception_leaky_relu_derivative_ignores_alpha": (
+        "传入的 alpha 没有被使用：换一个 alpha，负半轴的导数仍是 0.01。检查函数体里是否写死了斜率。",
+        "The alpha passed in is not used: with another alpha the derivative below 0 is still 0.01. Check for a slope written into the body.",
+    ),
+    "misconception_leaky_relu_derivative_wrong_side": (
+        "两边的导数对调了：x < 0 处得到 1，x > 0 处得到 alpha。看条件的方向。",
+        "The two sides are swapped: 1 for x < 0 and alpha for x > 0. Check the condition's direction.",
+    ),
+    "misconception_leaky_relu_derivative_zero_below": (
+        "负半轴的导数是 0：这是 ReLU 的导数。leaky ReLU 在 x < 0 处的导数是 alpha。",
+        "The derivative below 0 is 0: that is ReLU's. Leaky ReLU's derivative for x < 0 is alpha.",
+    ),
+    "misconception_leaky_relu_derivative_is_activation": (
+        "返回的是 leaky ReLU 本身，不是它的导数（derivative）：导数在每一侧都是常数。",
+        "It returns leaky ReLU itself, not its derivative: the derivative is a constant on each side.",
+    ),
+    "misconception_elu_alpha_0_01": (
+        "负半轴小了 100 倍：用的是 alpha = 0.01（教材代码的默认值），本练习的默认值是标准的 alpha = 1.0。检查签名和函数体里的 alpha。",
+        "Negative inputs are 100 times too small: alpha = 0.01 is used (the chapter's default); this exercise's default is the standard alpha = 1.0. Check alpha in the signature and the body.",
+    ),
+    "misconception_elu_without_minus_one": (
+        "负半轴是 alpha · e^x：少了 -1，所以在 0 处不连续。看负半轴的公式。",
+        "Negative inputs give alpha · e^x: the -1 is missing, so the function jumps at 0. Look at the formula for x < 0.",
+    ),
+    "misconception_elu_if_on_arrays": (
+        "对单个数正确，对数组却出错：`if x < 0:` 判断的是整个数组（truth value of an array，教材 ELU 代码的写法）。用逐元素（element-wise）的选择，并让取指数的分支只看到不大于 0 的输入。",
+        "Right for a single number, but fails for an array: `if x < 0:` tests the whole array (the chapter's ELU). Choose element-wise, and let the exponential's branch see only inputs up to 0.",
+    ),
+    "misconception_elu_ignores_alpha": (
+        "传入的 alpha 没有被使用：换一个 alpha，结果仍按 alpha = 1.0 计算。检查负半轴的公式里是否用了参数 alpha。",
+        "The alpha passed in is not used: with another alpha the result still uses 1.0. Check that the formula for x < 0 uses the argument alpha.",
+    ),
+    "misconception_elu_derivative_ignores_alpha": (
+        "传入的 alpha 没有被使用：负半轴的导数是 e^x，少了因子 alpha。看负半轴的公式。",
+        "The alpha passed in is not used: the derivative below 0 is e^x, missing the factor alpha. Look at the formula for x < 0.",
+    ),
+    "misconception_elu_derivative_keeps_minus_one": (
+        "负半轴的导数是 alpha · (e^x - 1)：这是 ELU 本身。求导时常数 -1 消失了。",
+        "The derivative below 0 is alpha · (e^x - 1): that is ELU itself. The constant -1 vanishes when differentiating.",
+    ),
+    "misconception_elu_derivative_zero_below": (
+        "负半轴的导数是 0：这是 ReLU 的导数。ELU 在 x < 0 处的导数来自指数项。",
+        "The derivative below 0 is 0: that is ReLU's. ELU's derivative for x < 0 comes from its exponential term.",
+    ),
+    "misconception_swish_factor_2": (
+        "结果是期望值的 2 倍：2x · σ(βx) 是教材的重参数化写法（re-parameterised form），本练习要求标准形式 x · σ(βx)。",
+        "The result is twice the expected value: 2x · σ(βx) is the chapter's re-parameterised form; this exercise asks for the standard x · σ(βx).",
+    ),
+    "misconception_swish_ignores_beta": (
+        "传入的 beta 没有被使用：换一个 beta，结果仍是 x · σ(x)。看 σ 的参数。",
+        "The beta passed in is not used: with another beta the result is still x · σ(x). Look at σ's argument.",
+    ),
+    "misconception_swish_forgets_x": (
+        "结果是 σ(βx)：少了前面的因子 x。看 return 的那一行。",
+        "The result is σ(βx): the factor x in front is missing. Look at the return line.",
+    ),
+    "misconception_swish_derivative_misses_sigmoid_term": (
+        "只有 β · x · σ'(βx) 一项：乘积法则（product rule）还有一项来自对 x 本身求导。",
+        "Only the term β · x · σ'(βx): the product rule has another term, from differentiating x itself.",
+    ),
+    "misconception_swish_derivative_misses_product_rule": (
+        "结果是 σ(βx)：只对 x 求了导，把 σ(βx) 当成了常数。用乘积法则（product rule），σ(βx) 也要求导。",
+        "The result is σ(βx): only x was differentiated, σ(βx) treated as a constant. Use the product rule; σ(βx) has a derivative too.",
+    ),
+    "misconception_swish_derivative_ignores_beta": (
+        "传入的 beta 没有被使用：换一个 beta，结果仍按 beta = 1 计算。检查 σ 的参数和链式法则（chain rule）带来的因子 β。",
+        "The beta passed in is not used: with another beta the result still uses 1. Check σ's argument and the factor β from the chain rule.",
+    ),
+    "misconception_swish_derivative_factor_2": (
+        "结果是期望值的 2 倍：这是教材 2x · σ(βx) 形式的导数，本练习要求标准形式 x · σ(βx) 的导数。",
+        "The result is twice the expected value: the derivative of the chapter's 2x · σ(βx); this exercise asks for that of the standard x · σ(βx).",
+    ),
+    "misconception_softmax_axis_0": (
+        "沿 axis 0（按列）归一化了（教材代码的写法）：一批样本每行一个，应沿参数 axis（默认 -1，每一行）求和并保持维度（keepdims）。",
+        "Normalised along axis 0 (by column, as the chapter's code does): a batch has one sample per row; sum along the `axis` argument (default -1, each row), keeping dimensions.",
+    ),
+    "misconception_softmax_whole_array": (
+        "整个数组一起归一化了：所有元素加起来是 1，而不是每一行。求和时指定参数 axis。",
+        "The whole array is normalised at once: all elements sum to 1, not each row. Pass the `axis` argument to the sum.",
+    ),
+    "misconception_softmax_overflows": (
+        "输入很大时 e^x 溢出（overflow），得到 NaN：先减去沿同一轴的最大值（max），结果不变但不会溢出。",
+        "e^x overflows for large inputs and gives NaN: subtract the maximum along the same axis first; the result is the same and cannot overflow.",
+    ),
+    "misconception_softmax_chapter_code": (
+        "这是教材代码的写法：既沿 axis 0（按列）归一化，又在输入很大时溢出（overflow）得到 NaN。两处都要改：求和的轴，以及先减去最大值。",
+        "This is the chapter's code: it normalises along axis 0 (by column) and overflows to NaN for large inputs. Fix both: the axis of the sum, and subtract the maximum first.",
+    ),
+    "misconception_softmax_ignores_axis": (
+        "传入的 axis 没有被使用：总是按最后一个轴归一化。求和和取最大值时都用参数 axis。",
+        "The axis passed in is not used: it always normalises along the last axis. Use the `axis` argument in the sum and the maximum.",
+    ),
+    "misconception_init_params_random_biases": (
+        "偏置（bias）也是随机数：约定里偏置初始化为 0，只有权重（weights）从标准正态分布抽取。",
+        "The biases are random too: the contract initialises biases to zero; only the weights are drawn from the standard normal.",
+    ),
+    "misconception_init_params_scaled": (
+        "权重被乘了 0.01：本练习要求标准正态分布（standard normal）的原始值，不缩放。",
+        "The weights are multiplied by 0.01: this exercise asks for plain standard normal draws, unscaled.",
+    ),
+    "misconception_init_params_uniform": (
+        "权重来自 [0, 1) 的均匀分布（uniform）：约定要求标准正态分布（standard normal）。看用的是生成器的哪个方法。",
+        "The weights are uniform on [0, 1): the contract asks for the standard normal. Check which method of the generator is used.",
+    ),
+    "misconception_init_params_transposed": (
+        "权重矩阵的形状转置了（transposed）：Wxh 是 (num_input, num_hidden)，Why 是 (num_hidden, num_output)。看创建权重时的形状。",
+        "The weight matrices are transposed: Wxh is (num_input, num_hidden), Why is (num_hidden, num_output). Look at the shapes where they are created.",
+    ),
+    "misconception_init_params_ignores_seed": (
+        "同一个 seed 两次得到不同的权重：随机数没有来自 np.random.default_rng(seed)。用传入的 seed 创建生成器（generator）。",
+        "The same seed gives different weights twice: the numbers do not come from np.random.default_rng(seed). Create the generator from the seed passed in.",
+    ),
+    "misconception_init_params_requires_seed": (
+        "不传 seed（seed=None）时出错：None 也是合法的 seed，default_rng(None) 每次抽取新的随机数。不要拒绝 None。",
+        "Fails without a seed (seed=None): None is a valid seed, default_rng(None) draws fresh numbers each time. Do not refuse None.",
+    ),
+    "misconception_init_params_default_seed": (
+        "不传 seed 时总是得到 seed=0 的权重：签名里 seed 的默认值应为 None。",
+        "Without a seed it always returns the weights of seed=0: the signature's default for seed must be None.",
+    ),
+    "misconception_forward_prop_forgets_biases": (
+        "没有加偏置（bias）：z1 和 z2 都少了 bh、by。看两个线性步骤（linear step）。",
+        "The biases are not added: z1 and z2 both lack bh and by. Look at the two linear steps.",
+    ),
+    "misconception_forward_prop_relu_hidden": (
+        "隐藏层用了 ReLU：本章的网络两层都用 sigmoid。看 a1 的激活函数（activation）。",
+        "The hidden layer uses ReLU: this chapter's network uses sigmoid in both layers. Look at a1's activation.",
+    ),
+    "misconception_forward_prop_linear_hidden": (
+        "隐藏层没有激活函数（activation）：a1 等于 z1。看 a1 是怎么得到的。",
+        "The hidden layer has no activation: a1 equals z1. Look at how a1 is computed.",
+    ),
+    "misconception_forward_prop_linear_output": (
+        "输出层没有激活函数（activation）：ŷ 等于 z2。输出也要经过 sigmoid。",
+        "The output layer has no activation: ŷ equals z2. The output goes through sigmoid too.",
+    ),
+    "misconception_cost_function_mean": (
+        "算的是均值（mean）：教材称它为均方误差（MSE），但本练习的代价是 ½ · Σ (y - ŷ)²，对所有元素求和、乘 0.5，不除以个数。",
+        "It computes a mean: the chapter calls it mean squared error (MSE), but this exercise's cost is ½ · Σ (y - ŷ)², summed over every element and halved, not divided by the count.",
+    ),
+    "misconception_cost_function_half_mean": (
+        "乘了 0.5，但又除以了元素个数（mean）：本练习的代价是 ½ · Σ (y - ŷ)²，求和（sum）而不是平均。",
+        "It halves but also divides by the number of elements (a mean): this exercise's cost is ½ · Σ (y - ŷ)², a sum, not an average.",
+    ),
+    "misconception_cost_function_forgets_half": (
+        "少了因子 0.5：J = ½ · Σ (y - ŷ)²，反向传播（backpropagation）的梯度依赖这个 ½。",
+        "The factor 0.5 is missing: J = ½ · Σ (y - ŷ)²; backpropagation's gradients rely on that ½.",
+    ),
+    "misconception_cost_function_builtin_sum": (
+        "返回的是数组：内置的 sum 只沿第一个轴求和（教材代码的写法）。对所有元素求和，并返回 Python float。",
+        "It returns an array: the built-in sum only adds along the first axis (the chapter's form). Sum every element and return a Python float.",
+    ),
+    "misconception_cost_function_cross_entropy": (
+        "算的是交叉熵（cross-entropy）：本章的代价是平方误差 ½ · Σ (y - ŷ)²，反向传播（backpropagation）也按它推导。",
+        "It computes the cross-entropy: this chapter's cost is the squared error ½ · Σ (y - ŷ)², and backpropagation is derived from it.",
+    ),
+    "misconception_backward_prop_no_bias_gradients": (
+        "偏置（bias）的梯度全是 0（教材代码没有计算它们）：偏置的梯度是 delta 沿样本轴（axis 0）求和。",
+        "The bias gradients are all 0 (the chapter's code never computes them): a bias's gradient is its delta summed over the samples (axis 0).",
+    ),
+    "misconception_backward_prop_bias_gradient_mean": (
+        "偏置（bias）的梯度是 delta 的平均（mean）：代价是求和的，所以偏置的梯度也是沿样本轴求和（sum），不是平均。",
+        "The bias gradients are the mean of delta: the cost is a sum, so a bias's gradient is summed over the samples too, not averaged.",
+    ),
+    "misconception_backward_prop_bias_not_summed": (
+        "偏置（bias）的梯度是每个样本一行：delta 还要沿样本轴（axis 0）求和，形状才与偏置相同 (1, n)。",
+        "The bias gradients have one row per sample: delta must still be summed over the samples (axis 0), to the bias's shape (1, n).",
+    ),
+    "misconception_backward_prop_derivative_of_activation": (
+        "σ' 用在了激活值上（σ'(a) 而不是 σ'(z)）：sigmoid_derivative 的参数是预激活值 z（pre-activation），即缓存（cache）里的 z1、z2。",
+        "σ' is applied to the activations (σ'(a), not σ'(z)): sigmoid_derivative takes the pre-activation z, i.e. z1 and z2 from the cache.",
+    ),
+    "misconception_backward_prop_wrong_sign": (
+        "所有梯度的符号都反了：输出层的 delta 是 ∂J/∂z2 = -(y - ŷ) ⊙ σ'(z2)。看输出 delta 的符号。",
+        "Every gradient has the wrong sign: the output delta is ∂J/∂z2 = -(y - ŷ) ⊙ σ'(z2). Check the sign of the output delta.",
+    ),
+    "misconception_backward_prop_missing_transpose": (
+        "把误差传回隐藏层时少了转置（transpose）：delta1 由 delta2 乘 Why 的转置得到。看 delta1 那一行的矩阵乘法。",
+        "A transpose is missing where the error goes back to the hidden layer: delta1 comes from delta2 times the transpose of Why. Look at the product in the delta1 line.",
+    ),
+    "misconception_backward_prop_averages": (
+        "所有梯度都除以了样本数（1/m）：本练习的代价是求和，不是平均，所以梯度也不除以样本数。",
+        "Every gradient is divided by the number of samples (1/m): this exercise's cost is a sum, not an average, so the gradients are not divided either.",
+    ),
+    "misconception_backward_prop_forgets_hidden_derivative": (
+        "隐藏层的 delta 少了 σ'(z1)：误差经过 Why 传回之后，还要乘上隐藏层激活函数的导数（链式法则，chain rule）。",
+        "The hidden delta lacks σ'(z1): after the error goes back through Why, it is multiplied by the hidden activation's derivative (chain rule).",
+    ),
+    "misconception_backward_prop_float32": (
+        "梯度是 float32（单精度）：值近似正确但精度不够，梯度检验（gradient check）的 1e-7 阈值只在 float64 下成立。保持 float64。",
+        "The gradients are float32: nearly right but not precise enough; gradient checking's 1e-7 threshold only holds in float64. Keep float64.",
+    ),
+    "misconception_update_params_ascends": (
+        "参数朝梯度方向移动了（梯度上升，ascent）：梯度下降（descent）是减去 alpha 乘梯度。看更新的符号。",
+        "The parameters move along the gradient (ascent): gradient descent subtracts alpha times the gradient. Check the update's sign.",
+    ),
+    "misconception_update_params_biases_not_updated": (
+        "偏置（bias）没有更新（教材代码的写法）：每个参数都要更新，包括 bh 和 by。",
+        "The biases are not updated (the chapter's code): every parameter is updated, bh and by included.",
+    ),
+    "misconception_update_params_in_place": (
+        "值正确，但传入的 params 被原地修改了（in place，如 -=）：返回新的字典和数组，不改动参数。",
+        "The values are right, but the params passed in are changed in place (e.g. -=): return a new dict of new arrays and leave the arguments alone.",
+    ),
+    "misconception_update_params_ignores_alpha": (
+        "传入的学习率 alpha 没有被使用：每一步减去的是整个梯度。每个梯度都要乘以 alpha。",
+        "The learning rate alpha passed in is not used: each step subtracts the whole gradient. Multiply every gradient by alpha.",
+    ),
+    "misconception_update_params_swapped_gradients": (
+        "Wxh 用了 Why 的梯度，Why 用了 Wxh 的梯度（教材反向传播一节的写法）：每个参数用与它同名的梯度。",
+        "Wxh is updated with Why's gradient and Why with Wxh's (the chapter's backpropagation section): each parameter takes the gradient of the same name.",
+    ),
+    "misconception_predict_strict_threshold": (
+        "ŷ 恰好等于 0.5 时得到 0：阈值（threshold）比较用了严格大于。约定是 ŷ ≥ 0.5 记为 1。",
+        "ŷ exactly 0.5 gives 0: the threshold comparison is strict. The contract says ŷ ≥ 0.5 is class 1.",
+    ),
+    "misconception_predict_bool": (
+        "值对了，但返回的是布尔数组（bool）：约定要求整数（int）的 0 和 1。",
+        "The values are right but the array is bool: the contract asks for integer 0 and 1.",
+    ),
+    "misconception_predict_floats": (
+        "值对了，但返回的是浮点数（float）的 0.0 和 1.0：约定要求整数（int）。",
+        "The values are right but they are float 0.0 and 1.0: the contract asks for integers.",
+    ),
+    "misconception_predict_probabilities": (
+        "返回的是概率 ŷ，没有按阈值（threshold）0.5 分成 0 和 1。",
+        "It returns the probabilities ŷ without applying the 0.5 threshold to get 0 and 1.",
+    ),
+    "misconception_predict_inverted": (
+        "类别反了：ŷ < 0.5 记成了 1。看比较运算符的方向。",
+        "The classes are inverted: ŷ < 0.5 is marked 1. Look at the comparison's direction.",
+    ),
+    "misconception_train_fixed_alpha_0_01": (
+        "训练用的是 alpha = 0.01（教材的值），不是传入的 alpha：0.01 时 5000 次迭代也学不会 XOR。把传入的 alpha 交给 update_params。",
+        "Training uses alpha = 0.01 (the chapter's value), not the alpha passed in; at 0.01 even 5000 iterations never learn XOR. Pass the given alpha to update_params.",
+    ),
+    "misconception_train_ignores_alpha": (
+        "训练没有使用传入的学习率 alpha（总是按 1.0 更新）。把参数 alpha 交给 update_params。",
+        "Training ignores the learning rate alpha passed in (it always steps with 1.0). Pass the alpha argument to update_params.",
+    ),
+    "misconception_train_ignores_seed": (
+        "初始参数不随传入的 seed 变化（总是 seed=0）：调用 init_params 时传入参数 seed。",
+        "The initial parameters do not follow the seed passed in (always seed=0): pass the seed argument to init_params.",
+    ),
+    "misconception_train_ignores_num_hidden": (
+        "隐藏层总是 5 个单元，没有使用传入的 num_hidden：调用 init_params 时传入它。",
+        "The hidden layer always has 5 units, ignoring the num_hidden passed in: pass it to init_params.",
+    ),
+    "misconception_train_ignores_arguments": (
+        "传入的 num_hidden、alpha 和 seed 都没有被使用（总是默认值）：把它们分别交给 init_params 和 update_params。",
+        "The num_hidden, alpha and seed passed in are all ignored (the defaults are always used): pass them on to init_params and update_params.",
+    ),
+    "misconception_train_cost_after_step": (
+        "每个代价是在更新之后记录的（after the step）：约定记录的是每次更新之前、当前参数的代价，所以第一个值是初始参数的代价。",
+        "Each cost is recorded after the update: the contract records the cost of the current params before each step, so the first value is the initial params' cost.",
+    ),
+    "misconception_train_cost_every_100": (
+        "只每 100 次迭代记录一次代价：约定要求每次迭代（iteration）一个代价。",
+        "The cost is recorded only every 100 iterations: the contract asks for one cost per iteration.",
+    ),
+    "misconception_train_hardcodes_xor": (
+        "传入的 y 没有被使用：无论给什么真值表（truth table），训练的都是 XOR 的目标。用参数 y。",
+        "The y passed in is not used: whatever truth table it is given, it trains on XOR's targets. Use the argument y.",
+    ),
+    "misconception_numerical_gradient_one_sided": (
+        "用的是单侧差分（one-sided, (f(x + ε) - f(x)) / ε）：约定要求中心差分（central difference），两边各扰动一次、除以 2ε。",
+        "It uses a one-sided difference, (f(x + ε) - f(x)) / ε: the contract asks for the central difference, one step each side, divided by 2ε.",
+    ),
+    "misconception_numerical_gradient_backward_difference": (
+        "用的是向后差分（backward difference, (f(x) - f(x - ε)) / ε）：约定要求中心差分（central difference），两边各扰动一次、除以 2ε。",
+        "It uses a backward difference, (f(x) - f(x - ε)) / ε: the contract asks for the central difference, one step each side, divided by 2ε.",
+    ),
+    "misconception_numerical_gradient_not_restored": (
+        "扰动之后没有把元素恢复（restore）原值：后面的元素是在已改动的 x 上计算的，调用结束时 x 也变了。每个元素算完后放回原值。",
+        "The element is not restored after its perturbation: later elements are computed at a changed x, and x is changed after the call. Put each element back when it is done.",
+    ),
+    "misconception_numerical_gradient_ignores_epsilon": (
+        "传入的 epsilon 没有被使用（总是 1e-5）：扰动和除数都用参数 epsilon。",
+        "The epsilon passed in is not used (always 1e-5): use the epsilon argument in both the step and the divisor.",
+    ),
+    "misconception_numerical_gradient_all_at_once": (
+        "同时扰动了所有元素：得到的是方向导数（directional derivative），每个元素都一样。一次只扰动一个元素（one element at a time）。",
+        "Every element is perturbed at once: that is a directional derivative, the same for every element. Perturb one element at a time.",
+    ),
+    "misconception_numerical_gradient_forgets_two": (
+        "结果是期望值的 2 倍：中心差分（central difference）的两个点相距 2ε，所以要除以 2ε。看除数。",
+        "The result is twice the expected value: the central difference's two points are 2ε apart, so divide by 2ε. Look at the divisor.",
+    ),
+    "misconception_relative_error_no_zero_guard": (
+        "两个都为 0 时得到 NaN（0 / 0）：约定这时返回 0.0。先处理分母为 0 的情况。",
+        "Both zero gives NaN (0 / 0): the contract returns 0.0 then. Handle the zero denominator first.",
+    ),
+    "misconception_relative_error_norm_of_sum": (
+        "分母是 ‖a + b‖：约定的分母是两个范数之和 ‖a‖ + ‖b‖。看分母。",
+        "The denominator is ‖a + b‖: the contract's denominator is the sum of the two norms, ‖a‖ + ‖b‖. Look at the denominator.",
+    ),
+    "misconception_relative_error_absolute": (
+        "返回的是 ‖a - b‖（绝对误差，absolute error）：相对误差还要除以 ‖a‖ + ‖b‖。",
+        "It returns ‖a - b‖ (the absolute error): the relative error divides it by ‖a‖ + ‖b‖.",
+    ),
+    "misconception_relative_error_max_denominator": (
+        "分母是 max(‖a‖, ‖b‖)：这是另一种常见定义，本练习的分母是 ‖a‖ + ‖b‖。",
+        "The denominator is max(‖a‖, ‖b‖): another common definition; this exercise divides by ‖a‖ + ‖b‖.",
+    ),
+    "misconception_gradient_check_all_at_once": (
+        "同时扰动了所有权重（教材代码的写法）：得到的是方向导数（directional derivative），正确的梯度也会被判为错。对每个参数的每个元素分别做数值梯度（numerical_gradient）。",
+        "All weights are perturbed at once (the chapter's code): that is a directional derivative, so a correct gradient is reported wrong. Take the numerical gradient of each parameter element by element.",
+    ),
+    "misconception_gradient_check_weights_only": (
+        "只比较了权重 Wxh 和 Why：偏置（bias）的梯度也要检验，所有参数拼在一起算一个相对误差。",
+        "Only the weights Wxh and Why are compared: the bias gradients are checked too, all parameters together in one relative error.",
+    ),
+    "misconception_gradient_check_absolute_error": (
+        "返回的是绝对误差 ‖解析 - 数值‖（absolute error）：约定返回相对误差（relative_error）。",
+        "It returns the absolute error ‖analytic - numerical‖: the contract returns the relative error (relative_error).",
+    ),
     # --- hints ----------------------------------------------------------------------------------
     "hint_overflow": (
         "提示：e^x 在 |x| 很大时溢出（overflow），inf / inf 得到 NaN。改用数值稳定（numerically stable）的写法，例如只计算 e^(-|x|)，或先减去最大值。",

@@ -64,6 +64,7 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, Overw
 from traitlets import Bool, List
 
 from autograder import messages
+from autograder.misconceptions import note as misconception_note
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 from autograder.submission import MODULE, NOTEBOOK, LinkRefused, NoSubmission, graded_file
 
@@ -111,6 +112,9 @@ def function_report(results, name, lang="zh"):
     notice = results.notice.render(lang) if results.notice else ""
     if lines and notice and not any(notice in line for line in lines):
         lines.insert(0, notice)
+    named = next((t for t in tests if not t.passed and t.misconception), None)
+    if named is not None:  # once per function, after its failures (misconceptions.py)
+        lines.append("→ " + misconception_note(named).render(lang))
     if not lines:
         lines = ["✓ " + messages.t("all_hidden_checks_passed").render(lang)]
     return round(earned, 6), "\n".join(lines) + "\n"

@@ -15,6 +15,18 @@ from .quoting import clean
 
 
 @dataclass(frozen=True)
+class Named:
+    """A misconception named on a result (autograder/misconceptions.py): its id and message,
+    plain data, so results pickle between a class's grading slots."""
+
+    id: str
+    text: Text
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "zh": self.text.zh, "en": self.text.en}
+
+
+@dataclass(frozen=True)
 class CheckResult:
     name: str
     function: str  # the contract function this check grades (its tag)
@@ -31,6 +43,8 @@ class CheckResult:
     # what failed when it is not the check's own comparison (grade.collapse_causes): checks of one
     # cause are told once; the report keeps the key for instructors (JSON `cause`)
     cause: str = ""
+    # the catalogued misconception its function's values match (misconceptions.py), if any
+    misconception: Named | None = None
 
     def __post_init__(self) -> None:
         # Feedback quotes learner text: cleaned and capped once here, so every consumer of the

@@ -48,6 +48,25 @@ GRADESCOPE_SCHEMA = {
     },
 }
 STRICT_GRADESCOPE_SCHEMA = {**GRADESCOPE_SCHEMA, "additionalProperties": False}
+# --format json: each failed check may also name its function's misconception (misconceptions.py)
+_JSON_TEST = GRADESCOPE_SCHEMA["properties"]["tests"]["items"]
+_NAMED = {
+    "type": "object",
+    "required": ["id", "zh", "en"],
+    "additionalProperties": False,
+    "properties": {k: {"type": "string", "minLength": 1} for k in ("id", "zh", "en")},
+}
+JSON_SCHEMA = {
+    **GRADESCOPE_SCHEMA,
+    "properties": {
+        **GRADESCOPE_SCHEMA["properties"],
+        "tests": {
+            "type": "array",
+            "minItems": 1,
+            "items": {**_JSON_TEST, "properties": {**_JSON_TEST["properties"], "misconception": _NAMED}},
+        },
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +113,8 @@ def test_gradescope_json_validates_against_the_spec_schema(graded, lang):
 
 def test_json_format_is_the_spec_shape_plus_per_function_totals(graded):
     data = json.loads(render(graded, "json", "zh"))
-    jsonschema.validate(data, GRADESCOPE_SCHEMA)
+    jsonschema.validate(data, JSON_SCHEMA)
+    assert {t["misconception"]["id"] for t in data["tests"] if "misconception" in t} == {"elu_alpha_0_01"}
     assert set(data["functions"]) == CONTRACT_FUNCTIONS
     assert data["functions"]["elu"]["score"] < data["functions"]["elu"]["max_score"]
     assert sum(f["score"] for f in data["functions"].values()) == data["score"]

@@ -9,6 +9,7 @@ summary test, worth no points, tells the learner now what they scored and where.
 import json
 
 from ..messages import in_language, t
+from ..misconceptions import first_failures, note
 from . import number
 
 # The spec's values for a test's `visibility`; "visible" is Gradescope's default.
@@ -21,7 +22,8 @@ WHEN_SHOWN = {
 
 
 def to_dict(results, lang: str, visibility: str | None = None) -> dict:
-    tests = [_test(test, lang) for test in results.tests]
+    named = first_failures(results.tests)  # the misconception once per function, in its first failure
+    tests = [_test(test, lang, i in named) for i, test in enumerate(results.tests)]
     if visibility not in (None, "visible"):
         if visibility not in VISIBILITIES:
             raise ValueError(f"visibility must be one of {VISIBILITIES}, not {visibility!r}")
@@ -44,16 +46,17 @@ def to_dict(results, lang: str, visibility: str | None = None) -> dict:
     return data
 
 
-def _test(test, lang: str) -> dict:
+def _test(test, lang: str, named: bool = False) -> dict:
     passed = t("passed").render(lang)
     if test.passed and test.root_cause:  # right given a wrong helper: say which to fix first
         passed += "\n" + test.feedback.render(lang)
+    output = test.feedback + note(test) if named else test.feedback
     return {
         "name": test.name,
         "score": number(test.score),
         "max_score": number(test.max_score),
         "status": "passed" if test.passed else "failed",
-        "output": passed if test.passed else test.feedback.render(lang),
+        "output": passed if test.passed else output.render(lang),
         "tags": test.tags,
     }
 

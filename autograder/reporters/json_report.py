@@ -12,6 +12,8 @@ def render(results, lang: str = "zh") -> str:
     for test, result in zip(data["tests"], results.tests, strict=True):
         if result.root_cause:  # optional: the helper function whose mistake this result is due to
             test["root_cause"] = result.root_cause
+        if result.misconception and not result.passed:  # each failed check of the function
+            test["misconception"] = result.misconception.to_json()
     data["submission"] = one_line(results.submission)
     data["functions"] = {
         f: {"score": number(s), "max_score": number(m)} for f, (s, m) in results.by_function().items()

@@ -7,6 +7,7 @@ Text is passed through quoting.clean first: XML 1.0 cannot hold most control cha
 
 import xml.etree.ElementTree as ET
 
+from ..misconceptions import first_failures, note
 from ..quoting import clean, one_line
 from . import number
 
@@ -26,12 +27,13 @@ def render(results, lang: str = "zh") -> str:
         ("max_score", number(results.max_score)),
     ):
         ET.SubElement(properties, "property", name=name, value=str(value))
-    for test in results.tests:
+    named = first_failures(results.tests)  # the misconception once per function, in its first failure
+    for i, test in enumerate(results.tests):
         case = ET.SubElement(
             suite, "testcase", classname=f"autograder.{test.function}", name=test.name, time="0"
         )
         if not test.passed:
-            text = clean(test.feedback.render(lang))
+            text = clean((test.feedback + note(test) if i in named else test.feedback).render(lang))
             tag, kind = (
                 ("error", "grader-error") if test.error else ("failure", f"0/{number(test.max_score)}")
             )

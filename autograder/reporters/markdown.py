@@ -6,6 +6,7 @@ Every piece of learner text is inside a fenced code block sized to outrun any ba
 the <details> it sits in; each check's feedback is capped (quoting.FEEDBACK_LIMIT)."""
 
 from ..messages import in_language
+from ..misconceptions import last_failures, note
 from ..quoting import code_span, fenced
 from . import number
 
@@ -21,8 +22,8 @@ def render(results, lang: str = "zh") -> str:
     if results.refused:
         lines += [say("report_load_error"), "", fenced(results.refused.render(lang)), ""]
     elif results.load_error:
-        note = results.load_note.render(lang) if results.load_note else results.load_error
-        lines += [say("report_load_error"), "", fenced(note), ""]
+        said = results.load_note.render(lang) if results.load_note else results.load_error
+        lines += [say("report_load_error"), "", fenced(said), ""]
     elif results.notice and not results.unanswered:  # nothing defined (unanswered: its first check says it)
         lines += [fenced(results.notice.render(lang)), ""]
     lines += [
@@ -36,14 +37,17 @@ def render(results, lang: str = "zh") -> str:
     failed = results.failed()
     if failed:
         lines += ["", f"### {say('report_failed_checks')}", ""]
-        for test in failed:
-            note = f" ⚠️ {say('report_grader_error')}" if test.error else ""
+        named = last_failures(failed)  # the misconception once per function, after its failures
+        for i, test in enumerate(failed):
+            mark = f" ⚠️ {say('report_grader_error')}" if test.error else ""
             lines += [
-                f"<details><summary><code>{test.name}</code> (0 / {number(test.max_score)}){note}</summary>",
+                f"<details><summary><code>{test.name}</code> (0 / {number(test.max_score)}){mark}</summary>",
                 "",
                 fenced(test.feedback.render(lang)),
                 "",
                 "</details>",
                 "",
             ]
+            if i in named:  # the kit's own text (messages.py), no learner text in it
+                lines += [f"💡 {code_span(test.function)}: {note(test).render(lang)}", ""]
     return "\n".join(lines).rstrip() + "\n"

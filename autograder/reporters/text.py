@@ -3,6 +3,7 @@
 Learner text goes through quoting.clean (no terminal escapes, no workflow commands, capped)."""
 
 from ..messages import in_language
+from ..misconceptions import last_failures, note
 from ..quoting import clean, one_line
 from . import number
 
@@ -19,12 +20,12 @@ def render(results, lang: str = "zh") -> str:
     if results.refused:
         lines += [results.refused.render(lang), ""]
     elif results.load_error:  # indented like feedback, so its lines cannot pass for the report's own
-        note = (
+        said = (
             results.load_note.render(lang)
             if results.load_note
             else say("load_error", error=results.load_error)
         )
-        first, *rest = clean(note).split("\n")
+        first, *rest = clean(said).split("\n")
         lines += [first, *("    " + line for line in rest), ""]
     elif results.notice and not results.unanswered:  # nothing defined (unanswered: its first check says it)
         lines += [results.notice.render(lang), ""]
@@ -38,7 +39,11 @@ def render(results, lang: str = "zh") -> str:
     failed = results.failed()
     if failed:
         lines.append(say("report_to_fix") + ":")
-        lines.extend(test.render(lang) for test in failed)  # CheckResult.render cleans the feedback
+        named = last_failures(failed)  # the misconception once per function, after its failures
+        for i, test in enumerate(failed):
+            lines.append(test.render(lang))  # CheckResult.render cleans the feedback
+            if i in named:
+                lines.append("  → " + note(test).render(lang))
     else:
         lines.append(say("report_all_passed"))
     return "\n".join(lines) + "\n"
