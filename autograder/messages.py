@@ -504,7 +504,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The values are right, but the array x passed in is changed (in place), e.g. negatives set to 0 directly. Copy first, or use a function that leaves x alone.",
     ),
     "misconception_relu_minimum": (
-        "结果是 min(0, x)：保留了负数、去掉了正数。看取最大还是最小。",
+        "结果是 `min(0, x)`：保留了负数、去掉了正数。看取最大还是最小。",
         "The result is min(0, x): negatives kept, positives dropped. Check whether it takes the maximum or the minimum.",
     ),
     "misconception_relu_derivative_wrong_side": (
@@ -520,11 +520,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "It gives 0.5 at x = 0: (sign(x) + 1) / 2 is halfway there. This exercise accepts 0 or 1 at 0, not 0.5.",
     ),
     "misconception_relu_derivative_sign": (
-        "结果在 x < 0 处是 -1：这是 sign(x)，不是 ReLU 的导数。负半轴的斜率（slope）是多少？",
+        "结果在 x < 0 处是 -1：这是 `sign(x)`，不是 ReLU 的导数。负半轴的斜率（slope）是多少？",
         "The result is -1 for x < 0: that is sign(x), not ReLU's derivative. What is the slope for negative inputs?",
     ),
     "misconception_relu_derivative_is_relu": (
-        "返回的是 ReLU 本身 max(0, x)，不是它的导数（derivative）：正半轴的导数是常数。",
+        "返回的是 ReLU 本身 `max(0, x)`，不是它的导数（derivative）：正半轴的导数是常数。",
         "It returns ReLU itself, max(0, x), not its derivative: for positive inputs the derivative is a constant.",
     ),
     "misconception_relu_derivative_if_on_arrays": (
@@ -848,7 +848,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "It returns ‖a - b‖ (the absolute error): the relative error divides it by ‖a‖ + ‖b‖.",
     ),
     "misconception_relative_error_max_denominator": (
-        "分母是 max(‖a‖, ‖b‖)：这是另一种常见定义，本练习的分母是 ‖a‖ + ‖b‖。",
+        "分母是 `max(‖a‖, ‖b‖)`：这是另一种常见定义，本练习的分母是 ‖a‖ + ‖b‖。",
         "The denominator is max(‖a‖, ‖b‖): another common definition; this exercise divides by ‖a‖ + ‖b‖.",
     ),
     "misconception_gradient_check_all_at_once": (

@@ -255,7 +255,7 @@ CODE_WORDS = CONTRACT | {
     "array", "NotImplementedError", "NameError", "TypeError", "ValueError", "IndexError", "KeyError",
     "ZeroDivisionError", "AttributeError", "SIGKILL", "lang", "en", "ch01", "ipynb", "nn_basics", "py",
     "http", "https", "mailto", "JSON", "UTF", "nbformat", "FIFO", "MB", "tokens", "cells", "sigmoid",
-    "MSE", "ReLU", "XOR", "sha", "commit", "dJ", "dp", "Python",
+    "MSE", "ReLU", "ELU", "leaky", "XOR", "sha", "commit", "dJ", "dp", "Python",
 }  # fmt: skip
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
