@@ -64,7 +64,7 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, Overw
 from traitlets import Bool, List
 
 from autograder import messages
-from autograder.misconceptions import note as misconception_note
+from autograder.results import note as misconception_note
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 from autograder.submission import MODULE, NOTEBOOK, LinkRefused, NoSubmission, graded_file
 

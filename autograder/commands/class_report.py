@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .. import classreport
 from . import EXIT_DONE, CannotGrade
 
 
@@ -34,6 +33,8 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
+    from .. import classreport  # matplotlib: imported only by the commands that draw
+
     try:
         learners = classreport.read(args.source, args.assignment)
     except ValueError as exc:

@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import classreport
 from ..batch import DEFAULT_TIMEOUT, grade_all
 from ..shard import Shard, write_marker
 from . import EXIT_DONE, EXIT_GRADER_ERRORS, CannotGrade
@@ -66,6 +65,8 @@ def run(args) -> int:
     )
     if args.shard is not None:
         write_marker(args.output_dir, args.shard, [row.learner for row in rows])
+    from .. import classreport  # matplotlib: imported only by the commands that draw
+
     class_line = classreport.after_grading(args.output_dir, [row.learner for row in rows], args.lang)
     failed = sum(1 for row in rows if row.error)
     errors = sum(row.grader_errors for row in rows)

@@ -6,7 +6,6 @@ import re
 import sys
 from pathlib import Path
 
-from .. import classreport
 from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 
 
@@ -56,6 +55,8 @@ def run(args) -> int:
             + ", ".join(_loggable(learner) for learner in sorted(result.errors)),
             file=sys.stderr,
         )
+    from .. import classreport  # matplotlib: imported only by the commands that draw
+
     print(classreport.after_grading(args.output_dir, result.ids, args.lang), file=sys.stderr)
     if result.missing:
         print(

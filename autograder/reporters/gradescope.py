@@ -9,7 +9,7 @@ summary test, worth no points, tells the learner now what they scored and where.
 import json
 
 from ..messages import in_language, t
-from ..misconceptions import first_failures, note
+from ..results import first_failures, note
 from . import number
 
 # The spec's values for a test's `visibility`; "visible" is Gradescope's default.

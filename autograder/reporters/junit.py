@@ -7,7 +7,7 @@ Text is passed through quoting.clean first: XML 1.0 cannot hold most control cha
 
 import xml.etree.ElementTree as ET
 
-from ..misconceptions import first_failures, note
+from ..results import first_failures, note
 from ..quoting import clean, one_line
 from . import number
 

@@ -6,7 +6,7 @@ Every piece of learner text is inside a fenced code block sized to outrun any ba
 the <details> it sits in; each check's feedback is capped (quoting.FEEDBACK_LIMIT)."""
 
 from ..messages import in_language
-from ..misconceptions import last_failures, note
+from ..results import last_failures, note
 from ..quoting import code_span, fenced
 from . import number
 

@@ -3,7 +3,7 @@
 Learner text goes through quoting.clean (no terminal escapes, no workflow commands, capped)."""
 
 from ..messages import in_language
-from ..misconceptions import last_failures, note
+from ..results import last_failures, note
 from ..quoting import clean, one_line
 from . import number
 
