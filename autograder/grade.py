@@ -17,7 +17,8 @@ from pathlib import Path
 
 from . import checks
 from .checks import explain
-from .checks.common import REGISTRY, Context, Failed, hides_arguments, refusal_reason, short
+from .checks.common import REGISTRY, Context, Failed, compute_ahead, hides_arguments, refusal_reason, short
+from .checks.xor import reference_descents
 from .in_process import InProcessSubmission
 from .messages import t
 from .misconceptions import name_misconceptions
@@ -156,6 +157,9 @@ def grade_submission(path, *, opener=open_graded) -> Results:
     rubric = load_rubric()
     reference = load_reference()
     started = time.perf_counter()
+    compute_ahead(
+        reference, reference_descents(reference)
+    )  # on the other core, while the learner's code runs
     with opener(path) as sub:
         ctx = Context(sub, reference)
         tests = name_misconceptions(ctx, run_rubric(ctx, rubric))  # probes failing functions only

@@ -176,18 +176,19 @@ def _indent(text: str) -> str:
 # -- the misconception a result names (misconceptions.py), as reporters show it ----------------
 
 
-def note(result) -> Text:
+def note(result: CheckResult) -> Text:
     """The learner-facing line naming a result's misconception."""
+    assert result.misconception is not None
     return t("misconception_note", text=result.misconception.text)
 
 
-def last_failures(tests: list) -> set[int]:
+def last_failures(tests: list[CheckResult]) -> set[int]:
     """Indexes of each function's last failed check that carries a misconception: where a
     report listing failures one after another says it, once per function."""
     return set({r.function: i for i, r in enumerate(tests) if not r.passed and r.misconception}.values())
 
 
-def first_failures(tests: list) -> set[int]:
+def first_failures(tests: list[CheckResult]) -> set[int]:
     """Indexes of each function's first failed check that carries a misconception: the one
     whose own output says it, in formats that show each check on its own."""
     first: dict[str, int] = {}
