@@ -19,7 +19,7 @@ BURN = '''import time
 
 def sigmoid(x):
     """CPU_SECONDS of CPU: honest work, inside a one-second limit on an idle core, and on the
-    starved one, 1.5 s of wall time: inside its wall-clock ceiling (2 s)."""
+    starved one, 1.3 s of wall time: inside its wall-clock ceiling (2 s)."""
     end = time.process_time() + CPU_SECONDS
     while time.process_time() < end:
         pass
@@ -84,7 +84,7 @@ def one_busy_core():
 
 
 def test_honest_work_on_a_starved_core_is_not_a_timeout(tmp_path, one_busy_core):
-    (tmp_path / "nn_basics.py").write_text(burn_for(1.5))
+    (tmp_path / "nn_basics.py").write_text(burn_for(1.3))  # margins: above 1 s, below the 2 s ceiling
     with open_graded(tmp_path, call_timeout=1.0, load_timeout=15.0) as sub:
         started = time.monotonic()
         assert sub.call("sigmoid", 0.0) == 1.0

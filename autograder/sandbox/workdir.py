@@ -278,6 +278,9 @@ def _empty_folder(top_fd, name, moved) -> list[str]:
             else:
                 moved[0] += 1
                 flat = f".flat-{moved[0]}"
+                # moving a folder rewrites its "..": an ordinary user needs write permission on
+                # it (a learner's 0500 folder stayed, and with it the whole temporary folder)
+                _skip_errors(os.chmod, entry.name, 0o700, dir_fd=fd)
                 if _skip_errors(os.rename, entry.name, flat, src_dir_fd=fd, dst_dir_fd=top_fd):
                     found.append(flat)
     except OSError:
