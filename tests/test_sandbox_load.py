@@ -19,7 +19,7 @@ BURN = '''import time
 
 def sigmoid(x):
     """CPU_SECONDS of CPU: honest work, inside a one-second limit on an idle core, and on the
-    starved one, 1.3 s of wall time: inside its wall-clock ceiling (2 s)."""
+    starved one, 1.25 s of wall time: inside its wall-clock ceiling (2 s)."""
     end = time.process_time() + CPU_SECONDS
     while time.process_time() < end:
         pass
@@ -84,12 +84,22 @@ def one_busy_core():
 
 
 def test_honest_work_on_a_starved_core_is_not_a_timeout(tmp_path, one_busy_core):
-    (tmp_path / "nn_basics.py").write_text(burn_for(1.3))  # margins: above 1 s, below the 2 s ceiling
-    with open_graded(tmp_path, call_timeout=1.0, load_timeout=15.0) as sub:
-        started = time.monotonic()
-        assert sub.call("sigmoid", 0.0) == 1.0
-        took = time.monotonic() - started
-    assert took > 1.0, "the core was not contended: this test proves nothing here"
+    """Work that needs more than its limit in wall time only because it waited for the core is
+    not a timeout. The share a worker gets beside the busy loop varies from one start to the next
+    (by a third, seen in CI), so each try measures it anew; a try that was not slowed past the
+    limit proves nothing and is tried again; a timeout is the failure this test is for."""
+    contended = []
+    for _ in range(4):
+        (tmp_path / "nn_basics.py").write_text(burn_for(1.25))  # between the 1 s limit and 2x it
+        with open_graded(tmp_path, call_timeout=1.0, load_timeout=15.0) as sub:
+            started = time.monotonic()
+            assert sub.call("sigmoid", 0.0) == 1.0  # CallTimeout: honest work charged for waiting
+            took = time.monotonic() - started
+        if took > 1.0:
+            contended.append(took)
+            break
+    if not contended:
+        pytest.skip("the core was never contended past the limit here: the test proves nothing")
 
 
 def test_a_sleeping_function_still_times_out_on_time(tmp_path, one_busy_core):
