@@ -27,6 +27,18 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A picture of one function's values that lost points (drawn by autograder/figures/ from
+    values the learner's functions returned on public inputs): image bytes, their MIME type and
+    a caption in both languages, which every text format shows in place of the picture."""
+
+    function: str
+    data: bytes
+    mime: str = "image/png"
+    caption: Text = Text()
+
+
+@dataclass(frozen=True)
 class CheckResult:
     name: str
     function: str  # the contract function this check grades (its tag)
@@ -89,6 +101,8 @@ class Results:
     # that no contract function was found at all (an empty notebook, one without answers, another
     # file), when nothing raised: said once, in both languages (grade.grade_submission)
     unanswered: Text | None = None
+    # pictures of the functions that lost points, by function (only those; none when all passed)
+    figures: dict[str, Figure] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.load_error = clean(self.load_error) if self.load_error else self.load_error
