@@ -14,6 +14,7 @@ from functools import cache
 
 import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 MAX_PNG_BYTES = 60_000
@@ -56,7 +57,7 @@ def _style() -> dict:
     return {"font.family": list(font_family()), "axes.unicode_minus": False}
 
 
-def _curve(values, size: int, what: str) -> np.ndarray:
+def _curve(values: object, size: int, what: str) -> np.ndarray:
     """Values as a float vector of `size` entries; anything else is the caller's to report."""
     try:
         curve = np.asarray(values, dtype=float).reshape(-1)
@@ -100,7 +101,7 @@ def _marked(curve: np.ndarray, limits: tuple[float, float]) -> dict[str, np.ndar
 def _differ(learner: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Inputs where the learner's value is not the reference's (NaN and inf differ from any number)."""
     with np.errstate(invalid="ignore", over="ignore"):
-        same = np.isclose(learner, reference, rtol=RTOL, atol=ATOL, equal_nan=True)
+        same: np.ndarray = np.isclose(learner, reference, rtol=RTOL, atol=ATOL, equal_nan=True)
     return ~same
 
 
@@ -112,7 +113,9 @@ def _drawable(curve: np.ndarray, limits: tuple[float, float]) -> np.ndarray:
         return np.clip(line, limits[0] - height, limits[1] + height)
 
 
-def _draw_marks(axes, x: np.ndarray, curve: np.ndarray, limits, color: str, owner: str) -> None:
+def _draw_marks(
+    axes: Axes, x: np.ndarray, curve: np.ndarray, limits: tuple[float, float], color: str, owner: str
+) -> None:
     """Non-finite and off-chart values as marks at the axes' edges, counted in the legend."""
     transform = axes.get_xaxis_transform()  # x in data, y in axes fractions: marks stay at the edges
     labelled = set()
@@ -139,7 +142,7 @@ def _draw_marks(axes, x: np.ndarray, curve: np.ndarray, limits, color: str, owne
         line.set_gid(f"{owner}:{gid}")
 
 
-def _shade(axes, x: np.ndarray, differ: np.ndarray) -> None:
+def _shade(axes: Axes, x: np.ndarray, differ: np.ndarray) -> None:
     """A band over every input where the curves differ, one neighbour wider so a lone point shows."""
     if not differ.any():
         return
@@ -161,7 +164,7 @@ def _shade(axes, x: np.ndarray, differ: np.ndarray) -> None:
     band.set_gid("difference")
 
 
-def _symlog_x(axes, inputs: np.ndarray) -> None:
+def _symlog_x(axes: Axes, inputs: np.ndarray) -> None:
     """A symmetric log x axis with plain tick labels (-1000, -100, ..., 1000; no slow math text)."""
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
@@ -175,13 +178,13 @@ def _symlog_x(axes, inputs: np.ndarray) -> None:
 
 
 def curve_figure(
-    x,
-    learner,
-    reference,
+    x: object,
+    learner: object,
+    reference: object,
     *,
     title: str,
     labels: Sequence[str] = ("你的函数", "参考答案"),
-    numeric=None,
+    numeric: object = None,
     numeric_label: str | None = None,
 ) -> Figure:
     """The learner's curve over the reference's on the inputs x (a public range), differences shaded.
@@ -190,7 +193,7 @@ def curve_figure(
     activation, so a derivative that disagrees with its own function shows. Raises ValueError when
     a curve is not one number per input.
     """
-    inputs = _curve(x, np.size(x), "x")
+    inputs = np.asarray(x, dtype=float).reshape(-1)
     order = np.argsort(inputs, kind="stable")
     inputs = inputs[order]
     mine = _curve(learner, inputs.size, labels[0])[order]
