@@ -40,7 +40,7 @@ import numpy as np
 from ..messages import t
 from ..sandbox import TestFunction
 from ..sandbox.errors import SubmissionError
-from .common import CALL_TIMEOUT, REGISTRY, Context, Failed
+from .common import CALL_TIMEOUT, REGISTRY, Context, Failed, as_array, expect_float64
 
 # The contract functions each function calls in the reference (and the corpus' cascades).
 HELPERS: dict[str, tuple[str, ...]] = {
@@ -95,6 +95,50 @@ MAX_HELPER_SECONDS = 10.0
 
 class Unjudgeable(Exception):
     """A helper's reply cannot stand in for the reference's (it raised, or has another shape)."""
+
+
+def _raw_leaves(value) -> list:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _raw_leaves(v)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for v in value for leaf in _raw_leaves(v)]
+    return [value]
+
+
+def _dtypes(value) -> list:
+    """The dtype of each array in a value (None for anything else)."""
+    return [leaf.dtype if isinstance(leaf, np.ndarray) else None for leaf in _raw_leaves(value)]
+
+
+def _in_dtypes_of(value, got):
+    """`value` (conformed: float64) with each array in the float dtype the learner's reply had."""
+    if isinstance(value, dict):
+        return {k: _in_dtypes_of(v, got[k]) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_in_dtypes_of(v, g) for v, g in zip(value, got, strict=True))
+    if isinstance(value, np.ndarray) and isinstance(got, np.ndarray) and got.dtype.kind == "f":
+        return value.astype(got.dtype)
+    return value
+
+
+def judged_float64(ctx: Context, fn: str, got, label: str, value_of: Callable[[object], object]) -> None:
+    """The dtype property: float64 arrays; or (given the learner's helpers) each array of the
+    dtype the reference's code gives with the learner's helpers' replies in their own dtypes,
+    `value_of(ref)` (a σ returning float32 makes the reference's σ' float32: σ's to pay for)."""
+
+    def body(ref):
+        if ref is ctx.ref:
+            expect_float64(got, label)
+            return
+        ref.keep_dtype = True
+        with np.errstate(all="ignore"):
+            expected = value_of(ref)
+        for part, wanted in zip(_raw_leaves(got), _raw_leaves(expected), strict=False):
+            arr = as_array(part, label)
+            if arr.dtype != np.asarray(wanted).dtype:
+                raise Failed(t("wrong_dtype", call=label, got=arr.dtype))
+
+    judged(ctx, fn, body)
 
 
 def _keyable(value):
@@ -210,6 +254,7 @@ class WithLearnersHelpers:
         self._forms = forms or {}
         self.differed: set[str] = set()
         self.degenerate: set[str] = set()
+        self.keep_dtype = False  # replies keep their float dtype (float32 stays float32)
         self._helpers = _through_writers(ctx, helpers)
         self._globals = dict(vars(ctx.ref))
         for name, value in vars(ctx.ref).items():  # the reference's functions, calling these globals
@@ -252,8 +297,14 @@ class WithLearnersHelpers:
             except Unjudgeable:  # another shape or type: it differs from the reference
                 self.differed.add(name)
                 raise
-            if not same(value, reference) or (isinstance(reference, float) and np.shape(got) != ()):
+            if (
+                not same(value, reference)
+                or (isinstance(reference, float) and np.shape(got) != ())
+                or _dtypes(got) != _dtypes(reference)
+            ):
                 self.differed.add(name)
+            if self.keep_dtype:  # the reply's own float dtypes, for a caller's dtype property
+                value = _in_dtypes_of(value, got)
             if hollow(value, reference, args, self._constant_is_hollow):
                 self.degenerate.add(name)
             return self._mirror(name, args, args_after, value)
@@ -275,7 +326,11 @@ class WithLearnersHelpers:
                 if _constant(changed) and not _constant(before):
                     self.degenerate.add(name)
                 np.copyto(before, changed)
-                if isinstance(value, np.ndarray) and value.shape == before.shape and np.array_equal(value, before):
+                if (
+                    isinstance(value, np.ndarray)
+                    and value.shape == before.shape
+                    and np.array_equal(value, before)
+                ):
                     value = before
         return value
 
@@ -326,7 +381,10 @@ def _below(helper: str) -> set[str]:
 def _wrong_on_its_own(ctx: Context, function: str) -> bool:
     """A check of `function` failed on its own finding, not through a helper's mistake."""
     return any(
-        result.function == function and not result.passed and not result.root_cause and not _gate_failed(ctx, name)
+        result.function == function
+        and not result.passed
+        and not result.root_cause
+        and not _gate_failed(ctx, name)
         for name, result in ctx.results.items()
     )
 
