@@ -405,21 +405,46 @@ def _through_writers(ctx: Context, helpers: tuple[str, ...]) -> tuple[str, ...]:
 
 def differing(ctx: Context, helpers: tuple[str, ...]) -> tuple[str, ...]:
     """Those of `helpers` that may differ from the reference: every one with a check that failed
-    on its own finding (not for its gate) or paid through a helper of theirs, or whose checks
-    have not all run yet (its properties, such as leaving its input unchanged, run after every
-    value check; a check run on its own has none). A helper right on all its own checks is the
-    reference's, and not asked again."""
-    graded = {
-        function
-        for function, names in ctx.checks_of.items()
-        if names and all(name in ctx.results for name in names)
-    }
+    on its own finding (not for its gate) or paid through a helper of theirs, that has no
+    results yet (a check run on its own), or that writes into its arguments (`writes_input`:
+    its "leaves input unchanged" check runs after every value check, so it is asked once here)
+    or calls one that does. A helper right on all its own checks so far is the reference's, and
+    not asked again."""
+    graded = {result.function for result in ctx.results.values()}
     differ = {
         result.function
         for result in ctx.results.values()
         if (not result.passed and not _gate_failed(ctx, result.name)) or result.root_cause
     }
-    return tuple(h for h in helpers if h in differ or h not in graded)
+    return tuple(
+        h
+        for h in helpers
+        if h in differ or h not in graded or writes_input(ctx, h) or _below(h) & ctx.writes_input
+    )
+
+
+# Helpers asked whether they write into their argument (one call each, only when a caller is
+# judged through its helpers): the activations the contract's functions call.
+PROBED_FOR_WRITES = {"sigmoid", "tanh", "sigmoid_derivative", "swish"}
+WRITES_PROBE = np.array([[-2.0, -0.5, 0.0], [0.5, 2.0, -3.0]])
+
+
+def writes_input(ctx: Context, helper: str) -> bool:
+    """Whether the learner's `helper` changes the array it is given (seen in the arena after one
+    call on WRITES_PROBE); noted in ctx.writes_input."""
+    if helper not in PROBED_FOR_WRITES:
+        return helper in ctx.writes_input
+
+    def probe():
+        try:
+            _, args_after, _ = ctx.sub.call_full(helper, WRITES_PROBE.copy(), timeout=CALL_TIMEOUT)
+        except SubmissionError:
+            return False
+        return bool(_changed_arrays(WRITES_PROBE.copy(), args_after[0] if args_after else None))
+
+    if ctx.memo(("writes input", helper), probe):
+        ctx.writes_input.add(helper)
+    return helper in ctx.writes_input
 
 
 def _gate_failed(ctx: Context, name: str) -> bool:

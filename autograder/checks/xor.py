@@ -33,7 +33,7 @@ from .common import (
     item_label,
     told_apart,
 )
-from .helpers import Unjudgeable, WithLearnersHelpers, judged
+from .helpers import Unjudgeable, WithLearnersHelpers, differing, judged
 from .source import literal_int_default
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -354,7 +354,11 @@ def _costs_array(costs, n: int, label: str) -> np.ndarray:
 def _expect_helper_run(ctx, ref, run, learners_run, compared: int):
     """Fail unless the learner's run (`learners_run()`: label, params, costs; its params, and its
     first `compared` costs) is the descent with `ref`'s functions from the learner's start.
-    Unjudgeable when that descent cannot be computed (before the learner's run is asked)."""
+    Unjudgeable when that descent cannot be computed (before the learner's run is asked).
+    An init_params that draws a new start in each call, whatever its seed: _expect_recovered_run."""
+    if _start_drawn_afresh(ctx, ref, run):
+        _expect_recovered_run(ctx, ref, run, learners_run, compared)
+        return
     expected_params, expected_costs = _helper_descent(ctx, ref, {**run, "num_iterations": compared})
     label, params, costs = learners_run()
     got = _costs_array(costs, compared, label)
@@ -389,6 +393,124 @@ def _expect_helper_run(ctx, ref, run, learners_run, compared: int):
                 got=fmt(params[key]),
             )
         )
+
+
+# An init_params that ignores its seed (numpy's global generator) gives train a start the grader
+# cannot have: no descent it computes starts where the learner's train did. train is right
+# given it when its result is descent from SOME start, so the start is recovered from the end:
+# each step p' = update(p, backward(p)) is undone by the fixed point q <- q + (p' - update(q,
+# backward(q))) (q = p' + alpha * dJ/dq for descent; it converges within ~30 rounds on every run
+# graded here, measured: 1e-13 after 20 steps undone), and the costs train recorded must be the
+# costs of the points recovered. The trajectory run is undone whole (its start must then be a
+# live one, zero where the learner's init_params draws zeros); a learning or defaults run, its
+# last HELPER_COSTS steps. train's seed is then nothing train can be judged on: with such an
+# init_params a right train is as random as one that ignores its seed.
+INVERSE_ROUNDS = 100
+
+
+def _start_drawn_afresh(ctx, ref, run) -> bool:
+    """The learner's init_params, asked twice for the start of `run` (same seed), gave two."""
+    if not differing(ctx, ("init_params",)):
+        return False
+    inputs, y = data(run)
+    shape = (inputs.shape[1], run["num_hidden"], y.shape[1])
+    label = f"init_params({shape[0]}, {shape[1]}, {shape[2]}, seed=...)"
+    try:
+        starts = [
+            ctx.memo(
+                (key, *shape, run["seed"]),
+                lambda: ctx.call("init_params", *shape, seed=run["seed"], label=label),
+            )
+            for key in ("init", "init again")
+        ]
+        first, again = (expect_dict_of_arrays(s, _zeros_like_start(shape), label) for s in starts)
+    except Failed:
+        return False
+    if all(np.array_equal(first[k], again[k]) for k in KEYS):
+        return False
+    ref.differed.add("init_params")
+    return True
+
+
+def _zeros_like_start(shape) -> dict:
+    return {k: np.zeros(s) for k, s in _shapes(shape[1], shape[0], shape[2]).items()}
+
+
+def _undo_step(ref, after: dict, alpha: float, inputs, y) -> dict:
+    """The point one step of descent with `ref`'s functions leads to `after` from; Unjudgeable
+    when the fixed point does not settle."""
+    point = {k: v.copy() for k, v in after.items()}
+    with np.errstate(all="ignore"):
+        for _ in range(INVERSE_ROUNDS):
+            stepped = ref.update_params(
+                point, ref.backward_prop(inputs, y, point, ref.forward_prop(inputs, point)), alpha
+            )
+            moved = {k: after[k] - stepped[k] for k in KEYS}
+            point = {k: point[k] + moved[k] for k in KEYS}
+            if all(
+                np.allclose(moved[k], 0, rtol=0, atol=1e-13 * (1 + np.max(np.abs(after[k])))) for k in KEYS
+            ):
+                return point
+    raise Unjudgeable
+
+
+def _expect_recovered_run(ctx, ref, run, learners_run, compared: int):
+    """Fail unless the learner's run ends in `undone` steps of descent with `ref`'s functions
+    whose costs are the last costs it recorded (the whole run for the trajectory run)."""
+    label, params, costs = learners_run()
+    n = run["num_iterations"]
+    undone = n if n == compared else compared
+    got = _costs_array(costs, n, label)
+    for key in KEYS:
+        if not np.all(np.isfinite(params[key])):
+            raise Failed(t("train_params_not_finite", call=label, param=key))
+    inputs, y = data(run)
+    points = [params]
+    for _ in range(undone):
+        points.insert(0, _undo_step(ref, points[0], run["alpha"], inputs, y))
+    with np.errstate(all="ignore"):
+        expected = np.array(
+            [float(ref.cost_function(y, ref.forward_prop(inputs, p)[3])) for p in points[:-1]]
+        )
+    if all(np.allclose(points[0][k], params[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for k in KEYS):
+        ref.mark_degenerate("train: descent does not move")
+    if np.unique(expected[np.isfinite(expected)]).size < 2:
+        ref.mark_degenerate("train: costs all equal")
+    if undone == n:
+        _expect_a_start(ctx, ref, run, points[0], label)
+    tolerance = dict(rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL, equal_nan=True)
+    if not np.allclose(got[n - undone :], expected, **tolerance):
+        index = int(np.argmax(~np.isclose(got[n - undone :], expected, **tolerance)))
+        raise Failed(
+            t(
+                "costs_not_trajectory",
+                index=n - undone + index,
+                expected=fmt(expected[index]),
+                got=fmt(got[n - undone + index]),
+            )
+        )
+
+
+def _expect_a_start(ctx, ref, run, start: dict, label: str) -> None:
+    """The recovered start is a live one, zero where the learner's init_params draws zeros."""
+    if dead_start(start) is not None:
+        ref.mark_degenerate("train: a dead start")
+    inputs, y = data(run)
+    drawn = ctx.memo(("init", inputs.shape[1], run["num_hidden"], y.shape[1], run["seed"]), lambda: None)
+    for key in KEYS:
+        if drawn is not None and not np.any(drawn[key]) and not np.allclose(start[key], 0, rtol=0, atol=1e-9):
+            raise Failed(
+                t(
+                    "train_not_gradient_descent",
+                    call=label,
+                    iterations=run["num_iterations"],
+                    alpha=run["alpha"],
+                    param=key,
+                    index="",
+                    expected=fmt(np.zeros_like(start[key])),
+                    got=fmt(start[key]),
+                )
+            )
 
 
 def _data_label(run: dict) -> str:
