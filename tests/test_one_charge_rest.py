@@ -61,7 +61,9 @@ def test_a_mistake_loses_points_only_in_its_own_function_and_callers_name_it(cas
     for caller in elsewhere:  # the root cause first, in both languages
         for test in results.for_function(caller):
             if not test.passed and not test.feedback.en.startswith("This check scores only once"):
-                assert test.feedback.zh.startswith(f"{caller} 调用的 {case.function} 也有错：先修 {case.function}")
+                assert test.feedback.zh.startswith(
+                    f"{caller} 调用的 {case.function} 也有错：先修 {case.function}"
+                )
                 assert test.feedback.en.startswith(f"The {case.function} that {caller} calls is wrong too")
     judged_through = [t for t in results.tests if t.function != case.function and t.root_cause]
     assert {t.root_cause for t in judged_through} <= {case.function}

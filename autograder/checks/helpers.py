@@ -22,6 +22,11 @@ built from the helpers is non-degenerate:
 A function whose reference code path does not call the helper (a learner who inlined a correct
 σ while their separate sigmoid is wrong) is right by the first, ordinary comparison.
 
+A helper that writes into its arguments (a σ computed in place: `writes_input`, one probe call)
+is replayed with that write: the replay's arrays are changed as the learner's helper changed its
+copies (the arguments after the call, read from the arena), so the caller is judged given the
+changed arrays the learner's caller gets; the write itself is the helper's own check's to charge.
+
 A check paid this way, or failed while a helper of its function differed from the reference,
 names the root cause (`Context.root_cause`): the helper whose mistake it is, followed down
 (train -> backward_prop -> sigmoid_derivative names sigmoid_derivative).
@@ -432,7 +437,7 @@ WRITES_PROBE = np.array([[-2.0, -0.5, 0.0], [0.5, 2.0, -3.0]])
 def writes_input(ctx: Context, helper: str) -> bool:
     """Whether the learner's `helper` changes the array it is given (seen in the arena after one
     call on WRITES_PROBE); noted in ctx.writes_input."""
-    if helper not in PROBED_FOR_WRITES:
+    if helper not in PROBED_FOR_WRITES or helper in ctx._broken:  # a hang is not asked again
         return helper in ctx.writes_input
 
     def probe():

@@ -503,9 +503,9 @@ def _predict(ctx, X, params):
 @check()
 def predict_matches_reference_near_threshold(ctx):
     """Against the reference, or (checks/helpers.py) the reference's threshold on the learner's
-    own forward_prop, on these networks and on PROBLEMS' (whose outputs spread on both sides of
-    0.5): labels all alike on all of them (a hollow forward_prop) pay nothing, as a predict
-    returning zeros would meet them."""
+    own forward_prop, on these networks (one with an output exactly 0.5: `>` for `≥` shows) and
+    on PROBLEMS' (whose outputs spread on both sides of 0.5): labels all alike on all of them (a
+    hollow forward_prop) pay nothing, as a predict returning zeros would meet them."""
 
     def body(ref):
         if ref is ctx.ref:
