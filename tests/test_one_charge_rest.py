@@ -17,7 +17,7 @@ import pytest
 
 from autograder.grade import grade_submission
 from tests.fakes import InProcessSubmission, opener
-from tests.mistakes import with_bodies
+from tests.mistakes import with_bodies, write
 from tests.mistakes.misconceptions import NEW, corpus
 
 CORPUS = corpus()
@@ -104,3 +104,16 @@ def test_a_gradient_check_whose_f_reads_its_argument_is_judged_given_an_all_at_o
     # and correct with a correct numerical_gradient
     results = grade(with_bodies({"gradient_check": GRADIENT_CHECK_F_READS_ITS_ARGUMENT}))
     assert results.score == results.max_score
+
+
+@pytest.mark.parametrize(
+    "name", ["sigmoid_in_place_ufuncs", "init_params_ignores_seed", "backward_prop_missing_transpose"]
+)
+def test_through_the_sandbox_the_callers_lose_nothing_either(tmp_path, name):
+    """The real sandbox: the arrays a helper leaves after the call read from the arena, train's
+    square and recovered runs under train's own time limit."""
+    case = next(case for case in CORPUS if case.name == name)
+    results = grade_submission(write(tmp_path, name, case.source))
+    scores = results.by_function()
+    assert {f for f, (s, m) in scores.items() if s < m} == {case.function}
+    assert results.grader_errors == []
