@@ -17,7 +17,7 @@ import pytest
 
 from autograder.grade import grade_submission
 from tests.fakes import InProcessSubmission, opener
-from tests.mistakes import with_bodies, write
+from tests.mistakes import MISTAKES, with_bodies, write
 from tests.mistakes.misconceptions import NEW, corpus
 
 CORPUS = corpus()
@@ -117,3 +117,33 @@ def test_through_the_sandbox_the_callers_lose_nothing_either(tmp_path, name):
     scores = results.by_function()
     assert {f for f, (s, m) in scores.items() if s < m} == {case.function}
     assert results.grader_errors == []
+
+
+MISTAKE = {m.name: m for m in MISTAKES}
+NEW_BODY = {name: (function, body) for name, function, body, _ in NEW}
+
+
+@pytest.mark.parametrize(
+    ("helper", "train"),
+    [
+        # a start recovered from the end: weights written down, costs made up, are no descent
+        ("init_params_ignores_seed", "train_lookup_table_with_fake_costs"),
+        ("init_params_ignores_seed", "train_ignores_alpha"),
+        ("init_params_ignores_seed", "train_records_cost_after_each_step"),
+        # the square runs: train's own mistakes show there too
+        ("init_params_transposed", "train_lookup_table_with_fake_costs"),
+        ("backward_prop_missing_transpose", "train_hardcodes_xor_targets"),
+        ("update_params_chapter_swapped", "train_ignores_alpha"),
+        ("backward_prop_bias_not_summed", "train_records_cost_after_each_step"),
+    ],
+)
+def test_a_train_wrong_on_its_own_is_charged_beside_such_a_helper(helper, train):
+    bodies = {}
+    for name in (helper, train):
+        function, body = (MISTAKE[name].function, MISTAKE[name].body) if name in MISTAKE else NEW_BODY[name]
+        bodies[function] = body
+    results = grade(with_bodies(bodies))
+    score, max_score = results.by_function()["train"]
+    assert score < max_score
+    if train == "train_lookup_table_with_fake_costs":  # hollow: nothing at all
+        assert score == 0
