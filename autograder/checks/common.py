@@ -191,7 +191,6 @@ class Context:
         self.root_cause: str | None = None
         self.root_causes: dict[str, str] = {}
         self.results: dict = {}
-        self.checks_of: dict[str, tuple[str, ...]] = {}  # {function: its checks}, from the rubric
         self.writes_input: set[str] = set()  # helpers seen to change their arguments when replayed
         self.helper_calls: tuple[int, float] = (0, 0.0)  # (calls, wall seconds) asked of helpers
 
