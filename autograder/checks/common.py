@@ -191,6 +191,7 @@ class Context:
         self.root_cause: str | None = None
         self.root_causes: dict[str, str] = {}
         self.results: dict = {}
+        self.writes_input: set[str] = set()  # helpers seen to change their arguments when replayed
         self.helper_calls: tuple[int, float] = (0, 0.0)  # (calls, wall seconds) asked of helpers
 
     def call(self, fn: str, *args, label: str | None = None, timeout: float | None = None, **kwargs):

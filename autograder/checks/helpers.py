@@ -22,6 +22,11 @@ built from the helpers is non-degenerate:
 A function whose reference code path does not call the helper (a learner who inlined a correct
 σ while their separate sigmoid is wrong) is right by the first, ordinary comparison.
 
+A helper that writes into its arguments (a σ computed in place: `writes_input`, one probe call)
+is replayed with that write: the replay's arrays are changed as the learner's helper changed its
+copies (the arguments after the call, read from the arena), so the caller is judged given the
+changed arrays the learner's caller gets; the write itself is the helper's own check's to charge.
+
 A check paid this way, or failed while a helper of its function differed from the reference,
 names the root cause (`Context.root_cause`): the helper whose mistake it is, followed down
 (train -> backward_prop -> sigmoid_derivative names sigmoid_derivative).
@@ -40,7 +45,7 @@ import numpy as np
 from ..messages import t
 from ..sandbox import TestFunction
 from ..sandbox.errors import SubmissionError
-from .common import CALL_TIMEOUT, REGISTRY, Context, Failed
+from .common import CALL_TIMEOUT, REGISTRY, Context, Failed, as_array, expect_float64
 
 # The contract functions each function calls in the reference (and the corpus' cascades).
 HELPERS: dict[str, tuple[str, ...]] = {
@@ -78,6 +83,12 @@ FORMS: dict[str, list[tuple[tuple[str, ...], Callable[[dict], Callable]]]] = {
     "tanh": [(("sigmoid",), _tanh_by_sigmoid)],
     "swish_derivative": [(("swish", "sigmoid"), _swish_derivative_by_swish)],
 }
+# Functions whose checks judge the expectation's degeneracy themselves, from every value they
+# expect (mark_degenerate), so a helper's constant reply is not hollow by itself there: an
+# all-at-once numerical_gradient returns one directional derivative in every element, yet the
+# relative errors gradient_check computes with it differ from one wrong gradient to the next
+# (zeros from numerical_gradient make them all equal: that check's own test refuses it).
+OWN_DEGENERACY_TEST = {"gradient_check"}
 # Calls of learner helpers one submission may be asked (each a sandbox round trip, 1-3 ms), and
 # the wall time they may take together: beyond either, a check is not judged by helpers and its
 # ordinary failure stands. The most a submission needs is about 250 calls (every helper of
@@ -89,6 +100,50 @@ MAX_HELPER_SECONDS = 10.0
 
 class Unjudgeable(Exception):
     """A helper's reply cannot stand in for the reference's (it raised, or has another shape)."""
+
+
+def _raw_leaves(value) -> list:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _raw_leaves(v)]
+    if isinstance(value, (list, tuple)):
+        return [leaf for v in value for leaf in _raw_leaves(v)]
+    return [value]
+
+
+def _dtypes(value) -> list:
+    """The dtype of each array in a value (None for anything else)."""
+    return [leaf.dtype if isinstance(leaf, np.ndarray) else None for leaf in _raw_leaves(value)]
+
+
+def _in_dtypes_of(value, got):
+    """`value` (conformed: float64) with each array in the float dtype the learner's reply had."""
+    if isinstance(value, dict):
+        return {k: _in_dtypes_of(v, got[k]) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_in_dtypes_of(v, g) for v, g in zip(value, got, strict=True))
+    if isinstance(value, np.ndarray) and isinstance(got, np.ndarray) and got.dtype.kind == "f":
+        return value.astype(got.dtype)
+    return value
+
+
+def judged_float64(ctx: Context, fn: str, got, label: str, value_of: Callable[[object], object]) -> None:
+    """The dtype property: float64 arrays; or (given the learner's helpers) each array of the
+    dtype the reference's code gives with the learner's helpers' replies in their own dtypes,
+    `value_of(ref)` (a σ returning float32 makes the reference's σ' float32: σ's to pay for)."""
+
+    def body(ref):
+        if ref is ctx.ref:
+            expect_float64(got, label)
+            return
+        ref.keep_dtype = True
+        with np.errstate(all="ignore"):
+            expected = value_of(ref)
+        for part, wanted in zip(_raw_leaves(got), _raw_leaves(expected), strict=False):
+            arr = as_array(part, label)
+            if arr.dtype != np.asarray(wanted).dtype:
+                raise Failed(t("wrong_dtype", call=label, got=arr.dtype))
+
+    judged(ctx, fn, body)
 
 
 def _keyable(value):
@@ -164,10 +219,11 @@ def _echoes(value, args) -> bool:
     )
 
 
-def hollow(value, reference, args) -> bool:
+def hollow(value, reference, args, constant_is_hollow: bool = True) -> bool:
     """The learner's reply is hollow where the reference's is not: constant (zeros, a constant,
-    NaN everywhere) or one of its own arguments unchanged (identity)."""
-    return (_constant(value) and not _constant(reference)) or (
+    NaN everywhere; unless the caller's check tests that itself) or one of its own arguments
+    unchanged (identity)."""
+    return (constant_is_hollow and _constant(value) and not _constant(reference)) or (
         _echoes(value, args) and not _echoes(reference, args)
     )
 
@@ -194,13 +250,22 @@ class WithLearnersHelpers:
     differed: helpers whose value differed from the reference's on some call; degenerate:
     helpers (or a check's reason) that make the expectation one hollow code could meet."""
 
-    def __init__(self, ctx: Context, helpers: tuple[str, ...], forms: dict | None = None):
+    def __init__(
+        self, ctx: Context, helpers: tuple[str, ...], forms: dict | None = None, caller: str | None = None
+    ):
         self._ctx = ctx
+        self._constant_is_hollow = caller not in OWN_DEGENERACY_TEST
         self._helpers = helpers
         self._forms = forms or {}
         self.differed: set[str] = set()
         self.degenerate: set[str] = set()
-        self._globals = {**vars(ctx.ref), **{h: self._proxy(h) for h in helpers}}
+        self.keep_dtype = False  # replies keep their float dtype (float32 stays float32)
+        self._helpers = _through_writers(ctx, helpers)
+        self._globals = dict(vars(ctx.ref))
+        for name, value in vars(ctx.ref).items():  # the reference's functions, calling these globals
+            if isinstance(value, types.FunctionType) and value.__module__ == ctx.ref.__name__:
+                self._globals[name] = self._rebind(value)
+        self._globals.update({h: self._proxy(h) for h in self._helpers})
 
     def __getattr__(self, name):
         if name.startswith("_"):
@@ -209,7 +274,9 @@ class WithLearnersHelpers:
             return self._globals[name]
         if name in self._forms:
             return self._forms[name](self._globals)
-        f = getattr(self._ctx.ref, name)
+        return self._rebind(getattr(self._ctx.ref, name))
+
+    def _rebind(self, f):
         return types.FunctionType(f.__code__, self._globals, f.__name__, f.__defaults__, f.__closure__)
 
     def mark_degenerate(self, reason: str) -> None:
@@ -227,7 +294,7 @@ class WithLearnersHelpers:
             if name in self._ctx._broken:  # it hung or crashed in its own checks
                 raise Unjudgeable
             try:
-                got = self._ctx.memo(key, lambda: self._ask(name, args, kwargs))
+                got, args_after = self._ctx.memo(key, lambda: self._ask(name, args, kwargs))
             except (Failed, SubmissionError):  # the helper raised (a stub, a crash): its own checks say so
                 raise Unjudgeable from None
             try:
@@ -235,13 +302,42 @@ class WithLearnersHelpers:
             except Unjudgeable:  # another shape or type: it differs from the reference
                 self.differed.add(name)
                 raise
-            if not same(value, reference) or (isinstance(reference, float) and np.shape(got) != ()):
+            if (
+                not same(value, reference)
+                or (isinstance(reference, float) and np.shape(got) != ())
+                or _dtypes(got) != _dtypes(reference)
+            ):
                 self.differed.add(name)
-            if hollow(value, reference, args):
+            if self.keep_dtype:  # the reply's own float dtypes, for a caller's dtype property
+                value = _in_dtypes_of(value, got)
+            if hollow(value, reference, args, self._constant_is_hollow):
                 self.degenerate.add(name)
-            return value
+            return self._mirror(name, args, args_after, value)
 
         return learners
+
+    def _mirror(self, name, args, args_after, value):
+        """What the learner's helper did to its arguments, done to the replay's own: a helper
+        that writes into its input (a σ computed in place) hands its caller the changed array in
+        the learner's code too, so the caller is judged given that. The change is the helper's
+        mistake (its own "leaves input unchanged" check charges it); one that leaves an argument
+        hollow (constant where it was not) is an expectation hollow code could meet. Returns
+        `value`, or the changed argument itself when that is what came back (`return x` after
+        writing into x): the caller then holds one array under two names, as in the learner's."""
+        for arg, after in zip(args, args_after or (), strict=False):
+            for before, changed in _changed_arrays(arg, after):
+                self.differed.add(name)
+                self._ctx.writes_input.add(name)
+                if _constant(changed) and not _constant(before):
+                    self.degenerate.add(name)
+                np.copyto(before, changed)
+                if (
+                    isinstance(value, np.ndarray)
+                    and value.shape == before.shape
+                    and np.array_equal(value, before)
+                ):
+                    value = before
+        return value
 
     def _ask(self, name, args, kwargs):
         """The learner's helper called on copies of the grader's arguments, counted in the
@@ -250,23 +346,115 @@ class WithLearnersHelpers:
         gave it, is not marked broken for its own later checks (its grade is its checks')."""
         started = time.perf_counter()
         try:
-            return self._ctx.sub.call(name, *_copy(args), timeout=CALL_TIMEOUT, **_copy(kwargs))
+            value, args_after, _ = self._ctx.sub.call_full(
+                name, *_copy(args), timeout=CALL_TIMEOUT, **_copy(kwargs)
+            )
+            return value, args_after
         finally:
             calls, seconds = self._ctx.helper_calls
             self._ctx.helper_calls = (calls + 1, seconds + time.perf_counter() - started)
 
 
+def _changed_arrays(arg, after) -> list[tuple[np.ndarray, np.ndarray]]:
+    """[(the replay's float array, what the learner's helper left in its copy)] of every array
+    in `arg` (an array, or a list, tuple or dict of them) that the call changed; an `after` of
+    another structure, shape or kind is not the replay's to take."""
+    if isinstance(arg, dict):
+        if not isinstance(after, dict) or set(after) != set(arg):
+            return []
+        return [pair for k in arg for pair in _changed_arrays(arg[k], after[k])]
+    if isinstance(arg, (list, tuple)):
+        if not isinstance(after, (list, tuple)) or len(after) != len(arg):
+            return []
+        return [pair for a, b in zip(arg, after, strict=True) for pair in _changed_arrays(a, b)]
+    if not (isinstance(arg, np.ndarray) and arg.dtype.kind == "f" and arg.flags.writeable):
+        return []
+    try:
+        changed = np.asarray(after, dtype=float)
+    except Exception:  # noqa: BLE001 - the learner's claim of what it left: junk is no change
+        return []
+    if changed.shape != arg.shape or np.array_equal(changed, arg, equal_nan=True):
+        return []
+    return [(arg, changed)]
+
+
+def _below(helper: str) -> set[str]:
+    """The contract functions `helper` calls, directly or through others."""
+    return {h for direct in HELPERS.get(helper, ()) for h in {direct} | _below(direct)}
+
+
+def _wrong_on_its_own(ctx: Context, function: str) -> bool:
+    """A check of `function` failed on its own finding, not through a helper's mistake."""
+    return any(
+        result.function == function
+        and not result.passed
+        and not result.root_cause
+        and not _gate_failed(ctx, name)
+        for name, result in ctx.results.items()
+    )
+
+
+def _through_writers(ctx: Context, helpers: tuple[str, ...]) -> tuple[str, ...]:
+    """`helpers`, each that calls a helper seen writing into its arguments, and is not wrong on
+    its own, replaced by its own helpers (followed down): the replay runs the reference's code
+    of it, right given them, so the arrays the writer changes are shared as in the learner's
+    process (values crossing the sandbox are copies, which would lose that)."""
+    expanded: list[str] = []
+    for helper in helpers:
+        if _below(helper) & ctx.writes_input and not _wrong_on_its_own(ctx, helper):
+            expanded += [h for h in _through_writers(ctx, HELPERS[helper]) if h not in expanded]
+        elif helper not in expanded:
+            expanded.append(helper)
+    return tuple(expanded)
+
+
 def differing(ctx: Context, helpers: tuple[str, ...]) -> tuple[str, ...]:
-    """Those of `helpers` that may differ from the reference: every one whose own value checks
-    (ungated) failed or paid through a helper of theirs, or that has no results yet (a check run
-    on its own). A helper right on all its own checks is the reference's, and not asked again."""
+    """Those of `helpers` that may differ from the reference: every one with a check that failed
+    on its own finding (not for its gate) or paid through a helper of theirs, that has no
+    results yet (a check run on its own), or that writes into its arguments (`writes_input`:
+    its "leaves input unchanged" check runs after every value check, so it is asked once here)
+    or calls one that does. A helper right on all its own checks so far is the reference's, and
+    not asked again."""
     graded = {result.function for result in ctx.results.values()}
     differ = {
         result.function
         for result in ctx.results.values()
-        if not REGISTRY[result.name].requires and (not result.passed or result.root_cause)
+        if (not result.passed and not _gate_failed(ctx, result.name)) or result.root_cause
     }
-    return tuple(h for h in helpers if h in differ or h not in graded)
+    return tuple(
+        h
+        for h in helpers
+        if h in differ or h not in graded or writes_input(ctx, h) or _below(h) & ctx.writes_input
+    )
+
+
+# Helpers asked whether they write into their argument (one call each, only when a caller is
+# judged through its helpers): the activations the contract's functions call.
+PROBED_FOR_WRITES = {"sigmoid", "tanh", "sigmoid_derivative", "swish"}
+WRITES_PROBE = np.array([[-2.0, -0.5, 0.0], [0.5, 2.0, -3.0]])
+
+
+def writes_input(ctx: Context, helper: str) -> bool:
+    """Whether the learner's `helper` changes the array it is given (seen in the arena after one
+    call on WRITES_PROBE); noted in ctx.writes_input."""
+    if helper not in PROBED_FOR_WRITES or helper in ctx._broken:  # a hang is not asked again
+        return helper in ctx.writes_input
+
+    def probe():
+        try:
+            _, args_after, _ = ctx.sub.call_full(helper, WRITES_PROBE.copy(), timeout=CALL_TIMEOUT)
+        except SubmissionError:
+            return False
+        return bool(_changed_arrays(WRITES_PROBE.copy(), args_after[0] if args_after else None))
+
+    if ctx.memo(("writes input", helper), probe):
+        ctx.writes_input.add(helper)
+    return helper in ctx.writes_input
+
+
+def _gate_failed(ctx: Context, name: str) -> bool:
+    """A check that failed only because a check it requires failed (not its own finding)."""
+    return any(gate in ctx.results and not ctx.results[gate].passed for gate in REGISTRY[name].requires)
 
 
 def root_of(ctx: Context, helper: str) -> str:
@@ -292,7 +480,7 @@ def judged(ctx: Context, fn: str, body: Callable[[object], None], helpers: tuple
         uses = differing(ctx, uses)
         if not uses:
             continue
-        rebound = WithLearnersHelpers(ctx, uses, forms)
+        rebound = WithLearnersHelpers(ctx, uses, forms, caller=fn)
         try:
             with np.errstate(all="ignore"):
                 body(rebound)

@@ -22,7 +22,6 @@ from .common import (
     check,
     expect_array,
     expect_dict_of_arrays,
-    expect_float64,
     expect_unchanged,
     fmt,
     index_text,
@@ -30,7 +29,7 @@ from .common import (
     told_apart,
     type_name,
 )
-from .helpers import judged
+from .helpers import judged, judged_float64
 
 KEYS = ("Wxh", "bh", "Why", "by")
 SHAPES = [(2, 5, 1, 4), (3, 4, 2, 6)]  # (D, H, K, N)
@@ -191,7 +190,8 @@ def forward_prop_matches_reference(ctx):
 def forward_prop_returns_float64(ctx):
     """The dtype, paid for once (a float32 forward pass is right in value: its value check passes)."""
     label, got = _forward(ctx, 0)
-    expect_float64(got, label)
+    X, _, params = PROBLEMS[0]
+    judged_float64(ctx, "forward_prop", got, label, lambda ref: ref.forward_prop(X.copy(), _copy(params)))
 
 
 @check(requires=("forward_prop_matches_reference",))
@@ -199,8 +199,16 @@ def forward_prop_leaves_arguments_unchanged(ctx):
     X, _, params = PROBLEMS[1]
     label = f"forward_prop(X, params), {_net(X, params)}"
     _, args_after, _ = ctx.call_full("forward_prop", X.copy(), _copy(params), label=label)
-    expect_unchanged(X, args_after[0], label, "X")
-    expect_unchanged(params, args_after[1], label, "params")
+
+    def body(ref):  # given the learner's σ (checks/helpers.py): changed as it changes them
+        expected = (X.copy(), _copy(params))
+        if ref is not ctx.ref:
+            with np.errstate(all="ignore"):
+                ref.forward_prop(*expected)
+        expect_unchanged(expected[0], args_after[0], label, "X")
+        expect_unchanged(expected[1], args_after[1], label, "params")
+
+    judged(ctx, "forward_prop", body)
 
 
 # --- cost_function ----------------------------------------------------------------------------
@@ -364,7 +372,15 @@ def backward_prop_returns_float64(ctx):
     """The dtype, paid for once, beside the value checks (which compare values)."""
     X, y, params = PROBLEMS[0]
     label, got = _backward(ctx, X, y, params)
-    expect_float64(got, label)
+    judged_float64(
+        ctx,
+        "backward_prop",
+        got,
+        label,
+        lambda ref: ref.backward_prop(
+            X.copy(), y.copy(), _copy(params), list(ctx.ref.forward_prop(X, params))
+        ),
+    )
 
 
 @check(requires=("backward_prop_matches_numerical_gradient",))
@@ -380,10 +396,18 @@ def backward_prop_leaves_arguments_unchanged(ctx):
     _, args_after, _ = ctx.call_full(
         "backward_prop", X.copy(), y.copy(), _copy(params), [c.copy() for c in cache], label=label
     )
-    for name, before, after in zip(("X", "y", "params"), (X, y, params), args_after[:3], strict=True):
-        expect_unchanged(before, after, label, name)
-    for name, before, after in zip(("z1", "a1", "z2", "y_hat"), cache, args_after[3], strict=True):
-        expect_unchanged(before, after, label, f"cache → {name}")
+
+    def body(ref):  # given the learner's σ' (checks/helpers.py): changed as it changes them
+        expected = (X.copy(), y.copy(), _copy(params), [c.copy() for c in cache])
+        if ref is not ctx.ref:
+            with np.errstate(all="ignore"):
+                ref.backward_prop(*expected)
+        for name, before, after in zip(("X", "y", "params"), expected[:3], args_after[:3], strict=True):
+            expect_unchanged(before, after, label, name)
+        for name, before, after in zip(("z1", "a1", "z2", "y_hat"), expected[3], args_after[3], strict=True):
+            expect_unchanged(before, after, label, f"cache → {name}")
+
+    judged(ctx, "backward_prop", body)
 
 
 # --- update_params ----------------------------------------------------------------------------
@@ -452,7 +476,23 @@ def _output_pre_activation(X, params):
     return a1 @ params["Why"] + params["by"]
 
 
-PREDICT_PROBLEMS = [_near_threshold(3, 4, 2, 9, 8101), _near_threshold(2, 5, 1, 7, 8102)]
+def _exactly_half():
+    """A network whose output is exactly 0.5 on X's first row, by construction: x = 0 and bh = 0
+    give a1 = σ(0) = 0.5 in every unit, and Why sums to 0 in numbers that add exactly, so z2 = 0
+    and ŷ = σ(0) = 0.5, which the contract labels 1 (ŷ ≥ 0.5): `>` labels it 0. Its other rows
+    lie at least 0.25 from z2 = 0 on both sides."""
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-1.0, 2.0], [2.0, -1.0]])
+    params = {
+        "Wxh": np.random.default_rng(8105).normal(0, 2, size=(2, 4)),
+        "bh": np.zeros((1, 4)),
+        "Why": np.array([[1.0], [-1.0], [0.5], [-0.5]]),
+        "by": np.zeros((1, 1)),
+    }
+    assert _output_pre_activation(X, params)[0, 0] == 0.0
+    return X, params
+
+
+PREDICT_PROBLEMS = [_near_threshold(3, 4, 2, 9, 8101), _near_threshold(2, 5, 1, 7, 8102), _exactly_half()]
 
 
 def _predict(ctx, X, params):
@@ -463,9 +503,9 @@ def _predict(ctx, X, params):
 @check()
 def predict_matches_reference_near_threshold(ctx):
     """Against the reference, or (checks/helpers.py) the reference's threshold on the learner's
-    own forward_prop, on these networks and on PROBLEMS' (whose outputs spread on both sides of
-    0.5): labels all alike on all of them (a hollow forward_prop) pay nothing, as a predict
-    returning zeros would meet them."""
+    own forward_prop, on these networks (one with an output exactly 0.5: `>` for `≥` shows) and
+    on PROBLEMS' (whose outputs spread on both sides of 0.5): labels all alike on all of them (a
+    hollow forward_prop) pay nothing, as a predict returning zeros would meet them."""
 
     def body(ref):
         if ref is ctx.ref:

@@ -33,7 +33,7 @@ from .common import (
     item_label,
     told_apart,
 )
-from .helpers import WithLearnersHelpers, judged
+from .helpers import Unjudgeable, WithLearnersHelpers, differing, judged
 from .source import literal_int_default
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -75,29 +75,49 @@ def targets(table: str) -> np.ndarray:
     return np.array(TABLES[table], dtype=float).reshape(4, 1)
 
 
+# The square runs (train judged given the learner's helpers, below): one sample, as many inputs
+# and outputs as hidden units, so every weight and gradient is n x n or 1 x n. Public numbers.
+SQUARE_X = np.array([[0.5, -1.0, 1.5, -0.5, 1.0]])
+SQUARE_Y = np.array([[0.2, 0.9, 0.6, 0.1, 0.7]])
+
+
+def data(run: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) of a run: the truth table's, or for a square run the first n columns of SQUARE_*."""
+    if run.get("square"):
+        n = run["num_hidden"]
+        return SQUARE_X[:, :n].copy(), SQUARE_Y[:, :n].copy()
+    return X.copy(), targets(run["table"])
+
+
 def _y(table: str) -> str:
     """The targets as a label shows them: the values (code), not the gate's English name."""
     return f"y = {TABLES[table]}"
 
 
-def _shapes(num_hidden: int) -> dict:
-    return {"Wxh": (2, num_hidden), "bh": (1, num_hidden), "Why": (num_hidden, 1), "by": (1, 1)}
+def _shapes(num_hidden: int, num_input: int = 2, num_output: int = 1) -> dict:
+    return {
+        "Wxh": (num_input, num_hidden),
+        "bh": (1, num_hidden),
+        "Why": (num_hidden, num_output),
+        "by": (1, num_output),
+    }
 
 
-def _call_train(ctx, label, args, kwargs):
-    """(params as float arrays, costs) from the learner's train; one sandbox call per run."""
+def _call_train(ctx, label, args, kwargs, inputs=None):
+    """(params as float arrays, costs) from the learner's train; one sandbox call per run.
+    inputs: X (the truth tables' unless given)."""
+    inputs = X if inputs is None else inputs
 
     def run():
-        got = ctx.call("train", X.copy(), *args, label=label, timeout=common.TRAIN_TIMEOUT, **kwargs)
+        got = ctx.call("train", inputs.copy(), *args, label=label, timeout=common.TRAIN_TIMEOUT, **kwargs)
         if not isinstance(got, (list, tuple)) or len(got) != 2:
             raise Failed(t("wrong_type", call=label, expected="(params, costs)", got=type(got).__name__))
         num_hidden = kwargs.get("num_hidden", DEFAULTS["num_hidden"])
-        params = expect_dict_of_arrays(
-            got[0], {k: np.zeros(s) for k, s in _shapes(num_hidden).items()}, label
-        )
+        shapes = _shapes(num_hidden, inputs.shape[1], np.shape(args[0])[1])
+        params = expect_dict_of_arrays(got[0], {k: np.zeros(s) for k, s in shapes.items()}, label)
         return label, params, got[1]
 
-    return ctx.memo(("train", label, repr(sorted(kwargs.items()))), run)
+    return ctx.memo(("train", label, repr(sorted(kwargs.items())), inputs.shape), run)
 
 
 def _train(ctx, table: str, seed: int):
@@ -113,14 +133,16 @@ def _train(ctx, table: str, seed: int):
     )
 
 
-def descent(ref, y, params, alpha, num_iterations):
-    """(params after num_iterations reference gradient steps, the cost before each step)."""
+def descent(ref, y, params, alpha, num_iterations, inputs=None):
+    """(params after num_iterations reference gradient steps, the cost before each step);
+    inputs: X (the truth tables' unless given)."""
+    inputs = X if inputs is None else inputs
     costs = []
     with np.errstate(all="ignore"):
         for _ in range(num_iterations):
-            cache = ref.forward_prop(X, params)
+            cache = ref.forward_prop(inputs, params)
             costs.append(ref.cost_function(y, cache[3]))
-            params = ref.update_params(params, ref.backward_prop(X, y, params, cache), alpha)
+            params = ref.update_params(params, ref.backward_prop(inputs, y, params, cache), alpha)
     return params, np.array(costs)
 
 
@@ -152,14 +174,15 @@ def reference_descents(ref):
 
 
 def _own_start(ctx, num_hidden, seed, ref_start, label):
-    """(start, None): the learner's own init_params(2, H, 1, seed) as float arrays shaped like
-    the reference's `ref_start`; or (None, why) when it is no start training can be judged from,
-    `why` the learner's text saying so (None when init_params is broken: that costs its own
-    points, not train's)."""
+    """(start, None): the learner's own init_params(D, H, K, seed) as float arrays shaped like
+    the reference's `ref_start` (D and K read from it); or (None, why) when it is no start
+    training can be judged from, `why` the learner's text saying so (None when init_params is
+    broken: that costs its own points, not train's)."""
+    num_input, num_output = ref_start["Wxh"].shape[0], ref_start["Why"].shape[1]
     try:
         got = ctx.memo(
-            ("init", num_hidden, seed),
-            lambda: ctx.call("init_params", 2, num_hidden, 1, seed=seed, label=label),
+            ("init", num_input, num_hidden, num_output, seed),
+            lambda: ctx.call("init_params", num_input, num_hidden, num_output, seed=seed, label=label),
         )
         own = {k: v.astype(float) for k, v in expect_dict_of_arrays(got, ref_start, label).items()}
     except Failed:
@@ -295,17 +318,19 @@ HELPER_COSTS = 5
 def _helper_descent(ctx, ref: WithLearnersHelpers, run: dict):
     """(params, costs) of run["num_iterations"] steps of descent with `ref`'s functions from the
     learner's own init_params(2, H, 1, seed); Failed when that start cannot be had or is dead."""
-    y = targets(run["table"])
-    ref_start = ctx.ref.init_params(2, run["num_hidden"], 1, seed=run["seed"])
-    label = f"init_params(2, {run['num_hidden']}, 1, seed=...)"
+    inputs, y = data(run)
+    ref_start = ctx.ref.init_params(inputs.shape[1], run["num_hidden"], y.shape[1], seed=run["seed"])
+    label = f"init_params({inputs.shape[1]}, {run['num_hidden']}, {y.shape[1]}, seed=...)"
     own, why = _own_start(ctx, run["num_hidden"], run["seed"], ref_start, label)
     if own is None:
         if why is not None:
             ref.mark_degenerate("train: a dead start")
-        raise Failed(why or t("train_start_unusable", call=label, why="init_params"))
+            raise Failed(why)
+        ref.differed.add("init_params")  # it raised, or its arrays have other shapes
+        raise Unjudgeable
     if not all(np.array_equal(own[k], ref_start[k]) for k in KEYS):
         ref.differed.add("init_params")
-    params, costs = descent(ref, y, own, run["alpha"], run["num_iterations"])
+    params, costs = descent(ref, y, own, run["alpha"], run["num_iterations"], inputs)
     if all(np.allclose(params[k], own[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for k in KEYS):
         ref.mark_degenerate("train: descent does not move")
     if np.unique(costs[np.isfinite(costs)]).size < 2:
@@ -326,10 +351,16 @@ def _costs_array(costs, n: int, label: str) -> np.ndarray:
     return got
 
 
-def _expect_helper_run(ctx, ref, run, label, params, costs, compared: int):
-    """Fail unless the learner's run (params unless None, and its first `compared` costs) is the
-    descent with `ref`'s functions from the learner's start."""
+def _expect_helper_run(ctx, ref, run, learners_run, compared: int):
+    """Fail unless the learner's run (`learners_run()`: label, params, costs; its params, and its
+    first `compared` costs) is the descent with `ref`'s functions from the learner's start.
+    Unjudgeable when that descent cannot be computed (before the learner's run is asked).
+    An init_params that draws a new start in each call, whatever its seed: _expect_recovered_run."""
+    if _start_drawn_afresh(ctx, ref, run):
+        _expect_recovered_run(ctx, ref, run, learners_run, compared)
+        return
     expected_params, expected_costs = _helper_descent(ctx, ref, {**run, "num_iterations": compared})
+    label, params, costs = learners_run()
     got = _costs_array(costs, compared, label)
     tolerance = dict(rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL, equal_nan=True)
     if not np.allclose(got, expected_costs, **tolerance):
@@ -364,33 +395,165 @@ def _expect_helper_run(ctx, ref, run, label, params, costs, compared: int):
         )
 
 
-def _short_trajectory_run(ctx):
-    """The trajectory run's arguments, HELPER_STEPS iterations: judged whole given the helpers."""
-    run = {**TRAJECTORY, "num_iterations": HELPER_STEPS}
-    label = (
-        f"train(X, y, num_hidden={run['num_hidden']}, alpha={run['alpha']}, "
-        f"num_iterations={run['num_iterations']}, seed={run['seed']}), {_y(run['table'])}"
-    )
-    kwargs = {k: v for k, v in run.items() if k != "table"}
-    return run, *_call_train(ctx, label, (targets(run["table"]),), kwargs)
+# An init_params that ignores its seed (numpy's global generator) gives train a start the grader
+# cannot have: no descent it computes starts where the learner's train did. train is right
+# given it when its result is descent from SOME start, so the start is recovered from the end:
+# each step p' = update(p, backward(p)) is undone by the fixed point q <- q + (p' - update(q,
+# backward(q))) (q = p' + alpha * dJ/dq for descent; it converges within ~30 rounds on every run
+# graded here, measured: 1e-13 after 20 steps undone), and the costs train recorded must be the
+# costs of the points recovered. The trajectory run is undone whole (its start must then be a
+# live one, zero where the learner's init_params draws zeros); a learning or defaults run, its
+# last HELPER_COSTS steps. train's seed is then nothing train can be judged on: with such an
+# init_params a right train is as random as one that ignores its seed.
+INVERSE_ROUNDS = 100
+
+
+def _start_drawn_afresh(ctx, ref, run) -> bool:
+    """The learner's init_params, asked twice for the start of `run` (same seed), gave two."""
+    if not differing(ctx, ("init_params",)):
+        return False
+    inputs, y = data(run)
+    shape = (inputs.shape[1], run["num_hidden"], y.shape[1])
+    label = f"init_params({shape[0]}, {shape[1]}, {shape[2]}, seed=...)"
+    try:
+        starts = [
+            ctx.memo(
+                (key, *shape, run["seed"]),
+                lambda: ctx.call("init_params", *shape, seed=run["seed"], label=label),
+            )
+            for key in ("init", "init again")
+        ]
+        first, again = (expect_dict_of_arrays(s, _zeros_like_start(shape), label) for s in starts)
+    except Failed:
+        return False
+    if all(np.array_equal(first[k], again[k]) for k in KEYS):
+        return False
+    ref.differed.add("init_params")
+    return True
+
+
+def _zeros_like_start(shape) -> dict:
+    return {k: np.zeros(s) for k, s in _shapes(shape[1], shape[0], shape[2]).items()}
+
+
+def _undo_step(ref, after: dict, alpha: float, inputs, y) -> dict:
+    """The point one step of descent with `ref`'s functions leads to `after` from; Unjudgeable
+    when the fixed point does not settle."""
+    point = {k: v.copy() for k, v in after.items()}
+    with np.errstate(all="ignore"):
+        for _ in range(INVERSE_ROUNDS):
+            stepped = ref.update_params(
+                point, ref.backward_prop(inputs, y, point, ref.forward_prop(inputs, point)), alpha
+            )
+            moved = {k: after[k] - stepped[k] for k in KEYS}
+            point = {k: point[k] + moved[k] for k in KEYS}
+            if all(
+                np.allclose(moved[k], 0, rtol=0, atol=1e-13 * (1 + np.max(np.abs(after[k])))) for k in KEYS
+            ):
+                return point
+    raise Unjudgeable
+
+
+def _expect_recovered_run(ctx, ref, run, learners_run, compared: int):
+    """Fail unless the learner's run ends in `undone` steps of descent with `ref`'s functions
+    whose costs are the last costs it recorded (the whole run for the trajectory run)."""
+    label, params, costs = learners_run()
+    n = run["num_iterations"]
+    undone = n if n == compared else compared
+    got = _costs_array(costs, n, label)
+    for key in KEYS:
+        if not np.all(np.isfinite(params[key])):
+            raise Failed(t("train_params_not_finite", call=label, param=key))
+    inputs, y = data(run)
+    points = [params]
+    for _ in range(undone):
+        points.insert(0, _undo_step(ref, points[0], run["alpha"], inputs, y))
+    with np.errstate(all="ignore"):
+        expected = np.array(
+            [float(ref.cost_function(y, ref.forward_prop(inputs, p)[3])) for p in points[:-1]]
+        )
+    if all(np.allclose(points[0][k], params[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL) for k in KEYS):
+        ref.mark_degenerate("train: descent does not move")
+    if np.unique(expected[np.isfinite(expected)]).size < 2:
+        ref.mark_degenerate("train: costs all equal")
+    if undone == n:
+        _expect_a_start(ctx, ref, run, points[0], label)
+    tolerance = dict(rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL, equal_nan=True)
+    if not np.allclose(got[n - undone :], expected, **tolerance):
+        index = int(np.argmax(~np.isclose(got[n - undone :], expected, **tolerance)))
+        raise Failed(
+            t(
+                "costs_not_trajectory",
+                index=n - undone + index,
+                expected=fmt(expected[index]),
+                got=fmt(got[n - undone + index]),
+            )
+        )
+
+
+def _expect_a_start(ctx, ref, run, start: dict, label: str) -> None:
+    """The recovered start is a live one, zero where the learner's init_params draws zeros."""
+    if dead_start(start) is not None:
+        ref.mark_degenerate("train: a dead start")
+    inputs, y = data(run)
+    drawn = ctx.memo(("init", inputs.shape[1], run["num_hidden"], y.shape[1], run["seed"]), lambda: None)
+    for key in KEYS:
+        if drawn is not None and not np.any(drawn[key]) and not np.allclose(start[key], 0, rtol=0, atol=1e-9):
+            raise Failed(
+                t(
+                    "train_not_gradient_descent",
+                    call=label,
+                    iterations=run["num_iterations"],
+                    alpha=run["alpha"],
+                    param=key,
+                    index="",
+                    expected=fmt(np.zeros_like(start[key])),
+                    got=fmt(start[key]),
+                )
+            )
+
+
+def _data_label(run: dict) -> str:
+    if run.get("square"):
+        inputs, y = data(run)
+        return f"X = {inputs.tolist()}, y = {y.tolist()}"
+    return _y(run["table"])
+
+
+def _learners_run(ctx, run: dict, shown: tuple[str, ...] | None = None, seed_shown: bool = True):
+    """A thunk: (label, params, costs) of the learner's train on `run` (its data, and the
+    arguments named in `shown`: all but the table when None)."""
+    names = [k for k in ("num_hidden", "alpha", "num_iterations", "seed") if shown is None or k in shown]
+    kwargs = {k: run[k] for k in names}
+    arguments = "".join(f", {k}={v if k != 'seed' or seed_shown else '...'}" for k, v in kwargs.items())
+    label = f"train(X, y{arguments}), {_data_label(run)}"
+    inputs, y = data(run)
+    return lambda: _call_train(ctx, label, (y,), kwargs, inputs)
 
 
 def _judged_train(ctx, by_reference, by_helpers):
-    """judged() for train: by_reference() against the reference, else by_helpers(ref) with the
-    learner's differing helpers."""
+    """judged() for train: by_reference() against the reference, else by_helpers(ref, False)
+    with the learner's differing helpers; if their descent cannot be computed on the contract's
+    shapes (a helper raised there, or replied with arrays of other shapes: a missing transpose,
+    bias gradients not summed, init_params' arrays transposed, update_params' gradients
+    swapped), by_helpers(ref, True): the same on the square runs (SQUARE_X), where every
+    weight is n x n and the sample one, so those mistakes leave every shape right."""
 
     def body(ref):
         if ref is ctx.ref:
             by_reference()
-        else:
-            by_helpers(ref)
+            return
+        try:
+            by_helpers(ref, False)
+        except Unjudgeable:
+            by_helpers(ref, True)
 
     judged(ctx, "train", body)
 
 
-def _follows_given_helpers(ctx, ref):
-    run, label, params, costs = _short_trajectory_run(ctx)
-    _expect_helper_run(ctx, ref, run, label, params, costs, HELPER_STEPS)
+def _follows_given_helpers(ctx, ref, square: bool):
+    run = {**TRAJECTORY, "num_iterations": HELPER_STEPS, "square": square}
+    _expect_helper_run(ctx, ref, run, _learners_run(ctx, run), HELPER_STEPS)
 
 
 @check()
@@ -399,7 +562,7 @@ def train_follows_gradient_descent(ctx):
         run, label, params, _ = _trajectory_run(ctx)
         _expect_descent(ctx, run, label, params, t("hint_train_arguments"))
 
-    _judged_train(ctx, by_reference, lambda ref: _follows_given_helpers(ctx, ref))
+    _judged_train(ctx, by_reference, lambda ref, square: _follows_given_helpers(ctx, ref, square))
 
 
 def _expect_costs(ctx, run, label, costs, compared: int, hint):
@@ -443,7 +606,7 @@ def train_records_cost_before_each_step(ctx):
         run, label, _, costs = _trajectory_run(ctx)
         _expect_costs(ctx, run, label, costs, run["num_iterations"], t("hint_train_arguments"))
 
-    _judged_train(ctx, by_reference, lambda ref: _follows_given_helpers(ctx, ref))
+    _judged_train(ctx, by_reference, lambda ref, square: _follows_given_helpers(ctx, ref, square))
 
 
 @check(requires=("train_follows_gradient_descent",))
@@ -469,12 +632,17 @@ def train_uses_contract_defaults(ctx):
         label = f"train(X, y, num_iterations={DEFAULTS_COMPARED}), {_y(run['table'])}"
     else:
         kwargs, label = {}, f"train(X, y), {_y(run['table'])}"
-    _, params, costs = _call_train(ctx, label, (y,), kwargs)
-    _judged_train(
-        ctx,
-        lambda: _expect_costs(ctx, run, label, costs, DEFAULTS_COMPARED, t("hint_train_defaults")),
-        lambda ref: _expect_helper_run(ctx, ref, run, label, params, costs, HELPER_COSTS),
-    )
+
+    def by_reference():
+        _, _, costs = _call_train(ctx, label, (y,), kwargs)
+        _expect_costs(ctx, run, label, costs, DEFAULTS_COMPARED, t("hint_train_defaults"))
+
+    def by_helpers(ref, square):
+        square_run = {**run, "square": square}
+        learners = _learners_run(ctx, square_run, tuple(kwargs))
+        _expect_helper_run(ctx, ref, square_run, learners, HELPER_COSTS)
+
+    _judged_train(ctx, by_reference, by_helpers)
 
 
 @check(
@@ -489,14 +657,23 @@ def train_learns(ctx, table):
     descent from the same start ends (weights written down in closed form learn nothing).
     Given a wrong helper, each run's first HELPER_COSTS costs must be those of descent with the
     learner's helpers from the learner's start; whether it learns is the helper's outcome."""
-    _judged_train(ctx, lambda: _learns(ctx, table), lambda ref: _learning_runs_given_helpers(ctx, ref, table))
+    _judged_train(
+        ctx,
+        lambda: _learns(ctx, table),
+        lambda ref, square: _learning_runs_given_helpers(ctx, ref, table, square),
+    )
 
 
-def _learning_runs_given_helpers(ctx, ref, table):
+def _learning_runs_given_helpers(ctx, ref, table, square):
     for seed in SEEDS[table]:
-        label, params, costs = _train(ctx, table, seed)
         run = {"table": table, "num_hidden": NUM_HIDDEN, "alpha": ALPHA, "num_iterations": ITERATIONS[table]}
-        _expect_helper_run(ctx, ref, {**run, "seed": seed}, label, params, costs, HELPER_COSTS)
+        run = {**run, "seed": seed, "square": square}
+        learners = (
+            functools.partial(_train, ctx, table, seed)
+            if not square
+            else _learners_run(ctx, run, seed_shown=False)
+        )
+        _expect_helper_run(ctx, ref, run, learners, HELPER_COSTS)
 
 
 def _learns(ctx, table):

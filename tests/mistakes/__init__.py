@@ -96,13 +96,7 @@ LOOKUP_TABLE_TRAIN = """
 # function; a caller is judged given the learner's own helpers. The mistakes that cannot be
 # judged so, by the function that loses points too and why (tests/test_checks.py allows exactly
 # these `cascade`s):
-CHARGED_IN_CALLER = {
-    "init_params_ignores_seed": (
-        "train",
-        "init_params draws from numpy's global generator, not from seed: train's start is drawn afresh "
-        "in each call, so no descent the grader computes can start where the learner's train did",
-    ),
-}
+CHARGED_IN_CALLER: dict[str, tuple[str, str]] = {}
 
 MISTAKES = [
     # --- activations ---------------------------------------------------------------------------
@@ -244,7 +238,6 @@ MISTAKES = [
             "init_params_same_seed_same_params",
             "init_params_without_seed_draws_fresh_params",
         },
-        cascade=("train",),
     ),
     M(
         "init_params_seed_none_raises",

@@ -394,6 +394,12 @@ NEW = [
         "predict_floats",
     ),
     (
+        "predict_strict_threshold",
+        "predict",
+        "return (forward_prop(X, params)[3] > 0.5).astype(int)",
+        "predict_strict_threshold",
+    ),
+    (
         "predict_inverted",
         "predict",
         "return (forward_prop(X, params)[3] < 0.5).astype(int)",
