@@ -127,8 +127,9 @@ def passes_on_reference(check, reference) -> bool:
     return True
 
 
-def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckResult]:
-    """Every check in rubric order; gated checks after the ones they require."""
+def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]], on_result=None) -> list[CheckResult]:
+    """Every check in rubric order; gated checks after the ones they require. on_result: called
+    with each result as it comes (figures start loading at the first one the learner lost)."""
     entries = [
         (function, name, float(points))
         for function, table in rubric.items()
@@ -140,6 +141,8 @@ def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckR
         for function, name, points in entries:
             if bool(REGISTRY[name].requires) == gated:
                 done[name] = run_check(ctx, function, name, points, done)
+                if on_result is not None:
+                    on_result(done[name])
     return [done[name] for _, name, _ in entries]
 
 
@@ -164,7 +167,10 @@ def grade_submission(path, *, opener=open_graded, figures: bool = False) -> Resu
     )  # on the other core, while the learner's code runs
     with opener(path) as sub:
         ctx = Context(sub, reference)
-        tests = name_misconceptions(ctx, run_rubric(ctx, rubric))  # probes failing functions only
+        # figures: matplotlib loads on a thread from the first point lost, while the checks wait on
+        # the learner's replies (a correct submission never loads it)
+        warm = _warm_figures if figures else None
+        tests = name_misconceptions(ctx, run_rubric(ctx, rubric, warm))  # probes failing functions only
         load_error, failure = sub.load_error, sub.load_failure
         drawn = (
             draw(sub, tests, reference, ctx.broken) if figures and not isinstance(failure, Refused) else {}
@@ -194,6 +200,13 @@ def grade_submission(path, *, opener=open_graded, figures: bool = False) -> Resu
         unanswered=unanswered,
         figures=drawn,
     )
+
+
+def _warm_figures(result: CheckResult) -> None:
+    if not result.passed and not result.error:
+        from .figures import prewarm
+
+        prewarm()
 
 
 def draw(sub, tests: list[CheckResult], reference, broken) -> dict:

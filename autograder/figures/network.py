@@ -114,7 +114,7 @@ def _box(axes, x0, y, shape, scale, colour):
     if shape is None:
         axes.text(x0 + 0.4, y, t("figure_no_array").zh, va="center", color=colour, fontsize=10)
         return
-    rows, columns = (shape + (1, 1))[:2] if len(shape) < 2 else shape[-2:]
+    rows, columns = ((1, 1) + tuple(shape))[-2:]  # a vector as a row, as numpy broadcasts it
     width, height = max(columns * scale, 0.05), max(rows * scale, 0.05)
     axes.add_patch(
         Rectangle((x0, y - height / 2), width, height, facecolor=colour, alpha=0.35, edgecolor=colour)

@@ -8,9 +8,9 @@ import io
 
 import numpy as np
 
-from ..classreport.charts import font_family
 from ..messages import Text
 from ..results import Figure
+from .curves import font_family  # the kit's font (as classreport/charts.py's), loaded once for both
 
 MAX_BYTES = 60_000  # issue 20: each picture at most 60 KB, inline in every HTML page
 DPI = 80
@@ -25,7 +25,7 @@ def new_figure(width: float, height: float, **margins):
     from matplotlib import rcParams
     from matplotlib.figure import Figure as MplFigure
 
-    rcParams["font.family"] = font_family()
+    rcParams["font.family"] = list(font_family())
     rcParams["axes.unicode_minus"] = False
     figure = MplFigure(figsize=(width, height), dpi=DPI)
     figure.subplots_adjust(**({"left": 0.1, "right": 0.97, "bottom": 0.16, "top": 0.89} | margins))
