@@ -85,7 +85,8 @@ def test_figures_are_drawn_only_when_asked(wrong):
 
 
 def test_a_correct_submission_draws_nothing_and_never_imports_matplotlib():
-    """The cost of figures for a correct submission is nil: not even matplotlib's import."""
+    """The cost of figures for a correct submission is nil: not even matplotlib's import (nor
+    in the reporters, which only say where figures are)."""
     code = (
         "import sys\n"
         "from tests.fakes import InProcessSubmission, opener\n"
@@ -93,6 +94,8 @@ def test_a_correct_submission_draws_nothing_and_never_imports_matplotlib():
         "from autograder.grade import grade_submission\n"
         "r = grade_submission('x.py', opener=opener(InProcessSubmission(correct_source())), figures=True)\n"
         "assert r.score == r.max_score and r.figures == {}, (r.score, list(r.figures))\n"
+        "from autograder.reporters import render\n"
+        "for fmt in ('text', 'markdown', 'json'): render(r, fmt)\n"
         "print('matplotlib' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
