@@ -72,7 +72,7 @@ from autograder.submission import MODULE, NOTEBOOK, LinkRefused, NoSubmission, g
 def _grade(path):
     from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
 
-    return grade_submission(path, figures=True)  # the feedback shows each failing function's figure
+    return grade_submission(path)
 
 
 def _graded(folder: Path):
