@@ -127,9 +127,8 @@ def passes_on_reference(check, reference) -> bool:
     return True
 
 
-def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]], on_result=None) -> list[CheckResult]:
-    """Every check in rubric order; gated checks after the ones they require. on_result: called
-    with each result as it comes (figures start loading at the first one the learner lost)."""
+def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckResult]:
+    """Every check in rubric order; gated checks after the ones they require."""
     entries = [
         (function, name, float(points))
         for function, table in rubric.items()
@@ -141,8 +140,6 @@ def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]], on_result=None
         for function, name, points in entries:
             if bool(REGISTRY[name].requires) == gated:
                 done[name] = run_check(ctx, function, name, points, done)
-                if on_result is not None:
-                    on_result(done[name])
     return [done[name] for _, name, _ in entries]
 
 
@@ -167,10 +164,7 @@ def grade_submission(path, *, opener=open_graded, figures: bool = False) -> Resu
     )  # on the other core, while the learner's code runs
     with opener(path) as sub:
         ctx = Context(sub, reference)
-        # figures: matplotlib loads on a thread from the first point lost, while the checks wait on
-        # the learner's replies (a correct submission never loads it)
-        warm = _warm_figures if figures else None
-        tests = name_misconceptions(ctx, run_rubric(ctx, rubric, warm))  # probes failing functions only
+        tests = name_misconceptions(ctx, run_rubric(ctx, rubric))  # probes failing functions only
         load_error, failure = sub.load_error, sub.load_failure
         drawn = (
             draw(sub, tests, reference, ctx.broken) if figures and not isinstance(failure, Refused) else {}
@@ -202,16 +196,11 @@ def grade_submission(path, *, opener=open_graded, figures: bool = False) -> Resu
     )
 
 
-def _warm_figures(result: CheckResult) -> None:
-    if not result.passed and not result.error:
-        from .figures import prewarm
-
-        prewarm()
-
-
 def draw(sub, tests: list[CheckResult], reference, broken) -> dict:
-    """The figures of the functions that lost points, while the submission is open; matplotlib
-    is imported only here, so a grade that draws nothing never pays for it."""
+    """The figures of the functions that lost points, while the submission is open, once every
+    score is settled; matplotlib is imported only here, so a grade that draws nothing never pays
+    for it. (Not loaded ahead on a thread during the checks: judging a function given the
+    learner's helpers has a wall-time budget, checks/helpers.py, that it would eat into.)"""
     from .figures import draw_figures
 
     return draw_figures(sub, tests, reference, broken=broken)

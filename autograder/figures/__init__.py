@@ -13,7 +13,6 @@ matplotlib is imported only when a figure is drawn (grade start does not pay for
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Callable, Iterable
 
 from ..results import CheckResult, Figure
@@ -65,28 +64,6 @@ class Calls:
             raise NoFigure(f"{fn}: {type(exc).__name__}") from None
 
 
-_warming: threading.Thread | None = None
-
-
-def prewarm() -> None:
-    """Load matplotlib and the kit's font on a thread (~0.35 s of CPU), once: called at the first
-    point a learner loses, while the grader mostly waits on the learner's process, so the
-    figures drawn at the end do not wait for it. draw_figures joins it."""
-    global _warming
-    if _warming is None:
-        _warming = threading.Thread(target=_load, name="figures-prewarm", daemon=True)
-        _warming.start()
-
-
-def _load() -> None:
-    try:
-        from . import curves, plot  # noqa: F401 - imported for what they import
-
-        curves.font_family()
-    except Exception:  # noqa: BLE001 - drawing will say what is wrong, in the grader's own thread
-        log.debug("figures: matplotlib did not load ahead", exc_info=True)
-
-
 def _drawers() -> dict[str, Callable]:
     """{function: drawer(calls, reference, function) -> Figure}: imported when a figure is due."""
     from . import activations, network, training
@@ -119,8 +96,6 @@ def draw_figures(
     failing = failing_functions(tests)
     if not failing:
         return {}
-    if _warming is not None:
-        _warming.join()
     drawers = _drawers()
     calls = Calls(sub, broken)
     figures = {}
