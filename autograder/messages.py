@@ -1163,9 +1163,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "squares are points that differ from the reference. The decision boundary should be the same in both.",
     ),
     "report_figures_elsewhere": (
-        "对比图（figures）：失分的函数与参考答案画在一起的图，见 `--format html` 的页面或 nbgrader 的反馈页。",
+        "对比图（figures）：失分的函数与参考答案画在一起的图，见 `--format html` 的页面或作业的反馈页（feedback）。",
         "Figures: the functions that lost points drawn beside the reference are on the `--format html` "
-        "page and in nbgrader's feedback.",
+        "page and in the assignment's feedback page.",
     ),
     "class_overview": (
         "{count} 名学生，满分 {max_score}：平均分（mean）{mean}，中位数（median）{median}，"
