@@ -45,13 +45,19 @@ def test_the_scan_finds_chinese_in_strings_and_f_strings_but_not_in_comments():
     assert len(cjk_strings(source)) == 2 and not cjk_strings("# 学习率\nx = 'score'\n")
 
 
+# figures/curves.py is also the learners' own copy (make release ships it beside public_checks.py,
+# which holds its own Chinese text the same way): it cannot import the catalogue, so its two
+# default legend labels live in it; the grader always passes its labels from messages.py.
+SHIPPED_TO_LEARNERS = {"figures/curves.py"}
+
+
 def test_no_other_module_of_the_package_holds_learner_text():
     holders = {
         str(path.relative_to(PACKAGE)): found
         for path in sorted(PACKAGE.rglob("*.py"))
         if path != PACKAGE / "messages.py" and (found := cjk_strings(path.read_text(encoding="utf-8")))
     }
-    assert holders == {}
+    assert set(holders) <= SHIPPED_TO_LEARNERS, holders
 
 
 def test_a_message_filled_with_another_message_stays_in_one_language():
