@@ -19,5 +19,6 @@ def run(submission, pytest_args=(), plugins=()) -> int:
     """pytest's exit status for the hidden checks run on `submission`, in this process."""
     import pytest
 
-    door = ["-p", PLUGIN, "--submission", str(submission), *QUIET_PLUGINS]
+    # one word, so pytest does not take the submission's folder for its rootdir (and cache)
+    door = ["-p", PLUGIN, f"--submission={submission}", *QUIET_PLUGINS]
     return int(pytest.main([*door, *pytest_args], plugins=list(plugins)))

@@ -15,6 +15,8 @@ The score out of 100 is printed at the end from the rubric, once every check has
 
 The same items replay a finished grade (`Replay`): the `junit` report format is pytest's own
 junitxml written through this plugin (reporters/junit.py), not a writer of the kit's.
+
+PYTEST_DONT_REWRITE: no assert here is pytest's to explain (and the module may be imported first).
 """
 
 from __future__ import annotations
