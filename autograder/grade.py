@@ -141,9 +141,13 @@ def grading_order(rubric: dict[str, dict[str, float]]) -> list[tuple[str, str, f
     all ungated ones (a gated check reads the checks it requires; helpers' checks are read by
     the functions that call them, checks/helpers.py)."""
     entries = [
-        (function, name, float(points)) for function, table in rubric.items() for name, points in table.items()
+        (function, name, float(points))
+        for function, table in rubric.items()
+        for name, points in table.items()
     ]
-    return [entry for gated in (False, True) for entry in entries if bool(REGISTRY[entry[1]].requires) == gated]
+    return [
+        entry for gated in (False, True) for entry in entries if bool(REGISTRY[entry[1]].requires) == gated
+    ]
 
 
 class Grading:

@@ -97,14 +97,15 @@ def test_the_reference_passes_every_item_and_the_door_prints_100(capsys):
     assert re.search(r"=+ Score: 100 / 100 =+", capsys.readouterr().out)
 
 
-def test_every_mistake_gets_the_graders_outcomes_and_total(tmp_path):
-    """In-process doubles (the sandbox's own doors are compared below): 56 mistakes, both doors."""
-    for mistake in MISTAKES:
-        path, double = write(tmp_path, mistake.name, mistake.source()), InProcessSubmission(mistake.source())
-        graded = grade_submission(path, opener=opener(InProcessSubmission(mistake.source())))
-        status, recorder = door(path, double=double)
-        assert graded.score < 100, mistake.name
-        assert_same(graded, status, recorder)
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
+def test_every_mistake_gets_the_graders_outcomes_and_total(tmp_path, mistake):
+    """In-process doubles (the sandbox's own doors are compared for the reference, hollow and
+    hostile code): each door opens its own."""
+    path = write(tmp_path, mistake.name, mistake.source())
+    graded = grade_submission(path, opener=opener(InProcessSubmission(mistake.source())))
+    status, recorder = door(path, double=InProcessSubmission(mistake.source()))
+    assert graded.score < 100
+    assert_same(graded, status, recorder)
 
 
 @pytest.mark.parametrize("name", sorted(HOLLOW))
@@ -170,7 +171,9 @@ def test_a_learners_miss_is_a_failure_with_the_learner_facing_text(elu_mistake, 
 
 def test_k_selects_by_check_or_function_name_with_the_graders_outcomes(elu_mistake, capsys):
     path, graded = elu_mistake
-    _, recorder = door(path, "-k", "elu_matches_reference and not relu or train_learns_xor", "--lang", "en", "-rw")
+    _, recorder = door(
+        path, "-k", "elu_matches_reference and not relu or train_learns_xor", "--lang", "en", "-rw"
+    )
     assert recorder.outcomes == {"elu_matches_reference": "failed", "train_learns_xor": "passed"}
     assert recorder.results is None and "No score" in capsys.readouterr().out  # not every check ran
     _, recorder = door(path, "-k", "elu and not relu and not derivative")
@@ -190,7 +193,9 @@ def test_lf_reruns_only_the_failures_by_their_stable_node_ids(elu_mistake, tmp_p
     cache = ["-p", "cacheprovider", "-o", f"cache_dir={tmp_path / 'cache'}", "--rootdir", str(tmp_path)]
     door(path, *cache)
     _, recorder = door(path, *cache, "--lf")
-    assert recorder.outcomes == {name: "failed" for name, kind in expected(graded).items() if kind == "failed"}
+    assert recorder.outcomes == {
+        name: "failed" for name, kind in expected(graded).items() if kind == "failed"
+    }
 
 
 def test_junitxml_names_each_check_and_carries_the_score(elu_mistake, tmp_path):
@@ -203,7 +208,9 @@ def test_junitxml_names_each_check_and_carries_the_score(elu_mistake, tmp_path):
     properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
     assert float(properties["score"]) == graded.score == 97
     failed = cases[("autograder.elu", "elu_matches_reference")].find("failure")
-    assert graded.tests[[t.name for t in graded.tests].index("elu_matches_reference")].feedback.en in failed.text
+    assert (
+        graded.tests[[t.name for t in graded.tests].index("elu_matches_reference")].feedback.en in failed.text
+    )
 
 
 def test_xdist_is_refused_with_a_reason(elu_mistake, capsys):
@@ -232,7 +239,7 @@ def test_a_grader_fault_is_a_pytest_error_raised_in_the_checks_own_frame(monkeyp
 
 # --- a new check, added as docs/hidden-checks.md says ------------------------------------------
 
-NEW_CHECK = '''
+NEW_CHECK = """
 import numpy as np
 
 from autograder.checks.common import Failed, check, fmt
@@ -244,7 +251,7 @@ def sigmoid_is_one_half_at_zero(ctx):
     got = ctx.call("sigmoid", np.array([0.0]), label="sigmoid([0.0])")
     if not np.allclose(got, 0.5):
         raise Failed(t("sigmoid_is_one_half_at_zero", got=fmt(got)))
-'''
+"""
 NEW_MESSAGE = ("sigmoid(0) 应该等于 0.5，得到 {got}。", "sigmoid(0) should be 0.5, got {got}.")
 
 
@@ -268,7 +275,9 @@ def a_new_check(tmp_path, monkeypatch):
 
 def test_a_new_check_is_collected_graded_scored_and_reported_everywhere(a_new_check, tmp_path, capsys):
     reference = REFERENCE.read_text(encoding="utf-8")
-    wrong = write(tmp_path, "half", reference.replace("def sigmoid(x):", "def sigmoid(x):\n    return x * 0 + 0.4", 1))
+    wrong = write(
+        tmp_path, "half", reference.replace("def sigmoid(x):", "def sigmoid(x):\n    return x * 0 + 0.4", 1)
+    )
     for path, passed in ((REFERENCE, True), (wrong, False)):
         graded = grade_submission(path)
         (new,) = [t for t in graded.tests if t.name == a_new_check]

@@ -26,6 +26,7 @@ import inspect
 from pathlib import Path
 
 import pytest
+from _pytest._code.code import ReprFileLocation, TerminalRepr
 
 from ..messages import Text, t
 from ..quoting import clean, one_line
@@ -39,13 +40,33 @@ class GraderError(Exception):
     """A check the grader could not run (its required check broke in the grader)."""
 
 
+class LearnersMiss(Exception):
+    """A check failed on the learner's values: its text is the learner-facing feedback."""
+
+
+class Feedback(TerminalRepr):
+    """A failure shown as the learner reads it: the whole text, and its first line as pytest's
+    one-line message (the short summary, JUnit's message attribute)."""
+
+    def __init__(self, text: str, path: str, line: int):
+        self.text = text
+        self.reprcrash = ReprFileLocation(path, line, text.splitlines()[0] if text else "")
+
+    def toterminal(self, tw) -> None:
+        for line in self.text.splitlines():
+            tw.line(line)
+
+
 def pytest_addoption(parser) -> None:
     group = parser.getgroup("nn-grade", "the nn_basics hidden checks (autograder/hidden)")
     group.addoption(
         "--submission", default=None, help="grade this nn_basics.py, folder holding it, or .ipynb"
     )
     group.addoption(
-        "--lang", choices=("zh", "en"), default="zh", help="the learner-facing messages' language (default zh)"
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="the learner-facing messages' language (default zh)",
     )
 
 
@@ -107,7 +128,9 @@ class Live:
         from ..grade import annotate
 
         grading = self.grading()
-        so_far = [grading.done[each] for table in self.rubric.values() for each in table if each in grading.done]
+        so_far = [
+            grading.done[each] for table in self.rubric.values() for each in table if each in grading.done
+        ]
         told, _ = annotate(so_far, grading.ctx)
         return next(result for result in told if result.name == name)
 
@@ -238,9 +261,17 @@ class CheckItem(pytest.Item):
         source = self.plugin.source
         kind = outcome(source.result(self.name))
         if kind == "skipped":
-            pytest.skip(self._text(source.shown(self.name).feedback))
+            skip = pytest.skip.Exception(self._text(source.shown(self.name).feedback))
+            skip._use_item_location = True  # reported at the check, as a skip mark is
+            raise skip
         if kind == "failed":
-            pytest.fail(self._text(source.shown(self.name).feedback), pytrace=False)
+            raise LearnersMiss(self._text(source.shown(self.name).feedback))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, LearnersMiss):
+            path, line, _ = self.location
+            return Feedback(str(excinfo.value), path, (line or 0) + 1)
+        return super().repr_failure(excinfo, style)
 
     def _text(self, text: Text) -> str:
         return clean(text.render(self.plugin.lang))

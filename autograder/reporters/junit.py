@@ -25,4 +25,5 @@ def render(results, lang: str = "zh") -> str:
         args = ["-c", str(ini), "--rootdir", folder, "--noconftest", "--disable-plugin-autoload"]
         args += ["-p", "no:cacheprovider", "-p", "no:terminal", "--capture=no", f"--junitxml={xml}"]
         pytest.main(args, plugins=[HiddenChecks(Replay(results), lang)])
-        return xml.read_text(encoding="utf-8")
+        # the declaration on a line of its own, as XML files are usually read by eye
+        return xml.read_text(encoding="utf-8").replace("?><", "?>\n<", 1) + "\n"
