@@ -111,7 +111,10 @@ class Live:
                 Zygote.shared()
             reference = load_reference()
             compute_ahead(reference, reference_descents(reference))
-            sub = self._stack.enter_context((self.opener or open_graded)(self.path))
+            try:
+                sub = self._stack.enter_context((self.opener or open_graded)(self.path))
+            except FileNotFoundError as exc:  # nothing to grade (`nn-grade grade` says the same)
+                pytest.exit(f"cannot grade: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
             self._grading = Grading(Context(sub, reference), self.rubric)
         return self._grading
 
