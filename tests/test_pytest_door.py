@@ -219,22 +219,27 @@ def test_xdist_is_refused_with_a_reason(elu_mistake, capsys):
     assert "run in one process" in capsys.readouterr().err
 
 
-def test_a_grader_fault_is_a_pytest_error_raised_in_the_checks_own_frame(monkeypatch, tmp_path):
+def test_a_grader_fault_is_a_pytest_error_raised_in_the_checks_own_frame(monkeypatch, tmp_path, capsys):
     """--pdb enters pytest_exception_interact's traceback: the check's own frame, on the grader's
-    side; the grader reports the same check as a grader error, and both score it 0."""
+    side; the grader reports the same check as a grader error, and both score it 0. Its words
+    (which may quote a submission's values) reach the terminal inert."""
 
     def broken_check(ctx):
         ctx.call("sigmoid", 0.0)
-        raise KeyError("a bug in the check")
+        raise ValueError("a bug in the check \x1b[2J")
 
+    grade.load_rubric()  # every check registered
     name = "sigmoid_leaves_input_unchanged"  # a gated check: its requirement passes
     monkeypatch.setitem(REGISTRY, name, REGISTRY[name].__class__(name, broken_check, REGISTRY[name].requires))
     source = REFERENCE.read_text(encoding="utf-8")
     graded = grade_submission(REFERENCE, opener=opener(InProcessSubmission(source)))
-    status, recorder = door(REFERENCE, double=InProcessSubmission(source))
+    # the grader's own log (its traceback, raw as `nn-grade grade` prints it) left out: the item's report
+    status, recorder = door(REFERENCE, "--show-capture=no", double=InProcessSubmission(source))
     assert_same(graded, status, recorder)
     assert recorder.outcomes[name] == "error" and recorder.interactions == ["broken_check"]
     assert graded.score == 100 - graded.tests[3].max_score and status == 1
+    out = capsys.readouterr().out
+    assert "ValueError: a bug in the check \\x1b[2J" in out and "\x1b" not in out
 
 
 # --- a new check, added as docs/hidden-checks.md says ------------------------------------------

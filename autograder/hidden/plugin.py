@@ -256,7 +256,8 @@ class CheckItem(pytest.Item):
         if fault is None:
             raise GraderError(self._text(result.feedback))
         # the check's own exception, its traceback kept; its words may quote a submission's values
-        fault.args = (clean(str(fault)),)
+        if clean(str(fault)) != str(fault):
+            fault.args = (clean(str(fault)),)
         fault.add_note(self._text(result.feedback))
         raise fault
 
