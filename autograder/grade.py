@@ -2,7 +2,8 @@
 
 The pipeline is a plain ordered list: the rubric's order (function by function, as in the
 chapter) is the order checks run and are reported in. Learner code runs only in the sandbox
-worker; this process holds the reference and the checks.
+worker; this process holds the reference and the checks. The pytest door (hidden/plugin.py) runs
+the same checks through the same `Grading` and `annotate`/`finish`, one item at a time.
 """
 
 from __future__ import annotations

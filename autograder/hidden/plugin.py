@@ -303,5 +303,6 @@ def record_suite_properties(config, results: Results) -> None:
         ("submission", one_line(results.submission)),
         ("score", f"{results.score:g}"),
         ("max_score", f"{results.max_score:g}"),
+        ("execution_time", f"{results.execution_time:.3f}"),  # the grade's (the replay's is pytest's time)
     ):
         xml.add_global_property(name, value)
