@@ -18,6 +18,7 @@ from .commands import EXIT_CANNOT_GRADE, CannotGrade
 COMMANDS = (
     "autograder.commands.grade",
     "autograder.commands.grade_all",
+    "autograder.commands.hidden",  # `pytest`: the hidden checks as pytest tests
     "autograder.commands.merge",
     "autograder.commands.class_report",
     "autograder.commands.similarity",
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands that grade in this process: their sandbox zygote starts before the rest of the kit is
 # imported, so its own start-up (a Python importing numpy) runs beside ours, not after it.
-GRADES_HERE = ("grade", "gradescope")
+GRADES_HERE = ("grade", "gradescope", "pytest")
 
 
 def main(argv=None) -> int:

@@ -2,7 +2,8 @@
 
 The pipeline is a plain ordered list: the rubric's order (function by function, as in the
 chapter) is the order checks run and are reported in. Learner code runs only in the sandbox
-worker; this process holds the reference and the checks.
+worker; this process holds the reference and the checks. The pytest door (hidden/plugin.py) runs
+the same checks through the same `Grading` and `annotate`/`finish`, one item at a time.
 """
 
 from __future__ import annotations
@@ -33,11 +34,12 @@ REFERENCE_PATH = Path(__file__).resolve().parents[1] / "solutions" / "nn_basics.
 REFERENCE_MODULE = "_autograder_reference"
 
 
-def load_rubric(path: Path = RUBRIC_PATH) -> dict[str, dict[str, float]]:
+def load_rubric(path: Path | None = None) -> dict[str, dict[str, float]]:
     """{function: {check_name: points}} in file order: the one place a check's function and
-    points are declared. Fails loudly unless every name has exactly one check and every check
-    a name, and each check's requires are ungated checks of the same function."""
-    rubric = tomllib.loads(path.read_text(encoding="utf-8"))
+    points are declared (RUBRIC_PATH unless `path`). Fails loudly unless every name has exactly
+    one check and every check a name, and each check's requires are ungated checks of the same
+    function."""
+    rubric = tomllib.loads((path or RUBRIC_PATH).read_text(encoding="utf-8"))
     checks.load_all()
     listed = [name for table in rubric.values() for name in table]
     repeated = sorted({name for name in listed if listed.count(name) > 1})
@@ -70,14 +72,20 @@ def load_reference():
 
 
 def run_check(
-    ctx: Context, function: str, name: str, points: float, done: dict[str, CheckResult] | None = None
+    ctx: Context,
+    function: str,
+    name: str,
+    points: float,
+    done: dict[str, CheckResult] | None = None,
+    faults: dict[str, BaseException] | None = None,
 ) -> CheckResult:
     """One check's result. Only `Failed` is the learner's loss: any other exception is the
     grader's own fault (a bug in a check, a value it did not expect), an `error` result that is
     logged for the instructor and never reads as the learner's mistake.
 
     function: the contract function the rubric lists it under; done: results so far, as a
-    gated check pays only when the checks it requires passed."""
+    gated check pays only when the checks it requires passed; faults: where the exception of a
+    grader fault is kept (the pytest door raises it again, for its traceback and --pdb)."""
     check = REGISTRY[name]
     priors = [(done or {}).get(required) for required in check.requires]
     for required, prior in zip(check.requires, priors, strict=True):
@@ -101,6 +109,8 @@ def run_check(
             said = Text(type(exc).__name__, shown)  # the English words in the en text only
             return CheckResult(name, function, points, False, t("unreadable_reply", call=call, error=said))
         log.error("grader error in check %s", name, exc_info=True)
+        if faults is not None:
+            faults[name] = exc
         return CheckResult(
             name, function, points, False, t("grader_error", check=name, detail=detail), error=True
         )
@@ -127,20 +137,62 @@ def passes_on_reference(check, reference) -> bool:
     return True
 
 
-def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckResult]:
-    """Every check in rubric order; gated checks after the ones they require."""
+def grading_order(rubric: dict[str, dict[str, float]]) -> list[tuple[str, str, float]]:
+    """(function, check, points) in the order checks run: the rubric's, every gated check after
+    all ungated ones (a gated check reads the checks it requires; helpers' checks are read by
+    the functions that call them, checks/helpers.py)."""
     entries = [
         (function, name, float(points))
         for function, table in rubric.items()
         for name, points in table.items()
     ]
-    done: dict[str, CheckResult] = {}
-    ctx.results = done  # which helpers differ from the reference, for train (checks/xor.py)
-    for gated in (False, True):
-        for function, name, points in entries:
-            if bool(REGISTRY[name].requires) == gated:
-                done[name] = run_check(ctx, function, name, points, done)
-    return [done[name] for _, name, _ in entries]
+    return [
+        entry for gated in (False, True) for entry in entries if bool(REGISTRY[entry[1]].requires) == gated
+    ]
+
+
+class Grading:
+    """One open submission's checks, each run once, on demand, in the grading order: asking for
+    a check first runs every check before it in that order, so its result is the one a whole
+    grade gives it, whichever door asks (grade_submission for all, the pytest door one by one)."""
+
+    def __init__(self, ctx: Context, rubric: dict[str, dict[str, float]]):
+        self.ctx = ctx
+        self.rubric = rubric
+        self.order = grading_order(rubric)
+        self.done: dict[str, CheckResult] = {}
+        self.faults: dict[str, BaseException] = {}  # a grader fault's exception, by check
+        ctx.results = self.done  # which helpers differ from the reference, for train (checks/xor.py)
+
+    def result(self, name: str) -> CheckResult:
+        for function, each, points in self.order:
+            if each not in self.done:
+                self.done[each] = run_check(self.ctx, function, each, points, self.done, self.faults)
+            if each == name:
+                return self.done[name]
+        raise KeyError(f"no check {name!r} in the rubric")
+
+    def results(self) -> list[CheckResult]:
+        """Every check's result, in rubric order."""
+        return [self.result(name) for table in self.rubric.values() for name in table]
+
+
+def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckResult]:
+    """Every check in rubric order; gated checks after the ones they require."""
+    return Grading(ctx, rubric).results()
+
+
+def unpaid_requirement(result: CheckResult) -> str | None:
+    """The check `result` required that did not pass, so it was not paid (the pytest door's
+    skip), or None. Its feedback ends with run_check's words for it, whatever note came first."""
+    check = REGISTRY.get(result.name)
+    if result.passed or result.error or check is None:
+        return None
+    for required in check.requires:
+        said = t("requires", check=required, fn=result.function)
+        if result.feedback.zh.endswith(said.zh) and result.feedback.en.endswith(said.en):
+            return required
+    return None
 
 
 def grade_submission(path, *, opener=open_graded, figures: bool = False) -> Results:
@@ -164,12 +216,28 @@ def grade_submission(path, *, opener=open_graded, figures: bool = False) -> Resu
     )  # on the other core, while the learner's code runs
     with opener(path) as sub:
         ctx = Context(sub, reference)
-        tests = name_misconceptions(ctx, run_rubric(ctx, rubric))  # probes failing functions only
-        load_error, failure = sub.load_error, sub.load_failure
-        drawn = (
-            draw(sub, tests, reference, ctx.broken) if figures and not isinstance(failure, Refused) else {}
-        )
-        cells, module_code = ctx.code
+        results = finish(path, rubric, ctx, Grading(ctx, rubric).results())
+        if figures and not isinstance(sub.load_failure, Refused):
+            results.figures = draw(sub, results.tests, reference, ctx.broken)
+    results.execution_time = round(time.perf_counter() - started, 3)
+    return results
+
+
+def finish(path, rubric: dict[str, dict[str, float]], ctx: Context, tests: list[CheckResult]) -> Results:
+    """The Results of every check's result `tests` (rubric order), told as the reports tell
+    them: misconceptions named (probes failing functions only, so the submission is still open),
+    the load error or refusal said once, one cause told once."""
+    tests = name_misconceptions(ctx, tests)
+    tests, notes = annotate(tests, ctx)
+    return Results(submission=str(path), tests=tests, functions=list(rubric), **notes)
+
+
+def annotate(tests: list[CheckResult], ctx: Context) -> tuple[list[CheckResult], dict]:
+    """`tests` with what the submission's load says added to their feedback, failures of one
+    cause collapsed; and the Results fields that say it (load_error, refused, load_note,
+    unanswered). Pure: the pytest door calls it on the results so far, for each check's message."""
+    load_error, failure = ctx.sub.load_error, ctx.sub.load_failure
+    cells, module_code = ctx.code
     # nothing loaded: the report says why once, in both languages, and so does every check
     refused = t("load_refused", reason=refusal_reason(failure)) if isinstance(failure, Refused) else None
     note = explain.load_error(clean(load_error), cells, module_code) if load_error and not refused else None
@@ -182,18 +250,8 @@ def grade_submission(path, *, opener=open_graded, figures: bool = False) -> Resu
         tests = [replace(test, feedback=why, cause="nothing_answered") for test in tests]
     elif note:
         tests = [r if r.passed or r.error else replace(r, feedback=note + r.feedback) for r in tests]
-    tests = collapse_causes(tests)
-    return Results(
-        submission=str(path),
-        tests=tests,
-        execution_time=round(time.perf_counter() - started, 3),
-        load_error=load_error,
-        functions=list(rubric),
-        refused=refused,
-        load_note=note,
-        unanswered=unanswered,
-        figures=drawn,
-    )
+    notes = dict(load_error=load_error, refused=refused, load_note=note, unanswered=unanswered)
+    return collapse_causes(tests), notes
 
 
 def draw(sub, tests: list[CheckResult], reference, broken) -> dict:

@@ -218,6 +218,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "这一项只在检查 {check} 通过之后计分：先让 {fn} 返回正确的值（correct values）。",
         "This check scores only once {check} passes: first make {fn} return the right values.",
     ),
+    # --- the pytest door (autograder/hidden/plugin.py): the last line of `nn-grade pytest` --------
+    "pytest_score": (
+        "得分（score）：{score} / {max_score}",
+        "Score: {score} / {max_score}",
+    ),
+    "pytest_no_score": (
+        "没有给出得分（score）：只运行了部分检查（-k、-x、--lf），总分要求每一项检查都有结果。",
+        "No score: only some checks ran (-k, -x, --lf); the score needs a result for every check.",
+    ),
     "load_error": (
         "加载你的代码时出错（error while loading）：{error}。之后的函数可能都没有定义。",
         "Loading your code failed: {error}. Functions after that point may be undefined.",
