@@ -19,7 +19,7 @@ from pathlib import Path
 from autograder.grade import load_rubric, without_results
 from autograder.messages import t
 from autograder.reporters import render
-from autograder.results import CheckResult, Results
+from autograder.results import CheckResult, Outcome, Results
 
 # per ten learners: 3 correct, 4 mistaken, 1 blank, 1 hung in softmax, 1 refused or absent
 # every HOSTILE-th learner is named, and raises, with markup (the page must show it as text)
@@ -60,7 +60,8 @@ def learner_results(index: int, rubric: dict[str, dict[str, float]], rng: random
                 passed = profile == "hang" or rng.random() < 0.55 + 0.45 * skill
                 error = HOSTILE_TEXT if index % HOSTILE == 0 else "ValueError: shapes"
                 feedback = t("exception", call=f"{function}(x)", error=error)
-            tests.append(CheckResult(name, function, float(points), passed, feedback))
+            outcome = Outcome.PASSED if passed else Outcome.FAILED
+            tests.append(CheckResult(name, function, float(points), outcome=outcome, feedback=feedback))
     return Results(
         f"learner{index:05d}", tests, execution_time=round(rng.uniform(0.5, 9.0), 3), functions=list(rubric)
     )
