@@ -1,7 +1,10 @@
 """`--format json`: the Gradescope shape, plus per-function totals and the submission's name
-(Gradescope itself gets only its own keys, from gradescope.py)."""
+(Gradescope itself gets only its own keys, from gradescope.py), and under `results` the
+lossless results (results.py's `to_dict`: both languages, the three outcomes, figures), which
+is all the kit reads back (merge, the classroom post step, the class report)."""
 
 import json
+import re
 
 from ..quoting import clean, one_line
 from . import gradescope, number
@@ -25,4 +28,14 @@ def render(results, lang: str = "zh") -> str:
     data["reason"] = results.reason
     # SPEC's status is passed/failed; a check that broke in the grader is listed here as well
     data["grader_errors"] = [test.name for test in results.grader_errors]
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    data["results"] = results.to_dict()
+    return _escape_surrogates(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    """A lone surrogate (a file name's byte that is not UTF-8, kept in the lossless results'
+    `submission`) as its JSON escape, which reads back as itself: the report stays UTF-8."""
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
