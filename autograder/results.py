@@ -315,7 +315,7 @@ class Results:
 
 
 def _says(feedback: Text, text: Text) -> bool:
-    """Whether `feedback` is `text`, in either language (a report read back holds one)."""
+    """Whether `feedback` is `text` (in either language)."""
     return feedback.zh == text.zh or feedback.en == text.en
 
 
