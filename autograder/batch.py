@@ -10,7 +10,8 @@ workers; what one submission does (hang, crash, forged output) ends in its own w
 fault on one learner is that learner's grader error; a slot that stops answering within
 `timeout` is killed with everything it started, that learner scored 0 with the reason in the
 gradebook's `error` column, and the next learner gets a fresh slot. The gradebook is written
-straight from each learner's `Results`.
+straight from each learner's `Results`, which slots send back as the lossless dict of
+results.py in JSON (no pickle) and every report holds.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import select
 import signal
 import stat
@@ -55,22 +55,36 @@ class Row:
     grader_errors: int = 0  # checks the grader itself failed to run (not the learner's loss)
 
     @classmethod
-    def of(cls, learner: str, results: Results, error: str = "") -> "Row":
-        """A learner's gradebook line, straight from their results; `error`: why they could not
-        be graded, else the checks that broke in the grader (re-grade after a fix) and why the
-        submission lost points before any check (refused, a load error, nothing defined)."""
-        errors = [check.name for check in results.grader_errors]
-        if not error:
-            causes = [f"grader error in {len(errors)} checks: {', '.join(errors)}"] if errors else []
-            error = "; ".join([*causes, results.reason] if results.reason else causes)
+    def of(cls, learner: str, results: Results) -> "Row":
+        """A learner's gradebook line, straight from their results (`gradebook_error`)."""
         return cls(
             learner,
             results.score,
             results.max_score,
             {f: score for f, (score, _) in results.by_function().items()},
-            error,
-            grader_errors=len(errors),
+            gradebook_error(results),
+            grader_errors=len(results.grader_errors),
         )
+
+
+def gradebook_error(results: Results) -> str:
+    """The gradebook's error column: why the submission was not graded (`not_graded`), else the
+    checks that broke in the grader (re-grade after a fix) and why the submission lost points
+    before any check (refused, a load error, nothing defined)."""
+    if results.not_graded:
+        return results.not_graded
+    errors = [check.name for check in results.grader_errors]
+    causes = [f"grader error in {len(errors)} checks: {', '.join(errors)}"] if errors else []
+    return "; ".join([*causes, results.reason] if results.reason else causes)
+
+
+def not_graded(entry: Path, error: str) -> Results:
+    """Every check failed with `error`, which the gradebook says: a learner not graded at all."""
+    from dataclasses import replace
+
+    from .grade import without_results
+
+    return replace(without_results(entry, error), not_graded=error)
 
 
 @dataclass(frozen=True)
@@ -181,39 +195,36 @@ def find_submissions(directory: Path) -> list[Found]:
 
 def _failure(entry: Path, report: Path, error: str, lang: str) -> Row:
     """A learner scored 0 with `error` as the reason, in the gradebook and in their report."""
-    from .grade import without_results
     from .reporters import render
 
-    results = without_results(entry, error)
+    results = not_graded(entry, error)
     report.write_text(render(results, "json", lang), encoding="utf-8")
-    return Row.of(report.stem, results, error)
+    return Row.of(report.stem, results)
 
 
-def grade_in_slot(entry: Path, report: Path, lang: str):
-    """What `grade ENTRY --format json --output REPORT` does, in a long-lived grader: (Results,
-    error). A grader fault is this learner's grader error, and the slot goes on to the next."""
-    from .grade import grade_submission, without_results
+def grade_in_slot(entry: Path, report: Path, lang: str) -> Results:
+    """What `grade ENTRY --format json --output REPORT` does, in a long-lived grader. A grader
+    fault is this learner's grader error (`not_graded`), and the slot goes on to the next."""
+    from .grade import grade_submission
     from .reporters import render
 
-    error = ""
     try:
         if not os.path.lexists(entry):  # a dangling link is a submission: refused, graded 0
             raise FileNotFoundError(f"no such file or folder: {entry}")
         results = grade_submission(entry)
     except Exception as exc:  # noqa: BLE001 - the grader's fault, never the learner's
         log.error("grader failed on %s", entry, exc_info=True)
-        error = f"grader failed: {type(exc).__name__}: {exc}"[:240]
-        results = without_results(entry, error)
+        results = not_graded(entry, f"grader failed: {type(exc).__name__}: {exc}"[:240])
     report.write_text(render(results, "json", lang), encoding="utf-8")
-    return results, error
+    return results
 
 
 def serve_slot() -> None:
     """The long-lived grader process of one `grade-all` slot (`python -P -c ...serve_slot()`):
-    one JSON request per line on stdin, one pickled (Results, error) frame per request on
-    stdout. Imports, the rubric, the reference and the sandbox's warm zygote are paid once
-    per slot, not per learner. Only trusted values are pickled: learner values reach this
-    process through the sandbox's codec as plain data."""
+    one JSON request per line on stdin, one frame per request on stdout holding the learner's
+    results as results.py's lossless dict in JSON: plain data both ways, nothing unpickled.
+    Imports, the rubric, the reference and the sandbox's warm zygote are paid once per slot,
+    not per learner."""
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to the slot's log, never into the reply stream
     from .grade import load_reference, load_rubric
@@ -227,7 +238,8 @@ def serve_slot() -> None:
     replies.flush()
     for line in sys.stdin.buffer:
         request = json.loads(line)
-        data = pickle.dumps(grade_in_slot(Path(request["entry"]), Path(request["report"]), request["lang"]))
+        results = grade_in_slot(Path(request["entry"]), Path(request["report"]), request["lang"])
+        data = json.dumps(results.to_dict()).encode("ascii")  # a path's lone surrogates as \udcXX
         replies.write(struct.pack(">I", len(data)) + data)
         replies.flush()
 
@@ -258,8 +270,8 @@ class Slot:
         )
         self.ready = False
 
-    def grade(self, entry: Path, report: Path, lang: str, timeout: float):
-        """(Results, error) of one learner; SlotFailed with the reason if the slot did not answer."""
+    def grade(self, entry: Path, report: Path, lang: str, timeout: float) -> Results:
+        """One learner's results; SlotFailed with the reason if the slot did not answer."""
         if not self.ready:  # start-up is not the first learner's time
             self._read(
                 4,
@@ -277,7 +289,11 @@ class Slot:
         except OSError:
             pass  # it died: reading says how
         header = self._read(4, deadline, stopped)
-        return pickle.loads(self._read(struct.unpack(">I", header)[0], deadline, stopped))
+        data = self._read(struct.unpack(">I", header)[0], deadline, stopped)
+        try:
+            return Results.from_dict(json.loads(data))
+        except ValueError as exc:  # JSON's and FormatError: a slot of another kit, or broken
+            raise SlotFailed(f"the grader's reply is not results: {str(exc)[:200]}") from None
 
     def _read(self, size: int, deadline: float, too_late: str) -> bytes:
         fd, data = self.proc.stdout.fileno(), b""
@@ -337,12 +353,12 @@ class Slots:
             with self.lock:
                 self.all.append(slot)
         try:
-            results, error = slot.grade(entry.absolute(), report.absolute(), lang, timeout)
+            results = slot.grade(entry.absolute(), report.absolute(), lang, timeout)
         except SlotFailed as failed:
             slot.kill()
             self.local.slot = None
             return _failure(entry, report, str(failed), lang)
-        return Row.of(report.stem, results, error)
+        return Row.of(report.stem, results)
 
     def close(self) -> None:
         for slot in self.all:
@@ -418,7 +434,7 @@ def write_gradebook(path: Path, rows: list[Row], functions: list[str]) -> None:
 
 # A cell a spreadsheet would run as a formula (=HYPERLINK(...), +, -, @; tab and CR too) when a
 # learner names their file so; a leading apostrophe shows it as text. One already starting with
-# an apostrophe gets another, so `plain_text` undoes it exactly (merge reads the names back).
+# an apostrophe gets another, so `plain_text` undoes it exactly (lms.py reads an LMS's roster).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 

@@ -286,7 +286,6 @@ def post(
     Pull requests of a shard that did not finish have none: nothing is posted for them, so
     the next run grades them again. Writes reports/classroom.csv, one row per pull request."""
     manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    errors = _gradebook_errors(reports / "gradebook.csv")
     counts = dict.fromkeys(
         (
             "comments created",
@@ -302,7 +301,7 @@ def post(
     max_pulls = manifest.get("max_pulls", MAX_PULLS)
     for data in manifest["pulls"]:
         pull = Pull(**data)
-        outcome = decide(pull, reports, errors, pass_mark, lang, manifest["submission"], max_pulls)
+        outcome = decide(pull, reports, pass_mark, lang, manifest["submission"], max_pulls)
         if outcome is None:
             counts["not graded"] += 1
             rows.append([pull.repo, pull.number, pull.login, pull.head_sha, "not graded", "", "", ""])
@@ -342,7 +341,6 @@ def post(
 def decide(
     pull: Pull,
     reports: Path,
-    errors: dict[str, str],
     pass_mark: float,
     lang: str,
     submission: str = DEFAULT_SUBMISSION,
@@ -368,14 +366,19 @@ def decide(
     report = reports / f"{pull.entry}.json"
     if not report.is_file():
         return None
+    from .batch import gradebook_error
     from .reporters import markdown
+    from .results import Results
 
-    data = json.loads(report.read_text(encoding="utf-8"))
-    results = results_from_report(data, lang)
-    # the error column also says why a learner's own submission lost points (their load error,
-    # nothing defined): that is theirs, graded; anything else there is the grader's fault (a
-    # timeout, a crash, a check that broke) and never the learner's 0
-    if errors.get(pull.entry) and errors[pull.entry] != data.get("reason", results.reason):
+    # the lossless results grade-all wrote (results.py), both languages: never rebuilt from text
+    try:
+        results = Results.from_dict(json.loads(report.read_text(encoding="utf-8"))["results"])
+    except (ValueError, KeyError, TypeError):  # not a report of this kit: not graded, graded next run
+        return None
+    # the gradebook's error also says why a learner's own submission lost points (their load
+    # error, nothing defined): that is theirs, graded; anything else there is the grader's fault
+    # (a timeout, a crash, a check that broke) and never the learner's 0
+    if gradebook_error(results) not in ("", results.reason):
         return Outcome(
             "error",
             "grader error; graded again at the next run",
@@ -389,29 +392,6 @@ def decide(
         body,
         results.score,
         results.max_score,
-    )
-
-
-def results_from_report(data: dict, lang: str):
-    """The results model again from grade-all's JSON report, for the Markdown reporter."""
-    from .results import CheckResult, Results, Text
-
-    tests = [
-        CheckResult(
-            test["name"],
-            (test.get("tags") or [""])[0],
-            float(test["max_score"]),
-            test["status"] == "passed",
-            Text(test.get("output", ""), test.get("output", "")),
-        )
-        for test in data["tests"]
-    ]
-    return Results(
-        submission=data.get("submission", ""),
-        tests=tests,
-        load_error=data.get("load_error"),
-        functions=list(data.get("functions", {})),
-        refused=Text(data["refused"], data["refused"]) if data.get("refused") else None,
     )
 
 
@@ -494,13 +474,6 @@ def _verdict(passed: bool, pass_mark: float, lang: str) -> str:
 def _describe(score: float, max_score: float, pass_mark: float, note: str = "") -> str:
     """The status description (GitHub keeps 140 characters): the score, then the pass mark."""
     return f"{_fmt(score)} / {_fmt(max_score)} (pass mark {_fmt(pass_mark)}%)" + (f": {note}" if note else "")
-
-
-def _gradebook_errors(path: Path) -> dict[str, str]:
-    if not path.is_file():
-        return {}
-    with path.open(newline="", encoding="utf-8") as f:
-        return {row["learner"]: row.get("error", "") for row in csv.DictReader(f)}
 
 
 def _rubric_total() -> float:

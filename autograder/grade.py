@@ -24,11 +24,12 @@ from .in_process import InProcessSubmission
 from .messages import t
 from .misconceptions import name_misconceptions
 from .quoting import clean
-from .results import CheckResult, Results, Text
+from .results import CheckResult, Outcome, Results, Text
 from .sandbox.errors import Refused
 from .submission import open_graded
 
 log = logging.getLogger("autograder")
+PASSED, FAILED, ERROR = Outcome.PASSED, Outcome.FAILED, Outcome.ERROR
 RUBRIC_PATH = Path(__file__).with_name("rubric.toml")
 REFERENCE_PATH = Path(__file__).resolve().parents[1] / "solutions" / "nn_basics.py"
 REFERENCE_MODULE = "_autograder_reference"
@@ -91,14 +92,20 @@ def run_check(
     for required, prior in zip(check.requires, priors, strict=True):
         if prior is not None and prior.error:
             return CheckResult(
-                name, function, points, False, t("requires_grader_error", check=required), error=True
+                name, function, points, outcome=ERROR, feedback=t("requires_grader_error", check=required)
             )
     ctx.root_cause = None  # set by a check judged through a helper of its function (checks/helpers.py)
     try:
         check.run(ctx)
     except Failed as failed:
         return CheckResult(
-            name, function, points, False, failed.text, cause=failed.cause, root_cause=ctx.root_cause
+            name,
+            function,
+            points,
+            outcome=FAILED,
+            feedback=failed.text,
+            cause=failed.cause,
+            root_cause=ctx.root_cause,
         )
     except Exception as exc:  # noqa: BLE001 - the learner's values, or the grader itself
         detail = clean(short(f"{type(exc).__name__}: {exc}", 200))
@@ -107,20 +114,24 @@ def run_check(
             call = ctx.last_call or f"{function}(...)"
             shown = type(exc).__name__ if hides_arguments(call) else detail  # it may quote what came back
             said = Text(type(exc).__name__, shown)  # the English words in the en text only
-            return CheckResult(name, function, points, False, t("unreadable_reply", call=call, error=said))
+            return CheckResult(
+                name, function, points, outcome=FAILED, feedback=t("unreadable_reply", call=call, error=said)
+            )
         log.error("grader error in check %s", name, exc_info=True)
         if faults is not None:
             faults[name] = exc
         return CheckResult(
-            name, function, points, False, t("grader_error", check=name, detail=detail), error=True
+            name, function, points, outcome=ERROR, feedback=t("grader_error", check=name, detail=detail)
         )
     for required, prior in zip(check.requires, priors, strict=True):
         if prior is not None and not prior.passed:  # the property holds, but so it does for hollow code
-            return CheckResult(name, function, points, False, t("requires", check=required, fn=function))
+            return CheckResult(
+                name, function, points, outcome=FAILED, feedback=t("requires", check=required, fn=function)
+            )
     if ctx.root_cause:  # right given the learner's own helpers: the note says which to fix first
         note = t("root_cause_right", fn=function, helper=ctx.root_cause)
-        return CheckResult(name, function, points, True, note, root_cause=ctx.root_cause)
-    return CheckResult(name, function, points, True)
+        return CheckResult(name, function, points, outcome=PASSED, feedback=note, root_cause=ctx.root_cause)
+    return CheckResult(name, function, points, outcome=PASSED)
 
 
 def passes_on_reference(check, reference) -> bool:
@@ -308,7 +319,7 @@ def without_results(path, error: str) -> Results:
         functions=list(rubric),
         load_error=error,
         tests=[
-            CheckResult(name, function, float(points), False, text)
+            CheckResult(name, function, float(points), outcome=FAILED, feedback=text)
             for function, table in rubric.items()
             for name, points in table.items()
         ],

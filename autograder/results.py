@@ -1,29 +1,74 @@
-"""The one results model every reporter renders.
+"""The one results model every reporter renders, and its one lossless form.
 
 Flat dataclasses in the manner of otter-grader's test results: a `CheckResult` per check, a
-`Results` per submission. Scores are computed from `passed` and the rubric points, never
-stored, so a renderer cannot disagree with the total. Every text is in both languages; the
-reporter picks one.
+`Results` per submission. Scores are computed from each check's `outcome` and the rubric
+points, never stored, so a renderer cannot disagree with the total. Every text is in both
+languages; the reporter picks one.
+
+`Results.to_dict()` / `Results.from_dict()` (as pytest's reports.py `_to_json`/`_from_json`):
+a plain JSON-able dict holding everything, both languages of every text, the three-state
+outcome, figures as base64; `from_dict(r.to_dict()) == r`. It is how results cross a process
+or file boundary: grade-all's grading slots, the JSON report (its `results` key), `merge`, the
+classroom post step and the class report. Nothing rebuilds results from rendered text or CSV.
 """
 
 from __future__ import annotations
 
+import base64
+import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 from .messages import Text, t
 from .quoting import clean
 
+FORMAT = 1  # the lossless dict's version (its "format" key); from_dict refuses any other
+
+
+class Outcome(str, enum.Enum):
+    """A check's one outcome (pytest's three): passed, failed (the learner's loss) or error
+    (the check broke in the grader: never the learner's loss)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+
+
+class FormatError(ValueError):
+    """A dict that is not results of this format: another version, or not results at all."""
+
+
+def text_dict(text: Text) -> dict[str, str]:
+    return {"zh": text.zh, "en": text.en}
+
+
+def text_of(data: Any) -> Text:
+    if not isinstance(data, dict) or not all(isinstance(data.get(lang), str) for lang in ("zh", "en")):
+        raise FormatError(f"not a text in both languages: {type(data).__name__}")
+    return Text(data["zh"], data["en"])
+
+
+def _optional_text(data: Any) -> Text | None:
+    return None if data is None else text_of(data)
+
 
 @dataclass(frozen=True)
 class Named:
-    """A misconception named on a result (autograder/misconceptions.py): its id and message,
-    plain data, so results pickle between a class's grading slots."""
+    """A misconception named on a result (autograder/misconceptions.py): its id and message."""
 
     id: str
     text: Text
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> dict[str, str]:
         return {"id": self.id, "zh": self.text.zh, "en": self.text.en}
+
+    to_json = to_dict  # the JSON report's `misconception`: the same shape
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Named:
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            raise FormatError("a misconception without an id")
+        return cls(data["id"], text_of(data))
 
 
 @dataclass(frozen=True)
@@ -37,17 +82,34 @@ class Figure:
     mime: str = "image/png"
     caption: Text = Text()
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "function": self.function,
+            "data": base64.b64encode(self.data).decode("ascii"),
+            "mime": self.mime,
+            "caption": text_dict(self.caption),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Figure:
+        return cls(
+            str(data["function"]),
+            base64.b64decode(data["data"], validate=True),
+            str(data["mime"]),
+            text_of(data["caption"]),
+        )
+
 
 @dataclass(frozen=True)
 class CheckResult:
     name: str
     function: str  # the contract function this check grades (its tag)
     max_score: float
-    passed: bool
+    # One of three, never two booleans (a check cannot both pass and break). ERROR: the check
+    # itself broke (a grader fault, not the learner's): scored 0 until the grader is fixed and
+    # the submission re-graded, shown as a grader error, never as a learner's miss.
+    outcome: Outcome
     feedback: Text = Text()
-    # The check itself broke (a grader fault, not the learner's): scored 0 until the grader is
-    # fixed and the submission re-graded, but shown as a grader error, never as a learner's miss.
-    error: bool = False
     # The helper function (another contract function) whose mistake this check's result is due
     # to: the check paid because this function is right given it, or failed only through it
     # (checks/helpers.py). Its feedback names it; JSON reports carry it as `root_cause`.
@@ -59,9 +121,19 @@ class CheckResult:
     misconception: Named | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "outcome", Outcome(self.outcome))  # "passed" too; True is refused
         # Feedback quotes learner text: cleaned and capped once here, so every consumer of the
         # model (reporters, Gradescope, CI, nbgrader) gets text that is inert and encodable.
         object.__setattr__(self, "feedback", Text(clean(self.feedback.zh), clean(self.feedback.en)))
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome is Outcome.PASSED
+
+    @property
+    def error(self) -> bool:
+        """The check broke in the grader (outcome ERROR)."""
+        return self.outcome is Outcome.ERROR
 
     @property
     def score(self) -> float:
@@ -70,7 +142,7 @@ class CheckResult:
     @property
     def status(self) -> str:
         """passed / failed / error (pytest's three outcomes)."""
-        return "passed" if self.passed else "error" if self.error else "failed"
+        return self.outcome.value
 
     @property
     def tags(self) -> list[str]:
@@ -84,6 +156,36 @@ class CheckResult:
             head += " " + t("grader_error_mark").render(lang)
         body = self.feedback.render(lang) if not self.passed or self.root_cause else ""
         return head + ("\n" + _indent(body) if body else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "function": self.function,
+            "max_score": self.max_score,
+            "outcome": self.outcome.value,
+            "feedback": text_dict(self.feedback),
+            "root_cause": self.root_cause,
+            "cause": self.cause,
+            "misconception": self.misconception.to_dict() if self.misconception else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckResult:
+        try:
+            outcome = Outcome(data["outcome"])
+        except ValueError:
+            raise FormatError(f"not an outcome: {data['outcome']!r}") from None
+        found = data.get("misconception")
+        return cls(
+            name=str(data["name"]),
+            function=str(data["function"]),
+            max_score=float(data["max_score"]),
+            outcome=outcome,
+            feedback=text_of(data["feedback"]),
+            root_cause=data.get("root_cause"),
+            cause=str(data.get("cause", "")),
+            misconception=None if found is None else Named.from_dict(found),
+        )
 
 
 @dataclass
@@ -103,6 +205,10 @@ class Results:
     unanswered: Text | None = None
     # pictures of the functions that lost points, by function (only those; none when all passed)
     figures: dict[str, Figure] = field(default_factory=dict)
+    # why this submission was not graded at all, in English (grade-all: no submission in the
+    # entry, the grader failed on it or was stopped): the gradebook's error column says this
+    # instead of `reason`; None for every submission that was graded
+    not_graded: str | None = None
 
     def __post_init__(self) -> None:
         self.load_error = clean(self.load_error) if self.load_error else self.load_error
@@ -110,6 +216,46 @@ class Results:
     @property
     def score(self) -> float:
         return round(sum(c.score for c in self.tests), 6)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything, losslessly, as plain JSON-able data (the module's docstring)."""
+        return {
+            "format": FORMAT,
+            "submission": self.submission,
+            "tests": [test.to_dict() for test in self.tests],
+            "execution_time": self.execution_time,
+            "load_error": self.load_error,
+            "functions": list(self.functions),
+            "refused": text_dict(self.refused) if self.refused is not None else None,
+            "load_note": text_dict(self.load_note) if self.load_note is not None else None,
+            "unanswered": text_dict(self.unanswered) if self.unanswered is not None else None,
+            "figures": {function: figure.to_dict() for function, figure in self.figures.items()},
+            "not_graded": self.not_graded,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Results:
+        """The results `to_dict` wrote; FormatError for another version or anything else."""
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            found = data.get("format") if isinstance(data, dict) else type(data).__name__
+            raise FormatError(f"not results of format {FORMAT}: {found!r}")
+        try:
+            return cls(
+                submission=str(data["submission"]),
+                tests=[CheckResult.from_dict(test) for test in data["tests"]],
+                execution_time=float(data["execution_time"]),
+                load_error=data["load_error"],
+                functions=[str(function) for function in data["functions"]],
+                refused=_optional_text(data["refused"]),
+                load_note=_optional_text(data["load_note"]),
+                unanswered=_optional_text(data["unanswered"]),
+                figures={str(fn): Figure.from_dict(figure) for fn, figure in data["figures"].items()},
+                not_graded=data["not_graded"],
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            if isinstance(exc, FormatError):
+                raise
+            raise FormatError(f"malformed results: {type(exc).__name__}: {exc}") from None
 
     @property
     def notice(self) -> Text | None:
@@ -169,7 +315,7 @@ class Results:
 
 
 def _says(feedback: Text, text: Text) -> bool:
-    """Whether `feedback` is `text`, in either language (a report read back holds one)."""
+    """Whether `feedback` is `text` (in either language)."""
     return feedback.zh == text.zh or feedback.en == text.en
 
 

@@ -3,8 +3,8 @@
 `grade-all --shard i/N` grades only the learners whose id hashes to part i (1-based), so the
 split depends on each learner's id alone: not on the order of the folder, nor on who else is
 in the class, and every machine of a CI matrix computes the same one. Each part writes its
-gradebook, its reports and `__shard.json`; `merge` combines the parts into one gradebook and
-one folder of reports, the same as one unsharded `grade-all` (tested), and says which parts
+gradebook, its reports and `__shard.json`; `merge` reads each learner's lossless results from
+their report (results.py; the CSV is never read back) into one gradebook and one folder of reports, the same as one unsharded `grade-all` (tested), and says which parts
 are missing, whose learners then simply have no row: the other parts' results stand. A part
 with grader errors is a finished part (CI uploads it whatever grade-all's exit status): its
 learners keep their rows, and `merge` names the learners whose row carries an error.
@@ -12,7 +12,6 @@ learners keep their rows, and `merge` names the learners whose row carries an er
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
@@ -20,7 +19,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch import plain_text
+from .batch import Row, write_gradebook
+from .results import Results
 
 # Names no learner gets (grade-all skips entries starting with "__"; not dot-files, which
 # upload-artifact leaves out): a learner or login called shard or merge keeps their report.
@@ -85,27 +85,24 @@ def merge(
     parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv", expect: int | None = None
 ) -> MergeResult:
     """Combine the finished parts among `parts` (folders written by grade-all --shard) into
-    output_dir: gradebook rows sorted by learner as grade-all sorts them, reports copied.
-    A folder without __shard.json or gradebook is a part that did not finish: skipped, reported."""
+    output_dir: each learner's lossless results read from their report (never the part's CSV),
+    the gradebook written from them as grade-all writes it, reports copied. A folder without
+    __shard.json or gradebook is a part that did not finish: skipped, reported."""
     count, finished = _finished_parts(parts, gradebook, expect)
-    header, rows, source = _combine_gradebooks(finished)
-    rows.sort(key=lambda row: plain_text(row[0]))
+    results, source = _combine_results(finished)
+    functions = _functions(results)
+    rows = sorted((Row.of(learner, of) for learner, of in results.items()), key=lambda row: row.learner)
 
     output_dir.mkdir(parents=True, exist_ok=True)
-    with (output_dir / gradebook).open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
+    write_gradebook(output_dir / gradebook, rows, functions)
     for learner, part in source.items():
-        report = part / f"{learner}.json"
-        if report.is_file():
-            shutil.copyfile(report, output_dir / report.name)
+        shutil.copyfile(part / f"{learner}.json", output_dir / f"{learner}.json")
     result = MergeResult(
         count,
         sorted(finished),
         sorted(set(range(1, count + 1)) - set(finished)),
         len(rows),
-        _errors(header, rows),
+        {row.learner: row.error for row in rows if row.error},
         sorted(source),
     )
     (output_dir / MERGE_SUMMARY).write_text(
@@ -125,20 +122,10 @@ def merge(
     return result
 
 
-def _errors(header: list[str], rows: list[list[str]]) -> dict[str, str]:
-    """{learner: error} for the rows whose `error` column is not empty."""
-    if "error" not in header:
-        return {}
-    column = header.index("error")
-    return {plain_text(row[0]): plain_text(row[column]) for row in rows if len(row) > column and row[column]}
-
-
-def _finished_parts(
-    parts: list[Path], gradebook: str, expect: int | None
-) -> tuple[int, dict[int, tuple[Path, list[list[str]]]]]:
-    """The shard count and {index: (folder, gradebook rows)} of the parts that finished, all of
-    one count (`expect` if given, else the first finished part's)."""
-    finished: dict[int, tuple[Path, list[list[str]]]] = {}
+def _finished_parts(parts: list[Path], gradebook: str, expect: int | None) -> tuple[int, dict[int, Path]]:
+    """The shard count and {index: folder} of the parts that finished, all of one count
+    (`expect` if given, else the first finished part's)."""
+    finished: dict[int, Path] = {}
     count = expect
     for part in parts:
         marker, book = part / MARKER, part / gradebook
@@ -150,43 +137,45 @@ def _finished_parts(
         if shard.count != count:
             raise MergeError(f"{part} is part of {shard.count} shards, the others of {count}")
         if shard.index in finished:
-            raise MergeError(f"shard {shard} given twice: {finished[shard.index][0]} and {part}")
-        finished[shard.index] = (part, _read_csv(book))
+            raise MergeError(f"shard {shard} given twice: {finished[shard.index]} and {part}")
+        finished[shard.index] = part
     if count is None or not finished:  # with a count given, no part may have finished either
         raise MergeError("no finished shard among the folders given (no __shard.json with a gradebook)")
     return count, finished
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    """The rows as csv.writer wrote them. Never str.splitlines(): it also splits on U+2028, U+0085
-    and \\x1c-\\x1e, which the writer leaves unquoted, so a learner id holding one became two rows
-    (a row for a classmate, or a row merge refuses, and no gradebook for anyone)."""
-    with path.open(newline="", encoding="utf-8") as f:
-        return list(csv.reader(f))
-
-
-def _combine_gradebooks(
-    finished: dict[int, tuple[Path, list[list[str]]]],
-) -> tuple[list[str], list[list[str]], dict[str, Path]]:
-    """(header, rows, {learner: the part holding their report}) from the parts in shard order
-    (at least one); every part must have the first one's columns, and every learner id be a file
-    name in one part."""
-    header: list[str] | None = None
-    rows: list[list[str]] = []
+def _combine_results(finished: dict[int, Path]) -> tuple[dict[str, Results], dict[str, Path]]:
+    """({learner: results}, {learner: the part holding their report}) from the parts in shard
+    order: the learners each part's marker lists, each a file name in one part only."""
+    results: dict[str, Results] = {}
     source: dict[str, Path] = {}
     for index in sorted(finished):
-        part, table = finished[index]
-        if header is None:
-            header = table[0]
-        elif table[0] != header:
-            raise MergeError(f"{part}'s gradebook has other columns than the first shard's")
-        for row in table[1:]:
-            learner = plain_text(row[0])  # the gradebook shows a formula-like id as text
-            if not _LEARNER.fullmatch(learner):
-                raise MergeError(f"{part}'s gradebook has a learner id that is not a file name")
+        part = finished[index]
+        for learner in json.loads((part / MARKER).read_text(encoding="utf-8"))["learners"]:
+            if not isinstance(learner, str) or not _LEARNER.fullmatch(learner):
+                raise MergeError(f"{part}'s marker has a learner id that is not a file name")
             if learner in source:
                 raise MergeError(f"learner {learner!r} is in two shards")
-            source[learner] = part
-            rows.append(row)
-    assert header is not None  # _finished_parts found at least one part
-    return header, rows, source
+            results[learner], source[learner] = _read_results(part, learner), part
+    return results, source
+
+
+def _read_results(part: Path, learner: str) -> Results:
+    """A learner's lossless results, from the `results` key of the report grade-all wrote."""
+    report = part / f"{learner}.json"
+    try:
+        return Results.from_dict(json.loads(report.read_text(encoding="utf-8"))["results"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # FormatError is a ValueError
+        raise MergeError(f"{part} has no readable results for learner {learner!r}: {exc}") from None
+
+
+def _functions(results: dict[str, Results]) -> list[str]:
+    """The gradebook's function columns: those every learner was graded on (one rubric)."""
+    kinds = {tuple(of.functions) for of in results.values()}
+    if len(kinds) > 1:
+        raise MergeError("the parts were graded with other rubrics (other functions)")
+    if kinds:
+        return list(kinds.pop())
+    from .grade import load_rubric  # no learner in any part: the kit's own columns
+
+    return list(load_rubric())

@@ -8,18 +8,18 @@ rubric's real checks, each passed or failed by a fixed pseudo-random mix), then 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from autograder.grade import load_rubric, without_results
 from autograder.messages import t
 from autograder.reporters import render
-from autograder.results import CheckResult, Results
+from autograder.results import CheckResult, Named, Outcome, Results, Text
 
 # per ten learners: 3 correct, 4 mistaken, 1 blank, 1 hung in softmax, 1 refused or absent
 # every HOSTILE-th learner is named, and raises, with markup (the page must show it as text)
@@ -60,7 +60,8 @@ def learner_results(index: int, rubric: dict[str, dict[str, float]], rng: random
                 passed = profile == "hang" or rng.random() < 0.55 + 0.45 * skill
                 error = HOSTILE_TEXT if index % HOSTILE == 0 else "ValueError: shapes"
                 feedback = t("exception", call=f"{function}(x)", error=error)
-            tests.append(CheckResult(name, function, float(points), passed, feedback))
+            outcome = Outcome.PASSED if passed else Outcome.FAILED
+            tests.append(CheckResult(name, function, float(points), outcome=outcome, feedback=feedback))
     return Results(
         f"learner{index:05d}", tests, execution_time=round(rng.uniform(0.5, 9.0), 3), functions=list(rubric)
     )
@@ -72,6 +73,14 @@ def misconception(function: str, rng: random.Random) -> dict[str, str]:
     return {"id": f"{function}.m{k}", "zh": f"{function} 错误 {k}", "en": f"{function} mistake {k}"}
 
 
+def with_misconception(test: CheckResult, rng: random.Random) -> CheckResult:
+    """Most failed checks that raised name a catalogue entry, as the misconception probes do."""
+    if test.passed or "(x)" not in test.feedback.zh or rng.random() >= 0.8:
+        return test
+    found = misconception(test.function, rng)
+    return replace(test, misconception=Named(found["id"], Text(found["zh"], found["en"])))
+
+
 def write_class(dest: Path, n: int, seed: int = 21) -> list[str]:
     """dest/<learner>.json for N learners, as grade-all writes them, a misconception on most
     mistaken checks, some learners named and raising markup; the learner ids."""
@@ -81,12 +90,9 @@ def write_class(dest: Path, n: int, seed: int = 21) -> list[str]:
     learners = []
     for index in range(n):
         results = learner_results(index, rubric, rng)
-        report = json.loads(render(results, "json", "zh"))
-        for test in report["tests"]:
-            if test["status"] == "failed" and "(x)" in test["output"] and rng.random() < 0.8:
-                test["misconception"] = misconception(test["tags"][0], rng)
+        results.tests = [with_misconception(test, rng) for test in results.tests]
         learner = f"learner{index:05d}" + (HOSTILE_TEXT if index % HOSTILE == 0 else "")
-        (dest / f"{learner}.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+        (dest / f"{learner}.json").write_text(render(results, "json", "zh"), encoding="utf-8")
         learners.append(learner)
     return learners
 

@@ -191,6 +191,7 @@ def test_a_grader_fault_on_one_learner_is_that_learners_grader_error(tmp_path, m
 
     monkeypatch.setattr(grade, "grade_submission", broken)
     (tmp_path / "alice.py").write_text(reference_source(), encoding="utf-8")
-    results, error = grade_in_slot(tmp_path / "alice.py", tmp_path / "alice.json", "en")
+    results = grade_in_slot(tmp_path / "alice.py", tmp_path / "alice.json", "en")
+    error = results.not_graded
     assert error == "grader failed: RuntimeError: a bug in the grader"
     assert results.score == 0 and json.loads((tmp_path / "alice.json").read_text())["load_error"] == error

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from autograder.classreport.page import render
 from autograder.grade import load_rubric, without_results
 from autograder.messages import t
 from autograder.reporters import render as render_report
-from autograder.results import CheckResult, Results
+from autograder.results import CheckResult, Named, Outcome, Results, Text
 from bench.class_report import HOSTILE_TEXT, write_class
 from tests.cli_in_process import run_cli
 from tests.mistakes import reference_source, stub_source
@@ -28,23 +29,39 @@ SIGMOID_WANTED_Z = {
 }
 
 
-def report(learner: str, failing: dict[str, dict | None] | None = None, **results) -> dict:
+def report(
+    learner: str,
+    failing: dict[str, dict | None] | None = None,
+    feedback: dict[str, Text] | None = None,
+    broken: tuple[str, ...] = (),
+    **results,
+) -> dict:
     """A JSON report as grade-all writes it: every check of the rubric passed but `failing`
-    ({check: its misconception or None})."""
-    failing = failing or {}
+    ({check: its misconception or None}) and `broken` (grader errors); `feedback`: a check's
+    own feedback."""
+    failing, feedback = failing or {}, feedback or {}
     rubric = load_rubric()
+
+    def outcome(name: str) -> Outcome:
+        return Outcome.ERROR if name in broken else Outcome.FAILED if name in failing else Outcome.PASSED
+
+    def named(name: str) -> Named | None:
+        found = failing.get(name)
+        return Named(found["id"], Text(found["zh"], found["en"])) if found else None
+
     tests = [
         CheckResult(
-            name, function, float(points), name not in failing, t("exception", call="f(x)", error="E")
+            name,
+            function,
+            float(points),
+            outcome=outcome(name),
+            feedback=feedback.get(name, t("exception", call="f(x)", error="E")),
+            misconception=named(name),
         )
         for function, table in rubric.items()
         for name, points in table.items()
     ]
-    data = json.loads(render_report(Results(learner, tests, functions=list(rubric), **results), "json"))
-    for test in data["tests"]:
-        if failing.get(test["name"]):
-            test["misconception"] = failing[test["name"]]
-    return data
+    return json.loads(render_report(Results(learner, tests, functions=list(rubric), **results), "json"))
 
 
 def write_reports(folder: Path, reports_by_learner: dict[str, dict]) -> Path:
@@ -54,8 +71,8 @@ def write_reports(folder: Path, reports_by_learner: dict[str, dict]) -> Path:
     return folder
 
 
-def failure(learner: str, error: str) -> dict:
-    return json.loads(render_report(without_results(learner, error), "json"))
+def failure(learner: str, error: str, **changes) -> dict:
+    return json.loads(render_report(replace(without_results(learner, error), **changes), "json"))
 
 
 def test_misconceptions_are_counted_per_function_with_their_learners(tmp_path):
@@ -98,13 +115,9 @@ def test_item_analysis_flags_checks_nobody_or_everybody_passes_and_correlates_th
 
 def test_learners_not_graded_normally_are_listed_with_the_reason_and_left_out_of_the_statistics(tmp_path):
     softmax = "softmax_matches_reference_on_rows"
-    hung = report("hung", {softmax: None})
-    for test in hung["tests"]:
-        if test["name"] == softmax:
-            test["output"] = t("timeout", call="softmax(x)").render("zh")
+    hung = report("hung", {softmax: None}, {softmax: t("timeout", call="softmax(x)")})
     broken = report("broken", {}, load_error="SyntaxError: invalid syntax (line 1)")
-    errored = report("errored")
-    errored["grader_errors"] = ["relu_matches_reference"]
+    errored = report("errored", broken=("relu_matches_reference",))
     folder = write_reports(
         tmp_path,
         {
@@ -133,8 +146,9 @@ def test_learners_not_graded_normally_are_listed_with_the_reason_and_left_out_of
 
 
 def test_a_refused_learner_is_listed_as_refused(tmp_path):
-    data = failure("linked", "refused: a symbolic link")
-    data["refused"] = "提交是符号链接（symbolic link）"
+    data = failure(
+        "linked", "refused: a symbolic link", refused=Text("提交是符号链接（symbolic link）", "a link")
+    )
     learners = read_reports(write_reports(tmp_path, {"linked": data}))
     assert stats.problems(learners) == [("linked", "refused", "提交是符号链接（symbolic link）")]
 
@@ -144,7 +158,6 @@ def test_learner_text_is_escaped_and_the_page_runs_no_script(tmp_path):
     data = report(
         hostile, {"relu_matches_reference": {"id": "x", "zh": "<img src=x onerror=alert(1)>", "en": "e"}}
     )
-    data["load_error"] = ""
     learners = read_reports(
         write_reports(tmp_path, {"mallory": data, "x<b>": report("x<b>", {}, load_error="<b>")})
     )

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 import autograder.tarball as kit_tarball
-from autograder.results import CheckResult, Results
+from autograder.results import CheckResult, Outcome, Results
 from autograder.messages import t
 from autograder.tarball import Refused
 from tests.fake_github import FakeGitHub, Link, Pull, Token, tarball
@@ -53,7 +53,9 @@ def odd_learners() -> dict[str, bytes]:
 
 
 def _missing(function):
-    return CheckResult(f"{function}_check", function, 1.0, False, t("missing", fn=function))
+    return CheckResult(
+        f"{function}_check", function, 1.0, outcome=Outcome.FAILED, feedback=t("missing", fn=function)
+    )
 
 
 # how a submission with no contract function at all is said (grade.py: empty, no answers; a
@@ -64,7 +66,7 @@ NOTHING_ANSWERED = {t(key).zh for key in ("submission_empty", "submission_no_ans
 def test_nothing_defined_is_a_reason_and_a_partial_miss_is_not():
     nothing = Results("x", [_missing("sigmoid"), _missing("tanh")], functions=["sigmoid", "tanh"])
     assert nothing.notice == t("nothing_defined") and nothing.reason == t("nothing_defined").en
-    some = Results("x", [_missing("sigmoid"), CheckResult("t", "tanh", 1.0, True)])
+    some = Results("x", [_missing("sigmoid"), CheckResult("t", "tanh", 1.0, outcome=Outcome.PASSED)])
     assert some.notice is None and some.reason == ""
     loaded = Results("x", [_missing("sigmoid")], load_error="cell 3: NameError\nname 'x'")
     assert loaded.reason == "load error: cell 3: NameError name 'x'"

@@ -22,7 +22,7 @@ from autograder import checks
 from autograder.figures import FIGURED, draw_figures, public
 from autograder.grade import grade_submission, load_reference
 from autograder.reporters import render
-from autograder.results import CheckResult, Results
+from autograder.results import CheckResult, Outcome, Results
 from autograder.sandbox import TestFunction
 from autograder.sandbox.errors import CallTimeout
 from tests.fakes import InProcessSubmission, opener
@@ -56,7 +56,7 @@ def _grade(source: str, **options) -> Results:
 
 
 def _failing(*functions) -> list[CheckResult]:
-    return [CheckResult(f"{fn}_check", fn, 1.0, False) for fn in functions]
+    return [CheckResult(f"{fn}_check", fn, 1.0, outcome=Outcome.FAILED) for fn in functions]
 
 
 @pytest.fixture(scope="module", params=range(len(GROUPS)))
@@ -104,7 +104,7 @@ def test_a_correct_submission_draws_nothing_and_never_imports_matplotlib():
 
 
 def test_a_grader_error_draws_no_figure():
-    tests = [CheckResult("sigmoid_matches_reference", "sigmoid", 1.0, False, error=True)]
+    tests = [CheckResult("sigmoid_matches_reference", "sigmoid", 1.0, outcome=Outcome.ERROR)]
     calls = []
     sub = _Recording(InProcessSubmission(_source(["sigmoid_wrong_sign"])), calls)
     assert draw_figures(sub, tests, load_reference()) == {}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.reporters.gradescope import to_dict
-from autograder.results import CheckResult, Results, Text
+from autograder.results import CheckResult, Outcome, Results, Text
 from tests.mistakes import MISTAKES, correct_source, stub_source
 from tools.gradescope import bundle_entries, write_zip
 
@@ -300,8 +300,14 @@ def small_results(passed: bool) -> Results:
     return Results(
         "sub",
         [
-            CheckResult("sigmoid_matches_reference", "sigmoid", 2.0, passed, Text("错", "wrong")),
-            CheckResult("relu_matches_reference", "relu", 1.0, True),
+            CheckResult(
+                "sigmoid_matches_reference",
+                "sigmoid",
+                2.0,
+                outcome=Outcome.PASSED if passed else Outcome.FAILED,
+                feedback=Text("错", "wrong"),
+            ),
+            CheckResult("relu_matches_reference", "relu", 1.0, outcome=Outcome.PASSED),
         ],
         functions=["sigmoid", "relu"],
     )

@@ -23,9 +23,9 @@ def test_mypy_catches_a_misuse_of_the_boundary(tmp_path):
     misuse = tmp_path / "misuse.py"
     misuse.write_text(
         "from autograder.sandbox import open_submission\n"
-        "from autograder.results import CheckResult\n"
+        "from autograder.results import CheckResult, Outcome\n"
         "open_submission('x.py')\n"  # no module: the sandbox knows no default
-        "points: str = CheckResult('c', 'sigmoid', 1.0, True).score\n"
+        "points: str = CheckResult('c', 'sigmoid', 1.0, outcome=Outcome.PASSED).score\n"
     )
     done = mypy(str(misuse))
     assert done.returncode == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grade import without_results
+from autograder.grade import load_rubric, without_results
 from autograder.reporters import render
 from tests.cli_in_process import run_cli
 from tests.test_class_report import report, write_reports
@@ -27,16 +27,13 @@ def rows(path: Path) -> list[list[str]]:
 
 def graded_class(folder: Path) -> Path:
     """ada 100, grace 62.5, barbara 0 (no submission), and a learner the roster does not hold."""
-    grace = report("grace", {"train_reaches_low_cost_on_xor": None})
-    wanted = 62.5
-    for test in grace["tests"]:  # fail checks until grace has her 62.5
-        if (
-            grace["score"] > wanted
-            and test["status"] == "passed"
-            and test["score"] <= grace["score"] - wanted
-        ):
-            grace["score"] -= test["score"]
-            test["status"], test["score"] = "failed", 0
+    wanted, failing = 62.5, {}
+    points = {name: float(p) for table in load_rubric().values() for name, p in table.items()}
+    score = sum(points.values())
+    for name, worth in points.items():  # fail checks until grace has her 62.5
+        if name not in failing and score > wanted and worth <= score - wanted:
+            failing[name], score = None, score - worth
+    grace = report("grace", failing)
     assert grace["score"] == wanted
     return write_reports(
         folder,

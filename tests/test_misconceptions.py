@@ -10,7 +10,6 @@ call-backs, train's time limit) are proven by a few cases graded through the rea
 from __future__ import annotations
 
 import json
-import pickle
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -24,6 +23,7 @@ from autograder.grade import grade_submission, load_reference, load_rubric
 from autograder.messages import MESSAGES
 from autograder.misconceptions import BY_FUNCTION, CATALOGUE, PROBES, RAISES, detect, distance, predictions
 from autograder.reporters import render
+from autograder.results import Results
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import (
     HOLLOW,
@@ -256,10 +256,10 @@ def test_the_instructors_table_lists_every_entry():
     assert sorted(rows) == sorted((entry.function, entry.id) for entry in CATALOGUE)
 
 
-def test_results_that_name_a_misconception_pickle_as_a_class_s_grading_slots_send_them(one_mistake):
-    """grade-all's slots send each learner's Results to the parent pickled: a named
-    misconception is plain data (its id and text), never the catalogue's entry and its code."""
-    again = pickle.loads(pickle.dumps(one_mistake))
+def test_results_that_name_a_misconception_cross_as_a_class_s_grading_slots_send_them(one_mistake):
+    """grade-all's slots send each learner's Results to the parent as results.py's lossless dict
+    in JSON: a named misconception is plain data (its id and text), never the catalogue's entry."""
+    again = Results.from_dict(json.loads(json.dumps(one_mistake.to_dict())))
     assert again.tests == one_mistake.tests and named(again) == {
         "sigmoid_derivative": "sigmoid_derivative_plus"
     }

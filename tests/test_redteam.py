@@ -86,12 +86,20 @@ def test_gradescope_shows_learner_text_as_plain_text_at_every_visibility():
     through: a learner's exception message `<a href=...>` or `<img>` became a live link in their
     (and, when visible, the instructor's) results page. Only the hidden-by-default door set it."""
     from autograder.reporters.gradescope import VISIBILITIES, to_dict
-    from autograder.results import CheckResult, Results, Text
+    from autograder.results import CheckResult, Outcome, Results, Text
 
     payload = '<a href="https://evil.example">查看成绩</a><img src=x>'
     results = Results(
         "x.py",
-        [CheckResult("sigmoid_matches_reference", "sigmoid", 1.0, False, Text(payload, payload))],
+        [
+            CheckResult(
+                "sigmoid_matches_reference",
+                "sigmoid",
+                1.0,
+                outcome=Outcome.FAILED,
+                feedback=Text(payload, payload),
+            )
+        ],
         load_error=payload,
         functions=["sigmoid"],
     )

@@ -13,9 +13,11 @@ import pytest
 
 from autograder.grade import grade_submission, load_rubric
 from autograder.reporters import FORMATS, render
-from autograder.results import CheckResult, Results, Text
+from autograder.results import CheckResult, Outcome, Results, Text
 from autograder.checks.common import Failed, expect_dict_of_arrays
 from tests.mistakes import MISTAKES, write
+
+PASSED, FAILED, ERROR = Outcome.PASSED, Outcome.FAILED, Outcome.ERROR
 
 CONTRACT_FUNCTIONS = set(load_rubric())
 
@@ -80,15 +82,17 @@ def handmade() -> Results:
     return Results(
         "alice.py",
         [
-            CheckResult("sigmoid_matches_reference", "sigmoid", 2.0, True),
+            CheckResult("sigmoid_matches_reference", "sigmoid", 2.0, outcome=PASSED),
             CheckResult(
                 "sigmoid_correct_at_extreme_inputs",
                 "sigmoid",
                 1.5,
-                False,
-                Text("在 x = -1000 处得到 nan <&> | ```", "at x = -1000 got nan <&> | ```"),
+                outcome=FAILED,
+                feedback=Text("在 x = -1000 处得到 nan <&> | ```", "at x = -1000 got nan <&> | ```"),
             ),
-            CheckResult("train_learns_xor", "train", 6.0, False, Text("没有学会", "did not learn")),
+            CheckResult(
+                "train_learns_xor", "train", 6.0, outcome=FAILED, feedback=Text("没有学会", "did not learn")
+            ),
         ],
         execution_time=0.25,
         functions=["sigmoid", "train"],
@@ -186,11 +190,17 @@ def injected(feedback: str = INJECTION) -> Results:
     return Results(
         "learner\x1b[2J`|.py\ud800",
         [
-            CheckResult("sigmoid_matches_reference", "sigmoid", 2.0, False, Text(feedback, feedback)),
             CheckResult(
-                "sigmoid_leaves_input_unchanged", "sigmoid", 0.5, False, Text(feedback, feedback), error=True
+                "sigmoid_matches_reference", "sigmoid", 2.0, outcome=FAILED, feedback=Text(feedback, feedback)
             ),
-            CheckResult("train_learns_xor", "train", 4.0, True),
+            CheckResult(
+                "sigmoid_leaves_input_unchanged",
+                "sigmoid",
+                0.5,
+                outcome=ERROR,
+                feedback=Text(feedback, feedback),
+            ),
+            CheckResult("train_learns_xor", "train", 4.0, outcome=PASSED),
         ],
         execution_time=0.5,
         load_error=INJECTION,
@@ -290,7 +300,11 @@ def test_a_dict_with_500000_keys_gives_a_small_report():
         "big.py",
         [
             CheckResult(
-                "update_params_matches_reference_for_weights", "update_params", 2.0, False, failed.value.text
+                "update_params_matches_reference_for_weights",
+                "update_params",
+                2.0,
+                outcome=FAILED,
+                feedback=failed.value.text,
             )
         ],
         functions=["update_params"],

@@ -15,10 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.classroom import results_from_report
 from autograder.grade import grade_submission
 from autograder.messages import MESSAGES
 from autograder.reporters import render
+from autograder.results import Results
 from autograder.sandbox import intake
 from autograder.sandbox.errors import Refused
 from autograder.submission import GRADED_NAMES, open_graded
@@ -334,8 +334,9 @@ def test_a_refused_submission_says_why_in_the_learners_language(tmp_path, make, 
     assert all(f"same reason as check {first.name}" in test.feedback.en for test in others)
     assert results.load_error.startswith("the submission was refused")  # English, for the instructor
     report = json.loads(render(results, "json", "zh"))  # what the CI comment is written from
-    assert says_zh in report["refused"] and says_zh in results_from_report(report, "zh").refused.zh
-    assert says_zh in render(results_from_report(report, "zh"), "markdown", "zh")
+    results = Results.from_dict(report["results"])
+    assert says_zh in report["refused"] and says_zh in results.refused.zh
+    assert says_zh in render(results, "markdown", "zh")
 
 
 def test_a_notebook_that_is_not_one_says_why_in_both_languages(tmp_path):

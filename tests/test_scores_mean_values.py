@@ -12,7 +12,7 @@ import json
 import nbformat
 
 from autograder.batch import Row
-from autograder.results import CheckResult, Results
+from autograder.results import CheckResult, Outcome, Results
 from tests.cli_in_process import run_cli
 from tests.mistakes import HOLLOW, hollow_source
 
@@ -46,9 +46,9 @@ def test_grader_errors_in_the_results_reach_the_gradebook_row():
     results = Results(
         "alice.py",
         [
-            CheckResult("sigmoid_values", "sigmoid", 2, True),
-            CheckResult("sigmoid_matches_reference", "sigmoid", 2, False, error=True),
-            CheckResult("relu_values", "relu", 96, True),
+            CheckResult("sigmoid_values", "sigmoid", 2, outcome=Outcome.PASSED),
+            CheckResult("sigmoid_matches_reference", "sigmoid", 2, outcome=Outcome.ERROR),
+            CheckResult("relu_values", "relu", 96, outcome=Outcome.PASSED),
         ],
         functions=["sigmoid", "relu"],
     )

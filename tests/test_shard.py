@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.reporters import render
+from autograder.results import CheckResult, Outcome, Results
 from autograder.shard import MergeError, Shard, merge, write_marker
 from tests.cli_in_process import run_cli
 from tests.mistakes import MISTAKES, correct_source, stub_source
@@ -32,15 +34,23 @@ def test_every_learner_is_in_exactly_one_shard_whoever_else_is_in_the_class():
         assert all(smaller[name] == owners[name] for name in smaller)
 
 
-def part(
-    root: Path, shard: str, rows: list[list[str]], header=("learner", "score", "max_score", "error")
-) -> Path:
+def results_of(row: list[str], functions: tuple[str, ...]) -> Results:
+    """Results whose gradebook row is `row` ([learner, score, max_score, error])."""
+    learner, score, max_score, error = row
+    tests = [
+        CheckResult("right", functions[0], float(score), outcome=Outcome.PASSED),
+        CheckResult("wrong", functions[0], float(max_score) - float(score), outcome=Outcome.FAILED),
+    ]
+    return Results(learner, tests, functions=list(functions), not_graded=error or None)
+
+
+def part(root: Path, shard: str, rows: list[list[str]], functions=("sigmoid",)) -> Path:
+    """A finished part as grade-all --shard writes it: reports, a gradebook, the marker."""
     folder = root / f"shard-{shard.replace('/', 'of')}"
     folder.mkdir(parents=True)
-    with (folder / "gradebook.csv").open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows([list(header), *rows])
+    (folder / "gradebook.csv").write_text("written by grade-all, never read back\n", encoding="utf-8")
     for row in rows:
-        (folder / f"{row[0]}.json").write_text(json.dumps({"score": float(row[1])}), encoding="utf-8")
+        (folder / f"{row[0]}.json").write_text(render(results_of(row, functions), "json"), encoding="utf-8")
     write_marker(folder, Shard.parse(shard), [row[0] for row in rows])
     return folder
 
@@ -54,7 +64,7 @@ def test_a_missing_shard_is_reported_and_the_others_stand(tmp_path, capsys):
     assert (result.count, result.merged, result.missing, result.complete) == (3, [1, 3], [2], False)
     rows = list(csv.reader((tmp_path / "out/gradebook.csv").read_text(encoding="utf-8").splitlines()))
     assert [row[0] for row in rows] == ["learner", "alice", "bob", "carol"]
-    assert rows[3][3] == "timeout"
+    assert rows[3][-1] == "timeout"  # the error column, after the function columns
     assert sorted(p.name for p in (tmp_path / "out").glob("*.json")) == [
         "__merge.json",
         "alice.json",
@@ -74,10 +84,9 @@ def test_parts_that_do_not_belong_together_are_not_merged(tmp_path):
         merge([a, part(tmp_path / "b", "2/3", [["bob", "1", "2", ""]])], tmp_path / "out")
     with pytest.raises(MergeError, match="two shards"):
         merge([a, part(tmp_path / "c", "2/2", [["alice", "1", "2", ""]])], tmp_path / "out")
-    with pytest.raises(MergeError, match="other columns"):
+    with pytest.raises(MergeError, match="other rubrics"):
         merge(
-            [a, part(tmp_path / "d", "2/2", [["bob", "1", "2"]], header=("learner", "score", "max_score"))],
-            tmp_path / "out",
+            [a, part(tmp_path / "d", "2/2", [["bob", "1", "2", ""]], functions=("relu",))], tmp_path / "out"
         )
     with pytest.raises(MergeError, match="given twice"):
         merge([a, part(tmp_path / "e", "1/2", [["bob", "1", "2", ""]])], tmp_path / "out")
@@ -106,6 +115,7 @@ def without_timing(folder: Path) -> dict[str, dict]:
         if path.name not in ("__shard.json", "__merge.json"):
             data = json.loads(path.read_text(encoding="utf-8"))
             data.pop("execution_time")
+            data["results"].pop("execution_time")
             reports[path.name] = data
     return reports
 

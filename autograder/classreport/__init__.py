@@ -29,11 +29,11 @@ __all__ = [
 ]
 
 
-def read(source: Path, assignment: str = "ch01") -> list[Learner]:
+def read(source: Path, assignment: str = "ch01", lang: str = "zh") -> list[Learner]:
     """The class from a folder of grade-all's JSON reports or from nbgrader's gradebook.db;
     ValueError saying why when it holds no class."""
     if source.is_dir():
-        learners = read_reports(source)
+        learners = read_reports(source, lang=lang)
         if not learners:
             raise ValueError(f"no JSON reports in {source} (grade-all writes them)")
         return learners
@@ -58,7 +58,7 @@ def after_grading(output_dir: Path, learners: list[str], lang: str) -> str:
     """class.html for the learners grade-all or merge just wrote, and the summary line to print.
     The gradebook and reports are written by then: a fault here costs the page, never them."""
     try:
-        summary = write(read_reports(output_dir, learners), output_dir, lang)
+        summary = write(read_reports(output_dir, learners, lang), output_dir, lang)
     except Exception as exc:  # noqa: BLE001 - the grades stand; say why the page is missing
         return f"class.html not written: {type(exc).__name__}: {exc}"
     return f"{summary.line()}; {output_dir / CLASS_PAGE}"

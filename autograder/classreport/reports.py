@@ -1,7 +1,9 @@
-"""A class's results as the class report reads them: one `Learner` per learner, read losslessly
-from the JSON reports `grade-all` (or `merge`) wrote, or from nbgrader's gradebook.db.
+"""A class's results as the class report reads them: one `Learner` per learner, from the lossless
+results (results.py) in the JSON reports `grade-all` (or `merge`) wrote, or from nbgrader's
+gradebook.db.
 
-Everything here is data the grader wrote about a learner, never re-derived from the CSV. Learner
+Everything here is data the grader wrote about a learner, never re-derived from the CSV nor from
+a report's text rendered in one language. Learner
 text (ids, feedback, load errors) stays raw here; the page escapes it once, when it is written.
 """
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..messages import MESSAGES
+from ..results import Results
 
 # What grade-all's own failures say in a report's load_error (batch.py: the slot failed, timed out,
 # or the grader raised): the grader's fault, never the learner's.
@@ -46,58 +49,50 @@ class Learner:
     grader_errors: list[str] = field(default_factory=list)
 
 
-def read_reports(directory: Path, learners: list[str] | None = None) -> list[Learner]:
+def read_reports(directory: Path, learners: list[str] | None = None, lang: str = "zh") -> list[Learner]:
     """The `<learner>.json` reports of `directory` (of `learners` only, when given: a folder
     graded again may still hold a report of someone no longer in the class), sorted by learner,
-    as the gradebook is."""
+    as the gradebook is; their texts in `lang`."""
     if learners is None:
         paths = sorted(p for p in directory.glob("*.json") if not p.name.startswith(SKIPPED))
     else:
         paths = [directory / f"{learner}.json" for learner in sorted(learners)]
         paths = [path for path in paths if path.is_file()]  # merge: a part that lost a report
     found = [(path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in paths]
-    # another tool's JSON in the folder (not a dict with a list of tests) is no learner's report
+    # another tool's JSON in the folder (no dict with results) is no learner's report
     return [
-        from_report(stem, data)
+        from_results(stem, Results.from_dict(data["results"]), lang)
         for stem, data in found
-        if isinstance(data, dict) and isinstance(data.get("tests"), list)
+        if isinstance(data, dict) and isinstance(data.get("results"), dict)
     ]
 
 
-def from_report(learner: str, data: dict) -> Learner:
-    """One learner from their JSON report (autograder/reporters/json_report.py)."""
-    checks = [_check(test) for test in data.get("tests", [])]
-    functions = {
-        name: (float(value["score"]), float(value["max_score"]))
-        for name, value in (data.get("functions") or {}).items()
-    }
+def from_results(learner: str, results: Results, lang: str = "zh") -> Learner:
+    """One learner from their results (what their JSON report holds under `results`)."""
     return Learner(
         learner=learner,
-        score=float(data.get("score", 0)),
-        max_score=float(data.get("max_score", 0)),
-        checks=checks,
-        functions=functions or _functions_of(checks),
-        execution_time=float(data.get("execution_time") or 0.0),
-        load_error=str(data.get("load_error") or ""),
-        refused=str(data.get("refused") or ""),
-        grader_errors=[str(name) for name in data.get("grader_errors") or []],
-    )
-
-
-def _check(test: dict) -> Check:
-    tags = test.get("tags") or [""]
-    found = test.get("misconception")
-    misconception = None
-    if isinstance(found, dict) and isinstance(found.get("id"), str):
-        misconception = {str(key): str(value) for key, value in found.items()}
-    return Check(
-        name=str(test.get("name", "")),
-        function=str(tags[0]),
-        score=float(test.get("score", 0)),
-        max_score=float(test.get("max_score", 0)),
-        passed=test.get("status") == "passed",
-        output=str(test.get("output") or ""),
-        misconception=misconception,
+        score=results.score,
+        max_score=results.max_score,
+        checks=[
+            Check(
+                name=test.name,
+                function=test.function,
+                score=test.score,
+                max_score=test.max_score,
+                passed=test.passed,
+                output=test.feedback.render(lang),
+                # as the JSON report: on each failed check of a function with a catalogue entry
+                misconception=test.misconception.to_dict()
+                if test.misconception and not test.passed
+                else None,
+            )
+            for test in results.tests
+        ],
+        functions=results.by_function(),
+        execution_time=results.execution_time,
+        load_error=results.load_error or "",
+        refused=results.refused.render(lang) if results.refused else "",
+        grader_errors=[test.name for test in results.grader_errors],
     )
 
 

@@ -36,7 +36,7 @@ def run(args) -> int:
     from .. import classreport  # matplotlib: imported only by the commands that draw
 
     try:
-        learners = classreport.read(args.source, args.assignment)
+        learners = classreport.read(args.source, args.assignment, args.lang)
     except ValueError as exc:
         raise CannotGrade(str(exc)) from None
     output_dir = args.output_dir or (args.source if args.source.is_dir() else args.source.parent)

@@ -22,6 +22,7 @@ PYTEST_DONT_REWRITE: no assert here is pytest's to explain (and the module may b
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 import inspect
 from pathlib import Path
 
@@ -171,7 +172,7 @@ class Replay:
     def shown(self, name: str) -> CheckResult:
         test = self._by_name[name]
         if name in self._noted:
-            return CheckResult(test.name, test.function, test.max_score, False, test.feedback + note(test))
+            return replace(test, feedback=test.feedback + note(test))
         return test
 
     def close(self) -> None:

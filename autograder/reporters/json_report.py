@@ -1,7 +1,10 @@
 """`--format json`: the Gradescope shape, plus per-function totals and the submission's name
-(Gradescope itself gets only its own keys, from gradescope.py)."""
+(Gradescope itself gets only its own keys, from gradescope.py), and under `results` the
+lossless results (results.py's `to_dict`: both languages, the three outcomes, figures), which
+is all the kit reads back (merge, the classroom post step, the class report)."""
 
 import json
+import re
 
 from ..figures import has_figures
 from ..messages import in_language
@@ -29,4 +32,14 @@ def render(results, lang: str = "zh") -> str:
     data["grader_errors"] = [test.name for test in results.grader_errors]
     # this format carries no images: where the figures of the functions that lost points are
     data["figures"] = in_language(lang)("report_figures_elsewhere") if has_figures(results) else None
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    data["results"] = results.to_dict()
+    return _escape_surrogates(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    """A lone surrogate (a file name's byte that is not UTF-8, kept in the lossless results'
+    `submission`) as its JSON escape, which reads back as itself: the report stays UTF-8."""
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
