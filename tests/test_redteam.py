@@ -39,12 +39,17 @@ def test_gradebook_shows_formula_like_names_as_text_and_merge_reads_them_back(tm
     """A learner who names their file =HYPERLINK(...).py gets a gradebook cell a spreadsheet
     would run as a formula; it is written with a leading apostrophe, and merge still finds the
     learner's report and sorts as grade-all does."""
-    rows = [Row(name, 1.0, 100.0, {}, "") for name in sorted(["bob", *FORMULAS])]
+    from autograder.results import CheckResult, Outcome, Results
+
+    passed = [CheckResult("sigmoid_matches_reference", "sigmoid", 1.0, outcome=Outcome.PASSED)]
+    graded = {name: Results(f"{name}.py", passed, functions=["sigmoid"]) for name in ["bob", *FORMULAS]}
+    rows = [Row.of(name, graded[name]) for name in sorted(graded)]
     part = tmp_path / "part"
     part.mkdir()
     write_gradebook(part / "gradebook.csv", rows, ["sigmoid"])
-    for row in rows:
-        (part / f"{row.learner}.json").write_text("{}", encoding="utf-8")
+    for row in rows:  # merge reads each learner's lossless results from their report
+        report = {"results": graded[row.learner].to_dict()}
+        (part / f"{row.learner}.json").write_text(json.dumps(report), encoding="utf-8")
     write_marker(part, Shard(1, 1), [row.learner for row in rows])
     with (part / "gradebook.csv").open(encoding="utf-8") as f:
         cells = [line[0] for line in csv.reader(f)][1:]

@@ -16,6 +16,8 @@ import re
 import sys
 from pathlib import Path
 
+from autograder.nbgrader_cells import grade_id, is_grade, is_solution
+
 ASSIGNMENT = "ch01"
 FOLDER = Path("source") / ASSIGNMENT
 NOTEBOOK = FOLDER / f"{ASSIGNMENT}.ipynb"
@@ -28,10 +30,8 @@ DPIS = (72, 60, 50)  # the first that keeps a figure under MAX_BYTES
 def code_cells(nb):
     """(source, answer cell's grade_id or None) of every code cell a learner runs, test cells left out."""
     for cell in nb["cells"]:
-        meta = cell["metadata"].get("nbgrader", {})
-        if cell["cell_type"] == "code" and not meta.get("grade"):
-            answer = meta.get("grade_id") if meta.get("solution") else None
-            yield "".join(cell["source"]), answer
+        if cell["cell_type"] == "code" and not is_grade(cell):
+            yield "".join(cell["source"]), (grade_id(cell) or None) if is_solution(cell) else None
 
 
 def slug(titles, called):
