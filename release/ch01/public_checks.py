@@ -356,7 +356,8 @@ def _comparison_png(name, learner, reference, kwargs):
         numeric=numeric,
         numeric_label=numeric_label,
     )
-    return curves.to_png(figure)
+    marks = not np.all(np.isfinite(np.asarray(mine, dtype=float)))
+    return curves.to_png(figure), marks
 
 
 def _in_notebook():
@@ -386,10 +387,12 @@ def _figure_note(name, failure):
         return ""
     try:
         with _time_limit(name):
-            png = _comparison_png(name, *curve)
+            png, marks = _comparison_png(name, *curve)
     except Exception:  # noqa: BLE001 - 画不出图（例如返回的形状不对）时，说明文字照旧
         return ""
-    legend = "红线是你的函数，灰线是参考答案，橙色底色标出两者不同的地方，NaN 和 inf 画成图边上的记号。"
+    legend = "红线是你的函数，灰线是参考答案，橙色底色标出两者不同的地方"
+    # 只在你的函数真的算出了 NaN 或 inf 时才提它们：否则这句话会把人引向溢出，而错的是公式
+    legend += "，NaN 和 inf 画成图边上的记号。" if marks else "。"
     if _in_notebook():
         from IPython.display import Image, display
 
