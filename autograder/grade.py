@@ -25,7 +25,7 @@ from .misconceptions import name_misconceptions
 from .quoting import clean
 from .results import CheckResult, Results, Text
 from .sandbox.errors import Refused
-from .submission import open_graded
+from .intake import open_graded
 
 log = logging.getLogger("autograder")
 RUBRIC_PATH = Path(__file__).with_name("rubric.toml")
@@ -147,7 +147,7 @@ def grade_submission(path, *, opener=open_graded) -> Results:
     """Grade the submission at `path` (.py, folder holding nn_basics.py, or .ipynb), in both
     languages: reporters pick one.
 
-    opener: what opens the submission (default: the sandbox, as submission.py says; tests pass
+    opener: what opens the submission (default: the sandbox, as intake.py says; tests pass
     an in-process double). FileNotFoundError when there is nothing to grade.
     """
     if opener is open_graded:  # the worker runtime's imports run while this process does its own
