@@ -31,7 +31,15 @@ from pathlib import Path, PurePosixPath
 
 from .github import GitHub, GitHubError
 from .messages import MESSAGES, in_language, t
-from .intake import CLASSROOM_PREFIX, GRADED_NAMES, MAX_ID_BYTES, SKIPPED, SUFFIXES, Refused, from_archive
+from .intake import (
+    CLASSROOM_PREFIX,
+    GRADED_NAMES,
+    MAX_ID_BYTES,
+    SKIPPED,
+    SUFFIXES,
+    Refused,
+    from_archive,
+)
 from .settings import SETTINGS
 from .tarball import MAX_UNPACKED_BYTES, write
 

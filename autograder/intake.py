@@ -113,12 +113,14 @@ def _is_real_dir(path: Path) -> bool:
 @dataclass(frozen=True)
 class Found:
     """One learner of a class folder: their id, their entry, the path to grade (the file or
-    folder whose file `read` takes), or why there is nothing to grade."""
+    folder whose file `read` takes), or why there is nothing to grade (`refused`: the refusal,
+    when that is why)."""
 
     learner: str
     entry: Path
     path: Path | None
     problem: str = ""
+    refused: Refused | None = None
 
     @property
     def id(self) -> str:
@@ -126,6 +128,8 @@ class Found:
 
     def read(self) -> Received:
         """The learner's file as bytes, read when it is graded (once, by the grading process)."""
+        if self.refused is not None:
+            raise self.refused
         if self.path is None:
             raise NoSubmission(self.problem or NO_SUBMISSION)
         return read(self.path)
@@ -209,7 +213,7 @@ def find_submissions(directory: Path) -> list[Found]:
         try:
             found.append(Found(names[path], path, submission_in(path)))
         except Refused as refused:
-            found.append(Found(names[path], path, None, f"{NO_SUBMISSION}: {refused}"))
+            found.append(Found(names[path], path, None, f"{NO_SUBMISSION}: {refused}", refused))
         except NoSubmission:
             found.append(Found(names[path], path, None, NO_SUBMISSION))
         except OSError as exc:  # a folder of mode 000 out of a learner's zip: theirs alone

@@ -30,9 +30,9 @@ class Settings:
     max_module_bytes: int = 1 << 20
     max_notebook_bytes: int = 16 << 20
     max_siblings: int = 20  # a learner folder's other modules brought along
-    # a pull request's repository tarball: the one member taken, and everything decompressed up
-    # to it (gzip shrinks zeros a thousandfold: ~0.2 s of gunzip at worst)
-    max_member_bytes: int = 5 << 20
+    # a pull request's repository tarball: everything decompressed up to the member taken (gzip
+    # shrinks zeros a thousandfold: ~0.2 s of gunzip at worst); the member itself is capped as
+    # on disk
     max_unpacked_bytes: int = 100 << 20
 
 

@@ -1,8 +1,10 @@
-"""Take one file out of a repository tarball, as data.
+"""Take one file out of a repository tarball, as data: the archive's byte-level reader, as
+sandbox/intake.py is the disk's (the kit's intake, autograder/intake.py, decides what is taken).
 
 GitHub's tarball of a commit holds one top folder (`owner-repo-sha/`) and the repository
 beneath it. We want exactly one member, the submission, and only if it is a regular file:
-a symbolic or hard link, a device or a FIFO is refused, never extracted or followed (a
+a symbolic or hard link, a device or a FIFO is refused, never extracted or followed, and so is
+a file over the size the intake reads from disk (a
 link named nn_basics.py pointing at /etc/passwd or at the grader's files is the classic
 way to make a grader read what it should not). Nothing else of the archive touches the disk.
 
@@ -21,11 +23,10 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from .sandbox.errors import Refused
-from .sandbox.intake import HARD_LINK, kind_of
+from .sandbox.intake import HARD_LINK, MAX_MODULE_BYTES, MAX_NOTEBOOK_BYTES, kind_of
 from .settings import SETTINGS
 
-# A submission is one module or notebook; anything bigger is not one.
-MAX_MEMBER_BYTES = SETTINGS.max_member_bytes
+MAX_MEMBER_BYTES = MAX_MODULE_BYTES  # a module's; a notebook's is MAX_NOTEBOOK_BYTES, as on disk
 # A chapter's repository, uncompressed, up to and with the submission: ~0.2 s of gunzip at worst.
 MAX_UNPACKED_BYTES = SETTINGS.max_unpacked_bytes
 
@@ -80,7 +81,8 @@ class _Unpacked(io.RawIOBase):
 def read_by_rule(archive: bytes, folder: str, names: tuple[str, ...]) -> tuple[str, bytes]:
     """The one rule (sandbox/intake.pick) on a folder of the repository ("" for its root): the
     first of `names` there that is not a folder, as (its name, its bytes); refused when it is
-    not a regular file, and so is a folder holding none of them (kind "missing")."""
+    not a regular file, and so is a folder holding none of them (kind "missing": a pull request
+    without it is the learner's to fix, where a path with nothing is the grader's NoSubmission)."""
     members = [str(PurePosixPath(folder, name)) for name in names]
     found = _read_members(archive, members, stop_at=members[0])
     for name, member in zip(names, members, strict=True):
@@ -120,7 +122,7 @@ def _read_members(archive: bytes, members: list[str], stop_at: str) -> dict[str,
                 if member is None or member in found:
                     continue
                 found[member] = None if info.isdir() else _member_bytes(tar, info, member)
-                if member == stop_at:
+                if member == stop_at and found[member] is not None:  # a folder so named: read on
                     break
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:  # gzip's errors are OSErrors
         raise Refused(
@@ -132,12 +134,13 @@ def _read_members(archive: bytes, members: list[str], stop_at: str) -> dict[str,
 def _member_bytes(tar: tarfile.TarFile, info: tarfile.TarInfo, member: str) -> bytes | Refused:
     if not info.isreg():
         return _refusal(_TAR_TYPES.get(info.type, -1), member)
-    too_large = Refused(f"{member} is larger than {MAX_MEMBER_BYTES} bytes", "refused_too_large", name=member)
-    if info.size > MAX_MEMBER_BYTES:
+    limit = MAX_NOTEBOOK_BYTES if member.endswith(".ipynb") else MAX_MODULE_BYTES  # as on disk
+    too_large = Refused(f"{member} is larger than {limit} bytes", "refused_too_large", name=member)
+    if info.size > limit:
         return too_large
     extracted = tar.extractfile(info)
-    data = extracted.read(MAX_MEMBER_BYTES + 1) if extracted is not None else b""
-    return too_large if len(data) > MAX_MEMBER_BYTES else data
+    data = extracted.read(limit + 1) if extracted is not None else b""
+    return too_large if len(data) > limit else data
 
 
 def _refusal(key: int | str, member: str) -> Refused:
