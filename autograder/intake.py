@@ -26,10 +26,14 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from . import tarball
 from .sandbox.errors import Refused
-from .sandbox.intake import NoSubmission, Received, locate, read_submission
+from .sandbox.intake import NoSubmission, PathLike, Received, locate, read_submission
+
+if TYPE_CHECKING:
+    from .sandbox import Submission
 
 __all__ = ["NoSubmission", "Received", "Refused"]
 
@@ -49,7 +53,7 @@ MAX_ID_BYTES = 200  # <id>.json, a report's name, must fit in a file name (255 b
 # --- one submission ----------------------------------------------------------------------------
 
 
-def graded_file(path, depth: int = 0) -> Path:
+def graded_file(path: PathLike, depth: int = 0) -> Path:
     """The file graded for `path` (a folder, a .py or an .ipynb), found without reading it;
     NoSubmission if there is none, Refused if the rule picks a link or something not a regular
     file (never looked past: silently grading another file would surprise the learner).
@@ -68,14 +72,14 @@ def graded_file(path, depth: int = 0) -> Path:
     raise NoSubmission(f"no submission in {path}: neither {NOTEBOOK} nor {MODULE}", f"{NOTEBOOK} / {MODULE}")
 
 
-def read(path) -> Received:
+def read(path: PathLike) -> Received:
     """The submission at `path` by the rule, read once as bytes: the graded file (a folder's
     with its other modules). Refused or NoSubmission as `graded_file` says, and Refused for a
     hard link, a file over the size limit or a link anywhere on the path."""
     return read_submission(path, MODULE_NAME, GRADED_NAMES)
 
 
-def take(path) -> Received | Refused:
+def take(path: PathLike) -> Received | Refused:
     """What the sandbox is given for `path`: the bytes read, or why they were refused (graded 0,
     with the reason). NoSubmission, raised, when there is nothing at all: the grader's error."""
     try:
@@ -84,7 +88,7 @@ def take(path) -> Received | Refused:
         return refused
 
 
-def open_graded(path, **options):
+def open_graded(path: PathLike, **options: Any) -> Submission:
     """The submission at `path` open in the sandbox (a context manager; options as
     sandbox.Submission takes them): its bytes as `take` reads them, run as the chapter's module."""
     from .sandbox import open_submission  # imported when grading: the other doors need none of it

@@ -205,7 +205,10 @@ def oversized(path: Path) -> None:
 GRADED_NOTEBOOK = ("graded", "ch01.ipynb", NOTEBOOK_BYTES)
 GRADED_MODULE = ("graded", "nn_basics.py", MODULE_BYTES)
 SUBMISSIONS = {
-    "folder with both files": (files(ch01__ipynb=NOTEBOOK_BYTES, nn_basics__py=MODULE_BYTES), GRADED_NOTEBOOK),
+    "folder with both files": (
+        files(ch01__ipynb=NOTEBOOK_BYTES, nn_basics__py=MODULE_BYTES),
+        GRADED_NOTEBOOK,
+    ),
     "module only": (files(nn_basics__py=MODULE_BYTES, helper__py=b"X = 1\n"), GRADED_MODULE),
     "empty module": (files(nn_basics__py=b""), ("graded", "nn_basics.py", b"")),
     "nothing to grade": (files(README__md=b"hello"), ("missing",)),

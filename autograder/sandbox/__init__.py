@@ -390,7 +390,9 @@ def _receive(worker: WorkerProcess, started: float, deadline: float, ceiling: fl
             deadline = later
 
 
-def _received(source, module: str, folder_files: Sequence[str] | None) -> Received:
+def _received(
+    source: Received | Refused | str | os.PathLike[str], module: str, folder_files: Sequence[str] | None
+) -> Received:
     """The bytes to run: as the kit's intake read them (autograder/intake.py, every door), or
     refused there; a path is read here, by the same byte-level reader (tests, bench)."""
     if isinstance(source, Refused):

@@ -24,11 +24,15 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from ..settings import SETTINGS
 from .errors import Refused
 
+PathLike = str | os.PathLike[str]
+T = TypeVar("T")
 MAX_MODULE_BYTES = SETTINGS.max_module_bytes
 MAX_NOTEBOOK_BYTES = SETTINGS.max_notebook_bytes
 MAX_SIBLINGS = SETTINGS.max_siblings
@@ -55,12 +59,12 @@ class NoSubmission(FileNotFoundError):
     """Nothing gradable at the path: the grader cannot run, the learner scores 0. `filename`
     names what was looked for (for messages such as CI's "... is not in this pull request")."""
 
-    def __init__(self, message, filename=None):
+    def __init__(self, message: str, filename: str | None = None) -> None:
         super().__init__(message)
         self.filename = filename
 
-    def __str__(self):
-        return self.args[0]
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 @dataclass
@@ -84,7 +88,7 @@ def refuse(key: int | str, shown: str, name: str, why: str = "only regular files
     return Refused(f"{shown} is {what}: {why}", reason, path=shown, name=name)
 
 
-def _open_dir(name, dir_fd, shown):
+def _open_dir(name: str, dir_fd: int, shown: str) -> int:
     """A descriptor of folder `name` inside dir_fd; a link there is refused, not followed."""
     try:
         fd = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
@@ -106,7 +110,7 @@ def _open_dir(name, dir_fd, shown):
     return fd
 
 
-def _walk_to_parent(path):
+def _walk_to_parent(path: PathLike) -> tuple[int, str]:
     """(descriptor of the folder holding the last component, that component's name). Every
     component on the way is opened without following links."""
     absolute = os.path.abspath(path)  # lexical; no component may be a link, so it is the real path
@@ -127,7 +131,7 @@ def _walk_to_parent(path):
     return fd, parts[-1]
 
 
-def _read_regular(name, dir_fd, shown, limit):
+def _read_regular(name: str, dir_fd: int, shown: str, limit: int) -> bytes:
     """The bytes of regular file `name` in dir_fd (at most `limit`), or Refused with why not."""
     try:
         before = os.lstat(name, dir_fd=dir_fd)
@@ -176,7 +180,7 @@ def _read_regular(name, dir_fd, shown, limit):
     return b"".join(chunks)
 
 
-def _listing(dir_fd):
+def _listing(dir_fd: int) -> list[str]:
     fd = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=dir_fd)
     try:
         return os.listdir(fd)
@@ -184,7 +188,7 @@ def _listing(dir_fd):
         os.close(fd)
 
 
-def _siblings(dir_fd, shown_dir, skip):
+def _siblings(dir_fd: int, shown_dir: str, skip: str) -> dict[str, bytes]:
     """The other modules of a submission folder (a learner's own helpers), never of the folder
     that holds a file named directly: that may be a class (alice.py beside mallory.ipynb) whose
     entries are each another learner's. Test files are pytest's business. A linked one refuses
@@ -208,7 +212,7 @@ def _siblings(dir_fd, shown_dir, skip):
     return found
 
 
-def pick(lstat, shown, folder_files) -> tuple[str, int]:
+def pick(lstat: Callable[[str], os.stat_result], shown: str, folder_files: Sequence[str]) -> tuple[str, int]:
     """(name, file type) of the first of `folder_files` the folder holds, `lstat(name)` telling
     what each is: the rule's choice, the same for reading and locating. A folder so named is not
     the file and is looked past; anything else so named is the choice, and refused when it is
@@ -226,7 +230,7 @@ def pick(lstat, shown, folder_files) -> tuple[str, int]:
     )
 
 
-def _read_folder(folder_fd, shown, module_file, folder_files):
+def _read_folder(folder_fd: int, shown: str, module_file: str, folder_files: Sequence[str]) -> Received:
     """The file the rule picks in the folder, read as data like any other, with the folder's
     other modules."""
     name, _ = pick(lambda name: os.lstat(name, dir_fd=folder_fd), shown, folder_files)
@@ -237,7 +241,9 @@ def _read_folder(folder_fd, shown, module_file, folder_files):
     return Received("py", name, data, _siblings(folder_fd, shown, name))
 
 
-def _at_path(path, on_folder, on_file):
+def _at_path(
+    path: PathLike, on_folder: Callable[[int, str], T], on_file: Callable[[int, str, int, str], T]
+) -> T:
     """on_folder(folder_fd, shown) for a folder at `path`, else on_file(parent_fd, name, mode,
     shown); every component opened without following a link."""
     parent_fd, last = _walk_to_parent(path)
@@ -258,12 +264,14 @@ def _at_path(path, on_folder, on_file):
         os.close(parent_fd)
 
 
-def read_submission(path, module: str, folder_files: tuple[str, ...]) -> Received:
+def read_submission(path: PathLike, module: str, folder_files: tuple[str, ...]) -> Received:
     """The submission at `path`: a .py file or a .ipynb, read alone, or a folder holding one of
     `folder_files`, read with its other modules. A notebook runs as `module`, so a stale
     `<module>.py` in its folder is left out."""
 
-    def read_file(parent_fd, name, mode, shown):  # named directly: alone, its folder may be a class's
+    def read_file(
+        parent_fd: int, name: str, mode: int, shown: str
+    ) -> Received:  # named directly: alone, its folder may be a class's
         if name.endswith(".ipynb"):
             return Received("ipynb", name, _read_regular(name, parent_fd, shown, MAX_NOTEBOOK_BYTES))
         return Received("py", name, _read_regular(name, parent_fd, shown, MAX_MODULE_BYTES))
@@ -271,21 +279,22 @@ def read_submission(path, module: str, folder_files: tuple[str, ...]) -> Receive
     return _at_path(path, lambda fd, shown: _read_folder(fd, shown, f"{module}.py", folder_files), read_file)
 
 
-def locate(path, folder_files: tuple[str, ...]) -> Path:
+def locate(path: PathLike, folder_files: tuple[str, ...]) -> Path:
     """The file `read_submission` would read at `path`, by the same rule, found with lstat only
     (nothing opened, no link followed): `path` itself, or the folder's file the rule picks.
     Refused for a link or anything that is not a regular file; a hard link, a size over the limit
     or a link higher up the path is refused when the file is read."""
-    path = Path(path)
+    found = Path(path)
     try:
-        mode = os.lstat(path).st_mode
+        mode = os.lstat(found).st_mode
     except FileNotFoundError:
-        raise NoSubmission(f"no submission at {path}") from None
+        raise NoSubmission(f"no submission at {found}") from None
     if stat.S_ISDIR(mode):
-        name, mode = pick(lambda name: os.lstat(path / name), str(path), folder_files)
-        path = path / name
+        folder = found
+        name, mode = pick(lambda name: os.lstat(folder / name), str(folder), folder_files)
+        found = folder / name
     if stat.S_ISLNK(mode):
-        raise refuse(stat.S_IFLNK, str(path), path.name, "refused, not followed")
+        raise refuse(stat.S_IFLNK, str(found), found.name, "refused, not followed")
     if not stat.S_ISREG(mode):
-        raise refuse(stat.S_IFMT(mode), str(path), path.name, "not a regular file, refused, never opened")
-    return path
+        raise refuse(stat.S_IFMT(mode), str(found), found.name, "not a regular file, refused, never opened")
+    return found
