@@ -47,6 +47,12 @@ def extract_member(archive: bytes, member: str, destination: Path) -> Path:
     return write(read_member(archive, member), destination)
 
 
+def extract_by_rule(archive: bytes, folder: str, names: tuple[str, ...], destination: Path) -> Path:
+    """The file `read_by_rule` takes, written into the folder `destination` under its name."""
+    name, data = read_by_rule(archive, folder, names)
+    return write(data, destination / name)
+
+
 def write(data: bytes, destination: Path) -> Path:
     destination.parent.mkdir(parents=True, exist_ok=True)
     destination.write_bytes(data)
