@@ -20,7 +20,7 @@ from ..messages import Text, t
 from ..quoting import one_line
 from ..reporters.gradescope import VISIBILITIES
 from . import EXIT_DONE, CannotGrade
-from ..settings import add_lang_argument
+from ..settings import LANGUAGES, SETTINGS, add_lang_argument
 
 DEFAULT_ROOT = "/autograder"
 ROOT_ENV = "NN_GRADESCOPE_ROOT"  # tests point the door at a simulated /autograder tree
@@ -96,8 +96,8 @@ def settings(args) -> tuple[Path, str, str]:
     config_path = args.config or root / "source" / "gradescope.json"
     config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
     visibility = args.visibility or config.get("visibility", "after_published")
-    lang = args.lang or config.get("lang", "zh")
-    if visibility not in VISIBILITIES or lang not in ("zh", "en"):
+    lang = args.lang or config.get("lang", SETTINGS.lang)
+    if visibility not in VISIBILITIES or lang not in LANGUAGES:
         raise ValueError(f"{config_path}: visibility {visibility!r} or lang {lang!r} is not allowed")
     return root, visibility, lang
 
