@@ -25,9 +25,8 @@ import pytest
 
 import autograder.sandbox
 from autograder import batch, classroom, grade, nbgrader_hooks
-from autograder.commands import CannotGrade
+from autograder.commands import CannotGrade, gradescope
 from autograder.commands import grade as grade_command
-from autograder.commands import gradescope
 from autograder.sandbox.errors import Refused
 from autograder.sandbox.intake import MAX_MODULE_BYTES, Received, read_submission
 from tests.mistakes import correct_source

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
