@@ -1,6 +1,6 @@
 """Grade a whole class: every learner of a folder, in parallel, each in a sandbox of their own.
 
-`find_submissions` reads every layout an instructor has (see its docstring) and lists every
+The kit's intake (`intake.find_submissions`) reads every layout an instructor has and lists every
 learner, those without a submission too; links are refused by name, never followed.
 
 Each of `jobs` long-lived grader processes (a `Slot`, in a session of its own, with one warm
@@ -17,13 +17,11 @@ results.py in JSON (no pickle) and every report holds.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import logging
 import os
 import select
 import signal
-import stat
 import struct
 import subprocess
 import sys
@@ -34,15 +32,24 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .intake import (  # noqa: F401  (discovery, re-exported: grade-all's, shard's, classroom's names)
+    CLASSROOM_PREFIX,
+    MAX_ID_BYTES,
+    NO_SUBMISSION,
+    SKIPPED,
+    Found,
+    as_text,
+    entries,
+    find_submissions,
+    learner_names,
+    submission_in,
+)
 from .results import Results
-from .submission import ASSIGNMENT, SUFFIXES, LinkRefused, NoSubmission, NotRegular, graded_file
+from .settings import SETTINGS
 
-# Beyond the sandbox's own per-submission budget (90 s, which ends by 180 s in wall time on a
-# loaded machine: sandbox/cpuwait.py) plus start-up, so it only fires when grading itself is stuck.
-DEFAULT_TIMEOUT = 240.0
+DEFAULT_TIMEOUT = SETTINGS.grade_all_timeout
 GRADEBOOK = "gradebook.csv"
-CLASSROOM_PREFIX = f"{ASSIGNMENT}-"
-log = logging.getLogger("autograder")  # GitHub Classroom names a learner's repository ch01-<login>
+log = logging.getLogger("autograder")
 
 
 @dataclass
@@ -85,112 +92,6 @@ def not_graded(entry: Path, error: str) -> Results:
     from .grade import without_results
 
     return replace(without_results(entry, error), not_graded=error)
-
-
-@dataclass(frozen=True)
-class Found:
-    """One learner of a class folder: their entry, the path to grade, or why there is nothing."""
-
-    learner: str
-    entry: Path
-    path: Path | None
-    problem: str = ""
-
-
-NO_SUBMISSION = "no submission"
-SKIPPED = (".", "__")  # hidden entries; a part's __shard.json and merge's __merge.json start so
-
-
-def entries(directory: Path) -> list[Path]:
-    """One entry per learner: a folder, a .py or a .ipynb (links, FIFOs and devices of those
-    names too, to be listed and refused, never opened); hidden entries and other files are
-    skipped. Nothing is followed: lstat only."""
-    found = []
-    for entry in sorted(directory.iterdir()):
-        if entry.name.startswith(SKIPPED):
-            continue
-        mode = entry.lstat().st_mode
-        if stat.S_ISDIR(mode) or stat.S_ISLNK(mode) or entry.suffix in SUFFIXES:
-            found.append(entry)
-    return found
-
-
-MAX_ID_BYTES = 200  # <id>.json, a report's name, must fit in a file name (255 bytes)
-
-
-def as_text(name: str) -> str:
-    """A file name as a learner id every tool takes: a byte that is not UTF-8 (a GBK-encoded Chinese name from
-    a Windows zip; os gives it as a lone surrogate, which neither the gradebook, a shard's hash
-    nor a report's file name takes) and a backslash (merge refuses an id holding one) spelled
-    out as %XX; an id too long for its report's file name is cut and ends with a digest of the
-    whole name."""
-    text = "".join(f"%{ord(c) & 0xFF:02X}" if c == "\\" or "\udc80" <= c <= "\udcff" else c for c in name)
-    if len(text.encode()) <= MAX_ID_BYTES:
-        return text
-    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:12]
-    return text.encode()[: MAX_ID_BYTES - 13].decode("utf-8", "ignore") + "~" + digest
-
-
-def learner_names(paths: list[Path]) -> dict[Path, str]:
-    """A learner's name from their entry: alice/ and alice.py are alice, a Classroom clone
-    ch01-alice/ is alice; when two entries give one name, the later keeps its full name.
-    A name some entry holds as it is (a folder alice/) is never given to another entry, so no
-    one can take a classmate's report by naming a folder ch01-<classmate>/. Names are text
-    (`as_text`) and unique."""
-    wanted, own = {}, {path: as_text(path.name) for path in paths}
-    for path in paths:
-        name = path.stem if path.suffix in SUFFIXES and not stat.S_ISDIR(path.lstat().st_mode) else path.name
-        login = name.removeprefix(CLASSROOM_PREFIX)
-        # never a name entries() skips: ch01-__shard/ as __shard would write the shard's marker
-        wanted[path] = as_text(name if login.startswith(SKIPPED) or not login else login)
-    exact = set(own.values())
-    names, taken = {}, set()
-    for path in sorted(paths, key=lambda p: wanted[p] != own[p]):  # entries named as they are first
-        name = wanted[path]
-        if name in taken or (name != own[path] and name in exact):
-            name = own[path]
-        while name in taken:  # a name spelling out %D5 and one holding that byte read alike
-            name += "~"
-        taken.add(name)
-        names[path] = name
-    return {path: names[path] for path in paths}
-
-
-def submission_in(entry: Path) -> Path:
-    """The folder or file `grade` is given for one entry: the entry itself, or <entry>/ch01/
-    (nbgrader's submitted/<student>/ch01/, or a clone that keeps the assignment in a folder of
-    its own) when only that holds a submission. Which file of it is graded is the one rule,
-    autograder.submission.graded_file. NoSubmission (LinkRefused for a link) when there is none."""
-    try:
-        graded_file(entry)
-        return entry
-    except LinkRefused:
-        raise
-    except NoSubmission:
-        inner = entry / ASSIGNMENT
-        if not (stat.S_ISDIR(entry.lstat().st_mode) and os.path.lexists(inner)):
-            raise
-        graded_file(inner)
-        return inner
-
-
-def find_submissions(directory: Path) -> list[Found]:
-    """Every learner of `directory`, in any layout an instructor has: nbgrader's submitted/
-    (<student>/ch01/), a folder of learner folders, flat files (alice.py, bob.ipynb), Classroom
-    clones (ch01-<login>/). A learner without a submission is listed with the reason, not dropped."""
-    paths = entries(directory)
-    names = learner_names(paths)
-    found = []
-    for path in paths:
-        try:
-            found.append(Found(names[path], path, submission_in(path)))
-        except (LinkRefused, NotRegular) as refused:
-            found.append(Found(names[path], path, None, f"{NO_SUBMISSION}: {refused}"))
-        except NoSubmission:
-            found.append(Found(names[path], path, None, NO_SUBMISSION))
-        except OSError as exc:  # a folder of mode 000 out of a learner's zip: theirs alone
-            found.append(Found(names[path], path, None, f"{NO_SUBMISSION}: {exc.strerror}"))
-    return found
 
 
 def _failure(entry: Path, report: Path, error: str, lang: str) -> Row:

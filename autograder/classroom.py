@@ -29,22 +29,30 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
-from .batch import CLASSROOM_PREFIX, MAX_ID_BYTES, SKIPPED
 from .github import GitHub, GitHubError
-from .messages import in_language, t
-from .submission import GRADED_NAMES, SUFFIXES
-from .tarball import MAX_UNPACKED_BYTES, Refused, extract_by_rule, extract_member
+from .messages import MESSAGES, in_language, t
+from .intake import (
+    CLASSROOM_PREFIX,
+    GRADED_NAMES,
+    MAX_ID_BYTES,
+    SKIPPED,
+    SUFFIXES,
+    Refused,
+    from_archive,
+)
+from .settings import SETTINGS
+from .tarball import MAX_UNPACKED_BYTES, write
 
 COMMENT_MARKER = "<!-- nn-kit-autograder:score-comment -->"
 STATUS_CONTEXT = "autograder / ch01"  # the required check; keep it fixed once a ruleset names it
 MANIFEST = "manifest.json"
 SUBMISSIONS = "submissions"
 CLASSROOM_CSV = "classroom.csv"
-# The repository's root, graded by the one rule (submission.graded_file): ch01.ipynb when it
+# The repository's root, graded by the one rule (intake.graded_file): ch01.ipynb when it
 # holds one, else nn_basics.py. A folder of the repository is graded by the rule too; a path
 # ending in .py or .ipynb names the one file graded.
 DEFAULT_SUBMISSION = ""
-DEFAULT_PASS_MARK = 60.0
+DEFAULT_PASS_MARK = SETTINGS.pass_mark
 MAX_ARCHIVE_BYTES = 50 * 1024 * 1024
 MAX_REPOSITORIES = 500  # per run: GitHub scopes one App token to at most 500 repositories
 # Per repository and run: the newest open pull requests graded (each may cost a 90 s grading),
@@ -58,16 +66,6 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 GRADED_STATES = ("success", "failure")  # "error" (our fault) and "pending" are graded again
 
-# why a submission could not be taken (tarball.Refused kinds) -> the message that says so
-REFUSAL_MESSAGES = {
-    "missing": "refused_missing",
-    "link": "refused_link",
-    "special": "refused_special",
-    "too-large": "refused_too_large",
-    "archive-too-large": "refused_archive_too_large",
-    "bad-archive": "refused_bad_archive",
-}
-
 
 @dataclass
 class Pull:
@@ -78,7 +76,7 @@ class Pull:
     repo: str  # owner/name of the learner's repository (the PR's base)
     number: int
     head_sha: str
-    refused: str | None = None  # why the submission could not be taken: a tarball.Refused kind
+    refused: str | None = None  # why the submission could not be taken: a Refused's kind
 
 
 # --- phase 1: fetch ---------------------------------------------------------------------------
@@ -216,15 +214,24 @@ def _unique(pull: Pull, taken: set[str]) -> bool:
 
 
 def _take(github: GitHub, pull: Pull, out_dir: Path, submission: str) -> None:
-    """The submission at the head commit, written where grade-all reads it, or why not."""
+    """The submission at the head commit, taken by the kit's intake and written where grade-all
+    reads it, or why not."""
     try:
         archive = github.tarball(pull.repo, pull.head_sha, MAX_ARCHIVE_BYTES)
-        if submission.endswith(SUFFIXES):
-            extract_member(archive, submission, submission_path(out_dir, pull.entry, submission))
-        else:
-            extract_by_rule(archive, submission.strip("/"), GRADED_NAMES, out_dir / SUBMISSIONS / pull.entry)
+        name, data = from_archive(archive, submission)
     except Refused as refused:
         pull.refused = refused.kind
+        return
+    if submission.endswith(SUFFIXES):
+        write(data, submission_path(out_dir, pull.entry, submission))
+    else:
+        write(data, out_dir / SUBMISSIONS / pull.entry / name)
+
+
+def _refusal_message(kind: str) -> str:
+    """The learner's message for a Refused's kind as a manifest keeps it."""
+    reason = Refused.reason_of(kind)
+    return reason if reason in MESSAGES else "refused_special"
 
 
 def submission_path(out_dir: Path, entry: str, submission: str) -> Path:
@@ -353,7 +360,7 @@ def decide(
     if pull.refused:
         max_score = _rubric_total()
         reason = t(
-            REFUSAL_MESSAGES.get(pull.refused, "refused_special"),
+            _refusal_message(pull.refused),
             name=submission if submission.endswith(SUFFIXES) else rule_names(submission),
             megabytes=MAX_UNPACKED_BYTES // 2**20,
         )

@@ -26,7 +26,7 @@ from .misconceptions import name_misconceptions
 from .quoting import clean
 from .results import CheckResult, Outcome, Results, Text
 from .sandbox.errors import Refused
-from .submission import open_graded
+from .intake import open_graded
 
 log = logging.getLogger("autograder")
 PASSED, FAILED, ERROR = Outcome.PASSED, Outcome.FAILED, Outcome.ERROR
@@ -210,7 +210,7 @@ def grade_submission(path, *, opener=open_graded, figures: bool = False) -> Resu
     """Grade the submission at `path` (.py, folder holding nn_basics.py, or .ipynb), in both
     languages: reporters pick one.
 
-    opener: what opens the submission (default: the sandbox, as submission.py says; tests pass
+    opener: what opens the submission (default: the sandbox, as intake.py says; tests pass
     an in-process double). FileNotFoundError when there is nothing to grade.
     figures: draw a picture of each function that lost points (autograder/figures/), for the
     formats that show images (the HTML page, nbgrader's feedback); nothing is drawn otherwise.

@@ -29,7 +29,7 @@ from .sandbox.errors import (
     NotImplementedByLearner,
 )
 from .sandbox.workdir import resolve_source
-from .submission import GRADED_NAMES, MODULE_NAME
+from .intake import GRADED_NAMES, MODULE_NAME
 
 _names = itertools.count()
 MODULE_FILE = f"{MODULE_NAME}.py"

@@ -37,7 +37,6 @@ import html
 import logging
 import os
 import re
-import stat
 import time
 import traceback
 from dataclasses import replace
@@ -66,7 +65,7 @@ from traitlets import Bool, List
 from autograder import messages
 from autograder.results import note as misconception_note
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
-from autograder.submission import MODULE, NOTEBOOK, LinkRefused, NoSubmission, graded_file
+from autograder.intake import MODULE, NOTEBOOK, NoSubmission, Refused, graded_file
 
 
 def _grade(path):
@@ -76,24 +75,33 @@ def _grade(path):
 
 
 def _graded(folder: Path):
-    """The Results of the learner's submitted folder, by the one rule (submission.graded_file):
+    """The Results of the learner's submitted folder, by the kit's intake (intake.graded_file):
     the same path `grade-all submitted/` grades, so both give the same score, whatever the
     folder holds (a notebook nbgrader cannot read, a module only, a refused link)."""
     from autograder.grade import without_results
 
     try:
         graded_file(folder)
-    except NoSubmission as missing:
+    except (NoSubmission, Refused) as missing:
         why = (
-            messages.t("submission_is_link", name=Path(missing.filename or folder).name)
-            if isinstance(missing, LinkRefused)
-            else messages.t("nothing_to_grade")
+            messages.t("submission_is_link", name=missing.details.get("name", Path(folder).name))
+            if isinstance(missing, Refused) and missing.kind == "link"
+            else _refused_why(missing)
         )
         results = without_results(folder, why.en)
         results.tests = [replace(check, feedback=why) for check in results.tests]
         results.refused = why  # said once above the checks, in both languages
         return results
     return _grade(folder)
+
+
+def _refused_why(missing: Exception) -> messages.Text:
+    """Nothing to grade, or a file the rule picks that is not a regular one, in the learner's words."""
+    if isinstance(missing, Refused):
+        from autograder.checks.common import refusal_reason  # deferred, as grading is
+
+        return messages.t("load_refused", reason=refusal_reason(missing))
+    return messages.t("nothing_to_grade")
 
 
 def _test_cells(nb):
@@ -549,16 +557,10 @@ class SubmissionExporter(NotebookExporter):
 def readable_notebook(filename):
     """The notebook at `filename`, read as the kit's grader reads one (no link followed, its size
     and JSON shape bounded before parsing), then by nbformat; raises if any of it fails."""
-    from autograder.sandbox.intake import MAX_NOTEBOOK_BYTES
+    from autograder.intake import read
     from autograder.sandbox.notebook import read_notebook
 
-    fd = os.open(filename, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            raise ValueError("not a regular file")
-        data = f.read(MAX_NOTEBOOK_BYTES + 1)
-    if len(data) > MAX_NOTEBOOK_BYTES:
-        raise ValueError(f"over {MAX_NOTEBOOK_BYTES} bytes")
+    data = read(filename).data  # as the grader reads it: Refused for a link, a FIFO, a size over the limit
     read_notebook(data)  # bounded checks first: nbformat's parser is not
     return nbformat.reads(data.decode("utf-8"), as_version=4)
 
@@ -628,7 +630,7 @@ def module_only(folder) -> bool:
     """Whether the one rule grades `folder` from the module (no notebook there)."""
     try:
         return graded_file(folder).name == MODULE
-    except NoSubmission:
+    except (NoSubmission, Refused):
         return False
 
 

@@ -5,7 +5,7 @@ re-commenting and reordering functions leave the fingerprints as they were.
 What is compared: a module's whole text, a notebook's answer cells only (nbgrader_cells.py). The
 release's given code (the stub nn_basics.py and the notebook's code cells as released) is
 boilerplate: its fingerprints never count. Learner files are read as the grader's intake reads
-them (links refused, sizes capped: sandbox/intake.py) and never run; a file that cannot be read
+them (links refused, sizes capped: intake.py) and never run; a file that cannot be read
 is left out and said so.
 
 A pair is flagged when both learners' similarity (the share of each one's fingerprinted code that
@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .batch import find_submissions
+from .intake import find_submissions
 from .nbgrader_cells import is_answer_cell
 from .quoting import clean
 from .sandbox.errors import Refused
@@ -69,11 +69,10 @@ class Pair:
 def answer_code(path: Path) -> str:
     """The code a learner wrote at `path` (a .py, an .ipynb or a folder holding one): a module's
     text, a notebook's answer cells. Raises OSError/ValueError when it cannot be read."""
-    from .sandbox.intake import read_submission
+    from .intake import read
     from .sandbox.notebook import read_notebook
-    from .submission import GRADED_NAMES, MODULE_NAME
 
-    received = read_submission(path, MODULE_NAME, GRADED_NAMES)
+    received = read(path)
     if received.kind == "ipynb":
         cells = read_notebook(received.data)["cells"]
         code = "\n\n".join(_source(cell) for cell in cells if is_answer_cell(cell))

@@ -1,8 +1,10 @@
-"""Take one file out of a repository tarball, as data.
+"""Take one file out of a repository tarball, as data: the archive's byte-level reader, as
+sandbox/intake.py is the disk's (the kit's intake, autograder/intake.py, decides what is taken).
 
 GitHub's tarball of a commit holds one top folder (`owner-repo-sha/`) and the repository
 beneath it. We want exactly one member, the submission, and only if it is a regular file:
-a symbolic or hard link, a device or a FIFO is refused, never extracted or followed (a
+a symbolic or hard link, a device or a FIFO is refused, never extracted or followed, and so is
+a file over the size the intake reads from disk (a
 link named nn_basics.py pointing at /etc/passwd or at the grader's files is the classic
 way to make a grader read what it should not). Nothing else of the archive touches the disk.
 
@@ -15,39 +17,43 @@ from __future__ import annotations
 
 import gzip
 import io
+import stat
 import tarfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-# A submission is one module or notebook; anything bigger is not one.
-MAX_MEMBER_BYTES = 5 * 1024 * 1024
+from .sandbox.errors import Refused
+from .sandbox.intake import HARD_LINK, MAX_MODULE_BYTES, MAX_NOTEBOOK_BYTES, kind_of
+from .settings import SETTINGS
+
+MAX_MEMBER_BYTES = MAX_MODULE_BYTES  # a module's; a notebook's is MAX_NOTEBOOK_BYTES, as on disk
 # A chapter's repository, uncompressed, up to and with the submission: ~0.2 s of gunzip at worst.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_UNPACKED_BYTES = SETTINGS.max_unpacked_bytes
 
-_KINDS = [
-    (tarfile.TarInfo.issym, "symbolic link"),
-    (tarfile.TarInfo.islnk, "hard link"),
-    (tarfile.TarInfo.isdir, "folder"),
-    (tarfile.TarInfo.ischr, "character device"),
-    (tarfile.TarInfo.isblk, "block device"),
-    (tarfile.TarInfo.isfifo, "FIFO"),
-]
-
-
-class Refused(Exception):
-    """The submission cannot be taken: `reason` is our own short English text (never the
-    learner's), `kind` one of missing / link / special / too-large / archive-too-large /
-    bad-archive."""
-
-    def __init__(self, kind: str, reason: str):
-        super().__init__(reason)
-        self.kind, self.reason = kind, reason
+# a member's type as the one table of file kinds (sandbox/intake.FILE_KINDS) names it
+_TAR_TYPES: dict[bytes, int | str] = {
+    tarfile.SYMTYPE: stat.S_IFLNK,
+    tarfile.LNKTYPE: HARD_LINK,
+    tarfile.DIRTYPE: stat.S_IFDIR,
+    tarfile.CHRTYPE: stat.S_IFCHR,
+    tarfile.BLKTYPE: stat.S_IFBLK,
+    tarfile.FIFOTYPE: stat.S_IFIFO,
+}
 
 
 def extract_member(archive: bytes, member: str, destination: Path) -> Path:
     """Write the regular file `member` (a path inside the repository) of the gzipped tar
     `archive` to `destination` (a file path) and return it; raise Refused otherwise."""
-    data = _read_member(archive, member)
+    return write(read_member(archive, member), destination)
+
+
+def extract_by_rule(archive: bytes, folder: str, names: tuple[str, ...], destination: Path) -> Path:
+    """The file `read_by_rule` takes, written into the folder `destination` under its name."""
+    name, data = read_by_rule(archive, folder, names)
+    return write(data, destination / name)
+
+
+def write(data: bytes, destination: Path) -> Path:
     destination.parent.mkdir(parents=True, exist_ok=True)
     destination.write_bytes(data)
     destination.chmod(0o644)
@@ -71,49 +77,49 @@ class _Unpacked(io.RawIOBase):
         self.unpacked += len(data)
         if self.unpacked > MAX_UNPACKED_BYTES:
             raise Refused(
-                "archive-too-large",
                 f"the repository archive holds more than {MAX_UNPACKED_BYTES} bytes "
                 "(uncompressed) up to the submission",
+                "refused_archive_too_large",
             )
         return data
 
 
-def extract_by_rule(archive: bytes, folder: str, names: tuple[str, ...], destination: Path) -> Path:
-    """The one rule (submission.graded_file) on a folder of the repository ("" for its root):
-    the first of `names` there that is a file is written into the folder `destination` and
-    returned; one that is a link is refused (as graded_file refuses it), and so is a folder
-    holding none of them (kind "missing")."""
+def read_by_rule(archive: bytes, folder: str, names: tuple[str, ...]) -> tuple[str, bytes]:
+    """The one rule (sandbox/intake.pick) on a folder of the repository ("" for its root): the
+    first of `names` there that is not a folder, as (its name, its bytes); refused when it is
+    not a regular file, and so is a folder holding none of them (kind "missing": a pull request
+    without it is the learner's to fix, where a path with nothing is the grader's NoSubmission)."""
     members = [str(PurePosixPath(folder, name)) for name in names]
     found = _read_members(archive, members, stop_at=members[0])
     for name, member in zip(names, members, strict=True):
         data = found.get(member)
-        if isinstance(data, Refused) and data.kind == "special":
-            continue  # a folder so named is not the file: graded_file looks past it too
-        if data is not None:
-            if isinstance(data, Refused):
-                raise data
-            destination.mkdir(parents=True, exist_ok=True)
-            (destination / name).write_bytes(data)
-            (destination / name).chmod(0o644)
-            return destination / name
-    raise Refused("missing", f"none of {', '.join(members)} is in the pull request's files")
+        if data is None:  # not there, or a folder so named: not the file
+            continue
+        if isinstance(data, Refused):
+            raise data
+        return name, data
+    raise Refused(f"none of {', '.join(members)} is in the pull request's files", "refused_missing")
 
 
-def _read_member(archive: bytes, member: str) -> bytes:
+def read_member(archive: bytes, member: str) -> bytes:
+    """The bytes of the regular file `member`; Refused otherwise (a folder so named too)."""
     found = _read_members(archive, [member], stop_at=member)
-    if member not in found:
-        raise Refused("missing", f"{member} is not in the pull request's files")
-    data = found[member]
+    data = found.get(member)
+    if data is None and member in found:
+        data = _refusal(stat.S_IFDIR, member)
+    if data is None:
+        raise Refused(f"{member} is not in the pull request's files", "refused_missing", name=member)
     if isinstance(data, Refused):
         raise data
     return data
 
 
-def _read_members(archive: bytes, members: list[str], stop_at: str) -> dict[str, bytes | Refused]:
-    """{member: its bytes, or why it cannot be taken} for those of `members` in the archive;
-    the stream is read no further than `stop_at` (the member the rule prefers over the others)."""
+def _read_members(archive: bytes, members: list[str], stop_at: str) -> dict[str, bytes | Refused | None]:
+    """{member: its bytes, why it cannot be taken, or None for a folder} for those of `members`
+    in the archive; the stream is read no further than `stop_at` (the member the rule prefers
+    over the others)."""
     wanted = {PurePosixPath(member): member for member in members}
-    found: dict[str, bytes | Refused] = {}
+    found: dict[str, bytes | Refused | None] = {}
     try:
         with tarfile.open(fileobj=_Unpacked(archive), mode="r|") as tar:
             for info in tar:
@@ -121,31 +127,28 @@ def _read_members(archive: bytes, members: list[str], stop_at: str) -> dict[str,
                 member = wanted.get(PurePosixPath(*parts[1:])) if len(parts) >= 2 else None
                 if member is None or member in found:
                     continue
-                found[member] = _member_bytes(tar, info, member)
-                if member == stop_at:
+                found[member] = None if info.isdir() else _member_bytes(tar, info, member)
+                if member == stop_at and found[member] is not None:  # a folder so named: read on
                     break
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:  # gzip's errors are OSErrors
         raise Refused(
-            "bad-archive", f"the repository archive could not be read ({type(exc).__name__})"
+            f"the repository archive could not be read ({type(exc).__name__})", "refused_bad_archive"
         ) from exc
     return found
 
 
 def _member_bytes(tar: tarfile.TarFile, info: tarfile.TarInfo, member: str) -> bytes | Refused:
-    try:
-        _check_regular(info, member)
-    except Refused as refused:
-        return refused
-    data = tar.extractfile(info).read(MAX_MEMBER_BYTES + 1)
-    if len(data) > MAX_MEMBER_BYTES:
-        return Refused("too-large", f"{member} is larger than {MAX_MEMBER_BYTES} bytes")
-    return data
+    if not info.isreg():
+        return _refusal(_TAR_TYPES.get(info.type, -1), member)
+    limit = MAX_NOTEBOOK_BYTES if member.endswith(".ipynb") else MAX_MODULE_BYTES  # as on disk
+    too_large = Refused(f"{member} is larger than {limit} bytes", "refused_too_large", name=member)
+    if info.size > limit:
+        return too_large
+    extracted = tar.extractfile(info)
+    data = extracted.read(limit + 1) if extracted is not None else b""
+    return too_large if len(data) > limit else data
 
 
-def _check_regular(info: tarfile.TarInfo, member: str) -> None:
-    if info.isreg():
-        if info.size > MAX_MEMBER_BYTES:
-            raise Refused("too-large", f"{member} is larger than {MAX_MEMBER_BYTES} bytes")
-        return
-    kind = next((name for test, name in _KINDS if test(info)), "special file")
-    raise Refused("link" if "link" in kind else "special", f"{member} is a {kind}, not a regular file")
+def _refusal(key: int | str, member: str) -> Refused:
+    what, reason = kind_of(key)
+    return Refused(f"{member} is {what}, not a regular file", reason, name=member)

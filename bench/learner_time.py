@@ -19,7 +19,7 @@ Only trusted code (the reference) is ever run in-process.
 import contextlib
 import time
 
-from autograder.submission import open_graded
+from autograder.intake import open_graded
 from tests.fakes import InProcessSubmission, opener
 
 

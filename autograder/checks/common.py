@@ -28,16 +28,17 @@ from ..results import Text
 from ..quoting import clean
 from ..sandbox.errors import LearnerException, Refused, SubmissionError
 from . import explain
+from ..settings import SETTINGS
 
-# Per-call time limits (seconds): a hang costs at most this once per function, since later
+# Per-call time limits (seconds; the values live in autograder/settings.py): a hang costs at most this once per function, since later
 # calls of a function that hung or crashed fail straight away. Measured over the reference,
 # every variant and every mistake of tests/mistakes (CPU per call): the slowest call of any
 # function but train takes 6.4 ms, so 2 s is 300x that; the slowest train run 0.13 s, and
 # train(X, y) with its 5000 iterations (run when its default cannot be read) about 0.6 s, so
 # 30 s leaves room for loops in pure Python. Time spent waiting for a CPU is not counted (up
 # to 2x in wall time: sandbox/cpuwait.py), so load does not eat these margins.
-CALL_TIMEOUT = 2.0
-TRAIN_TIMEOUT = 30.0
+CALL_TIMEOUT = SETTINGS.call_timeout
+TRAIN_TIMEOUT = SETTINGS.train_timeout
 
 
 class Failed(Exception):

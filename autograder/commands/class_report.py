@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from . import EXIT_DONE, CannotGrade
+from ..settings import add_lang_argument
 
 
 def add_parser(subparsers):
@@ -25,9 +26,7 @@ def add_parser(subparsers):
         help="where class.html goes (default: the reports' folder, or the gradebook's)",
     )
     parser.add_argument("--assignment", default="ch01", help="nbgrader's assignment (default: ch01)")
-    parser.add_argument(
-        "--lang", choices=("zh", "en"), default="zh", help="class.html language (default: zh)"
-    )
+    add_lang_argument(parser, "class.html")
     parser.set_defaults(func=run)
     return parser
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
+from ..settings import SETTINGS, add_lang_argument
 
 TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN")
 
@@ -113,14 +114,15 @@ def _verdict(parser) -> None:
     parser.add_argument(
         "--pass-mark",
         type=_pass_mark,
-        default=_pass_mark(os.environ.get("AUTOGRADER_PASS_MARK", "60")),
-        help="percent of the maximum score for a success status (default: $AUTOGRADER_PASS_MARK or 60)",
+        default=_pass_mark(os.environ.get("AUTOGRADER_PASS_MARK", f"{SETTINGS.pass_mark:g}")),
+        help="percent of the maximum score for a success status "
+        f"(default: $AUTOGRADER_PASS_MARK or {SETTINGS.pass_mark:g})",
     )
-    parser.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default=os.environ.get("AUTOGRADER_LANG", "zh"),
-        help="language of the comments (default: $AUTOGRADER_LANG or zh)",
+    add_lang_argument(
+        parser,
+        "comments",
+        default=os.environ.get("AUTOGRADER_LANG", SETTINGS.lang),
+        shown_default=f"$AUTOGRADER_LANG or {SETTINGS.lang}",
     )
 
 

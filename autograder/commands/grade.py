@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..reporters import FORMATS
 from . import EXIT_DONE, CannotGrade
+from ..settings import add_lang_argument
 
 
 def add_parser(subparsers):
@@ -27,7 +28,7 @@ def add_report_options(parser) -> None:
     parser.add_argument(
         "--format", choices=tuple(FORMATS), default="text", help="report format (default: text)"
     )
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="feedback language (default: zh)")
+    add_lang_argument(parser)
 
 
 def run(args) -> int:

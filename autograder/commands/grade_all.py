@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..batch import DEFAULT_TIMEOUT, grade_all
+from ..batch import grade_all
 from ..shard import Shard, write_marker
 from . import EXIT_DONE, EXIT_GRADER_ERRORS, CannotGrade
+from ..settings import SETTINGS, add_lang_argument
 
 
 def add_parser(subparsers):
@@ -30,14 +31,12 @@ def add_parser(subparsers):
         default=Path("reports"),
         help="where the gradebook and reports go (default: reports)",
     )
-    parser.add_argument(
-        "--lang", choices=("zh", "en"), default="zh", help="feedback and class.html language (default: zh)"
-    )
+    add_lang_argument(parser, "feedback and class.html")
     parser.add_argument(
         "--timeout",
         type=float,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds before one learner's grading is stopped and scored 0 (default: {DEFAULT_TIMEOUT:g})",
+        default=SETTINGS.grade_all_timeout,
+        help=f"seconds before one learner's grading is stopped and scored 0 (default: {SETTINGS.grade_all_timeout:g})",
     )
     parser.add_argument(
         "--shard",

@@ -13,73 +13,52 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from pathlib import Path
 
-from .. import submission
-from ..messages import t
+from .. import intake
+from ..messages import Text, t
 from ..quoting import one_line
 from ..reporters.gradescope import VISIBILITIES
 from . import EXIT_DONE, CannotGrade
+from ..settings import LANGUAGES, SETTINGS, add_lang_argument
 
 DEFAULT_ROOT = "/autograder"
 ROOT_ENV = "NN_GRADESCOPE_ROOT"  # tests point the door at a simulated /autograder tree
-MAX_DEPTH = 3  # a zip upload or a repository may nest the files a folder or two down
+MAX_DEPTH = intake.MAX_DEPTH
 
 
 class NothingToGrade(Exception):
     """The submission holds no gradable file: `message` says why, in both languages."""
 
-    def __init__(self, key: str, name: str = ""):
-        super().__init__(key)
-        self.message = t(key, name=name)
+    def __init__(self, message: Text):
+        super().__init__(message.en)
+        self.message = message
 
     def text(self, lang: str) -> str:
         return self.message.render(lang)
 
 
 def graded_file(folder: Path) -> Path:
-    """The file this door grades: the kit's one rule (autograder.submission.graded_file) applied
-    to the shallowest real folder that holds a submission, since a zip upload or a repository may
-    nest it a folder or two down. A link met on the way is refused, not skipped: silently
-    grading another file would surprise the learner."""
-    if _is_link(folder):
-        raise NothingToGrade("submission_is_link", folder.name)
-    level = [folder]
-    for _ in range(MAX_DEPTH + 1):
-        for candidate in level:
-            try:
-                return submission.graded_file(candidate)
-            except submission.LinkRefused as refused:
-                raise NothingToGrade(
-                    "submission_is_link", str(Path(refused.filename).relative_to(folder))
-                ) from None
-            except submission.NoSubmission:
-                continue
-        level = sorted(p for d in level for p in _entries(d) if _is_real_dir(p))
-    raise NothingToGrade("nothing_to_grade")
-
-
-def _entries(folder: Path) -> list[Path]:
+    """The file this door grades: the kit's intake on the upload (intake.graded_file), searched
+    MAX_DEPTH folders down since a zip upload or a repository may nest it. A link or a file that
+    is not a regular one, met where the rule looks, is refused, not skipped: silently grading
+    another file would surprise the learner."""
     try:
-        return list(folder.iterdir())
-    except OSError:
-        return []
+        return intake.graded_file(folder, depth=MAX_DEPTH)
+    except intake.NoSubmission:
+        raise NothingToGrade(t("nothing_to_grade")) from None
+    except intake.Refused as refused:
+        if refused.kind == "link":
+            raise NothingToGrade(t("submission_is_link", name=_shown(refused, folder))) from None
+        from ..checks.common import refusal_reason  # deferred: the door starts without the checks
+
+        raise NothingToGrade(t("load_refused", reason=refusal_reason(refused))) from None
 
 
-def _lstat_mode(path: Path) -> int:
-    try:
-        return os.lstat(path).st_mode
-    except OSError:
-        return 0
-
-
-def _is_link(path: Path) -> bool:
-    return stat.S_ISLNK(_lstat_mode(path))
-
-
-def _is_real_dir(path: Path) -> bool:
-    return stat.S_ISDIR(_lstat_mode(path)) and not path.name.startswith((".", "__"))
+def _shown(refused: intake.Refused, folder: Path) -> str:
+    """The refused file's path inside the upload (the upload's own name when it is refused)."""
+    where = Path(refused.path or folder)
+    return str(where.relative_to(folder)) if where.is_relative_to(folder) and where != folder else folder.name
 
 
 def add_parser(subparsers):
@@ -107,7 +86,7 @@ def add_parser(subparsers):
         default=None,
         help="when learners see each check's name and feedback (default: after_published)",
     )
-    parser.add_argument("--lang", choices=("zh", "en"), default=None, help="feedback language (default: zh)")
+    add_lang_argument(parser, default=None)  # None: the bundle's gradescope.json says
     parser.set_defaults(func=run)
     return parser
 
@@ -117,8 +96,8 @@ def settings(args) -> tuple[Path, str, str]:
     config_path = args.config or root / "source" / "gradescope.json"
     config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
     visibility = args.visibility or config.get("visibility", "after_published")
-    lang = args.lang or config.get("lang", "zh")
-    if visibility not in VISIBILITIES or lang not in ("zh", "en"):
+    lang = args.lang or config.get("lang", SETTINGS.lang)
+    if visibility not in VISIBILITIES or lang not in LANGUAGES:
         raise ValueError(f"{config_path}: visibility {visibility!r} or lang {lang!r} is not allowed")
     return root, visibility, lang
 

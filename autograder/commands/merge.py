@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
+from ..settings import add_lang_argument
 
 
 def add_parser(subparsers):
@@ -28,9 +29,7 @@ def add_parser(subparsers):
     parser.add_argument(
         "--shards", type=int, default=None, help="how many shards there were (default: as the shards say)"
     )
-    parser.add_argument(
-        "--lang", choices=("zh", "en"), default="zh", help="class.html language (default: zh)"
-    )
+    add_lang_argument(parser, "class.html")
     parser.set_defaults(func=run)
     return parser
 

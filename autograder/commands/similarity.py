@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from . import EXIT_DONE, CannotGrade
+from ..settings import add_lang_argument
 
 
 def add_parser(subparsers):
@@ -24,7 +25,7 @@ def add_parser(subparsers):
         default=Path("reports"),
         help="where similarity.html goes (default: reports, beside grade-all's class.html)",
     )
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="page language (default: zh)")
+    add_lang_argument(parser, "page")
     parser.set_defaults(func=run)
     return parser
 

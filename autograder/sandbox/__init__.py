@@ -1,9 +1,10 @@
 """Run untrusted code in a separate, confined worker process (see docs/isolation.md).
 
 Generic: it loads a submission as the Python module it is told to and calls the functions it is
-asked for; what the module should define is the grader's business (autograder/submission.py).
+asked for; what the module should define, and which file is the submission, is the grader's
+business (autograder/intake.py, which hands over the bytes it read: a `Received`).
 
-    with open_submission(path, module="nn_basics") as sub:
+    with open_submission(received, module="nn_basics") as sub:
         sub.load_error, sub.output
         value = sub.call("sigmoid", x)
         value, args_after, kwargs_after = sub.call_full("numerical_gradient", f, x)
@@ -40,7 +41,8 @@ from .errors import (
     SubmissionError,
     WorkerCrashed,
 )
-from .intake import read_submission
+from ..settings import SETTINGS
+from .intake import Received, read_submission
 from .process import Died, Timeout, WorkerProcess
 from .testfns import TestFunction
 from .workdir import Workdir
@@ -78,22 +80,24 @@ Reply = tuple[Any, Any, Any]  # (value, args after the call, kwargs after the ca
 
 class Submission:
     """One submission loaded in its own worker, for a .py file, a folder, or a notebook (.ipynb);
-    a context manager that closes it. `module`: the name its code runs as; `folder_files`: which
-    file of a folder is the submission, in order of preference (default `<module>.py`).
+    a context manager that closes it. `source`: the bytes the kit's intake read (a `Received`),
+    or its refusal; a path is read here by the same byte-level reader (tests, bench).
+    `module`: the name its code runs as; `folder_files`: for a path, which file of a folder is
+    the submission, in order of preference (default `<module>.py`).
 
-    FileNotFoundError when there is nothing at `path`: that is the grader's error, not the
-    learner's. A path that is not data (a link, a FIFO, a device, too large: see intake.py)
-    opens as a submission whose every call raises Refused, with the reason as its load error."""
+    FileNotFoundError when there is nothing at a path: that is the grader's error, not the
+    learner's. A refused source (a link, a FIFO, a device, too large: see intake.py) opens as a
+    submission whose every call raises Refused, with the reason as its load error."""
 
     def __init__(
         self,
-        path: str | os.PathLike[str],
+        source: Received | Refused | str | os.PathLike[str],
         *,
         module: str,
         folder_files: Sequence[str] | None = None,
-        call_timeout: float = 10.0,
-        load_timeout: float = 15.0,
-        budget: float = 90.0,
+        call_timeout: float = SETTINGS.call_timeout,
+        load_timeout: float = SETTINGS.load_timeout,
+        budget: float = SETTINGS.budget,
         limits: Mapping[str, int] | None = None,
     ) -> None:
         self.call_timeout, self.load_timeout, self.budget = call_timeout, load_timeout, budget
@@ -112,7 +116,7 @@ class Submission:
         # a Submission dropped without close() still ends its worker and removes its folder
         self._finalizer = weakref.finalize(self, Submission._release, self.__dict__)
         try:  # FileNotFoundError: nothing there at all
-            received = read_submission(path, module, tuple(folder_files or (f"{module}.py",)))
+            received = _received(source, module, folder_files)
         except Refused as exc:  # graded, as a submission with nothing in it, with the reason
             self._fatal = exc
             self.load_error = f"the submission was refused: {exc}"
@@ -384,6 +388,18 @@ def _receive(worker: WorkerProcess, started: float, deadline: float, ceiling: fl
             if later <= now:
                 raise
             deadline = later
+
+
+def _received(
+    source: Received | Refused | str | os.PathLike[str], module: str, folder_files: Sequence[str] | None
+) -> Received:
+    """The bytes to run: as the kit's intake read them (autograder/intake.py, every door), or
+    refused there; a path is read here, by the same byte-level reader (tests, bench)."""
+    if isinstance(source, Refused):
+        raise source
+    if isinstance(source, Received):
+        return source
+    return read_submission(source, module, tuple(folder_files or (f"{module}.py",)))
 
 
 open_submission = Submission  # `with open_submission(path, module=...) as sub:` reads as what it does

@@ -94,15 +94,32 @@ class BadCallback(BadReturn):
 
 class Refused(SubmissionError):
     """The submission is not data the grader reads: a link, a device, a FIFO, a hard link,
-    a file over the size limit, a notebook that is not one. Nothing of it was loaded; every
-    call fails with the reason. The text (English) is for logs; `reason` is the key of the
-    learner's message and `details` its values (a file's name, never the grader's path)."""
+    a file over the size limit, a notebook that is not one, a repository archive it cannot take.
+    The kit's one refusal, whichever door met it (the intake, sandbox/intake.py, tarball.py,
+    notebook.py). Nothing of it was loaded; every call fails with the reason. The text
+    (English) is for logs; `reason` is the key of the learner's message and `details` its
+    values (a file's name, never the grader's path)."""
 
     message_key, lasting = "refused", True
 
-    def __init__(self, text: str, reason: str = "refused_not_data", **details: Any) -> None:
+    def __init__(
+        self, text: str, reason: str = "refused_not_data", *, path: str | None = None, **details: Any
+    ) -> None:
         super().__init__(text)
         self.reason, self.details = reason, details
+        self.path = (
+            path  # the grader's path of what was refused, when it is a file (never shown to the learner)
+        )
+
+    @property
+    def kind(self) -> str:
+        """The refusal's short name, as a CI manifest and status say it: refused_too_large is
+        too-large (`reason_of` turns it back)."""
+        return self.reason.removeprefix("refused_").replace("_", "-")
+
+    @staticmethod
+    def reason_of(kind: str) -> str:
+        return "refused_" + kind.replace("-", "_")
 
 
 class RequestRefused(SubmissionError):
