@@ -215,3 +215,12 @@ def test_the_learners_pytest_prints_the_estimate_computed_here(tmp_path):
     (folder / "ch01.ipynb").unlink()
     (folder / "nn_basics.py").write_text(source, encoding="utf-8")
     assert printed_estimate(learner_pytest(folder)) == estimate(module_namespace(source)) == 88
+
+
+def test_the_public_train_check_says_which_step_and_what_train_must_use():
+    learner = module_namespace(CORPUS["train_ignores_num_hidden_alpha_and_seed"]())
+    with pytest.raises(AssertionError) as failure:
+        public_checks().check_train(learner["train"])
+    message = str(failure.value)
+    assert "num_hidden=4, alpha=0.5, num_iterations=25, seed=3" in message
+    assert "train 要用传进来的 num_hidden" in message and "不要写死" in message

@@ -845,7 +845,13 @@ def _expect_own_descent(train):
         "init_params(D, H, K, seed=seed)，然后每一步：forward_prop → cost_function（先记下代价）"
         "→ backward_prop → update_params(…, alpha)"
     )
-    _expect_params(params, _shapes(2, run["num_hidden"], 2), call)
+    try:
+        _expect_params(params, _shapes(2, run["num_hidden"], 2), call)
+    except AssertionError as wrong:
+        raise AssertionError(
+            f"{wrong}\n参数的形状由 X、y 和 num_hidden 决定：train 要用传进来的 num_hidden、alpha、seed"
+            "（不要写死默认值或 XOR 的形状）。"
+        ) from None
     try:
         got_costs = np.asarray(costs, dtype=float)
         want_costs = np.asarray(expected["costs"], dtype=float)
