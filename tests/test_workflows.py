@@ -282,8 +282,37 @@ def test_the_learner_template_runs_only_the_public_checks_with_no_secret():
 def test_kit_ci_runs_make_test_on_push_and_pull_request():
     workflow = load(KIT_CI)
     assert {"push", "pull_request"} <= set(triggers(workflow))
-    [job] = workflow["jobs"].values()
-    assert any(uses(s, "actions/checkout") for s in steps(job))
-    [python] = [s for s in steps(job) if uses(s, "actions/setup-python")]
-    assert str(python["with"]["python-version"]) == "3.11"
-    assert any(s.get("run", "").strip() == "make test" for s in steps(job))
+    for name, job in workflow["jobs"].items():
+        assert any(uses(s, "actions/checkout") for s in steps(job)), name
+        [make] = [s for s in steps(job) if s.get("run", "").strip().startswith("make ")]
+        assert make["run"].split()[-1] == "test" and "PYTHON=" in make["run"], name
+
+
+def oldest_python() -> str:
+    """The Makefile's OLDEST_PYTHON (what `make` refuses below), as pyproject.toml states it."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    oldest = re.search(r"^OLDEST_PYTHON := (\S+)$", makefile, re.MULTILINE)[1]
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'requires-python = ">={oldest}"' in pyproject
+    return oldest
+
+
+def test_kit_ci_runs_the_oldest_release_the_system_pythons_and_the_newest():
+    """The issue-22 matrix: 3.11.0 itself (not whatever 3.11.x is newest), Ubuntu 24.04's and
+    Debian 12's python3 as they come, and a newer minor version than the oldest."""
+    workflow = load(KIT_CI)
+    test = workflow["jobs"]["test"]
+    assert test["strategy"]["fail-fast"] is False
+    entries = test["strategy"]["matrix"]["include"]
+    versions = [str(entry["python"]) for entry in entries]
+    assert f"{oldest_python()}.0" in versions
+    assert {"python": "system", "os": "ubuntu-24.04"} in entries
+    minors = [tuple(map(int, v.split(".")[:2])) for v in versions if v != "system"]
+    assert max(minors) > tuple(map(int, oldest_python().split(".")))
+    [python] = [s for s in steps(test) if uses(s, "actions/setup-python")]
+    assert python["with"]["python-version"] == "${{ matrix.python }}"
+    assert python["if"] == "matrix.python != 'system'"
+    debian = workflow["jobs"]["debian"]
+    assert debian["container"]["image"] == "debian:12"
+    assert not any(uses(s, "actions/setup-python") for s in steps(debian))
+    assert any(s.get("run", "").strip() == "make PYTHON=/usr/bin/python3 test" for s in steps(debian))

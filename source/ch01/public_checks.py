@@ -917,6 +917,98 @@ def check_train(train):
             "alpha = 1.0 时 XOR 在几百次迭代内就能学会；先确认 backward_prop 和 update_params 的检查都通过了，"
             "并且循环里每次都用更新后的参数。"
         )
+    _expect_own_descent(train)
+
+
+# 第二组训练数据：不是 XOR，也不是默认参数（D=2，H=4，K=2，alpha=0.5，seed=3）。忽略参数、
+# 写死 XOR 的目标值、另一种更新规则、编出来的代价，都走不出下面这条轨迹（trajectory）。
+OWN_RUN = {"num_hidden": 4, "alpha": 0.5, "num_iterations": 25, "seed": 3}
+TRAIN_HELPERS = ("init_params", "forward_prop", "cost_function", "backward_prop", "update_params")
+
+
+def _copied(value):
+    """参数的副本：期望的轨迹里，每次调用你的函数都拿到新数组（原地修改改不到别处）。"""
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_copied(v) for v in value)
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def _descent_with(helpers, X, y, run):
+    """用你自己的 init_params、forward_prop、cost_function、backward_prop、update_params 走
+    run["num_iterations"] 步梯度下降（gradient descent）：{"params": 最后的参数, "costs": 每一步更新前的代价}。"""
+
+    def call(name, *args, **kwargs):
+        return helpers[name](*_copied(args), **kwargs)
+
+    trajectory = {"params": call("init_params", X.shape[1], run["num_hidden"], y.shape[1], seed=run["seed"])}
+    trajectory["costs"] = []
+    while len(trajectory["costs"]) < run["num_iterations"]:
+        now = trajectory["params"]
+        cache = call("forward_prop", X, now)
+        trajectory["costs"].append(call("cost_function", y, cache[3]))
+        grads = call("backward_prop", X, y, now, cache)
+        trajectory["params"] = call("update_params", now, grads, run["alpha"])
+    return trajectory
+
+
+def _expect_own_descent(train):
+    """train 就是用你自己的辅助函数做梯度下降：在另一组数据上，用另一组参数，结果应与
+    逐步调用这些函数得到的完全一致（评分时的检查也这样判断 train，只是数据和参数不同）。"""
+    _, X, y = _small_network()
+    run = OWN_RUN
+    call = (
+        f"train(X, y, num_hidden={run['num_hidden']}, alpha={run['alpha']}, "
+        f"num_iterations={run['num_iterations']}, seed={run['seed']})（X 形状 (4, 2)，y 形状 (4, 2)）"
+    )
+    helpers = getattr(train.f, "__globals__", {})
+    missing = [name for name in TRAIN_HELPERS if not callable(helpers.get(name))]
+    if missing:
+        raise AssertionError(f"{call}：和 train 同一个模块里找不到 {', '.join(missing)}。")
+    out = train(X, y, **run)
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise AssertionError(f"{call} 应返回 (params, costs) 两个值，实际返回了 {_show(out)}。")
+    params, costs = out
+    try:
+        with np.errstate(all="ignore"):
+            expected = _descent_with(helpers, X, y, run)
+    except Exception as error:  # noqa: BLE001 - the learner's helpers; their own checks say more
+        raise AssertionError(
+            f"{call}：逐步调用你的辅助函数时出错（{type(error).__name__}: {error}）；先让它们的检查通过。"
+        ) from None
+    steps = (
+        "init_params(D, H, K, seed=seed)，然后每一步：forward_prop → cost_function（先记下代价）"
+        "→ backward_prop → update_params(…, alpha)"
+    )
+    try:
+        _expect_params(params, _shapes(2, run["num_hidden"], 2), call)
+    except AssertionError as wrong:
+        raise AssertionError(
+            f"{wrong}\n参数的形状由 X、y 和 num_hidden 决定：train 要用传进来的 num_hidden、alpha、seed"
+            "（不要写死默认值或 XOR 的形状）。"
+        ) from None
+    try:
+        got_costs = np.asarray(costs, dtype=float)
+        want_costs = np.asarray(expected["costs"], dtype=float)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{call} 的 costs 应是数的 list，实际 {_show(costs)}。") from None
+    if got_costs.shape != want_costs.shape:
+        raise AssertionError(f"{call} 的 costs 应有 {run['num_iterations']} 项，实际形状 {got_costs.shape}。")
+    if not np.allclose(got_costs, want_costs, rtol=1e-6, atol=1e-9):
+        step = int(np.argmax(~np.isclose(got_costs, want_costs, rtol=1e-6, atol=1e-9)))
+        raise AssertionError(
+            f"{call}：第 {step} 步的代价（cost）是 {_show(got_costs[step])}，"
+            f"用你自己的函数一步步算是 {_show(want_costs[step])}。\n"
+            f"train 要用传进来的 X、y、num_hidden、alpha、seed（不要写死 XOR 或默认值），做真正的梯度下降：{steps}。"
+        )
+    for key in PARAM_KEYS:
+        _expect_close(
+            np.asarray(params[key], dtype=float),
+            np.asarray(expected["params"][key], dtype=float),
+            f"{call} 返回的 {key!r}（期望值：用你自己的函数一步步算出的参数）",
+            f"每一步都用 update_params 更新、下一步用更新后的参数：{steps}。",
+        )
 
 
 # ---------------------------------------------------------------------------
