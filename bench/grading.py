@@ -28,6 +28,8 @@ Prints, each measured in this run on this machine:
    same for every multiple of ten), with seconds per submission at each size.
 6. the wall time of `class-report` (class.html) on 3,000 learners' JSON reports, built
    synthetically by bench/class_report.py (issue 21: under 60 s on the 2-core machine).
+7. what the pictures cost (bench/figures.py, issue 20): a correct submission nothing, a wrong
+   one at most 0.2 s, warm in one grader process and cold in `grade --format html`.
 The last line is `speedup_vs_nbgrader=<ratio>` from step 4.
 
 Timing only ever happens here, never in the test suite.
@@ -50,7 +52,7 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from bench import class_report
+from bench import class_report, figures
 from bench.class_builder import build_class
 from tools.demo import ASSIGNMENT, build_course, gradebook, nbgrader
 from tools.release import ROOT
@@ -65,6 +67,7 @@ TARGETS = {
     "worker_mb": 100.0,
     "linearity": 1.25,
     "class_report": 60.0,  # issue 21: class.html for 3,000 learners' reports
+    "figures": 0.2,  # issue 20: what a wrong submission pays for its pictures
 }
 CLASS_REPORT_N = 3000
 MB = 1024 * 1024
@@ -461,6 +464,25 @@ def run(args, sizes, work):
     class_report_seconds = class_report.measure(CLASS_REPORT_N, work)
     print(f"  {class_report_seconds:.1f} s")
 
+    print(
+        f"\n7. figures (issue 20): extra seconds of drawing them (median of {args.runs} interleaved runs)",
+        flush=True,
+    )
+    drawn = figures.submissions(work)
+    cost = {
+        (kind, how): measure(path)
+        for kind, path in drawn.items()
+        for how, measure in (
+            ("warm", lambda p: figures.warm(p, args.runs)),
+            ("cold", lambda p: figures.cold(p, args.runs, timed, PY)),
+        )
+    }
+    for kind in drawn:
+        print(
+            f"  {kind:<8} warm (grade_submission(figures=True) in a grader process) {cost[kind, 'warm']:+.3f} s; "
+            f"cold (grade --format html against --format json) {cost[kind, 'cold']:+.3f} s"
+        )
+
     worker_mb = max(max(m.worker_peak for m in peaks.values()), class_worker) / MB
     worst_single = max(m["e2e"] for m in single.values())
     print(
@@ -499,6 +521,12 @@ def run(args, sizes, work):
     print(
         f"  class.html for {CLASS_REPORT_N} learners <= {TARGETS['class_report']:.0f} s: "
         f"{class_report_seconds:.1f} s  {verdict(class_report_seconds <= TARGETS['class_report'])}  (issue 21)"
+    )
+    wrong = cost["wrong", "warm"]
+    print(
+        f"  figures of a wrong submission <= {TARGETS['figures']} s (warm): {wrong:.3f} s  "
+        f"{verdict(wrong <= TARGETS['figures'])}  (cold, matplotlib imported once: {cost['wrong', 'cold']:.3f} s; "
+        f"a correct one: warm {cost['correct', 'warm']:+.3f} s, cold {cost['correct', 'cold']:+.3f} s)  (issue 20)"
     )
     print(f"speedup_vs_nbgrader={speedup:.2f}")
 
