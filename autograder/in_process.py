@@ -71,11 +71,13 @@ class InProcessSubmission:
     def __init__(self, source: str | list[dict], *, timeouts=()):
         self.module = types.ModuleType(f"_in_process_submission_{next(_names)}")
         notebook = isinstance(source, list)
+        cells: list[dict] = source if isinstance(source, list) else [{"index": None, "source": source}]
+        module_file = None if isinstance(source, list) else _module_file(source)
         if notebook:
-            self.module.get_ipython = _NoIPython
+            self.module.__dict__["get_ipython"] = _NoIPython
         errors = []
-        for cell in source if notebook else [{"index": None, "source": source}]:
-            where = f"<cell {cell['index']}>" if notebook else _module_file(source)
+        for cell in cells:
+            where = f"<cell {cell['index']}>" if module_file is None else module_file
             try:  # like the worker: a failing cell is recorded, the next one runs
                 code = ipysyntax.transform(cell["source"]) if cell.get("ipython") else cell["source"]
                 exec(compile(code, where, "exec"), self.module.__dict__)
@@ -84,8 +86,8 @@ class InProcessSubmission:
                 errors.append(f"{at}line {line_in(exc, where)}: {type(exc).__name__}: {exc}")
         self.load_error, self.output = ("; ".join(errors) or None), ""
         # the source as the grader holds it (Submission.module_code); nothing beside it
-        self.module_code = [c["source"] for c in source] if notebook else [source]
-        self.cells = list(source) if notebook else []  # as Submission.cells
+        self.module_code = [c["source"] for c in cells]
+        self.cells = list(cells) if notebook else []  # as Submission.cells
         self.sibling_code: list[str | bytes] = []
         self.load_failure = None  # trusted code here is never refused
         self.timeouts = set(timeouts)

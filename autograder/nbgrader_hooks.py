@@ -42,6 +42,7 @@ import traceback
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import bleach
@@ -167,7 +168,10 @@ class SandboxGrades(Preprocessor):
         return nb, resources
 
     def _submitted(self, student: str, assignment: str) -> Path:
-        converter = self.parent.parent  # this step's exporter, then nbgrader's Autograde
+        exporter = self.parent
+        if exporter is None:  # a step of nbgrader's autograde only, which is its exporter's parent
+            raise RuntimeError("SandboxGrades runs only inside nbgrader's autograde")
+        converter = exporter.parent  # this step's exporter, then nbgrader's Autograde
         coursedir = converter.coursedir
         return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
 
@@ -392,7 +396,7 @@ class _SchemaCompiledOnce(BaseMetadataValidator):
     a current-version cell with one validator built once; anything else (no nbgrader metadata,
     an old or new schema_version and the error nbgrader raises for it) goes to nbgrader's code."""
 
-    _compiled = {}  # schema_version: the jsonschema validator of nbgrader's schema
+    _compiled: dict[int, Any] = {}  # schema_version: the jsonschema validator of nbgrader's schema
 
     def validate_cell(self, cell):
         meta = nbgrader_metadata(cell)

@@ -19,7 +19,7 @@ import signal
 import time
 import weakref
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -606,7 +606,7 @@ def close(a, b, rtol=1e-6, atol=1e-10) -> bool:
 
 
 def central_difference(
-    f: Callable[[np.ndarray], object], x, eps: float, *, elementwise: bool = False
+    f: Callable[[np.ndarray], Any], x, eps: float, *, elementwise: bool = False
 ) -> np.ndarray:
     """(f(x + ε·e_i) - f(x - ε·e_i)) / 2ε for every element i of x, in float64: the grader's one
     numerical gradient, the same formula the learner's numerical_gradient is held to.

@@ -207,7 +207,7 @@ class HiddenChecks:
             group = FunctionGroup.from_parent(session, name=function, nodeid=f"{NODE_ROOT}/{function}")
             members = [CheckItem.from_parent(group, name=name, plugin=self) for name in table]
             config.hook.pytest_collectreport(
-                report=pytest.CollectReport(group.nodeid, "passed", None, members)
+                report=pytest.CollectReport(group.nodeid, "passed", None, list(members))
             )
             items += members
         config.hook.pytest_collection_modifyitems(session=session, config=config, items=items)
@@ -243,10 +243,10 @@ class CheckItem(pytest.Item):
     """One rubric check. Setup runs it (a grader fault raises there: pytest's error); the call
     says its outcome (the learner's miss: a failure; a gated check not paid: a skip)."""
 
-    def __init__(self, *, plugin: HiddenChecks, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, *, plugin: HiddenChecks, parent: FunctionGroup, **kwargs):
+        super().__init__(parent=parent, **kwargs)
         self.plugin = plugin
-        self.contract_function = self.parent.name  # not `function`: pytest reads that as a Python function
+        self.contract_function = parent.name  # not `function`: pytest reads that as a Python function
 
     def setup(self) -> None:
         source = self.plugin.source
