@@ -63,7 +63,7 @@ class Row:
     grader_errors: int = 0  # checks the grader itself failed to run (not the learner's loss)
 
     @classmethod
-    def of(cls, learner: str, results: Results) -> "Row":
+    def of(cls, learner: str, results: Results) -> Row:
         """A learner's gradebook line, straight from their results (`gradebook_error`)."""
         return cls(
             learner,

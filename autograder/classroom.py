@@ -30,7 +30,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from .github import GitHub, GitHubError
-from .messages import MESSAGES, in_language, t
 from .intake import (
     CLASSROOM_PREFIX,
     GRADED_NAMES,
@@ -40,6 +39,7 @@ from .intake import (
     Refused,
     from_archive,
 )
+from .messages import MESSAGES, in_language, t
 from .settings import SETTINGS
 from .tarball import MAX_UNPACKED_BYTES, write
 

@@ -59,7 +59,7 @@ class GitHub:
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> "GitHub":
+    def __enter__(self) -> GitHub:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -21,12 +21,12 @@ from .checks import explain
 from .checks.common import REGISTRY, Context, Failed, compute_ahead, hides_arguments, refusal_reason, short
 from .checks.xor import reference_descents
 from .in_process import InProcessSubmission
+from .intake import open_graded
 from .messages import t
 from .misconceptions import name_misconceptions
 from .quoting import clean
 from .results import CheckResult, Outcome, Results, Text
 from .sandbox.errors import Refused
-from .intake import open_graded
 
 log = logging.getLogger("autograder")
 PASSED, FAILED, ERROR = Outcome.PASSED, Outcome.FAILED, Outcome.ERROR

@@ -18,6 +18,7 @@ import time
 import traceback
 import types
 
+from .intake import GRADED_NAMES, MODULE_NAME
 from .sandbox import arena, codec, ipysyntax, protocol
 from .sandbox.callbacks import Callbacks
 from .sandbox.errors import (
@@ -29,7 +30,6 @@ from .sandbox.errors import (
     NotImplementedByLearner,
 )
 from .sandbox.workdir import resolve_source
-from .intake import GRADED_NAMES, MODULE_NAME
 
 _names = itertools.count()
 MODULE_FILE = f"{MODULE_NAME}.py"

@@ -15,8 +15,9 @@ Adding one is a table entry here (id, function, probes, predict) and a message
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

@@ -48,25 +48,25 @@ from urllib.parse import unquote
 import bleach
 import jsonschema
 import nbformat
-from nbformat.v4.nbbase import random_cell_id
-from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.exporters import NotebookExporter
 from nbconvert.exporters.exporter import ResourcesDict
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 from nbconvert.preprocessors.sanitize import SanitizeHTML
+from nbformat.v4.nbbase import random_cell_id
+from nbgrader.api import Gradebook
+from nbgrader.converters import NbGraderException
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
-from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheckCellMetadata
-from nbgrader.api import Gradebook
 from nbgrader.plugins import FileNameCollectorPlugin
-from nbgrader.converters import NbGraderException
+from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheckCellMetadata
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, List
 
 from autograder import messages
-from autograder.results import note as misconception_note
-from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 from autograder.intake import MODULE, NOTEBOOK, NoSubmission, Refused, graded_file
+from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
+from autograder.results import note as misconception_note
 
 
 def _grade(path):

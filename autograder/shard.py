@@ -36,7 +36,7 @@ class Shard:
     count: int
 
     @classmethod
-    def parse(cls, text: str) -> "Shard":
+    def parse(cls, text: str) -> Shard:
         """ "2/4" -> Shard(2, 4); ValueError for anything else."""
         try:
             index, count = (int(part) for part in text.split("/"))

@@ -11,10 +11,10 @@ import jsonschema
 import numpy as np
 import pytest
 
+from autograder.checks.common import Failed, expect_dict_of_arrays
 from autograder.grade import grade_submission, load_rubric
 from autograder.reporters import FORMATS, render
 from autograder.results import CheckResult, Outcome, Results, Text
-from autograder.checks.common import Failed, expect_dict_of_arrays
 from tests.mistakes import MISTAKES, write
 
 PASSED, FAILED, ERROR = Outcome.PASSED, Outcome.FAILED, Outcome.ERROR

@@ -18,17 +18,18 @@ import select
 import signal
 import time
 import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..messages import t
-from ..results import Text
 from ..quoting import clean
+from ..results import Text
 from ..sandbox.errors import LearnerException, Refused, SubmissionError
-from . import explain
 from ..settings import SETTINGS
+from . import explain
 
 # Per-call time limits (seconds; the values live in autograder/settings.py): a hang costs at most this once per function, since later
 # calls of a function that hung or crashed fail straight away. Measured over the reference,
@@ -58,7 +59,7 @@ class Check:
     function it grades and what it is worth."""
 
     name: str
-    run: Callable[["Context"], None]
+    run: Callable[[Context], None]
     # Checks that must pass before this one pays: a property (arguments unchanged, x restored,
     # returns a float, ...) holds for hollow code too, so it is worth points only beside a
     # right value. rubric.toml must list them under the same function (grade.load_rubric).

@@ -9,7 +9,7 @@ claims of the learner's process), parsed with anchored patterns and only quoted,
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..messages import t
 from ..quoting import clean

@@ -38,7 +38,7 @@ import hashlib
 import pickle
 import time
 import types
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

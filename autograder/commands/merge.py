@@ -6,8 +6,8 @@ import re
 import sys
 from pathlib import Path
 
-from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 from ..settings import add_lang_argument
+from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 
 
 def add_parser(subparsers):

@@ -22,8 +22,8 @@ PYTEST_DONT_REWRITE: no assert here is pytest's to explain (and the module may b
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
 import inspect
+from dataclasses import replace
 from pathlib import Path
 
 import pytest

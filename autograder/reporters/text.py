@@ -4,8 +4,8 @@ Learner text goes through quoting.clean (no terminal escapes, no workflow comman
 
 from ..figures import has_figures
 from ..messages import in_language
-from ..results import last_failures, note
 from ..quoting import clean, one_line
+from ..results import last_failures, note
 from . import number
 
 
