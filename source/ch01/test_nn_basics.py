@@ -4,8 +4,9 @@
 还没实现的函数显示为 SKIPPED（尚未实现），不算失败。这些不是评分用的隐藏检查。
 """
 
-import public_checks
 import pytest
+
+import public_checks
 
 nn_basics = pytest.importorskip(
     "nn_basics", reason="找不到 nn_basics.py：请在作业文件夹（与本文件同一目录）里运行 pytest"
