@@ -28,6 +28,7 @@ from ..messages import t
 from ..quoting import clean
 from ..results import Text
 from ..sandbox.errors import LearnerException, Refused, SubmissionError
+from ..sandbox.interface import OpenSubmission
 from ..settings import SETTINGS
 from . import explain
 
@@ -180,7 +181,7 @@ class Context:
     """One submission being graded: the sandboxed `sub`, the trusted reference `ref`, and
     results shared between checks (training runs are expensive; a hang is not retried)."""
 
-    def __init__(self, sub, ref):
+    def __init__(self, sub: OpenSubmission, ref):
         self.sub = sub
         self.ref = ref
         self._memo: dict = {}
