@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..batch import grade_all
+from ..batch import GRADEBOOK, grade_all
 from ..settings import SETTINGS, add_lang_argument
 from ..shard import Shard, write_marker
 from . import EXIT_DONE, EXIT_GRADER_ERRORS, CannotGrade
@@ -70,7 +70,7 @@ def run(args) -> int:
     failed = sum(1 for row in rows if row.error)
     errors = sum(row.grader_errors for row in rows)
     print(
-        f"graded {len(rows)} submissions into {args.output_dir / 'gradebook.csv'}"
+        f"graded {len(rows)} submissions into {args.output_dir / GRADEBOOK}"
         + (
             f" ({failed} with a note in the error column: why they lost points or were not graded)"
             if failed

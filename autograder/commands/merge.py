@@ -6,6 +6,7 @@ import re
 import sys
 from pathlib import Path
 
+from ..batch import GRADEBOOK
 from ..settings import add_lang_argument
 from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 
@@ -43,7 +44,7 @@ def run(args) -> int:
         raise CannotGrade(str(exc)) from None
     print(
         f"merged {len(result.merged)} of {result.count} shards, {result.learners} learners, into "
-        f"{args.output_dir / 'gradebook.csv'}",
+        f"{args.output_dir / GRADEBOOK}",
         file=sys.stderr,
     )
     if result.errors:
