@@ -45,7 +45,7 @@ from .intake import (  # noqa: F401  (discovery, re-exported: grade-all's, shard
     learner_names,
     submission_in,
 )
-from .results import Results
+from .results import Results, number
 from .settings import SETTINGS
 
 DEFAULT_TIMEOUT = SETTINGS.grade_all_timeout
@@ -130,9 +130,9 @@ def serve_slot() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to the slot's log, never into the reply stream
     from .grade import load_reference, load_rubric
-    from .sandbox.process import Zygote
+    from .sandbox.process import start_zygote
 
-    zygote = Zygote.shared()  # its imports run while this process does its own
+    zygote = start_zygote()
     load_rubric()
     load_reference()
     zygote.wait_warm()
@@ -334,9 +334,9 @@ def write_gradebook(path: Path, rows: list[Row], functions: list[str]) -> None:
             writer.writerow(
                 [
                     spreadsheet_text(row.learner),
-                    f"{row.score:g}",
-                    f"{row.max_score:g}",
-                    *(f"{row.functions.get(fn, 0.0):g}" for fn in functions),
+                    str(number(row.score)),
+                    str(number(row.max_score)),
+                    *(str(number(row.functions.get(fn, 0.0))) for fn in functions),
                     spreadsheet_text(row.error),
                 ]
             )

@@ -67,6 +67,7 @@ from autograder import messages
 from autograder.intake import MODULE, NOTEBOOK, NoSubmission, Refused, graded_file
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 from autograder.results import note as misconception_note
+from autograder.results import number
 
 
 def _grade(path):
@@ -160,8 +161,8 @@ class SandboxGrades(Preprocessor):
             GRADED,
             "%s: %s/%s in %.1f s%s",
             ascii(info["student"])[1:-1],
-            f"{results.score:g}",
-            f"{results.max_score:g}",
+            str(number(results.score)),
+            str(number(results.max_score)),
             time.perf_counter() - started,
             f" ({ascii(results.reason)[1:-1][:200]})" if results.reason else "",
         )

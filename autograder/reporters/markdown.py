@@ -8,8 +8,7 @@ the <details> it sits in; each check's feedback is capped (quoting.FEEDBACK_LIMI
 from ..figures import has_figures
 from ..messages import in_language
 from ..quoting import code_span, fenced
-from ..results import last_failures, note
-from . import number
+from ..results import last_failures, note, number
 
 
 def render(results, lang: str = "zh") -> str:
