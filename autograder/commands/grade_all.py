@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..batch import GRADEBOOK, grade_all
-from ..settings import SETTINGS, add_lang_argument
+from ..settings import SETTINGS, add_lang_argument, add_output_dir_argument
 from ..shard import Shard, write_marker
 from . import EXIT_DONE, EXIT_GRADER_ERRORS, CannotGrade
 
@@ -25,12 +25,7 @@ def add_parser(subparsers):
     )
     parser.add_argument("directory", type=Path, help="folder with one entry per learner")
     parser.add_argument("--jobs", "-j", type=int, default=1, help="submissions graded at once (default: 1)")
-    parser.add_argument(
-        "--output-dir",
-        type=Path,
-        default=Path("reports"),
-        help="where the gradebook and reports go (default: reports)",
-    )
+    add_output_dir_argument(parser, "the gradebook and reports go")
     add_lang_argument(parser, "feedback and class.html")
     parser.add_argument(
         "--timeout",

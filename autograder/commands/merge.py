@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..batch import GRADEBOOK
-from ..settings import add_lang_argument
+from ..settings import add_lang_argument, add_output_dir_argument
 from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 
 
@@ -21,12 +21,7 @@ def add_parser(subparsers):
     parser.add_argument(
         "parts", type=Path, nargs="*", help="the shards' output folders (missing ones are fine)"
     )
-    parser.add_argument(
-        "--output-dir",
-        type=Path,
-        default=Path("reports"),
-        help="where the merged gradebook goes (default: reports)",
-    )
+    add_output_dir_argument(parser, "the merged gradebook goes")
     parser.add_argument(
         "--shards", type=int, default=None, help="how many shards there were (default: as the shards say)"
     )
