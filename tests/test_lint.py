@@ -83,3 +83,26 @@ def test_ruff_sorts_imports_and_upgrades_old_syntax():
     )
     assert "I001" in done.stdout
     assert "UP031" in done.stdout
+
+
+def test_mypy_holds_a_submission_double_to_the_checks_protocol(tmp_path):
+    """The checks' Context takes what satisfies sandbox/interface.py's OpenSubmission: a double
+    without call_full is refused (the package's own double and Submission are checked by the
+    assignments at the end of autograder/in_process.py, in the clean run above)."""
+    half = tmp_path / "half.py"
+    half.write_text(
+        "from autograder.checks.common import Context\n"
+        "class Half:\n"
+        "    load_error = None\n"
+        "    load_failure = None\n"
+        "    output = ''\n"
+        "    module_code: list[str] = []\n"
+        "    cells: list[dict] = []\n"
+        "    sibling_code: list[str] = []\n"
+        "    def call(self, name: str, *args: object, timeout: float | None = None, **kwargs: object) -> object:\n"
+        "        return None\n"
+        "Context(Half(), None)\n"
+    )
+    done = mypy(str(half))
+    assert done.returncode == 1
+    assert 'Argument 1 to "Context" has incompatible type "Half"; expected "OpenSubmission"' in done.stdout
