@@ -31,6 +31,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from .intake import (  # noqa: F401  (discovery, re-exported: grade-all's, shard's, classroom's names)
     CLASSROOM_PREFIX,
@@ -44,7 +45,7 @@ from .intake import (  # noqa: F401  (discovery, re-exported: grade-all's, shard
     learner_names,
     submission_in,
 )
-from .results import Results
+from .results import Results, number
 from .settings import SETTINGS
 
 DEFAULT_TIMEOUT = SETTINGS.grade_all_timeout
@@ -62,7 +63,7 @@ class Row:
     grader_errors: int = 0  # checks the grader itself failed to run (not the learner's loss)
 
     @classmethod
-    def of(cls, learner: str, results: Results) -> "Row":
+    def of(cls, learner: str, results: Results) -> Row:
         """A learner's gradebook line, straight from their results (`gradebook_error`)."""
         return cls(
             learner,
@@ -129,9 +130,9 @@ def serve_slot() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to the slot's log, never into the reply stream
     from .grade import load_reference, load_rubric
-    from .sandbox.process import Zygote
+    from .sandbox.process import start_zygote
 
-    zygote = Zygote.shared()  # its imports run while this process does its own
+    zygote = start_zygote()
     load_rubric()
     load_reference()
     zygote.wait_warm()
@@ -154,6 +155,12 @@ class SlotFailed(Exception):
     pass
 
 
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    if stream is None:  # Popen gives a pipe wherever one was asked for
+        raise SlotFailed("the grader has no pipe")
+    return stream
+
+
 class Slot:
     """A `serve_slot` process seen from grade-all: in a session of its own, so a learner whose
     grading outlives `timeout` takes only that process group (and its zygote, which ends with
@@ -169,6 +176,7 @@ class Slot:
             stderr=self.log,
             start_new_session=True,
         )
+        self.stdin, self.stdout = _pipe(self.proc.stdin), _pipe(self.proc.stdout)
         self.ready = False
 
     def grade(self, entry: Path, report: Path, lang: str, timeout: float) -> Results:
@@ -183,10 +191,10 @@ class Slot:
         deadline = time.monotonic() + timeout
         stopped = f"grading stopped after {timeout:g} s"
         try:
-            self.proc.stdin.write(
+            self.stdin.write(
                 json.dumps({"entry": str(entry), "report": str(report), "lang": lang}).encode() + b"\n"
             )
-            self.proc.stdin.flush()
+            self.stdin.flush()
         except OSError:
             pass  # it died: reading says how
         header = self._read(4, deadline, stopped)
@@ -197,7 +205,7 @@ class Slot:
             raise SlotFailed(f"the grader's reply is not results: {str(exc)[:200]}") from None
 
     def _read(self, size: int, deadline: float, too_late: str) -> bytes:
-        fd, data = self.proc.stdout.fileno(), b""
+        fd, data = self.stdout.fileno(), b""
         while len(data) < size:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
@@ -218,7 +226,7 @@ class Slot:
 
     def close(self) -> None:
         """Let it finish: at EOF on stdin it exits and stops its zygote."""
-        for stream in (self.proc.stdin, self.proc.stdout):
+        for stream in (self.stdin, self.stdout):
             try:
                 stream.close()
             except OSError:
@@ -244,7 +252,8 @@ class Slots:
 
     def __init__(self, cwd: Path, command: list[str] = SLOT_COMMAND):
         self.cwd, self.command = cwd, command
-        self.local, self.all, self.lock = threading.local(), [], threading.Lock()
+        self.local, self.lock = threading.local(), threading.Lock()
+        self.all: list[Slot] = []
 
     def grade_one(self, entry: Path, report: Path, lang: str, timeout: float) -> Row:
         report.unlink(missing_ok=True)
@@ -291,7 +300,7 @@ def grade_all(
         for found in learners
         if found.path is None
     ]
-    gradable = [found for found in learners if found.path is not None]
+    gradable = [(found.learner, found.path) for found in learners if found.path is not None]
     slots = Slots(output_dir)
     try:
         with (
@@ -303,8 +312,8 @@ def grade_all(
             # absolute(), not resolve(): a learner's entry that is a link is refused by the
             # grader's intake, never followed here (resolve() would hand it the link's target)
             futures = [
-                pool.submit(slots.grade_one, found.path, output_dir / f"{found.learner}.json", lang, timeout)
-                for found in gradable
+                pool.submit(slots.grade_one, path, output_dir / f"{learner}.json", lang, timeout)
+                for learner, path in gradable
             ]
             for future in as_completed(futures):
                 rows.append(future.result())
@@ -325,9 +334,9 @@ def write_gradebook(path: Path, rows: list[Row], functions: list[str]) -> None:
             writer.writerow(
                 [
                     spreadsheet_text(row.learner),
-                    f"{row.score:g}",
-                    f"{row.max_score:g}",
-                    *(f"{row.functions.get(fn, 0.0):g}" for fn in functions),
+                    str(number(row.score)),
+                    str(number(row.max_score)),
+                    *(str(number(row.functions.get(fn, 0.0))) for fn in functions),
                     spreadsheet_text(row.error),
                 ]
             )

@@ -30,7 +30,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from .github import GitHub, GitHubError
-from .messages import MESSAGES, in_language, t
 from .intake import (
     CLASSROOM_PREFIX,
     GRADED_NAMES,
@@ -40,6 +39,8 @@ from .intake import (
     Refused,
     from_archive,
 )
+from .messages import MESSAGES, in_language, t
+from .results import number
 from .settings import SETTINGS
 from .tarball import MAX_UNPACKED_BYTES, write
 
@@ -329,8 +330,8 @@ def post(
                 pull.login,
                 pull.head_sha,
                 outcome.state,
-                "" if outcome.score is None else _fmt(outcome.score),
-                "" if outcome.max_score is None else _fmt(outcome.max_score),
+                "" if outcome.score is None else str(number(outcome.score)),
+                "" if outcome.max_score is None else str(number(outcome.max_score)),
                 pull.refused or "",
             ]
         )
@@ -475,21 +476,17 @@ def _body(paragraphs: list[str], pull: Pull, lang: str, graded: bool = True) -> 
 
 def _verdict(passed: bool, pass_mark: float, lang: str) -> str:
     verdict = t("comment_passed" if passed else "comment_failed")
-    return t("comment_verdict", verdict=verdict, pass_mark=_fmt(pass_mark)).render(lang)
+    return t("comment_verdict", verdict=verdict, pass_mark=str(number(pass_mark))).render(lang)
 
 
 def _describe(score: float, max_score: float, pass_mark: float, note: str = "") -> str:
     """The status description (GitHub keeps 140 characters): the score, then the pass mark."""
-    return f"{_fmt(score)} / {_fmt(max_score)} (pass mark {_fmt(pass_mark)}%)" + (f": {note}" if note else "")
+    return f"{number(score)} / {number(max_score)} (pass mark {number(pass_mark)}%)" + (
+        f": {note}" if note else ""
+    )
 
 
 def _rubric_total() -> float:
     from .grade import load_rubric
 
     return sum(float(p) for table in load_rubric().values() for p in table.values())
-
-
-def _fmt(value: float) -> str:
-    from .reporters import number
-
-    return str(number(value))

@@ -46,9 +46,9 @@ GRADES_HERE = ("grade", "gradescope", "pytest")
 def main(argv=None) -> int:
     words = sys.argv[1:] if argv is None else argv
     if words and words[0] in GRADES_HERE and "-h" not in words and "--help" not in words:
-        from .sandbox.process import Zygote
+        from .sandbox.process import start_zygote
 
-        Zygote.shared()
+        start_zygote()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

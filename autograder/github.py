@@ -59,7 +59,7 @@ class GitHub:
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> "GitHub":
+    def __enter__(self) -> GitHub:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -145,12 +145,12 @@ class GitHub:
 
     def _pages(self, path: str, params: dict) -> Iterator[dict]:
         url: str | None = path
-        params = {**params, "per_page": 100}
+        query: dict | None = {**params, "per_page": 100}
         while url:
-            response = self._request("GET", url, params=params)
+            response = self._request("GET", url, params=query)
             yield from response.json()
             match = _NEXT_LINK.search(response.headers.get("link", ""))
-            url, params = (match.group(1), None) if match else (None, None)
+            url, query = (match.group(1), None) if match else (None, None)
 
 
 def _rate_limit_wait(response: httpx.Response) -> float | None:

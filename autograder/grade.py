@@ -21,12 +21,12 @@ from .checks import explain
 from .checks.common import REGISTRY, Context, Failed, compute_ahead, hides_arguments, refusal_reason, short
 from .checks.xor import reference_descents
 from .in_process import InProcessSubmission
+from .intake import open_graded
 from .messages import t
 from .misconceptions import name_misconceptions
 from .quoting import clean
 from .results import CheckResult, Outcome, Results, Text
 from .sandbox.errors import Refused
-from .intake import open_graded
 
 log = logging.getLogger("autograder")
 PASSED, FAILED, ERROR = Outcome.PASSED, Outcome.FAILED, Outcome.ERROR
@@ -215,10 +215,10 @@ def grade_submission(path, *, opener=open_graded, figures: bool = False) -> Resu
     figures: draw a picture of each function that lost points (autograder/figures/), for the
     formats that show images (the HTML page, nbgrader's feedback); nothing is drawn otherwise.
     """
-    if opener is open_graded:  # the worker runtime's imports run while this process does its own
-        from .sandbox.process import Zygote
+    if opener is open_graded:
+        from .sandbox.process import start_zygote
 
-        Zygote.shared()
+        start_zygote()
     rubric = load_rubric()
     reference = load_reference()
     started = time.perf_counter()

@@ -12,12 +12,17 @@ reference, the corpus in tests/mistakes, mutants of the reference), never for le
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import linecache
 import time
 import traceback
 import types
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
+from .intake import GRADED_NAMES, MODULE_NAME
 from .sandbox import arena, codec, ipysyntax, protocol
 from .sandbox.callbacks import Callbacks
 from .sandbox.errors import (
@@ -28,8 +33,11 @@ from .sandbox.errors import (
     Missing,
     NotImplementedByLearner,
 )
+from .sandbox.interface import OpenSubmission
 from .sandbox.workdir import resolve_source
-from .intake import GRADED_NAMES, MODULE_NAME
+
+if TYPE_CHECKING:
+    from .sandbox import Submission
 
 _names = itertools.count()
 MODULE_FILE = f"{MODULE_NAME}.py"
@@ -71,11 +79,13 @@ class InProcessSubmission:
     def __init__(self, source: str | list[dict], *, timeouts=()):
         self.module = types.ModuleType(f"_in_process_submission_{next(_names)}")
         notebook = isinstance(source, list)
+        cells: list[dict] = source if isinstance(source, list) else [{"index": None, "source": source}]
+        module_file = None if isinstance(source, list) else _module_file(source)
         if notebook:
-            self.module.get_ipython = _NoIPython
+            self.module.__dict__["get_ipython"] = _NoIPython
         errors = []
-        for cell in source if notebook else [{"index": None, "source": source}]:
-            where = f"<cell {cell['index']}>" if notebook else _module_file(source)
+        for cell in cells:
+            where = f"<cell {cell['index']}>" if module_file is None else module_file
             try:  # like the worker: a failing cell is recorded, the next one runs
                 code = ipysyntax.transform(cell["source"]) if cell.get("ipython") else cell["source"]
                 exec(compile(code, where, "exec"), self.module.__dict__)
@@ -84,8 +94,8 @@ class InProcessSubmission:
                 errors.append(f"{at}line {line_in(exc, where)}: {type(exc).__name__}: {exc}")
         self.load_error, self.output = ("; ".join(errors) or None), ""
         # the source as the grader holds it (Submission.module_code); nothing beside it
-        self.module_code = [c["source"] for c in source] if notebook else [source]
-        self.cells = list(source) if notebook else []  # as Submission.cells
+        self.module_code = [c["source"] for c in cells]
+        self.cells = list(cells) if notebook else []  # as Submission.cells
         self.sibling_code: list[str | bytes] = []
         self.load_failure = None  # trusted code here is never refused
         self.timeouts = set(timeouts)
@@ -163,3 +173,20 @@ class InProcessSubmission:
             return reply["value"], None, None
         args_after, kwargs_after = arena.rebuild(sent_args, sent_kwargs, [a.copy() for a in handed])
         return reply["value"], args_after, kwargs_after
+
+
+def opener(
+    submission: InProcessSubmission,
+) -> Callable[[object], AbstractContextManager[InProcessSubmission]]:
+    """An `opener` for grade_submission that hands out `submission` whatever the path."""
+
+    @contextlib.contextmanager
+    def open_in_process(path: object) -> Iterator[InProcessSubmission]:
+        yield submission
+
+    return open_in_process
+
+
+if TYPE_CHECKING:  # mypy checks that the sandbox's submission and this double are both what checks ask of one
+    _sandboxed: type[OpenSubmission] = Submission
+    _in_process: type[OpenSubmission] = InProcessSubmission

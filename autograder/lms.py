@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .batch import plain_text, spreadsheet_text
 from .classreport.reports import Learner, problem
+from .results import number
 
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 MOODLE_IDS = {"email": "Email address", "idnumber": "ID number"}
@@ -85,10 +86,6 @@ def _graded(learners: list[Learner], roster: dict[str, dict[str, str]], export: 
     return [by_id[learner] for learner in roster if learner in by_id and learner not in skip]
 
 
-def _points(value: float) -> str:
-    return f"{round(value, 4):g}"
-
-
 def canvas(
     learners: list[Learner], roster: dict[str, dict[str, str]], assignment: str, assignment_id: str = ""
 ) -> Export:
@@ -97,7 +94,7 @@ def canvas(
     for learner in _graded(learners, roster, export):
         row = roster[learner.learner]
         export.rows.append(
-            [spreadsheet_text(row[name]) for name in CANVAS_COLUMNS] + [_points(learner.score)]
+            [spreadsheet_text(row[name]) for name in CANVAS_COLUMNS] + [str(number(learner.score))]
         )
     return export
 
@@ -108,7 +105,7 @@ def moodle(
     id_column = MOODLE_IDS[identify_by]
     export = Export([id_column, spreadsheet_text(item)], [], key=0)
     for learner in _graded(learners, roster, export):
-        export.rows.append([spreadsheet_text(roster[learner.learner][id_column]), _points(learner.score)])
+        export.rows.append([spreadsheet_text(roster[learner.learner][id_column]), str(number(learner.score))])
     return export
 
 

@@ -22,7 +22,7 @@ class Text:
     def render(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
 
-    def __add__(self, other: "Text") -> "Text":
+    def __add__(self, other: Text) -> Text:
         join = lambda a, b: "\n".join(part for part in (a, b) if part)
         return Text(join(self.zh, other.zh), join(self.en, other.en))
 

@@ -15,8 +15,9 @@ Adding one is a table entry here (id, function, probes, predict) and a message
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -299,7 +300,7 @@ def _init(seed, shapes, draw="standard_normal", scale=1.0, random_biases=False):
     return out
 
 
-def _shapes(n_in, n_hidden, n_out, transposed=False):
+def _shapes(n_in, n_hidden, n_out, *, transposed=False):
     if transposed:
         return {"Wxh": (n_hidden, n_in), "bh": (1, n_hidden), "Why": (n_out, n_hidden), "by": (1, n_out)}
     return {"Wxh": (n_in, n_hidden), "bh": (1, n_hidden), "Why": (n_hidden, n_out), "by": (1, n_out)}
@@ -558,6 +559,12 @@ for _entry in CATALOGUE:
 # --- comparing values ----------------------------------------------------------------------------
 
 
+def _worst(parts: list[float | None]) -> float | None:
+    """The largest of the parts' distances; None when any part is not this misconception."""
+    known = [part for part in parts if part is not None]
+    return max(known, default=0.0) if len(known) == len(parts) else None
+
+
 def distance(got, predicted) -> float | None:
     """How far the learner's value is from a prediction (0 = the same), None when it is not that
     value at all: another type, shape, kind of number, or a value outside the tolerance."""
@@ -569,12 +576,12 @@ def distance(got, predicted) -> float | None:
         if not isinstance(got, dict) or set(got) != set(predicted):
             return None
         parts = [distance(got[k], predicted[k]) for k in predicted]
-        return None if None in parts else max(parts, default=0.0)
+        return _worst(parts)
     if isinstance(predicted, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(predicted):
             return None
         parts = [distance(g, p) for g, p in zip(got, predicted, strict=True)]
-        return None if None in parts else max(parts, default=0.0)
+        return _worst(parts)
     try:
         got_arr, pred_arr = np.asarray(got), np.asarray(predicted)
     except Exception:  # noqa: BLE001 - ragged lists and other shapes no number has
@@ -643,10 +650,13 @@ def _copy(value):
 
 def predictions(entry: Misconception, ref) -> dict:
     """{probe: value} this misconception returns for each of its probes (the grader's side)."""
+    predict = entry.predict
+    if predict is None:  # the table's own mistake: an entry with a match of its own predicts nothing
+        raise ValueError(f"misconception {entry.id} has no predict")
     out = {}
     for name in entry.probes:
         probe = PROBES[name]
-        out[name] = entry.predict(ref, *(_copy(a) for a in _args(probe, ref)), **probe.kwargs)
+        out[name] = predict(ref, *(_copy(a) for a in _args(probe, ref)), **probe.kwargs)
     return out
 
 
@@ -675,7 +685,7 @@ def _score(ctx, entry: Misconception, memo: dict) -> float | None:
         return None  # right on every probe: whatever is wrong, it is not this
     expected = _expected(ctx, entry)
     parts = [distance(observed[name][0], expected[name]) for name in entry.probes]
-    return None if None in parts else max(parts, default=0.0)
+    return _worst(parts)
 
 
 # The contract functions each calls (SPEC), directly or not: a function whose helper lost points

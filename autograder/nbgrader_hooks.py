@@ -42,30 +42,32 @@ import traceback
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import bleach
 import jsonschema
 import nbformat
-from nbformat.v4.nbbase import random_cell_id
-from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.exporters import NotebookExporter
 from nbconvert.exporters.exporter import ResourcesDict
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors import Preprocessor
 from nbconvert.preprocessors.sanitize import SanitizeHTML
+from nbformat.v4.nbbase import random_cell_id
+from nbgrader.api import Gradebook
+from nbgrader.converters import NbGraderException
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
-from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheckCellMetadata
-from nbgrader.api import Gradebook
 from nbgrader.plugins import FileNameCollectorPlugin
-from nbgrader.converters import NbGraderException
+from nbgrader.preprocessors import CheckCellMetadata as NbgraderCheckCellMetadata
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, List
 
 from autograder import messages
-from autograder.results import note as misconception_note
-from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 from autograder.intake import MODULE, NOTEBOOK, NoSubmission, Refused, graded_file
+from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
+from autograder.results import note as misconception_note
+from autograder.results import number
 
 
 def _grade(path):
@@ -159,15 +161,18 @@ class SandboxGrades(Preprocessor):
             GRADED,
             "%s: %s/%s in %.1f s%s",
             ascii(info["student"])[1:-1],
-            f"{results.score:g}",
-            f"{results.max_score:g}",
+            str(number(results.score)),
+            str(number(results.max_score)),
             time.perf_counter() - started,
             f" ({ascii(results.reason)[1:-1][:200]})" if results.reason else "",
         )
         return nb, resources
 
     def _submitted(self, student: str, assignment: str) -> Path:
-        converter = self.parent.parent  # this step's exporter, then nbgrader's Autograde
+        exporter = self.parent
+        if exporter is None:  # a step of nbgrader's autograde only, which is its exporter's parent
+            raise RuntimeError("SandboxGrades runs only inside nbgrader's autograde")
+        converter = exporter.parent  # this step's exporter, then nbgrader's Autograde
         coursedir = converter.coursedir
         return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
 
@@ -392,7 +397,7 @@ class _SchemaCompiledOnce(BaseMetadataValidator):
     a current-version cell with one validator built once; anything else (no nbgrader metadata,
     an old or new schema_version and the error nbgrader raises for it) goes to nbgrader's code."""
 
-    _compiled = {}  # schema_version: the jsonschema validator of nbgrader's schema
+    _compiled: dict[int, Any] = {}  # schema_version: the jsonschema validator of nbgrader's schema
 
     def validate_cell(self, cell):
         meta = nbgrader_metadata(cell)

@@ -151,7 +151,7 @@ class CheckResult:
     def render(self, lang: str = "zh") -> str:
         """One line of status, then the feedback (failed checks only)."""
         mark = "✓" if self.passed else "⚠" if self.error else "✗"
-        head = f"{mark} {self.name} ({_num(self.score)}/{_num(self.max_score)})"
+        head = f"{mark} {self.name} ({number(self.score)}/{number(self.max_score)})"
         if self.error:
             head += " " + t("grader_error_mark").render(lang)
         body = self.feedback.render(lang) if not self.passed or self.root_cause else ""
@@ -324,9 +324,10 @@ def _cleaned(text: Text) -> Text:
     return Text(clean(text.zh), clean(text.en))
 
 
-def _num(value: float) -> str:
-    """Points without a trailing .0 (3 rather than 3.0, but 1.5 stays)."""
-    return f"{value:g}"
+def number(value: float) -> int | float:
+    """Points as every report, gradebook, page and comment writes them, and as JSON numbers: 3
+    rather than 3.0, 1.5 stays (six decimals at the most: a sum's float noise never shows)."""
+    return int(value) if float(value).is_integer() else round(float(value), 6)
 
 
 def _indent(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+from pathlib import Path
 
 LANGUAGES = ("zh", "en")
 
@@ -24,6 +25,7 @@ class Settings:
     # loaded machine) plus start-up, so it only fires when grading itself is stuck
     grade_all_timeout: float = 240.0
     lang: str = "zh"  # the learner's language when nobody says otherwise
+    reports_dir: str = "reports"  # grade-all's, merge's and similarity's output (pages link each other)
     pass_mark: float = 60.0  # percent of the maximum score for a CI success status
     # what the intake reads (autograder/intake.py): a complete module of the course is ~20 KB,
     # a notebook with every plot rendered ~1-2 MB
@@ -50,4 +52,15 @@ def add_lang_argument(
     which in the help)."""
     parser.add_argument(
         "--lang", choices=LANGUAGES, default=default, help=f"{what} language (default: {shown_default})"
+    )
+
+
+def add_output_dir_argument(parser: argparse.ArgumentParser, what: str, beside: str = "") -> None:
+    """`--output-dir`, as every command that writes the class's reports declares it: `what` goes
+    there; `beside`, what else it sits with by default."""
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=Path(SETTINGS.reports_dir),
+        help=f"where {what} (default: {SETTINGS.reports_dir}{beside})",
     )

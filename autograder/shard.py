@@ -19,7 +19,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch import Row, write_gradebook
+from .batch import GRADEBOOK, Row, write_gradebook
 from .results import Results
 
 # Names no learner gets (grade-all skips entries starting with "__"; not dot-files, which
@@ -36,7 +36,7 @@ class Shard:
     count: int
 
     @classmethod
-    def parse(cls, text: str) -> "Shard":
+    def parse(cls, text: str) -> Shard:
         """ "2/4" -> Shard(2, 4); ValueError for anything else."""
         try:
             index, count = (int(part) for part in text.split("/"))
@@ -82,7 +82,7 @@ class MergeError(ValueError):
 
 
 def merge(
-    parts: list[Path], output_dir: Path, gradebook: str = "gradebook.csv", expect: int | None = None
+    parts: list[Path], output_dir: Path, gradebook: str = GRADEBOOK, expect: int | None = None
 ) -> MergeResult:
     """Combine the finished parts among `parts` (folders written by grade-all --shard) into
     output_dir: each learner's lossless results read from their report (never the part's CSV),

@@ -52,6 +52,7 @@ from pathlib import Path
 import nbformat
 import psutil
 
+from autograder.batch import GRADEBOOK
 from bench import class_report, figures
 from bench.class_builder import build_class
 from tools.demo import ASSIGNMENT, build_course, gradebook, nbgrader
@@ -279,7 +280,7 @@ def quiet(log):
 
 
 def kit_totals(output_dir):
-    with open(output_dir / "gradebook.csv", newline="") as f:
+    with open(output_dir / GRADEBOOK, newline="") as f:
         return {row["learner"]: float(row["score"]) for row in csv.DictReader(f)}
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.sandbox import TestFunction
 from autograder.intake import open_graded
+from autograder.sandbox import TestFunction
 
 KIT = Path(__file__).resolve().parent.parent
 

@@ -416,7 +416,7 @@ def numerical_gradient(f, x, epsilon=1e-5):
     返回（Returns）：
     - 与 x 同形状的数组
 
-    提示：用 np.nditer(x, flags=["multi_index"]) 遍历每个下标。
+    提示：用 np.ndindex(x.shape) 遍历每个下标（index）。
     """
     ### BEGIN SOLUTION
     grad = np.zeros(x.shape)

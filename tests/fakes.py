@@ -1,12 +1,10 @@
 """Test helpers around the in-process stand-in for the sandbox's Submission, which lives in the
-package (autograder/in_process.py: the grader re-runs a check on the reference with it) and is
-imported from here by the tests, tools/mutants.py and bench/ as before."""
+package (autograder/in_process.py, with its `opener`: the grader re-runs a check on the reference
+with it; tools/ and bench/ import it from there)."""
 
 from __future__ import annotations
 
-import contextlib
-
-from autograder.in_process import InProcessSubmission  # noqa: F401  (re-exported)
+from autograder.in_process import InProcessSubmission, opener  # noqa: F401  (re-exported)
 from autograder.sandbox.errors import (
     CallTimeout,
     Missing,
@@ -14,16 +12,6 @@ from autograder.sandbox.errors import (
     SubmissionError,
     WorkerCrashed,
 )
-
-
-def opener(submission: InProcessSubmission):
-    """An `opener` for grade_submission that hands out `submission` whatever the path."""
-
-    @contextlib.contextmanager
-    def open_in_process(path):
-        yield submission
-
-    return open_in_process
 
 
 def defined(sub, names) -> set[str]:

@@ -15,8 +15,8 @@ import nbformat
 import pytest
 
 import autograder.tarball as kit_tarball
-from autograder.results import CheckResult, Outcome, Results
 from autograder.messages import t
+from autograder.results import CheckResult, Outcome, Results
 from autograder.tarball import Refused
 from tests.fake_github import FakeGitHub, Link, Pull, Token, tarball
 from tests.mistakes import correct_source, stub_source
@@ -353,8 +353,8 @@ def test_the_learner_requirements_pin_all_they_install_at_the_lock():
 @pytest.mark.slow
 @pytest.mark.parametrize("learner", ["empty", "markdown", "zerobyte"])
 def test_gradescope_says_why_an_odd_notebook_scored_0(learner, tmp_path):
-    from tools.gradescope import bundle_entries, write_zip
     from tests.test_gradescope import autograder_tree, run_autograder
+    from tools.gradescope import bundle_entries, write_zip
 
     bundle = tmp_path / "autograder.zip"
     write_zip(bundle_entries(ROOT, "hidden", "zh"), bundle)

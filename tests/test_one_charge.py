@@ -13,11 +13,11 @@ import json
 import pytest
 
 from autograder.batch import Row
+from autograder.checks import helpers
 from autograder.grade import grade_submission
 from autograder.reporters import json_report
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import MISTAKES, VARIANTS, ZEROS_OF_THE_RIGHT_SHAPE, reference_source, with_bodies
-from autograder.checks import helpers
 
 MISTAKE = {m.name: m for m in MISTAKES}
 # mistakes that cost their callers points before (main at issue 19), the callers, the root cause

@@ -141,6 +141,7 @@ def test_ipython_syntax_cannot_stall_the_grader():
     budget per notebook, are handed to IPython, in the worker (tests/test_redteam_budget.py)."""
     import json
     import re
+
     from autograder.sandbox import notebook
 
     pattern = notebook._IPYTHON_SYNTAX.pattern

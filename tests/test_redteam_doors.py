@@ -8,8 +8,8 @@ import csv
 import json
 import os
 import re
-import subprocess
 import shutil
+import subprocess
 import sys
 import time
 import zipfile

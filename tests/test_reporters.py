@@ -11,10 +11,10 @@ import jsonschema
 import numpy as np
 import pytest
 
+from autograder.checks.common import Failed, expect_dict_of_arrays
 from autograder.grade import grade_submission, load_rubric
 from autograder.reporters import FORMATS, render
-from autograder.results import CheckResult, Outcome, Results, Text
-from autograder.checks.common import Failed, expect_dict_of_arrays
+from autograder.results import CheckResult, Outcome, Results, Text, number
 from tests.mistakes import MISTAKES, write
 
 PASSED, FAILED, ERROR = Outcome.PASSED, Outcome.FAILED, Outcome.ERROR
@@ -321,3 +321,19 @@ def test_quoting_is_idempotent_and_fences_outrun_the_text():
     block = fenced("a ``` b\n`````")
     assert block.startswith("``````text\n") and block.endswith("\n``````")
     assert code_span("x `y` z") == "``x `y` z``" and code_span("`") == "`` ` ``"
+
+
+@pytest.mark.parametrize(
+    "points, shown", [(3.0, "3"), (1.5, "1.5"), (0.1 + 0.2, "0.3"), (97.5, "97.5"), (0.0, "0"), (100, "100")]
+)
+def test_points_are_written_one_way_in_every_report(points, shown):
+    """results.number is the kit's one way to write points: 3 rather than 3.0, a sum's float
+    noise never shown; the text, markdown and JSON reports and a check's line agree."""
+    assert str(number(points)) == shown
+    assert json.dumps(number(points)) == shown
+    check = CheckResult("c", "sigmoid", points, outcome=PASSED)
+    results = Results("nn_basics.py", tests=[check])
+    assert f"({shown}/{shown})" in check.render("en")
+    assert f"{shown} / {shown}" in render(results, "text", "en")
+    assert f"| {shown} | {shown} |" in render(results, "markdown", "en")
+    assert f'"score": {shown},' in render(results, "json", "en")

@@ -163,6 +163,7 @@ def test_an_unknown_test_function_is_the_graders_error(sub):
 
 def test_a_submission_dropped_without_close_cleans_up():
     import gc
+
     from autograder.sandbox import Submission
 
     sub = Submission(REFERENCE, module="nn_basics")
@@ -178,6 +179,7 @@ def test_a_zygote_that_dies_is_the_graders_error_not_the_learners():
     grader lives: see the liveness pipe); a worker that ended beside it is a grader fault
     (ZygoteGone, not the learner's WorkerCrashed); the next submission gets a new zygote."""
     import signal
+
     from autograder.sandbox.process import Zygote, ZygoteGone
 
     with open_graded(REFERENCE) as s:

@@ -12,8 +12,6 @@ import numpy as np
 import pytest
 
 from autograder.sandbox import DEFAULT_LIMITS
-from autograder.submission import open_graded
-from tests.fakes import defined
 from autograder.sandbox.errors import (
     BadReturn,
     CallTimeout,
@@ -21,6 +19,8 @@ from autograder.sandbox.errors import (
     NotImplementedByLearner,
     WorkerCrashed,
 )
+from autograder.submission import open_graded
+from tests.fakes import defined
 
 KIT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "adversarial"

@@ -4,10 +4,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.submission import open_graded
-from tests.fakes import defined
 from autograder.sandbox.errors import WorkerCrashed
 from autograder.sandbox.notebook import to_python
+from autograder.submission import open_graded
+from tests.fakes import defined
 
 
 def answer(src, grade_id):

@@ -2,12 +2,14 @@
 grader raises and what the learner reads (sandbox/errors.py, checks/common.describe_error)."""
 
 import json
+
 import numpy as np
 import pytest
 
 from autograder.checks.common import Context, Failed, describe_error
 from autograder.messages import MESSAGES
 from autograder.sandbox import codec, protocol, testfns
+from autograder.sandbox.callbacks import Callbacks
 from autograder.sandbox.errors import (
     FROM_STATUS,
     BadReturn,
@@ -20,7 +22,6 @@ from autograder.sandbox.errors import (
     SubmissionError,
     WorkerCrashed,
 )
-from autograder.sandbox.callbacks import Callbacks
 from autograder.sandbox.testfns import TestFunction
 
 

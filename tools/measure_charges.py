@@ -1,5 +1,5 @@
 """One mistake, one charge, measured on the misconception corpus (tests/mistakes/misconceptions.py):
-each case graded in-process (the real checks and scoring, tests/fakes.py's double in place of
+each case graded in-process (the real checks and scoring, autograder/in_process.py's double in place of
 the sandbox), then per function: how many of its mistakes are caught (its own score below its
 maximum), named (the report names the case's misconception in that function; the unnamed cases
 count when they name none), and charged elsewhere (points other functions lose for them).
@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from autograder.grade import grade_submission  # noqa: E402
-from tests.fakes import InProcessSubmission, opener  # noqa: E402
+from autograder.in_process import InProcessSubmission, opener  # noqa: E402
 from tests.mistakes.misconceptions import Case, corpus  # noqa: E402
 
 

@@ -2,7 +2,7 @@
 
 mutmut (pinned in requirements.txt) lists every mutant of solutions/nn_basics.py: one small
 change each (an operator, a number, a keyword, an argument...). Each mutant is graded with the
-hidden grader, in-process (tests/fakes.py's double: the checks and the scoring are the real
+hidden grader, in-process (autograder/in_process.py's double: the checks and the scoring are the real
 ones; only the sandbox is skipped, for speed) in a forked child with a time limit. A mutant is
 killed when it scores below 100, survives otherwise. Survivors that no correct-or-not
 distinction under the contract can catch are listed in EQUIVALENT with the reason; every
@@ -102,7 +102,7 @@ def mutants(source: str | None = None) -> list[Mutant]:
 def grade(source: str):
     """(score, names of failed checks, names of grader errors) for one mutant, in-process."""
     from autograder.grade import grade_submission
-    from tests.fakes import InProcessSubmission, opener
+    from autograder.in_process import InProcessSubmission, opener
 
     warnings.simplefilter("ignore")
     submission = InProcessSubmission(source)

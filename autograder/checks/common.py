@@ -18,17 +18,19 @@ import select
 import signal
 import time
 import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..messages import t
-from ..results import Text
 from ..quoting import clean
+from ..results import Text
 from ..sandbox.errors import LearnerException, Refused, SubmissionError
-from . import explain
+from ..sandbox.interface import OpenSubmission
 from ..settings import SETTINGS
+from . import explain
 
 # Per-call time limits (seconds; the values live in autograder/settings.py): a hang costs at most this once per function, since later
 # calls of a function that hung or crashed fail straight away. Measured over the reference,
@@ -58,7 +60,7 @@ class Check:
     function it grades and what it is worth."""
 
     name: str
-    run: Callable[["Context"], None]
+    run: Callable[[Context], None]
     # Checks that must pass before this one pays: a property (arguments unchanged, x restored,
     # returns a float, ...) holds for hollow code too, so it is worth points only beside a
     # right value. rubric.toml must list them under the same function (grade.load_rubric).
@@ -179,7 +181,7 @@ class Context:
     """One submission being graded: the sandboxed `sub`, the trusted reference `ref`, and
     results shared between checks (training runs are expensive; a hang is not retried)."""
 
-    def __init__(self, sub, ref):
+    def __init__(self, sub: OpenSubmission, ref):
         self.sub = sub
         self.ref = ref
         self._memo: dict = {}
@@ -606,7 +608,7 @@ def close(a, b, rtol=1e-6, atol=1e-10) -> bool:
 
 
 def central_difference(
-    f: Callable[[np.ndarray], object], x, eps: float, *, elementwise: bool = False
+    f: Callable[[np.ndarray], Any], x, eps: float, *, elementwise: bool = False
 ) -> np.ndarray:
     """(f(x + ε·e_i) - f(x - ε·e_i)) / 2ε for every element i of x, in float64: the grader's one
     numerical gradient, the same formula the learner's numerical_gradient is held to.

@@ -9,7 +9,7 @@ claims of the learner's process), parsed with anchored patterns and only quoted,
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..messages import t
 from ..quoting import clean
@@ -205,11 +205,11 @@ def load_error(text: str, cells: Sequence[dict] = (), module_code: Sequence = ()
             source = _line(found["source"], int(m[2])) if found else ""
             at = place(found.get("title", "") if found else "", int(m[2]), "", source, in_cell=True)
             items.append(_load_item(m[3], text[m.end() : end], at, source))
-    elif m := _LOAD_PY.match(text):
-        source = _line(module_code[0], int(m[1])) if module_code else ""
-        items.append(
-            _load_item(m[2], text[m.end() :], place("", int(m[1]), "", source, in_cell=False), source)
-        )
+    elif in_module := _LOAD_PY.match(text):
+        line = int(in_module[1])
+        source = _line(module_code[0], line) if module_code else ""
+        at = place("", line, "", source, in_cell=False)
+        items.append(_load_item(in_module[2], text[in_module.end() :], at, source))
     else:  # anything else the process said (a crash at load: the grader's own words)
         return t("load_error", error=clean(text))
     return t(

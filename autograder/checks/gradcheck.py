@@ -14,8 +14,7 @@ import functools
 import numpy as np
 
 from ..messages import t
-from ..sandbox import TestFunction
-from ..sandbox import testfns
+from ..sandbox import TestFunction, testfns
 from .common import (
     Failed,
     as_array,

@@ -38,7 +38,7 @@ import hashlib
 import pickle
 import time
 import types
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -473,7 +473,9 @@ def judged(ctx: Context, fn: str, body: Callable[[object], None], helpers: tuple
         return
     except Failed as failed:
         first = failed
-    candidates = [(HELPERS.get(fn, ()) if helpers is None else helpers, {})]
+    candidates: list[tuple[tuple[str, ...], dict[str, Callable]]] = [
+        (HELPERS.get(fn, ()) if helpers is None else helpers, {})
+    ]
     candidates += [(uses, {fn: form}) for uses, form in FORMS.get(fn, [])]
     outcomes = []  # (consistent, rebound, its helpers) of each way fn may be written
     for uses, forms in candidates:

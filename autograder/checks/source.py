@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Sequence, Set
+from typing import TypeGuard
 
 # A complete module of the course is ~20 KB; beyond this the source is not read, only run
 # (a parse and walk of 128 KiB of one-line statements takes ~0.5 s in the grader).
@@ -78,7 +79,7 @@ def _reflective(node: ast.AST, called: Set[int] = frozenset()) -> bool:
     return False
 
 
-def _calls_getattr(node: ast.AST) -> bool:
+def _calls_getattr(node: ast.AST) -> TypeGuard[ast.Call]:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
 
 

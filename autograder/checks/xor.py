@@ -207,6 +207,11 @@ def dead_start(params) -> Text | None:
     return None
 
 
+def _costs_close(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """Which costs agree with the grader's, to the trajectory's tolerance (NaN where NaN is due)."""
+    return np.isclose(got, expected, rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL, equal_nan=True)
+
+
 def _trajectories(ctx, run, label=None, tolerance=TRAJECTORY_TOLERANCE):
     """([(params, costs)] of the reference's descent from each start train may take: the
     learner's own init_params(seed) when it differs, then the reference's (a learner may draw
@@ -362,9 +367,9 @@ def _expect_helper_run(ctx, ref, run, learners_run, compared: int):
     expected_params, expected_costs = _helper_descent(ctx, ref, {**run, "num_iterations": compared})
     label, params, costs = learners_run()
     got = _costs_array(costs, compared, label)
-    tolerance = dict(rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL, equal_nan=True)
-    if not np.allclose(got, expected_costs, **tolerance):
-        index = int(np.argmax(~np.isclose(got, expected_costs, **tolerance)))
+    close = _costs_close(got, expected_costs)
+    if not close.all():
+        index = int(np.argmax(~close))
         raise Failed(
             t("costs_not_trajectory", index=index, expected=fmt(expected_costs[index]), got=fmt(got[index]))
         )
@@ -478,9 +483,9 @@ def _expect_recovered_run(ctx, ref, run, learners_run, compared: int):
         ref.mark_degenerate("train: costs all equal")
     if undone == n:
         _expect_a_start(ctx, ref, run, points[0], label)
-    tolerance = dict(rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL, equal_nan=True)
-    if not np.allclose(got[n - undone :], expected, **tolerance):
-        index = int(np.argmax(~np.isclose(got[n - undone :], expected, **tolerance)))
+    close = _costs_close(got[n - undone :], expected)
+    if not close.all():
+        index = int(np.argmax(~close))
         raise Failed(
             t(
                 "costs_not_trajectory",

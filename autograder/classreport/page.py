@@ -11,6 +11,7 @@ import html
 
 from ..messages import in_language
 from ..quoting import html_text, one_line
+from ..results import number
 from . import charts, stats
 from .reports import Learner
 
@@ -63,11 +64,11 @@ def render(learners: list[Learner], lang: str = "zh", assignment: str = "ch01", 
             say(
                 "class_overview",
                 count=summary.count,
-                max_score=f"{summary.max_score:g}",
+                max_score=str(number(summary.max_score)),
                 mean=f"{summary.mean:.1f}",
-                median=f"{summary.median:g}",
-                q1=f"{summary.q1:g}",
-                q3=f"{summary.q3:g}",
+                median=str(number(summary.median)),
+                q1=str(number(summary.q1)),
+                q3=str(number(summary.q3)),
                 zeros=sum(map(len, summary.zeros.values())),
             )
         )
@@ -124,7 +125,7 @@ def _checks(items: list[stats.Item], say) -> str:
             [
                 _td(item.function),
                 _td(item.name),
-                _td(f"{item.max_score:g}", True),
+                _td(str(number(item.max_score)), True),
                 _td(f"{item.passed} / {item.graded}", True),
                 _td(f"{item.difficulty:.0%}", True),
             ]
@@ -190,7 +191,7 @@ def _slowest(learners: list[Learner], say) -> str:
             [
                 _td(learner.learner),
                 _td(f"{learner.execution_time:.2f}", True),
-                _td(f"{learner.score:g}", True),
+                _td(str(number(learner.score)), True),
             ]
         )
         for learner in stats.slowest(learners)

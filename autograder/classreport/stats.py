@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..results import number
 from .reports import Learner, problem
 
 
@@ -29,8 +30,8 @@ class Summary:
             for kind, names in self.zeros.items()
         )
         return (
-            f"class: {self.count} learners, out of {self.max_score:g}: mean {self.mean:.1f}, median "
-            f"{self.median:g}, quartiles {self.q1:g} / {self.q3:g}; "
+            f"class: {self.count} learners, out of {number(self.max_score)}: mean {self.mean:.1f}, median "
+            f"{number(self.median)}, quartiles {number(self.q1)} / {number(self.q3)}; "
             f"{sum(map(len, self.zeros.values()))} at 0" + (f" ({why})" if why else "")
         )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import EXIT_DONE, CannotGrade
 from ..settings import add_lang_argument
+from . import EXIT_DONE, CannotGrade
 
 
 def add_parser(subparsers):

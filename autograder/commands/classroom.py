@@ -11,8 +11,8 @@ import argparse
 import os
 from pathlib import Path
 
-from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 from ..settings import SETTINGS, add_lang_argument
+from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 
 TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN")
 

@@ -39,6 +39,7 @@ def add_parser(subparsers):
 def run(args) -> int:
     from .. import classreport, lms
     from ..quoting import one_line
+    from ..results import number
 
     try:
         learners = classreport.read(args.source)
@@ -68,7 +69,7 @@ def run(args) -> int:
     if changes is not None:
         say(f"{len(changes)} changed since {args.previous}:")
         for change in changes:
-            before = "-" if change.before is None else f"{change.before:g}"
-            after = "-" if change.after is None else f"{change.after:g}"
+            before = "-" if change.before is None else str(number(change.before))
+            after = "-" if change.after is None else str(number(change.after))
             say(f"  {one_line(change.student)}: {before} -> {after} ({change.delta:+g})")
     return EXIT_DONE

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from ..reporters import FORMATS
-from . import EXIT_DONE, CannotGrade
 from ..settings import add_lang_argument
+from . import EXIT_DONE, CannotGrade
 
 
 def add_parser(subparsers):

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..batch import grade_all
+from ..batch import GRADEBOOK, grade_all
+from ..settings import SETTINGS, add_lang_argument, add_output_dir_argument
 from ..shard import Shard, write_marker
 from . import EXIT_DONE, EXIT_GRADER_ERRORS, CannotGrade
-from ..settings import SETTINGS, add_lang_argument
 
 
 def add_parser(subparsers):
@@ -25,12 +25,7 @@ def add_parser(subparsers):
     )
     parser.add_argument("directory", type=Path, help="folder with one entry per learner")
     parser.add_argument("--jobs", "-j", type=int, default=1, help="submissions graded at once (default: 1)")
-    parser.add_argument(
-        "--output-dir",
-        type=Path,
-        default=Path("reports"),
-        help="where the gradebook and reports go (default: reports)",
-    )
+    add_output_dir_argument(parser, "the gradebook and reports go")
     add_lang_argument(parser, "feedback and class.html")
     parser.add_argument(
         "--timeout",
@@ -70,7 +65,7 @@ def run(args) -> int:
     failed = sum(1 for row in rows if row.error)
     errors = sum(row.grader_errors for row in rows)
     print(
-        f"graded {len(rows)} submissions into {args.output_dir / 'gradebook.csv'}"
+        f"graded {len(rows)} submissions into {args.output_dir / GRADEBOOK}"
         + (
             f" ({failed} with a note in the error column: why they lost points or were not graded)"
             if failed

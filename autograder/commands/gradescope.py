@@ -19,8 +19,8 @@ from .. import intake
 from ..messages import Text, t
 from ..quoting import one_line
 from ..reporters.gradescope import VISIBILITIES
-from . import EXIT_DONE, CannotGrade
 from ..settings import LANGUAGES, SETTINGS, add_lang_argument
+from . import EXIT_DONE, CannotGrade
 
 DEFAULT_ROOT = "/autograder"
 ROOT_ENV = "NN_GRADESCOPE_ROOT"  # tests point the door at a simulated /autograder tree

@@ -6,8 +6,9 @@ import re
 import sys
 from pathlib import Path
 
+from ..batch import GRADEBOOK
+from ..settings import add_lang_argument, add_output_dir_argument
 from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
-from ..settings import add_lang_argument
 
 
 def add_parser(subparsers):
@@ -20,12 +21,7 @@ def add_parser(subparsers):
     parser.add_argument(
         "parts", type=Path, nargs="*", help="the shards' output folders (missing ones are fine)"
     )
-    parser.add_argument(
-        "--output-dir",
-        type=Path,
-        default=Path("reports"),
-        help="where the merged gradebook goes (default: reports)",
-    )
+    add_output_dir_argument(parser, "the merged gradebook goes")
     parser.add_argument(
         "--shards", type=int, default=None, help="how many shards there were (default: as the shards say)"
     )
@@ -43,7 +39,7 @@ def run(args) -> int:
         raise CannotGrade(str(exc)) from None
     print(
         f"merged {len(result.merged)} of {result.count} shards, {result.learners} learners, into "
-        f"{args.output_dir / 'gradebook.csv'}",
+        f"{args.output_dir / GRADEBOOK}",
         file=sys.stderr,
     )
     if result.errors:

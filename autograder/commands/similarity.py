@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..settings import add_lang_argument, add_output_dir_argument
 from . import EXIT_DONE, CannotGrade
-from ..settings import add_lang_argument
 
 
 def add_parser(subparsers):
@@ -19,12 +19,7 @@ def add_parser(subparsers):
         "links it.",
     )
     parser.add_argument("directory", type=Path, help="the class folder, as given to grade-all")
-    parser.add_argument(
-        "--output-dir",
-        type=Path,
-        default=Path("reports"),
-        help="where similarity.html goes (default: reports, beside grade-all's class.html)",
-    )
+    add_output_dir_argument(parser, "similarity.html goes", beside=", beside grade-all's class.html")
     add_lang_argument(parser, "page")
     parser.set_defaults(func=run)
     return parser

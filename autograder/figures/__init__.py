@@ -13,7 +13,7 @@ matplotlib is imported only when a figure is drawn (grade start does not pay for
 from __future__ import annotations
 
 import logging
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..results import CheckResult, Figure
 

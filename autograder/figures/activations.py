@@ -63,9 +63,8 @@ def _curve(fn, x, got, expected, caption, numeric=None, numeric_label=None):
 
 
 def _record(fn, figure, caption):
-    from .curves import to_png
-
     from ..results import Figure
+    from .curves import to_png
 
     return Figure(fn, to_png(figure), "image/png", caption)
 

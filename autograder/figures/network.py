@@ -7,8 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..messages import t
-from ..sandbox import TestFunction
-from ..sandbox import testfns
+from ..sandbox import TestFunction, testfns
 from . import NoFigure, public
 from .plot import COLOURS, floats, new_figure, on_log_axis, record
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..messages import t
-from . import NoFigure, TRAIN_TIMEOUT, public
+from . import TRAIN_TIMEOUT, NoFigure, public
 from .plot import COLOURS, floats, new_figure, on_log_axis, record
 
 SHAPES = {

@@ -22,8 +22,8 @@ PYTEST_DONT_REWRITE: no assert here is pytest's to explain (and the module may b
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
 import inspect
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ from _pytest._code.code import ReprFileLocation, TerminalRepr
 
 from ..messages import Text, t
 from ..quoting import clean, one_line
-from ..results import CheckResult, Results, first_failures, note
+from ..results import CheckResult, Results, first_failures, note, number
 
 NODE_ROOT = "autograder"  # node ids autograder/<function>::<check>
 PLUGIN_NAME = "nn-grade-hidden"
@@ -105,11 +105,11 @@ class Live:
             from ..checks.common import Context, compute_ahead
             from ..checks.xor import reference_descents
             from ..grade import Grading, load_reference
-            from ..sandbox.process import Zygote
+            from ..sandbox.process import start_zygote
             from ..submission import open_graded
 
             if self.opener is None:
-                Zygote.shared()
+                start_zygote()
             reference = load_reference()
             compute_ahead(reference, reference_descents(reference))
             try:
@@ -207,7 +207,7 @@ class HiddenChecks:
             group = FunctionGroup.from_parent(session, name=function, nodeid=f"{NODE_ROOT}/{function}")
             members = [CheckItem.from_parent(group, name=name, plugin=self) for name in table]
             config.hook.pytest_collectreport(
-                report=pytest.CollectReport(group.nodeid, "passed", None, members)
+                report=pytest.CollectReport(group.nodeid, "passed", None, list(members))
             )
             items += members
         config.hook.pytest_collection_modifyitems(session=session, config=config, items=items)
@@ -228,7 +228,7 @@ class HiddenChecks:
         if results is None:
             terminalreporter.write_sep("=", t("pytest_no_score").render(self.lang))
             return
-        score = t("pytest_score", score=f"{results.score:g}", max_score=f"{results.max_score:g}")
+        score = t("pytest_score", score=str(number(results.score)), max_score=str(number(results.max_score)))
         terminalreporter.write_sep("=", score.render(self.lang), bold=True)
 
 
@@ -243,10 +243,10 @@ class CheckItem(pytest.Item):
     """One rubric check. Setup runs it (a grader fault raises there: pytest's error); the call
     says its outcome (the learner's miss: a failure; a gated check not paid: a skip)."""
 
-    def __init__(self, *, plugin: HiddenChecks, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, *, plugin: HiddenChecks, parent: FunctionGroup, **kwargs):
+        super().__init__(parent=parent, **kwargs)
         self.plugin = plugin
-        self.contract_function = self.parent.name  # not `function`: pytest reads that as a Python function
+        self.contract_function = parent.name  # not `function`: pytest reads that as a Python function
 
     def setup(self) -> None:
         source = self.plugin.source
@@ -302,8 +302,8 @@ def record_suite_properties(config, results: Results) -> None:
         return
     for name, value in (
         ("submission", one_line(results.submission)),
-        ("score", f"{results.score:g}"),
-        ("max_score", f"{results.max_score:g}"),
+        ("score", str(number(results.score))),
+        ("max_score", str(number(results.max_score))),
         ("execution_time", f"{results.execution_time:.3f}"),  # the grade's (the replay's is pytest's time)
     ):
         xml.add_global_property(name, value)

@@ -21,8 +21,3 @@ def render(results, fmt: str, lang: str = "zh") -> str:
     module = import_module(f"{__name__}.{FORMATS[fmt]}")
     report = module.render(results, lang=lang)
     return report.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def number(value: float):
-    """Points as JSON-friendly numbers: 3 rather than 3.0, 1.5 stays."""
-    return int(value) if float(value).is_integer() else round(float(value), 6)

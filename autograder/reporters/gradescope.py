@@ -9,8 +9,7 @@ summary test, worth no points, tells the learner now what they scored and where.
 import json
 
 from ..messages import in_language, t
-from ..results import first_failures, note
-from . import number
+from ..results import first_failures, note, number
 
 # The spec's values for a test's `visibility`; "visible" is Gradescope's default.
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")

@@ -9,7 +9,8 @@ import re
 from ..figures import has_figures
 from ..messages import in_language
 from ..quoting import clean, one_line
-from . import gradescope, number
+from ..results import number
+from . import gradescope
 
 
 def render(results, lang: str = "zh") -> str:

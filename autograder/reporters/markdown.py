@@ -7,9 +7,8 @@ the <details> it sits in; each check's feedback is capped (quoting.FEEDBACK_LIMI
 
 from ..figures import has_figures
 from ..messages import in_language
-from ..results import last_failures, note
 from ..quoting import code_span, fenced
-from . import number
+from ..results import last_failures, note, number
 
 
 def render(results, lang: str = "zh") -> str:

@@ -4,9 +4,8 @@ Learner text goes through quoting.clean (no terminal escapes, no workflow comman
 
 from ..figures import has_figures
 from ..messages import in_language
-from ..results import last_failures, note
 from ..quoting import clean, one_line
-from . import number
+from ..results import last_failures, note, number
 
 
 def render(results, lang: str = "zh") -> str:
@@ -42,7 +41,7 @@ def render(results, lang: str = "zh") -> str:
         lines.append(say("report_to_fix") + ":")
         named = last_failures(failed)  # the misconception once per function, after its failures
         for i, test in enumerate(failed):
-            lines.append(test.render(lang))  # CheckResult.render cleans the feedback
+            lines.append(test.render(lang))  # its feedback was cleaned when the CheckResult was made
             if i in named:
                 lines.append("  → " + note(test).render(lang))
         if has_figures(results):  # this format shows no images: where they are

@@ -24,6 +24,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
+from ..settings import SETTINGS
 from . import arena, codec, protocol
 from .callbacks import Callbacks
 from .cpuwait import MAX_STRETCH, CpuWait, stretched
@@ -41,7 +42,6 @@ from .errors import (
     SubmissionError,
     WorkerCrashed,
 )
-from ..settings import SETTINGS
 from .intake import Received, read_submission
 from .process import Died, Timeout, WorkerProcess
 from .testfns import TestFunction

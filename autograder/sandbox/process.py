@@ -150,6 +150,13 @@ class Zygote:
         atexit.unregister(self.stop)
 
 
+def start_zygote() -> Zygote:
+    """The sandbox's zygote, started now rather than at the first submission: its start-up (a
+    Python importing numpy and the worker runtime) then runs beside the caller's own imports
+    and reference, not after them. Every door that grades starts it here."""
+    return Zygote.shared()
+
+
 class WorkerProcess:
     """arena_fd: the submission's arena (arena.py), handed to the worker; the caller's to close."""
 

@@ -463,6 +463,12 @@ def describe(exc):
     return type(exc).__name__, text[: protocol.MAX_TEXT]
 
 
+def failed_at(where, exc):
+    """One load error: where, the exception's type and its text."""
+    kind, text = describe(exc)
+    return f"{where}: {kind}: {text}"
+
+
 def line_in(exc, filename):
     """The line of `filename` where `exc` was raised (its last frame there), or 0: so the grader
     can quote the learner's line from the source it holds itself."""
@@ -488,7 +494,7 @@ def load(cfg):
             with open(module.__file__, "rb") as f:
                 exec(compile(f.read(), module.__file__, "exec"), module.__dict__)
         except BaseException as exc:  # SystemExit/KeyboardInterrupt at import too: recorded
-            errors.append("line %d: %s: %s" % ((line_in(exc, module.__file__),) + describe(exc)))
+            errors.append(failed_at(f"line {line_in(exc, module.__file__)}", exc))
     else:
         module.__dict__["get_ipython"] = _NoIPython
         for cell in cfg["cells"]:
@@ -497,9 +503,7 @@ def load(cfg):
                 filename = f"<cell {cell['index']}>"
                 exec(compile(source, filename, "exec"), module.__dict__)
             except BaseException as exc:
-                errors.append(
-                    "cell %d, line %d: %s: %s" % ((cell["index"], line_in(exc, filename)) + describe(exc))
-                )
+                errors.append(failed_at(f"cell {cell['index']:d}, line {line_in(exc, filename)}", exc))
     return module, ("; ".join(errors)[: protocol.MAX_LOAD_ERROR] or None)
 
 
