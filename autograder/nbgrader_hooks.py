@@ -64,6 +64,7 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, Overw
 from traitlets import Bool, List
 
 from autograder import messages
+from autograder.feedback_page import NOTES, figure_output, page_notes
 from autograder.results import note as misconception_note
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 from autograder.submission import MODULE, NOTEBOOK, LinkRefused, NoSubmission, graded_file
@@ -72,7 +73,17 @@ from autograder.submission import MODULE, NOTEBOOK, LinkRefused, NoSubmission, g
 def _grade(path):
     from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
 
-    return grade_submission(path)
+    return grade_submission(path, **_figures_option())
+
+
+def _figures_option() -> dict:
+    """grade_submission's `figures=True` where it has the option (issue 20): the pictures of the
+    functions that lost points, shown under their test cells."""
+    import inspect
+
+    from autograder.grade import grade_submission
+
+    return {"figures": True} if "figures" in inspect.signature(grade_submission).parameters else {}
 
 
 def _graded(folder: Path):
@@ -139,14 +150,19 @@ class SandboxGrades(Preprocessor):
         results = _graded(self._submitted(info["student"], info["assignment"]))
         for cell, name in _test_cells(nb):
             earned, feedback = function_report(results, name)
+            figure = results.figures.get(name)
             cell.outputs = [
                 nbformat.v4.new_output("stream", name="stdout", text=feedback),
+                *([shown] if figure is not None and (shown := figure_output(figure)) else []),
                 nbformat.v4.new_output(
                     "execute_result",
                     data={"text/plain": repr(earned)},
                     execution_count=cell.get("execution_count"),
                 ),
             ]
+        # what the feedback page says on top (feedback_page.py); always written, so nothing a
+        # learner put under this key in their notebook's metadata reaches the page
+        nb.metadata[NOTES] = page_notes(results)
         self.log.log(
             GRADED,
             "%s: %s/%s in %.1f s%s",

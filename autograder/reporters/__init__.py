@@ -12,6 +12,7 @@ FORMATS = {
     "gradescope": "gradescope",
     "junit": "junit",
     "markdown": "markdown",
+    "html": "html",
 }
 
 
