@@ -9,8 +9,8 @@ GenerateFeedback, so the formgrader keeps its own template). The kit's template
   points (nbgrader's partial credit) and the function's figure, and into the notebook's metadata
   (NOTES) what the page says on top: the notice (a load error with its line) and the root causes;
 - at feedback, `FeedbackGrades` (nbgrader's GetGrades) labels every graded cell in the learner's
-  language ("sigmoid 的检查：4 / 4", a written answer "待批改（awaiting grading）" until a person
-  graded it) and drops the points' bare "Out[ ]: 0.0" under test cells;
+  language (a test cell by its function and points, a written answer "awaiting grading" until a
+  person graded it) and drops the points' bare "Out[ ]: 0.0" under test cells;
 - the filters: `offline_header` removes the MathJax that nbconvert loads from a CDN and adds the
   kit's style (check output wraps; table cells bordered); `math_html` pre-renders the formulas of
   Markdown cells as MathML (latex2mathml), which browsers draw with no script and no network.
@@ -93,7 +93,7 @@ class FeedbackGrades(GetGrades):
             awaiting = bool(grade.needs_manual_grade)
             said = messages.t("page_awaiting").render(LANG) if awaiting else f"{score} / {points}"
             kind = "page_written_answer" if cell.cell_type == "markdown" else "page_code_answer"
-            label = messages.t("page_label", kind=messages.t(kind), said=said).render(LANG)
+            label = messages.t(kind, said=said).render(LANG)
         cell.metadata[NOTES] = {"label": label, "awaiting": awaiting}
 
     def _get_comment(self, cell, resources):
@@ -120,7 +120,6 @@ class FeedbackGrades(GetGrades):
 
 LABELS = (
     "page_fix_first",
-    "report_load_error",
     "page_top",
     "page_your_answer",
     "page_comments",

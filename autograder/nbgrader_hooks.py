@@ -72,18 +72,9 @@ from autograder.submission import MODULE, NOTEBOOK, LinkRefused, NoSubmission, g
 
 def _grade(path):
     from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
+    from autograder.reporters import grade_options
 
-    return grade_submission(path, **_figures_option())
-
-
-def _figures_option() -> dict:
-    """grade_submission's `figures=True` where it has the option (issue 20): the pictures of the
-    functions that lost points, shown under their test cells."""
-    import inspect
-
-    from autograder.grade import grade_submission
-
-    return {"figures": True} if "figures" in inspect.signature(grade_submission).parameters else {}
+    return grade_submission(path, **grade_options("html"))  # the feedback page shows the figures
 
 
 def _graded(folder: Path):

@@ -27,3 +27,18 @@ def render(results, fmt: str, lang: str = "zh") -> str:
 def number(value: float):
     """Points as JSON-friendly numbers: 3 rather than 3.0, 1.5 stays."""
     return int(value) if float(value).is_integer() else round(float(value), 6)
+
+
+PICTURED = {"html"}  # formats that show the figures of the functions that lost points (issue 20)
+
+
+def grade_options(fmt: str) -> dict:
+    """grade_submission's keyword options a format needs: `figures=True` for a format that shows
+    them, where grade_submission has that option (a correct submission never pays for it)."""
+    import inspect
+
+    from ..grade import grade_submission
+
+    if fmt in PICTURED and "figures" in inspect.signature(grade_submission).parameters:
+        return {"figures": True}
+    return {}

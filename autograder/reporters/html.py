@@ -75,8 +75,7 @@ def _notice(results: Results, lang: str, say) -> str:
     notice = results.notice
     if notice is None or (results.unanswered and not results.load_error and not results.refused):
         return ""
-    heading = f"<h2>{_e(say('report_load_error'))}</h2>" if results.load_note else ""
-    return f"<section class='notice' id='notice'>{heading}<pre class='out'>{_e(notice.render(lang))}</pre></section>"
+    return f"<section class='notice' id='notice'><pre class='out'>{_e(notice.render(lang))}</pre></section>"
 
 
 def _fix_first(results: Results, lang: str, say) -> str:
@@ -112,19 +111,23 @@ def _function(results: Results, function: str, lang: str, say) -> str:
         parts.append(figure_html(figure, lang))
     failed = [test for test in results.tests if test.function == function and not test.passed]
     named = first_failures(failed)  # the misconception once per function, after its first failure
+    notice = results.notice.render(lang) if results.notice else ""
     for i, test in enumerate(failed):
-        parts.append(_check(test, say, lang))
+        parts.append(_check(test, say, lang, notice))
         if i in named:
-            parts.append(f"<p class='note'>💡 {_e(note(test).render(lang))}</p>")
+            parts.append(f"<p class='note'>→ {_e(note(test).render(lang))}</p>")
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _check(test: CheckResult, say, lang: str) -> str:
+def _check(test: CheckResult, say, lang: str, notice: str) -> str:
+    """A failed check and its feedback, less the notice it starts with (said once, on top)."""
     mark = "⚠" if test.error else "✗"
     grader = f" <em>{_e(say('report_grader_error'))}</em>" if test.error else ""
     head = f"{mark} <code>{_e(test.name, 200)}</code> ({number(test.score)} / {number(test.max_score)}){grader}"
     feedback = test.feedback.render(lang)
+    if notice and feedback.startswith(notice) and feedback != notice:
+        feedback = feedback[len(notice) :].lstrip("\n")
     body = f"<pre class='out'>{_e(feedback)}</pre>" if feedback else ""
     return f"<div class='check'><h3>{head}</h3>{body}</div>"
 
