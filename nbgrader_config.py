@@ -93,7 +93,10 @@ c.GenerateFeedback.preprocessors = [
 # Scoped to GenerateFeedback's exporter: the formgrader keeps its own template.
 FORMGRADER = Path(importlib.util.find_spec("nbgrader").origin).parent / "server_extensions" / "formgrader"
 c.GenerateFeedback.HTMLExporter.template_name = "nn_feedback"
-c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [str(FORMGRADER / "templates"), str(KIT / "templates" / "feedback")]
+c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [
+    str(FORMGRADER / "templates"),
+    str(KIT / "templates" / "feedback"),
+]
 # where the kit's template finds nbgrader's (`feedback/index.html.j2`) and nbgrader's bootstrap.min.css
 c.GenerateFeedback.HTMLExporter.extra_template_paths = [
     str(FORMGRADER / "static" / "node_modules" / "bootstrap" / "dist" / "css"),

@@ -58,7 +58,9 @@ def figure_output(figure: Figure, lang: str = LANG):
     if figure.mime == "image/png":
         data = {"image/png": encoded, "text/plain": caption}
     else:
-        mime = figure.mime if figure.mime in ("image/svg+xml", "image/jpeg", "image/gif", "image/webp") else ""
+        mime = (
+            figure.mime if figure.mime in ("image/svg+xml", "image/jpeg", "image/gif", "image/webp") else ""
+        )
         if not mime:
             return None
         alt = html_text(caption, 600)
@@ -137,8 +139,10 @@ div.output_subarea { overflow-x: hidden; max-width: 100%; min-width: 0; }
 div.output_area img { max-width: 100%; height: auto; }
 div.inner_cell, div.output_area, div.input { min-width: 0; }
 /* Markdown tables (the glossary): each cell bordered and padded */
-.rendered_html table { border-collapse: collapse; margin: 0.5em 0; }
-.rendered_html th, .rendered_html td { border: 1px solid #bbb; padding: 0.3em 0.7em; text-align: left; }
+.rendered_html table { border-collapse: collapse; margin: 0.5em 0; max-width: 100%; }
+.rendered_html th, .rendered_html td { border: 1px solid #bbb; padding: 0.3em 0.7em; text-align: left;
+    overflow-wrap: anywhere; }
+.rendered_html td code { white-space: pre-wrap; overflow-wrap: anywhere; }
 .nn-notice { border-left: 4px solid #d9534f; background: #fdf2f2; padding: 0.5em 1em; margin: 0.8em 0; }
 .nn-first { border-left: 4px solid #f0ad4e; background: #fff8ec; padding: 0.5em 1em; margin: 0.8em 0; }
 .nn-notice pre { white-space: pre-wrap; overflow-wrap: anywhere; background: transparent; border: none; }
@@ -183,7 +187,9 @@ def _mathml(latex: str, block: bool) -> str | None:
         rendered = convert(html.unescape(latex).strip(), display="block" if block else "inline")
     except Exception:  # noqa: BLE001 - a formula the converter cannot read stays as written
         return None
-    return bleach.clean(rendered, tags=MATHML_TAGS, attributes=lambda tag, name, value: name in MATHML_ATTRIBUTES, strip=True)
+    return bleach.clean(
+        rendered, tags=MATHML_TAGS, attributes=lambda tag, name, value: name in MATHML_ATTRIBUTES, strip=True
+    )
 
 
 def math_html(rendered: str) -> str:

@@ -24,9 +24,11 @@ from pathlib import Path
 import pytest
 
 from autograder.feedback_page import math_html, offline_header
+from autograder.grade import grade_submission
 from autograder.messages import Text
 from autograder.reporters import render
 from autograder.results import CheckResult, Figure, Named, Results
+from tests.test_browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, browser_missing
 
 ROOT = Path(__file__).resolve().parents[1]
 EVIL = "<script>alert('x')</script><img src=x onerror=alert(1)>\x1b[31m\u202e\x07"
@@ -86,7 +88,9 @@ def figure(function: str, caption: str = "你的曲线与参考曲线") -> Figur
 
 def test_html_report_escapes_every_learner_text():
     page = render(
-        handmade({"sigmoid_derivative": figure("sigmoid_derivative", EVIL)}, load_error=f"ValueError: {EVIL}"),
+        handmade(
+            {"sigmoid_derivative": figure("sigmoid_derivative", EVIL)}, load_error=f"ValueError: {EVIL}"
+        ),
         "html",
     )
     assert "<script" not in page and "<img src=x" not in page
@@ -123,7 +127,9 @@ def test_html_report_says_the_load_error_then_the_root_cause_then_the_functions(
 def test_html_report_draws_figures_only_for_functions_that_lost_points():
     figures = {name: figure(name) for name in ("sigmoid", "sigmoid_derivative", "backward_prop")}
     page = render(handmade(figures), "html")
-    drawn = re.findall(r"<figure class='figure' data-function='(\w+)'><img src='data:image/png;base64,([^']+)'", page)
+    drawn = re.findall(
+        r"<figure class='figure' data-function='(\w+)'><img src='data:image/png;base64,([^']+)'", page
+    )
     assert sorted(name for name, _ in drawn) == ["backward_prop", "sigmoid_derivative"]
     assert all(base64.b64decode(data).startswith(b"\x89PNG") for _, data in drawn)
 
@@ -160,9 +166,15 @@ def test_the_feedback_page_head_loads_nothing_from_a_cdn():
 
 # --- in a browser ---------------------------------------------------------------------------------
 
-from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS, CHROMEDRIVER, browser_missing, cjk_fonts  # noqa: E402
+# whether grade_submission draws figures (the figures branch): else the tests put in their own
+FIGURES = "figures" in inspect.signature(grade_submission).parameters
 
-FIGURES = "figures" in inspect.signature(__import__("autograder.grade", fromlist=["x"]).grade_submission).parameters
+
+def in_browser(test):
+    """Slow, and in one xdist worker, so the course is graded and the browser started once."""
+    return pytest.mark.slow(pytest.mark.xdist_group("feedback_page")(test))
+
+
 WIDTHS = (1280, 600)
 # (function, the reference's lines, the learner's): a wrong derivative, a wrong softmax axis, a
 # wrong backward_prop (a bias gradient of the wrong shape)
@@ -173,7 +185,11 @@ BUGS = [
         "    e = np.exp(x - np.max(x, axis=axis, keepdims=True))\n    return e / np.sum(e, axis=axis, keepdims=True)\n",
         "    e = np.exp(x - np.max(x, axis=0, keepdims=True))\n    return e / np.sum(e, axis=0, keepdims=True)\n",
     ),
-    ("backward_prop", '        "bh": np.sum(delta1, axis=0, keepdims=True),\n', '        "bh": np.sum(delta1, axis=0),\n'),
+    (
+        "backward_prop",
+        '        "bh": np.sum(delta1, axis=0, keepdims=True),\n',
+        '        "bh": np.sum(delta1, axis=0),\n',
+    ),
 ]
 LOST = {"tanh_derivative", "softmax", "backward_prop"}
 LOAD_ERROR = "raise ValueError(\"<script>alert('x')</script>\\x1b[31m\")"
@@ -291,22 +307,28 @@ def cli_page(browser, tmp_path_factory):
     return page
 
 
+@in_browser
 def test_cli_html_page_is_readable_at_both_widths(browser, cli_page, screenshots):
     for seen in look(browser, cli_page, screenshots, "cli"):
         assert_readable(seen)
         assert not seen["page_overflow"]
 
 
+@in_browser
 def test_cli_html_page_shows_a_figure_for_every_function_that_lost_points_and_none_else(browser, cli_page):
     from selenium.webdriver.common.by import By
 
     browser.get(cli_page.as_uri())
-    pictured = [e.get_attribute("data-function") for e in browser.find_elements(By.CSS_SELECTOR, "figure[data-function]")]
+    pictured = [
+        e.get_attribute("data-function")
+        for e in browser.find_elements(By.CSS_SELECTOR, "figure[data-function]")
+    ]
     assert sorted(pictured) == sorted(LOST)
     lost = {e.get_attribute("id")[3:] for e in browser.find_elements(By.CSS_SELECTOR, "section.function")}
     assert lost == LOST
 
 
+@in_browser
 def test_cli_html_page_says_the_load_error_on_top_with_its_line(browser, cli_page):
     from selenium.webdriver.common.by import By
 
@@ -356,10 +378,12 @@ def feedback_page(course, learner) -> Path:
     return course / "feedback" / learner / demo.ASSIGNMENT / f"{demo.ASSIGNMENT}.html"
 
 
+@in_browser
 @pytest.mark.parametrize("learner", [DEMO_LEARNER, LOADER])
 def test_feedback_page_is_readable_at_both_widths(browser, course, screenshots, learner):
     for seen in look(browser, feedback_page(course, learner), screenshots, f"nbgrader-{learner}"):
         assert_readable(seen)
+        assert not seen["page_overflow"], f"the page scrolls sideways at {seen['width']} px"
         assert seen["maths"] > 100  # the chapter's formulas, drawn as MathML
 
 
@@ -373,6 +397,7 @@ return Array.from(document.querySelectorAll('a[name]')).filter(a => a.name.start
 """
 
 
+@in_browser
 def test_feedback_index_names_test_cells_by_function_and_written_answers_await_grading(browser, course):
     from selenium.webdriver.common.by import By
 
@@ -389,6 +414,7 @@ def test_feedback_index_names_test_cells_by_function_and_written_answers_await_g
     assert "Comments:" not in text
 
 
+@in_browser
 def test_feedback_glossary_table_has_separated_columns(browser, course):
     browser.get(feedback_page(course, DEMO_LEARNER).as_uri())
     cell = browser.execute_script("""
@@ -399,6 +425,7 @@ def test_feedback_glossary_table_has_separated_columns(browser, course):
     assert all(value > 0 for value in cell)
 
 
+@in_browser
 def test_feedback_says_root_cause_and_load_error_on_top(browser, course):
     from selenium.webdriver.common.by import By
 
@@ -414,9 +441,12 @@ def test_feedback_says_root_cause_and_load_error_on_top(browser, course):
     assert first.location["y"] < browser.find_element(By.ID, "toc").location["y"]
 
 
+@in_browser
 @pytest.mark.skipif(not FIGURES, reason="grade_submission has no `figures` option yet (the figures branch)")
 @pytest.mark.parametrize("learner", [DEMO_LEARNER, LOADER])
-def test_feedback_shows_a_figure_under_every_test_cell_that_lost_points_and_none_else(browser, course, learner):
+def test_feedback_shows_a_figure_under_every_test_cell_that_lost_points_and_none_else(
+    browser, course, learner
+):
     browser.get(feedback_page(course, learner).as_uri())
     for function, label, images, loaded in browser.execute_script(CELLS):
         score, top = (float(v) for v in label.rsplit("：", 1)[1].split(" / "))

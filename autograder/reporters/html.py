@@ -52,7 +52,9 @@ def render(results: Results, lang: str = "zh") -> str:
         f"<p id='score'><strong>{_e(say('report_score', score=number(results.score), max_score=number(results.max_score)))}</strong></p>",
     ]
     if results.grader_errors:
-        body.append(f"<p class='notice'>⚠ {_e(say('report_grader_errors', n=len(results.grader_errors)))}</p>")
+        body.append(
+            f"<p class='notice'>⚠ {_e(say('report_grader_errors', n=len(results.grader_errors)))}</p>"
+        )
     body += [_notice(results, lang, say), _fix_first(results, lang, say), _table(results, say)]
     body += [_function(results, function, lang, say) for function in lost_points_first(results)]
     if not results.failed():
@@ -97,7 +99,9 @@ def _table(results: Results, say) -> str:
             f"<tr><td>{mark}</td><td>{link}</td><td class='n'>{number(score)}</td><td class='n'>{number(max_score)}</td></tr>"
         )
     head = "".join(f"<th>{_e(say(key))}</th>" for key in ("report_function", "report_points", "report_max"))
-    return f"<table id='functions'><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return (
+        f"<table id='functions'><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _function(results: Results, function: str, lang: str, say) -> str:
@@ -124,7 +128,9 @@ def _check(test: CheckResult, say, lang: str, notice: str) -> str:
     """A failed check and its feedback, less the notice it starts with (said once, on top)."""
     mark = "⚠" if test.error else "✗"
     grader = f" <em>{_e(say('report_grader_error'))}</em>" if test.error else ""
-    head = f"{mark} <code>{_e(test.name, 200)}</code> ({number(test.score)} / {number(test.max_score)}){grader}"
+    head = (
+        f"{mark} <code>{_e(test.name, 200)}</code> ({number(test.score)} / {number(test.max_score)}){grader}"
+    )
     feedback = test.feedback.render(lang)
     if notice and feedback.startswith(notice) and feedback != notice:
         feedback = feedback[len(notice) :].lstrip("\n")
@@ -140,5 +146,9 @@ def figure_html(figure: Figure, lang: str) -> str:
         return ""
     uri = f"data:{mime};base64,{base64.b64encode(figure.data).decode('ascii')}"
     alt = _e(caption or figure.function, 300)
-    said = f"<figcaption>{_e(in_language(lang)('page_figure', caption=caption), 600)}</figcaption>" if caption else ""
+    said = (
+        f"<figcaption>{_e(in_language(lang)('page_figure', caption=caption), 600)}</figcaption>"
+        if caption
+        else ""
+    )
     return f"<figure class='figure' data-function='{_e(figure.function, 100)}'><img src='{uri}' alt='{alt}'>{said}</figure>"
