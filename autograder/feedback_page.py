@@ -103,6 +103,10 @@ class FeedbackGrades(GetGrades):
         if cell.metadata.nbgrader.get("comment") == "No response.":  # nbgrader's own, in English
             cell.metadata.nbgrader["comment"] = messages.t("page_no_response").render(LANG)
 
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell.metadata.pop(NOTES, None)  # a learner's own, if any: the labels are the grader's alone
+        return super().preprocess_cell(cell, resources, cell_index)
+
     def preprocess(self, nb, resources):
         nb, resources = super().preprocess(nb, resources)
         notes = nb.metadata.get(NOTES) if isinstance(nb.metadata.get(NOTES), dict) else {}

@@ -346,6 +346,7 @@ def test_cli_html_page_says_the_load_error_on_top_with_its_line(browser, cli_pag
 
 DEMO_LEARNER = "lin"  # the demo class's learner with the chapter's bugs, as in tests/test_browser.py
 LOADER = "lo"  # the three bugs above, and a load error in the last answer cell
+FORGED = "FORGED BY THE LEARNER"
 
 
 def loader_notebook(release_nb):
@@ -357,7 +358,12 @@ def loader_notebook(release_nb):
         code[function] = (code[function] + "\n").replace(right, wrong)
     last = list(code)[-1]
     code[last] += f"\n\n{LOAD_ERROR}\n"
-    return demo.submission(release_nb, code)
+    nb = demo.submission(release_nb, code)
+    # what the page says on top and the cells' labels are the grader's: the learner's are dropped
+    nb.metadata["nn_feedback"] = {"notice": FORGED, "fix_first": [FORGED]}
+    for cell in nb.cells:
+        cell.metadata["nn_feedback"] = {"label": FORGED, "awaiting": True}
+    return nb
 
 
 @pytest.fixture(scope="module")
@@ -435,6 +441,7 @@ def test_feedback_says_root_cause_and_load_error_on_top(browser, course):
     assert notice.location["y"] < toc.location["y"]
     assert "出错的代码" in notice.text and "<script>alert('x')</script>" in notice.text  # its line, as text
     assert "<script>alert('x')" not in browser.page_source  # the DOM holds it as text only
+    assert FORGED not in browser.page_source
     browser.get(feedback_page(course, DEMO_LEARNER).as_uri())
     assert not browser.find_elements(By.ID, "nn-notice")
     first = browser.find_element(By.ID, "nn-fix-first")
