@@ -87,7 +87,7 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 # The feedback page a learner can read (issue 20): the kit's template extends nbgrader's own
-# `feedback` one (templates/feedback/nn_feedback): the load error and root causes on top, test
+# `feedback` one (templates/nbgrader/nn_feedback): the load error and root causes on top, test
 # cells named by their function, written answers "awaiting grading" until graded, output that
 # wraps, formulas pre-rendered as MathML (no MathJax from a CDN: an offline JupyterHub reads them).
 # Scoped to GenerateFeedback's exporter: the formgrader keeps its own template.
@@ -95,7 +95,7 @@ FORMGRADER = Path(importlib.util.find_spec("nbgrader").origin).parent / "server_
 c.GenerateFeedback.HTMLExporter.template_name = "nn_feedback"
 c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [
     str(FORMGRADER / "templates"),
-    str(KIT / "templates" / "feedback"),
+    str(KIT / "templates" / "nbgrader"),
 ]
 # where the kit's template finds nbgrader's (`feedback/index.html.j2`) and nbgrader's bootstrap.min.css
 c.GenerateFeedback.HTMLExporter.extra_template_paths = [

@@ -3,7 +3,7 @@
 nbgrader's documented ways only: `generate_feedback` renders the autograded notebook with its
 HTMLExporter, whose template, filters and preprocessors nbgrader_config.py names (scoped to
 GenerateFeedback, so the formgrader keeps its own template). The kit's template
-(templates/feedback/nn_feedback/) extends nbgrader's `feedback` template:
+(templates/nbgrader/nn_feedback/) extends nbgrader's `feedback` template:
 
 - at autograde, SandboxGrades (nbgrader_hooks.py) writes under each test cell the feedback, the
   points (nbgrader's partial credit) and the function's figure, and into the notebook's metadata
