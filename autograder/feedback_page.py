@@ -50,22 +50,29 @@ def page_notes(results: Results, lang: str = LANG) -> dict:
     }
 
 
-def figure_output(figure: Figure, lang: str = LANG):
-    """The figure as a notebook output: a PNG as nbgrader's own image/png; another type as an <img>
-    with a data: URI (an SVG drawn inline could carry markup; an image cannot run any)."""
+def figure_outputs(figure: Figure, lang: str = LANG) -> list:
+    """The figure as notebook outputs, its caption below it: a PNG as nbgrader's own image/png
+    (the caption its alt text too); another type as an <img> with a data: URI (an SVG drawn
+    inline could carry markup; an image cannot run any); none for what is not an image."""
     caption = figure.caption.render(lang) if figure.caption else figure.function
     encoded = base64.b64encode(figure.data).decode("ascii")
+    meta: dict = {NOTES: {"figure": figure.function}}
     if figure.mime == "image/png":
         data = {"image/png": encoded, "text/plain": caption}
-    else:
-        mime = (
-            figure.mime if figure.mime in ("image/svg+xml", "image/jpeg", "image/gif", "image/webp") else ""
-        )
-        if not mime:
-            return None
+        meta["image/png"] = {"alt": caption}
+    elif figure.mime in ("image/svg+xml", "image/jpeg", "image/gif", "image/webp") and figure.data:
         alt = html_text(caption, 600)
-        data = {"text/html": f"<img src='data:{mime};base64,{encoded}' alt='{alt}'>", "text/plain": caption}
-    return nbformat.v4.new_output("display_data", data=data, metadata={NOTES: {"figure": figure.function}})
+        data = {
+            "text/html": f"<img src='data:{figure.mime};base64,{encoded}' alt='{alt}'>",
+            "text/plain": caption,
+        }
+    else:
+        return []
+    said = messages.t("page_figure", caption=caption).render(lang)
+    return [
+        nbformat.v4.new_output("display_data", data=data, metadata=meta),
+        nbformat.v4.new_output("stream", name="stdout", text=said + "\n"),
+    ]
 
 
 # --- at feedback (generate_feedback) -------------------------------------------------------------

@@ -64,7 +64,7 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, Overw
 from traitlets import Bool, List
 
 from autograder import messages
-from autograder.feedback_page import NOTES, figure_output, page_notes
+from autograder.feedback_page import NOTES, figure_outputs, page_notes
 from autograder.results import note as misconception_note
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 from autograder.submission import MODULE, NOTEBOOK, LinkRefused, NoSubmission, graded_file
@@ -144,7 +144,7 @@ class SandboxGrades(Preprocessor):
             figure = results.figures.get(name)
             cell.outputs = [
                 nbformat.v4.new_output("stream", name="stdout", text=feedback),
-                *([shown] if figure is not None and (shown := figure_output(figure)) else []),
+                *(figure_outputs(figure) if figure is not None else []),
                 nbformat.v4.new_output(
                     "execute_result",
                     data={"text/plain": repr(earned)},

@@ -164,6 +164,23 @@ def test_the_feedback_page_head_loads_nothing_from_a_cdn():
     assert "cdn" not in out and "<script" not in out and "pre-wrap" in out
 
 
+def test_a_figure_under_a_test_cell_is_an_image_with_its_caption_and_nothing_else_is_drawn():
+    from autograder.feedback_page import figure_outputs
+
+    image, caption = figure_outputs(figure("softmax", EVIL))
+    assert image.output_type == "display_data" and base64.b64decode(image.data["image/png"]).startswith(
+        b"\x89PNG"
+    )
+    assert image.metadata["image/png"]["alt"].startswith("<script>")  # nbconvert escapes alt text itself
+    assert caption.output_type == "stream" and caption.text.startswith("图（figure）：")
+    assert figure_outputs(Figure("softmax", b"<b>x</b>", "text/html", Text("x", "x"))) == []
+    svg = figure_outputs(Figure("softmax", b"<svg/>", "image/svg+xml", Text(EVIL, EVIL)))[0]
+    assert (
+        svg.data["text/html"].startswith("<img src='data:image/svg+xml;base64,")
+        and "<script" not in svg.data["text/html"]
+    )
+
+
 # --- in a browser ---------------------------------------------------------------------------------
 
 # whether grade_submission draws figures (the figures branch): else the tests put in their own
