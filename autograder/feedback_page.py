@@ -22,6 +22,7 @@ quoting.html_text here, formulas through latex2mathml's escaping and then a Math
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import re
 
@@ -191,6 +192,7 @@ MATHML_ATTRIBUTES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # one generate_feedback renders the same formulas for every learner
 def _mathml(latex: str, block: bool) -> str | None:
     from latex2mathml.converter import convert
 
