@@ -124,6 +124,15 @@ def test_html_report_says_the_load_error_then_the_root_cause_then_the_functions(
     assert "id='fn-sigmoid'" not in page  # a passing function gets a row, no section
 
 
+def test_html_report_says_a_refusal_on_top():
+    from autograder.grade import without_results
+
+    results = without_results(f"bob/{EVIL}", "refused")
+    results.refused = Text(f"拒绝了 {EVIL}", f"refused {EVIL}")
+    page = render(results, "html")
+    assert page.index("id='notice'") < page.index("id='functions'") and "拒绝了 &lt;script&gt;" in page
+
+
 def test_html_report_draws_figures_only_for_functions_that_lost_points():
     figures = {name: figure(name) for name in ("sigmoid", "sigmoid_derivative", "backward_prop")}
     page = render(handmade(figures), "html")
