@@ -123,6 +123,9 @@ class FeedbackGrades(GetGrades):
             "notice": str(notes.get("notice") or ""),
             "fix_first": [str(line) for line in fix],
             "labels": {key: messages.t(key).render(LANG) for key in LABELS},
+            "late": messages.t(
+                "page_late_penalty", points=_num(resources["nbgrader"]["late_penalty"])
+            ).render(LANG),
             "score_line": messages.t(
                 "report_score",
                 score=_num(resources["nbgrader"]["score"]),

@@ -997,6 +997,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "page_awaiting": ("待批改（awaiting grading）", "awaiting grading"),
     "page_written_answer": ("书面回答（written answer）：{said}", "Written answer: {said}"),
     "page_top": ("回到顶部（top）", "Top"),
+    "page_late_penalty": ("迟交扣分（late submission penalty）：-{points}", "Late submission penalty: -{points}"),
     "page_code_answer": ("代码回答（code answer）：{said}", "Code answer: {said}"),
     "page_no_response": ("未作答（no response）", "No response."),
     "page_your_answer": ("你的回答（your answer）", "Your answer"),
