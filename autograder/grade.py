@@ -143,12 +143,14 @@ def run_rubric(ctx: Context, rubric: dict[str, dict[str, float]]) -> list[CheckR
     return [done[name] for _, name, _ in entries]
 
 
-def grade_submission(path, *, opener=open_graded) -> Results:
+def grade_submission(path, *, opener=open_graded, figures: bool = False) -> Results:
     """Grade the submission at `path` (.py, folder holding nn_basics.py, or .ipynb), in both
     languages: reporters pick one.
 
     opener: what opens the submission (default: the sandbox, as submission.py says; tests pass
     an in-process double). FileNotFoundError when there is nothing to grade.
+    figures: draw a picture of each function that lost points (autograder/figures/), for the
+    formats that show images (the HTML page, nbgrader's feedback); nothing is drawn otherwise.
     """
     if opener is open_graded:  # the worker runtime's imports run while this process does its own
         from .sandbox.process import Zygote
@@ -164,6 +166,9 @@ def grade_submission(path, *, opener=open_graded) -> Results:
         ctx = Context(sub, reference)
         tests = name_misconceptions(ctx, run_rubric(ctx, rubric))  # probes failing functions only
         load_error, failure = sub.load_error, sub.load_failure
+        drawn = (
+            draw(sub, tests, reference, ctx.broken) if figures and not isinstance(failure, Refused) else {}
+        )
         cells, module_code = ctx.code
     # nothing loaded: the report says why once, in both languages, and so does every check
     refused = t("load_refused", reason=refusal_reason(failure)) if isinstance(failure, Refused) else None
@@ -187,7 +192,18 @@ def grade_submission(path, *, opener=open_graded) -> Results:
         refused=refused,
         load_note=note,
         unanswered=unanswered,
+        figures=drawn,
     )
+
+
+def draw(sub, tests: list[CheckResult], reference, broken) -> dict:
+    """The figures of the functions that lost points, while the submission is open, once every
+    score is settled; matplotlib is imported only here, so a grade that draws nothing never pays
+    for it. (Not loaded ahead on a thread during the checks: judging a function given the
+    learner's helpers has a wall-time budget, checks/helpers.py, that it would eat into.)"""
+    from .figures import draw_figures
+
+    return draw_figures(sub, tests, reference, broken=broken)
 
 
 def has_code(module_code) -> bool:

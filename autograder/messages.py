@@ -997,7 +997,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "page_awaiting": ("待批改（awaiting grading）", "awaiting grading"),
     "page_written_answer": ("书面回答（written answer）：{said}", "Written answer: {said}"),
     "page_top": ("回到顶部（top）", "Top"),
-    "page_late_penalty": ("迟交扣分（late submission penalty）：-{points}", "Late submission penalty: -{points}"),
+    "page_late_penalty": (
+        "迟交扣分（late submission penalty）：-{points}",
+        "Late submission penalty: -{points}",
+    ),
     "page_code_answer": ("代码回答（code answer）：{said}", "Code answer: {said}"),
     "page_no_response": ("未作答（no response）", "No response."),
     "page_your_answer": ("你的回答（your answer）", "Your answer"),
@@ -1089,6 +1092,101 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- the instructor's class report (class.html; autograder/classreport/) ------------------
     "class_title": ("{assignment} 全班报告（class report）", "{assignment} class report"),
+    # --- the pictures of the functions that lost points (autograder/figures/) ------------------
+    "figure_yours": ("你的函数", "yours"),
+    "figure_reference": ("参考答案", "reference"),
+    "figure_curve_title": ("{fn}：你的函数与参考答案", "{fn}: yours and the reference"),
+    "figure_activation": (
+        "你的 `{fn}` 与参考答案在公开的输入上：x 从 -8 到 8，以及两端的 ±30、±100、±710、±1000。"
+        "阴影处两者不同；NaN 或 inf 画成记号（marks）。",
+        "Your `{fn}` and the reference on public inputs: x from -8 to 8, and ±30, ±100, ±710, "
+        "±1000 at the ends. Shaded where they differ; NaN or inf drawn as marks.",
+    ),
+    "figure_derivative": (
+        "你的 `{fn}` 与参考答案在公开的输入上（x 从 -8 到 8，以及 ±30、±100、±710、±1000），阴影处两者不同；"
+        "第三条曲线是你自己的 `{base}` 的数值导数（numerical derivative，中心差分）：它与你的导数分开的地方，"
+        "你的导数和你的函数对不上。",
+        "Your `{fn}` and the reference on public inputs (x from -8 to 8, and ±30, ±100, ±710, ±1000), "
+        "shaded where they differ; the third curve is the numerical derivative (central difference) of "
+        "your own `{base}`: where it parts from your derivative, your derivative disagrees with your "
+        "function.",
+    ),
+    "figure_numeric_label": ("你的 {base} 的数值导数", "numerical derivative of your {base}"),
+    "figure_softmax": (
+        "你的 `softmax`（左）与参考答案（右）对一个公开的 3×4 输入（每行一个样本）的输出；Σ 是每行、每列之和。"
+        "默认沿最后一个轴（每一行）归一化：每行之和应为 1。与参考答案不同的值标为红色。",
+        "Your `softmax` (left) and the reference (right) on a public 3×4 input (a sample per row); Σ are "
+        "the sums of each row and column. By default it normalises along the last axis (each row): each "
+        "row should sum to 1. Values that differ from the reference are red.",
+    ),
+    "figure_softmax_axis": ("列（axis = -1 沿这个方向）", "columns (axis = -1 runs along these)"),
+    "figure_shapes_title": ("{fn}：返回的数组的形状（shape）", "{fn}: the shapes of the arrays returned"),
+    "figure_shapes": (
+        "`{fn}` 在笔记本的 XOR 网络上（N = 4, D = 2, H = 5, K = 1）返回的数组的形状（右），对照应有的形状（左）；"
+        "红色的形状不对。方块的宽是列数，高是行数。",
+        "The shapes of the arrays `{fn}` returned on the notebook's XOR network (N = 4, D = 2, H = 5, "
+        "K = 1) (right) against the shapes expected (left); red ones are wrong. A box is as wide as its "
+        "columns and as tall as its rows.",
+    ),
+    "figure_expected_shape": ("应有的形状", "expected"),
+    "figure_your_shape": ("你返回的形状", "returned"),
+    "figure_no_array": ("（不是数组或缺少）", "(not an array, or missing)"),
+    "figure_limit": ("阈值（threshold）{limit}", "limit {limit}"),
+    "figure_axis_relative_error": ("相对误差（relative error，对数坐标）", "relative error (log scale)"),
+    "figure_axis_gradient_check": (
+        "gradient_check 返回的值（对数坐标）",
+        "gradient_check's value (log scale)",
+    ),
+    "figure_backward_prop": (
+        "在笔记本的 XOR 网络上，你的 `backward_prop` 的每个梯度与数值梯度（numerical gradient）之间的相对误差"
+        "（红），以及参考答案的（蓝）；正确的梯度在虚线（1e-7）以下。",
+        "On the notebook's XOR network, the relative error between each gradient of your `backward_prop` "
+        "and the numerical gradient (red), and the reference's (blue); a correct gradient is below the "
+        "dashed line (1e-7).",
+    ),
+    "figure_numerical_gradient": (
+        "你的 `numerical_gradient` 对一个公开的光滑函数、在笔记本网络的每个参数处给出的梯度，与精确梯度之间的"
+        "相对误差（红），以及参考答案的（蓝）；中心差分（central difference）应在虚线（1e-7）以下。",
+        "The relative error between the gradient your `numerical_gradient` gives for a public smooth "
+        "function at each parameter of the notebook's network and the exact gradient (red), and the "
+        "reference's (blue); a central difference stays below the dashed line (1e-7).",
+    ),
+    "figure_gradient_check": (
+        "你的 `gradient_check` 对一个公开的光滑代价函数返回的值（红）与参考答案的（蓝）：第一组是精确的梯度"
+        "（应在虚线 1e-7 以下），其余每组在一个参数里有一个元素是错的（应远在虚线以上）。",
+        "What your `gradient_check` returns for a public smooth cost (red) and the reference's (blue): "
+        "first for the exact gradient (below the dashed line, 1e-7), then with one wrong element in each "
+        "parameter (far above it).",
+    ),
+    "figure_exact_gradient": ("精确梯度", "exact"),
+    "figure_wrong_in": ("{param} 有错", "{param} wrong"),
+    "figure_train_title": (
+        "XOR：代价曲线（{iterations} 次迭代）",
+        "XOR: cost curve ({iterations} iterations)",
+    ),
+    "figure_train": (
+        "你的 `train` 在笔记本的 XOR 问题上（num_hidden = 5, alpha = 1.0, seed = 0, {iterations} 次迭代）"
+        "记录的代价（红），与参考答案从同一起点做梯度下降的代价（蓝虚线），对数坐标；右图是两者每一步的相对差。",
+        "The costs your `train` records on the notebook's XOR problem (num_hidden = 5, alpha = 1.0, "
+        "seed = 0, {iterations} iterations) (red), and those of the reference's gradient descent from the "
+        "same start (blue, dashed), on a log scale; on the right, how far apart they are at each step.",
+    ),
+    "figure_train_apart": ("与参考答案的相对差", "relative difference from the reference"),
+    "figure_predict_differ": ("{n} 个点与参考答案不同", "{n} points differ from the reference"),
+    "figure_axis_iteration": ("迭代次数（iteration）", "iteration"),
+    "figure_axis_cost": ("代价 J（对数坐标）", "cost J (log scale)"),
+    "figure_predict": (
+        "你的 `predict`（左）与参考答案（右）对同一个在 XOR 上训练好的网络、在平面上每一点给出的类别：红 = 1，"
+        "蓝 = 0；圆点是 XOR 的目标 0，三角是目标 1；黄色方块是与参考答案不同的点。两图的边界（decision boundary）应当一样。",
+        "The class your `predict` (left) and the reference (right) give at each point of the plane for the "
+        "same network trained on XOR: red = 1, blue = 0; circles are XOR's targets 0, triangles 1; yellow "
+        "squares are points that differ from the reference. The decision boundary should be the same in both.",
+    ),
+    "report_figures_elsewhere": (
+        "对比图（figures）：失分的函数与参考答案画在一起的图，见 `--format html` 的页面或作业的反馈页（feedback）。",
+        "Figures: the functions that lost points drawn beside the reference are on the `--format html` "
+        "page and in the assignment's feedback page.",
+    ),
     "class_overview": (
         "{count} 名学生，满分 {max_score}：平均分（mean）{mean}，中位数（median）{median}，"
         "四分位数（quartiles）{q1} / {q3}；{zeros} 人得 0 分。",

@@ -72,9 +72,8 @@ from autograder.submission import MODULE, NOTEBOOK, LinkRefused, NoSubmission, g
 
 def _grade(path):
     from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
-    from autograder.reporters import grade_options
 
-    return grade_submission(path, **grade_options("html"))  # the feedback page shows the figures
+    return grade_submission(path, figures=True)  # the feedback page shows each failing function's figure
 
 
 def _graded(folder: Path):

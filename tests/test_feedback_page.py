@@ -7,15 +7,13 @@ is missing), take screenshots at 1280 and 600 px, and check what a learner sees:
 that wraps (no horizontal overflow), images that load, Chinese drawn with real glyphs, no raw
 `$…$` left, a figure for every function that lost points and none for those that passed.
 
-Figures: where grade_submission has the `figures` option (the figures branch), the pages carry
-the real ones; until then the CLI page is checked with small real PNGs put in by the test, and
-the nbgrader page's figure checks are skipped (said in the skip reason).
+Figures: the pages carry the ones the grader draws (grade_submission(figures=True), for the
+functions that lost points); the report's own tests use small real PNGs made here.
 """
 
 from __future__ import annotations
 
 import base64
-import inspect
 import io
 import os
 import re
@@ -24,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from autograder.feedback_page import math_html, offline_header
-from autograder.grade import grade_submission
 from autograder.messages import Text
 from autograder.reporters import render
 from autograder.results import CheckResult, Figure, Named, Results
@@ -192,9 +189,6 @@ def test_a_figure_under_a_test_cell_is_an_image_with_its_caption_and_nothing_els
 
 # --- in a browser ---------------------------------------------------------------------------------
 
-# whether grade_submission draws figures (the figures branch): else the tests put in their own
-FIGURES = "figures" in inspect.signature(grade_submission).parameters
-
 
 def in_browser(test):
     """Slow, and in one xdist worker, so the course is graded and the browser started once."""
@@ -309,27 +303,14 @@ def assert_readable(seen: dict) -> None:
 @pytest.fixture(scope="module")
 def cli_page(browser, tmp_path_factory):
     """`nn-grade grade --format html` of the reference with the three bugs and a load error at its
-    end (after every function, so they are all graded), with the figures the grader draws or,
-    before the figures option exists, small real PNGs for the functions that lost points."""
-    from autograder import grade
+    end (after every function, so they are all graded), with the figures the grader draws."""
     from autograder.cli import main
 
     folder = tmp_path_factory.mktemp("submission")
     source = with_bugs((ROOT / "solutions" / "nn_basics.py").read_text(encoding="utf-8"))
     (folder / "nn_basics.py").write_text(f"{source}\n\n{LOAD_ERROR}\n", encoding="utf-8")
     page = folder / "feedback.html"
-    with pytest.MonkeyPatch.context() as patch:
-        if not FIGURES:
-            real = grade.grade_submission
-
-            def with_fake_figures(path, **options):
-                results = real(path, **options)
-                lost = [f for f, (score, top) in results.by_function().items() if score < top]
-                results.figures = {f: figure(f) for f in lost}
-                return results
-
-            patch.setattr(grade, "grade_submission", with_fake_figures)
-        assert main(["grade", str(folder / "nn_basics.py"), "--format", "html", "--output", str(page)]) == 0
+    assert main(["grade", str(folder / "nn_basics.py"), "--format", "html", "--output", str(page)]) == 0
     return page
 
 
@@ -475,7 +456,6 @@ def test_feedback_says_root_cause_and_load_error_on_top(browser, course):
 
 
 @in_browser
-@pytest.mark.skipif(not FIGURES, reason="grade_submission has no `figures` option yet (the figures branch)")
 @pytest.mark.parametrize("learner", [DEMO_LEARNER, LOADER])
 def test_feedback_shows_a_figure_under_every_test_cell_that_lost_points_and_none_else(
     browser, course, learner

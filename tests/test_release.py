@@ -31,7 +31,8 @@ def solution_lines():
 
 def release_texts():
     for path in sorted(RELEASE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
+        # the reference figures are pictures (PNG) drawn from the notebook's public formulas
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".png":
             yield path, path.read_text(encoding="utf-8")
 
 

@@ -2,7 +2,10 @@
 
 Steps, in order (each later step reads what the one before wrote):
 1. sync    -- source/ch01/ch01.ipynb: answer cells from solutions/nn_basics.py, test-cell points
-              from autograder/rubric.toml.
+              from autograder/rubric.toml; source/ch01/curves.py, a copy of the one curve drawing
+              (autograder/figures/curves.py) the public checks draw their comparison figures with;
+              source/ch01/reference_figures/*.png, the activation figures drawn from the notebook
+              with the reference answers (tools/reference_figures.py).
 2. nbgrader -- `nbgrader generate_assignment ch01`, into the course's gradebook.db: strips
               solutions, locks cells, writes release/ch01/ (and copies public_checks.py, the
               public tests), records the assignment and its cells for autograde.
@@ -53,10 +56,21 @@ STUB = RELEASE / "nn_basics.py"
 POINTS = RELEASE / "points.json"
 LOCK = Path("requirements.txt")
 LEARNER_REQUIREMENTS = Path("source") / ASSIGNMENT / "requirements.txt"  # top-level names
+CURVES = Path("autograder") / "figures" / "curves.py"  # the one source of the learner's copy
+LEARNER_CURVES = NOTEBOOK.parent / "curves.py"
+REFERENCE_FIGURES = NOTEBOOK.parent / "reference_figures"
 # Everything `make release` writes; --check compares exactly these.
-GENERATED = [NOTEBOOK, RELEASE]
+GENERATED = [NOTEBOOK, LEARNER_CURVES, REFERENCE_FIGURES, RELEASE]
 # What a regeneration needs to read.
-INPUTS = ["source", "solutions", "autograder/rubric.toml", "nbgrader_config.py", "tools", "requirements.txt"]
+INPUTS = [
+    "source",
+    "solutions",
+    "autograder/rubric.toml",
+    str(CURVES),
+    "nbgrader_config.py",
+    "tools",
+    "requirements.txt",
+]
 
 CODE_STUB = "# 在这里写你的代码（YOUR CODE HERE）\nraise NotImplementedError()"
 
@@ -108,6 +122,25 @@ def sync_notebook(root):
     if missing:
         raise SystemExit(f"{NOTEBOOK}: no answer cell for {', '.join(missing)}")
     nbformat.write(nb, root / NOTEBOOK)
+
+
+def copy_curves(root):
+    """Step 1: the learner's curves.py, byte for byte the grader's (a hand edit of the copy is undone
+    here and reported by --check)."""
+    shutil.copyfile(root / CURVES, root / LEARNER_CURVES)
+
+
+def draw_reference_figures(root):
+    """Step 1: the notebook's activation figures as the reference answers draw them, in a process of
+    their own (the notebook's cells change matplotlib's settings and import the chapter's modules)."""
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+    subprocess.run(
+        [sys.executable, "-m", "tools.reference_figures", str(root)],
+        cwd=root,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def run_nbgrader(root):
@@ -213,6 +246,8 @@ def write_requirements(kit, release_dir):
 
 def release(root):
     sync_notebook(root)
+    copy_curves(root)
+    draw_reference_figures(root)
     run_nbgrader(root)
 
 

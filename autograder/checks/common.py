@@ -215,6 +215,11 @@ class Context:
             raise failed from None
 
     @property
+    def broken(self) -> frozenset[str]:
+        """Functions whose calls failed for good (a hang, a crash, missing): not asked again."""
+        return frozenset(self._broken)
+
+    @property
     def code(self) -> tuple[list[dict], list]:
         """(notebook cells, module code) as the grader holds them: where a learner's line is."""
         return list(getattr(self.sub, "cells", None) or []), list(

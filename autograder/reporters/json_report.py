@@ -3,6 +3,8 @@
 
 import json
 
+from ..figures import has_figures
+from ..messages import in_language
 from ..quoting import clean, one_line
 from . import gradescope, number
 
@@ -25,4 +27,6 @@ def render(results, lang: str = "zh") -> str:
     data["reason"] = results.reason
     # SPEC's status is passed/failed; a check that broke in the grader is listed here as well
     data["grader_errors"] = [test.name for test in results.grader_errors]
+    # this format carries no images: where the figures of the functions that lost points are
+    data["figures"] = in_language(lang)("report_figures_elsewhere") if has_figures(results) else None
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

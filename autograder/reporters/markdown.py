@@ -5,6 +5,7 @@ Every piece of learner text is inside a fenced code block sized to outrun any ba
 (quoting.fenced), so it cannot become a heading, a link, an image, a mention or HTML, nor close
 the <details> it sits in; each check's feedback is capped (quoting.FEEDBACK_LIMIT)."""
 
+from ..figures import has_figures
 from ..messages import in_language
 from ..results import last_failures, note
 from ..quoting import code_span, fenced
@@ -50,4 +51,6 @@ def render(results, lang: str = "zh") -> str:
             ]
             if i in named:  # the kit's own text (messages.py), no learner text in it
                 lines += [f"💡 {code_span(test.function)}: {note(test).render(lang)}", ""]
+        if has_figures(results):  # this format shows no images: where they are (the kit's own text)
+            lines += [say("report_figures_elsewhere"), ""]
     return "\n".join(lines).rstrip() + "\n"

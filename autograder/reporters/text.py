@@ -2,6 +2,7 @@
 
 Learner text goes through quoting.clean (no terminal escapes, no workflow commands, capped)."""
 
+from ..figures import has_figures
 from ..messages import in_language
 from ..results import last_failures, note
 from ..quoting import clean, one_line
@@ -44,6 +45,8 @@ def render(results, lang: str = "zh") -> str:
             lines.append(test.render(lang))  # CheckResult.render cleans the feedback
             if i in named:
                 lines.append("  → " + note(test).render(lang))
+        if has_figures(results):  # this format shows no images: where they are
+            lines += ["", say("report_figures_elsewhere")]
     else:
         lines.append(say("report_all_passed"))
     return "\n".join(lines) + "\n"

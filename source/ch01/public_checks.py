@@ -6,6 +6,9 @@ check_<函数名>(f)。它们只检查形状、几个已知值和数值稳定性
 
 每个检查失败时抛出 AssertionError，说明输入、期望值、实际返回值和可以尝试的做法；
 学习者的函数还没有实现（抛出 NotImplementedError）时，抛出 NotImplementedYet。
+激活函数和导数的检查失败时，还画一张对比图（comparison figure，curves.py）：你的函数在公开区间上的
+曲线画在参考曲线上，不同的地方涂上底色。在笔记本里图显示在测试单元格下面；用 pytest 时图存成 PNG，
+失败说明里写出它的路径。
 
 评分时（nbgrader autograde 设置的 NBGRADER_EXECUTION=autograde），
 每个检查立即返回，不调用学习者的函数：得分只由评分器（grader）的隐藏检查决定。
@@ -13,11 +16,15 @@ check_<函数名>(f)。它们只检查形状、几个已知值和数值稳定性
 
 import contextlib
 import functools
+import importlib.util
 import math
 import os
 import signal
+import sys
+import tempfile
 import threading
 import traceback
+import warnings
 
 import numpy as np
 
@@ -252,8 +259,9 @@ def _public_check(check):
         else:
             print(f"✓ {name} 通过公开检查")
             return None
+        note = _figure_note(name, error) if type(error) is AssertionError else ""
         # 重新抛出、不带内部回溯（traceback）：说明文字已经写明输入、期望和实际
-        raise type(error)(str(error)) from None
+        raise type(error)(str(error) + note) from None
 
     return run
 
@@ -284,8 +292,123 @@ def _expect_same_shape(got, x, call):
         )
 
 
+# ---------------------------------------------------------------------------
+# 对比图（comparison figure）：检查没通过时，你的曲线画在参考曲线上
+# ---------------------------------------------------------------------------
+
+# pytest 时对比图存在这里（临时文件夹，不会混进你要提交的作业文件夹）；环境变量 NN_KIT_FIGURE_DIR 可以改它。
+FIGURE_DIR = os.environ.get("NN_KIT_FIGURE_DIR") or os.path.join(tempfile.gettempdir(), "nn_ch01_figures")
+
+
+@contextlib.contextmanager
+def _curve_on_failure(learner, reference, **kwargs):
+    """检查失败时记下画对比图要用的东西：学习者的函数、参考公式（标量）和参数。"""
+    try:
+        yield
+    except AssertionError as failure:
+        if not hasattr(failure, "curve"):
+            failure.curve = (learner, reference, kwargs)
+        raise
+
+
+@functools.cache
+def _curves():
+    """与本文件同一文件夹里的 curves.py（画图模块，和评分器用的是同一份）。"""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "curves.py")
+    spec = importlib.util.spec_from_file_location("nn_kit_curves", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _quietly(f, *args, **kwargs):
+    """在公开区间上调用学习者的函数：溢出等警告不打印（图上会标出 NaN 和 inf）。"""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.asarray(f(*args, **kwargs), dtype=float)
+
+
+def _own_numeric_derivative(name, learner, xs, kwargs):
+    """导数的检查：学习者自己的激活函数的数值导数（中心差分），看导数和自己的函数是否一致。"""
+    activation = getattr(learner.f, "__globals__", {}).get(name.removesuffix("_derivative"))
+    if not name.endswith("_derivative") or not callable(activation):
+        return None, None
+    h = 1e-5
+    try:
+        numeric = (_quietly(activation, xs + h, **kwargs) - _quietly(activation, xs - h, **kwargs)) / (2 * h)
+    except Exception:  # noqa: BLE001 - 激活函数还没写好时，图上只少这一条线
+        return None, None
+    return numeric, f"你的 {activation.__name__} 的数值导数（numerical derivative）"
+
+
+def _comparison_png(name, learner, reference, kwargs):
+    curves = _curves()
+    xs = curves.PUBLIC_X
+    mine = _quietly(learner.f, xs.copy(), **kwargs)
+    expected = np.array([reference(float(v)) for v in xs])
+    numeric, numeric_label = _own_numeric_derivative(name, learner, xs, kwargs)
+    given = "".join(f"，{k}={_show(v)}" for k, v in kwargs.items())
+    figure = curves.curve_figure(
+        xs,
+        mine,
+        expected,
+        title=f"{name}{given}：你的函数（红）与参考答案（灰）",
+        numeric=numeric,
+        numeric_label=numeric_label,
+    )
+    return curves.to_png(figure)
+
+
+def _in_notebook():
+    """在 Jupyter 内核（kernel）里运行：图可以直接显示在单元格下面。"""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _saved(name, png):
+    try:
+        os.makedirs(FIGURE_DIR, exist_ok=True)
+        path = os.path.join(FIGURE_DIR, f"{name}.png")
+        with open(path, "wb") as file:
+            file.write(png)
+    except OSError:  # 例如别的用户建了这个文件夹：换一个只属于这次运行的临时文件夹
+        path = os.path.join(tempfile.mkdtemp(prefix="nn_ch01_figures_"), f"{name}.png")
+        with open(path, "wb") as file:
+            file.write(png)
+    return path
+
+
+def _figure_note(name, failure):
+    """画出对比图：笔记本里显示在单元格下面，其他时候存成 PNG；返回要加在失败说明后面的一句话。"""
+    curve = getattr(failure, "curve", None)
+    if curve is None:
+        return ""
+    try:
+        with _time_limit(name):
+            png = _comparison_png(name, *curve)
+    except Exception:  # noqa: BLE001 - 画不出图（例如返回的形状不对）时，说明文字照旧
+        return ""
+    legend = "红线是你的函数，灰线是参考答案，橙色底色标出两者不同的地方，NaN 和 inf 画成图边上的记号。"
+    if _in_notebook():
+        from IPython.display import Image, display
+
+        display(Image(data=png, format="png"))
+        return f"\n对比图（comparison figure）在上面：{legend}"
+    try:
+        path = _saved(name, png)
+    except OSError:
+        return ""
+    return f"\n对比图（comparison figure）：{path}\n{legend}"
+
+
 def _check_activation(learner, reference, points, hint, **kwargs):
     """一个激活函数（或其导数）的通用检查：已知值、形状、[-1000, 1000] 内有限。"""
+    with _curve_on_failure(learner, reference, **kwargs):
+        _check_values(learner, reference, points, hint, kwargs)
+
+
+def _check_values(learner, reference, points, hint, kwargs):
     xs = np.array(points, dtype=float)
     expected = np.array([reference(float(v)) for v in xs])
     _expect_close(learner.array(xs, **kwargs), expected, learner.describe((xs,), kwargs), hint)
@@ -328,8 +451,24 @@ def check_sigmoid(sigmoid):
     _check_activation(sigmoid, _sigmoid, [-3.0, -1.0, 0.0, 1.0, 3.0], "")
 
 
+def _sigmoid_derivative(x):
+    return _sigmoid(x) * (1 - _sigmoid(x))
+
+
 @_public_check
 def check_sigmoid_derivative(sigmoid_derivative):
+    with _curve_on_failure(sigmoid_derivative, _sigmoid_derivative):
+        _sigmoid_derivative_traps(sigmoid_derivative)
+    _check_activation(
+        sigmoid_derivative,
+        _sigmoid_derivative,
+        [-3.0, -1.0, 0.0, 1.0, 3.0],
+        "对照笔记本“Sigmoid 的导数”一节的推导检查公式：σ'(0) = 0.25 是它的最大值，"
+        "而且 σ' 关于 0 对称（σ'(-x) = σ'(x)），处处为正。",
+    )
+
+
+def _sigmoid_derivative_traps(sigmoid_derivative):
     got = sigmoid_derivative.array(np.array([0.0]))
     if np.allclose(got, [0.0]):
         raise AssertionError(
@@ -346,13 +485,6 @@ def check_sigmoid_derivative(sigmoid_derivative):
             "在 x <= -710 时分子分母都溢出为 inf，inf/inf = NaN。换成推导最后那个只用 σ(x) 表示的形式，"
             "复用你的 sigmoid。"
         )
-    _check_activation(
-        sigmoid_derivative,
-        lambda x: _sigmoid(x) * (1 - _sigmoid(x)),
-        [-3.0, -1.0, 0.0, 1.0, 3.0],
-        "对照笔记本“Sigmoid 的导数”一节的推导检查公式：σ'(0) = 0.25 是它的最大值，"
-        "而且 σ' 关于 0 对称（σ'(-x) = σ'(x)），处处为正。",
-    )
 
 
 @_public_check
@@ -465,10 +597,11 @@ def check_swish(swish):
     got = swish.array(xs)
     expected = np.array([x * _sigmoid(x) for x in xs])
     if got.shape == xs.shape and np.allclose(got, 2 * expected):
-        raise AssertionError(
-            f"swish({_show(xs)}) 期望 {_show(expected)}，实际 {_show(got)}：正好是 2 倍。\n"
-            "教材用的是重新参数化的形式 2·x·σ(βx)；本作业评分用标准形式 x·σ(βx)（β = 1 时即 SiLU）。"
-        )
+        with _curve_on_failure(swish, lambda x: x * _sigmoid(x)):
+            raise AssertionError(
+                f"swish({_show(xs)}) 期望 {_show(expected)}，实际 {_show(got)}：正好是 2 倍。\n"
+                "教材用的是重新参数化的形式 2·x·σ(βx)；本作业评分用标准形式 x·σ(βx)（β = 1 时即 SiLU）。"
+            )
     _check_activation(
         swish, lambda x: x * _sigmoid(x), [-3.0, -1.0, 0.0, 1.0, 3.0], "swish(x) = x·σ(βx)，默认 beta = 1。"
     )
