@@ -79,11 +79,36 @@ c.Autograde.sanitize_preprocessors = [
 # once after the last step still catches a step that breaks the notebook.
 c.Exporter.optimistic_validation = True
 # Hidden test code must not reach learners through feedback: strip it before rendering.
+# FeedbackGrades is nbgrader's GetGrades that also labels each graded cell in the learner's
+# language (autograder/feedback_page.py).
 c.GenerateFeedback.preprocessors = [
     "autograder.nbgrader_hooks.StripHiddenTests",
-    "nbgrader.preprocessors.GetGrades",
+    "autograder.feedback_page.FeedbackGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# The feedback page a learner can read (issue 20): the kit's template extends nbgrader's own
+# `feedback` one (templates/nbgrader/nn_feedback): the load error and root causes on top, test
+# cells named by their function, written answers "awaiting grading" until graded, output that
+# wraps, formulas pre-rendered as MathML (no MathJax from a CDN: an offline JupyterHub reads them).
+# Scoped to GenerateFeedback's exporter: the formgrader keeps its own template.
+FORMGRADER = Path(importlib.util.find_spec("nbgrader").origin).parent / "server_extensions" / "formgrader"
+c.GenerateFeedback.HTMLExporter.template_name = "nn_feedback"
+c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [
+    str(FORMGRADER / "templates"),
+    str(KIT / "templates" / "nbgrader"),
+]
+# where the kit's template finds nbgrader's (`feedback/index.html.j2`) and nbgrader's bootstrap.min.css
+c.GenerateFeedback.HTMLExporter.extra_template_paths = [
+    str(FORMGRADER / "static" / "node_modules" / "bootstrap" / "dist" / "css"),
+    str(FORMGRADER / "templates"),
+]
+c.GenerateFeedback.HTMLExporter.filters = {
+    "offline_header": "autograder.feedback_page.offline_header",
+    "math_html": "autograder.feedback_page.math_html",
+}
+# What the page says on top is written by SandboxGrades into the notebook's metadata, which
+# autograde's ClearMetadataPreprocessor would otherwise clear.
+c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), "nn_feedback"}
 
 
 # `nbgrader generate_assignment ch01` must never "skip the existing assignment" (it would then

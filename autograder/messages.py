@@ -994,6 +994,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "评分程序错误（grader errors）：{n} 项检查没有被评分，不是你的错误；教师修复后会重新评分。",
         "Grader errors: {n} checks were not graded; not your mistake: the instructor will fix and re-grade.",
     ),
+    # --- the learner's feedback pages (reporters/html.py, nbgrader's feedback: nbgrader_hooks.py) ---
+    "page_title": ("评分反馈（feedback）：{name}", "Feedback: {name}"),
+    "page_fix_first": ("先修这里（fix first）", "Fix these first"),
+    "page_root_cause": (
+        "{helper} 有错：{functions} 的检查按你的 {helper} 返回的值评判，先修 {helper}。",
+        "{helper} is wrong: the checks of {functions} were judged with what your {helper} returns; fix {helper} first.",
+    ),
+    "page_checks_of": ("{fn} 的检查：{score} / {max_score}", "{fn} checks: {score} / {max_score}"),
+    "page_figure": ("图（figure）：{caption}", "Figure: {caption}"),
+    "page_awaiting": ("待批改（awaiting grading）", "awaiting grading"),
+    "page_written_answer": ("书面回答（written answer）：{said}", "Written answer: {said}"),
+    "page_top": ("回到顶部（top）", "Top"),
+    "page_late_penalty": (
+        "迟交扣分（late submission penalty）：-{points}",
+        "Late submission penalty: -{points}",
+    ),
+    "page_code_answer": ("代码回答（code answer）：{said}", "Code answer: {said}"),
+    "page_no_response": ("未作答（no response）", "No response."),
+    "page_your_answer": ("你的回答（your answer）", "Your answer"),
+    "page_comments": ("评语（comments）：", "Comments:"),
     "grader_error_mark": (
         "[评分程序错误（grader error）：不是你的错误，教师会修复后重新评分]",
         "[grader error: not your mistake; the instructor will fix it and re-grade]",

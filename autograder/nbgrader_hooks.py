@@ -64,6 +64,7 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, Overw
 from traitlets import Bool, List
 
 from autograder import messages
+from autograder.feedback_page import NOTES, figure_outputs, page_notes
 from autograder.intake import MODULE, NOTEBOOK, NoSubmission, Refused, graded_file
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 from autograder.results import note as misconception_note
@@ -73,7 +74,7 @@ from autograder.results import number
 def _grade(path):
     from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
 
-    return grade_submission(path)
+    return grade_submission(path, figures=True)  # the feedback page shows each failing function's figure
 
 
 def _graded(folder: Path):
@@ -149,14 +150,19 @@ class SandboxGrades(Preprocessor):
         results = _graded(self._submitted(info["student"], info["assignment"]))
         for cell, name in _test_cells(nb):
             earned, feedback = function_report(results, name)
+            figure = results.figures.get(name)
             cell.outputs = [
                 nbformat.v4.new_output("stream", name="stdout", text=feedback),
+                *(figure_outputs(figure) if figure is not None else []),
                 nbformat.v4.new_output(
                     "execute_result",
                     data={"text/plain": repr(earned)},
                     execution_count=cell.get("execution_count"),
                 ),
             ]
+        # what the feedback page says on top (feedback_page.py); always written, so nothing a
+        # learner put under this key in their notebook's metadata reaches the page
+        nb.metadata[NOTES] = page_notes(results)
         self.log.log(
             GRADED,
             "%s: %s/%s in %.1f s%s",

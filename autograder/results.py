@@ -357,3 +357,33 @@ def first_failures(tests: list[CheckResult]) -> set[int]:
         if not r.passed and r.misconception:
             first.setdefault(r.function, i)
     return set(first.values())
+
+
+# -- the root cause first (checks/helpers.py): what every feedback page says before the checks -------
+
+
+def root_causes(tests: list[CheckResult]) -> dict[str, list[str]]:
+    """{helper: the other functions whose checks were judged through its mistake}, helpers in the
+    order they are first named: the functions to fix first, said once at the top of a page."""
+    causes: dict[str, list[str]] = {}
+    for r in tests:
+        if r.root_cause and r.root_cause != r.function:
+            functions = causes.setdefault(r.root_cause, [])
+            if r.function not in functions:
+                functions.append(r.function)
+    return causes
+
+
+def fix_first(results: Results) -> list[Text]:
+    """What a page says before any function: the root causes, each once, in both languages."""
+    return [
+        t("page_root_cause", helper=helper, functions=", ".join(functions))
+        for helper, functions in root_causes(results.tests).items()
+    ]
+
+
+def lost_points_first(results: Results) -> list[str]:
+    """The functions that lost points, root causes first, then the others in rubric order."""
+    lost = [f for f, (score, max_score) in results.by_function().items() if score < max_score]
+    causes = [f for f in root_causes(results.tests) if f in lost]
+    return causes + [f for f in lost if f not in causes]

@@ -33,12 +33,12 @@ def add_report_options(parser) -> None:
 
 def run(args) -> int:
     from ..grade import grade_submission
-    from ..reporters import render
+    from ..reporters import grade_options, render
 
     if not os.path.lexists(args.submission):  # a dangling link is a submission: refused, graded 0
         raise CannotGrade(f"no such file or folder: {args.submission}")
     try:
-        results = grade_submission(args.submission)
+        results = grade_submission(args.submission, **grade_options(args.format))
     except FileNotFoundError as exc:  # a folder without nn_basics.py: nothing to grade
         raise CannotGrade(str(exc)) from None
     report = render(results, args.format, args.lang)

@@ -12,6 +12,7 @@ FORMATS = {
     "gradescope": "gradescope",
     "junit": "junit",
     "markdown": "markdown",
+    "html": "html",
 }
 
 
@@ -21,3 +22,12 @@ def render(results, fmt: str, lang: str = "zh") -> str:
     module = import_module(f"{__name__}.{FORMATS[fmt]}")
     report = module.render(results, lang=lang)
     return report.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+PICTURED = {"html"}  # formats that show the figures of the functions that lost points (issue 20)
+
+
+def grade_options(fmt: str) -> dict:
+    """grade_submission's keyword options a format needs: the figures for a format that shows them
+    (drawn only for functions that lost points: a correct submission never pays for them)."""
+    return {"figures": True} if fmt in PICTURED else {}
