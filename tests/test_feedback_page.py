@@ -24,7 +24,7 @@ import pytest
 from autograder.feedback_page import math_html, offline_header
 from autograder.messages import Text
 from autograder.reporters import render
-from autograder.results import CheckResult, Figure, Named, Results
+from autograder.results import CheckResult, Figure, Named, Outcome, Results
 from tests.test_browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, browser_missing
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,21 +52,21 @@ def handmade(figures: dict[str, Figure] | None = None, load_error: str | None = 
     return Results(
         submission=f"alice/{EVIL}/nn_basics.py",
         tests=[
-            CheckResult("sigmoid_values", "sigmoid", 4, True),
+            CheckResult("sigmoid_values", "sigmoid", 4, outcome=Outcome.PASSED),
             CheckResult(
                 "sigmoid_derivative_values",
                 "sigmoid_derivative",
                 3,
-                False,
-                Text(f"期望 0.25，得到 {EVIL}", f"expected 0.25, got {EVIL}"),
+                outcome=Outcome.FAILED,
+                feedback=Text(f"期望 0.25，得到 {EVIL}", f"expected 0.25, got {EVIL}"),
                 misconception=Named("m", Text("把 σ(z) 当作 z", "took σ(z) for z")),
             ),
             CheckResult(
                 "backward_prop_values",
                 "backward_prop",
                 10,
-                False,
-                Text("梯度不对", "wrong gradients"),
+                outcome=Outcome.FAILED,
+                feedback=Text("梯度不对", "wrong gradients"),
                 root_cause="sigmoid_derivative",
             ),
         ],
