@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.sandbox import TestFunction
-from autograder.intake import open_graded
+from autograder.core.intake import open_graded
 
 KIT = Path(__file__).resolve().parent.parent
 

@@ -1,12 +1,12 @@
 """Test helpers around the in-process stand-in for the sandbox's Submission, which lives in the
-package (autograder/in_process.py: the grader re-runs a check on the reference with it) and is
+package (autograder/core/in_process.py: the grader re-runs a check on the reference with it) and is
 imported from here by the tests, tools/mutants.py and bench/ as before."""
 
 from __future__ import annotations
 
 import contextlib
 
-from autograder.in_process import InProcessSubmission  # noqa: F401  (re-exported)
+from autograder.core.in_process import InProcessSubmission  # noqa: F401  (re-exported)
 from autograder.sandbox.errors import (
     CallTimeout,
     Missing,

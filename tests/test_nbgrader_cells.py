@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.grade import load_rubric
+from autograder.core.grade import load_rubric
 from autograder import nbgrader_cells as cells  # as a module: pytest would collect `tested_function`
 from autograder.nbgrader_cells import grade_id, is_answer_cell, is_solution, is_test_cell, is_written_answer
 

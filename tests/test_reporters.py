@@ -11,7 +11,7 @@ import jsonschema
 import numpy as np
 import pytest
 
-from autograder.grade import grade_submission, load_rubric
+from autograder.core.grade import grade_submission, load_rubric
 from autograder.reporters import FORMATS, render
 from autograder.results import CheckResult, Outcome, Results, Text
 from autograder.checks.common import Failed, expect_dict_of_arrays

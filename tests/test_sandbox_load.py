@@ -12,7 +12,7 @@ import pytest
 from autograder.sandbox import cpuwait
 from autograder.sandbox.errors import CallTimeout
 from autograder.sandbox.process import Zygote
-from autograder.submission import open_graded
+from autograder.core.submission import open_graded
 
 BURN = '''import time
 

@@ -4,7 +4,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.submission import open_graded
+from autograder.core.submission import open_graded
 from tests.fakes import defined
 from autograder.sandbox.errors import WorkerCrashed
 from autograder.sandbox.notebook import to_python

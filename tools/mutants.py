@@ -101,7 +101,7 @@ def mutants(source: str | None = None) -> list[Mutant]:
 
 def grade(source: str):
     """(score, names of failed checks, names of grader errors) for one mutant, in-process."""
-    from autograder.grade import grade_submission
+    from autograder.core.grade import grade_submission
     from tests.fakes import InProcessSubmission, opener
 
     warnings.simplefilter("ignore")
@@ -120,7 +120,7 @@ def _child(source, conn):
 
 def run_all(selected: list[Mutant], jobs: int = 2, timeout: float = TIMEOUT, progress=None) -> dict:
     """{mutant: (score, failed checks, grader errors)}: each graded in a forked child."""
-    from autograder.grade import load_reference, load_rubric
+    from autograder.core.grade import load_reference, load_rubric
 
     load_rubric(), load_reference()  # imported once here, inherited by every fork
     context = multiprocessing.get_context("fork")

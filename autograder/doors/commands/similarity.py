@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from . import EXIT_DONE, CannotGrade
-from ..settings import add_lang_argument
+from ...settings import add_lang_argument
 
 
 def add_parser(subparsers):
@@ -32,7 +32,7 @@ def add_parser(subparsers):
 
 def run(args) -> int:
     from .. import classreport, similarity
-    from ..quoting import one_line
+    from ...quoting import one_line
 
     if not args.directory.is_dir():
         raise CannotGrade(f"not a folder: {args.directory}")

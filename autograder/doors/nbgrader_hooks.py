@@ -65,11 +65,11 @@ from traitlets import Bool, List
 from autograder import messages
 from autograder.results import note as misconception_note
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
-from autograder.intake import MODULE, NOTEBOOK, NoSubmission, Refused, graded_file
+from autograder.core.intake import MODULE, NOTEBOOK, NoSubmission, Refused, graded_file
 
 
 def _grade(path):
-    from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
+    from autograder.core.grade import grade_submission  # deferred: keeps nbgrader's start-up light
 
     return grade_submission(path)
 
@@ -78,7 +78,7 @@ def _graded(folder: Path):
     """The Results of the learner's submitted folder, by the kit's intake (intake.graded_file):
     the same path `grade-all submitted/` grades, so both give the same score, whatever the
     folder holds (a notebook nbgrader cannot read, a module only, a refused link)."""
-    from autograder.grade import without_results
+    from autograder.core.grade import without_results
 
     try:
         graded_file(folder)
@@ -557,7 +557,7 @@ class SubmissionExporter(NotebookExporter):
 def readable_notebook(filename):
     """The notebook at `filename`, read as the kit's grader reads one (no link followed, its size
     and JSON shape bounded before parsing), then by nbformat; raises if any of it fails."""
-    from autograder.intake import read
+    from autograder.core.intake import read
     from autograder.sandbox.notebook import read_notebook
 
     data = read(filename).data  # as the grader reads it: Refused for a link, a FIFO, a size over the limit

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 
-from ..messages import in_language
-from ..quoting import html_text, one_line
+from ...messages import in_language
+from ...quoting import html_text, one_line
 from . import charts, stats
 from .reports import Learner
 

@@ -30,8 +30,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from .github import GitHub, GitHubError
-from .messages import MESSAGES, in_language, t
-from .intake import (
+from ..messages import MESSAGES, in_language, t
+from ..core.intake import (
     CLASSROOM_PREFIX,
     GRADED_NAMES,
     MAX_ID_BYTES,
@@ -40,8 +40,8 @@ from .intake import (
     Refused,
     from_archive,
 )
-from .settings import SETTINGS
-from .tarball import MAX_UNPACKED_BYTES, write
+from ..settings import SETTINGS
+from ..core.tarball import MAX_UNPACKED_BYTES, write
 
 COMMENT_MARKER = "<!-- nn-kit-autograder:score-comment -->"
 STATUS_CONTEXT = "autograder / ch01"  # the required check; keep it fixed once a ruleset names it
@@ -374,8 +374,8 @@ def decide(
     if not report.is_file():
         return None
     from .batch import gradebook_error
-    from .reporters import markdown
-    from .results import Results
+    from ..reporters import markdown
+    from ..results import Results
 
     # the lossless results grade-all wrote (results.py), both languages: never rebuilt from text
     try:
@@ -484,12 +484,12 @@ def _describe(score: float, max_score: float, pass_mark: float, note: str = "") 
 
 
 def _rubric_total() -> float:
-    from .grade import load_rubric
+    from ..core.grade import load_rubric
 
     return sum(float(p) for table in load_rubric().values() for p in table.values())
 
 
 def _fmt(value: float) -> str:
-    from .reporters import number
+    from ..reporters import number
 
     return str(number(value))

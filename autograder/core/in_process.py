@@ -18,9 +18,9 @@ import time
 import traceback
 import types
 
-from .sandbox import arena, codec, ipysyntax, protocol
-from .sandbox.callbacks import Callbacks
-from .sandbox.errors import (
+from ..sandbox import arena, codec, ipysyntax, protocol
+from ..sandbox.callbacks import Callbacks
+from ..sandbox.errors import (
     BadCallback,
     BadReturn,
     CallTimeout,
@@ -28,7 +28,7 @@ from .sandbox.errors import (
     Missing,
     NotImplementedByLearner,
 )
-from .sandbox.workdir import resolve_source
+from ..sandbox.workdir import resolve_source
 from .intake import GRADED_NAMES, MODULE_NAME
 
 _names = itertools.count()

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from . import EXIT_DONE, CannotGrade
-from ..settings import add_lang_argument
+from ...settings import add_lang_argument
 
 
 def add_parser(subparsers):

@@ -6,9 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..reporters import FORMATS
+from ...reporters import FORMATS
 from . import EXIT_DONE, CannotGrade
-from ..settings import add_lang_argument
+from ...settings import add_lang_argument
 
 
 def add_parser(subparsers):
@@ -32,8 +32,8 @@ def add_report_options(parser) -> None:
 
 
 def run(args) -> int:
-    from ..grade import grade_submission
-    from ..reporters import render
+    from ...core.grade import grade_submission
+    from ...reporters import render
 
     if not os.path.lexists(args.submission):  # a dangling link is a submission: refused, graded 0
         raise CannotGrade(f"no such file or folder: {args.submission}")

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..batch import grade_all
 from ..shard import Shard, write_marker
 from . import EXIT_DONE, EXIT_GRADER_ERRORS, CannotGrade
-from ..settings import SETTINGS, add_lang_argument
+from ...settings import SETTINGS, add_lang_argument
 
 
 def add_parser(subparsers):

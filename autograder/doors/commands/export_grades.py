@@ -38,7 +38,7 @@ def add_parser(subparsers):
 
 def run(args) -> int:
     from .. import classreport, lms
-    from ..quoting import one_line
+    from ...quoting import one_line
 
     try:
         learners = classreport.read(args.source)
