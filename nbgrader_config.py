@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nbgrader.converters import Autograde
 
-from autograder import nbgrader_hooks
+from autograder.doors import nbgrader_hooks
 
 c = get_config()  # noqa: F821 -- provided by nbgrader when it loads this file
 
@@ -34,14 +34,14 @@ c.Autograde.exclude_overwriting = {"ch01": ["nn_basics.py"]}
 # cells missing from a notebook are added back (OverwriteAllCells, below, places each after the
 # nearest released cell present: nbgrader's own raised KeyError on an empty notebook).
 c.OverwriteCells.add_missing_cells = True
-# Every learner is graded by the one rule (autograder.submission.graded_file), whatever they
+# Every learner is graded by the one rule (autograder.core.submission.graded_file), whatever they
 # handed in: a notebook nbgrader cannot read (invalid JSON, 0 bytes) is processed as an empty one
 # (SubmissionExporter) instead of failing with a traceback (exit 1 on every later run), and a
 # folder holding only nn_basics.py is autograded too (init_notebooks_by_the_rule; nbgrader itself
 # skipped it: "No notebooks were matched"). SandboxGrades grades the submitted folder by the rule,
 # the same path grade-all grades, so both gradebooks agree, and says in every test cell that
 # lost points why (the refusal, the load error, nothing defined).
-c.Autograde.exporter_class = "autograder.nbgrader_hooks.SubmissionExporter"
+c.Autograde.exporter_class = "autograder.doors.nbgrader_hooks.SubmissionExporter"
 Autograde.init_notebooks = nbgrader_hooks.init_notebooks_by_the_rule
 logging.getLogger("AutogradeApp").addFilter(nbgrader_hooks.quiet_for_modules)
 c.ClearSolutions.code_stub = {"python": "# 在这里写你的代码（YOUR CODE HERE）\nraise NotImplementedError()"}
@@ -53,14 +53,14 @@ c.ClearSolutions.text_stub = "在这里写下你的回答（YOUR ANSWER HERE）"
 # InertLearnerHTML escapes HTML a learner wrote in markdown or raw cells: formgrader shows the
 # autograded notebook inside the instructor's Jupyter, where a <script> could act as them.
 c.Autograde.autograde_preprocessors = [
-    "autograder.nbgrader_hooks.SandboxGrades",
-    "autograder.nbgrader_hooks.InertLearnerHTML",
+    "autograder.doors.nbgrader_hooks.SandboxGrades",
+    "autograder.doors.nbgrader_hooks.InertLearnerHTML",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "autograder.nbgrader_hooks.CheckCellMetadata",
+    "autograder.doors.nbgrader_hooks.CheckCellMetadata",
 ]
 # nbgrader's own sanitizing steps (its default list), with the same metadata check made quick:
 # nbgrader's builds a JSON-schema validator per cell, 0.2-0.4 s a notebook, twice per notebook.
@@ -69,11 +69,11 @@ c.Autograde.autograde_preprocessors = [
 # ungraded and the whole run exit 1.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "autograder.nbgrader_hooks.RestoreCellMetadata",
+    "autograder.doors.nbgrader_hooks.RestoreCellMetadata",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "autograder.nbgrader_hooks.OverwriteAllCells",
-    "autograder.nbgrader_hooks.CheckCellMetadata",
+    "autograder.doors.nbgrader_hooks.OverwriteAllCells",
+    "autograder.doors.nbgrader_hooks.CheckCellMetadata",
 ]
 # nbconvert validates the whole notebook after every step (13 per notebook under autograde);
 # once after the last step still catches a step that breaks the notebook.
@@ -82,7 +82,7 @@ c.Exporter.optimistic_validation = True
 # FeedbackGrades is nbgrader's GetGrades that also labels each graded cell in the learner's
 # language (autograder/feedback_page.py).
 c.GenerateFeedback.preprocessors = [
-    "autograder.nbgrader_hooks.StripHiddenTests",
+    "autograder.doors.nbgrader_hooks.StripHiddenTests",
     "autograder.feedback_page.FeedbackGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
@@ -149,7 +149,7 @@ c.GenerateAssignment.post_convert_hook = write_release_extras
 # learner id (the backreference), so mallory_ch01.zip cannot hand in alice_ch01.ipynb; a
 # learner's second notebook (or module) is skipped with a warning instead of stopping the whole
 # collection.
-c.ZipCollectApp.collector_plugin = "autograder.nbgrader_hooks.ArchiveBoundCollector"
+c.ZipCollectApp.collector_plugin = "autograder.doors.nbgrader_hooks.ArchiveBoundCollector"
 c.FileNameCollectorPlugin.named_regexp = (
     r"^(?P<student_id>[A-Za-z0-9][A-Za-z0-9_.-]*?)"
     r"(?:_ch01/(?:[^/]+/)*(?P=student_id))?"

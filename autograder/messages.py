@@ -442,7 +442,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{call}：梯度在 {param}{index} 处被故意改错了，期望相对误差约 {expected}，得到 {got}。",
         "{call}: the gradient was made wrong on purpose at {param}{index}, expected a relative error of about {expected}, got {got}.",
     ),
-    # --- misconceptions (autograder/misconceptions.py; docs/misconceptions.md) -------------------
+    # --- misconceptions (autograder/core/misconceptions.py; docs/misconceptions.md) -------------------
     "misconception_note": ("可能的误解（misconception）：{text}", "Likely misconception: {text}"),
     "misconception_sigmoid_wrong_sign": (
         "指数的符号反了（wrong sign）：结果是 σ(-x)。检查 e 的指数：σ(x) = 1 / (1 + e^(-x))。",
@@ -1099,7 +1099,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法读取仓库的归档（archive），请再推送一次",
         "the repository's archive could not be read; push again",
     ),
-    # --- the instructor's class report (class.html; autograder/classreport/) ------------------
+    # --- the instructor's class report (class.html; autograder/doors/classreport/) ------------------
     "class_title": ("{assignment} 全班报告（class report）", "{assignment} class report"),
     # --- the pictures of the functions that lost points (autograder/figures/) ------------------
     "figure_yours": ("你的函数", "yours"),

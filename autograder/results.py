@@ -54,7 +54,7 @@ def _optional_text(data: Any) -> Text | None:
 
 @dataclass(frozen=True)
 class Named:
-    """A misconception named on a result (autograder/misconceptions.py): its id and message."""
+    """A misconception named on a result (autograder/core/misconceptions.py): its id and message."""
 
     id: str
     text: Text

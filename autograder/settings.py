@@ -27,7 +27,7 @@ class Settings:
     lang: str = "zh"  # the learner's language when nobody says otherwise
     reports_dir: str = "reports"  # grade-all's, merge's and similarity's output (pages link each other)
     pass_mark: float = 60.0  # percent of the maximum score for a CI success status
-    # what the intake reads (autograder/intake.py): a complete module of the course is ~20 KB,
+    # what the intake reads (autograder/core/intake.py): a complete module of the course is ~20 KB,
     # a notebook with every plot rendered ~1-2 MB
     max_module_bytes: int = 1 << 20
     max_notebook_bytes: int = 16 << 20

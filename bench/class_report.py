@@ -16,7 +16,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from autograder.grade import load_rubric, without_results
+from autograder.core.grade import load_rubric, without_results
 from autograder.messages import t
 from autograder.reporters import render
 from autograder.results import CheckResult, Named, Outcome, Results, Text

@@ -33,7 +33,7 @@ def submissions(work: Path) -> dict[str, Path]:
 
 def warm(path: Path, runs: int) -> float:
     """Median extra seconds of figures=True over figures=False in this process."""
-    from autograder.grade import grade_submission
+    from autograder.core.grade import grade_submission
 
     grade_submission(path, figures=True)  # warm-up: imports, matplotlib, the font
     extra = []

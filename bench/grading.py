@@ -52,7 +52,7 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from autograder.batch import GRADEBOOK
+from autograder.doors.batch import GRADEBOOK
 from bench import class_report, figures
 from bench.class_builder import build_class
 from tools.demo import ASSIGNMENT, build_course, gradebook, nbgrader

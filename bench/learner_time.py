@@ -19,8 +19,8 @@ Only trusted code (the reference) is ever run in-process.
 import contextlib
 import time
 
-from autograder.in_process import InProcessSubmission, opener
-from autograder.intake import open_graded
+from autograder.core.in_process import InProcessSubmission, opener
+from autograder.core.intake import open_graded
 
 
 class Timed:
@@ -55,7 +55,7 @@ def learner_seconds(path, cpu=False):
     """(seconds inside learner functions, number of calls, score) for trusted code at path;
     for a notebook, its answer and set-up cells are run here as the worker would run them.
     cpu: CPU seconds instead of wall seconds."""
-    from autograder.grade import grade_submission
+    from autograder.core.grade import grade_submission
 
     submission = InProcessSubmission.from_path(path)
     results = grade_submission(path, opener=opener(submission))
@@ -64,7 +64,7 @@ def learner_seconds(path, cpu=False):
 
 def sandbox_breakdown(path):
     """{worker start, call round trips, grading total} in seconds, through the real sandbox."""
-    from autograder.grade import grade_submission
+    from autograder.core.grade import grade_submission
 
     timed = Timed()
     started = time.perf_counter()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.intake import open_graded
+from autograder.core.intake import open_graded
 from autograder.sandbox import TestFunction
 
 KIT = Path(__file__).resolve().parent.parent

@@ -17,8 +17,8 @@ import ast
 import io
 import tokenize
 
-from autograder.grade import load_rubric
-from autograder.similarity import MIN_OVERLAP, THRESHOLD, Answer, given_code, similar_pairs
+from autograder.core.grade import load_rubric
+from autograder.doors.similarity import MIN_OVERLAP, THRESHOLD, Answer, given_code, similar_pairs
 from tests.mistakes import VARIANTS, reference_source, with_bodies
 
 # names a copier renames (locals and arguments alike; the contract's function names stay)

@@ -1,4 +1,4 @@
-"""`python -m autograder ARGS` in the test's own process: autograder.cli.main with its streams
+"""`python -m autograder ARGS` in the test's own process: autograder.doors.cli.main with its streams
 captured by pytest's capsys, for the tests where a separate process is not what is tested (a
 new interpreter costs a start-up and the kit's imports per call). Tests of the process itself
 (the exit status reaching the shell, the `nn-grade` entry point, the working directory's
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograder.cli import main
+from autograder.doors.cli import main
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """A fake GitHub REST API on 127.0.0.1, for the classroom grader's end-to-end tests.
 
-A real HTTP server (http.server in a thread) answering the calls autograder/github.py makes
+A real HTTP server (http.server in a thread) answering the calls autograder/doors/github.py makes
 with responses shaped as GitHub's (the fields we read, nested as GitHub nests them): paginated
 lists with `Link` headers (pages capped small so pagination is exercised), the tarball as a
 redirect to a gzipped tar with GitHub's top folder, comments, statuses. It keeps state, so a

@@ -4,7 +4,7 @@ with it; tools/ and bench/ import it from there)."""
 
 from __future__ import annotations
 
-from autograder.in_process import InProcessSubmission, opener  # noqa: F401  (re-exported)
+from autograder.core.in_process import InProcessSubmission, opener  # noqa: F401  (re-exported)
 from autograder.sandbox.errors import (
     CallTimeout,
     Missing,

@@ -77,7 +77,7 @@ def test_modules_hold_the_hostile_code_where_it_bites(built):
 def test_in_process_grading_makes_the_sandbox_calls(tmp_path):
     """The overhead figure subtracts in-process call time: valid only if the checks make the
     same calls and reach the same score either way."""
-    from autograder.grade import grade_submission
+    from autograder.core.grade import grade_submission
 
     path = tmp_path / "nn_basics.py"
     entries = class_builder.build_class(tmp_path / "one", 1, formats=("py",))

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from autograder.checks.xor import COST_LIMIT
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
 from solutions import nn_basics as reference
 from tests.mistakes import with_bodies, write
 from tests.test_chapter_traps import chapter_file, chapter_lines

@@ -13,7 +13,7 @@ import pytest
 
 from autograder.checks import common, xor
 from autograder.checks.common import REGISTRY, Check
-from autograder.grade import grade_submission, load_reference, load_rubric, run_check
+from autograder.core.grade import grade_submission, load_reference, load_rubric, run_check
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import (
     CHARGED_IN_CALLER,
@@ -63,11 +63,13 @@ def test_rubric_gives_points_to_every_contract_function_and_totals_100():
 
 def test_rubric_file_is_one_table_of_points_per_function():
     """The lead's release tool sums each table: every value must be a plain number."""
-    raw = tomllib.loads((REFERENCE.parents[1] / "autograder" / "rubric.toml").read_text(encoding="utf-8"))
+    raw = tomllib.loads(
+        (REFERENCE.parents[1] / "autograder" / "core" / "rubric.toml").read_text(encoding="utf-8")
+    )
     assert all(isinstance(v, (int, float)) for table in raw.values() for v in table.values())
 
 
-RUBRIC_TEXT = (REFERENCE.parents[1] / "autograder" / "rubric.toml").read_text(encoding="utf-8")
+RUBRIC_TEXT = (REFERENCE.parents[1] / "autograder" / "core" / "rubric.toml").read_text(encoding="utf-8")
 CHECKS_SOURCE = "\n".join(
     path.read_text(encoding="utf-8")
     for path in sorted((REFERENCE.parents[1] / "autograder" / "checks").glob("*.py"))

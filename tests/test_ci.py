@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import classroom
-from autograder.github import GitHub, GitHubError, TooLarge
-from autograder.shard import Shard
-from autograder.tarball import MAX_MEMBER_BYTES, Refused, extract_member
+from autograder.core.tarball import MAX_MEMBER_BYTES, Refused, extract_member
+from autograder.doors import classroom
+from autograder.doors.github import GitHub, GitHubError, TooLarge
+from autograder.doors.shard import Shard
 from tests.cli_in_process import run_cli
 from tests.fake_github import FakeGitHub, Link, Pull, Token, tarball
 from tests.mistakes import MISTAKES, correct_source, stub_source

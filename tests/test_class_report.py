@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.classreport import read_reports, reports, stats, write
-from autograder.classreport.page import render
-from autograder.grade import load_rubric, without_results
+from autograder.core.grade import load_rubric, without_results
+from autograder.doors.classreport import read_reports, reports, stats, write
+from autograder.doors.classreport.page import render
 from autograder.messages import t
 from autograder.reporters import render as render_report
 from autograder.results import CheckResult, Named, Outcome, Results, Text
@@ -331,7 +331,7 @@ def test_class_report_reads_nbgraders_gradebook_after_autograde(tmp_path, capsys
 
 
 def test_a_fault_in_the_class_report_costs_the_page_never_the_grades(tmp_path):
-    from autograder.classreport import after_grading
+    from autograder.doors.classreport import after_grading
 
     write_reports(tmp_path, {"ada": report("ada")})
     (tmp_path / "bob.json").write_text("{not json", encoding="utf-8")

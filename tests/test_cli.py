@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.cli import COMMANDS, build_parser, main
-from autograder.commands import EXIT_CANNOT_GRADE, CannotGrade
-from autograder.grade import load_rubric
+from autograder.core.grade import load_rubric
+from autograder.doors.cli import COMMANDS, build_parser, main
+from autograder.doors.commands import EXIT_CANNOT_GRADE, CannotGrade
 from tests.cli_in_process import run_cli
 from tests.mistakes import REFERENCE, reference_source, stub_source, write
 
@@ -112,7 +112,7 @@ def test_subcommands_come_from_modules_with_add_parser_and_run():
 
 def test_a_command_that_cannot_grade_exits_2_with_its_message_through_main_alone(monkeypatch, capsys):
     """CannotGrade, wherever a command raises it, becomes one line on stderr and status 2 in cli.main."""
-    from autograder.commands import grade
+    from autograder.doors.commands import grade
 
     def cannot(args):
         raise CannotGrade("the reason")

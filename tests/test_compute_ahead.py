@@ -10,7 +10,7 @@ import types
 import numpy as np
 
 from autograder.checks import common, xor
-from autograder.grade import load_reference
+from autograder.core.grade import load_reference
 
 
 def test_answers_computed_ahead_are_the_ones_the_grader_computes():

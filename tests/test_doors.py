@@ -14,10 +14,10 @@ import zipfile
 import nbformat
 import pytest
 
-import autograder.tarball as kit_tarball
+import autograder.core.tarball as kit_tarball
+from autograder.core.tarball import Refused
 from autograder.messages import t
 from autograder.results import CheckResult, Outcome, Results
-from autograder.tarball import Refused
 from tests.fake_github import FakeGitHub, Link, Pull, Token, tarball
 from tests.mistakes import correct_source, stub_source
 from tests.test_ci import BOT, READ, SHA, WRITE, one_round

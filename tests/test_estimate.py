@@ -24,7 +24,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
 from autograder.nbgrader_cells import grade_id, is_answer_cell
 from tests.mistakes import HOLLOW, MISTAKES, VARIANTS, with_bodies, write
 from tests.mistakes.misconceptions import NEW

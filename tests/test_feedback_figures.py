@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 from autograder import checks
+from autograder.core.grade import grade_submission, load_reference
 from autograder.figures import FIGURED, draw_figures, public
-from autograder.grade import grade_submission, load_reference
 from autograder.reporters import render
 from autograder.results import CheckResult, Outcome, Results
 from autograder.sandbox import TestFunction
@@ -91,7 +91,7 @@ def test_a_correct_submission_draws_nothing_and_never_imports_matplotlib():
         "import sys\n"
         "from tests.fakes import InProcessSubmission, opener\n"
         "from tests.mistakes import correct_source\n"
-        "from autograder.grade import grade_submission\n"
+        "from autograder.core.grade import grade_submission\n"
         "r = grade_submission('x.py', opener=opener(InProcessSubmission(correct_source())), figures=True)\n"
         "assert r.score == r.max_score and r.figures == {}, (r.score, list(r.figures))\n"
         "from autograder.reporters import render\n"

@@ -122,7 +122,7 @@ def test_html_report_says_the_load_error_then_the_root_cause_then_the_functions(
 
 
 def test_html_report_says_a_refusal_on_top():
-    from autograder.grade import without_results
+    from autograder.core.grade import without_results
 
     results = without_results(f"bob/{EVIL}", "refused")
     results.refused = Text(f"拒绝了 {EVIL}", f"refused {EVIL}")
@@ -304,7 +304,7 @@ def assert_readable(seen: dict) -> None:
 def cli_page(browser, tmp_path_factory):
     """`nn-grade grade --format html` of the reference with the three bugs and a load error at its
     end (after every function, so they are all graded), with the figures the grader draws."""
-    from autograder.cli import main
+    from autograder.doors.cli import main
 
     folder = tmp_path_factory.mktemp("submission")
     source = with_bugs((ROOT / "solutions" / "nn_basics.py").read_text(encoding="utf-8"))

@@ -14,9 +14,9 @@ import nbformat
 import pytest
 
 from autograder import reporters
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
+from autograder.doors.nbgrader_hooks import function_report
 from autograder.messages import MESSAGES
-from autograder.nbgrader_hooks import function_report
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import reference_source, with_bodies
 

@@ -154,7 +154,7 @@ def test_bundle_holds_what_gradescope_runs(bundle):
         "setup.sh",
         "run_autograder",
         "requirements.txt",
-        "autograder/rubric.toml",
+        "autograder/core/rubric.toml",
         "solutions/nn_basics.py",
         "autograder/__main__.py",
     } <= names

@@ -51,7 +51,7 @@ def test_mypy_covers_the_package_and_is_strict_at_the_boundary():
         if override.get("disallow_untyped_defs") and override.get("disallow_incomplete_defs")
         for module in override["module"]
     }
-    boundary = {"autograder.sandbox", "autograder.intake", "autograder.settings", "autograder.results"}
+    boundary = {"autograder.sandbox", "autograder.core.intake", "autograder.settings", "autograder.results"}
     assert boundary <= strict
 
 

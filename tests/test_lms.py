@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grade import load_rubric, without_results
+from autograder.core.grade import load_rubric, without_results
 from autograder.reporters import render
 from tests.cli_in_process import run_cli
 from tests.test_class_report import report, write_reports

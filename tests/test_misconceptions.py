@@ -1,4 +1,4 @@
-"""The catalogue of misconceptions (autograder/misconceptions.py), proven against its corpus
+"""The catalogue of misconceptions (autograder/core/misconceptions.py), proven against its corpus
 (tests/mistakes/misconceptions.py): every mistake is named as its own misconception and as no
 other, correct code (probed or not) and hollow code are named as none, the reference is never
 probed, and every report says the name once per function.
@@ -17,11 +17,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder import misconceptions
 from autograder.checks.common import Context
-from autograder.grade import grade_submission, load_reference, load_rubric
+from autograder.core import misconceptions
+from autograder.core.grade import grade_submission, load_reference, load_rubric
+from autograder.core.misconceptions import (
+    BY_FUNCTION,
+    CATALOGUE,
+    PROBES,
+    RAISES,
+    detect,
+    distance,
+    predictions,
+)
 from autograder.messages import MESSAGES
-from autograder.misconceptions import BY_FUNCTION, CATALOGUE, PROBES, RAISES, detect, distance, predictions
 from autograder.reporters import render
 from autograder.results import Results
 from tests.fakes import InProcessSubmission, opener
@@ -267,7 +275,7 @@ def test_results_that_name_a_misconception_cross_as_a_class_s_grading_slots_send
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_nbgrader_s_test_cell_says_the_misconception_once_after_the_function_s_failures(one_mistake, lang):
-    from autograder.nbgrader_hooks import function_report
+    from autograder.doors.nbgrader_hooks import function_report
 
     text = next(e for e in CATALOGUE if e.id == "sigmoid_derivative_plus").text.render(lang)
     _, feedback = function_report(one_mistake, "sigmoid_derivative", lang)

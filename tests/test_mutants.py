@@ -37,7 +37,7 @@ def test_mutmut_finds_mutants_of_every_part_of_the_reference(by_key):
 
 @pytest.mark.parametrize("key", sorted(SAMPLE), ids=lambda key: SAMPLE[key])
 def test_sampled_mutant_is_killed_in_the_function_it_breaks(by_key, key):
-    from autograder.grade import grade_submission
+    from autograder.core.grade import grade_submission
     from tests.fakes import InProcessSubmission, opener
 
     mutant = by_key[key]

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
 from tools import demo
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader_course")]  # one course, one worker

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from autograder import nbgrader_cells as cells  # as a module: pytest would collect `tested_function`
-from autograder.grade import load_rubric
+from autograder.core.grade import load_rubric
 from autograder.nbgrader_cells import grade_id, is_answer_cell, is_solution, is_test_cell, is_written_answer
 
 ROOT = Path(__file__).resolve().parents[1]

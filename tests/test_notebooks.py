@@ -7,7 +7,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
 from tools import release
 
 pytestmark = pytest.mark.slow

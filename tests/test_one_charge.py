@@ -12,9 +12,9 @@ import json
 
 import pytest
 
-from autograder.batch import Row
 from autograder.checks import helpers
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
+from autograder.doors.batch import Row
 from autograder.reporters import json_report
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import MISTAKES, VARIANTS, ZEROS_OF_THE_RIGHT_SHAPE, reference_source, with_bodies

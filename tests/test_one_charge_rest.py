@@ -15,7 +15,7 @@ import warnings
 
 import pytest
 
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import MISTAKES, with_bodies, write
 from tests.mistakes.misconceptions import NEW, corpus

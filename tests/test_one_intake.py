@@ -24,9 +24,10 @@ from types import SimpleNamespace
 import pytest
 
 import autograder.sandbox
-from autograder import batch, classroom, grade, nbgrader_hooks
-from autograder.commands import CannotGrade, gradescope
-from autograder.commands import grade as grade_command
+from autograder.core import grade
+from autograder.doors import batch, classroom, nbgrader_hooks
+from autograder.doors.commands import CannotGrade, gradescope
+from autograder.doors.commands import grade as grade_command
 from autograder.sandbox.errors import Refused
 from autograder.sandbox.intake import MAX_MODULE_BYTES, Received, read_submission
 from tests.mistakes import correct_source
@@ -296,7 +297,7 @@ def test_one_call_time_limit_for_the_sandbox_and_the_checks():
 
 
 def test_every_command_takes_the_same_languages():
-    from autograder.cli import build_parser
+    from autograder.doors.cli import build_parser
     from autograder.settings import LANGUAGES
 
     parser = build_parser()

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.grade import load_rubric
+from autograder.core.grade import load_rubric
 from solutions import nn_basics as reference
 
 CHECKS_PATH = Path(__file__).resolve().parent.parent / "source" / "ch01" / "public_checks.py"

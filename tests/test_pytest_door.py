@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import grade
 from autograder.checks.common import REGISTRY
-from autograder.grade import grade_submission, unpaid_requirement
+from autograder.core import grade
+from autograder.core.grade import grade_submission, unpaid_requirement
 from autograder.hidden import run
 from autograder.hidden.plugin import HiddenChecks, Live
 from autograder.messages import MESSAGES

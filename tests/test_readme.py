@@ -169,7 +169,7 @@ def test_what_instructors_and_tools_generate_is_ignored_by_git(path):
 def test_the_readme_names_every_documented_make_target_and_every_subcommand():
     """A newcomer finds every door in the README: each Makefile target with a `## target:` line
     is named as `make target`, each subcommand as `nn-grade sub` or `python -m autograder sub`."""
-    from autograder.cli import build_parser
+    from autograder.doors.cli import build_parser
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     targets = re.findall(r"^## ([\w-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import csv
 import json
 
-from autograder.batch import Row, find_submissions, write_gradebook
-from autograder.grade import grade_submission
-from autograder.shard import Shard, merge, write_marker
+from autograder.core.grade import grade_submission
+from autograder.doors.batch import Row, find_submissions, write_gradebook
+from autograder.doors.shard import Shard, merge, write_marker
 from tests.cli_in_process import run_cli
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import reference_source, stub_source

@@ -13,10 +13,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
+from autograder.core.submission import open_graded
 from autograder.sandbox import cpuwait, notebook
 from autograder.sandbox.errors import CallTimeout, SubmissionError
-from autograder.submission import open_graded
 from tools.demo import answers, submission
 
 RELEASE_NOTEBOOK = Path(__file__).resolve().parents[1] / "release" / "ch01" / "ch01.ipynb"

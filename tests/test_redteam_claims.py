@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 
 from autograder.checks.source import literal_int_default
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
+from autograder.core.submission import open_graded
 from autograder.sandbox import TestFunction, codec, testfns
 from autograder.sandbox.callbacks import MAX_EVALUATIONS, Callbacks
 from autograder.sandbox.errors import BadCallback, SubmissionError
-from autograder.submission import open_graded
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import correct_source, reference_source, with_bodies
 

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import classroom, tarball
-from autograder.batch import learner_names
-from autograder.github import GitHub
-from autograder.tarball import Refused, extract_member
+from autograder.core import tarball
+from autograder.core.tarball import Refused, extract_member
+from autograder.doors import classroom
+from autograder.doors.batch import learner_names
+from autograder.doors.github import GitHub
 from tests.cli_in_process import run_cli
 from tests.fake_github import FakeGitHub, Token
 from tests.fake_github import Pull as FakePull

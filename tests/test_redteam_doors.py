@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import yaml
 
-from autograder import batch
+from autograder.doors import batch
 from tests.cli_in_process import run_cli
 from tests.mistakes import correct_source
 from tools import demo
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # A grading process (batch.serve_slot) in which the check `sigmoid_matches_reference` is broken for
 # mallory alone: a fault of the kit on one learner, as a bug that only one submission reaches.
 SLOT_BROKEN_FOR_MALLORY = """
-from autograder import grade
+from autograder.core import grade
 from autograder.checks.common import REGISTRY, Check
 
 real = grade.grade_submission
@@ -55,7 +55,7 @@ def grade_submission(path, **kwargs):
 
 
 grade.grade_submission = grade_submission
-from autograder.batch import serve_slot
+from autograder.doors.batch import serve_slot
 
 serve_slot()
 """
@@ -340,7 +340,7 @@ OBFUSCATED = [
 def test_every_unsafe_url_is_defused_and_safe_ones_stay(source):
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-    from autograder.nbgrader_hooks import InertLearnerHTML
+    from autograder.doors.nbgrader_hooks import InertLearnerHTML
 
     cell = nbformat.v4.new_markdown_cell(
         source + "\n\n[site](https://example.org) ![p](https://example.org/p.png)"
@@ -365,7 +365,7 @@ def test_every_unsafe_url_is_defused_and_safe_ones_stay(source):
     ],
 )
 def test_a_cell_with_safe_links_only_is_left_as_written(source):
-    from autograder.nbgrader_hooks import InertLearnerHTML
+    from autograder.doors.nbgrader_hooks import InertLearnerHTML
 
     cell, _ = InertLearnerHTML().preprocess_cell(nbformat.v4.new_markdown_cell(source), {}, 0)
     assert cell.source == source

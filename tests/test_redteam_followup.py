@@ -9,7 +9,7 @@ import pytest
 
 from autograder.checks import xor
 from autograder.checks.source import literal_int_default
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import reference_source, with_bodies
 
@@ -252,7 +252,7 @@ def test_a_released_id_on_two_cells_is_the_releases_on_one_and_nbgrader_goes_on(
     import nbformat
     from nbgrader.preprocessors import DeduplicateIds
 
-    from autograder import nbgrader_hooks
+    from autograder.doors import nbgrader_hooks
 
     released = {"test_sigmoid": _released("test_sigmoid")}
     monkeypatch.setattr(nbgrader_hooks, "Gradebook", lambda url: contextlib.nullcontext(_Gradebook()))
@@ -285,7 +285,7 @@ def test_a_learners_cell_with_an_id_of_its_own_loses_its_grade_metadata(monkeypa
 
     import nbformat
 
-    from autograder import nbgrader_hooks
+    from autograder.doors import nbgrader_hooks
 
     monkeypatch.setattr(nbgrader_hooks, "Gradebook", lambda url: contextlib.nullcontext(_Gradebook()))
     monkeypatch.setattr(

@@ -13,9 +13,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.batch import find_submissions, learner_names
+from autograder.core.submission import GRADED_NAMES, MODULE_NAME
+from autograder.doors.batch import find_submissions, learner_names
 from autograder.sandbox import intake
-from autograder.submission import GRADED_NAMES, MODULE_NAME
 from tests.cli_in_process import run_cli
 from tests.mistakes import correct_source, reference_source
 

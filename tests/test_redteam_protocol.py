@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from autograder.checks.common import describe_error
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
+from autograder.core.submission import open_graded
 from autograder.messages import MESSAGES
 from autograder.sandbox import TestFunction, protocol
 from autograder.sandbox.errors import FROM_STATUS, SubmissionError
-from autograder.submission import open_graded
 from tests.mistakes import correct_source, stub_source, write
 
 # The functions whose "leaves its input unchanged / restores x" checks the attack aimed at.

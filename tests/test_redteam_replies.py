@@ -294,7 +294,7 @@ def malformed_source(function: str, position: str, value: str) -> str:
 def grade_functions(source: str, functions):
     """Results of the rubric's checks of `functions` only, the submission run in this process."""
     from autograder.checks.common import Context
-    from autograder.grade import load_reference, load_rubric, run_rubric
+    from autograder.core.grade import load_reference, load_rubric, run_rubric
     from tests.fakes import InProcessSubmission
 
     rubric = {name: table for name, table in load_rubric().items() if name in functions}
@@ -322,7 +322,7 @@ def _probe(ctx):
 
 def run_probe(monkeypatch, source, run):
     from autograder.checks.common import REGISTRY, Check, Context
-    from autograder.grade import load_reference, load_rubric, run_check
+    from autograder.core.grade import load_reference, load_rubric, run_check
     from tests.fakes import InProcessSubmission
 
     if "probe" not in REGISTRY:
@@ -412,7 +412,7 @@ def train(X, y, num_hidden=5, alpha=1.0, num_iterations=5000, seed=0):
 def test_a_dead_start_with_weights_written_down_earns_nothing_for_train():
     """init_params returns bh = -inf for the training checks' seeds; train follows the only
     descent left (by alone) and writes down weights that solve each table. It earned 12/12."""
-    from autograder.grade import grade_submission
+    from autograder.core.grade import grade_submission
     from tests.fakes import InProcessSubmission, opener
     from tests.mistakes import reference_source
 
@@ -452,7 +452,7 @@ def test_a_hidden_seed_in_a_learners_exception_or_print_reaches_no_report(tmp_pa
     the labels hide (4242, 1729, 1618, 4669). Printed output never reaches a report either."""
     from autograder import reporters
     from autograder.checks import xor
-    from autograder.grade import grade_submission
+    from autograder.core.grade import grade_submission
     from tests.mistakes import reference_source
 
     path = tmp_path / "nn_basics.py"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
 from autograder.reporters import render
 from autograder.reporters.gradescope import to_dict
 from autograder.sandbox import notebook, open_submission, seccomp
@@ -283,7 +283,7 @@ def _grade_in_a_fresh_process(path):
     """(the refusal shown, the grader process's peak resident memory in MiB)."""
     code = (
         "import re, sys\n"
-        "from autograder.grade import grade_submission\n"
+        "from autograder.core.grade import grade_submission\n"
         "r = grade_submission(sys.argv[1])\n"
         "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
         "print(int(hwm) // 1024, r.score, r.refused.render('en') if r.refused else None)\n"

@@ -8,7 +8,7 @@ import re
 import nbformat
 import pytest
 
-from autograder.grade import load_rubric
+from autograder.core.grade import load_rubric
 from tools import release
 
 ROOT = release.ROOT

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from autograder.checks.common import Failed, expect_dict_of_arrays
-from autograder.grade import grade_submission, load_rubric
+from autograder.core.grade import grade_submission, load_rubric
 from autograder.reporters import FORMATS, render
 from autograder.results import CheckResult, Outcome, Results, Text, number
 from tests.mistakes import MISTAKES, write

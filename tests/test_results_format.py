@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch, classroom
-from autograder.classreport import read_reports
-from autograder.grade import grade_submission, load_rubric, without_results
+from autograder.core.grade import grade_submission, load_rubric, without_results
+from autograder.doors import batch, classroom
+from autograder.doors.classreport import read_reports
+from autograder.doors.shard import MergeError, Shard, merge, write_marker
 from autograder.messages import t
 from autograder.reporters import render
 from autograder.results import CheckResult, Figure, FormatError, Named, Outcome, Results, Text
-from autograder.shard import MergeError, Shard, merge, write_marker
 from tests.fakes import InProcessSubmission, opener
 from tools.report_snapshot import hostile_corpus, in_process_corpus
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.grade import load_rubric
+from autograder.core.grade import load_rubric
+from autograder.core.submission import open_graded
 from autograder.sandbox import TestFunction, limits, open_submission, testfns
 from autograder.sandbox.errors import LearnerException, Missing, NotImplementedByLearner
-from autograder.submission import open_graded
 from solutions import nn_basics as reference
 from tests.fakes import defined
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.core.submission import open_graded
 from autograder.sandbox import DEFAULT_LIMITS
 from autograder.sandbox.errors import (
     BadReturn,
@@ -19,7 +20,6 @@ from autograder.sandbox.errors import (
     NotImplementedByLearner,
     WorkerCrashed,
 )
-from autograder.submission import open_graded
 from tests.fakes import defined
 
 KIT = Path(__file__).resolve().parent.parent
@@ -655,7 +655,7 @@ def test_the_graders_peak_memory_under_the_amplifier(tmp_path):
     path = tmp_path / "nn_basics.py"
     path.write_text((CORPUS / "reply_amplifier.py").read_text())
     code = (
-        "import resource\nfrom autograder.submission import open_graded\n"
+        "import resource\nfrom autograder.core.submission import open_graded\n"
         f"with open_graded({str(path)!r}) as sub:\n"
         "    for name in ('sigmoid', 'tanh', 'sigmoid', 'tanh'):\n"
         "        try:\n"

@@ -15,14 +15,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.grade import grade_submission
+from autograder.core.grade import grade_submission
+from autograder.core.submission import GRADED_NAMES, open_graded
 from autograder.messages import MESSAGES
 from autograder.reporters import render
 from autograder.results import Results
 from autograder.sandbox import intake
 from autograder.sandbox.errors import Refused
 from autograder.sandbox.workdir import carve_out
-from autograder.submission import GRADED_NAMES, open_graded
 from tests.cli_in_process import run_cli
 from tests.fakes import defined
 
@@ -165,7 +165,7 @@ def test_oversized_files_are_refused_before_reading(tmp_path):
     # VmHWM, not ru_maxrss: that one keeps the forking parent's (pytest's) peak across exec
     code = (
         "import re\n"
-        "from autograder.grade import grade_submission\n"
+        "from autograder.core.grade import grade_submission\n"
         f"r = grade_submission({str(notebook)!r})\n"
         "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
         "print(r.score, hwm)\n"

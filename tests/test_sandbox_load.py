@@ -9,10 +9,10 @@ import time
 
 import pytest
 
+from autograder.core.submission import open_graded
 from autograder.sandbox import cpuwait
 from autograder.sandbox.errors import CallTimeout
 from autograder.sandbox.process import Zygote
-from autograder.submission import open_graded
 
 BURN = '''import time
 

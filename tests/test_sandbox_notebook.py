@@ -4,9 +4,9 @@ import nbformat
 import numpy as np
 import pytest
 
+from autograder.core.submission import open_graded
 from autograder.sandbox.errors import WorkerCrashed
 from autograder.sandbox.notebook import to_python
-from autograder.submission import open_graded
 from tests.fakes import defined
 
 

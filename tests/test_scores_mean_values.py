@@ -11,7 +11,7 @@ import json
 
 import nbformat
 
-from autograder.batch import Row
+from autograder.doors.batch import Row
 from autograder.results import CheckResult, Outcome, Results
 from tests.cli_in_process import run_cli
 from tests.mistakes import HOLLOW, hollow_source
@@ -65,8 +65,8 @@ def test_grader_errors_in_the_results_reach_the_gradebook_row():
 
 def test_grade_all_exits_3_when_the_grader_failed_on_some_checks(tmp_path, monkeypatch, capsys):
     """README: grade-all exits 3 on grader errors (0 when grading ran cleanly), and says so."""
-    from autograder import cli
-    from autograder.commands import grade_all
+    from autograder.doors import cli
+    from autograder.doors.commands import grade_all
 
     rows = [
         Row("alice", 98, 100, {}, "grader error in 1 checks: x", grader_errors=1),

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from autograder.doors.shard import MergeError, Shard, merge, write_marker
 from autograder.reporters import render
 from autograder.results import CheckResult, Outcome, Results
-from autograder.shard import MergeError, Shard, merge, write_marker
 from tests.cli_in_process import run_cli
 from tests.mistakes import MISTAKES, correct_source, stub_source
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import nbformat
 
-from autograder import classreport
-from autograder.similarity import MIN_OVERLAP, THRESHOLD, Answer, answer_code, given_code, similar_pairs
+from autograder.doors import classreport
+from autograder.doors.similarity import MIN_OVERLAP, THRESHOLD, Answer, answer_code, given_code, similar_pairs
 from bench import class_report as bench_class_report
 from bench import similarity as measured
 from tests.cli_in_process import run_cli
@@ -82,7 +82,7 @@ def test_learner_code_is_escaped_in_the_page(tmp_path):
     (tmp_path / "class").mkdir()
     for name in ("x", "y"):
         (tmp_path / "class" / f"{name}.py").write_text(code, encoding="utf-8")
-    from autograder import similarity
+    from autograder.doors import similarity
 
     answers, _ = similarity.read_class(tmp_path / "class")
     page = similarity.render(similarity.similar_pairs(answers, given_code()), {"<b>z</b>": "no submission"})
@@ -92,14 +92,14 @@ def test_learner_code_is_escaped_in_the_page(tmp_path):
 def test_a_link_is_refused_not_followed(tmp_path):
     (tmp_path / "class").mkdir()
     (tmp_path / "class" / "mallory.py").symlink_to(ROOT / "solutions" / "nn_basics.py")
-    from autograder import similarity
+    from autograder.doors import similarity
 
     answers, skipped = similarity.read_class(tmp_path / "class")
     assert answers == [] and "symbolic link" in skipped["mallory"]
 
 
 def test_a_notebook_the_intake_refuses_is_left_out_with_the_reason(tmp_path):
-    from autograder import similarity
+    from autograder.doors import similarity
 
     (tmp_path / "class").mkdir()
     (tmp_path / "class" / "deep.ipynb").write_text("[" * 1000 + "]" * 1000, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The one rule for what is graded (autograder.submission.graded_file), and that grading follows it:
+"""The one rule for what is graded (autograder.core.submission.graded_file), and that grading follows it:
 a folder is graded from ch01.ipynb when it holds one, else from nn_basics.py; links are refused."""
 
 import shutil
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grade import grade_submission
-from autograder.submission import LinkRefused, NoSubmission, graded_file
+from autograder.core.grade import grade_submission
+from autograder.core.submission import LinkRefused, NoSubmission, graded_file
 from tests.mistakes import correct_source
 
 ROOT = Path(__file__).resolve().parents[1]

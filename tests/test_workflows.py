@@ -225,7 +225,7 @@ def cli_args(script: str, variables: dict[str, str]) -> list[str]:
 
 
 def test_the_workflow_calls_the_cli_as_it_parses(classroom, monkeypatch):
-    from autograder.cli import build_parser
+    from autograder.doors.cli import build_parser
 
     for name, value in classroom["env"].items():
         monkeypatch.setenv(name, str(value))

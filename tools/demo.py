@@ -191,7 +191,7 @@ def main(argv=None):
     print("3/4 nbgrader generate_feedback")
     nbgrader(COURSE, "generate_feedback", ASSIGNMENT, "--force")
     print("4/4 gradebook (nbgrader export), beside the kit's CLI on the same notebooks")
-    from autograder.grade import grade_submission
+    from autograder.core.grade import grade_submission
 
     print(
         f"\n{'learner':<8} {'nbgrader':>9} {'kit CLI':>8} {'max':>5}   (autograded points; written answers await manual grading)"

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from autograder.grade import grade_submission  # noqa: E402
-from autograder.in_process import InProcessSubmission, opener  # noqa: E402
+from autograder.core.grade import grade_submission  # noqa: E402
+from autograder.core.in_process import InProcessSubmission, opener  # noqa: E402
 from tests.mistakes.misconceptions import Case, corpus  # noqa: E402
 
 

@@ -101,8 +101,8 @@ def mutants(source: str | None = None) -> list[Mutant]:
 
 def grade(source: str):
     """(score, names of failed checks, names of grader errors) for one mutant, in-process."""
-    from autograder.grade import grade_submission
-    from autograder.in_process import InProcessSubmission, opener
+    from autograder.core.grade import grade_submission
+    from autograder.core.in_process import InProcessSubmission, opener
 
     warnings.simplefilter("ignore")
     submission = InProcessSubmission(source)
@@ -120,7 +120,7 @@ def _child(source, conn):
 
 def run_all(selected: list[Mutant], jobs: int = 2, timeout: float = TIMEOUT, progress=None) -> dict:
     """{mutant: (score, failed checks, grader errors)}: each graded in a forked child."""
-    from autograder.grade import load_reference, load_rubric
+    from autograder.core.grade import load_reference, load_rubric
 
     load_rubric(), load_reference()  # imported once here, inherited by every fork
     context = multiprocessing.get_context("fork")

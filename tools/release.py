@@ -2,7 +2,7 @@
 
 Steps, in order (each later step reads what the one before wrote):
 1. sync    -- source/ch01/ch01.ipynb: answer cells from solutions/nn_basics.py, test-cell points
-              from autograder/rubric.toml; source/ch01/curves.py, a copy of the one curve drawing
+              from autograder/core/rubric.toml; source/ch01/curves.py, a copy of the one curve drawing
               (autograder/figures/curves.py) the public checks draw their comparison figures with;
               source/ch01/reference_figures/*.png, the activation figures drawn from the notebook
               with the reference answers (tools/reference_figures.py).
@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "ch01"
 NOTEBOOK = Path("source") / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 SOLUTIONS = Path("solutions") / "nn_basics.py"
-RUBRIC = Path("autograder") / "rubric.toml"
+RUBRIC = Path("autograder") / "core" / "rubric.toml"
 RELEASE = Path("release") / ASSIGNMENT
 STUB = RELEASE / "nn_basics.py"
 POINTS = RELEASE / "points.json"
@@ -65,7 +65,7 @@ GENERATED = [NOTEBOOK, LEARNER_CURVES, REFERENCE_FIGURES, RELEASE]
 INPUTS = [
     "source",
     "solutions",
-    "autograder/rubric.toml",
+    "autograder/core/rubric.toml",
     str(CURVES),
     "nbgrader_config.py",
     "tools",

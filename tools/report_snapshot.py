@@ -60,8 +60,8 @@ def hostile_corpus() -> dict[str, str]:
 
 def reports(sandbox: bool, work: Path) -> dict[str, dict[str, str]]:
     """{submission: {lang: its JSON report}} with execution_time 0."""
-    from autograder.grade import grade_submission
-    from autograder.in_process import InProcessSubmission, opener
+    from autograder.core.grade import grade_submission
+    from autograder.core.in_process import InProcessSubmission, opener
     from autograder.reporters import render
 
     found = {}

@@ -91,7 +91,7 @@ class Live:
     grading order, so each result is the one a whole grade gives it)."""
 
     def __init__(self, path: Path, opener=None):
-        from ..grade import load_rubric
+        from ..core.grade import load_rubric
 
         self.path = path
         self.opener = opener  # what opens the submission: the sandbox unless a test passes a double
@@ -104,9 +104,9 @@ class Live:
         if self._grading is None:
             from ..checks.common import Context, compute_ahead
             from ..checks.xor import reference_descents
-            from ..grade import Grading, load_reference
+            from ..core.grade import Grading, load_reference
+            from ..core.submission import open_graded
             from ..sandbox.process import start_zygote
-            from ..submission import open_graded
 
             if self.opener is None:
                 start_zygote()
@@ -129,7 +129,7 @@ class Live:
     def shown(self, name: str) -> CheckResult:
         """The result as the grader's report tells it, from the results so far: the load error
         said, one cause told once (the first of a cause cannot yet count the later ones)."""
-        from ..grade import annotate
+        from ..core.grade import annotate
 
         grading = self.grading()
         so_far = [
@@ -141,7 +141,7 @@ class Live:
     def close(self) -> None:
         """The grade, when every check has a result (misconceptions named while the submission
         is still open); then the sandbox closed."""
-        from ..grade import finish
+        from ..core.grade import finish
 
         try:
             grading = self._grading
@@ -182,7 +182,7 @@ class Replay:
 def outcome(result: CheckResult) -> str:
     """pytest's outcome of a check's result: passed, failed, skipped (a gated check not paid)
     or error (a fault of the grader)."""
-    from ..grade import unpaid_requirement
+    from ..core.grade import unpaid_requirement
 
     if result.passed:
         return "passed"

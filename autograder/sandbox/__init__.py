@@ -2,7 +2,7 @@
 
 Generic: it loads a submission as the Python module it is told to and calls the functions it is
 asked for; what the module should define, and which file is the submission, is the grader's
-business (autograder/intake.py, which hands over the bytes it read: a `Received`).
+business (autograder/core/intake.py, which hands over the bytes it read: a `Received`).
 
     with open_submission(received, module="nn_basics") as sub:
         sub.load_error, sub.output
@@ -393,7 +393,7 @@ def _receive(worker: WorkerProcess, started: float, deadline: float, ceiling: fl
 def _received(
     source: Received | Refused | str | os.PathLike[str], module: str, folder_files: Sequence[str] | None
 ) -> Received:
-    """The bytes to run: as the kit's intake read them (autograder/intake.py, every door), or
+    """The bytes to run: as the kit's intake read them (autograder/core/intake.py, every door), or
     refused there; a path is read here, by the same byte-level reader (tests, bench)."""
     if isinstance(source, Refused):
         raise source

@@ -1,6 +1,6 @@
 """The sandbox's byte-level reader: a path read as data, regular files only, no link ever
 followed, each file read once. Which file of a submission is graded, and for which learner, is
-the kit's intake (autograder/intake.py), the one every door calls; this module only reads.
+the kit's intake (autograder/core/intake.py), the one every door calls; this module only reads.
 
 A submission may be a symlink to the reference (`/proc/self/cwd/solutions/nn_basics.py`, a
 relative `../../solutions`, a folder that is itself a link), a hard link to it, a FIFO that

@@ -1,5 +1,5 @@
 """The misconception corpus: single-function mistakes, each with the catalogued misconception
-(autograder/misconceptions.py) its report must name.
+(autograder/core/misconceptions.py) its report must name.
 
 NAMED_MISTAKES: mistakes of tests/mistakes (MISTAKES) by name; NEW: more mistakes written here,
 each a body for one function's SOLUTION region (tests/mistakes.with_bodies). A mistake that no

@@ -16,22 +16,22 @@ import tomllib
 from dataclasses import replace
 from pathlib import Path
 
-from . import checks
-from .checks import explain
-from .checks.common import REGISTRY, Context, Failed, compute_ahead, hides_arguments, refusal_reason, short
-from .checks.xor import reference_descents
+from .. import checks
+from ..checks import explain
+from ..checks.common import REGISTRY, Context, Failed, compute_ahead, hides_arguments, refusal_reason, short
+from ..checks.xor import reference_descents
+from ..messages import t
+from ..quoting import clean
+from ..results import CheckResult, Outcome, Results, Text
+from ..sandbox.errors import Refused
 from .in_process import InProcessSubmission
 from .intake import open_graded
-from .messages import t
 from .misconceptions import name_misconceptions
-from .quoting import clean
-from .results import CheckResult, Outcome, Results, Text
-from .sandbox.errors import Refused
 
 log = logging.getLogger("autograder")
 PASSED, FAILED, ERROR = Outcome.PASSED, Outcome.FAILED, Outcome.ERROR
 RUBRIC_PATH = Path(__file__).with_name("rubric.toml")
-REFERENCE_PATH = Path(__file__).resolve().parents[1] / "solutions" / "nn_basics.py"
+REFERENCE_PATH = Path(__file__).resolve().parents[2] / "solutions" / "nn_basics.py"
 REFERENCE_MODULE = "_autograder_reference"
 
 
@@ -216,7 +216,7 @@ def grade_submission(path, *, opener=open_graded, figures: bool = False) -> Resu
     formats that show images (the HTML page, nbgrader's feedback); nothing is drawn otherwise.
     """
     if opener is open_graded:
-        from .sandbox.process import start_zygote
+        from ..sandbox.process import start_zygote
 
         start_zygote()
     rubric = load_rubric()
@@ -270,7 +270,7 @@ def draw(sub, tests: list[CheckResult], reference, broken) -> dict:
     score is settled; matplotlib is imported only here, so a grade that draws nothing never pays
     for it. (Not loaded ahead on a thread during the checks: judging a function given the
     learner's helpers has a wall-time budget, checks/helpers.py, that it would eat into.)"""
-    from .figures import draw_figures
+    from ..figures import draw_figures
 
     return draw_figures(sub, tests, reference, broken=broken)
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from .intake import (  # noqa: F401  (discovery, re-exported: grade-all's, shard's, classroom's names)
+from ..core.intake import (  # noqa: F401  (discovery, re-exported: grade-all's, shard's, classroom's names)
     CLASSROOM_PREFIX,
     MAX_ID_BYTES,
     NO_SUBMISSION,
@@ -45,8 +45,8 @@ from .intake import (  # noqa: F401  (discovery, re-exported: grade-all's, shard
     learner_names,
     submission_in,
 )
-from .results import Results, number
-from .settings import SETTINGS
+from ..results import Results, number
+from ..settings import SETTINGS
 
 DEFAULT_TIMEOUT = SETTINGS.grade_all_timeout
 GRADEBOOK = "gradebook.csv"
@@ -90,14 +90,14 @@ def not_graded(entry: Path, error: str) -> Results:
     """Every check failed with `error`, which the gradebook says: a learner not graded at all."""
     from dataclasses import replace
 
-    from .grade import without_results
+    from ..core.grade import without_results
 
     return replace(without_results(entry, error), not_graded=error)
 
 
 def _failure(entry: Path, report: Path, error: str, lang: str) -> Row:
     """A learner scored 0 with `error` as the reason, in the gradebook and in their report."""
-    from .reporters import render
+    from ..reporters import render
 
     results = not_graded(entry, error)
     report.write_text(render(results, "json", lang), encoding="utf-8")
@@ -107,8 +107,8 @@ def _failure(entry: Path, report: Path, error: str, lang: str) -> Row:
 def grade_in_slot(entry: Path, report: Path, lang: str) -> Results:
     """What `grade ENTRY --format json --output REPORT` does, in a long-lived grader. A grader
     fault is this learner's grader error (`not_graded`), and the slot goes on to the next."""
-    from .grade import grade_submission
-    from .reporters import render
+    from ..core.grade import grade_submission
+    from ..reporters import render
 
     try:
         if not os.path.lexists(entry):  # a dangling link is a submission: refused, graded 0
@@ -129,8 +129,8 @@ def serve_slot() -> None:
     not per learner."""
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to the slot's log, never into the reply stream
-    from .grade import load_reference, load_rubric
-    from .sandbox.process import start_zygote
+    from ..core.grade import load_reference, load_rubric
+    from ..sandbox.process import start_zygote
 
     zygote = start_zygote()
     load_rubric()
@@ -148,7 +148,7 @@ def serve_slot() -> None:
 
 SLOT_START_SECONDS = 300.0  # imports and the zygote's, on a machine as loaded as it gets
 # -P: the grader's imports come from the installed kit, never from the folder it runs in
-SLOT_COMMAND = [sys.executable, "-P", "-c", "from autograder.batch import serve_slot; serve_slot()"]
+SLOT_COMMAND = [sys.executable, "-P", "-c", "from autograder.doors.batch import serve_slot; serve_slot()"]
 
 
 class SlotFailed(Exception):
@@ -288,7 +288,7 @@ def grade_all(
     output_dir/gradebook.csv and output_dir/<learner>.json."""
     from tqdm import tqdm  # here, not at import: `grade` should not pay for it
 
-    from .grade import load_rubric
+    from ..core.grade import load_rubric
 
     functions = list(load_rubric())
     output_dir.mkdir(parents=True, exist_ok=True)

@@ -22,10 +22,9 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
-from .intake import GRADED_NAMES, MODULE_NAME
-from .sandbox import arena, codec, ipysyntax, protocol
-from .sandbox.callbacks import Callbacks
-from .sandbox.errors import (
+from ..sandbox import arena, codec, ipysyntax, protocol
+from ..sandbox.callbacks import Callbacks
+from ..sandbox.errors import (
     BadCallback,
     BadReturn,
     CallTimeout,
@@ -33,11 +32,12 @@ from .sandbox.errors import (
     Missing,
     NotImplementedByLearner,
 )
-from .sandbox.interface import OpenSubmission
-from .sandbox.workdir import resolve_source
+from ..sandbox.interface import OpenSubmission
+from ..sandbox.workdir import resolve_source
+from .intake import GRADED_NAMES, MODULE_NAME
 
 if TYPE_CHECKING:
-    from .sandbox import Submission
+    from ..sandbox import Submission
 
 _names = itertools.count()
 MODULE_FILE = f"{MODULE_NAME}.py"

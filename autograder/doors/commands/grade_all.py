@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ...settings import SETTINGS, add_lang_argument, add_output_dir_argument
 from ..batch import GRADEBOOK, grade_all
-from ..settings import SETTINGS, add_lang_argument, add_output_dir_argument
 from ..shard import Shard, write_marker
 from . import EXIT_DONE, EXIT_GRADER_ERRORS, CannotGrade
 

@@ -1,7 +1,7 @@
 """`python -m autograder`: argparse wiring only.
 
 Each subcommand lives in its own module with `add_parser(subparsers)` (which sets
-`func=run` on its parser) and `run(args) -> exit status` (autograder/commands/__init__.py); a
+`func=run` on its parser) and `run(args) -> exit status` (autograder/doors/commands/__init__.py); a
 command that cannot run raises CannotGrade, mapped to its exit status here and only here.
 Adding a subcommand is adding its module to COMMANDS.
 """
@@ -16,15 +16,15 @@ from pathlib import Path
 from .commands import EXIT_CANNOT_GRADE, CannotGrade
 
 COMMANDS = (
-    "autograder.commands.grade",
-    "autograder.commands.grade_all",
-    "autograder.commands.hidden",  # `pytest`: the hidden checks as pytest tests
-    "autograder.commands.merge",
-    "autograder.commands.class_report",
-    "autograder.commands.similarity",
-    "autograder.commands.export_grades",
-    "autograder.commands.classroom",
-    "autograder.commands.gradescope",  # the Gradescope bundle's run_autograder step
+    "autograder.doors.commands.grade",
+    "autograder.doors.commands.grade_all",
+    "autograder.doors.commands.hidden",  # `pytest`: the hidden checks as pytest tests
+    "autograder.doors.commands.merge",
+    "autograder.doors.commands.class_report",
+    "autograder.doors.commands.similarity",
+    "autograder.doors.commands.export_grades",
+    "autograder.doors.commands.classroom",
+    "autograder.doors.commands.gradescope",  # the Gradescope bundle's run_autograder step
 )
 
 
@@ -46,7 +46,7 @@ GRADES_HERE = ("grade", "gradescope", "pytest")
 def main(argv=None) -> int:
     words = sys.argv[1:] if argv is None else argv
     if words and words[0] in GRADES_HERE and "-h" not in words and "--help" not in words:
-        from .sandbox.process import start_zygote
+        from ..sandbox.process import start_zygote
 
         start_zygote()
     args = build_parser().parse_args(argv)

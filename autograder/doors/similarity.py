@@ -23,12 +23,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .intake import find_submissions
-from .nbgrader_cells import is_answer_cell
-from .quoting import clean
-from .sandbox.errors import Refused
+from ..core.intake import find_submissions
+from ..nbgrader_cells import is_answer_cell
+from ..quoting import clean
+from ..sandbox.errors import Refused
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RELEASE = ROOT / "release" / "ch01"
 NOISE = 25  # copydetect's defaults: k-grams of 25 filtered characters, every one kept (window 1)
 GUARANTEE = 25
@@ -69,8 +69,8 @@ class Pair:
 def answer_code(path: Path) -> str:
     """The code a learner wrote at `path` (a .py, an .ipynb or a folder holding one): a module's
     text, a notebook's answer cells. Raises OSError/ValueError when it cannot be read."""
-    from .intake import read
-    from .sandbox.notebook import read_notebook
+    from ..core.intake import read
+    from ..sandbox.notebook import read_notebook
 
     received = read(path)
     if received.kind == "ipynb":
@@ -193,9 +193,9 @@ mark { background: #ffd27f; }
 
 def render(pairs: list[Pair], skipped: dict[str, str], lang: str = "zh", assignment: str = "ch01") -> str:
     """similarity.html: each flagged pair's code side by side, the overlap marked; no script."""
+    from ..messages import in_language
+    from ..quoting import one_line
     from .classreport.page import CSP
-    from .messages import in_language
-    from .quoting import one_line
 
     say = in_language(lang)
 

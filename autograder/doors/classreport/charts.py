@@ -7,7 +7,7 @@ import base64
 import io
 from functools import cache
 
-from ..messages import in_language
+from ...messages import in_language
 
 FALLBACK = "DejaVu Sans"  # matplotlib's own font, for the few symbols the CJK font lacks
 

@@ -6,8 +6,8 @@ import re
 import sys
 from pathlib import Path
 
+from ...settings import add_lang_argument, add_output_dir_argument
 from ..batch import GRADEBOOK
-from ..settings import add_lang_argument, add_output_dir_argument
 from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 
 

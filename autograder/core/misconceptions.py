@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from .checks.common import TRAIN_TIMEOUT, Failed, central_difference
-from .messages import Text, t
-from .results import Named
-from .sandbox import TestFunction, testfns
+from ..checks.common import TRAIN_TIMEOUT, Failed, central_difference
+from ..messages import Text, t
+from ..results import Named
+from ..sandbox import TestFunction, testfns
 
 log = logging.getLogger("autograder")
 RAISES = object()  # a prediction: the call fails (e.g. `if x < 0:` given an array)

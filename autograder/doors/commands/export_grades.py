@@ -37,9 +37,9 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
+    from ...quoting import one_line
+    from ...results import number
     from .. import classreport, lms
-    from ..quoting import one_line
-    from ..results import number
 
     try:
         learners = classreport.read(args.source)

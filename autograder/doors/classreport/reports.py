@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..messages import MESSAGES
-from ..results import Results
+from ...messages import MESSAGES
+from ...results import Results
 
 # What grade-all's own failures say in a report's load_error (batch.py: the slot failed, timed out,
 # or the grader raised): the grader's fault, never the learner's.

@@ -15,11 +15,11 @@ import json
 import os
 from pathlib import Path
 
-from .. import intake
-from ..messages import Text, t
-from ..quoting import one_line
-from ..reporters.gradescope import VISIBILITIES
-from ..settings import LANGUAGES, SETTINGS, add_lang_argument
+from ...core import intake
+from ...messages import Text, t
+from ...quoting import one_line
+from ...reporters.gradescope import VISIBILITIES
+from ...settings import LANGUAGES, SETTINGS, add_lang_argument
 from . import EXIT_DONE, CannotGrade
 
 DEFAULT_ROOT = "/autograder"
@@ -50,7 +50,7 @@ def graded_file(folder: Path) -> Path:
     except intake.Refused as refused:
         if refused.kind == "link":
             raise NothingToGrade(t("submission_is_link", name=_shown(refused, folder))) from None
-        from ..checks.common import refusal_reason  # deferred: the door starts without the checks
+        from ...checks.common import refusal_reason  # deferred: the door starts without the checks
 
         raise NothingToGrade(t("load_refused", reason=refusal_reason(refused))) from None
 
@@ -103,8 +103,8 @@ def settings(args) -> tuple[Path, str, str]:
 
 
 def run(args) -> int:
-    from ..grade import grade_submission, without_results
-    from ..reporters.gradescope import to_dict
+    from ...core.grade import grade_submission, without_results
+    from ...reporters.gradescope import to_dict
 
     try:
         root, visibility, lang = settings(args)

@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from ..sandbox.errors import Refused
+from ..sandbox.intake import NoSubmission, PathLike, Received, locate, read_submission
 from . import tarball
-from .sandbox.errors import Refused
-from .sandbox.intake import NoSubmission, PathLike, Received, locate, read_submission
 
 if TYPE_CHECKING:
-    from .sandbox import Submission
+    from ..sandbox import Submission
 
 __all__ = ["NoSubmission", "Received", "Refused"]
 
@@ -91,7 +91,7 @@ def take(path: PathLike) -> Received | Refused:
 def open_graded(path: PathLike, **options: Any) -> Submission:
     """The submission at `path` open in the sandbox (a context manager; options as
     sandbox.Submission takes them): its bytes as `take` reads them, run as the chapter's module."""
-    from .sandbox import open_submission  # imported when grading: the other doors need none of it
+    from ..sandbox import open_submission  # imported when grading: the other doors need none of it
 
     return open_submission(take(path), module=MODULE_NAME, **options)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import html
 
-from ..messages import in_language
-from ..quoting import html_text, one_line
-from ..results import number
+from ...messages import in_language
+from ...quoting import html_text, one_line
+from ...results import number
 from . import charts, stats
 from .reports import Learner
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..results import number
+from ...results import number
 from .reports import Learner, problem
 
 

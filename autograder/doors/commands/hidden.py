@@ -25,7 +25,7 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    from ..hidden import run
+    from ...hidden import run
 
     if not os.path.lexists(args.submission):  # a dangling link is a submission: refused, graded 0
         raise CannotGrade(f"no such file or folder: {args.submission}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..settings import add_lang_argument
+from ...settings import add_lang_argument
 from . import EXIT_DONE, CannotGrade
 
 

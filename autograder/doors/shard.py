@@ -19,8 +19,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..results import Results
 from .batch import GRADEBOOK, Row, write_gradebook
-from .results import Results
 
 # Names no learner gets (grade-all skips entries starting with "__"; not dot-files, which
 # upload-artifact leaves out): a learner or login called shard or merge keeps their report.
@@ -176,6 +176,6 @@ def _functions(results: dict[str, Results]) -> list[str]:
         raise MergeError("the parts were graded with other rubrics (other functions)")
     if kinds:
         return list(kinds.pop())
-    from .grade import load_rubric  # no learner in any part: the kit's own columns
+    from ..core.grade import load_rubric  # no learner in any part: the kit's own columns
 
     return list(load_rubric())

@@ -24,9 +24,9 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..results import number
 from .batch import plain_text, spreadsheet_text
 from .classreport.reports import Learner, problem
-from .results import number
 
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 MOODLE_IDS = {"email": "Email address", "idnumber": "ID number"}

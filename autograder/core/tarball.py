@@ -1,5 +1,5 @@
 """Take one file out of a repository tarball, as data: the archive's byte-level reader, as
-sandbox/intake.py is the disk's (the kit's intake, autograder/intake.py, decides what is taken).
+sandbox/intake.py is the disk's (the kit's intake, autograder/core/intake.py, decides what is taken).
 
 GitHub's tarball of a commit holds one top folder (`owner-repo-sha/`) and the repository
 beneath it. We want exactly one member, the submission, and only if it is a regular file:
@@ -22,9 +22,9 @@ import tarfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from .sandbox.errors import Refused
-from .sandbox.intake import HARD_LINK, MAX_MODULE_BYTES, MAX_NOTEBOOK_BYTES, kind_of
-from .settings import SETTINGS
+from ..sandbox.errors import Refused
+from ..sandbox.intake import HARD_LINK, MAX_MODULE_BYTES, MAX_NOTEBOOK_BYTES, kind_of
+from ..settings import SETTINGS
 
 MAX_MEMBER_BYTES = MAX_MODULE_BYTES  # a module's; a notebook's is MAX_NOTEBOOK_BYTES, as on disk
 # A chapter's repository, uncompressed, up to and with the submission: ~0.2 s of gunzip at worst.

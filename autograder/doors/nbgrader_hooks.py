@@ -64,15 +64,15 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, Overw
 from traitlets import Bool, List
 
 from autograder import messages
+from autograder.core.intake import MODULE, NOTEBOOK, NoSubmission, Refused, graded_file
 from autograder.feedback_page import NOTES, figure_outputs, page_notes
-from autograder.intake import MODULE, NOTEBOOK, NoSubmission, Refused, graded_file
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 from autograder.results import note as misconception_note
 from autograder.results import number
 
 
 def _grade(path):
-    from autograder.grade import grade_submission  # deferred: keeps nbgrader's start-up light
+    from autograder.core.grade import grade_submission  # deferred: keeps nbgrader's start-up light
 
     return grade_submission(path, figures=True)  # the feedback page shows each failing function's figure
 
@@ -81,7 +81,7 @@ def _graded(folder: Path):
     """The Results of the learner's submitted folder, by the kit's intake (intake.graded_file):
     the same path `grade-all submitted/` grades, so both give the same score, whatever the
     folder holds (a notebook nbgrader cannot read, a module only, a refused link)."""
-    from autograder.grade import without_results
+    from autograder.core.grade import without_results
 
     try:
         graded_file(folder)
@@ -568,7 +568,7 @@ class SubmissionExporter(NotebookExporter):
 def readable_notebook(filename):
     """The notebook at `filename`, read as the kit's grader reads one (no link followed, its size
     and JSON shape bounded before parsing), then by nbformat; raises if any of it fails."""
-    from autograder.intake import read
+    from autograder.core.intake import read
     from autograder.sandbox.notebook import read_notebook
 
     data = read(filename).data  # as the grader reads it: Refused for a link, a FIFO, a size over the limit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..settings import add_lang_argument, add_output_dir_argument
+from ...settings import add_lang_argument, add_output_dir_argument
 from . import EXIT_DONE, CannotGrade
 
 
@@ -26,8 +26,8 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
+    from ...quoting import one_line
     from .. import classreport, similarity
-    from ..quoting import one_line
 
     if not args.directory.is_dir():
         raise CannotGrade(f"not a folder: {args.directory}")

@@ -29,8 +29,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
-from .github import GitHub, GitHubError
-from .intake import (
+from ..core.intake import (
     CLASSROOM_PREFIX,
     GRADED_NAMES,
     MAX_ID_BYTES,
@@ -39,10 +38,11 @@ from .intake import (
     Refused,
     from_archive,
 )
-from .messages import MESSAGES, in_language, t
-from .results import number
-from .settings import SETTINGS
-from .tarball import MAX_UNPACKED_BYTES, write
+from ..core.tarball import MAX_UNPACKED_BYTES, write
+from ..messages import MESSAGES, in_language, t
+from ..results import number
+from ..settings import SETTINGS
+from .github import GitHub, GitHubError
 
 COMMENT_MARKER = "<!-- nn-kit-autograder:score-comment -->"
 STATUS_CONTEXT = "autograder / ch01"  # the required check; keep it fixed once a ruleset names it
@@ -374,9 +374,9 @@ def decide(
     report = reports / f"{pull.entry}.json"
     if not report.is_file():
         return None
+    from ..reporters import markdown
+    from ..results import Results
     from .batch import gradebook_error
-    from .reporters import markdown
-    from .results import Results
 
     # the lossless results grade-all wrote (results.py), both languages: never rebuilt from text
     try:
@@ -487,6 +487,6 @@ def _describe(score: float, max_score: float, pass_mark: float, note: str = "") 
 
 
 def _rubric_total() -> float:
-    from .grade import load_rubric
+    from ..core.grade import load_rubric
 
     return sum(float(p) for table in load_rubric().values() for p in table.values())

@@ -1,4 +1,4 @@
-"""The names of autograder/intake.py under their former module, for code written against it:
+"""The names of autograder/core/intake.py under their former module, for code written against it:
 the rule of what is graded, the refusal (`LinkRefused` and `NotRegular` are now the one
 `Refused`, whichever kind it is) and nothing-there (`NoSubmission`). New code imports intake."""
 

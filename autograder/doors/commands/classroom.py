@@ -2,7 +2,7 @@
 
 fetch and post talk to GitHub (token in $GH_TOKEN, API at $GITHUB_API_URL as Actions sets
 it); grading in between is `grade-all` (with `--shard` and `merge` at scale). `run` does all
-three in one process, for a small class or a try-out. See autograder/classroom.py.
+three in one process, for a small class or a try-out. See autograder/doors/classroom.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import argparse
 import os
 from pathlib import Path
 
-from ..settings import SETTINGS, add_lang_argument
+from ...settings import SETTINGS, add_lang_argument
 from . import EXIT_DONE, EXIT_INCOMPLETE, CannotGrade
 
 TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN")

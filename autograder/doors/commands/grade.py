@@ -6,8 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..reporters import FORMATS
-from ..settings import add_lang_argument
+from ...reporters import FORMATS
+from ...settings import add_lang_argument
 from . import EXIT_DONE, CannotGrade
 
 
@@ -32,8 +32,8 @@ def add_report_options(parser) -> None:
 
 
 def run(args) -> int:
-    from ..grade import grade_submission
-    from ..reporters import grade_options, render
+    from ...core.grade import grade_submission
+    from ...reporters import grade_options, render
 
     if not os.path.lexists(args.submission):  # a dangling link is a submission: refused, graded 0
         raise CannotGrade(f"no such file or folder: {args.submission}")

@@ -1,4 +1,4 @@
-"""CLI subcommands, one module each (see autograder/cli.py), and the exit statuses they share.
+"""CLI subcommands, one module each (see autograder/doors/cli.py), and the exit statuses they share.
 
 A command returns EXIT_DONE, EXIT_INCOMPLETE or EXIT_GRADER_ERRORS, or raises CannotGrade when it
 cannot do its job at all; cli.main turns that into its message and EXIT_CANNOT_GRADE, in one place.
