@@ -104,7 +104,7 @@ def main() -> int:
     for name in sorted(set(before) | set(now)):
         for lang in LANGS:
             old, new = before.get(name, {}).get(lang), now.get(name, {}).get(lang)
-            if old is not None and new is not None and old == without_added(new):
+            if old is not None and new is not None and without_added(old) == without_added(new):
                 same += 1
             else:
                 differ += 1
