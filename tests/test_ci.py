@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from autograder.doors import classroom
+from autograder.reporters import pr_comment
 from autograder.doors.github import GitHub, GitHubError, TooLarge
 from autograder.doors.shard import Shard
 from autograder.core.tarball import MAX_MEMBER_BYTES, Refused, extract_member
@@ -139,8 +140,8 @@ def test_only_our_final_status_means_already_graded():
 def test_an_overlong_comment_is_cut_between_sections():
     section = "<details><summary>x</summary>\n\n```text\n" + "y" * 1000 + "\n```\n\n</details>\n"
     body = classroom.COMMENT_MARKER + "\n" + section * 100
-    fitted = classroom.fit_comment(body, "en")
-    assert len(fitted) <= classroom.COMMENT_LIMIT + 200
+    fitted = pr_comment.fit_comment(body, "en")
+    assert len(fitted) <= pr_comment.COMMENT_LIMIT + 200
     assert fitted.count("```") % 2 == 0 and fitted.rstrip().endswith("cut.)")
 
 
