@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from autograder.doors.batch import Row
+from autograder.doors.gradebook import Row
 from autograder.core.grade import grade_submission
 from autograder.reporters import json_report
 from tests.fakes import InProcessSubmission, opener

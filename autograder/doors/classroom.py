@@ -376,7 +376,7 @@ def decide(
     report = reports / f"{pull.entry}.json"
     if not report.is_file():
         return None
-    from .batch import gradebook_error
+    from .gradebook import gradebook_error
     from ..reporters import markdown
     from ..results import Results
 

@@ -19,7 +19,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch import Row, write_gradebook
+from .gradebook import Row, write_gradebook
 from ..results import Results
 
 # Names no learner gets (grade-all skips entries starting with "__"; not dot-files, which
