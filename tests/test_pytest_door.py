@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from autograder.core import grade
-from autograder.checks.common import REGISTRY
+from autograder.checks.registry import REGISTRY
 from autograder.core.grade import grade_submission, unpaid_requirement
 from autograder.hidden import run
 from autograder.hidden.plugin import HiddenChecks, Live

@@ -14,7 +14,8 @@ import pytest
 from autograder.core.grade import grade_submission, load_rubric
 from autograder.reporters import FORMATS, render
 from autograder.results import CheckResult, Outcome, Results, Text
-from autograder.checks.common import Failed, expect_dict_of_arrays
+from autograder.checks.expectations import expect_dict_of_arrays
+from autograder.checks.registry import Failed
 from tests.mistakes import MISTAKES, write
 
 PASSED, FAILED, ERROR = Outcome.PASSED, Outcome.FAILED, Outcome.ERROR

@@ -12,16 +12,10 @@ import numpy as np
 
 from ..messages import t
 from ..results import Text
-from .common import (
-    Failed,
-    case,
-    central_difference,
-    check,
-    close,
-    expect_array,
-    expect_unchanged,
-    fmt,
-)
+from .expectations import close, expect_array, expect_unchanged
+from .formatting import fmt
+from .numerics import central_difference
+from .registry import Failed, case, check
 from .helpers import judged, judged_float64
 
 # Fixed here, never in learner material: the inputs the checks use.

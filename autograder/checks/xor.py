@@ -21,18 +21,10 @@ import numpy as np
 
 from ..messages import t
 from ..results import Text
-from . import common
-from .common import (
-    Failed,
-    case,
-    check,
-    expect_dict_of_arrays,
-    fmt,
-    hides_arguments,
-    index_text,
-    item_label,
-    told_apart,
-)
+from . import common, formatting
+from .expectations import expect_dict_of_arrays
+from .formatting import fmt, hides_arguments, index_text, item_label, told_apart
+from .registry import Failed, case, check
 from .helpers import Unjudgeable, WithLearnersHelpers, differing, judged
 from .source import literal_int_default
 
@@ -264,8 +256,8 @@ def _expect_descent(ctx, run, label, params, hint, shown_label=None, tolerance=T
                 alpha=run["alpha"],
                 param=key,
                 index="",
-                expected=common.HIDDEN,
-                got=common.HIDDEN,
+                expected=formatting.HIDDEN,
+                got=formatting.HIDDEN,
             )
             + hint
         )
@@ -575,7 +567,7 @@ def _expect_costs(ctx, run, label, costs, compared: int, hint):
                 "wrong_type",
                 call=item_label(label, " → costs"),
                 expected="list of float",
-                got=common.type_name(costs),
+                got=formatting.type_name(costs),
             )
         )
     if len(costs) != n:
@@ -690,7 +682,7 @@ def _learns(ctx, table):
                     table=t("gate_" + table.lower()),
                     alpha=ALPHA,
                     iterations=ITERATIONS[table],
-                    cost=common.HIDDEN,  # a number the returned params (and the hidden seed) set
+                    cost=formatting.HIDDEN,  # a number the returned params (and the hidden seed) set
                     limit=COST_LIMIT,
                     got=fmt(predictions.ravel()),
                     expected=fmt(y.ravel().astype(int)),
