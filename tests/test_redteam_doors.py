@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # mallory alone: a fault of the kit on one learner, as a bug that only one submission reaches.
 SLOT_BROKEN_FOR_MALLORY = """
 from autograder.core import grade
-from autograder.checks.common import REGISTRY, Check
+from autograder.checks.registry import REGISTRY, Check
 
 real = grade.grade_submission
 
