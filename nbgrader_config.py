@@ -80,10 +80,10 @@ c.Autograde.sanitize_preprocessors = [
 c.Exporter.optimistic_validation = True
 # Hidden test code must not reach learners through feedback: strip it before rendering.
 # FeedbackGrades is nbgrader's GetGrades that also labels each graded cell in the learner's
-# language (autograder/feedback_page.py).
+# language (autograder/doors/feedback_page.py).
 c.GenerateFeedback.preprocessors = [
     "autograder.doors.nbgrader_hooks.StripHiddenTests",
-    "autograder.feedback_page.FeedbackGrades",
+    "autograder.doors.feedback_page.FeedbackGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 # The feedback page a learner can read (issue 20): the kit's template extends nbgrader's own
@@ -103,8 +103,8 @@ c.GenerateFeedback.HTMLExporter.extra_template_paths = [
     str(FORMGRADER / "templates"),
 ]
 c.GenerateFeedback.HTMLExporter.filters = {
-    "offline_header": "autograder.feedback_page.offline_header",
-    "math_html": "autograder.feedback_page.math_html",
+    "offline_header": "autograder.doors.feedback_page.offline_header",
+    "math_html": "autograder.doors.feedback_page.math_html",
 }
 # What the page says on top is written by SandboxGrades into the notebook's metadata, which
 # autograde's ClearMetadataPreprocessor would otherwise clear.

@@ -155,7 +155,7 @@ def test_grade_all_refuses_a_missing_folder(tmp_path, capsys):
 def test_a_slot_that_dies_fails_its_learner_only_and_the_next_gets_a_fresh_one(tmp_path):
     """A grader fault that takes a whole grading process down (here: the first slot exits as it
     starts) is that learner's error row; the next learner is graded by a fresh slot."""
-    from autograder.doors.batch import SLOT_COMMAND, Slots
+    from autograder.doors.slots import SLOT_COMMAND, Slots
 
     (tmp_path / "reports").mkdir()
     for name in ("alice", "bob"):
@@ -168,7 +168,7 @@ def test_a_slot_that_dies_fails_its_learner_only_and_the_next_gets_a_fresh_one(t
         f"import os, sys, pathlib\nflag = pathlib.Path({str(flag)!r})\n"
         "if not flag.exists():\n    flag.touch()\n"
         "    print('boom: the grader broke', file=sys.stderr); os._exit(5)\n"
-        "from autograder.doors.batch import serve_slot; serve_slot()",
+        "from autograder.doors.slots import serve_slot; serve_slot()",
     ]
     slots = Slots(tmp_path / "reports", dies_once)
     try:
@@ -184,7 +184,7 @@ def test_a_slot_that_dies_fails_its_learner_only_and_the_next_gets_a_fresh_one(t
 
 def test_a_grader_fault_on_one_learner_is_that_learners_grader_error(tmp_path, monkeypatch):
     from autograder.core import grade
-    from autograder.doors.batch import grade_in_slot
+    from autograder.doors.slots import grade_in_slot
 
     def broken(path, lang="zh"):
         raise RuntimeError("a bug in the grader")

@@ -118,7 +118,7 @@ def test_feedback_shows_the_score_table(feedback):
     heading = feedback.find_element(By.CSS_SELECTOR, "h4").text
     assert heading.startswith(f"{demo.ASSIGNMENT}：得分（score）: ")
     items = [li.text for li in feedback.find_elements(By.CSS_SELECTOR, "#toc li")]
-    # the kit's template (autograder/feedback_page.py): test cells named by their function
+    # the kit's template (autograder/doors/feedback_page.py): test cells named by their function
     tests = [t for t in items if "的检查：" in t]
     written = [t for t in items if t.startswith("书面回答（written answer）：")]
     assert len(tests) == 23 and len(written) == 7

@@ -11,8 +11,8 @@ import tomllib
 import numpy as np
 import pytest
 
-from autograder.checks import common, xor
-from autograder.checks.common import REGISTRY, Check
+from autograder.checks import common, numerics, registry, xor
+from autograder.checks.registry import REGISTRY, Check
 from autograder.core.grade import grade_submission, load_reference, load_rubric, run_check
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import (
@@ -125,23 +125,25 @@ def test_load_rubric_refuses_a_rubric_that_disagrees_with_the_checks(tmp_path, e
 
 
 def test_a_family_registers_one_check_per_case_with_its_params_and_gates(monkeypatch):
-    monkeypatch.setattr(common, "REGISTRY", {})
+    monkeypatch.setattr(registry, "REGISTRY", {})
     seen = []
 
-    @common.check(
-        common.case("a_value", x=1), common.case("b_value", x=2, requires=["b_other"]), requires=("shared",)
+    @registry.check(
+        registry.case("a_value", x=1),
+        registry.case("b_value", x=2, requires=["b_other"]),
+        requires=("shared",),
     )
     def value(ctx, x):
         seen.append((ctx, x))
 
-    assert {n: c.requires for n, c in common.REGISTRY.items()} == {
+    assert {n: c.requires for n, c in registry.REGISTRY.items()} == {
         "a_value": ("shared",),
         "b_value": ("shared", "b_other"),
     }
-    common.REGISTRY["b_value"].run("ctx")
+    registry.REGISTRY["b_value"].run("ctx")
     assert seen == [("ctx", 2)]
     with pytest.raises(ValueError, match="duplicate check name 'a_value'"):
-        common.check(common.case("a_value", x=3))(value)
+        registry.check(registry.case("a_value", x=3))(value)
 
 
 # --- reference and stub ------------------------------------------------------------------------
@@ -489,14 +491,14 @@ def test_central_difference_is_central_one_element_at_a_time_and_leaves_x_alone(
     x = np.array([[0.5, -1.5, 2.0], [1.0, -0.25, 3.0]])
     c = np.arange(1.0, 7.0).reshape(2, 3)
     before, eps = x.copy(), 1e-3
-    got = common.central_difference(lambda v: float(np.sum(c * v**3)), x, eps)
+    got = numerics.central_difference(lambda v: float(np.sum(c * v**3)), x, eps)
     np.testing.assert_allclose(got, 3 * c * x**2 + c * eps**2, rtol=0, atol=1e-9)
     assert got.dtype == np.float64 and np.array_equal(x, before)
 
 
 def test_central_difference_of_an_elementwise_function_is_its_derivative():
     x = np.linspace(-3, 3, 12).reshape(3, 4)
-    got = common.central_difference(np.tanh, x, 1e-6, elementwise=True)
+    got = numerics.central_difference(np.tanh, x, 1e-6, elementwise=True)
     np.testing.assert_allclose(got, 1 - np.tanh(x) ** 2, rtol=1e-8, atol=1e-10)
 
 
@@ -505,7 +507,7 @@ def test_the_grader_writes_the_central_difference_formula_once():
         path: path.read_text(encoding="utf-8") for path in (REFERENCE.parents[1] / "autograder").rglob("*.py")
     }
     assert [path.name for path, text in sources.items() if re.search(r"/ \(2 \* \w+\)", text)] == [
-        "common.py"
+        "numerics.py"
     ]
 
 

@@ -23,6 +23,7 @@ from autograder.core.tarball import MAX_MEMBER_BYTES, Refused, extract_member
 from autograder.doors import classroom
 from autograder.doors.github import GitHub, GitHubError, TooLarge
 from autograder.doors.shard import Shard
+from autograder.reporters import pr_comment
 from tests.cli_in_process import run_cli
 from tests.fake_github import FakeGitHub, Link, Pull, Token, tarball
 from tests.mistakes import MISTAKES, correct_source, stub_source
@@ -139,8 +140,8 @@ def test_only_our_final_status_means_already_graded():
 def test_an_overlong_comment_is_cut_between_sections():
     section = "<details><summary>x</summary>\n\n```text\n" + "y" * 1000 + "\n```\n\n</details>\n"
     body = classroom.COMMENT_MARKER + "\n" + section * 100
-    fitted = classroom.fit_comment(body, "en")
-    assert len(fitted) <= classroom.COMMENT_LIMIT + 200
+    fitted = pr_comment.fit_comment(body, "en")
+    assert len(fitted) <= pr_comment.COMMENT_LIMIT + 200
     assert fitted.count("```") % 2 == 0 and fitted.rstrip().endswith("cut.)")
 
 

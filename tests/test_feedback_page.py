@@ -1,5 +1,5 @@
 """Feedback pages a learner can read (issue 20): `nn-grade grade --format html` and nbgrader's
-feedback page through the kit's template (autograder/feedback_page.py).
+feedback page through the kit's template (autograder/doors/feedback_page.py).
 
 The first tests render the HTML report from hand-made results (fast). The browser tests open
 both pages in Debian's headless Chromium (driven as in tests/test_browser.py, skipped where it
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.feedback_page import math_html, offline_header
+from autograder.doors.feedback_page import math_html, offline_header
 from autograder.messages import Text
 from autograder.reporters import render
 from autograder.results import CheckResult, Figure, Named, Outcome, Results
@@ -171,7 +171,7 @@ def test_the_feedback_page_head_loads_nothing_from_a_cdn():
 
 
 def test_a_figure_under_a_test_cell_is_an_image_with_its_caption_and_nothing_else_is_drawn():
-    from autograder.feedback_page import figure_outputs
+    from autograder.doors.feedback_page import figure_outputs
 
     image, caption = figure_outputs(figure("softmax", EVIL))
     assert image.output_type == "display_data" and base64.b64decode(image.data["image/png"]).startswith(

@@ -207,7 +207,7 @@ def test_a_value_off_in_float32_precision_still_fails():
 
 
 def test_numbers_show_the_digits_that_tell_them_apart():
-    from autograder.checks.common import told_apart
+    from autograder.checks.formatting import told_apart
 
     assert told_apart(1.565854, 1.565856) == {"expected": "1.565854", "got": "1.565856"}  # not 1.56585/6
     assert told_apart(0.25, 0.75) == {"expected": "0.25", "got": "0.75"}

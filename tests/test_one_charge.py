@@ -14,7 +14,7 @@ import pytest
 
 from autograder.checks import helpers
 from autograder.core.grade import grade_submission
-from autograder.doors.batch import Row
+from autograder.doors.gradebook import Row
 from autograder.reporters import json_report
 from tests.fakes import InProcessSubmission, opener
 from tests.mistakes import MISTAKES, VARIANTS, ZEROS_OF_THE_RIGHT_SHAPE, reference_source, with_bodies

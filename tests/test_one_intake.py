@@ -25,7 +25,7 @@ import pytest
 
 import autograder.sandbox
 from autograder.core import grade
-from autograder.doors import batch, classroom, nbgrader_hooks
+from autograder.doors import batch, classroom, nbgrader_hooks, slots
 from autograder.doors.commands import CannotGrade, gradescope
 from autograder.doors.commands import grade as grade_command
 from autograder.sandbox.errors import Refused
@@ -119,7 +119,7 @@ def via_grade_all(tmp_path: Path, make) -> tuple:
             return ("refused", _kind(refused))
         return ("missing",) if found.problem == batch.NO_SUBMISSION else said(found.problem)
     try:
-        batch.grade_in_slot(found.path, tmp_path / "learner.json", "en")
+        slots.grade_in_slot(found.path, tmp_path / "learner.json", "en")
     except Sent as door:
         return sent(door.source)
     raise AssertionError("graded without the sandbox")
@@ -269,7 +269,7 @@ def test_each_bad_entry_of_a_flat_class_refuses_only_itself_at_discovery(tmp_pat
             outcomes[learner] = ("refused", _kind(entry.refused))
             continue
         with pytest.raises(Sent) as door:
-            batch.grade_in_slot(entry.path, tmp_path / f"{learner}.json", "en")
+            slots.grade_in_slot(entry.path, tmp_path / f"{learner}.json", "en")
         outcomes[learner] = sent(door.value.source)
         assert getattr(door.value.source, "siblings", {}) == {}, learner
     assert outcomes == {

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.checks.common import REGISTRY
+from autograder.checks.registry import REGISTRY
 from autograder.core import grade
 from autograder.core.grade import grade_submission, unpaid_requirement
 from autograder.hidden import run
@@ -247,7 +247,8 @@ def test_a_grader_fault_is_a_pytest_error_raised_in_the_checks_own_frame(monkeyp
 NEW_CHECK = """
 import numpy as np
 
-from autograder.checks.common import Failed, check, fmt
+from autograder.checks.formatting import fmt
+from autograder.checks.registry import Failed, check
 from autograder.messages import t
 
 

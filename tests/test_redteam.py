@@ -8,7 +8,8 @@ import csv
 import json
 
 from autograder.core.grade import grade_submission
-from autograder.doors.batch import Row, find_submissions, write_gradebook
+from autograder.doors.batch import find_submissions
+from autograder.doors.gradebook import Row, write_gradebook
 from autograder.doors.shard import Shard, merge, write_marker
 from tests.cli_in_process import run_cli
 from tests.fakes import InProcessSubmission, opener

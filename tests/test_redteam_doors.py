@@ -29,11 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # --- attack 7: one learner's grader error must not withhold a shard ---------------------------
 
-# A grading process (batch.serve_slot) in which the check `sigmoid_matches_reference` is broken for
+# A grading process (slots.serve_slot) in which the check `sigmoid_matches_reference` is broken for
 # mallory alone: a fault of the kit on one learner, as a bug that only one submission reaches.
 SLOT_BROKEN_FOR_MALLORY = """
 from autograder.core import grade
-from autograder.checks.common import REGISTRY, Check
+from autograder.checks.registry import REGISTRY, Check
 
 real = grade.grade_submission
 
@@ -55,7 +55,7 @@ def grade_submission(path, **kwargs):
 
 
 grade.grade_submission = grade_submission
-from autograder.doors.batch import serve_slot
+from autograder.doors.slots import serve_slot
 
 serve_slot()
 """

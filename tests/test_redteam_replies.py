@@ -314,14 +314,15 @@ def _probe(ctx):
     """A check that reads a reply without validating it first, as a future check might."""
     params = ctx.call("init_params", 2, 3, 1, seed=1, label="init_params(2, 3, 1, seed=1)")
     if params["Wxh"].shape[1] != 3:
-        from autograder.checks.common import Failed
+        from autograder.checks.registry import Failed
         from autograder.messages import Text
 
         raise Failed(Text("形状不对", "wrong shape"))
 
 
 def run_probe(monkeypatch, source, run):
-    from autograder.checks.common import REGISTRY, Check, Context
+    from autograder.checks.common import Context
+    from autograder.checks.registry import REGISTRY, Check
     from autograder.core.grade import load_reference, load_rubric, run_check
     from tests.fakes import InProcessSubmission
 

@@ -11,7 +11,8 @@ import jsonschema
 import numpy as np
 import pytest
 
-from autograder.checks.common import Failed, expect_dict_of_arrays
+from autograder.checks.expectations import expect_dict_of_arrays
+from autograder.checks.registry import Failed
 from autograder.core.grade import grade_submission, load_rubric
 from autograder.reporters import FORMATS, render
 from autograder.results import CheckResult, Outcome, Results, Text, number

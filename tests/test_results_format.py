@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder.core.grade import grade_submission, load_rubric, without_results
-from autograder.doors import batch, classroom
+from autograder.doors import batch, classroom, gradebook
 from autograder.doors.classreport import read_reports
 from autograder.doors.shard import MergeError, Shard, merge, write_marker
 from autograder.messages import t
@@ -154,12 +154,14 @@ def test_a_slots_reply_is_read_as_json_never_unpickled(tmp_path):
 
 
 def test_the_gradebook_row_is_computed_from_the_results_alone():
-    stopped = batch.not_graded(Path("bob.py"), "grading stopped after 240 s")
-    assert batch.Row.of("bob", stopped).error == "grading stopped after 240 s"
+    stopped = gradebook.not_graded(Path("bob.py"), "grading stopped after 240 s")
+    assert gradebook.Row.of("bob", stopped).error == "grading stopped after 240 s"
     back = Results.from_dict(stopped.to_dict())
-    assert batch.Row.of("bob", back) == batch.Row.of("bob", stopped)
+    assert gradebook.Row.of("bob", back) == gradebook.Row.of("bob", stopped)
     broke = full_results()
-    assert batch.Row.of("a", replace(broke, not_graded=None)).error.startswith("grader error in 1 checks: c")
+    assert gradebook.Row.of("a", replace(broke, not_graded=None)).error.startswith(
+        "grader error in 1 checks: c"
+    )
 
 
 # --- merge reads results, never the CSV -------------------------------------------------------
@@ -224,7 +226,7 @@ def test_the_classroom_comment_is_in_its_language_whatever_the_reports(tmp_path)
 def test_a_grader_fault_is_seen_from_the_report_alone(tmp_path):
     """No gradebook.csv is read: a learner the grader could not grade is a grader error, posted
     as such (graded again next run), never their 0."""
-    stopped = batch.not_graded(Path("alice.py"), "grading stopped after 240 s")
+    stopped = gradebook.not_graded(Path("alice.py"), "grading stopped after 240 s")
     (tmp_path / "alice.json").write_text(render(stopped, "json", "zh"), encoding="utf-8")
     outcome = classroom.decide(pull("alice"), tmp_path, 60.0, "zh")
     assert outcome is not None and outcome.state == "error"

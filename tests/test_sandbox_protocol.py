@@ -6,7 +6,8 @@ import json
 import numpy as np
 import pytest
 
-from autograder.checks.common import Context, Failed, describe_error
+from autograder.checks.common import Context, describe_error
+from autograder.checks.registry import Failed
 from autograder.messages import MESSAGES
 from autograder.sandbox import codec, protocol, testfns
 from autograder.sandbox.callbacks import Callbacks

@@ -11,7 +11,7 @@ import json
 
 import nbformat
 
-from autograder.doors.batch import Row
+from autograder.doors.gradebook import Row
 from autograder.results import CheckResult, Outcome, Results
 from tests.cli_in_process import run_cli
 from tests.mistakes import HOLLOW, hollow_source

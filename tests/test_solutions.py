@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from autograder.checks.common import central_difference
+from autograder.checks.numerics import central_difference
 from solutions import nn_basics as nn
 
 EXTREMES = np.array([-1000.0, -709.5, -50.0, -1e-3, 0.0, 1e-3, 50.0, 709.5, 1000.0])

@@ -61,12 +61,13 @@ LEARNER_CURVES = NOTEBOOK.parent / "curves.py"
 REFERENCE_FIGURES = NOTEBOOK.parent / "reference_figures"
 # Everything `make release` writes; --check compares exactly these.
 GENERATED = [NOTEBOOK, LEARNER_CURVES, REFERENCE_FIGURES, RELEASE]
-# What a regeneration needs to read.
+# What a regeneration needs to read: the rubric and the curves are in the kit's package, copied
+# whole (a part of it under the copy's root would shadow the package's subpackages, as
+# nbgrader_config.py imports autograder.doors from there).
 INPUTS = [
     "source",
     "solutions",
-    "autograder/core/rubric.toml",
-    str(CURVES),
+    "autograder",
     "nbgrader_config.py",
     "tools",
     "requirements.txt",

@@ -12,17 +12,11 @@ import numpy as np
 
 from ..messages import t
 from ..results import Text
-from .common import (
-    Failed,
-    case,
-    central_difference,
-    check,
-    close,
-    expect_array,
-    expect_unchanged,
-    fmt,
-)
+from .expectations import close, expect_array, expect_unchanged
+from .formatting import fmt
 from .helpers import judged, judged_float64
+from .numerics import central_difference
+from .registry import Failed, case, check
 
 # Fixed here, never in learner material: the inputs the checks use.
 _rng = np.random.default_rng(20260417)

@@ -15,18 +15,11 @@ import numpy as np
 
 from ..messages import t
 from ..sandbox import TestFunction, testfns
-from .common import (
-    Failed,
-    as_array,
-    central_difference,
-    check,
-    expect_array,
-    fmt,
-    index_text,
-    told_apart,
-    type_name,
-)
+from .expectations import as_array, expect_array
+from .formatting import fmt, index_text, told_apart, type_name
 from .helpers import judged
+from .numerics import central_difference
+from .registry import Failed, check
 
 _rng = np.random.default_rng(5150)
 

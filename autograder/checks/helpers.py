@@ -45,7 +45,9 @@ import numpy as np
 from ..messages import t
 from ..sandbox import TestFunction
 from ..sandbox.errors import SubmissionError
-from .common import CALL_TIMEOUT, REGISTRY, Context, Failed, as_array, expect_float64
+from .common import CALL_TIMEOUT, Context
+from .expectations import as_array, expect_float64
+from .registry import REGISTRY, Failed
 
 # The contract functions each function calls in the reference (and the corpus' cascades).
 HELPERS: dict[str, tuple[str, ...]] = {

@@ -15,21 +15,11 @@ import numpy as np
 
 from ..messages import t
 from ..results import Text
-from .common import (
-    Failed,
-    as_array,
-    central_difference,
-    check,
-    expect_array,
-    expect_dict_of_arrays,
-    expect_unchanged,
-    fmt,
-    index_text,
-    item_label,
-    told_apart,
-    type_name,
-)
+from .expectations import as_array, expect_array, expect_dict_of_arrays, expect_unchanged
+from .formatting import fmt, index_text, item_label, told_apart, type_name
 from .helpers import judged, judged_float64
+from .numerics import central_difference
+from .registry import Failed, check
 
 KEYS = ("Wxh", "bh", "Why", "by")
 SHAPES = [(2, 5, 1, 4), (3, 4, 2, 6)]  # (D, H, K, N)

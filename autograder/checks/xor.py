@@ -21,19 +21,11 @@ import numpy as np
 
 from ..messages import t
 from ..results import Text
-from . import common
-from .common import (
-    Failed,
-    case,
-    check,
-    expect_dict_of_arrays,
-    fmt,
-    hides_arguments,
-    index_text,
-    item_label,
-    told_apart,
-)
+from . import common, formatting
+from .expectations import expect_dict_of_arrays
+from .formatting import fmt, hides_arguments, index_text, item_label, told_apart
 from .helpers import Unjudgeable, WithLearnersHelpers, differing, judged
+from .registry import Failed, case, check
 from .source import literal_int_default
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -269,8 +261,8 @@ def _expect_descent(ctx, run, label, params, hint, shown_label=None, tolerance=T
                 alpha=run["alpha"],
                 param=key,
                 index="",
-                expected=common.HIDDEN,
-                got=common.HIDDEN,
+                expected=formatting.HIDDEN,
+                got=formatting.HIDDEN,
             )
             + hint
         )
@@ -580,7 +572,7 @@ def _expect_costs(ctx, run, label, costs, compared: int, hint):
                 "wrong_type",
                 call=item_label(label, " → costs"),
                 expected="list of float",
-                got=common.type_name(costs),
+                got=formatting.type_name(costs),
             )
         )
     if len(costs) != n:
@@ -695,7 +687,7 @@ def _learns(ctx, table):
                     table=t("gate_" + table.lower()),
                     alpha=ALPHA,
                     iterations=ITERATIONS[table],
-                    cost=common.HIDDEN,  # a number the returned params (and the hidden seed) set
+                    cost=formatting.HIDDEN,  # a number the returned params (and the hidden seed) set
                     limit=COST_LIMIT,
                     got=fmt(predictions.ravel()),
                     expected=fmt(y.ravel().astype(int)),

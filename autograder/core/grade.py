@@ -18,7 +18,9 @@ from pathlib import Path
 
 from .. import checks
 from ..checks import explain
-from ..checks.common import REGISTRY, Context, Failed, compute_ahead, hides_arguments, refusal_reason, short
+from ..checks.common import Context, compute_ahead, refusal_reason
+from ..checks.formatting import hides_arguments, short
+from ..checks.registry import REGISTRY, Failed
 from ..checks.xor import reference_descents
 from ..messages import t
 from ..quoting import clean

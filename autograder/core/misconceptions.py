@@ -21,7 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from ..checks.common import TRAIN_TIMEOUT, Failed, central_difference
+from ..checks.common import TRAIN_TIMEOUT
+from ..checks.numerics import central_difference
+from ..checks.registry import Failed
 from ..messages import Text, t
 from ..results import Named
 from ..sandbox import TestFunction, testfns

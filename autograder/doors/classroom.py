@@ -39,12 +39,13 @@ from ..core.intake import (
     from_archive,
 )
 from ..core.tarball import MAX_UNPACKED_BYTES, write
-from ..messages import MESSAGES, in_language, t
+from ..messages import MESSAGES, t
+from ..reporters import pr_comment
+from ..reporters.pr_comment import COMMENT_MARKER
 from ..results import number
 from ..settings import SETTINGS
 from .github import GitHub, GitHubError
 
-COMMENT_MARKER = "<!-- nn-kit-autograder:score-comment -->"
 STATUS_CONTEXT = "autograder / ch01"  # the required check; keep it fixed once a ruleset names it
 MANIFEST = "manifest.json"
 SUBMISSIONS = "submissions"
@@ -61,8 +62,6 @@ MAX_REPOSITORIES = 500  # per run: GitHub scopes one App token to at most 500 re
 MAX_PULLS = 2
 OVER_LIMIT_NOTICES = 3
 OVER_LIMIT = "over-limit"  # a Pull.refused kind of our own: not graded, newer ones are open
-# GitHub rejects comments over 65,536 characters.
-COMMENT_LIMIT = 60_000
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 GRADED_STATES = ("success", "failure")  # "error" (our fault) and "pending" are graded again
@@ -356,7 +355,9 @@ def decide(
 ) -> Outcome | None:
     """The status and comment for one pull request, from its report (None: not graded)."""
     if pull.refused == OVER_LIMIT:  # not graded, and graded once it is among the newest again
-        body = _body([t("comment_over_limit", limit=max_pulls).render(lang)], pull, lang, graded=False)
+        body = pr_comment.body(
+            [t("comment_over_limit", limit=max_pulls).render(lang)], pull.head_sha, lang, graded=False
+        )
         return Outcome("error", over_limit_description(max_pulls), body)
     if pull.refused:
         max_score = _rubric_total()
@@ -365,8 +366,10 @@ def decide(
             name=submission if submission.endswith(SUFFIXES) else rule_names(submission),
             megabytes=MAX_UNPACKED_BYTES // 2**20,
         )
-        body = _body(
-            [_verdict(False, pass_mark, lang), t("comment_refused", reason=reason).render(lang)], pull, lang
+        body = pr_comment.body(
+            [pr_comment.verdict(False, pass_mark, lang), t("comment_refused", reason=reason).render(lang)],
+            pull.head_sha,
+            lang,
         )
         return Outcome(
             "failure", _describe(0.0, max_score, pass_mark, f"refused ({pull.refused})"), body, 0.0, max_score
@@ -376,7 +379,7 @@ def decide(
         return None
     from ..reporters import markdown
     from ..results import Results
-    from .batch import gradebook_error
+    from .gradebook import gradebook_error
 
     # the lossless results grade-all wrote (results.py), both languages: never rebuilt from text
     try:
@@ -390,14 +393,14 @@ def decide(
         return Outcome(
             "error",
             "grader error; graded again at the next run",
-            _body([t("comment_grader_error").render(lang)], pull, lang),
+            pr_comment.body([t("comment_grader_error").render(lang)], pull.head_sha, lang),
         )
     passed = reaches_pass_mark(results.score, results.max_score, pass_mark)
-    body = _body([_verdict(passed, pass_mark, lang), markdown.render(results, lang=lang).strip()], pull, lang)
+    shown = markdown.render(results, lang=lang).strip()
     return Outcome(
         "success" if passed else "failure",
         _describe(results.score, results.max_score, pass_mark),
-        body,
+        pr_comment.body([pr_comment.verdict(passed, pass_mark, lang), shown], pull.head_sha, lang),
         results.score,
         results.max_score,
     )
@@ -450,33 +453,6 @@ def reaches_pass_mark(score: float, max_score: float, pass_mark: float) -> bool:
     if max_score <= 0:
         return False
     return score * 100 >= pass_mark * max_score - 1e-6
-
-
-def fit_comment(body: str, lang: str) -> str:
-    """Cut an over-long body after the last whole <details> section of the report, so no code
-    fence is left open (the rest of the comment would read as code)."""
-    if len(body) <= COMMENT_LIMIT:
-        return body
-    cut = body[:COMMENT_LIMIT]
-    end = cut.rfind("\n</details>\n")
-    cut = cut[: end + len("\n</details>")] if end > 0 else cut.rsplit("\n", 1)[0]
-    return cut + "\n\n" + t("comment_truncated").render(lang) + "\n"
-
-
-def _body(paragraphs: list[str], pull: Pull, lang: str, graded: bool = True) -> str:
-    say = in_language(lang)
-    lines = [COMMENT_MARKER, f"## {say('comment_title')}", ""]
-    for paragraph in paragraphs:
-        lines += [paragraph, ""]
-    if graded:
-        lines += [say("comment_commit", sha=pull.head_sha[:12]), ""]
-    lines += [f"<sub>{say('comment_trust')}</sub>", ""]
-    return fit_comment("\n".join(lines), lang)
-
-
-def _verdict(passed: bool, pass_mark: float, lang: str) -> str:
-    verdict = t("comment_passed" if passed else "comment_failed")
-    return t("comment_verdict", verdict=verdict, pass_mark=str(number(pass_mark))).render(lang)
 
 
 def _describe(score: float, max_score: float, pass_mark: float, note: str = "") -> str:

@@ -15,7 +15,7 @@ columns the import needs are read from it:
 
 A learner whose grade the grader could not produce (a grader error: not their fault) is left out
 and named, as is a learner the roster does not hold; nothing a learner controls can start a
-formula in the spreadsheet an instructor opens (batch.spreadsheet_text).
+formula in the spreadsheet an instructor opens (gradebook.spreadsheet_text).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..results import number
-from .batch import plain_text, spreadsheet_text
 from .classreport.reports import Learner, problem
+from .gradebook import plain_text, spreadsheet_text
 
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 MOODLE_IDS = {"email": "Email address", "idnumber": "ID number"}

@@ -65,7 +65,7 @@ from traitlets import Bool, List
 
 from autograder import messages
 from autograder.core.intake import MODULE, NOTEBOOK, NoSubmission, Refused, graded_file
-from autograder.feedback_page import NOTES, figure_outputs, page_notes
+from autograder.doors.feedback_page import NOTES, figure_outputs, page_notes
 from autograder.nbgrader_cells import is_grade, nbgrader_metadata, tested_function
 from autograder.results import note as misconception_note
 from autograder.results import number

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..results import Results
-from .batch import GRADEBOOK, Row, write_gradebook
+from .gradebook import GRADEBOOK, Row, write_gradebook
 
 # Names no learner gets (grade-all skips entries starting with "__"; not dot-files, which
 # upload-artifact leaves out): a learner or login called shard or merge keeps their report.

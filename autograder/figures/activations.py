@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks.common import central_difference
+from ..checks.numerics import central_difference
 from ..messages import t
 from . import public
 from .plot import COLOURS, floats, new_figure, record
@@ -39,7 +39,7 @@ def derivative(calls, ref, fn: str):
     got, expected = _values(calls, fn, x), _expected(ref, fn, x)
     h = public.NUMERIC_STEP
     try:
-        with np.errstate(all="ignore"):  # the grader's one formula (checks/common.py)
+        with np.errstate(all="ignore"):  # the grader's one formula (checks/numerics.py)
             numeric = central_difference(lambda at: _values(calls, base, at), x, h, elementwise=True)
     except NoFigure:  # their activation cannot be called: the derivative's curves still teach
         numeric = None

@@ -282,7 +282,7 @@ class CheckItem(pytest.Item):
         return clean(text.render(self.plugin.lang))
 
     def reportinfo(self):
-        from ..checks.common import REGISTRY
+        from ..checks.registry import REGISTRY
 
         run = inspect.unwrap(getattr(REGISTRY[self.name].run, "func", REGISTRY[self.name].run))
         try:

@@ -30,10 +30,10 @@ import bleach
 import nbformat
 from nbgrader.preprocessors import GetGrades
 
-from . import messages
-from .nbgrader_cells import is_test_cell, tested_function
-from .quoting import html_text
-from .results import Figure, Results, fix_first
+from .. import messages
+from ..nbgrader_cells import is_test_cell, tested_function
+from ..quoting import html_text
+from ..results import Figure, Results, fix_first
 
 NOTES = "nn_feedback"  # the notebook-metadata key SandboxGrades writes (and always overwrites)
 LANG = "zh"  # nbgrader's pages are in the course's language, English terms in parentheses
