@@ -3,7 +3,7 @@
 Method (the "overhead" figure of bench/grading.py): grade the same trusted submission twice
 with the same checks, the same arguments and the same order (`grade_submission` takes the
 opener of the submission as a parameter):
-- `InProcessSubmission` (autograder/in_process.py, the in-process double): the submission's functions run
+- `InProcessSubmission` (autograder/core/in_process.py, the in-process double): the submission's functions run
   in this process, each call timed alone with perf_counter around the bare function call.
   Arguments and return values still go through the sandbox's codec (untimed), so the checks
   see exactly the values they would see from the worker. The sum of those times is the time spent inside learner functions.

@@ -1,5 +1,5 @@
 """Test helpers around the in-process stand-in for the sandbox's Submission, which lives in the
-package (autograder/in_process.py, with its `opener`: the grader re-runs a check on the reference
+package (autograder/core/in_process.py, with its `opener`: the grader re-runs a check on the reference
 with it; tools/ and bench/ import it from there)."""
 
 from __future__ import annotations

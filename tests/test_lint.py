@@ -88,7 +88,7 @@ def test_ruff_sorts_imports_and_upgrades_old_syntax():
 def test_mypy_holds_a_submission_double_to_the_checks_protocol(tmp_path):
     """The checks' Context takes what satisfies sandbox/interface.py's OpenSubmission: a double
     without call_full is refused (the package's own double and Submission are checked by the
-    assignments at the end of autograder/in_process.py, in the clean run above)."""
+    assignments at the end of autograder/core/in_process.py, in the clean run above)."""
     half = tmp_path / "half.py"
     half.write_text(
         "from autograder.checks.common import Context\n"

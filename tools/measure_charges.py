@@ -1,5 +1,5 @@
 """One mistake, one charge, measured on the misconception corpus (tests/mistakes/misconceptions.py):
-each case graded in-process (the real checks and scoring, autograder/in_process.py's double in place of
+each case graded in-process (the real checks and scoring, autograder/core/in_process.py's double in place of
 the sandbox), then per function: how many of its mistakes are caught (its own score below its
 maximum), named (the report names the case's misconception in that function; the unnamed cases
 count when they name none), and charged elsewhere (points other functions lose for them).

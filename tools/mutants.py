@@ -2,7 +2,7 @@
 
 mutmut (pinned in requirements.txt) lists every mutant of solutions/nn_basics.py: one small
 change each (an operator, a number, a keyword, an argument...). Each mutant is graded with the
-hidden grader, in-process (autograder/in_process.py's double: the checks and the scoring are the real
+hidden grader, in-process (autograder/core/in_process.py's double: the checks and the scoring are the real
 ones; only the sandbox is skipped, for speed) in a forked child with a time limit. A mutant is
 killed when it scores below 100, survives otherwise. Survivors that no correct-or-not
 distinction under the contract can catch are listed in EQUIVALENT with the reason; every

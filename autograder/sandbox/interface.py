@@ -1,6 +1,6 @@
 """What the grader may ask of an open submission: the sandbox's `Submission` and the in-process
-double (autograder/in_process.py) both are one; the checks' Context is typed against it, and
-mypy checks that both satisfy it (the assignments at the end of autograder/in_process.py)."""
+double (autograder/core/in_process.py) both are one; the checks' Context is typed against it, and
+mypy checks that both satisfy it (the assignments at the end of autograder/core/in_process.py)."""
 
 from __future__ import annotations
 

@@ -67,7 +67,7 @@ _IMPORT_LINE = re.compile(
 
 def resolve_source(path, module, folder_files):
     """("py", None, path of the module) or ("cells", cells, None): what the in-process double
-    (autograder/in_process.py, InProcessSubmission.from_path) runs, only ever trusted code."""
+    (autograder/core/in_process.py, InProcessSubmission.from_path) runs, only ever trusted code."""
     received = read_submission(path, module, folder_files)
     if received.kind == "ipynb":
         return "cells", extract_cells(received.data), None
