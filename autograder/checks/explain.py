@@ -187,7 +187,7 @@ def source_of(traceback: str, cells: Sequence[dict] = (), module_code: Sequence 
     return _line(module_code[0], line) if module_code else ""
 
 
-# --- errors while loading: "cell 67, line 3: NameError: ..." (worker.load) -----------------------
+# --- errors while loading: "cell 67, line 3: NameError: ..." (serving.load) -----------------------
 
 _LOAD_CELL = re.compile(r"(?:^|; )cell ([0-9]{1,6}), line ([0-9]{1,7}): ([A-Za-z_][\w.]{0,60}): ")
 _LOAD_PY = re.compile(r"^line ([0-9]{1,7}): ([A-Za-z_][\w.]{0,60}): ")

@@ -2,7 +2,7 @@
 re-run of a check against the trusted reference (grade.run_check), and the tests, tools/mutants.py
 and bench/ (the grader's logic without a learner process; the time spent inside learner functions).
 
-It mirrors the worker (autograder/sandbox/worker.py): the code is loaded the way the worker
+It mirrors the worker (autograder/sandbox/serving.py): the code is loaded the way the worker
 loads it (a notebook's cells one by one, a failing cell recorded and the next one run), and
 arguments and return values cross the same codec, so checks see the same values and types.
 
@@ -52,7 +52,7 @@ def _module_file(source: str) -> str:
 
 
 def line_in(exc, filename):
-    """As the worker's line_in: the line of `filename` where `exc` was raised, or 0."""
+    """As the worker's line_in (sandbox/serving.py): the line of `filename` where `exc` was raised, or 0."""
     if isinstance(exc, SyntaxError) and exc.filename == filename:
         return exc.lineno or 0
     walked = traceback.walk_tb(exc.__traceback__)

@@ -360,7 +360,7 @@ class Submission:
 
 
 def _as_the_worker_reads(kind: str, data: Any) -> protocol.Callback:
-    """What the worker builds from a function handle (worker.callback_builder)."""
+    """What the worker builds from a function handle (serving.callback_builder)."""
     if kind != protocol.CALLBACK or type(data) is not str:
         raise ValueError(f"not a function handle: {kind!r}")
     return protocol.Callback(data)

@@ -27,7 +27,7 @@ from .protocol import BYE_FRAME as BYE
 from .workdir import RUNTIME_FILES, base_env
 
 HERE = Path(__file__).resolve().parent
-DISK_FULL = 76  # worker.DISK_FULL
+DISK_FULL = 76  # supervisor.DISK_FULL
 ZYGOTE_REPLY_SECONDS = 120.0  # its first reply waits for its imports, on a loaded machine too
 
 
@@ -165,7 +165,7 @@ class WorkerProcess:
         req_r, self.req_w = os.pipe()
         self.resp_r, resp_w = os.pipe()
         # liveness: we write one byte when we close the worker; if we die instead, the kernel
-        # closes this end and the supervisor knows to clean up after us (see worker.py)
+        # closes this end and the supervisor knows to clean up after us (see supervisor.py)
         alive_r, self.alive_w = os.pipe()
         self.output_file = tempfile.TemporaryFile(prefix="nn-sandbox-out-")
         try:

@@ -28,6 +28,10 @@ HERE = Path(__file__).resolve().parent
 RUNTIME_FILES = (
     "zygote.py",
     "worker.py",
+    "supervisor.py",
+    "confinement.py",
+    "shims.py",
+    "serving.py",
     "protocol.py",
     "codec.py",
     "arena.py",

@@ -9,7 +9,7 @@ process, after the fork, as it always did.
 Requests (JSON, one per datagram):
 - {"op": "spawn", "config": ..., "cwd": ..., "env": {...}} with six fds attached (SCM_RIGHTS):
   the request pipe's read end, the response pipe's write end, the output file, the write end
-  of a status pipe, the read end of the grader's liveness pipe (worker.supervise) and the
+  of a status pipe, the read end of the grader's liveness pipe (supervisor.supervise) and the
   submission's arena (arena.py). The reply is {"pid": <supervisor pid>}. When that supervisor ends, its
   exit code is written to the status pipe, which is then closed; the process is left a zombie,
   so its pid (its process group's id too) stays the grader's to signal until:
@@ -17,7 +17,7 @@ Requests (JSON, one per datagram):
 - {"op": "ping"}: reply {"pong": true}, once the imports are done.
 The grader's end closing means the grader is gone: the zygote removes its folder and exits;
 each supervisor then sees its liveness pipe close without the grader's word and kills its
-learner's processes (worker.supervise).
+learner's processes (supervisor.supervise).
 """
 
 import json
