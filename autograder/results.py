@@ -296,13 +296,12 @@ class Results:
     def by_function(self) -> dict[str, tuple[float, float]]:
         """{function: (score, max_score)} in rubric order."""
         order = self.functions or list(dict.fromkeys(c.function for c in self.tests))
-        return {
-            f: (
-                round(sum(c.score for c in self.for_function(f)), 6),
-                round(sum(c.max_score for c in self.for_function(f)), 6),
-            )
-            for f in order
-        }
+        sums: dict[str, list[float]] = {f: [0, 0] for f in order}  # one pass: a class report reads thousands
+        for c in self.tests:
+            if c.function in sums:  # added in check order, as sum() over for_function() would
+                sums[c.function][0] += c.score
+                sums[c.function][1] += c.max_score
+        return {f: (round(score, 6), round(most, 6)) for f, (score, most) in sums.items()}
 
     def failed(self) -> list[CheckResult]:
         """Every check that did not pass: the learner's misses and the grader's errors."""
