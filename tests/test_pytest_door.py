@@ -137,8 +137,16 @@ def adversarial_copy(tmp_path, name: str) -> Path:
     return folder
 
 
+# fork_lingering's sigmoid forks on every call: whether a fork succeeds depends on how many
+# processes its uid holds at that moment (as an ordinary user, other tests' sandboxes count too:
+# docs/isolation.md, Degradation), so two gradings of it need not agree, whichever door runs them.
+UNREPEATABLE = {"fork_lingering.py"}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(p.name for p in ADVERSARIAL.glob("*.py")))
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in ADVERSARIAL.glob("*.py") if p.name not in UNREPEATABLE)
+)
 def test_a_hostile_submission_gets_the_graders_outcomes_and_total(tmp_path, name):
     path = adversarial_copy(tmp_path, name)
     graded = grade_submission(path)
