@@ -254,31 +254,30 @@ def _expect_descent(ctx, run, label, params, hint, shown_label=None, tolerance=T
     key = next(k for k in KEYS if not np.allclose(params[k], expected[k], rtol=rtol, atol=atol))
     if hides_arguments(label):  # the values returned, and where descent from a hidden seed ends
         raise Failed(
-            t(
-                "train_not_gradient_descent",
-                call=label,
-                iterations=run["num_iterations"],
-                alpha=run["alpha"],
-                param=key,
-                index="",
-                expected=formatting.HIDDEN,
-                got=formatting.HIDDEN,
+            _not_descent(
+                label, run["num_iterations"], run, key, expected=formatting.HIDDEN, got=formatting.HIDDEN
             )
             + hint
         )
     with np.errstate(invalid="ignore"):
         index = tuple(np.argwhere(~np.isclose(params[key], expected[key], rtol=rtol, atol=atol))[0])
+    shown = told_apart(expected[key][index], params[key][index])
     raise Failed(
-        t(
-            "train_not_gradient_descent",
-            call=label,
-            iterations=run["num_iterations"],
-            alpha=run["alpha"],
-            param=key,
-            index=index_text(index),
-            **told_apart(expected[key][index], params[key][index]),
-        )
-        + hint
+        _not_descent(label, run["num_iterations"], run, key, index=index_text(index), **shown) + hint
+    )
+
+
+def _not_descent(label: str, iterations: int, run: dict, key: str, index: str = "", **shown) -> Text:
+    """train's `key` is not where `iterations` descent steps from its start end: `shown` holds the
+    expected and got values as the message shows them (or hides them)."""
+    return t(
+        "train_not_gradient_descent",
+        call=label,
+        iterations=iterations,
+        alpha=run["alpha"],
+        param=key,
+        index=index,
+        **shown,
     )
 
 
@@ -379,16 +378,7 @@ def _expect_helper_run(ctx, ref, run, learners_run, compared: int):
             if not np.allclose(params[k], expected_params[k], rtol=TRAJECTORY_RTOL, atol=TRAJECTORY_ATOL)
         )
         raise Failed(
-            t(
-                "train_not_gradient_descent",
-                call=label,
-                iterations=compared,
-                alpha=run["alpha"],
-                param=key,
-                index="",
-                expected=fmt(expected_params[key]),
-                got=fmt(params[key]),
-            )
+            _not_descent(label, compared, run, key, expected=fmt(expected_params[key]), got=fmt(params[key]))
         )
 
 
@@ -496,17 +486,9 @@ def _expect_a_start(ctx, ref, run, start: dict, label: str) -> None:
     drawn = ctx.memo(("init", inputs.shape[1], run["num_hidden"], y.shape[1], run["seed"]), lambda: None)
     for key in KEYS:
         if drawn is not None and not np.any(drawn[key]) and not np.allclose(start[key], 0, rtol=0, atol=1e-9):
+            zeros = fmt(np.zeros_like(start[key]))
             raise Failed(
-                t(
-                    "train_not_gradient_descent",
-                    call=label,
-                    iterations=run["num_iterations"],
-                    alpha=run["alpha"],
-                    param=key,
-                    index="",
-                    expected=fmt(np.zeros_like(start[key])),
-                    got=fmt(start[key]),
-                )
+                _not_descent(label, run["num_iterations"], run, key, expected=zeros, got=fmt(start[key]))
             )
 
 
