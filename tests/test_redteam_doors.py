@@ -474,3 +474,96 @@ def test_a_learners_links_run_no_script_in_formgrader(browser, course, formgrade
     panel = score.find_element(By.XPATH, "ancestor::div[contains(@class, 'nbgrader_cell')]")
     assert "我的推导" in panel.text
     assert_inert(browser, "http:")
+
+
+# --- doors red team (issue 19-25 surfaces): train excused by a helper that changes no step ------
+
+# train that runs its first 20 steps only (front- or back-padding its costs to the length asked):
+# it learns nothing, yet its first and last steps are descent.
+STOPS_AT_20 = """
+    params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
+    costs = []
+    for _ in range(min(num_iterations, 20)):
+        cache = forward_prop(X, params)
+        costs.append(cost_function(y, cache[3]))
+        grads = backward_prop(X, y, params, cache)
+        params = update_params(params, grads, alpha)
+    return params, {pad}
+"""
+BACK_PADDED = "costs + [costs[-1]] * (num_iterations - len(costs))"
+FRONT_PADDED = "[costs[0]] * (num_iterations - len(costs)) + costs"
+
+
+def _grade_in_process(source: str):
+    import warnings
+
+    from autograder.core.grade import grade_submission
+    from tests.fakes import InProcessSubmission, opener
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return grade_submission("nn_basics.py", opener=opener(InProcessSubmission(source)))
+
+
+@pytest.mark.parametrize(
+    "helper_body, pad",
+    [
+        # a cost of another dtype: cost_function loses 3, and train was judged given it
+        ("cost_function", BACK_PADDED),
+        # an init_params that ignores its seed: train's start recovered from its end
+        ("init_params", FRONT_PADDED),
+    ],
+)
+def test_a_train_that_stops_early_is_not_excused_by_a_helper_that_changes_no_step(helper_body, pad):
+    from tests.mistakes import with_bodies
+
+    bodies = {
+        "cost_function": "    return np.float32(0.5 * np.sum((y - y_hat) ** 2))\n",
+        "init_params": """    rng = np.random.default_rng()
+    return {
+        "Wxh": rng.standard_normal((num_input, num_hidden)),
+        "bh": np.zeros((1, num_hidden)),
+        "Why": rng.standard_normal((num_hidden, num_output)),
+        "by": np.zeros((1, num_output)),
+    }
+""",
+    }
+    source = with_bodies({helper_body: bodies[helper_body], "train": STOPS_AT_20.format(pad=pad)})
+    learns = {t.name: t for t in _grade_in_process(source).tests if t.name.startswith("train_learns")}
+    assert learns and not any(test.passed for test in learns.values()), {
+        name: test.score for name, test in learns.items()
+    }
+
+
+# --- doors red team: a helper's replayed write reached the checks' own inputs (grade-all) --------
+
+# forward_prop a little off (so predict is judged given it) that writes NaN into params["Wxh"];
+# predict with `>` (so it is judged at all). Replayed, the write went into network.PROBLEMS and
+# PREDICT_PROBLEMS themselves: every learner the same grader graded next lost 6 points.
+POISONS_ITS_ARGUMENTS = {
+    "forward_prop": """
+    z1 = X @ params["Wxh"] + params["bh"]
+    a1 = sigmoid(z1)
+    z2 = a1 @ params["Why"] + params["by"]
+    y_hat = sigmoid(z2)
+    params["Wxh"][...] = np.nan
+    return z1.copy(), a1, z2, y_hat * 1.001
+""",
+    "predict": """
+    y_hat = forward_prop(X, params)[3]
+    return (y_hat > 0.5).astype(int)
+""",
+}
+
+
+def test_a_helper_that_writes_into_its_arguments_cannot_change_the_next_learners_grade():
+    from autograder.checks import network
+    from tests.mistakes import correct_source, with_bodies
+
+    inputs = [p["Wxh"].copy() for _, _, p in network.PROBLEMS]
+    attacker = _grade_in_process(with_bodies(POISONS_ITS_ARGUMENTS))
+    assert attacker.score < 100
+    assert [p["Wxh"].tolist() for _, _, p in network.PROBLEMS] == [w.tolist() for w in inputs]
+    classmate = _grade_in_process(correct_source())
+    assert classmate.score == classmate.max_score, [t.name for t in classmate.tests if not t.passed]
+
