@@ -567,3 +567,26 @@ def test_a_helper_that_writes_into_its_arguments_cannot_change_the_next_learners
     classmate = _grade_in_process(correct_source())
     assert classmate.score == classmate.max_score, [t.name for t in classmate.tests if not t.passed]
 
+
+# --- doors red team: `nn-grade pytest` run in a learner's folder ran the learner's code -----------
+
+
+def test_the_pytest_door_runs_no_conftest_or_configuration_of_the_folder_it_runs_in(tmp_path, monkeypatch):
+    """README: in a folder you do not trust, use nn-grade. pytest imported the folder's
+    conftest.py (its hooks can report every check passed) and read its pytest.ini (addopts
+    loading a plugin from the folder): learner code run in the grader."""
+    from autograder.hidden import run
+    from tests.mistakes import correct_source
+
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    (folder / "nn_basics.py").write_text(correct_source(), encoding="utf-8")
+    ran = tmp_path / "ran"
+    (folder / "conftest.py").write_text(f"open({str(ran)!r}, 'a').write('conftest ')\n", encoding="utf-8")
+    (folder / "alice_plugin.py").write_text(f"open({str(ran)!r}, 'a').write('plugin ')\n", encoding="utf-8")
+    (folder / "pytest.ini").write_text("[pytest]\naddopts = -p alice_plugin\npythonpath = .\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    status = run(folder / "nn_basics.py", ["-q", "-p", "no:cacheprovider"])
+    assert not ran.exists(), ran.read_text()
+    assert status == 0
