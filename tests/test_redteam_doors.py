@@ -584,9 +584,66 @@ def test_the_pytest_door_runs_no_conftest_or_configuration_of_the_folder_it_runs
     ran = tmp_path / "ran"
     (folder / "conftest.py").write_text(f"open({str(ran)!r}, 'a').write('conftest ')\n", encoding="utf-8")
     (folder / "alice_plugin.py").write_text(f"open({str(ran)!r}, 'a').write('plugin ')\n", encoding="utf-8")
-    (folder / "pytest.ini").write_text("[pytest]\naddopts = -p alice_plugin\npythonpath = .\n", encoding="utf-8")
+    (folder / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p alice_plugin\npythonpath = .\n", encoding="utf-8"
+    )
     monkeypatch.chdir(folder)
     monkeypatch.setattr(sys, "path", list(sys.path))
     status = run(folder / "nn_basics.py", ["-q", "-p", "no:cacheprovider"])
     assert not ran.exists(), ran.read_text()
     assert status == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: given a helper that changes each step (here update_params with 1.01 alpha: -4), a "
+    "learning run is compared on its first 5 costs only; nothing the grader can afford pins its length",
+)
+def test_a_train_that_stops_early_is_not_excused_by_a_helper_that_changes_each_step():
+    from tests.mistakes import with_bodies
+
+    update = "    return {key: params[key] - 1.01 * alpha * grads[key] for key in params}\n"
+    source = with_bodies({"update_params": update, "train": STOPS_AT_20.format(pad=BACK_PADDED)})
+    learns = [t for t in _grade_in_process(source).tests if t.name.startswith("train_learns")]
+    assert not any(test.passed for test in learns)
+
+
+# --- doors red team, open: a helper that answers the replay otherwise than its own checks --------
+
+# backward_prop with σ where σ' belongs (a real mistake: 10 points), and a sigmoid_derivative right
+# on its own checks' inputs but σ on the z's backward_prop was just given (it keeps them), NaN past
+# ±700 so that it differs at all (-1.5). Judged given it, backward_prop is "right": 98.5, not 90.
+CONTEXT_DEPENDENT_HELPER = {
+    "backward_prop": """
+    z1, a1, z2, y_hat = cache
+    _SEEN.extend([np.array(z1, dtype=float), np.array(z2, dtype=float)])
+    delta2 = -(y - y_hat) * sigmoid(z2)
+    delta1 = (delta2 @ params["Why"].T) * sigmoid(z1)
+    return {
+        "Wxh": X.T @ delta1,
+        "bh": np.sum(delta1, axis=0, keepdims=True),
+        "Why": a1.T @ delta2,
+        "by": np.sum(delta2, axis=0, keepdims=True),
+    }
+""",
+    "sigmoid_derivative": """
+    x = np.asarray(x, dtype=float)
+    if any(s.shape == x.shape and np.array_equal(s, x) for s in _SEEN):
+        return sigmoid(x)
+    s = sigmoid(x)
+    return np.where(np.abs(x) > 700, np.nan, s * (1 - s))
+""",
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: the replay takes a helper's replies on its inputs as the helper's behaviour; a "
+    "helper that recognises them (by state, or by the kit's public inputs) steers its caller's judgement",
+)
+def test_a_helper_that_answers_the_replay_otherwise_does_not_pay_its_caller():
+    from tests.mistakes import with_bodies
+
+    results = _grade_in_process(with_bodies(CONTEXT_DEPENDENT_HELPER) + "\n_SEEN = []\n")
+    backward = [t for t in results.tests if t.function == "backward_prop"]
+    assert not any(test.passed for test in backward if test.name == "backward_prop_matches_reference")
