@@ -307,7 +307,9 @@ def _trajectory_run(ctx):
 # the learner's init_params(seed), its params finite), beside train_follows_gradient_descent
 # (their gate), which compares a whole run. Non-degenerate only: a descent that does not move
 # the params (zero gradients, an update returning params) or whose costs are all equal (a cost
-# returning a constant) pays nothing, nor does a dead start (dead_start).
+# returning a constant) pays nothing, nor does a dead start (dead_start). Nor is a learning run
+# excused by helpers that change no step (a cost of another dtype, an update in place) from a
+# start the reference's descent learns from: it must learn (_learning_runs_given_helpers).
 HELPER_STEPS = 20
 HELPER_COSTS = 5
 
@@ -411,8 +413,9 @@ INVERSE_ROUNDS = 100
 
 
 class NotSettled(Unjudgeable):
-    """A step could not be undone (_undo_step): the run's arrays have the contract's shapes, so
-    the square runs would judge nothing the contract's could not."""
+    """A step could not be undone (_undo_step). Not a reason to try the square runs, which stand in
+    for replies of other shapes: the shapes were right, and from the end of a train stopped after
+    20 steps the fixed point may not settle while the square runs let it through."""
 
 
 def _start_drawn_afresh(ctx, ref, run) -> bool:
