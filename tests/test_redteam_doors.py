@@ -474,3 +474,176 @@ def test_a_learners_links_run_no_script_in_formgrader(browser, course, formgrade
     panel = score.find_element(By.XPATH, "ancestor::div[contains(@class, 'nbgrader_cell')]")
     assert "我的推导" in panel.text
     assert_inert(browser, "http:")
+
+
+# --- doors red team (issue 19-25 surfaces): train excused by a helper that changes no step ------
+
+# train that runs its first 20 steps only (front- or back-padding its costs to the length asked):
+# it learns nothing, yet its first and last steps are descent.
+STOPS_AT_20 = """
+    params = init_params(X.shape[1], num_hidden, y.shape[1], seed=seed)
+    costs = []
+    for _ in range(min(num_iterations, 20)):
+        cache = forward_prop(X, params)
+        costs.append(cost_function(y, cache[3]))
+        grads = backward_prop(X, y, params, cache)
+        params = update_params(params, grads, alpha)
+    return params, {pad}
+"""
+BACK_PADDED = "costs + [costs[-1]] * (num_iterations - len(costs))"
+FRONT_PADDED = "[costs[0]] * (num_iterations - len(costs)) + costs"
+
+
+def _grade_in_process(source: str):
+    import warnings
+
+    from autograder.core.grade import grade_submission
+    from tests.fakes import InProcessSubmission, opener
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return grade_submission("nn_basics.py", opener=opener(InProcessSubmission(source)))
+
+
+@pytest.mark.parametrize(
+    "helper_body, pad",
+    [
+        # a cost of another dtype: cost_function loses 3, and train was judged given it
+        ("cost_function", BACK_PADDED),
+        # an init_params that ignores its seed: train's start recovered from its end
+        ("init_params", FRONT_PADDED),
+    ],
+)
+def test_a_train_that_stops_early_is_not_excused_by_a_helper_that_changes_no_step(helper_body, pad):
+    from tests.mistakes import with_bodies
+
+    bodies = {
+        "cost_function": "    return np.float32(0.5 * np.sum((y - y_hat) ** 2))\n",
+        "init_params": """    rng = np.random.default_rng()
+    return {
+        "Wxh": rng.standard_normal((num_input, num_hidden)),
+        "bh": np.zeros((1, num_hidden)),
+        "Why": rng.standard_normal((num_hidden, num_output)),
+        "by": np.zeros((1, num_output)),
+    }
+""",
+    }
+    source = with_bodies({helper_body: bodies[helper_body], "train": STOPS_AT_20.format(pad=pad)})
+    learns = {t.name: t for t in _grade_in_process(source).tests if t.name.startswith("train_learns")}
+    assert learns and not any(test.passed for test in learns.values()), {
+        name: test.score for name, test in learns.items()
+    }
+
+
+# --- doors red team: a helper's replayed write reached the checks' own inputs (grade-all) --------
+
+# forward_prop a little off (so predict is judged given it) that writes NaN into params["Wxh"];
+# predict with `>` (so it is judged at all). Replayed, the write went into network.PROBLEMS and
+# PREDICT_PROBLEMS themselves: every learner the same grader graded next lost 6 points.
+POISONS_ITS_ARGUMENTS = {
+    "forward_prop": """
+    z1 = X @ params["Wxh"] + params["bh"]
+    a1 = sigmoid(z1)
+    z2 = a1 @ params["Why"] + params["by"]
+    y_hat = sigmoid(z2)
+    params["Wxh"][...] = np.nan
+    return z1.copy(), a1, z2, y_hat * 1.001
+""",
+    "predict": """
+    y_hat = forward_prop(X, params)[3]
+    return (y_hat > 0.5).astype(int)
+""",
+}
+
+
+def test_a_helper_that_writes_into_its_arguments_cannot_change_the_next_learners_grade():
+    from autograder.checks import network
+    from tests.mistakes import correct_source, with_bodies
+
+    inputs = [p["Wxh"].copy() for _, _, p in network.PROBLEMS]
+    attacker = _grade_in_process(with_bodies(POISONS_ITS_ARGUMENTS))
+    assert attacker.score < 100
+    assert [p["Wxh"].tolist() for _, _, p in network.PROBLEMS] == [w.tolist() for w in inputs]
+    classmate = _grade_in_process(correct_source())
+    assert classmate.score == classmate.max_score, [t.name for t in classmate.tests if not t.passed]
+
+
+# --- doors red team: `nn-grade pytest` run in a learner's folder ran the learner's code -----------
+
+
+def test_the_pytest_door_runs_no_conftest_or_configuration_of_the_folder_it_runs_in(tmp_path, monkeypatch):
+    """README: in a folder you do not trust, use nn-grade. pytest imported the folder's
+    conftest.py (its hooks can report every check passed) and read its pytest.ini (addopts
+    loading a plugin from the folder): learner code run in the grader."""
+    from autograder.hidden import run
+    from tests.mistakes import correct_source
+
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    (folder / "nn_basics.py").write_text(correct_source(), encoding="utf-8")
+    ran = tmp_path / "ran"
+    (folder / "conftest.py").write_text(f"open({str(ran)!r}, 'a').write('conftest ')\n", encoding="utf-8")
+    (folder / "alice_plugin.py").write_text(f"open({str(ran)!r}, 'a').write('plugin ')\n", encoding="utf-8")
+    (folder / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p alice_plugin\npythonpath = .\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    status = run(folder / "nn_basics.py", ["-q", "-p", "no:cacheprovider"])
+    assert not ran.exists(), ran.read_text()
+    assert status == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: given a helper that changes each step (here update_params with 1.01 alpha: -4), a "
+    "learning run is compared on its first 5 costs only; nothing the grader can afford pins its length",
+)
+def test_a_train_that_stops_early_is_not_excused_by_a_helper_that_changes_each_step():
+    from tests.mistakes import with_bodies
+
+    update = "    return {key: params[key] - 1.01 * alpha * grads[key] for key in params}\n"
+    source = with_bodies({"update_params": update, "train": STOPS_AT_20.format(pad=BACK_PADDED)})
+    learns = [t for t in _grade_in_process(source).tests if t.name.startswith("train_learns")]
+    assert not any(test.passed for test in learns)
+
+
+# --- doors red team, open: a helper that answers the replay otherwise than its own checks --------
+
+# backward_prop with σ where σ' belongs (a real mistake: 10 points), and a sigmoid_derivative right
+# on its own checks' inputs but σ on the z's backward_prop was just given (it keeps them), NaN past
+# ±700 so that it differs at all (-1.5). Judged given it, backward_prop is "right": 98.5, not 90.
+CONTEXT_DEPENDENT_HELPER = {
+    "backward_prop": """
+    z1, a1, z2, y_hat = cache
+    _SEEN.extend([np.array(z1, dtype=float), np.array(z2, dtype=float)])
+    delta2 = -(y - y_hat) * sigmoid(z2)
+    delta1 = (delta2 @ params["Why"].T) * sigmoid(z1)
+    return {
+        "Wxh": X.T @ delta1,
+        "bh": np.sum(delta1, axis=0, keepdims=True),
+        "Why": a1.T @ delta2,
+        "by": np.sum(delta2, axis=0, keepdims=True),
+    }
+""",
+    "sigmoid_derivative": """
+    x = np.asarray(x, dtype=float)
+    if any(s.shape == x.shape and np.array_equal(s, x) for s in _SEEN):
+        return sigmoid(x)
+    s = sigmoid(x)
+    return np.where(np.abs(x) > 700, np.nan, s * (1 - s))
+""",
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: the replay takes a helper's replies on its inputs as the helper's behaviour; a "
+    "helper that recognises them (by state, or by the kit's public inputs) steers its caller's judgement",
+)
+def test_a_helper_that_answers_the_replay_otherwise_does_not_pay_its_caller():
+    from tests.mistakes import with_bodies
+
+    results = _grade_in_process(with_bodies(CONTEXT_DEPENDENT_HELPER) + "\n_SEEN = []\n")
+    backward = [t for t in results.tests if t.function == "backward_prop"]
+    assert not any(test.passed for test in backward if test.name == "backward_prop_matches_reference")
