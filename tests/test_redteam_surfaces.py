@@ -1,0 +1,112 @@
+"""Red team on the surfaces issue 20 and 25 added: feedback figures, the HTML pages (the CLI's and
+nbgrader's feedback page with its formulas), the class view and the lossless results.
+
+Each test reproduces one attack that worked before its fix (see docs/isolation.md's table).
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+from nbconvert.filters.markdown import markdown2html
+
+from autograder.doors.feedback_page import math_html
+from autograder.doors.nbgrader_hooks import InertLearnerHTML
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class _Attributes(HTMLParser):
+    """Every (tag, attribute) a browser would read in a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [(tag, name) for name, _ in attrs]
+
+    handle_startendtag = handle_starttag
+
+
+def attributes(page: str) -> list[tuple[str, str]]:
+    parser = _Attributes()
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
+def feedback_markdown(source: str) -> str:
+    """A learner's Markdown cell as the feedback page shows it: sanitized at autograde
+    (InertLearnerHTML), then the template's `markdown2html | math_html`."""
+    cell, _ = InertLearnerHTML().preprocess_cell(nbformat.v4.new_markdown_cell(source), {}, 0)
+    return math_html(markdown2html(cell.source))
+
+
+# --- formulas on nbgrader's feedback page ---------------------------------------------------------
+
+
+def test_a_formula_that_starts_inside_an_attribute_cannot_add_an_event_handler():
+    """A raw-HTML title holding `"` (so bleach quotes it with `'`) opens a formula that closes in
+    the text after the tag: the MathML replaced the attribute's closing quote and the tag's `>`,
+    and the learner's text after the formula became an `onmouseover` of the link (was: the
+    handler on the page, which has no Content-Security-Policy)."""
+    page = feedback_markdown(
+        """<a href="http://ok.example" title='$a"'>link</a>b$' onmouseover='alert(1)' x"""
+    )
+    assert not [name for _, name in attributes(page) if name.startswith("on")], page
+    assert ("a", "href") in attributes(page)  # the link itself is still there
+
+
+def test_a_formula_inside_an_attribute_stays_as_written():
+    """A Markdown link's title `"$x$"`: MathML inside the attribute broke the tag open (stray
+    attributes named after the MathML namespace's URL); a `$` in an attribute is no formula."""
+    page = feedback_markdown('[link](http://ok.example "$x$") and $y$')
+    assert set(attributes(page)) <= {("a", "href"), ("a", "title"), ("math", "xmlns"), ("math", "display")}
+    assert page.count("<math") == 1  # $y$, in the text
+
+
+def _configured_filter(name: str):
+    """The filter nbgrader_config.py gives generate_feedback's template under `name`."""
+    import re
+
+    from traitlets.utils.importstring import import_item
+
+    config = (ROOT / "nbgrader_config.py").read_text(encoding="utf-8")
+    return import_item(re.search(rf'"{name}": "([\w.]+)"', config)[1])
+
+
+def test_formulas_beyond_a_pages_budget_stay_as_written():
+    """Megabytes of `$x_{i}$` in a learner's Markdown cells: each formula cost latex2mathml
+    ~70 µs a character, 268 KB of them 14 s, a 16 MB notebook minutes of the instructor's
+    generate_feedback. Now one page converts at most MATH_BUDGET characters of formulas; the
+    rest stay as written (escaped text)."""
+    import jinja2
+
+    from autograder.doors.feedback_page import MATH_BUDGET
+
+    cell = "<p>" + " ".join(f"$x_{{{i}}}$" for i in range(2000)) + "</p>"  # 2000 formulas, 6-9 characters
+    env = jinja2.Environment(autoescape=False)
+    env.filters["math_html"] = _configured_filter("math_html")
+    page = env.from_string("{% for c in cells %}{{ c | math_html }}{% endfor %}").render(
+        cells=[cell] * 20, resources={}
+    )
+    assert page.count("<math") <= MATH_BUDGET // 6
+    assert "$x_{1999}$" in page  # left as written
+
+
+def test_the_course_notebook_keeps_every_formula_within_a_pages_budget():
+    """The budget is 4x what the chapter's own notebook uses: its every formula still converts."""
+    import json
+
+    from autograder.doors.feedback_page import MATH_BUDGET, FormulaBudget
+
+    notebook = json.loads((ROOT / "release" / "ch01" / "ch01.ipynb").read_text(encoding="utf-8"))
+    budget, unlimited = FormulaBudget(), FormulaBudget(10**9)
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            rendered = markdown2html("".join(cell["source"]))
+            assert math_html(rendered, budget) == math_html(rendered, unlimited)
+    assert budget.left >= 0.7 * MATH_BUDGET
