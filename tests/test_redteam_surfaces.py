@@ -110,3 +110,40 @@ def test_the_course_notebook_keeps_every_formula_within_a_pages_budget():
             rendered = markdown2html("".join(cell["source"]))
             assert math_html(rendered, budget) == math_html(rendered, unlimited)
     assert budget.left >= 0.7 * MATH_BUDGET
+
+
+# --- the public checks' comparison figures (the learner's machine, possibly shared) ---------------
+
+
+def test_a_classmates_link_in_the_shared_figure_folder_overwrites_nothing(monkeypatch, tmp_path):
+    """On a shared machine the public checks saved figures into one fixed folder of the shared
+    temporary folder (/tmp/nn_ch01_figures), open to whoever made it first. A classmate who
+    made it world-writable and put `sigmoid_derivative.png` there as a link to the learner's
+    notebook had the learner's failing check write a PNG over their notebook. Now the figures go
+    to a folder that is the learner's alone, and a link is never followed."""
+    import os
+    import re
+
+    import pytest
+
+    from tests.test_public_figures import RELEASE_DIR, load_checks, sigmoid_derivative_plus
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    checks = load_checks(RELEASE_DIR)
+    shared = tmp_path / "nn_ch01_figures"  # as the classmate left it
+    shared.mkdir()
+    shared.chmod(0o777)
+    notebook = tmp_path / "ch01.ipynb"
+    notebook.write_text('{"cells": []}', encoding="utf-8")
+    (shared / "sigmoid_derivative.png").symlink_to(notebook)
+    monkeypatch.setattr(checks, "FIGURE_DIR", str(shared))
+    sigmoid_derivative_plus.__name__ = "sigmoid_derivative"
+    with pytest.raises(AssertionError) as failure:
+        checks.check_sigmoid_derivative(sigmoid_derivative_plus)
+    assert notebook.read_text(encoding="utf-8") == '{"cells": []}'
+    (path,) = re.findall(r"对比图（comparison figure）：(\S+\.png)", str(failure.value))
+    saved = Path(path)
+    assert saved.parent != shared and not saved.is_symlink()
+    assert saved.read_bytes().startswith(b"\x89PNG")
+    folder = os.lstat(saved.parent)
+    assert folder.st_uid == os.getuid() and not folder.st_mode & 0o022
