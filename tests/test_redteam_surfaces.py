@@ -6,6 +6,7 @@ Each test reproduces one attack that worked before its fix (see docs/isolation.m
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -70,7 +71,6 @@ def test_a_formula_inside_an_attribute_stays_as_written():
 
 def _configured_filter(name: str):
     """The filter nbgrader_config.py gives generate_feedback's template under `name`."""
-    import re
 
     from traitlets.utils.importstring import import_item
 
@@ -122,7 +122,6 @@ def test_a_classmates_link_in_the_shared_figure_folder_overwrites_nothing(monkey
     notebook had the learner's failing check write a PNG over their notebook. Now the figures go
     to a folder that is the learner's alone, and a link is never followed."""
     import os
-    import re
 
     import pytest
 
@@ -147,3 +146,15 @@ def test_a_classmates_link_in_the_shared_figure_folder_overwrites_nothing(monkey
     assert saved.read_bytes().startswith(b"\x89PNG")
     folder = os.lstat(saved.parent)
     assert folder.st_uid == os.getuid() and not folder.st_mode & 0o022
+
+
+def test_the_feedback_page_runs_no_script_whatever_gets_through():
+    """Defence in depth for the formula attack above: nbgrader's feedback page had no
+    Content-Security-Policy (the kit's HTML report and class.html have one)."""
+    from autograder.doors.feedback_page import offline_header
+
+    head = offline_header("<html>\n<head>\n<meta charset='utf-8' />\n<style>x {}</style>\n</head>")
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', head)
+    assert policy and head.index(policy[0]) < head.index("<style>")
+    rules = dict(rule.strip().split(" ", 1) for rule in policy[1].split(";"))
+    assert rules["default-src"] == "'none'" and "script-src" not in rules

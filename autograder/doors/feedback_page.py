@@ -175,9 +175,17 @@ body { font-family: "Noto Sans SC", "WenQuanYi Micro Hei", "Helvetica Neue", Hel
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 
 
+# No script at all (the page has none once MathJax is gone), as the kit's other pages: a learner's
+# text that got past every escape still runs nothing. Images: the figures (data:) and the
+# learner's own http(s) or relative ones, which attack 10 left live.
+CSP = "default-src 'none'; img-src 'self' data: http: https:; style-src 'self' 'unsafe-inline'; font-src 'self' data:"
+
+
 def offline_header(header: str) -> str:
-    """nbgrader's page head without the CDN's MathJax (formulas are pre-rendered), with the style."""
-    return _MATHJAX.sub("", header).replace("</head>", STYLE + "</head>", 1)
+    """nbgrader's page head without the CDN's MathJax (formulas are pre-rendered), with the kit's
+    Content-Security-Policy first and its style last."""
+    policy = f'<head>\n<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+    return _MATHJAX.sub("", header).replace("<head>", policy, 1).replace("</head>", STYLE + "</head>", 1)
 
 
 # $$…$$ or $…$ as nbconvert's Markdown renderer leaves them (HTML-escaped, for MathJax)
