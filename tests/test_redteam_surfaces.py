@@ -90,11 +90,13 @@ def test_formulas_beyond_a_pages_budget_stay_as_written():
     cell = "<p>" + " ".join(f"$x_{{{i}}}$" for i in range(2000)) + "</p>"  # 2000 formulas, 6-9 characters
     env = jinja2.Environment(autoescape=False)
     env.filters["math_html"] = _configured_filter("math_html")
-    page = env.from_string("{% for c in cells %}{{ c | math_html }}{% endfor %}").render(
-        cells=[cell] * 20, resources={}
-    )
+    template = env.from_string("{% for c in cells %}{{ c | math_html }}{% endfor %}")
+    page = template.render(cells=[cell] * 20, resources={})
     assert page.count("<math") <= MATH_BUDGET // 6
     assert "$x_{1999}$" in page  # left as written
+    # the budget is one page's (generate_feedback's resources are fresh per notebook): the next
+    # learner's page converts its formulas whatever the one before held
+    assert template.render(cells=["<p>$y$</p>"], resources={}).count("<math") == 1
 
 
 def test_the_course_notebook_keeps_every_formula_within_a_pages_budget():
