@@ -160,3 +160,66 @@ def test_the_feedback_page_runs_no_script_whatever_gets_through():
     assert policy and head.index(policy[0]) < head.index("<style>")
     rules = dict(rule.strip().split(" ", 1) for rule in policy[1].split(";"))
     assert rules["default-src"] == "'none'" and "script-src" not in rules
+
+
+# --- a learner's Markdown at autograde (InertLearnerHTML) ----------------------------------------
+
+
+def _parsed(monkeypatch) -> list[str]:
+    """Every text the HTML sanitizers (bleach, in nbconvert's SanitizeHTML and in inert_links) parse."""
+    import bleach
+    from nbconvert.preprocessors import sanitize
+
+    seen: list[str] = []
+
+    def spy(real):
+        def clean(text, *args, **kwargs):
+            seen.append(text)
+            return real(text, *args, **kwargs)
+
+        return clean
+
+    monkeypatch.setattr(sanitize, "clean", spy(sanitize.clean))
+    monkeypatch.setattr(bleach, "clean", spy(bleach.clean))
+    return seen
+
+
+def test_deeply_nested_html_in_a_markdown_cell_is_shown_as_text_unparsed(monkeypatch):
+    """html5lib (bleach) takes time growing faster than the square of the nesting: 20,000 `<b>`
+    (60 KB) 4 s, 40,000 22 s, a 1 MB cell about an hour of `nbgrader autograde`, outside any
+    sandbox budget, before the classmates graded after. Now a cell with more tags than
+    MAX_CELL_TAGS is shown as text (a code block, inert) without being parsed."""
+    from autograder.doors.nbgrader_hooks import MAX_CELL_TAGS
+
+    seen = _parsed(monkeypatch)
+    source = "<b>" * 20_000
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(source)])
+    nb, _ = InertLearnerHTML().preprocess(nb, {})
+    assert max((text.count("<") for text in seen), default=0) <= MAX_CELL_TAGS
+    shown = markdown2html(nb.cells[0].source)
+    assert "<b>" not in shown and "&lt;b&gt;" in shown  # as text
+
+
+def test_a_notebook_parses_at_most_its_budget_of_html(monkeypatch):
+    """Many cells under the per-cell cap add up: one notebook's Markdown and raw cells are parsed
+    up to MAX_NOTEBOOK_TAGS tags and MAX_NOTEBOOK_CHARACTERS characters, the rest shown as
+    text. The course's own Markdown (14 tags, 24 KB) is far below both."""
+    from autograder.doors.nbgrader_hooks import MAX_CELL_TAGS, MAX_NOTEBOOK_CHARACTERS, MAX_NOTEBOOK_TAGS
+
+    seen = _parsed(monkeypatch)
+    tagged = "<i>" * MAX_CELL_TAGS
+    links = "[x](javascript:1) " * 20_000  # no tag, but 20,000 links to render and parse
+    cells = [nbformat.v4.new_markdown_cell(tagged) for _ in range(30)]
+    cells += [nbformat.v4.new_markdown_cell(links) for _ in range(5)]
+    nb, _ = InertLearnerHTML().preprocess(nbformat.v4.new_notebook(cells=cells), {})
+    assert sum(text == tagged for text in seen) <= MAX_NOTEBOOK_TAGS // MAX_CELL_TAGS
+    assert sum("javascript" in text for text in seen) <= MAX_NOTEBOOK_CHARACTERS // len(links)
+    last_tagged, last_links = markdown2html(nb.cells[29].source), markdown2html(nb.cells[-1].source)
+    assert "<i>" not in last_tagged and "&lt;i&gt;" in last_tagged  # shown as text
+    assert "<a " not in last_links and "javascript:1" in last_links
+    # the next notebook has a budget of its own
+    seen.clear()
+    nb, _ = InertLearnerHTML().preprocess(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("<i>a</i>")]), {}
+    )
+    assert seen and "<i>a</i>" in markdown2html(nb.cells[0].source)

@@ -183,16 +183,43 @@ class SandboxGrades(Preprocessor):
         return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
 
 
+# What one notebook's Markdown and raw cells may hand the HTML parsers: bleach's html5lib takes
+# time growing faster than the square of the nesting (20,000 nested <b> 4 s, 40,000 22 s) and
+# ~10 µs a character of rendered links, in nbgrader's own process, outside any sandbox budget.
+# The course's own cells hold 14 tags and 24 KB; a cell beyond is shown as text, unparsed.
+MAX_CELL_TAGS = 2_000
+MAX_NOTEBOOK_TAGS = 10_000
+MAX_NOTEBOOK_CHARACTERS = 1_000_000
+
+
 class InertLearnerHTML(SanitizeHTML):
     """nbconvert's own sanitizer (bleach), on by default; text without a tag is left as it is,
-    so a Markdown blockquote of the prose keeps its `>`."""
+    so a Markdown blockquote of the prose keeps its `>`. Within a budget per notebook (above)."""
 
     enabled = Bool(True)
 
     def sanitize_html_tags(self, html_str):
         return super().sanitize_html_tags(html_str) if "<" in html_str else html_str
 
+    def preprocess(self, nb, resources):
+        self._left = [MAX_NOTEBOOK_TAGS, MAX_NOTEBOOK_CHARACTERS]  # this notebook's budget
+        return super().preprocess(nb, resources)
+
+    def _take(self, source: str) -> bool:
+        """Whether `source` fits what is left of the notebook's budget (and takes it)."""
+        left = self.__dict__.setdefault("_left", [MAX_NOTEBOOK_TAGS, MAX_NOTEBOOK_CHARACTERS])
+        tags = source.count("<")
+        if tags > MAX_CELL_TAGS or tags > left[0] or len(source) > left[1]:
+            return False
+        left[0], left[1] = left[0] - tags, left[1] - len(source)
+        return True
+
     def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type in ("markdown", "raw") and not self._take(cell.source):
+            note = html.escape(messages.t("html_shown_as_text").render("zh"))
+            text = _as_code(cell.source, note) if cell.cell_type == "markdown" else _as_pre(cell.source, note)
+            cell.source = text
+            return cell, resources
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
         if cell.cell_type == "markdown":
             cell.source = inert_links(cell.source, cell.get("attachments") or {})
@@ -360,8 +387,19 @@ def inert_links(source: str, attachments=None) -> str:
     defused = "\n".join(line if line.strip() else line + "<!---->" for line in lines)
     if kept and not unsafe_links(defused):
         return defused
+    return _as_code(source, _note())
+
+
+def _as_code(source: str, note: str) -> str:
+    """Markdown showing `source` verbatim (a code block no backtick run inside can close), after
+    `note` (HTML-escaped)."""
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", source)), default=0))
-    return f"*{_note()}*\n\n{fence}\n{source}\n{fence}\n"
+    return f"*{note}*\n\n{fence}\n{source}\n{fence}\n"
+
+
+def _as_pre(source: str, note: str) -> str:
+    """A raw cell's `source` as escaped text, after `note` (HTML-escaped): inert as HTML or Markdown."""
+    return f"<pre>{note}\n\n{html.escape(source)}</pre>"
 
 
 def _kept_attribute(tag: str, name: str, value: str) -> bool:
@@ -377,7 +415,7 @@ def inert_raw(source: str) -> str:
     is shown as escaped text, which is inert either way."""
     if not (unsafe_html(source) or unsafe_links(source)):
         return source
-    return f"<pre>{_note()}\n\n{html.escape(source)}</pre>"
+    return _as_pre(source, _note())
 
 
 class StripHiddenTests(ClearHiddenTests):
