@@ -183,13 +183,14 @@ class SandboxGrades(Preprocessor):
         return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
 
 
-# What one notebook's Markdown and raw cells may hand the HTML parsers: bleach's html5lib takes
-# time growing faster than the square of the nesting (20,000 nested <b> 4 s, 40,000 22 s) and
-# ~10 µs a character of rendered links, in nbgrader's own process, outside any sandbox budget.
-# The course's own cells hold 14 tags and 24 KB; a cell beyond is shown as text, unparsed.
+# What one notebook's Markdown and raw cells may hand the HTML parsers, in nbgrader's own process
+# (outside any sandbox budget): bleach's html5lib takes time growing faster than the square of
+# the nesting (20,000 nested <b> 4 s, 40,000 22 s) and 10-70 µs a character of rendered Markdown
+# (links, nested quotes; so at most ~17 s a notebook). The course's own cells hold 14 tags and
+# 24 KB; a cell beyond is shown as text, unparsed.
 MAX_CELL_TAGS = 2_000
 MAX_NOTEBOOK_TAGS = 10_000
-MAX_NOTEBOOK_CHARACTERS = 1_000_000
+MAX_NOTEBOOK_CHARACTERS = 250_000
 
 
 class InertLearnerHTML(SanitizeHTML):
