@@ -232,3 +232,49 @@ def test_the_course_notebook_is_parsed_whole_within_the_budget():
     nb, _ = InertLearnerHTML().preprocess(notebook, {})
     note = t("html_shown_as_text").render("zh")
     assert not [cell for cell in nb.cells if note in cell.get("source", "")]
+
+
+# --- the lexer that highlights a learner's code (feedback page, formgrader) ------------------------
+
+
+def test_a_learner_cannot_choose_the_lexer_that_highlights_their_code():
+    """nbconvert highlights every code cell with the lexer the notebook's `language_info` names,
+    and autograde kept the learner's `language_info.name`. Pygments' `zeek` lexer takes time
+    cubic in a run of digits ('0' * 1000 + 'x': 62 s, 3,000 about half an hour): one answer cell
+    held `nbgrader generate_feedback`, and the formgrader's page for that learner, for as long as
+    the learner liked. Now the autograded notebook names the release's language."""
+    from nbconvert import HTMLExporter
+
+    release = nbformat.read(ROOT / "release" / "ch01" / "ch01.ipynb", as_version=4)
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("0" * 20 + "x")],
+        metadata={"language_info": {"name": "zeek", "pygments_lexer": "zeek"}},
+    )
+    nb, _ = InertLearnerHTML().preprocess(nb, {})
+    assert nb.metadata["language_info"] == release.metadata["language_info"]
+    page, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    assert "hl-python" in page and "hl-zeek" not in page
+
+
+def test_a_long_code_cell_is_shown_unhighlighted_on_the_feedback_page():
+    """Pygments' Python lexer is quadratic on a string of unclosed `\\N{` escapes: 120 KB of
+    them 18 s, a 1 MB answer cell about 20 minutes of generate_feedback. Now a code cell longer
+    than HIGHLIGHT_CELL, or past the page's HIGHLIGHT_BUDGET, is shown as plain (escaped) text;
+    the next page has a budget of its own."""
+    import jinja2
+
+    from autograder.doors.feedback_page import HIGHLIGHT_BUDGET, HIGHLIGHT_CELL
+
+    env = jinja2.Environment(autoescape=False)
+    env.filters["highlight_code"] = _configured_filter("highlight_code")
+    template = env.from_string(
+        "{% for c in cells %}<div>{{ c | highlight_code(metadata={}) }}</div>{% endfor %}"
+    )
+    escapes = 'x = u"' + "\\N{" * 40_000
+    page = template.render(cells=[escapes], resources={})
+    assert 'class="se"' not in page and "\\N{" * 100 in page  # as text, every character there
+    short = 'x = "a\\n"\n'
+    assert 'class="se"' in template.render(cells=[short], resources={})  # highlighted
+    cells = ['x = "a\\n"\n' + "#" * (HIGHLIGHT_CELL - 20)] * (2 * HIGHLIGHT_BUDGET // HIGHLIGHT_CELL)
+    page = template.render(cells=cells, resources={})
+    assert page.count('class="se"') <= HIGHLIGHT_BUDGET // (HIGHLIGHT_CELL - 20)

@@ -275,3 +275,35 @@ def page_math_html(context, rendered: str) -> str:
         return math_html(rendered)
     budget = resources.setdefault("nn_formula_budget", FormulaBudget())
     return math_html(rendered, budget)
+
+
+# A learner's code cells, highlighted by pygments (nbconvert's highlight_code): its Python lexer is
+# quadratic on some strings (120 KB of unclosed `\N{` escapes 18 s). The course's code cells are
+# at most 1.2 KB, 21 KB in all; a longer cell, or one past the page's budget, is shown as plain
+# (escaped) text.
+HIGHLIGHT_CELL = 20_000
+HIGHLIGHT_BUDGET = 200_000
+
+
+@functools.cache
+def _highlighters():
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    return Highlight2HTML(pygments_lexer="python"), Highlight2HTML(pygments_lexer="text")
+
+
+@jinja2.pass_context
+def page_highlight_code(context, source: str, language=None, metadata=None) -> str:
+    """The template's `highlight_code` filter: the course's language (never a learner's choice:
+    see nbgrader_hooks.LANGUAGE_INFO), within HIGHLIGHT_CELL and one page's HIGHLIGHT_BUDGET."""
+    resources = context.get("resources")
+    left = (
+        resources.setdefault("nn_highlight_budget", [HIGHLIGHT_BUDGET])
+        if isinstance(resources, dict)
+        else [0]
+    )
+    python, text = _highlighters()
+    if len(source) > HIGHLIGHT_CELL or len(source) > left[0]:
+        return text(source)
+    left[0] -= len(source)
+    return python(source, metadata=metadata)

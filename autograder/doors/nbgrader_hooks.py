@@ -191,6 +191,7 @@ class SandboxGrades(Preprocessor):
 MAX_CELL_TAGS = 2_000
 MAX_NOTEBOOK_TAGS = 10_000
 MAX_NOTEBOOK_CHARACTERS = 250_000
+LANGUAGE_INFO = {"name": "python"}  # the released notebook's (release/ch01/ch01.ipynb)
 
 
 class InertLearnerHTML(SanitizeHTML):
@@ -204,6 +205,10 @@ class InertLearnerHTML(SanitizeHTML):
 
     def preprocess(self, nb, resources):
         self._left = [MAX_NOTEBOOK_TAGS, MAX_NOTEBOOK_CHARACTERS]  # this notebook's budget
+        # nbconvert highlights every code cell with the lexer `language_info` names (the feedback
+        # page, the formgrader): the release's, never the learner's (pygments' zeek lexer takes
+        # time cubic in a run of digits: 1,000 of them 62 s)
+        nb.metadata["language_info"] = dict(LANGUAGE_INFO)
         return super().preprocess(nb, resources)
 
     def _take(self, source: str) -> bool:
