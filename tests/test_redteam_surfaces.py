@@ -278,3 +278,40 @@ def test_a_long_code_cell_is_shown_unhighlighted_on_the_feedback_page():
     cells = ['x = "a\\n"\n' + "#" * (HIGHLIGHT_CELL - 20)] * (2 * HIGHLIGHT_BUDGET // HIGHLIGHT_CELL)
     page = template.render(cells=cells, resources={})
     assert page.count('class="se"') <= HIGHLIGHT_BUDGET // (HIGHLIGHT_CELL - 20)
+
+
+def test_formulas_add_no_attribute_to_any_tag_of_random_markdown():
+    """Random Markdown and raw HTML built of the pieces the attacks above used (quotes of both
+    kinds, `$`, `$$`, tags, links, code, comments): converting the formulas adds MathML and
+    nothing else; no tag of the learner's page gains an attribute (the old converter did in
+    about one case in seventy)."""
+    import random
+
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    from autograder.doors.feedback_page import MATHML_ATTRIBUTES, MATHML_TAGS
+
+    pieces = [
+        "$",
+        "$$",
+        '"',
+        "'",
+        '<a href="http://x" title=\'',
+        '<a title="',
+        ">",
+        "</a>",
+        " onmouseover=1 ",
+    ]
+    pieces += ["x", "\\text{", "}", '[l](http://y "', '")', "![i](http://z '", "')", "<code>", "</code>", "`"]
+    pieces += ["\n", "# ", "<!--", "-->", "&#39;", "&quot;", "<abbr title='", "<b>", "</b>", " "]
+    rng = random.Random(20)
+    for _ in range(1500):
+        source = "".join(rng.choice(pieces) for _ in range(rng.randint(3, 25)))
+        cell, _ = InertLearnerHTML().preprocess_cell(nbformat.v4.new_markdown_cell(source), {}, 0)
+        rendered = MarkdownWithMath(renderer=IPythonRenderer(escape=False, anchor_link_text="¶")).render(
+            cell.source
+        )
+        added = set(attributes(math_html(rendered))) - set(attributes(rendered))
+        assert {
+            (tag, name) for tag, name in added if tag not in MATHML_TAGS or name not in MATHML_ATTRIBUTES
+        } == set(), source
