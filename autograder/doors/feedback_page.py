@@ -297,11 +297,8 @@ def page_highlight_code(context, source: str, language=None, metadata=None) -> s
     """The template's `highlight_code` filter: the course's language (never a learner's choice:
     see nbgrader_hooks.LANGUAGE_INFO), within HIGHLIGHT_CELL and one page's HIGHLIGHT_BUDGET."""
     resources = context.get("resources")
-    left = (
-        resources.setdefault("nn_highlight_budget", [HIGHLIGHT_BUDGET])
-        if isinstance(resources, dict)
-        else [0]
-    )
+    fresh = [HIGHLIGHT_BUDGET]  # a page without resources (not nbconvert's): this cell's alone
+    left = resources.setdefault("nn_highlight_budget", fresh) if isinstance(resources, dict) else fresh
     python, text = _highlighters()
     if len(source) > HIGHLIGHT_CELL or len(source) > left[0]:
         return text(source)
