@@ -315,3 +315,21 @@ def test_formulas_add_no_attribute_to_any_tag_of_random_markdown():
         assert {
             (tag, name) for tag, name in added if tag not in MATHML_TAGS or name not in MATHML_ATTRIBUTES
         } == set(), source
+
+
+def test_fenced_code_in_a_learners_markdown_is_highlighted_only_as_python():
+    """nbconvert highlights a Markdown code block with the lexer its info string names, at
+    generate_feedback and in the formgrader: ```zeek with 1,000 digits took 62 s (500: 4.7 s),
+    and the cell passed autograde as written (no tag, no link). Now a block naming another
+    language, or longer than HIGHLIGHTED_BLOCK, is defused at autograde: shown as plain code."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    def feedback(source: str) -> str:
+        cell, _ = InertLearnerHTML().preprocess_cell(nbformat.v4.new_markdown_cell(source), {}, 0)
+        return MarkdownWithMath(renderer=IPythonRenderer(escape=False)).render(cell.source)
+
+    page = feedback("My answer:\n\n```zeek\n" + "0" * 300 + "x\n```\n")
+    assert 'class="highlight"' not in page and "0" * 300 + "x" in page
+    page = feedback("```python\n" + "# " + "\\N{" * 20_000 + "\n```\n")  # longer than a block may be
+    assert 'class="highlight"' not in page
+    assert 'class="highlight"' in feedback("```python\nx = 1\n```\n")  # the course's language stays

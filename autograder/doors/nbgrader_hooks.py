@@ -300,6 +300,14 @@ def unsafe_url(url: str, attachment_ok: bool = False) -> bool:
     return False
 
 
+# A fenced code block of a learner's Markdown is highlighted by nbconvert (the feedback page, the
+# formgrader) with the pygments lexer its info string names: some take time cubic in their text
+# (zeek: 1,000 digits 62 s), Python's is quadratic on some strings. Any other language (mermaid
+# too), or a longer block, is defused: shown as plain code (the course's Markdown has none).
+HIGHLIGHTED_LANGUAGES = {"python", "py", "python3", "py3", "ipython", "ipython3", "text"}
+HIGHLIGHTED_BLOCK = 20_000
+
+
 class _AsWritten(IPythonRenderer):
     """nbconvert's renderer, with `attachment:` images left as written (checked, not embedded), and
     without what costs time but makes no link: code highlighting and heading anchors."""
@@ -311,7 +319,10 @@ class _AsWritten(IPythonRenderer):
         return src
 
     def block_code(self, code: str, info: str | None = None) -> str:
-        return f"<pre><code>{html.escape(code)}</code></pre>\n"
+        language = info.split(maxsplit=1)[0] if info and info.strip() else ""
+        risky = language and (language.lower() not in HIGHLIGHTED_LANGUAGES or len(code) > HIGHLIGHTED_BLOCK)
+        mark = f' data-risky-highlight="{html.escape(language)}"' if risky else ""
+        return f"<pre><code{mark}>{html.escape(code)}</code></pre>\n"
 
 
 _MARKDOWN = MarkdownWithMath(renderer=_AsWritten())
@@ -344,6 +355,8 @@ class _UnsafeFinder(HTMLParser):
                 self.found.append(value)  # nbconvert would raise on it: no feedback page at all
             elif name == "style" and re.search(r"url\s*\(|expression|@import", value, re.I):
                 self.found.append(name)
+            elif name == "data-risky-highlight":  # _AsWritten's mark: code nbconvert would highlight
+                self.found.append(f"{CODE_FOUND}{value}")
 
     handle_startendtag = handle_starttag
 
@@ -359,23 +372,29 @@ def unsafe_html(rendered: str, attachments=None) -> list[str]:
 def unsafe_links(source: str, attachments=None) -> list[str]:
     """What is unsafe in a Markdown cell as nbconvert renders it; a cell the renderer cannot read
     (e.g. a missing attachment, on which nbconvert raises) counts as unsafe."""
-    if "[" not in source and "<" not in source:
-        return []  # no link, image, autolink or HTML: a bare URL is linked only if http(s) or www.
+    if not any(mark in source for mark in "[<`~"):
+        return []  # no link, image, autolink, HTML or fenced code: a bare URL is linked only if http(s) or www.
     try:
         return unsafe_html(_render(source), attachments)
     except Exception as exc:  # noqa: BLE001 - learner text the renderer chokes on is shown as text
         return [f"not renderable: {type(exc).__name__}"]
 
 
-def _note() -> str:
-    return html.escape(messages.t("links_defused").render("zh"))
+CODE_FOUND = "code in "  # what _UnsafeFinder says of a code block it would not have highlighted
+
+
+def _note(found: list[str] | None = None) -> str:
+    """What was done to the cell: its links disabled, or (when that is all) its code unhighlighted."""
+    code_only = bool(found) and all(what.startswith(CODE_FOUND) for what in found or [])
+    return html.escape(messages.t("code_unhighlighted" if code_only else "links_defused").render("zh"))
 
 
 def inert_links(source: str, attachments=None) -> str:
     """A Markdown cell's `source` itself when its links are safe; else its rendered HTML with the
     unsafe links and images cut out (their text kept, safe links still live), or, if that does
     not come out clean, the whole source shown as code. A note says what was done."""
-    if not unsafe_links(source, attachments):
+    found = unsafe_links(source, attachments)
+    if not found:
         return source
     try:
         rendered = _render(source)
@@ -389,11 +408,16 @@ def inert_links(source: str, attachments=None) -> str:
         strip_comments=True,
     )
     # One HTML block for the Markdown parser: it ends at a blank line, so none is left blank.
-    lines = ['<div class="nn-defused-links">', f"<p><em>{_note()}</em></p>", *kept.splitlines(), "</div>"]
+    lines = [
+        '<div class="nn-defused-links">',
+        f"<p><em>{_note(found)}</em></p>",
+        *kept.splitlines(),
+        "</div>",
+    ]
     defused = "\n".join(line if line.strip() else line + "<!---->" for line in lines)
     if kept and not unsafe_links(defused):
         return defused
-    return _as_code(source, _note())
+    return _as_code(source, _note(found))
 
 
 def _as_code(source: str, note: str) -> str:
