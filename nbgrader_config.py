@@ -104,7 +104,8 @@ c.GenerateFeedback.HTMLExporter.extra_template_paths = [
 ]
 c.GenerateFeedback.HTMLExporter.filters = {
     "offline_header": "autograder.doors.feedback_page.offline_header",
-    "math_html": "autograder.doors.feedback_page.math_html",
+    "math_html": "autograder.doors.feedback_page.page_math_html",
+    "highlight_code": "autograder.doors.feedback_page.page_highlight_code",
 }
 # What the page says on top is written by SandboxGrades into the notebook's metadata, which
 # autograde's ClearMetadataPreprocessor would otherwise clear.

@@ -1024,6 +1024,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A link or image in this cell used a scheme other than http, https, mailto or a relative "
         "link: it was disabled.",
     ),
+    "code_unhighlighted": (
+        "此单元格中的代码块（code block）标注的语言不是 Python，或者太长：按原文显示，不做语法高亮（syntax highlighting）。",
+        "A code block in this cell names a language other than Python, or is too long: it is shown as "
+        "written, without syntax highlighting.",
+    ),
+    "html_shown_as_text": (
+        "此单元格中的 HTML 或链接太多，无法逐一检查，下面按原文显示（shown as text）。",
+        "This cell holds more HTML or links than can be checked: it is shown as text below.",
+    ),
     # --- the Gradescope door (reporters/gradescope.py, commands/gradescope.py) ---------------------
     "passed": ("通过（passed）", "passed"),
     "summary_name": ("总分与各函数（summary）", "Summary"),

@@ -27,6 +27,7 @@ import html
 import re
 
 import bleach
+import jinja2
 import nbformat
 from nbgrader.preprocessors import GetGrades
 
@@ -174,14 +175,31 @@ body { font-family: "Noto Sans SC", "WenQuanYi Micro Hei", "Helvetica Neue", Hel
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 
 
+# No script at all (the page has none once MathJax is gone), as the kit's other pages: a learner's
+# text that got past every escape still runs nothing. Images: the figures (data:) and the
+# learner's own http(s) or relative ones, which attack 10 left live.
+CSP = "default-src 'none'; img-src 'self' data: http: https:; style-src 'self' 'unsafe-inline'; font-src 'self' data:"
+
+
 def offline_header(header: str) -> str:
-    """nbgrader's page head without the CDN's MathJax (formulas are pre-rendered), with the style."""
-    return _MATHJAX.sub("", header).replace("</head>", STYLE + "</head>", 1)
+    """nbgrader's page head without the CDN's MathJax (formulas are pre-rendered), with the kit's
+    Content-Security-Policy first and its style last."""
+    policy = f'<head>\n<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+    return _MATHJAX.sub("", header).replace("<head>", policy, 1).replace("</head>", STYLE + "</head>", 1)
 
 
 # $$…$$ or $…$ as nbconvert's Markdown renderer leaves them (HTML-escaped, for MathJax)
 _MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$", re.S)
-_VERBATIM = re.compile(r"(<(pre|code)\b.*?</\2>)", re.S)
+# What is not text, left alone: code, comments and tags. A `$` inside a tag is no formula: MathML
+# put into an attribute ends its quotes, and the learner's text after it became attributes (an
+# onmouseover). Attribute values are quoted in what this reads (nbconvert's Markdown and bleach's
+# serializer both quote every value, with `"` or `'`).
+_NOT_TEXT = re.compile(r"""<(pre|code)\b.*?</\1>|<!--.*?-->|<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""", re.S)
+# Characters of formulas converted per page (~70 µs each; the course's notebook has 5,507, its
+# longest formula 243): what a learner writes beyond stays as written, so 10 MB of `$x$` cannot
+# hold generate_feedback for minutes.
+MATH_BUDGET = 20_000
+MATH_LONGEST = 2_000
 MATHML_TAGS = {
     *("math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace"),
     *("msub", "msup", "msubsup", "mfrac", "msqrt", "mroot", "mstyle", "mpadded", "mphantom"),
@@ -195,7 +213,7 @@ MATHML_ATTRIBUTES = {
 }
 
 
-@functools.lru_cache(maxsize=4096)  # one generate_feedback renders the same formulas for every learner
+@functools.lru_cache(maxsize=1024)  # one generate_feedback renders the same formulas for every learner
 def _mathml(latex: str, block: bool) -> str | None:
     from latex2mathml.converter import convert
 
@@ -208,20 +226,81 @@ def _mathml(latex: str, block: bool) -> str | None:
     )
 
 
-def math_html(rendered: str) -> str:
-    """Rendered Markdown with its formulas as MathML (code spans and blocks left alone)."""
+class FormulaBudget:
+    """Characters of formulas one page may still convert (MATH_BUDGET)."""
+
+    def __init__(self, left: int = MATH_BUDGET):
+        self.left = left
+
+    def take(self, latex: str) -> bool:
+        if len(latex) > MATH_LONGEST or len(latex) > self.left:
+            return False
+        self.left -= len(latex)
+        return True
+
+
+def math_html(rendered: str, budget: FormulaBudget | None = None) -> str:
+    """Rendered Markdown with the formulas of its text as MathML (code, comments and tags left
+    alone), within `budget` (a fresh page's when not given)."""
     if "$" not in rendered:
         return rendered
+    if budget is None:
+        budget = FormulaBudget()
 
     def formula(match: re.Match) -> str:
         block = match.group(1) is not None
-        return _mathml(match.group(1) if block else match.group(2), block) or match.group(0)
+        latex = match.group(1) if block else match.group(2)
+        return (budget.take(latex) and _mathml(latex, block)) or match.group(0)
 
-    parts = _VERBATIM.split(rendered)
-    out = []
-    for i, part in enumerate(parts):
-        if i % 3 == 0:
-            out.append(_MATH.sub(formula, part))
-        elif i % 3 == 1:
-            out.append(part)
+    out, end = [], 0
+    for markup in _NOT_TEXT.finditer(rendered):
+        out += [_text_math(rendered[end : markup.start()], formula), markup.group(0)]
+        end = markup.end()
+    out.append(_text_math(rendered[end:], formula))
     return "".join(out)
+
+
+def _text_math(text: str, formula) -> str:
+    """A text run with its formulas converted; one holding `<` is not text as a browser reads
+    it (the split above lost step with the tags): left as it is."""
+    return text if "<" in text or "$" not in text else _MATH.sub(formula, text)
+
+
+@jinja2.pass_context
+def page_math_html(context, rendered: str) -> str:
+    """The template's `math_html` filter: math_html within one budget per page (the notebook's
+    `resources`, fresh for each page generate_feedback writes)."""
+    resources = context.get("resources")
+    if not isinstance(resources, dict):
+        return math_html(rendered)
+    budget = resources.setdefault("nn_formula_budget", FormulaBudget())
+    return math_html(rendered, budget)
+
+
+# A learner's code cells, highlighted by pygments (nbconvert's highlight_code): its Python lexer is
+# quadratic on some strings (120 KB of unclosed `\N{` escapes 18 s). The course's code cells are
+# at most 1.2 KB, 21 KB in all; a longer cell, or one past the page's budget, is shown as plain
+# (escaped) text.
+HIGHLIGHT_CELL = 20_000
+HIGHLIGHT_BUDGET = 200_000
+
+
+@functools.cache
+def _highlighters():
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    return Highlight2HTML(pygments_lexer="python"), Highlight2HTML(pygments_lexer="text")
+
+
+@jinja2.pass_context
+def page_highlight_code(context, source: str, language=None, metadata=None) -> str:
+    """The template's `highlight_code` filter: the course's language (never a learner's choice:
+    see nbgrader_hooks.LANGUAGE_INFO), within HIGHLIGHT_CELL and one page's HIGHLIGHT_BUDGET."""
+    resources = context.get("resources")
+    fresh = [HIGHLIGHT_BUDGET]  # a page without resources (not nbconvert's): this cell's alone
+    left = resources.setdefault("nn_highlight_budget", fresh) if isinstance(resources, dict) else fresh
+    python, text = _highlighters()
+    if len(source) > HIGHLIGHT_CELL or len(source) > left[0]:
+        return text(source)
+    left[0] -= len(source)
+    return python(source, metadata=metadata)

@@ -183,16 +183,49 @@ class SandboxGrades(Preprocessor):
         return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
 
 
+# What one notebook's Markdown and raw cells may hand the HTML parsers, in nbgrader's own process
+# (outside any sandbox budget): bleach's html5lib takes time growing faster than the square of
+# the nesting (20,000 nested <b> 4 s, 40,000 22 s) and 10-70 µs a character of rendered Markdown
+# (links, nested quotes; so at most ~17 s a notebook). The course's own cells hold 14 tags and
+# 24 KB; a cell beyond is shown as text, unparsed.
+MAX_CELL_TAGS = 2_000
+MAX_NOTEBOOK_TAGS = 10_000
+MAX_NOTEBOOK_CHARACTERS = 250_000
+LANGUAGE_INFO = {"name": "python"}  # the released notebook's (release/ch01/ch01.ipynb)
+
+
 class InertLearnerHTML(SanitizeHTML):
     """nbconvert's own sanitizer (bleach), on by default; text without a tag is left as it is,
-    so a Markdown blockquote of the prose keeps its `>`."""
+    so a Markdown blockquote of the prose keeps its `>`. Within a budget per notebook (above)."""
 
     enabled = Bool(True)
 
     def sanitize_html_tags(self, html_str):
         return super().sanitize_html_tags(html_str) if "<" in html_str else html_str
 
+    def preprocess(self, nb, resources):
+        self._left = [MAX_NOTEBOOK_TAGS, MAX_NOTEBOOK_CHARACTERS]  # this notebook's budget
+        # nbconvert highlights every code cell with the lexer `language_info` names (the feedback
+        # page, the formgrader): the release's, never the learner's (pygments' zeek lexer takes
+        # time cubic in a run of digits: 1,000 of them 62 s)
+        nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+        return super().preprocess(nb, resources)
+
+    def _take(self, source: str) -> bool:
+        """Whether `source` fits what is left of the notebook's budget (and takes it)."""
+        left = self.__dict__.setdefault("_left", [MAX_NOTEBOOK_TAGS, MAX_NOTEBOOK_CHARACTERS])
+        tags = source.count("<")
+        if tags > MAX_CELL_TAGS or tags > left[0] or len(source) > left[1]:
+            return False
+        left[0], left[1] = left[0] - tags, left[1] - len(source)
+        return True
+
     def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type in ("markdown", "raw") and not self._take(cell.source):
+            note = html.escape(messages.t("html_shown_as_text").render("zh"))
+            text = _as_code(cell.source, note) if cell.cell_type == "markdown" else _as_pre(cell.source, note)
+            cell.source = text
+            return cell, resources
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
         if cell.cell_type == "markdown":
             cell.source = inert_links(cell.source, cell.get("attachments") or {})
@@ -267,6 +300,14 @@ def unsafe_url(url: str, attachment_ok: bool = False) -> bool:
     return False
 
 
+# A fenced code block of a learner's Markdown is highlighted by nbconvert (the feedback page, the
+# formgrader) with the pygments lexer its info string names: some take time cubic in their text
+# (zeek: 1,000 digits 62 s), Python's is quadratic on some strings. Any other language (mermaid
+# too), or a longer block, is defused: shown as plain code (the course's Markdown has none).
+HIGHLIGHTED_LANGUAGES = {"python", "py", "python3", "py3", "ipython", "ipython3", "text"}
+HIGHLIGHTED_BLOCK = 20_000
+
+
 class _AsWritten(IPythonRenderer):
     """nbconvert's renderer, with `attachment:` images left as written (checked, not embedded), and
     without what costs time but makes no link: code highlighting and heading anchors."""
@@ -278,7 +319,10 @@ class _AsWritten(IPythonRenderer):
         return src
 
     def block_code(self, code: str, info: str | None = None) -> str:
-        return f"<pre><code>{html.escape(code)}</code></pre>\n"
+        language = info.split(maxsplit=1)[0] if info and info.strip() else ""
+        risky = language and (language.lower() not in HIGHLIGHTED_LANGUAGES or len(code) > HIGHLIGHTED_BLOCK)
+        mark = f' data-risky-highlight="{html.escape(language)}"' if risky else ""
+        return f"<pre><code{mark}>{html.escape(code)}</code></pre>\n"
 
 
 _MARKDOWN = MarkdownWithMath(renderer=_AsWritten())
@@ -311,6 +355,8 @@ class _UnsafeFinder(HTMLParser):
                 self.found.append(value)  # nbconvert would raise on it: no feedback page at all
             elif name == "style" and re.search(r"url\s*\(|expression|@import", value, re.I):
                 self.found.append(name)
+            elif name == "data-risky-highlight":  # _AsWritten's mark: code nbconvert would highlight
+                self.found.append(f"{CODE_FOUND}{value}")
 
     handle_startendtag = handle_starttag
 
@@ -326,23 +372,29 @@ def unsafe_html(rendered: str, attachments=None) -> list[str]:
 def unsafe_links(source: str, attachments=None) -> list[str]:
     """What is unsafe in a Markdown cell as nbconvert renders it; a cell the renderer cannot read
     (e.g. a missing attachment, on which nbconvert raises) counts as unsafe."""
-    if "[" not in source and "<" not in source:
-        return []  # no link, image, autolink or HTML: a bare URL is linked only if http(s) or www.
+    if not any(mark in source for mark in "[<`~"):
+        return []  # no link, image, autolink, HTML or fenced code: a bare URL is linked only if http(s) or www.
     try:
         return unsafe_html(_render(source), attachments)
     except Exception as exc:  # noqa: BLE001 - learner text the renderer chokes on is shown as text
         return [f"not renderable: {type(exc).__name__}"]
 
 
-def _note() -> str:
-    return html.escape(messages.t("links_defused").render("zh"))
+CODE_FOUND = "code in "  # what _UnsafeFinder says of a code block it would not have highlighted
+
+
+def _note(found: list[str] | None = None) -> str:
+    """What was done to the cell: its links disabled, or (when that is all) its code unhighlighted."""
+    code_only = bool(found) and all(what.startswith(CODE_FOUND) for what in found or [])
+    return html.escape(messages.t("code_unhighlighted" if code_only else "links_defused").render("zh"))
 
 
 def inert_links(source: str, attachments=None) -> str:
     """A Markdown cell's `source` itself when its links are safe; else its rendered HTML with the
     unsafe links and images cut out (their text kept, safe links still live), or, if that does
     not come out clean, the whole source shown as code. A note says what was done."""
-    if not unsafe_links(source, attachments):
+    found = unsafe_links(source, attachments)
+    if not found:
         return source
     try:
         rendered = _render(source)
@@ -356,12 +408,28 @@ def inert_links(source: str, attachments=None) -> str:
         strip_comments=True,
     )
     # One HTML block for the Markdown parser: it ends at a blank line, so none is left blank.
-    lines = ['<div class="nn-defused-links">', f"<p><em>{_note()}</em></p>", *kept.splitlines(), "</div>"]
+    lines = [
+        '<div class="nn-defused-links">',
+        f"<p><em>{_note(found)}</em></p>",
+        *kept.splitlines(),
+        "</div>",
+    ]
     defused = "\n".join(line if line.strip() else line + "<!---->" for line in lines)
     if kept and not unsafe_links(defused):
         return defused
+    return _as_code(source, _note(found))
+
+
+def _as_code(source: str, note: str) -> str:
+    """Markdown showing `source` verbatim (a code block no backtick run inside can close), after
+    `note` (HTML-escaped)."""
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", source)), default=0))
-    return f"*{_note()}*\n\n{fence}\n{source}\n{fence}\n"
+    return f"*{note}*\n\n{fence}\n{source}\n{fence}\n"
+
+
+def _as_pre(source: str, note: str) -> str:
+    """A raw cell's `source` as escaped text, after `note` (HTML-escaped): inert as HTML or Markdown."""
+    return f"<pre>{note}\n\n{html.escape(source)}</pre>"
 
 
 def _kept_attribute(tag: str, name: str, value: str) -> bool:
@@ -377,7 +445,7 @@ def inert_raw(source: str) -> str:
     is shown as escaped text, which is inert either way."""
     if not (unsafe_html(source) or unsafe_links(source)):
         return source
-    return f"<pre>{_note()}\n\n{html.escape(source)}</pre>"
+    return _as_pre(source, _note())
 
 
 class StripHiddenTests(ClearHiddenTests):

@@ -20,6 +20,7 @@ import importlib.util
 import math
 import os
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -297,7 +298,9 @@ def _expect_same_shape(got, x, call):
 # ---------------------------------------------------------------------------
 
 # pytest 时对比图存在这里（临时文件夹，不会混进你要提交的作业文件夹）；环境变量 NN_KIT_FIGURE_DIR 可以改它。
-FIGURE_DIR = os.environ.get("NN_KIT_FIGURE_DIR") or os.path.join(tempfile.gettempdir(), "nn_ch01_figures")
+FIGURE_DIR = os.environ.get("NN_KIT_FIGURE_DIR") or os.path.join(
+    tempfile.gettempdir(), "nn_ch01_figures" + (f"_{os.getuid()}" if hasattr(os, "getuid") else "")
+)
 
 
 @contextlib.contextmanager
@@ -367,17 +370,38 @@ def _in_notebook():
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
-def _saved(name, png):
+def _own_folder(folder):
+    """folder 只属于你（你的、别人不能写、不是链接）时才往里存图：共用的电脑上，/tmp 里同名的
+    文件夹可能是同学先建的，里面的链接会让你的图写到别处（例如盖掉你的笔记本）。"""
     try:
-        os.makedirs(FIGURE_DIR, exist_ok=True)
-        path = os.path.join(FIGURE_DIR, f"{name}.png")
-        with open(path, "wb") as file:
-            file.write(png)
-    except OSError:  # 例如别的用户建了这个文件夹：换一个只属于这次运行的临时文件夹
-        path = os.path.join(tempfile.mkdtemp(prefix="nn_ch01_figures_"), f"{name}.png")
-        with open(path, "wb") as file:
-            file.write(png)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if not hasattr(os, "getuid"):  # Windows：临时文件夹本来就是每个用户自己的
+        return True
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _write_png(folder, name, png):
+    """写成 folder/<name>.png；那里是一个链接时不跟着写（O_NOFOLLOW）。"""
+    path = os.path.join(folder, f"{name}.png")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(path, flags, 0o644), "wb") as file:
+        file.write(png)
     return path
+
+
+def _saved(name, png):
+    if _own_folder(FIGURE_DIR):
+        try:
+            return _write_png(FIGURE_DIR, name, png)
+        except OSError:
+            pass
+    # 不是你自己的文件夹：换一个只属于这次运行的临时文件夹
+    return _write_png(tempfile.mkdtemp(prefix="nn_ch01_figures_"), name, png)
 
 
 def _figure_note(name, failure):
