@@ -636,11 +636,6 @@ CONTEXT_DEPENDENT_HELPER = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the replay takes a helper's replies on its inputs as the helper's behaviour; a "
-    "helper that recognises them (by state, or by the kit's public inputs) steers its caller's judgement",
-)
 def test_a_helper_that_answers_the_replay_otherwise_does_not_pay_its_caller():
     from tests.mistakes import with_bodies
 
