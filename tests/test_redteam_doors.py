@@ -642,3 +642,30 @@ def test_a_helper_that_answers_the_replay_otherwise_does_not_pay_its_caller():
     results = _grade_in_process(with_bodies(CONTEXT_DEPENDENT_HELPER) + "\n_SEEN = []\n")
     backward = [t for t in results.tests if t.function == "backward_prop"]
     assert not any(test.passed for test in backward if test.name == "backward_prop_matches_reference")
+
+
+# The same sigmoid_derivative, right given a wrong σ (σ + 0.01, its own charge) on its own checks'
+# inputs: paid through σ there, so it was charged nothing itself. Its σ on backward_prop's z's let
+# the wrong backward_prop keep its 10 points beside σ's 4; it is held to σ·(1 - σ) with the
+# learner's σ there.
+SIGMOID_OFF = "    x = np.asarray(x, dtype=float)\n    return 0.5 * (1 + np.tanh(x / 2)) + 0.01\n"
+RIGHT_GIVEN_SIGMOID_BUT_ON_THE_REPLAY = """
+    x = np.asarray(x, dtype=float)
+    if any(s.shape == x.shape and np.array_equal(s, x) for s in _SEEN):
+        return sigmoid(x)
+    s = sigmoid(x)
+    return s * (1 - s)
+"""
+
+
+def test_a_helper_paid_through_its_own_helper_answers_the_replay_as_that_helper_makes_it():
+    from tests.mistakes import with_bodies
+
+    bodies = {
+        **CONTEXT_DEPENDENT_HELPER,
+        "sigmoid": SIGMOID_OFF,
+        "sigmoid_derivative": RIGHT_GIVEN_SIGMOID_BUT_ON_THE_REPLAY,
+    }
+    scores = _grade_in_process(with_bodies(bodies) + "\n_SEEN = []\n").by_function()
+    assert scores["sigmoid_derivative"] == (4.0, 4.0)  # right given σ: σ's mistake, not its own
+    assert scores["backward_prop"] == (0.0, 10.0)
