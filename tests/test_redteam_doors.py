@@ -669,3 +669,34 @@ def test_a_helper_paid_through_its_own_helper_answers_the_replay_as_that_helper_
     scores = _grade_in_process(with_bodies(bodies) + "\n_SEEN = []\n").by_function()
     assert scores["sigmoid_derivative"] == (4.0, 4.0)  # right given σ: σ's mistake, not its own
     assert scores["backward_prop"] == (0.0, 10.0)
+
+
+# forward_prop right given that wrong σ (paid through it, charged nothing itself) but 0.1 lower
+# on every call once predict has run, except inside predict; predict with 0.6 for 0.5 (a real
+# mistake, 4 points). Asked on the replay, forward_prop's lowered ŷ made that predict "right".
+FORWARD_LOWERED_OUTSIDE_PREDICT = {
+    "sigmoid": SIGMOID_OFF,
+    "forward_prop": """
+    z1 = X @ params["Wxh"] + params["bh"]
+    a1 = sigmoid(z1)
+    z2 = a1 @ params["Why"] + params["by"]
+    y_hat = sigmoid(z2)
+    return z1, a1, z2, y_hat - 0.1 if _PREDICTED and not _INSIDE else y_hat
+""",
+    "predict": """
+    _PREDICTED.append(1)
+    _INSIDE.append(1)
+    y_hat = forward_prop(X, params)[3]
+    _INSIDE.clear()
+    return (y_hat >= 0.6).astype(int)
+""",
+}
+
+
+def test_a_helper_paid_through_its_own_helper_is_replayed_as_the_reference_s_code_given_it():
+    from tests.mistakes import with_bodies
+
+    source = with_bodies(FORWARD_LOWERED_OUTSIDE_PREDICT) + "\n_PREDICTED = []\n_INSIDE = []\n"
+    scores = _grade_in_process(source).by_function()
+    assert scores["forward_prop"] == (6.0, 6.0)  # right given σ on its own checks
+    assert scores["predict"] == (0.0, 4.0)

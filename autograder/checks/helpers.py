@@ -23,8 +23,10 @@ A helper's reply stands in the replay only where its own checks charged it for a
 activation (ELEMENTWISE), whose value checks split by input size, answers as the learner's only
 on inputs of a size whose value checks failed on its own finding; elsewhere it is held to the
 reference's code of it given its own helpers (where they paid it through one) or to the reference.
-A helper right on its checks that answers its caller's inputs otherwise (it recognises them, by
-state) then excuses nothing: the caller is judged as if with the reference's helper, and pays.
+A helper not wrong on its own but paid through one of its helpers is never asked: the replay runs
+the reference's code of it with its helpers (`_through_writers`). A helper right on its checks
+that answers its caller's inputs otherwise (it recognises them, by state) then excuses nothing:
+the caller is judged as if with the reference's helper, and pays.
 A function whose reference code path does not call the helper (a learner who inlined a correct
 σ while their separate sigmoid is wrong) is right by the first, ordinary comparison.
 
@@ -475,14 +477,25 @@ def _wrong_on_its_own(ctx: Context, function: str) -> bool:
     )
 
 
+def _paid_through(ctx: Context, function: str) -> bool:
+    """A check of `function` was paid, or failed, through a helper of its own."""
+    return any(result.function == function and result.root_cause for result in ctx.results.values())
+
+
 def _through_writers(ctx: Context, helpers: tuple[str, ...]) -> tuple[str, ...]:
-    """`helpers`, each that calls a helper seen writing into its arguments, and is not wrong on
-    its own, replaced by its own helpers (followed down): the replay runs the reference's code
-    of it, right given them, so the arrays the writer changes are shared as in the learner's
-    process (values crossing the sandbox are copies, which would lose that)."""
+    """`helpers`, each that is not wrong on its own and calls a helper seen writing into its
+    arguments or was paid through a helper, replaced by its own helpers (followed down): the
+    replay runs the reference's code of it, right given them. So the arrays the writer changes
+    are shared as in the learner's process (values crossing the sandbox are copies, which would
+    lose that); and a helper charged nothing itself cannot answer its caller's inputs otherwise
+    than its checks saw (forward_prop right given a wrong σ, but not on predict's calls)."""
     expanded: list[str] = []
     for helper in helpers:
-        if _below(helper) & ctx.writes_input and not _wrong_on_its_own(ctx, helper):
+        if (
+            helper in HELPERS
+            and (_below(helper) & ctx.writes_input or _paid_through(ctx, helper))
+            and not _wrong_on_its_own(ctx, helper)
+        ):
             expanded += [h for h in _through_writers(ctx, HELPERS[helper]) if h not in expanded]
         elif helper not in expanded:
             expanded.append(helper)
