@@ -167,9 +167,10 @@ def test_a_wrong_helper_costs_a_bounded_number_of_calls():
     calls.clear()
     results = grade(MISTAKE["sigmoid_derivative_of_activation"].source(), calls)
     assert results.by_function()["train"] == (12, 12)
-    # train's descents given the helpers: 20 whole steps, and 5 costs of each of 6 runs, one call
-    # of backward_prop a step (measured: 144 calls for the reference, 204 here)
-    assert len(calls) - reference_calls <= 20 + 5 * 6 + 30
+    # train's descents given the helpers: 20 whole steps, and 5 costs of each of 6 runs, two calls
+    # of sigmoid_derivative a step (backward_prop, paid through it, is replayed as the reference's
+    # code of it: measured 142 calls for the reference, 248 here)
+    assert len(calls) - reference_calls <= 2 * (20 + 5 * 6) + 30
 
 
 @pytest.mark.parametrize("budget", ["MAX_HELPER_CALLS", "MAX_HELPER_SECONDS"])

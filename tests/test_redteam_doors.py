@@ -636,14 +636,67 @@ CONTEXT_DEPENDENT_HELPER = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the replay takes a helper's replies on its inputs as the helper's behaviour; a "
-    "helper that recognises them (by state, or by the kit's public inputs) steers its caller's judgement",
-)
 def test_a_helper_that_answers_the_replay_otherwise_does_not_pay_its_caller():
     from tests.mistakes import with_bodies
 
     results = _grade_in_process(with_bodies(CONTEXT_DEPENDENT_HELPER) + "\n_SEEN = []\n")
     backward = [t for t in results.tests if t.function == "backward_prop"]
     assert not any(test.passed for test in backward if test.name == "backward_prop_matches_reference")
+
+
+# The same sigmoid_derivative, right given a wrong σ (σ + 0.01, its own charge) on its own checks'
+# inputs: paid through σ there, so it was charged nothing itself. Its σ on backward_prop's z's let
+# the wrong backward_prop keep its 10 points beside σ's 4; it is held to σ·(1 - σ) with the
+# learner's σ there.
+SIGMOID_OFF = "    x = np.asarray(x, dtype=float)\n    return 0.5 * (1 + np.tanh(x / 2)) + 0.01\n"
+RIGHT_GIVEN_SIGMOID_BUT_ON_THE_REPLAY = """
+    x = np.asarray(x, dtype=float)
+    if any(s.shape == x.shape and np.array_equal(s, x) for s in _SEEN):
+        return sigmoid(x)
+    s = sigmoid(x)
+    return s * (1 - s)
+"""
+
+
+def test_a_helper_paid_through_its_own_helper_answers_the_replay_as_that_helper_makes_it():
+    from tests.mistakes import with_bodies
+
+    bodies = {
+        **CONTEXT_DEPENDENT_HELPER,
+        "sigmoid": SIGMOID_OFF,
+        "sigmoid_derivative": RIGHT_GIVEN_SIGMOID_BUT_ON_THE_REPLAY,
+    }
+    scores = _grade_in_process(with_bodies(bodies) + "\n_SEEN = []\n").by_function()
+    assert scores["sigmoid_derivative"] == (4.0, 4.0)  # right given σ: σ's mistake, not its own
+    assert scores["backward_prop"] == (0.0, 10.0)
+
+
+# forward_prop right given that wrong σ (paid through it, charged nothing itself) but 0.1 lower
+# on every call once predict has run, except inside predict; predict with 0.6 for 0.5 (a real
+# mistake, 4 points). Asked on the replay, forward_prop's lowered ŷ made that predict "right".
+FORWARD_LOWERED_OUTSIDE_PREDICT = {
+    "sigmoid": SIGMOID_OFF,
+    "forward_prop": """
+    z1 = X @ params["Wxh"] + params["bh"]
+    a1 = sigmoid(z1)
+    z2 = a1 @ params["Why"] + params["by"]
+    y_hat = sigmoid(z2)
+    return z1, a1, z2, y_hat - 0.1 if _PREDICTED and not _INSIDE else y_hat
+""",
+    "predict": """
+    _PREDICTED.append(1)
+    _INSIDE.append(1)
+    y_hat = forward_prop(X, params)[3]
+    _INSIDE.clear()
+    return (y_hat >= 0.6).astype(int)
+""",
+}
+
+
+def test_a_helper_paid_through_its_own_helper_is_replayed_as_the_reference_s_code_given_it():
+    from tests.mistakes import with_bodies
+
+    source = with_bodies(FORWARD_LOWERED_OUTSIDE_PREDICT) + "\n_PREDICTED = []\n_INSIDE = []\n"
+    scores = _grade_in_process(source).by_function()
+    assert scores["forward_prop"] == (6.0, 6.0)  # right given σ on its own checks
+    assert scores["predict"] == (0.0, 4.0)

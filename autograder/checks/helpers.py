@@ -19,6 +19,14 @@ built from the helpers is non-degenerate:
   then agree with the expectation without doing its work; a check may add its own test
   (`mark_degenerate`: predict's expected labels all alike, gradient_check's expected errors all
   equal, train's descent that does not move).
+A helper's reply stands in the replay only where its own checks charged it for a deviation: an
+activation (ELEMENTWISE), whose value checks split by input size, answers as the learner's only
+on inputs of a size whose value checks failed on its own finding; elsewhere it is held to the
+reference's code of it given its own helpers (where they paid it through one) or to the reference.
+A helper not wrong on its own but paid through one of its helpers is never asked: the replay runs
+the reference's code of it with its helpers (`_through_writers`). A helper right on its checks
+that answers its caller's inputs otherwise (it recognises them, by state) then excuses nothing:
+the caller is judged as if with the reference's helper, and pays.
 A function whose reference code path does not call the helper (a learner who inlined a correct
 σ while their separate sigmoid is wrong) is right by the first, ordinary comparison.
 
@@ -256,6 +264,7 @@ class WithLearnersHelpers:
         self, ctx: Context, helpers: tuple[str, ...], forms: dict | None = None, caller: str | None = None
     ):
         self._ctx = ctx
+        self._caller = caller
         self._constant_is_hollow = caller not in OWN_DEGENERACY_TEST
         self._helpers = helpers
         self._forms = forms or {}
@@ -304,6 +313,7 @@ class WithLearnersHelpers:
             except Unjudgeable:  # another shape or type: it differs from the reference
                 self.differed.add(name)
                 raise
+            value = self._charged_only(name, args, kwargs, value, reference)
             if (
                 not same(value, reference)
                 or (isinstance(reference, float) and np.shape(got) != ())
@@ -317,6 +327,55 @@ class WithLearnersHelpers:
             return self._mirror(name, args, args_after, value)
 
         return learners
+
+    def _charged_only(self, name, args, kwargs, value, reference):
+        """The learner's values where their deviation is charged to the helper, elsewhere what
+        it is held to. An activation's checks split by input size (ordinary arrays; extreme
+        inputs): where those of inputs that size failed on their own finding, the helper paid
+        for its values there; where they were paid through a helper of its own (σ' right given
+        a wrong σ), it is held to the reference's code of it given that helper; where they all
+        passed, to the reference. A reply that differs on the replay's inputs otherwise (a
+        helper that recognises what its caller was given) then excuses no caller."""
+        if name not in ELEMENTWISE or not args:
+            return value
+        ordinary_charge, extreme_charge = (
+            _charge(self._ctx, name, checks) for checks in (ORDINARY_CHECKS, EXTREME_CHECKS)
+        )
+        if {ordinary_charge, extreme_charge} <= {"own", "unknown"}:
+            return value
+        with np.errstate(invalid="ignore"):
+            ordinary = np.abs(np.asarray(args[0], dtype=float)) <= ORDINARY_SCALE
+        if ordinary.shape != np.shape(value):
+            return value
+        charge = np.where(ordinary, ordinary_charge, extreme_charge)
+        held_to = reference
+        if (charge == "through").any():
+            held_to = np.where(
+                charge == "through", self._given_its_helpers(name, args, kwargs, reference), reference
+            )
+        replaced = np.isin(charge, ("through", "none")) & ~np.isclose(
+            value, held_to, rtol=1e-9, atol=1e-12, equal_nan=True
+        )
+        if not replaced.any():  # the reply itself: a writer's caller may hold it under two names
+            return value
+        kept = np.where(replaced, held_to, value)
+        return float(kept) if isinstance(reference, float) else kept
+
+    def _given_its_helpers(self, name, args, kwargs, reference):
+        """The value of `name` as the reference computes it with the learner's helpers of it
+        (or the first of its FORMS that has some: tanh by σ), each held to its own charges."""
+        candidates = [(HELPERS.get(name, ()), {})] + [
+            (uses, {name: form}) for uses, form in FORMS.get(name, [])
+        ]
+        for uses, forms in candidates:
+            uses = differing(self._ctx, uses)
+            if uses:
+                nested = WithLearnersHelpers(self._ctx, uses, forms, caller=self._caller)
+                with np.errstate(all="ignore"):
+                    value = conform(getattr(nested, name)(*_copy(args), **_copy(kwargs)), reference)
+                self.degenerate |= nested.degenerate
+                return value
+        return reference
 
     def _mirror(self, name, args, args_after, value):
         """What the learner's helper did to its arguments, done to the replay's own: a helper
@@ -355,6 +414,28 @@ class WithLearnersHelpers:
         finally:
             calls, seconds = self._ctx.helper_calls
             self._ctx.helper_calls = (calls + 1, seconds + time.perf_counter() - started)
+
+
+# The activations the contract's functions call, element-wise: their value checks
+# (checks/activations.py) are split by input size, ordinary inputs (|x| <= ORDINARY_SCALE: the
+# checks' ordinary arrays reach 5.6) and extreme ones (beyond, up to ±1000), each its own charge.
+ELEMENTWISE = {"sigmoid", "tanh", "sigmoid_derivative", "swish"}
+ORDINARY_SCALE = 10.0
+ORDINARY_CHECKS = ("matches_reference", "matches_numerical_gradient")
+EXTREME_CHECKS = ("correct_at_extreme_inputs",)
+
+
+def _charge(ctx: Context, helper: str, kinds: tuple[str, ...]) -> str:
+    """What `helper`'s checks of these kinds charged it for its values: "own" (one failed on its
+    own finding, not for its gate nor through a helper), "through" (one was paid, or failed,
+    through a helper of its own), "none" (all passed), or "unknown" (none has run yet: a check
+    run on its own, whose helper's replies are taken as they come)."""
+    results = [ctx.results[f"{helper}_{kind}"] for kind in kinds if f"{helper}_{kind}" in ctx.results]
+    if not results:
+        return "unknown"
+    if any(not r.passed and not r.root_cause and not _gate_failed(ctx, r.name) for r in results):
+        return "own"
+    return "through" if any(r.root_cause for r in results) else "none"
 
 
 def _changed_arrays(arg, after) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -396,14 +477,25 @@ def _wrong_on_its_own(ctx: Context, function: str) -> bool:
     )
 
 
+def _paid_through(ctx: Context, function: str) -> bool:
+    """A check of `function` was paid, or failed, through a helper of its own."""
+    return any(result.function == function and result.root_cause for result in ctx.results.values())
+
+
 def _through_writers(ctx: Context, helpers: tuple[str, ...]) -> tuple[str, ...]:
-    """`helpers`, each that calls a helper seen writing into its arguments, and is not wrong on
-    its own, replaced by its own helpers (followed down): the replay runs the reference's code
-    of it, right given them, so the arrays the writer changes are shared as in the learner's
-    process (values crossing the sandbox are copies, which would lose that)."""
+    """`helpers`, each that is not wrong on its own and calls a helper seen writing into its
+    arguments or was paid through a helper, replaced by its own helpers (followed down): the
+    replay runs the reference's code of it, right given them. So the arrays the writer changes
+    are shared as in the learner's process (values crossing the sandbox are copies, which would
+    lose that); and a helper charged nothing itself cannot answer its caller's inputs otherwise
+    than its checks saw (forward_prop right given a wrong σ, but not on predict's calls)."""
     expanded: list[str] = []
     for helper in helpers:
-        if _below(helper) & ctx.writes_input and not _wrong_on_its_own(ctx, helper):
+        if (
+            helper in HELPERS
+            and (_below(helper) & ctx.writes_input or _paid_through(ctx, helper))
+            and not _wrong_on_its_own(ctx, helper)
+        ):
             expanded += [h for h in _through_writers(ctx, HELPERS[helper]) if h not in expanded]
         elif helper not in expanded:
             expanded.append(helper)
