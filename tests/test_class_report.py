@@ -347,3 +347,12 @@ def test_other_json_in_the_folder_is_not_a_learner(tmp_path):
     (tmp_path / "points.json").write_text('{"sigmoid": 4}', encoding="utf-8")
     (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")
     assert [learner.learner for learner in read_reports(tmp_path)] == ["ada"]
+
+
+def test_a_learner_id_with_a_comma_reads_as_one_learner_in_the_misconception_table(tmp_path):
+    check = "sigmoid_derivative_matches_reference"
+    ids = ["alice, bob", "carol"]  # an id that would read as two learners in a comma list
+    folder = write_reports(tmp_path, {who: report(who, {check: SIGMOID_WANTED_Z}) for who in ids})
+    page = render(read_reports(folder), "en")
+    row = re.search(r"<td class='n'>2</td><td>(.*?)</td>", page)
+    assert row and row[1] == "&quot;alice, bob&quot;, carol"

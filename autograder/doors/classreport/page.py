@@ -8,6 +8,7 @@ an escape missed would still run nothing.
 from __future__ import annotations
 
 import html
+import json
 
 from ...messages import in_language
 from ...quoting import html_text, one_line
@@ -46,8 +47,15 @@ def _table(table_id: str, header: list[str], rows: list[str], say) -> str:
     return f"<table id='{table_id}'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _name(learner: str) -> str:
+    """A learner id as one item of a comma-separated list: quoted (JSON) when it could read as
+    several (a comma, a quote, or spaces at its ends), so one learner never reads as two."""
+    plain = "," not in learner and '"' not in learner and learner == learner.strip()
+    return learner if plain else json.dumps(learner, ensure_ascii=False)
+
+
 def _names(learners: list[str], say) -> str:
-    shown = ", ".join(learners[:LEARNERS_SHOWN])
+    shown = ", ".join(map(_name, learners[:LEARNERS_SHOWN]))
     more = len(learners) - LEARNERS_SHOWN
     return shown + (f" ({say('class_more', count=more)})" if more > 0 else "")
 
