@@ -1030,7 +1030,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "written, without syntax highlighting.",
     ),
     "html_shown_as_text": (
-        "此单元格中的 HTML 或链接太多，无法逐一检查，下面按原文显示（shown as text）。",
+        "此单元格中的网页标记（HTML）或链接太多，无法逐一检查，下面按原文显示（shown as text）。",
         "This cell holds more HTML or links than can be checked: it is shown as text below.",
     ),
     # --- the Gradescope door (reporters/gradescope.py, commands/gradescope.py) ---------------------
