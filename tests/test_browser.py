@@ -60,8 +60,10 @@ def browser_missing() -> list[str]:
     return missing + ([] if cjk_fonts() else ["a CJK font (fc-list :lang=zh)"])
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def headless_chromium(tmp_path_factory, page_load_strategy: str, console: bool = False):
+    """A selenium driver of headless Chromium with a fresh profile, for a module-scoped fixture to
+    `yield from` (it quits when the fixture ends); skips, naming the command, where Chromium,
+    its driver, a CJK font or selenium is missing. `console`: keep the page's console log."""
     if browser_missing():  # installing system packages is the machine owner's call, not a test's
         pytest.skip(
             f"no headless Chromium here: {', '.join(browser_missing())} missing; "
@@ -75,11 +77,19 @@ def browser(tmp_path_factory):
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
         options.add_argument(flag)
-    options.page_load_strategy = "eager"  # the pages' own scripts, not a CDN that cannot be reached
+    options.page_load_strategy = page_load_strategy
+    if console:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.set_page_load_timeout(30)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    # eager: the pages' own scripts, not a CDN that cannot be reached
+    yield from headless_chromium(tmp_path_factory, "eager")
 
 
 def learner_notebook(release_nb):

@@ -229,23 +229,10 @@ def test_class_report_command_reads_a_folder_of_reports(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory):
-    from tests.test_browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, browser_missing
+    from tests.test_browser import headless_chromium
 
-    if browser_missing():
-        pytest.skip(f"no headless Chromium here: {', '.join(browser_missing())} missing; `make browser-deps`")
-    pytest.importorskip("selenium", reason="selenium is not installed (requirements.txt)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the console, for its errors
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+    # the console kept, for its errors
+    yield from headless_chromium(tmp_path_factory, "normal", console=True)
 
 
 def seen_in_browser(driver, page: Path) -> dict:

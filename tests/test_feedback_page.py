@@ -25,7 +25,7 @@ from autograder.doors.feedback_page import math_html, offline_header
 from autograder.messages import Text
 from autograder.reporters import render
 from autograder.results import CheckResult, Figure, Named, Outcome, Results
-from tests.test_browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, browser_missing
+from tests.test_browser import headless_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 EVIL = "<script>alert('x')</script><img src=x onerror=alert(1)>\x1b[31m\u202e\x07"
@@ -224,21 +224,8 @@ def with_bugs(source: str) -> str:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if browser_missing():
-        pytest.skip(f"no headless Chromium here: {', '.join(browser_missing())} missing; `make browser-deps`")
-    pytest.importorskip("selenium", reason="selenium is not installed (requirements.txt)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
-        options.add_argument(flag)
-    options.page_load_strategy = "normal"  # images decoded before the checks read them
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+    # normal: images decoded before the checks read them
+    yield from headless_chromium(tmp_path_factory, "normal")
 
 
 @pytest.fixture(scope="module")
